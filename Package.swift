@@ -1,0 +1,80 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Same upcoming features on every Swift target (as swift-log and Hummingbird do).
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "chargeledger",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "ledger", targets: ["LedgerCLI"]),
+        .executable(name: "ledger-bench", targets: ["LedgerBench"]),
+        .library(name: "Ledger", targets: ["Ledger"]),
+        .library(name: "LedgerTesting", targets: ["LedgerTesting"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        // The system SQLite (Debian: libsqlite3-dev), as GRDB's GRDBSQLite does it.
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+        // Turns migrations/*.sql into Swift source at build time, so every binary carries its schema.
+        .executableTarget(name: "EmbedMigrations", swiftSettings: strictSettings),
+        .plugin(
+            name: "EmbedMigrationsPlugin",
+            capability: .buildTool(),
+            dependencies: ["EmbedMigrations"]
+        ),
+        .target(
+            name: "Ledger",
+            dependencies: [
+                "CSQLite",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings,
+            plugins: ["EmbedMigrationsPlugin"]
+        ),
+        .target(
+            name: "LedgerTesting",
+            dependencies: ["Ledger"],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "LedgerCLI",
+            dependencies: [
+                "Ledger",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "LedgerBench",
+            dependencies: [
+                "Ledger",
+                "CSQLite",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // A child process for the kill -9 crash test: appends in a loop, printing each durable position.
+        .executableTarget(
+            name: "LedgerTestWriter",
+            dependencies: ["Ledger"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "LedgerTests",
+            dependencies: ["Ledger", "LedgerTesting", "CSQLite", "LedgerCLI", "LedgerTestWriter"],
+            swiftSettings: strictSettings
+        ),
+    ]
+)

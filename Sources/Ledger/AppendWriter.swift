@@ -1,0 +1,316 @@
+import Dispatch
+import Foundation
+import Synchronization
+
+/// The single writer: turns concurrent append requests into group commits.
+///
+/// Requests queue up while a transaction is being made durable; the next transaction takes all of
+/// them at once (up to `maximumBatch`), so one fsync acknowledges many callers. Each caller is
+/// resumed only after its transaction's `COMMIT` returned, which with `synchronous=FULL` means the
+/// WAL is on disk: nothing acknowledged can be lost to kill -9 or power loss.
+///
+/// The connection and chain head are confined to `queue` (hence `@unchecked Sendable`); the
+/// request list is shared and guarded by a `Mutex`.
+final class AppendWriter: @unchecked Sendable {
+    typealias Reply<T> = CheckedContinuation<Result<T, EventStoreError>, Never>
+
+    private enum Job {
+        case one(AppendRequest, Reply<AppendResult>)
+        case all([AppendRequest], Reply<[AppendResult]>)
+    }
+
+    private struct Pending {
+        var jobs: [Job] = []
+        var draining = false
+        var closed = false
+    }
+
+    private let queue = DispatchQueue(label: "chargeledger.ledger.writer")
+    private let pending = Mutex(Pending())
+    private let connection: Connection
+    private let clock: any LedgerClock
+    private let notifier: AppendNotifier
+    private let maximumBatch: Int
+
+    init(connection: Connection, clock: any LedgerClock, notifier: AppendNotifier, maximumBatch: Int) {
+        self.connection = connection
+        self.clock = clock
+        self.notifier = notifier
+        self.maximumBatch = maximumBatch
+    }
+
+    func append(_ request: AppendRequest) async -> Result<AppendResult, EventStoreError> {
+        await withCheckedContinuation { submit(.one(request, $0)) }
+    }
+
+    func appendAll(_ requests: [AppendRequest]) async -> Result<[AppendResult], EventStoreError> {
+        await withCheckedContinuation { submit(.all(requests, $0)) }
+    }
+
+    /// Runs `body` on the writer's connection between batches (verification's trigger probe).
+    func withConnection<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async -> Result<T, EventStoreError> {
+        await withCheckedContinuation { continuation in
+            queue.async {
+                continuation.resume(returning: Result { try body(self.connection) }.mapError(EventStoreError.wrapping))
+            }
+        }
+    }
+
+    /// Refuses new requests and returns once every accepted one has been answered.
+    func close() async {
+        pending.withLock { $0.closed = true }
+        await withCheckedContinuation { continuation in queue.async { continuation.resume() } }
+    }
+
+    private func submit(_ job: Job) {
+        let action = pending.withLock { state -> (schedule: Bool, refuse: Bool) in
+            if state.closed { return (false, true) }
+            state.jobs.append(job)
+            if state.draining { return (false, false) }
+            state.draining = true
+            return (true, false)
+        }
+        if action.refuse {
+            switch job {
+            case .one(_, let reply): reply.resume(returning: .failure(.closed))
+            case .all(_, let reply): reply.resume(returning: .failure(.closed))
+            }
+        } else if action.schedule {
+            queue.async { self.drain() }
+        }
+    }
+
+    private func drain() {
+        while true {
+            let jobs = pending.withLock { state -> ArraySlice<Job> in
+                let taken = state.jobs.prefix(maximumBatch)
+                state.jobs.removeFirst(taken.count)
+                if taken.isEmpty { state.draining = false }
+                return taken
+            }
+            if jobs.isEmpty { return }
+            // Single appends share a transaction; an all-or-nothing batch gets one of its own.
+            var singles: [(AppendRequest, Reply<AppendResult>)] = []
+            for job in jobs {
+                switch job {
+                case .one(let request, let reply):
+                    singles.append((request, reply))
+                case .all(let requests, let reply):
+                    commitSingles(singles)
+                    singles.removeAll()
+                    reply.resume(returning: commitAll(requests))
+                }
+            }
+            commitSingles(singles)
+        }
+    }
+
+    private func commitSingles(_ singles: [(AppendRequest, Reply<AppendResult>)]) {
+        guard !singles.isEmpty else { return }
+        var results: [Result<AppendResult, EventStoreError>] = []
+        results.reserveCapacity(singles.count)
+        let committed = transaction { (head: inout ChainHead, now: Timestamp) throws(EventStoreError) in
+            for (request, _) in singles {
+                do {
+                    results.append(.success(try apply(request, head: &head, now: now)))
+                } catch let error as EventStoreError {
+                    // A storage failure aborts the whole transaction; anything else refuses one request.
+                    if case .storage = error { throw error }
+                    results.append(.failure(error))
+                } catch {
+                    throw .wrapping(error)
+                }
+            }
+        }
+        for (index, (_, reply)) in singles.enumerated() {
+            switch committed {
+            case .success: reply.resume(returning: results[index])
+            case .failure(let error): reply.resume(returning: .failure(error))
+            }
+        }
+    }
+
+    private func commitAll(_ requests: [AppendRequest]) -> Result<[AppendResult], EventStoreError> {
+        var results: [AppendResult] = []
+        return transaction { (head: inout ChainHead, now: Timestamp) throws(EventStoreError) in
+            for (index, request) in requests.enumerated() {
+                do {
+                    results.append(try apply(request, head: &head, now: now))
+                } catch let error as EventStoreError {
+                    if case .storage = error { throw error }
+                    throw .batchRejected(index: index, reason: error)
+                } catch {
+                    throw .wrapping(error)
+                }
+            }
+        }.map { results }
+    }
+
+    /// One durable transaction. The chain head is re-read inside it, so a second process that
+    /// appended meanwhile (an import while `serve` runs) is chained onto, never overwritten.
+    private func transaction(
+        _ body: (inout ChainHead, Timestamp) throws(EventStoreError) -> Void
+    ) -> Result<Void, EventStoreError> {
+        do {
+            try connection.execute("BEGIN IMMEDIATE")
+        } catch {
+            return .failure(.storage(error))
+        }
+        do {
+            var head = try ChainHead.read(connection)
+            try body(&head, clock.now())
+            try connection.execute("COMMIT")
+            notifier.advance(to: head.position)
+            return .success(())
+        } catch {
+            try? connection.execute("ROLLBACK")
+            return .failure(EventStoreError.wrapping(error))
+        }
+    }
+
+    /// Appends one request inside the open transaction, or explains why not (writing nothing).
+    private func apply(_ request: AppendRequest, head: inout ChainHead, now: Timestamp) throws(EventStoreError) -> AppendResult {
+        try request.validate()
+        let current = try currentVersion(of: request.streamId)
+        guard request.expectedVersion.isSatisfied(by: current) else {
+            if let original = try alreadyStored(request) { return original }
+            throw .wrongExpectedVersion(streamId: request.streamId, expected: request.expectedVersion, actual: current)
+        }
+        let savepoint = request.events.count > 1
+        if savepoint { try run("SAVEPOINT request") }
+        let before = head
+        var positions: [Int64] = []
+        positions.reserveCapacity(request.events.count)
+        var version = current ?? 0
+        do {
+            for event in request.events {
+                version += 1
+                try insert(event, streamId: request.streamId, version: version, head: &head, now: now)
+                positions.append(head.position)
+            }
+        } catch where error.isUniqueConstraintViolation {
+            // An event id is already stored: an idempotent retry, or a reused id.
+            if savepoint { try run("ROLLBACK TO request; RELEASE request") }
+            head = before
+            if let original = try alreadyStored(request) { return original }
+            throw .invalidEvent("an event id is stored twice in one request")
+        } catch {
+            throw .storage(error)
+        }
+        if savepoint { try run("RELEASE request") }
+        return AppendResult(positions: positions, streamVersion: version, wasAlreadyStored: false)
+    }
+
+    private func insert(
+        _ event: NewEvent, streamId: String, version: Int64, head: inout ChainHead, now: Timestamp
+    ) throws(SQLiteError) {
+        let position = head.position + 1
+        let eventId = event.eventId.lowercasedString
+        let recordedAt = (event.recordedAt ?? now).iso8601
+        let hash = EventHash.compute(
+            previous: head.hash, position: position, streamId: streamId, streamVersion: version,
+            eventId: eventId, type: event.type, schemaVersion: event.schemaVersion,
+            data: event.data.text, metadata: event.metadata.text, recordedAt: recordedAt)
+        let statement = try connection.cached("""
+            INSERT INTO events (position, stream_id, stream_version, event_id, type, schema_version,
+                                data, metadata, recorded_at, hash)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        statement.bind(position, at: 1)
+        statement.bind(streamId, at: 2)
+        statement.bind(version, at: 3)
+        statement.bind(eventId, at: 4)
+        statement.bind(event.type, at: 5)
+        statement.bind(event.schemaVersion, at: 6)
+        statement.bind(event.data.text, at: 7)
+        statement.bind(event.metadata.text, at: 8)
+        statement.bind(recordedAt, at: 9)
+        statement.bind(hash, at: 10)
+        try statement.step()
+        head = ChainHead(position: position, hash: hash)
+    }
+
+    private func currentVersion(of streamId: String) throws(EventStoreError) -> Int64? {
+        do {
+            let statement = try connection.cached("SELECT max(stream_version) FROM events WHERE stream_id = ?")
+            statement.bind(streamId, at: 1)
+            try statement.step()
+            return statement.isNull(0) ? nil : statement.int64(0)
+        } catch {
+            throw .storage(error)
+        }
+    }
+
+    /// The original result when every event of `request` is already stored with the same content;
+    /// `nil` when none is; `duplicateEventConflict` when an id is stored with other content.
+    private func alreadyStored(_ request: AppendRequest) throws(EventStoreError) -> AppendResult? {
+        var positions: [Int64] = []
+        var lastVersion: Int64 = 0
+        for event in request.events {
+            let row: EventRow?
+            do {
+                let statement = try connection.cached("SELECT \(EventRow.columns) FROM events WHERE event_id = ?")
+                statement.bind(event.eventId.lowercasedString, at: 1)
+                row = try statement.step() ? EventRow(statement) : nil
+            } catch {
+                throw .storage(error)
+            }
+            guard let row else {
+                if positions.isEmpty { return nil }
+                throw .invalidEvent("event \(event.eventId) is new but earlier events of the same request are already stored: retry with exactly the original request")
+            }
+            let sameContent = row.streamId == request.streamId && row.type == event.type
+                && row.schemaVersion == event.schemaVersion && row.data == event.data.text
+                && row.metadata == event.metadata.text
+                && (event.recordedAt == nil || row.recordedAt == event.recordedAt?.iso8601)
+                && (positions.isEmpty || row.streamVersion == lastVersion + 1)
+            guard sameContent else {
+                throw .duplicateEventConflict(eventId: row.eventId, storedAt: row.position)
+            }
+            positions.append(row.position)
+            lastVersion = row.streamVersion
+        }
+        return AppendResult(positions: positions, streamVersion: lastVersion, wasAlreadyStored: true)
+    }
+
+    private func run(_ sql: String) throws(EventStoreError) {
+        do { try connection.execute(sql) } catch { throw .storage(error) }
+    }
+}
+
+/// The last stored event's position and hash: where the next append chains on.
+struct ChainHead {
+    var position: Int64
+    var hash: [UInt8]
+
+    static func read(_ connection: Connection) throws(SQLiteError) -> ChainHead {
+        let statement = try connection.cached("SELECT position, hash FROM events ORDER BY position DESC LIMIT 1")
+        guard try statement.step() else { return ChainHead(position: 0, hash: EventHash.genesis) }
+        return ChainHead(position: statement.int64(0), hash: statement.bytes(1))
+    }
+}
+
+extension AppendRequest {
+    func validate() throws(EventStoreError) {
+        guard !streamId.isEmpty else { throw .invalidEvent("a stream id must not be empty") }
+        guard !events.isEmpty else { throw .invalidEvent("an append must carry at least one event") }
+        for event in events {
+            guard !event.type.isEmpty else { throw .invalidEvent("an event type must not be empty") }
+            guard event.schemaVersion >= 1 else { throw .invalidEvent("schema versions start at 1") }
+        }
+        guard Set(events.map(\.eventId)).count == events.count else {
+            throw .invalidEvent("the same event id appears twice in one append")
+        }
+    }
+}
+
+extension EventStoreError {
+    /// Maps whatever a storage closure threw onto the store's error type.
+    static func wrapping(_ error: any Error) -> EventStoreError {
+        switch error {
+        case let error as EventStoreError: error
+        case let error as SQLiteError: .storage(error)
+        default: .invalidEvent("unexpected failure: \(error)")
+        }
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+
+/// A JSON object in the ledger's canonical encoding: the exact text that is stored and hashed.
+///
+/// Whatever produced the JSON (our encoder, an imported production log, a hand-written test), the
+/// store keeps one spelling of it, so equal content means equal bytes — which is what makes
+/// idempotent retries comparable and hashes reproducible on any machine.
+public struct CanonicalJSON: Sendable, Hashable, CustomStringConvertible {
+    /// Canonical text; always a JSON object.
+    public let text: String
+
+    /// Canonicalizes a JSON object given as text or bytes.
+    public init(parsing bytes: some Collection<UInt8>) throws(EventStoreError) {
+        let value: JSONValue
+        do { value = try JSONValue(parsing: bytes) } catch { throw .invalidJSON(error.description) }
+        try self.init(value)
+    }
+
+    public init(parsing text: String) throws(EventStoreError) {
+        try self.init(parsing: text.utf8)
+    }
+
+    public init(_ value: JSONValue) throws(EventStoreError) {
+        guard case .object = value else { throw .invalidJSON("an event's data and metadata must be JSON objects") }
+        self.text = value.canonicalText
+    }
+
+    /// Text already read back from the store, which only ever holds canonical text.
+    init(stored text: String) { self.text = text }
+
+    /// Encodes a value (which must encode as an object) and canonicalizes the result.
+    public init(encoding value: some Encodable) throws(EventStoreError) {
+        let data: Data
+        do { data = try Self.encoder.encode(value) } catch { throw .invalidJSON("cannot encode \(type(of: value)): \(error)") }
+        try self.init(parsing: data)
+    }
+
+    public static let emptyObject = CanonicalJSON(stored: "{}")
+
+    public func decode<T: Decodable>(_ type: T.Type = T.self) throws -> T {
+        try JSONDecoder().decode(type, from: Data(text.utf8))
+    }
+
+    /// The parsed document, for callers that work with untyped JSON (import, audit).
+    public var value: JSONValue {
+        // Stored text was produced by `canonicalText`, so it always parses.
+        try! JSONValue(parsing: text)
+    }
+
+    public var description: String { text }
+
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+}

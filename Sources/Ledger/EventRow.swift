@@ -1,0 +1,49 @@
+import Foundation
+
+/// One row of `events` exactly as stored: the text that was hashed, before any decoding.
+struct EventRow {
+    static let columns = "position, stream_id, stream_version, event_id, type, schema_version, data, metadata, recorded_at, hash"
+
+    let position: Int64
+    let streamId: String
+    let streamVersion: Int64
+    let eventId: String
+    let type: String
+    let schemaVersion: Int
+    let data: String
+    let metadata: String
+    let recordedAt: String
+    let hash: [UInt8]
+
+    /// Reads the current row of a statement selecting `EventRow.columns`.
+    init(_ statement: Statement) {
+        position = statement.int64(0)
+        streamId = statement.string(1)
+        streamVersion = statement.int64(2)
+        eventId = statement.string(3)
+        type = statement.string(4)
+        schemaVersion = statement.int(5)
+        data = statement.string(6)
+        metadata = statement.string(7)
+        recordedAt = statement.string(8)
+        hash = statement.bytes(9)
+    }
+
+    func expectedHash(previous: [UInt8]) -> [UInt8] {
+        EventHash.compute(
+            previous: previous, position: position, streamId: streamId, streamVersion: streamVersion,
+            eventId: eventId, type: type, schemaVersion: schemaVersion, data: data, metadata: metadata,
+            recordedAt: recordedAt)
+    }
+
+    /// The typed event; a row that does not decode (edited behind the store's back) is a storage fault.
+    func decoded() throws(EventStoreError) -> RecordedEvent {
+        guard let eventId = UUID(uuidString: eventId), let recordedAt = Timestamp(iso8601: recordedAt) else {
+            throw .invalidEvent("the row at position \(position) is damaged (event id or time unreadable); run `ledger verify`")
+        }
+        return RecordedEvent(
+            position: position, streamId: streamId, streamVersion: streamVersion, eventId: eventId,
+            type: type, schemaVersion: schemaVersion, data: CanonicalJSON(stored: data),
+            metadata: CanonicalJSON(stored: metadata), recordedAt: recordedAt, hash: hash)
+    }
+}

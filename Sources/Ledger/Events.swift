@@ -1,0 +1,142 @@
+import Foundation
+
+/// Who and what an event belongs to: the fields every audit and projection follows.
+public struct EventMetadata: Codable, Sendable, Hashable {
+    /// The OCPI command or OCPP transaction this event belongs to.
+    public var correlationId: String?
+    /// The event that caused this one.
+    public var causationId: String?
+    /// `ocpi`, `ocpp:<charge_point>`, `timer`, `ops:<user>`, `import`, …
+    public var source: String
+
+    public init(source: String, correlationId: String? = nil, causationId: String? = nil) {
+        self.source = source
+        self.correlationId = correlationId
+        self.causationId = causationId
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case correlationId = "correlation_id"
+        case causationId = "causation_id"
+        case source
+    }
+}
+
+/// An event to append. Positions, versions and hashes are the store's to assign.
+public struct NewEvent: Sendable, Hashable {
+    /// Retrying an append with the same ids is a no-op that returns the original positions.
+    public var eventId: UUID
+    public var type: String
+    public var schemaVersion: Int
+    public var data: CanonicalJSON
+    public var metadata: CanonicalJSON
+    /// `nil` for live writes (the store's clock decides); set only when importing a recorded log,
+    /// whose times are facts to keep.
+    public var recordedAt: Timestamp?
+
+    public init(
+        eventId: UUID = UUID(), type: String, schemaVersion: Int = 1,
+        data: CanonicalJSON, metadata: EventMetadata
+    ) throws(EventStoreError) {
+        self.init(eventId: eventId, type: type, schemaVersion: schemaVersion, data: data,
+                  rawMetadata: try CanonicalJSON(encoding: metadata), recordedAt: nil)
+    }
+
+    /// Metadata exactly as found in a recorded log (it may carry keys this version does not know).
+    public init(
+        eventId: UUID, type: String, schemaVersion: Int,
+        data: CanonicalJSON, rawMetadata: CanonicalJSON, recordedAt: Timestamp?
+    ) {
+        self.eventId = eventId
+        self.type = type
+        self.schemaVersion = schemaVersion
+        self.data = data
+        self.metadata = rawMetadata
+        self.recordedAt = recordedAt
+    }
+}
+
+/// An event as stored: its place in the log, its stream position and its link in the hash chain.
+public struct RecordedEvent: Sendable, Hashable {
+    public let position: Int64
+    public let streamId: String
+    public let streamVersion: Int64
+    public let eventId: UUID
+    public let type: String
+    public let schemaVersion: Int
+    public let data: CanonicalJSON
+    public let metadata: CanonicalJSON
+    public let recordedAt: Timestamp
+    /// SHA-256 chained over the previous event's hash (see `EventHash`).
+    public let hash: [UInt8]
+
+    /// The metadata's known fields, or `nil` when a recorded log carries metadata without a source.
+    public var eventMetadata: EventMetadata? { try? metadata.decode(EventMetadata.self) }
+
+    public var hashHex: String { hash.hexString }
+}
+
+/// What an append expects of its stream before writing (optimistic concurrency, as in KurrentDB).
+public enum ExpectedVersion: Sendable, Hashable, CustomStringConvertible {
+    /// Write whatever the stream holds.
+    case any
+    /// The stream must not exist yet.
+    case noStream
+    /// The stream must hold at least one event.
+    case exists
+    /// The stream's last version must be exactly this.
+    case exact(Int64)
+
+    func isSatisfied(by current: Int64?) -> Bool {
+        switch self {
+        case .any: true
+        case .noStream: current == nil
+        case .exists: current != nil
+        case .exact(let version): (current ?? 0) == version && (version > 0 || current == nil)
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .any: "any"
+        case .noStream: "no stream"
+        case .exists: "an existing stream"
+        case .exact(let version): "version \(version)"
+        }
+    }
+}
+
+/// Events for one stream, written together or not at all.
+public struct AppendRequest: Sendable, Hashable {
+    public var streamId: String
+    public var expectedVersion: ExpectedVersion
+    public var events: [NewEvent]
+
+    public init(streamId: String, expectedVersion: ExpectedVersion, events: [NewEvent]) {
+        self.streamId = streamId
+        self.expectedVersion = expectedVersion
+        self.events = events
+    }
+}
+
+/// Where an append landed.
+public struct AppendResult: Sendable, Hashable {
+    /// Global positions of the appended events, in order.
+    public let positions: [Int64]
+    /// The stream's version after the append: the `exact` version to expect next time.
+    public let streamVersion: Int64
+    /// `true` when every event was already stored by an earlier identical append (nothing written).
+    public let wasAlreadyStored: Bool
+}
+
+extension Sequence<UInt8> {
+    var hexString: String {
+        let digits = Array("0123456789abcdef".utf8)
+        var output: [UInt8] = []
+        for byte in self {
+            output.append(digits[Int(byte >> 4)])
+            output.append(digits[Int(byte & 0xF)])
+        }
+        return String(decoding: output, as: UTF8.self)
+    }
+}

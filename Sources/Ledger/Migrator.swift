@@ -1,0 +1,56 @@
+/// Applies the embedded migrations in order, each in the transaction that records it.
+///
+/// As GRDB's `DatabaseMigrator`: a migration that shipped is never edited. Each applied migration's
+/// checksum is kept in `schema_migrations`; if the binary's copy differs, or the database knows a
+/// migration the binary does not, opening is refused instead of running on a schema nobody wrote.
+struct Migrator {
+    let migrations: [Migration]
+
+    func migrate(_ connection: Connection, now: Timestamp) throws(EventStoreError) {
+        do {
+            try connection.immediateTransaction {
+                try connection.execute("""
+                    CREATE TABLE IF NOT EXISTS schema_migrations (
+                        version INTEGER PRIMARY KEY, name TEXT NOT NULL,
+                        checksum TEXT NOT NULL, applied_at TEXT NOT NULL)
+                    """)
+                let applied = try appliedMigrations(connection)
+                let known = Dictionary(uniqueKeysWithValues: migrations.map { ($0.version, $0) })
+                for (version, record) in applied.sorted(by: { $0.key < $1.key }) {
+                    guard let migration = known[version] else {
+                        throw EventStoreError.unknownMigration(version: version, name: record.name)
+                    }
+                    guard migration.checksum == record.checksum else {
+                        throw EventStoreError.migrationChanged(
+                            name: migration.name, storedChecksum: record.checksum, binaryChecksum: migration.checksum)
+                    }
+                }
+                for migration in migrations.sorted(by: { $0.version < $1.version }) where applied[migration.version] == nil {
+                    try connection.execute(migration.sql)
+                    let insert = try connection.cached(
+                        "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)")
+                    insert.bind(migration.version, at: 1)
+                    insert.bind(migration.name, at: 2)
+                    insert.bind(migration.checksum, at: 3)
+                    insert.bind(now.iso8601, at: 4)
+                    try insert.step()
+                }
+            }
+        } catch let error as EventStoreError {
+            throw error
+        } catch let error as SQLiteError {
+            throw .storage(error)
+        } catch {
+            throw .invalidEvent("unexpected migration failure: \(error)")
+        }
+    }
+
+    private func appliedMigrations(_ connection: Connection) throws(SQLiteError) -> [Int: (name: String, checksum: String)] {
+        let select = try connection.cached("SELECT version, name, checksum FROM schema_migrations")
+        var applied: [Int: (name: String, checksum: String)] = [:]
+        while try select.step() {
+            applied[select.int(0)] = (select.string(1), select.string(2))
+        }
+        return applied
+    }
+}

@@ -1,0 +1,145 @@
+import CSQLite
+import Foundation
+
+/// The embedded event store: one SQLite file in WAL mode, one group-committing writer, a few readers.
+public final class SQLiteEventStore: EventStore {
+    public struct Configuration: Sendable {
+        /// How far a commit goes before the append returns.
+        public enum Durability: String, Sendable, CaseIterable {
+            /// `synchronous=FULL`: the WAL is fsynced at every commit — survives power loss. The default.
+            case full
+            /// `synchronous=NORMAL`: survives a process crash, may lose the last commits on power loss.
+            case normal
+        }
+
+        public var durability: Durability = .full
+        /// Read connections (each on its own queue).
+        public var readers: Int = 3
+        /// The most single appends one transaction takes.
+        public var maximumBatch: Int = 1024
+
+        public init(durability: Durability = .full, readers: Int = 3, maximumBatch: Int = 1024) {
+            self.durability = durability
+            self.readers = readers
+            self.maximumBatch = maximumBatch
+        }
+    }
+
+    public let path: String
+    private let writer: AppendWriter
+    private let readers: ReaderPool
+    private let notifier: AppendNotifier
+
+    /// Opens (creating and migrating if needed) the ledger at `path`.
+    ///
+    /// A file that is not an SQLite database is refused before anything is written to it.
+    public init(path: String, clock: any LedgerClock = SystemClock(), configuration: Configuration = .init()) throws(EventStoreError) {
+        self.path = path
+        try Self.checkHeader(path: path)
+        do {
+            let connection = try Connection(path: path)
+            // A damaged file fails here, before the first write (journal_mode) touches it.
+            try connection.execute("SELECT count(*) FROM sqlite_master")
+            try connection.execute("PRAGMA journal_mode = WAL")
+            try connection.execute("PRAGMA synchronous = \(configuration.durability == .full ? "FULL" : "NORMAL")")
+            try Migrator(migrations: Migration.embedded).migrate(connection, now: clock.now())
+            let head = try ChainHead.read(connection)
+            let readConnections = try (0..<max(1, configuration.readers)).map { _ in
+                let reader = try Connection(path: path)
+                try reader.execute("PRAGMA query_only = ON")
+                return reader
+            }
+            notifier = AppendNotifier(head: head.position)
+            writer = AppendWriter(
+                connection: connection, clock: clock, notifier: notifier,
+                maximumBatch: max(1, configuration.maximumBatch))
+            readers = ReaderPool(connections: readConnections)
+        } catch let error as SQLiteError where error.isNotADatabase {
+            throw .notADatabase(path: path, reason: error.message)
+        } catch {
+            throw .wrapping(error)
+        }
+    }
+
+    /// SQLite itself would only notice a foreign file at the first read; check the magic first so
+    /// a mistyped `--db` pointing at, say, a CSV export is never touched.
+    private static func checkHeader(path: String) throws(EventStoreError) {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return }  // new file
+        defer { try? handle.close() }
+        let header = (try? handle.read(upToCount: 16)) ?? Data()
+        if header.isEmpty { return }
+        guard header == Data("SQLite format 3\0".utf8) else {
+            throw .notADatabase(path: path, reason: "no SQLite header")
+        }
+    }
+
+    /// Finishes the appends already accepted, then refuses new ones.
+    public func close() async {
+        await writer.close()
+        await readers.close()
+        notifier.releaseAll()
+    }
+
+    public func append(_ request: AppendRequest) async throws(EventStoreError) -> AppendResult {
+        try await writer.append(request).get()
+    }
+
+    public func appendAll(_ requests: [AppendRequest]) async throws(EventStoreError) -> [AppendResult] {
+        try await writer.appendAll(requests).get()
+    }
+
+    public func readStream(_ streamId: String, fromVersion: Int64 = 1, limit: Int = .max) async throws(EventStoreError) -> [RecordedEvent] {
+        try await readRows(
+            "WHERE stream_id = ? AND stream_version >= ? ORDER BY stream_version LIMIT ?",
+            streamId, fromVersion, limit)
+    }
+
+    public func readAll(after position: Int64, limit: Int) async throws(EventStoreError) -> [RecordedEvent] {
+        try await readRows("WHERE position > ? ORDER BY position LIMIT ?", position, limit)
+    }
+
+    public func read(correlationId: String, after position: Int64 = 0, limit: Int = .max) async throws(EventStoreError) -> [RecordedEvent] {
+        try await readRows(
+            "WHERE correlation_id = ? AND position > ? ORDER BY position LIMIT ?",
+            correlationId, position, limit)
+    }
+
+    public func headPosition() async throws(EventStoreError) -> Int64 {
+        try await readers.read { connection in
+            try ChainHead.read(connection).position
+        }
+    }
+
+    public func waitForAppend(after position: Int64) async {
+        await notifier.wait(after: position)
+    }
+
+    /// Checks the hash chain, position and stream-version contiguity and the append-only triggers.
+    public func verify() async throws(EventStoreError) -> VerificationReport {
+        var report = try await readers.read { connection in try ChainVerifier.check(connection) }
+        report.triggerProblems = try await writer.withConnection { connection in
+            try ChainVerifier.probeTriggers(connection)
+        }.get()
+        return report
+    }
+
+    private func readRows(_ clause: String, _ arguments: any Sendable...) async throws(EventStoreError) -> [RecordedEvent] {
+        let sql = "SELECT \(EventRow.columns) FROM events \(clause)"
+        let arguments = arguments
+        let rows = try await readers.read { connection in
+            let statement = try connection.cached(sql)
+            for (index, argument) in arguments.enumerated() {
+                switch argument {
+                case let value as String: statement.bind(value, at: Int32(index + 1))
+                case let value as Int64: statement.bind(value, at: Int32(index + 1))
+                case let value as Int: statement.bind(Int64(min(value, Int(Int64.max))), at: Int32(index + 1))
+                default: preconditionFailure("unsupported argument \(type(of: argument))")
+                }
+            }
+            var rows: [EventRow] = []
+            while try statement.step() { rows.append(EventRow(statement)) }
+            return rows
+        }
+        return try rows.map { row throws(EventStoreError) in try row.decoded() }
+    }
+}

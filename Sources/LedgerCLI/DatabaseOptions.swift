@@ -1,0 +1,67 @@
+import ArgumentParser
+import Foundation
+import Ledger
+
+/// `--db`, shared by every command that opens a ledger.
+struct DatabaseOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp(
+        "The ledger's SQLite file; created and migrated if it does not exist.", valueName: "path"))
+    var db: String = "ledger.sqlite"
+
+    /// Opens the ledger, or prints why not on one line and exits with code 2.
+    func open() throws -> SQLiteEventStore {
+        do {
+            return try SQLiteEventStore(path: db)
+        } catch {
+            throw Failure.unusableDatabase(error.description)
+        }
+    }
+}
+
+/// Errors that end a command with a one-line message and a documented exit code.
+enum Failure: Error {
+    /// Exit 2: the database could not be opened or used.
+    case unusableDatabase(String)
+    /// Exit 1: the command ran and found or caused a problem it reports.
+    case refused(String)
+
+    /// Prints the message to standard error and returns the exit code to end with.
+    func report() -> ExitCode {
+        switch self {
+        case .unusableDatabase(let message):
+            FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+            return ExitCode(2)
+        case .refused(let message):
+            FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+            return ExitCode(1)
+        }
+    }
+}
+
+extension AsyncParsableCommand {
+    /// Runs `body`, turning `Failure`s into their message and exit code.
+    func reportingFailures(_ body: () async throws -> Void) async throws {
+        do {
+            try await body()
+        } catch let failure as Failure {
+            throw failure.report()
+        }
+    }
+}
+
+/// Standard output with a buffer: `events` may print millions of lines.
+struct OutputBuffer {
+    private var buffer: [UInt8] = []
+
+    mutating func writeLine(_ line: String) {
+        buffer.append(contentsOf: line.utf8)
+        buffer.append(UInt8(ascii: "\n"))
+        if buffer.count >= 1 << 16 { flush() }
+    }
+
+    mutating func flush() {
+        guard !buffer.isEmpty else { return }
+        FileHandle.standardOutput.write(Data(buffer))
+        buffer.removeAll(keepingCapacity: true)
+    }
+}

@@ -1,0 +1,40 @@
+import ArgumentParser
+import Foundation
+import Ledger
+
+struct Import: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Append a recorded NDJSON log (from `ledger events`) to a ledger, usually a new one.",
+        discussion: """
+            Stream versions, event ids, metadata and times are kept; hashes are chained anew. \
+            A file with a gap in positions or stream versions, or an event id that conflicts with \
+            one already stored, is refused as a whole and nothing is written. Importing the same \
+            file again changes nothing.
+            """
+    )
+
+    @Argument(help: ArgumentHelp("The NDJSON file to import.", valueName: "file.ndjson"))
+    var file: String
+
+    @OptionGroup var database: DatabaseOptions
+
+    func run() async throws {
+        try await reportingFailures {
+            let store = try database.open()
+            let outcome: Result<LogImport.Summary, any Error>
+            do {
+                outcome = .success(try await LogImport.run(contentsOf: URL(fileURLWithPath: file), into: store))
+            } catch {
+                outcome = .failure(error)
+            }
+            await store.close()
+            switch outcome {
+            case .success(let summary):
+                let new = summary.events - summary.alreadyStored
+                print("imported \(new) events (\(summary.alreadyStored) already stored) into \(database.db)")
+            case .failure(let failure):
+                throw Failure.refused("\(file): \(failure); nothing was imported")
+            }
+        }
+    }
+}

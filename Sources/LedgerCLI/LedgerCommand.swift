@@ -1,0 +1,16 @@
+import ArgumentParser
+
+@main
+struct LedgerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ledger",
+        abstract: "chargeledger: the append-only, tamper-evident command ledger of a Charge Point Operator.",
+        discussion: """
+            Every OCPI command, charger answer, timeout and delivery is an event in one SQLite file. \
+            These commands read, import and check that log.
+
+            Exit codes: 0 success, 1 a check found a problem, 2 the database could not be used.
+            """,
+        subcommands: [Events.self, Import.self, Verify.self]
+    )
+}
