@@ -31,6 +31,18 @@ final class AppendWriter: @unchecked Sendable {
     private let clock: any LedgerClock
     private let notifier: AppendNotifier
     private let maximumBatch: Int
+    /// What the writer knows of the log between transactions, so that an append does not have to
+    /// query it: valid only while `PRAGMA data_version` says no other connection has committed.
+    private var known: KnownState?
+
+    private struct KnownState {
+        var dataVersion: Int64
+        var head: ChainHead
+        /// Last version per stream (0: no stream), as far as this writer has looked or written.
+        var streamVersions: [String: Int64] = [:]
+        /// Beyond this, forget and re-read: memory stays bounded however many streams there are.
+        static let maximumStreams = 65_536
+    }
 
     init(connection: Connection, clock: any LedgerClock, notifier: AppendNotifier, maximumBatch: Int) {
         self.connection = connection
@@ -146,8 +158,9 @@ final class AppendWriter: @unchecked Sendable {
         }.map { results }
     }
 
-    /// One durable transaction. The chain head is re-read inside it, so a second process that
-    /// appended meanwhile (an import while `serve` runs) is chained onto, never overwritten.
+    /// One durable transaction. If another connection committed since the last one (an import
+    /// while `serve` runs), the chain head and stream versions are re-read inside the write lock,
+    /// so its events are chained onto, never overwritten.
     private func transaction(
         _ body: (inout ChainHead, Timestamp) throws(EventStoreError) -> Void
     ) -> Result<Void, EventStoreError> {
@@ -157,13 +170,19 @@ final class AppendWriter: @unchecked Sendable {
             return .failure(.storage(error))
         }
         do {
-            var head = try ChainHead.read(connection)
+            let dataVersion = try connection.cached("PRAGMA data_version").firstRow { $0.int64(0) } ?? 0
+            if known?.dataVersion != dataVersion {
+                known = KnownState(dataVersion: dataVersion, head: try ChainHead.read(connection))
+            }
+            var head = known!.head
             try body(&head, clock.now())
             try connection.execute("COMMIT")
+            known?.head = head
             notifier.advance(to: head.position)
             return .success(())
         } catch {
             try? connection.execute("ROLLBACK")
+            known = nil
             return .failure(EventStoreError.wrapping(error))
         }
     }
@@ -198,6 +217,7 @@ final class AppendWriter: @unchecked Sendable {
             throw .storage(error)
         }
         if savepoint { try run("RELEASE request") }
+        remember(version, of: request.streamId)
         return AppendResult(positions: positions, streamVersion: version, wasAlreadyStored: false)
     }
 
@@ -226,51 +246,58 @@ final class AppendWriter: @unchecked Sendable {
         statement.bind(event.metadata.text, at: 8)
         statement.bind(recordedAt, at: 9)
         statement.bind(hash, at: 10)
-        try statement.step()
+        try statement.run()
         head = ChainHead(position: position, hash: hash)
     }
 
     private func currentVersion(of streamId: String) throws(EventStoreError) -> Int64? {
+        if let version = known?.streamVersions[streamId] { return version == 0 ? nil : version }
+        let version: Int64
         do {
-            let statement = try connection.cached("SELECT max(stream_version) FROM events WHERE stream_id = ?")
+            let statement = try connection.cached("SELECT coalesce(max(stream_version), 0) FROM events WHERE stream_id = ?")
             statement.bind(streamId, at: 1)
-            try statement.step()
-            return statement.isNull(0) ? nil : statement.int64(0)
+            version = try statement.firstRow { $0.int64(0) } ?? 0
         } catch {
             throw .storage(error)
         }
+        remember(version, of: streamId)
+        return version == 0 ? nil : version
+    }
+
+    private func remember(_ version: Int64, of streamId: String) {
+        if known?.streamVersions.count ?? 0 >= KnownState.maximumStreams { known?.streamVersions.removeAll() }
+        known?.streamVersions[streamId] = version
     }
 
     /// The original result when every event of `request` is already stored with the same content;
     /// `nil` when none is; `duplicateEventConflict` when an id is stored with other content.
     private func alreadyStored(_ request: AppendRequest) throws(EventStoreError) -> AppendResult? {
-        var positions: [Int64] = []
-        var lastVersion: Int64 = 0
+        var found: [EventRow] = []
         for event in request.events {
-            let row: EventRow?
-            do {
-                let statement = try connection.cached("SELECT \(EventRow.columns) FROM events WHERE event_id = ?")
-                statement.bind(event.eventId.lowercasedString, at: 1)
-                row = try statement.step() ? EventRow(statement) : nil
-            } catch {
-                throw .storage(error)
-            }
-            guard let row else {
-                if positions.isEmpty { return nil }
-                throw .invalidEvent("event \(event.eventId) is new but earlier events of the same request are already stored: retry with exactly the original request")
-            }
+            guard let row = try storedRow(eventId: event.eventId) else { continue }
             let sameContent = row.streamId == request.streamId && row.type == event.type
                 && row.schemaVersion == event.schemaVersion && row.data == event.data.text
                 && row.metadata == event.metadata.text
                 && (event.recordedAt == nil || row.recordedAt == event.recordedAt?.iso8601)
-                && (positions.isEmpty || row.streamVersion == lastVersion + 1)
-            guard sameContent else {
-                throw .duplicateEventConflict(eventId: row.eventId, storedAt: row.position)
-            }
-            positions.append(row.position)
-            lastVersion = row.streamVersion
+                && (found.isEmpty || row.streamVersion == found[found.count - 1].streamVersion + 1)
+            guard sameContent else { throw .duplicateEventConflict(eventId: row.eventId, storedAt: row.position) }
+            found.append(row)
         }
-        return AppendResult(positions: positions, streamVersion: lastVersion, wasAlreadyStored: true)
+        guard let last = found.last else { return nil }
+        guard found.count == request.events.count else {
+            throw .invalidEvent("some events of this request are already stored and others are not: retry with exactly the original request")
+        }
+        return AppendResult(positions: found.map(\.position), streamVersion: last.streamVersion, wasAlreadyStored: true)
+    }
+
+    private func storedRow(eventId: UUID) throws(EventStoreError) -> EventRow? {
+        do {
+            let statement = try connection.cached("SELECT \(EventRow.columns) FROM events WHERE event_id = ?")
+            statement.bind(eventId.lowercasedString, at: 1)
+            return try statement.firstRow(EventRow.init)
+        } catch {
+            throw .storage(error)
+        }
     }
 
     private func run(_ sql: String) throws(EventStoreError) {
@@ -285,8 +312,8 @@ struct ChainHead {
 
     static func read(_ connection: Connection) throws(SQLiteError) -> ChainHead {
         let statement = try connection.cached("SELECT position, hash FROM events ORDER BY position DESC LIMIT 1")
-        guard try statement.step() else { return ChainHead(position: 0, hash: EventHash.genesis) }
-        return ChainHead(position: statement.int64(0), hash: statement.bytes(1))
+        return try statement.firstRow { ChainHead(position: $0.int64(0), hash: $0.bytes(1)) }
+            ?? ChainHead(position: 0, hash: EventHash.genesis)
     }
 }
 

@@ -39,8 +39,10 @@ enum ChainVerifier {
         try connection.execute("BEGIN")  // one snapshot for both scans
         defer { try? connection.execute("COMMIT") }
         let rows = try connection.cached("SELECT \(EventRow.columns) FROM events ORDER BY position")
+        defer { rows.reset() }
         var previousHash = EventHash.genesis
         var previousPosition: Int64 = 0
+        // Streamed row by row, not collected: verify must run on a log of millions of events.
         while try rows.step() {
             let row = EventRow(rows)
             report.eventCount += 1
@@ -61,7 +63,7 @@ enum ChainVerifier {
             WHERE stream_version != coalesce(previous, 0) + 1
             ORDER BY position LIMIT 1
             """)
-        if try versions.step() { report.firstStreamVersionGap = versions.int64(0) }
+        report.firstStreamVersionGap = try versions.firstRow { $0.int64(0) }
         return report
     }
 
@@ -74,9 +76,9 @@ enum ChainVerifier {
         let exists = try connection.cached("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name = ?")
         for trigger in triggers {
             exists.bind(trigger, at: 1)
-            try exists.step()
-            if exists.int(0) == 0 { problems.append("trigger \(trigger) is missing: the log is not protected against edits") }
-            exists.reset()
+            if try exists.firstRow({ $0.int(0) }) == 0 {
+                problems.append("trigger \(trigger) is missing: the log is not protected against edits")
+            }
         }
         try connection.execute("BEGIN IMMEDIATE")
         defer { try? connection.execute("ROLLBACK") }

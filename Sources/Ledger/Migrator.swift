@@ -33,7 +33,7 @@ struct Migrator {
                     insert.bind(migration.name, at: 2)
                     insert.bind(migration.checksum, at: 3)
                     insert.bind(now.iso8601, at: 4)
-                    try insert.step()
+                    try insert.run()
                 }
             }
         } catch let error as EventStoreError {
@@ -48,8 +48,8 @@ struct Migrator {
     private func appliedMigrations(_ connection: Connection) throws(SQLiteError) -> [Int: (name: String, checksum: String)] {
         let select = try connection.cached("SELECT version, name, checksum FROM schema_migrations")
         var applied: [Int: (name: String, checksum: String)] = [:]
-        while try select.step() {
-            applied[select.int(0)] = (select.string(1), select.string(2))
+        for (version, name, checksum) in try select.rows({ ($0.int(0), $0.string(1), $0.string(2)) }) {
+            applied[version] = (name, checksum)
         }
         return applied
     }

@@ -136,9 +136,7 @@ public final class SQLiteEventStore: EventStore {
                 default: preconditionFailure("unsupported argument \(type(of: argument))")
                 }
             }
-            var rows: [EventRow] = []
-            while try statement.step() { rows.append(EventRow(statement)) }
-            return rows
+            return try statement.rows(EventRow.init)
         }
         return try rows.map { row throws(EventStoreError) in try row.decoded() }
     }

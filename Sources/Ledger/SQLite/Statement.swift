@@ -47,8 +47,8 @@ final class Statement {
         }
     }
 
-    /// Steps once: `true` when a row is available, `false` when done.
-    @discardableResult
+    /// Steps once: `true` when a row is available, `false` when done. Prefer `rows`, `firstRow`
+    /// and `run`, which reset the statement when done.
     func step() throws(SQLiteError) -> Bool {
         switch sqlite3_step(handle) {
         case SQLITE_ROW: return true
@@ -59,6 +59,29 @@ final class Statement {
                 message: String(cString: sqlite3_errmsg(connection.handle)),
                 sql: sql)
         }
+    }
+
+    /// Steps to the end, reading each row, and resets — so no read transaction stays open.
+    ///
+    /// A statement left mid-result holds its snapshot: other statements on the connection would
+    /// keep reading old data, and a later `BEGIN IMMEDIATE` fails with `SQLITE_BUSY_SNAPSHOT`.
+    func rows<T>(_ read: (Statement) -> T) throws(SQLiteError) -> [T] {
+        defer { sqlite3_reset(handle) }
+        var rows: [T] = []
+        while try step() { rows.append(read(self)) }
+        return rows
+    }
+
+    /// The first row, if any, then resets (see `rows`).
+    func firstRow<T>(_ read: (Statement) -> T) throws(SQLiteError) -> T? {
+        defer { sqlite3_reset(handle) }
+        return try step() ? read(self) : nil
+    }
+
+    /// Runs a statement that returns no rows, then resets.
+    func run() throws(SQLiteError) {
+        defer { sqlite3_reset(handle) }
+        _ = try step()
     }
 
     func int64(_ column: Int32) -> Int64 { sqlite3_column_int64(handle, column) }

@@ -1,0 +1,11 @@
+import ArgumentParser
+
+@main
+struct LedgerBenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ledger-bench",
+        abstract: "Benchmarks for chargeledger, each against a baseline measured in the same run.",
+        discussion: "Build with -c release: `swift run -c release ledger-bench append`. Run twice; machines are noisy.",
+        subcommands: [AppendBenchmark.self]
+    )
+}
