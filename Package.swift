@@ -14,6 +14,7 @@ let package = Package(
         .executable(name: "ledger", targets: ["LedgerCLI"]),
         .executable(name: "ledger-bench", targets: ["LedgerBench"]),
         .library(name: "Ledger", targets: ["Ledger"]),
+        .library(name: "Projections", targets: ["Projections"]),
         .library(name: "LedgerTesting", targets: ["LedgerTesting"]),
     ],
     dependencies: [
@@ -44,6 +45,11 @@ let package = Package(
             plugins: ["EmbedMigrationsPlugin"]
         ),
         .target(
+            name: "Projections",
+            dependencies: ["Ledger"],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "LedgerTesting",
             dependencies: ["Ledger"],
             swiftSettings: strictSettings
@@ -52,6 +58,7 @@ let package = Package(
             name: "LedgerCLI",
             dependencies: [
                 "Ledger",
+                "Projections",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -60,6 +67,7 @@ let package = Package(
             name: "LedgerBench",
             dependencies: [
                 "Ledger",
+                "Projections",
                 "CSQLite",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -74,6 +82,12 @@ let package = Package(
         .testTarget(
             name: "LedgerTests",
             dependencies: ["Ledger", "LedgerTesting", "CSQLite", "LedgerCLI", "LedgerTestWriter"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ProjectionsTests",
+            dependencies: ["Ledger", "Projections", "LedgerTesting", "LedgerCLI"],
+            resources: [.copy("Golden")],
             swiftSettings: strictSettings
         ),
     ]

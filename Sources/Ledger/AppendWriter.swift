@@ -31,6 +31,8 @@ final class AppendWriter: @unchecked Sendable {
     private let clock: any LedgerClock
     private let notifier: AppendNotifier
     private let maximumBatch: Int
+    private let observer: (any TransactionObserver)?
+    private let database: Database
     /// What the writer knows of the log between transactions, so that an append does not have to
     /// query it: valid only while `PRAGMA data_version` says no other connection has committed.
     private var known: KnownState?
@@ -44,8 +46,13 @@ final class AppendWriter: @unchecked Sendable {
         static let maximumStreams = 65_536
     }
 
-    init(connection: Connection, clock: any LedgerClock, notifier: AppendNotifier, maximumBatch: Int) {
+    init(
+        connection: Connection, clock: any LedgerClock, notifier: AppendNotifier, maximumBatch: Int,
+        observer: (any TransactionObserver)?
+    ) {
         self.connection = connection
+        self.database = Database(connection: connection)
+        self.observer = observer
         self.clock = clock
         self.notifier = notifier
         self.maximumBatch = maximumBatch
@@ -195,17 +202,17 @@ final class AppendWriter: @unchecked Sendable {
             if let original = try alreadyStored(request) { return original }
             throw .wrongExpectedVersion(streamId: request.streamId, expected: request.expectedVersion, actual: current)
         }
-        let savepoint = request.events.count > 1
+        // A request is all or nothing: several inserts, or inserts plus projection updates, need a savepoint.
+        let savepoint = request.events.count > 1 || observer != nil
         if savepoint { try run("SAVEPOINT request") }
         let before = head
-        var positions: [Int64] = []
-        positions.reserveCapacity(request.events.count)
+        var recorded: [RecordedEvent] = []
+        recorded.reserveCapacity(request.events.count)
         var version = current ?? 0
         do {
             for event in request.events {
                 version += 1
-                try insert(event, streamId: request.streamId, version: version, head: &head, now: now)
-                positions.append(head.position)
+                recorded.append(try insert(event, streamId: request.streamId, version: version, head: &head, now: now))
             }
         } catch where error.isUniqueConstraintViolation {
             // An event id is already stored: an idempotent retry, or a reused id.
@@ -216,17 +223,27 @@ final class AppendWriter: @unchecked Sendable {
         } catch {
             throw .storage(error)
         }
+        if let observer {
+            do {
+                try observer.apply(recorded, in: database)
+            } catch {
+                try run("ROLLBACK TO request; RELEASE request")
+                head = before
+                throw .projectionFailed(position: recorded[0].position, reason: "\(error)")
+            }
+        }
         if savepoint { try run("RELEASE request") }
         remember(version, of: request.streamId)
-        return AppendResult(positions: positions, streamVersion: version, wasAlreadyStored: false)
+        return AppendResult(positions: recorded.map(\.position), streamVersion: version, wasAlreadyStored: false)
     }
 
     private func insert(
         _ event: NewEvent, streamId: String, version: Int64, head: inout ChainHead, now: Timestamp
-    ) throws(SQLiteError) {
+    ) throws(SQLiteError) -> RecordedEvent {
         let position = head.position + 1
         let eventId = event.eventId.lowercasedString
-        let recordedAt = (event.recordedAt ?? now).iso8601
+        let time = event.recordedAt ?? now
+        let recordedAt = time.iso8601
         let hash = EventHash.compute(
             previous: head.hash, position: position, streamId: streamId, streamVersion: version,
             eventId: eventId, type: event.type, schemaVersion: event.schemaVersion,
@@ -248,6 +265,10 @@ final class AppendWriter: @unchecked Sendable {
         statement.bind(hash, at: 10)
         try statement.run()
         head = ChainHead(position: position, hash: hash)
+        return RecordedEvent(
+            position: position, streamId: streamId, streamVersion: version, eventId: event.eventId,
+            type: event.type, schemaVersion: event.schemaVersion, data: event.data, metadata: event.metadata,
+            recordedAt: time, hash: hash)
     }
 
     private func currentVersion(of streamId: String) throws(EventStoreError) -> Int64? {

@@ -33,7 +33,12 @@ public final class SQLiteEventStore: EventStore {
     /// Opens (creating and migrating if needed) the ledger at `path`.
     ///
     /// A file that is not an SQLite database is refused before anything is written to it.
-    public init(path: String, clock: any LedgerClock = SystemClock(), configuration: Configuration = .init()) throws(EventStoreError) {
+    /// With an `observer` (the projections), its read models are first caught up with the log, then
+    /// kept in step inside every append transaction.
+    public init(
+        path: String, clock: any LedgerClock = SystemClock(), configuration: Configuration = .init(),
+        observer: (any TransactionObserver)? = nil
+    ) throws(EventStoreError) {
         self.path = path
         try Self.checkHeader(path: path)
         do {
@@ -43,6 +48,7 @@ public final class SQLiteEventStore: EventStore {
             try connection.execute("PRAGMA journal_mode = WAL")
             try connection.execute("PRAGMA synchronous = \(configuration.durability == .full ? "FULL" : "NORMAL")")
             try Migrator(migrations: Migration.embedded).migrate(connection, now: clock.now())
+            if let observer { try Self.catchUp(observer, connection: connection) }
             let head = try ChainHead.read(connection)
             let readConnections = try (0..<max(1, configuration.readers)).map { _ in
                 let reader = try Connection(path: path)
@@ -52,12 +58,33 @@ public final class SQLiteEventStore: EventStore {
             notifier = AppendNotifier(head: head.position)
             writer = AppendWriter(
                 connection: connection, clock: clock, notifier: notifier,
-                maximumBatch: max(1, configuration.maximumBatch))
+                maximumBatch: max(1, configuration.maximumBatch), observer: observer)
             readers = ReaderPool(connections: readConnections)
         } catch let error as SQLiteError where error.isNotADatabase {
             throw .notADatabase(path: path, reason: error.message)
         } catch {
             throw .wrapping(error)
+        }
+    }
+
+    /// Applies the events the read models have not seen yet (written by a store without them,
+    /// or by an older binary), a page per transaction.
+    private static func catchUp(_ observer: any TransactionObserver, connection: Connection) throws {
+        let database = Database(connection: connection)
+        let page = try connection.cached("SELECT \(EventRow.columns) FROM events WHERE position > ? ORDER BY position LIMIT 2048")
+        while true {
+            let caughtUp = try connection.immediateTransaction { () throws -> Bool in
+                page.bind(try observer.checkpoint(in: database), at: 1)
+                let events = try page.rows(EventRow.init).map { row throws(EventStoreError) in try row.decoded() }
+                guard let first = events.first else { return true }
+                do {
+                    try observer.apply(events, in: database)
+                } catch {
+                    throw EventStoreError.projectionFailed(position: first.position, reason: "\(error)")
+                }
+                return false
+            }
+            if caughtUp { return }
         }
     }
 
@@ -112,6 +139,15 @@ public final class SQLiteEventStore: EventStore {
 
     public func waitForAppend(after position: Int64) async {
         await notifier.wait(after: position)
+    }
+
+    /// Runs read-only queries on one reader connection, in one snapshot (projection tables, audits).
+    public func withReadDatabase<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(EventStoreError) -> T {
+        try await readers.read { connection in
+            try connection.execute("BEGIN")
+            defer { try? connection.execute("COMMIT") }
+            return try body(Database(connection: connection))
+        }
     }
 
     /// Checks the hash chain, position and stream-version contiguity and the append-only triggers.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Ledger
+import Projections
 
 /// `--db`, shared by every command that opens a ledger.
 struct DatabaseOptions: ParsableArguments {
@@ -9,9 +10,12 @@ struct DatabaseOptions: ParsableArguments {
     var db: String = "ledger.sqlite"
 
     /// Opens the ledger, or prints why not on one line and exits with code 2.
-    func open() throws -> SQLiteEventStore {
+    ///
+    /// `withProjections` installs the read models (caught up first, then kept in step with every
+    /// append); commands that only read or check the log itself leave them alone.
+    func open(withProjections: Bool = false) throws -> SQLiteEventStore {
         do {
-            return try SQLiteEventStore(path: db)
+            return try SQLiteEventStore(path: db, observer: withProjections ? ProjectionEngine() : nil)
         } catch {
             throw Failure.unusableDatabase(error.description)
         }

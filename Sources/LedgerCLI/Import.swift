@@ -6,7 +6,8 @@ struct Import: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Append a recorded NDJSON log (from `ledger events`) to a ledger, usually a new one.",
         discussion: """
-            Stream versions, event ids, metadata and times are kept; hashes are chained anew. \
+            Stream versions, event ids, metadata and times are kept; hashes are chained anew, and \
+            the projections are built as the events go in (an event they cannot read refuses the file). \
             A file with a gap in positions or stream versions, or an event id that conflicts with \
             one already stored, is refused as a whole and nothing is written. Importing the same \
             file again changes nothing.
@@ -20,7 +21,7 @@ struct Import: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingFailures {
-            let store = try database.open()
+            let store = try database.open(withProjections: true)
             let outcome: Result<LogImport.Summary, any Error>
             do {
                 outcome = .success(try await LogImport.run(contentsOf: URL(fileURLWithPath: file), into: store))

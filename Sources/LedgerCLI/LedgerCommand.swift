@@ -7,10 +7,10 @@ struct LedgerCommand: AsyncParsableCommand {
         abstract: "chargeledger: the append-only, tamper-evident command ledger of a Charge Point Operator.",
         discussion: """
             Every OCPI command, charger answer, timeout and delivery is an event in one SQLite file. \
-            These commands read, import and check that log.
+            These commands read, import, check and audit that log.
 
             Exit codes: 0 success, 1 a check found a problem, 2 the database could not be used.
             """,
-        subcommands: [Events.self, Import.self, Verify.self]
+        subcommands: [Events.self, Import.self, Verify.self, Replay.self, Audit.self]
     )
 }

@@ -37,6 +37,14 @@ final class Statement {
         sqlite3_bind_int64(handle, index, Int64(value))
     }
 
+    func bind(_ value: Double, at index: Int32) {
+        sqlite3_bind_double(handle, index, value)
+    }
+
+    func bindNull(at index: Int32) {
+        sqlite3_bind_null(handle, index)
+    }
+
     func bind(_ value: String, at index: Int32) {
         sqlite3_bind_text(handle, index, value, -1, csqlite_transient())
     }
@@ -82,6 +90,17 @@ final class Statement {
     func run() throws(SQLiteError) {
         defer { sqlite3_reset(handle) }
         _ = try step()
+    }
+
+    var columnCount: Int32 { sqlite3_column_count(handle) }
+
+    func value(_ column: Int32) -> SQLValue {
+        switch sqlite3_column_type(handle, column) {
+        case SQLITE_NULL: .null
+        case SQLITE_INTEGER: .integer(sqlite3_column_int64(handle, column))
+        case SQLITE_FLOAT: .real(sqlite3_column_double(handle, column))
+        default: .text(string(column))
+        }
     }
 
     func int64(_ column: Int32) -> Int64 { sqlite3_column_int64(handle, column) }

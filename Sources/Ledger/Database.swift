@@ -1,0 +1,123 @@
+import CSQLite
+
+/// A value bound to or read from SQL.
+public enum SQLValue: Sendable, Hashable, CustomStringConvertible {
+    case null
+    case integer(Int64)
+    case real(Double)
+    case text(String)
+
+    public var description: String {
+        switch self {
+        case .null: "NULL"
+        case .integer(let value): String(value)
+        case .real(let value): String(value)
+        case .text(let value): "'\(value)'"
+        }
+    }
+
+    public var text: String? {
+        if case .text(let value) = self { return value }
+        return nil
+    }
+
+    public var integer: Int64? {
+        if case .integer(let value) = self { return value }
+        return nil
+    }
+}
+
+/// SQL access for read models kept beside the log: the projections' tables.
+///
+/// Inside an append it is the writer's own connection, in the append's transaction, so a read
+/// model and the events it reflects commit together. Not `Sendable`: it lives on one queue.
+public final class Database {
+    let connection: Connection
+
+    init(connection: Connection) { self.connection = connection }
+
+    /// A plain database at `path` with every embedded migration applied: where `ledger replay`
+    /// rebuilds the projections from scratch to compare them with the live ones.
+    public static func open(path: String, clock: any LedgerClock = SystemClock()) throws(EventStoreError) -> Database {
+        do {
+            let connection = try Connection(path: path)
+            try connection.execute("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF")
+            try Migrator(migrations: Migration.embedded).migrate(connection, now: clock.now())
+            return Database(connection: connection)
+        } catch {
+            throw .wrapping(error)
+        }
+    }
+
+    /// Runs a statement that returns no rows.
+    public func execute(_ sql: String, _ arguments: [SQLValue] = []) throws(EventStoreError) {
+        do {
+            if arguments.isEmpty, !sql.contains("?") {
+                try connection.execute(sql)
+                return
+            }
+            let statement = try connection.cached(sql)
+            statement.bind(arguments)
+            try statement.run()
+        } catch {
+            throw .storage(error)
+        }
+    }
+
+    /// Every row of a query, each as its column values.
+    public func rows(_ sql: String, _ arguments: [SQLValue] = []) throws(EventStoreError) -> [[SQLValue]] {
+        do {
+            let statement = try connection.cached(sql)
+            statement.bind(arguments)
+            return try statement.rows { $0.values() }
+        } catch {
+            throw .storage(error)
+        }
+    }
+
+    /// Calls `body` for each row without collecting them (large scans).
+    public func forEachRow(_ sql: String, _ arguments: [SQLValue] = [], _ body: ([SQLValue]) throws -> Void) throws {
+        let statement = try connection.cached(sql)
+        defer { statement.reset() }
+        statement.bind(arguments)
+        while try statement.step() { try body(statement.values()) }
+    }
+
+    /// Runs `body` in one transaction.
+    public func transaction<T>(_ body: () throws -> T) throws -> T {
+        try connection.immediateTransaction(body)
+    }
+}
+
+/// Called by the writer inside every append transaction, after the events are inserted.
+///
+/// This is how projections stay exactly in step with the log: their rows and checkpoint commit in
+/// the same transaction as the events, or not at all. If `apply` throws, the request is refused
+/// and nothing of it is written.
+public protocol TransactionObserver: Sendable {
+    /// Folds the just-inserted events into the read models.
+    func apply(_ events: [RecordedEvent], in database: Database) throws
+    /// The last position the read models reflect; the store catches up from here when it opens.
+    func checkpoint(in database: Database) throws -> Int64
+}
+
+extension Statement {
+    func bind(_ arguments: [SQLValue]) {
+        for (index, argument) in arguments.enumerated() {
+            bind(argument, at: Int32(index + 1))
+        }
+    }
+
+    func bind(_ value: SQLValue, at index: Int32) {
+        switch value {
+        case .null: bindNull(at: index)
+        case .integer(let integer): bind(integer, at: index)
+        case .real(let real): bind(real, at: index)
+        case .text(let text): bind(text, at: index)
+        }
+    }
+
+    func values() -> [SQLValue] {
+        (0..<columnCount).map { value($0) }
+    }
+}

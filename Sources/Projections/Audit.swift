@@ -1,0 +1,104 @@
+import Foundation
+import Ledger
+
+/// The dispute timeline for one `authorization_id`: what it authorized, what came of it, what
+/// looks wrong — and every related event, in log order, with its time and source.
+public struct AuditReport: Codable, Sendable {
+    public struct TimelineEntry: Codable, Sendable, Equatable {
+        public var position: Int64
+        public var recordedAt: Timestamp
+        public var source: String
+        public var type: String
+        public var summary: String
+    }
+
+    public var authorizationId: String
+    public var sources: [AuthorizationLinksProjection.State.Source]
+    public var commands: [CommandsProjection.State]
+    public var sessions: [SessionsProjection.State]
+    public var cdrs: [CdrIssued]
+    public var deliveries: [DeliveriesProjection.State]
+    public var anomalies: [Anomaly]
+    public var timeline: [TimelineEntry]
+}
+
+public enum Audit {
+    /// The report, or `nil` when no event carries this `authorization_id`.
+    public static func report(authorizationId: String, store: SQLiteEventStore) async throws -> AuditReport? {
+        try await store.withReadDatabase { database in try build(authorizationId, database) }
+    }
+
+    static func build(_ authorizationId: String, _ database: Database) throws -> AuditReport? {
+        guard let links: AuthorizationLinksProjection.State = try load(AuthorizationLinksProjection.self, authorizationId, database) else {
+            return nil
+        }
+        let commands = try links.commandIds.compactMap { try load(CommandsProjection.self, $0, database) }
+        var sessionIds = links.sessionIds
+        for command in commands { for id in command.sessionIds { sessionIds.appendIfMissing(id) } }
+        let sessions = try sessionIds.compactMap { try load(SessionsProjection.self, $0, database) }
+        // A linked session's CDRs belong to the dispute even when they carry another (or no) id.
+        var cdrIds = links.cdrIds
+        for session in sessions { for cdr in session.cdrs { cdrIds.appendIfMissing(cdr.cdrId) } }
+        let cdrs = try cdrIds.compactMap { try load(CdrsProjection.self, $0, database) }
+
+        var deliveries: [DeliveriesProjection.State] = []
+        for (column, ids) in [("command_id", commands.map(\.commandId)), ("session_id", sessions.map(\.id))] where !ids.isEmpty {
+            let placeholders = ids.map { _ in "?" }.joined(separator: ", ")
+            for row in try database.rows("SELECT body FROM deliveries WHERE \(column) IN (\(placeholders)) ORDER BY sequence", ids.map(SQLValue.text)) {
+                if let body = row.first?.text { deliveries.append(try EventCoding.decode(DeliveriesProjection.State.self, from: body)) }
+            }
+        }
+
+        let subjects = ["authorizations:\(authorizationId)"] + commands.map { "commands:\($0.commandId)" }
+            + sessions.map { "sessions:\($0.id)" } + cdrs.map { "cdrs:\($0.cdr.cdrId)" }
+        let anomalies = try database.rows(
+            "SELECT subject, kind, detail, authorization_id FROM anomalies WHERE subject IN (\(subjects.map { _ in "?" }.joined(separator: ", "))) ORDER BY subject, kind, detail",
+            subjects.map(SQLValue.text)
+        ).compactMap { row -> Anomaly? in
+            guard let subject = row[0].text, let kind = row[1].text.flatMap(Anomaly.Kind.init(rawValue:)), let detail = row[2].text else { return nil }
+            return Anomaly(kind: kind, subject: subject, authorizationId: row[3].text, detail: detail)
+        }
+
+        var positions = Set(links.positions)
+        for command in commands { positions.formUnion(command.positions) }
+        for session in sessions { positions.formUnion(session.positions) }
+        for cdr in cdrs { positions.formUnion(cdr.positions) }
+        for delivery in deliveries { positions.formUnion(delivery.positions) }
+        let timeline = try positions.sorted().compactMap { try timelineEntry(at: $0, database) }
+
+        return AuditReport(
+            authorizationId: authorizationId, sources: links.sources, commands: commands, sessions: sessions,
+            cdrs: cdrs.map(\.cdr), deliveries: deliveries, anomalies: anomalies, timeline: timeline)
+    }
+
+    private static func load<P: Projection>(_ projection: P.Type, _ key: String, _ database: Database) throws -> P.State? {
+        guard let body = try database.rows("SELECT body FROM \(P.name) WHERE key = ?", [.text(key)]).first?.first?.text else { return nil }
+        return try EventCoding.decode(P.State.self, from: body)
+    }
+
+    private static func timelineEntry(at position: Int64, _ database: Database) throws -> AuditReport.TimelineEntry? {
+        guard let row = try database.rows(
+            "SELECT type, schema_version, data, metadata, recorded_at FROM events WHERE position = ?", [.integer(position)]
+        ).first, let type = row[0].text, let data = row[2].text, let recordedAt = row[4].text.flatMap(Timestamp.init(iso8601:))
+        else { return nil }
+        let source = (try? EventCoding.decode(EventMetadata.self, from: row[3].text ?? "{}"))?.source ?? "?"
+        let summary: String
+        do {
+            let event = try EventCatalogue.standard.decode(type: type, schemaVersion: Int(row[1].integer ?? 1), data: data, position: position)
+            summary = EventSummary.describe(event)
+        } catch {
+            summary = "unreadable: \(error.reason)"
+        }
+        return .init(position: position, recordedAt: recordedAt, source: source, type: type, summary: summary)
+    }
+}
+
+/// The audit report as JSON for tools: snake_case, sorted keys, indented.
+public enum AuditJSON {
+    public static func encode(_ report: AuditReport) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(report), as: UTF8.self)
+    }
+}

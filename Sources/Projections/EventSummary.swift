@@ -1,0 +1,68 @@
+import Ledger
+
+/// One line per event for the audit timeline: what a person settling a dispute needs to read.
+enum EventSummary {
+    static func describe(_ event: DomainEvent) -> String {
+        switch event {
+        case .commandReceived(let e):
+            var parts = ["\(e.command) \(e.commandId)"]
+            if let location = e.locationId { parts.append("at \(location)/\(e.evseUid ?? "?")") }
+            if let token = e.tokenUid { parts.append("token \(token)") }
+            if let session = e.sessionId { parts.append("session \(session)") }
+            parts.append(e.authorizationId.map { "authorization_id \($0)" } ?? "no authorization_id")
+            return parts.joined(separator: ", ")
+        case .commandAnswered(let e):
+            return "answered HTTP \(e.httpStatus), OCPI \(e.statusCode)" + (e.result.map { ", \($0)" } ?? "")
+                + (e.statusMessage.map { " (\($0))" } ?? "")
+        case .commandDispatched(let e):
+            return "\(e.action) sent to \(e.chargePointId) (message \(e.messageId)), deadline \(e.deadline.iso8601)"
+        case .chargerResponded(let e):
+            return "charger \(e.chargePointId) answered \(e.result): \(e.frame)"
+        case .lateChargerResponse(let e):
+            return "charger \(e.chargePointId) answered \(e.result) after the timeout: \(e.frame)"
+        case .commandTimedOut(let e):
+            return "no charger answer by \(e.deadline.iso8601): TIMEOUT"
+        case .commandResultQueued(let e):
+            return "result \(e.result) queued for response_url (delivery \(e.deliveryId))"
+        case .chargePointConnected(let e):
+            return "\(e.chargePointId) connected"
+        case .chargePointDisconnected(let e):
+            return "\(e.chargePointId) disconnected" + (e.reason.map { ": \($0)" } ?? "")
+        case .bootNotified(let e):
+            return "\(e.chargePointId) booted (\(e.vendor) \(e.model))"
+        case .connectorStatusChanged(let e):
+            return "\(e.chargePointId) connector \(e.connectorId) \(e.status)"
+        case .authorizeRequested(let e):
+            return "RFID \(e.idTag) swiped at \(e.chargePointId)" + (e.evseUid.map { " (\($0))" } ?? "")
+        case .authorizationDecided(let e):
+            return "RFID \(e.idTag) \(e.allowed) by \(e.decidedBy)" + (e.authorizationId.map { ", authorization_id \($0)" } ?? ", no authorization_id")
+        case .sessionStarted(let e):
+            return "session \(e.sessionId) started on \(e.evseUid) (transaction \(e.transactionId), id tag \(e.idTag), meter \(e.meterStartWh) Wh)"
+                + (e.authorizationId.map { ", authorization_id \($0)" } ?? ", no authorization_id")
+        case .authorizationBound(let e):
+            let outcome = e.candidates == 1
+                ? "bound to \(e.authorizationId ?? "(no authorization_id)")" + (e.commandId.map { " via command \($0)" } ?? "")
+                : "not bound: \(e.candidates) candidates"
+            return "session \(e.sessionId) \(outcome), matched on \(e.matchedOn.joined(separator: "+"))"
+                + (e.deltaMs.map { ", Δt \($0) ms" } ?? "")
+        case .meterValuesRecorded(let e):
+            return "session \(e.sessionId) meter \(e.meterWh) Wh at \(e.measuredAt.iso8601)"
+        case .sessionEnded(let e):
+            return "session \(e.sessionId) ended at \(e.endedAt.iso8601), meter \(e.meterStopWh) Wh" + (e.reason.map { " (\($0))" } ?? "")
+        case .cdrIssued(let e):
+            return "CDR \(e.cdrId) for session \(e.sessionId): \(e.totalEnergy) kWh, \(e.startDateTime.iso8601) → \(e.stopDateTime.iso8601)"
+                + (e.authorizationId.map { ", authorization_id \($0)" } ?? ", no authorization_id")
+        case .deliveryScheduled(let e):
+            return "\(e.kind) \(e.method) \(e.url) queued (delivery \(e.deliveryId))"
+        case .deliveryAttempted(let e):
+            return "delivery \(e.deliveryId) attempt \(e.attempt): " + (e.error ?? "HTTP \(e.httpStatus.map(String.init) ?? "?")")
+                + (e.ocpiStatus.map { ", OCPI \($0)" } ?? "")
+        case .deliverySucceeded(let e):
+            return "delivery \(e.deliveryId) delivered"
+        case .deliveryParked(let e):
+            return "delivery \(e.deliveryId) parked for review: \(e.reason)"
+        case .deliveryAbandoned(let e):
+            return "delivery \(e.deliveryId) abandoned by \(e.operatorName): \(e.reason)"
+        }
+    }
+}

@@ -1,0 +1,192 @@
+import Ledger
+
+public struct ChargePointConnected: DomainEventPayload {
+    public static let eventType = "ChargePointConnected"
+    public var chargePointId: String
+    public init(chargePointId: String) { self.chargePointId = chargePointId }
+}
+
+public struct ChargePointDisconnected: DomainEventPayload {
+    public static let eventType = "ChargePointDisconnected"
+    public var chargePointId: String
+    public var reason: String?
+    public init(chargePointId: String, reason: String? = nil) { self.chargePointId = chargePointId; self.reason = reason }
+}
+
+public struct BootNotified: DomainEventPayload {
+    public static let eventType = "BootNotified"
+    public var chargePointId: String
+    public var vendor: String
+    public var model: String
+    public var firmwareVersion: String?
+    public init(chargePointId: String, vendor: String, model: String, firmwareVersion: String? = nil) {
+        self.chargePointId = chargePointId; self.vendor = vendor; self.model = model; self.firmwareVersion = firmwareVersion
+    }
+}
+
+public struct ConnectorStatusChanged: DomainEventPayload {
+    public static let eventType = "ConnectorStatusChanged"
+    public var chargePointId: String
+    public var connectorId: Int
+    /// The OCPP 1.6 ChargePointStatus (`Available`, `Charging`, `Faulted`, …).
+    public var status: String
+    public var errorCode: String?
+    public init(chargePointId: String, connectorId: Int, status: String, errorCode: String? = nil) {
+        self.chargePointId = chargePointId; self.connectorId = connectorId; self.status = status; self.errorCode = errorCode
+    }
+}
+
+/// A local RFID swipe (OCPP Authorize) about to be checked with the IOP.
+public struct AuthorizeRequested: DomainEventPayload {
+    public static let eventType = "AuthorizeRequested"
+    public var chargePointId: String
+    public var idTag: String
+    public var connectorId: Int?
+    public var locationId: String?
+    public var evseUid: String?
+    public init(chargePointId: String, idTag: String, connectorId: Int? = nil, locationId: String? = nil, evseUid: String? = nil) {
+        self.chargePointId = chargePointId; self.idTag = idTag; self.connectorId = connectorId
+        self.locationId = locationId; self.evseUid = evseUid
+    }
+}
+
+/// The decision for a swipe: the IOP's AuthorizationInfo (with its `authorization_id`) or the fallback.
+public struct AuthorizationDecided: DomainEventPayload {
+    public static let eventType = "AuthorizationDecided"
+    public var chargePointId: String
+    public var idTag: String
+    /// OCPI `allowed`: `ALLOWED`, `BLOCKED`, `EXPIRED`, `NO_CREDIT`, `NOT_ALLOWED`.
+    public var allowed: String
+    public var authorizationId: String?
+    /// `iop` (a real-time answer) or `fallback` (the IOP was unreachable).
+    public var decidedBy: String
+    public var locationId: String?
+    public var evseUid: String?
+    public init(chargePointId: String, idTag: String, allowed: String, authorizationId: String? = nil,
+                decidedBy: String = "iop", locationId: String? = nil, evseUid: String? = nil) {
+        self.chargePointId = chargePointId; self.idTag = idTag; self.allowed = allowed
+        self.authorizationId = authorizationId; self.decidedBy = decidedBy; self.locationId = locationId; self.evseUid = evseUid
+    }
+}
+
+/// An OCPP StartTransaction became an OCPI Session.
+public struct SessionStarted: DomainEventPayload {
+    public static let eventType = "SessionStarted"
+    public var sessionId: String
+    public var chargePointId: String
+    public var connectorId: Int
+    public var transactionId: Int
+    public var idTag: String
+    public var locationId: String
+    public var evseUid: String
+    /// OCPI `auth_id` (the token's).
+    public var authId: String
+    /// `AUTH_REQUEST` or `WHITELIST`.
+    public var authMethod: String
+    /// The charger's time.
+    public var startedAt: Timestamp
+    public var meterStartWh: Int
+    public var currency: String
+    /// Inherited from the command or authorization that caused it, when one was bound.
+    public var authorizationId: String?
+    public var commandId: String?
+    public init(sessionId: String, chargePointId: String, connectorId: Int, transactionId: Int, idTag: String,
+                locationId: String, evseUid: String, authId: String, authMethod: String, startedAt: Timestamp,
+                meterStartWh: Int, currency: String, authorizationId: String? = nil, commandId: String? = nil) {
+        self.sessionId = sessionId; self.chargePointId = chargePointId; self.connectorId = connectorId
+        self.transactionId = transactionId; self.idTag = idTag; self.locationId = locationId; self.evseUid = evseUid
+        self.authId = authId; self.authMethod = authMethod; self.startedAt = startedAt; self.meterStartWh = meterStartWh
+        self.currency = currency; self.authorizationId = authorizationId; self.commandId = commandId
+    }
+}
+
+/// Why a session is (or is not) linked to an authorization: the inference, with its evidence.
+///
+/// OCPP 1.6 has no field tying a RemoteStartTransaction to the transaction it causes, so the link
+/// is inferred; `candidates` 0 or > 1 is recorded as such (and `authorizationId` is then absent),
+/// never a silent guess.
+public struct AuthorizationBound: DomainEventPayload {
+    public static let eventType = "AuthorizationBound"
+    public var sessionId: String
+    public var authorizationId: String?
+    public var commandId: String?
+    /// What matched: `id_tag`, `connector`, `window`, `authorize`.
+    public var matchedOn: [String]
+    /// Milliseconds between the authorization and the transaction start.
+    public var deltaMs: Int64?
+    public var candidates: Int
+    public init(sessionId: String, authorizationId: String?, commandId: String? = nil, matchedOn: [String], deltaMs: Int64? = nil, candidates: Int) {
+        self.sessionId = sessionId; self.authorizationId = authorizationId; self.commandId = commandId
+        self.matchedOn = matchedOn; self.deltaMs = deltaMs; self.candidates = candidates
+    }
+}
+
+public struct MeterValuesRecorded: DomainEventPayload {
+    public static let eventType = "MeterValuesRecorded"
+    public var sessionId: String
+    public var measuredAt: Timestamp
+    /// The energy register (Energy.Active.Import.Register) in Wh, as the charger reported it.
+    public var meterWh: Int
+    public init(sessionId: String, measuredAt: Timestamp, meterWh: Int) {
+        self.sessionId = sessionId; self.measuredAt = measuredAt; self.meterWh = meterWh
+    }
+}
+
+public struct SessionEnded: DomainEventPayload {
+    public static let eventType = "SessionEnded"
+    public var sessionId: String
+    public var endedAt: Timestamp
+    public var meterStopWh: Int
+    public var reason: String?
+    public init(sessionId: String, endedAt: Timestamp, meterStopWh: Int, reason: String? = nil) {
+        self.sessionId = sessionId; self.endedAt = endedAt; self.meterStopWh = meterStopWh; self.reason = reason
+    }
+}
+
+/// OCPI 2.1.1 CdrDimension.
+public struct CdrDimension: Codable, Sendable, Equatable {
+    /// `ENERGY` (kWh), `TIME` (h), `PARKING_TIME` (h), `FLAT`, `MAX_CURRENT`, `MIN_CURRENT`.
+    public var type: String
+    public var volume: Double
+    public init(type: String, volume: Double) { self.type = type; self.volume = volume }
+}
+
+/// OCPI 2.1.1 ChargingPeriod.
+public struct ChargingPeriod: Codable, Sendable, Equatable {
+    public var startDateTime: Timestamp
+    public var dimensions: [CdrDimension]
+    public init(startDateTime: Timestamp, dimensions: [CdrDimension]) {
+        self.startDateTime = startDateTime; self.dimensions = dimensions
+    }
+}
+
+/// A CDR was issued for a completed session. It is immutable; a retried delivery keeps its id.
+public struct CdrIssued: DomainEventPayload {
+    public static let eventType = "CdrIssued"
+    public var cdrId: String
+    public var sessionId: String
+    /// The session's `authorization_id` when the CDR was issued; absent when none was known.
+    public var authorizationId: String?
+    public var authId: String
+    public var authMethod: String
+    public var locationId: String
+    public var evseUid: String
+    public var currency: String
+    public var startDateTime: Timestamp
+    public var stopDateTime: Timestamp
+    public var totalEnergy: Double
+    public var totalTime: Double
+    public var totalParkingTime: Double?
+    public var totalCost: Double
+    public var chargingPeriods: [ChargingPeriod]
+    public init(cdrId: String, sessionId: String, authorizationId: String?, authId: String, authMethod: String,
+                locationId: String, evseUid: String, currency: String, startDateTime: Timestamp, stopDateTime: Timestamp,
+                totalEnergy: Double, totalTime: Double, totalParkingTime: Double? = nil, totalCost: Double,
+                chargingPeriods: [ChargingPeriod]) {
+        self.cdrId = cdrId; self.sessionId = sessionId; self.authorizationId = authorizationId; self.authId = authId
+        self.authMethod = authMethod; self.locationId = locationId; self.evseUid = evseUid; self.currency = currency
+        self.startDateTime = startDateTime; self.stopDateTime = stopDateTime; self.totalEnergy = totalEnergy
+        self.totalTime = totalTime; self.totalParkingTime = totalParkingTime; self.totalCost = totalCost
+        self.chargingPeriods = chargingPeriods
+    }
+}

@@ -1,0 +1,117 @@
+import Ledger
+
+/// An OCPI command request as it arrived, accepted or not: the verbatim body is the evidence.
+public struct CommandReceived: DomainEventPayload {
+    public static let eventType = "CommandReceived"
+    public var commandId: String
+    /// The `{command}` path segment, as sent (may be a type OCPI does not know).
+    public var command: String
+    /// The request body exactly as received, even when it is not valid JSON.
+    public var body: String
+    /// SHA-256 of `body`: how a repeated command is recognised.
+    public var bodyHash: String
+    public var responseUrl: String?
+    public var locationId: String?
+    public var evseUid: String?
+    public var tokenUid: String?
+    public var authId: String?
+    public var sessionId: String?
+    /// Gireve's `authorization_id`, verbatim (opaque; never trimmed or case-folded).
+    public var authorizationId: String?
+
+    public init(commandId: String, command: String, body: String, bodyHash: String, responseUrl: String? = nil,
+                locationId: String? = nil, evseUid: String? = nil, tokenUid: String? = nil, authId: String? = nil,
+                sessionId: String? = nil, authorizationId: String? = nil) {
+        self.commandId = commandId; self.command = command; self.body = body; self.bodyHash = bodyHash
+        self.responseUrl = responseUrl; self.locationId = locationId; self.evseUid = evseUid; self.tokenUid = tokenUid
+        self.authId = authId; self.sessionId = sessionId; self.authorizationId = authorizationId
+    }
+}
+
+/// The synchronous answer that left for the IOP: an OCPI CommandResponse or an OCPI error.
+public struct CommandAnswered: DomainEventPayload {
+    public static let eventType = "CommandAnswered"
+    public var commandId: String
+    public var httpStatus: Int
+    public var statusCode: Int
+    /// `ACCEPTED`, `REJECTED`, `NOT_SUPPORTED`, `UNKNOWN_SESSION`; absent for an OCPI error.
+    public var result: String?
+    public var statusMessage: String?
+
+    public init(commandId: String, httpStatus: Int = 200, statusCode: Int, result: String? = nil, statusMessage: String? = nil) {
+        self.commandId = commandId; self.httpStatus = httpStatus; self.statusCode = statusCode
+        self.result = result; self.statusMessage = statusMessage
+    }
+}
+
+/// The OCPP CALL sent to the charger for a command, with the deadline its answer must beat.
+public struct CommandDispatched: DomainEventPayload {
+    public static let eventType = "CommandDispatched"
+    public var commandId: String
+    public var chargePointId: String
+    /// `RemoteStartTransaction`, `RemoteStopTransaction`, `ReserveNow`, `UnlockConnector`.
+    public var action: String
+    public var messageId: String
+    public var connectorId: Int?
+    public var deadline: Timestamp
+
+    public init(commandId: String, chargePointId: String, action: String, messageId: String, connectorId: Int? = nil, deadline: Timestamp) {
+        self.commandId = commandId; self.chargePointId = chargePointId; self.action = action
+        self.messageId = messageId; self.connectorId = connectorId; self.deadline = deadline
+    }
+}
+
+/// The charger's CALLRESULT or CALLERROR, verbatim, and what it means for the command.
+public struct ChargerResponded: DomainEventPayload {
+    public static let eventType = "ChargerResponded"
+    public var commandId: String
+    public var chargePointId: String
+    public var messageId: String
+    /// The OCPP frame as received.
+    public var frame: String
+    /// `ACCEPTED`, `REJECTED` or `NOT_SUPPORTED`.
+    public var result: String
+
+    public init(commandId: String, chargePointId: String, messageId: String, frame: String, result: String) {
+        self.commandId = commandId; self.chargePointId = chargePointId; self.messageId = messageId
+        self.frame = frame; self.result = result
+    }
+}
+
+/// A charger answer that arrived after the command timed out: recorded and linked, never resent.
+public struct LateChargerResponse: DomainEventPayload {
+    public static let eventType = "LateChargerResponse"
+    public var commandId: String
+    public var chargePointId: String
+    public var messageId: String
+    public var frame: String
+    public var result: String
+
+    public init(commandId: String, chargePointId: String, messageId: String, frame: String, result: String) {
+        self.commandId = commandId; self.chargePointId = chargePointId; self.messageId = messageId
+        self.frame = frame; self.result = result
+    }
+}
+
+/// No charger answer before the deadline. A statement about our patience, not about the charger.
+public struct CommandTimedOut: DomainEventPayload {
+    public static let eventType = "CommandTimedOut"
+    public var commandId: String
+    public var deadline: Timestamp
+
+    public init(commandId: String, deadline: Timestamp) {
+        self.commandId = commandId; self.deadline = deadline
+    }
+}
+
+/// The asynchronous `{"result": …}` for `response_url` was put in the outbox.
+public struct CommandResultQueued: DomainEventPayload {
+    public static let eventType = "CommandResultQueued"
+    public var commandId: String
+    public var result: String
+    public var deliveryId: String
+
+    public init(commandId: String, result: String, deliveryId: String) {
+        self.commandId = commandId; self.result = result; self.deliveryId = deliveryId
+    }
+}

@@ -1,0 +1,60 @@
+import Ledger
+
+/// An outbound message entered the outbox (store-and-forward to the IOP or a response_url).
+public struct DeliveryScheduled: DomainEventPayload {
+    public static let eventType = "DeliveryScheduled"
+    public var deliveryId: String
+    /// `command_result`, `session_put`, `session_patch`, `cdr`.
+    public var kind: String
+    /// The FIFO lane: deliveries with the same target go out in order (e.g. `session:<id>`).
+    public var target: String
+    public var method: String
+    public var url: String
+    public var body: String
+    public var commandId: String?
+    public var sessionId: String?
+    public var cdrId: String?
+    public init(deliveryId: String, kind: String, target: String, method: String, url: String, body: String,
+                commandId: String? = nil, sessionId: String? = nil, cdrId: String? = nil) {
+        self.deliveryId = deliveryId; self.kind = kind; self.target = target; self.method = method; self.url = url
+        self.body = body; self.commandId = commandId; self.sessionId = sessionId; self.cdrId = cdrId
+    }
+}
+
+public struct DeliveryAttempted: DomainEventPayload {
+    public static let eventType = "DeliveryAttempted"
+    public var deliveryId: String
+    public var attempt: Int
+    public var httpStatus: Int?
+    public var ocpiStatus: Int?
+    public var error: String?
+    public init(deliveryId: String, attempt: Int, httpStatus: Int? = nil, ocpiStatus: Int? = nil, error: String? = nil) {
+        self.deliveryId = deliveryId; self.attempt = attempt; self.httpStatus = httpStatus
+        self.ocpiStatus = ocpiStatus; self.error = error
+    }
+}
+
+public struct DeliverySucceeded: DomainEventPayload {
+    public static let eventType = "DeliverySucceeded"
+    public var deliveryId: String
+    public init(deliveryId: String) { self.deliveryId = deliveryId }
+}
+
+/// The receiver answered with an OCPI 2xxx error: held for an operator instead of looping.
+public struct DeliveryParked: DomainEventPayload {
+    public static let eventType = "DeliveryParked"
+    public var deliveryId: String
+    public var reason: String
+    public init(deliveryId: String, reason: String) { self.deliveryId = deliveryId; self.reason = reason }
+}
+
+/// Given up by an operator's recorded decision — never silently.
+public struct DeliveryAbandoned: DomainEventPayload {
+    public static let eventType = "DeliveryAbandoned"
+    public var deliveryId: String
+    public var operatorName: String
+    public var reason: String
+    public init(deliveryId: String, operatorName: String, reason: String) {
+        self.deliveryId = deliveryId; self.operatorName = operatorName; self.reason = reason
+    }
+}

@@ -1,0 +1,140 @@
+import Foundation
+import Ledger
+
+/// The one registry from stored type names to event types, and the upcasters that bring an old
+/// schema version up to date on read (rows are never rewritten).
+public struct EventCatalogue: Sendable {
+    typealias Decode = @Sendable (Data) throws -> DomainEvent
+    /// Turns a payload of version `n` into version `n + 1`.
+    public typealias Upcaster = @Sendable (JSONValue) throws -> JSONValue
+
+    private var decoders: [String: (schemaVersion: Int, decode: Decode)] = [:]
+    private var upcasters: [String: [Int: Upcaster]] = [:]
+
+    /// Every event of ARCHITECTURE §3.
+    public static let standard: EventCatalogue = {
+        var catalogue = EventCatalogue()
+        catalogue.register(CommandReceived.self, DomainEvent.commandReceived)
+        catalogue.register(CommandAnswered.self, DomainEvent.commandAnswered)
+        catalogue.register(CommandDispatched.self, DomainEvent.commandDispatched)
+        catalogue.register(ChargerResponded.self, DomainEvent.chargerResponded)
+        catalogue.register(LateChargerResponse.self, DomainEvent.lateChargerResponse)
+        catalogue.register(CommandTimedOut.self, DomainEvent.commandTimedOut)
+        catalogue.register(CommandResultQueued.self, DomainEvent.commandResultQueued)
+        catalogue.register(ChargePointConnected.self, DomainEvent.chargePointConnected)
+        catalogue.register(ChargePointDisconnected.self, DomainEvent.chargePointDisconnected)
+        catalogue.register(BootNotified.self, DomainEvent.bootNotified)
+        catalogue.register(ConnectorStatusChanged.self, DomainEvent.connectorStatusChanged)
+        catalogue.register(AuthorizeRequested.self, DomainEvent.authorizeRequested)
+        catalogue.register(AuthorizationDecided.self, DomainEvent.authorizationDecided)
+        catalogue.register(SessionStarted.self, DomainEvent.sessionStarted)
+        catalogue.register(AuthorizationBound.self, DomainEvent.authorizationBound)
+        catalogue.register(MeterValuesRecorded.self, DomainEvent.meterValuesRecorded)
+        catalogue.register(SessionEnded.self, DomainEvent.sessionEnded)
+        catalogue.register(CdrIssued.self, DomainEvent.cdrIssued)
+        catalogue.register(DeliveryScheduled.self, DomainEvent.deliveryScheduled)
+        catalogue.register(DeliveryAttempted.self, DomainEvent.deliveryAttempted)
+        catalogue.register(DeliverySucceeded.self, DomainEvent.deliverySucceeded)
+        catalogue.register(DeliveryParked.self, DomainEvent.deliveryParked)
+        catalogue.register(DeliveryAbandoned.self, DomainEvent.deliveryAbandoned)
+        return catalogue
+    }()
+
+    public init() {}
+
+    public mutating func register<P: DomainEventPayload>(_ type: P.Type, _ wrap: @escaping @Sendable (P) -> DomainEvent) {
+        decoders[P.eventType] = (P.schemaVersion, { data in wrap(try EventCoding.decoder.decode(P.self, from: data)) })
+    }
+
+    /// Registers how a payload stored at `version` becomes `version + 1`.
+    public mutating func registerUpcaster(for type: String, from version: Int, _ upcast: @escaping Upcaster) {
+        upcasters[type, default: [:]][version] = upcast
+    }
+
+    public var knownTypes: Set<String> { Set(decoders.keys) }
+
+    /// Decodes a stored event, upcasting an older schema version first.
+    public func decode(_ recorded: RecordedEvent) throws(CatalogueError) -> DomainEvent {
+        try decode(type: recorded.type, schemaVersion: recorded.schemaVersion, data: recorded.data.text, position: recorded.position)
+    }
+
+    /// Decodes stored fields; `position` only names the event in errors.
+    public func decode(type: String, schemaVersion: Int, data text: String, position: Int64) throws(CatalogueError) -> DomainEvent {
+        guard let entry = decoders[type] else {
+            throw CatalogueError(position: position, type: type, reason: "unknown event type")
+        }
+        guard schemaVersion <= entry.schemaVersion else {
+            throw CatalogueError(position: position, type: type,
+                                 reason: "schema version \(schemaVersion) is newer than this binary's \(entry.schemaVersion): upgrade")
+        }
+        do {
+            var data = Data(text.utf8)
+            if schemaVersion < entry.schemaVersion {
+                var value = try JSONValue(parsing: text)
+                for version in schemaVersion..<entry.schemaVersion {
+                    guard let upcast = upcasters[type]?[version] else {
+                        throw CatalogueError(position: position, type: type, reason: "no upcaster from schema version \(version)")
+                    }
+                    value = try upcast(value)
+                }
+                data = Data(value.canonicalText.utf8)
+            }
+            return try entry.decode(data)
+        } catch let error as CatalogueError {
+            throw error
+        } catch {
+            throw CatalogueError(position: position, type: type, reason: "malformed data: \(Self.explain(error))")
+        }
+    }
+
+    private static func explain(_ error: any Error) -> String {
+        switch error {
+        case DecodingError.keyNotFound(let key, _): "missing \"\(key.stringValue)\""
+        case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context),
+             DecodingError.dataCorrupted(let context):
+            "\(context.codingPath.map(\.stringValue).joined(separator: ".")): \(context.debugDescription)"
+        default: "\(error)"
+        }
+    }
+}
+
+/// An event in the log that this binary cannot read: replay and audit name it, never skip it.
+public struct CatalogueError: Error, CustomStringConvertible, Sendable, Equatable {
+    public let position: Int64
+    public let type: String
+    public let reason: String
+    public var description: String { "position \(position) (\(type)): \(reason)" }
+}
+
+/// The snake_case JSON of OCPI, shared by every payload.
+public enum EventCoding {
+    static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        return decoder
+    }()
+
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+
+    /// A payload as an event ready to append.
+    public static func newEvent<P: DomainEventPayload>(_ payload: P, metadata: EventMetadata, id: UUID = UUID()) throws(EventStoreError) -> NewEvent {
+        let data: Data
+        do { data = try encoder.encode(payload) } catch { throw .invalidJSON("cannot encode \(P.eventType): \(error)") }
+        return try NewEvent(eventId: id, type: P.eventType, schemaVersion: P.schemaVersion,
+                            data: CanonicalJSON(parsing: data), metadata: metadata)
+    }
+
+    /// Any Encodable value (a read model) as canonical JSON text: the bytes replay compares.
+    public static func canonicalText(_ value: some Encodable) throws -> String {
+        try CanonicalJSON(parsing: encoder.encode(value)).text
+    }
+
+    public static func decode<T: Decodable>(_ type: T.Type, from text: String) throws -> T {
+        try decoder.decode(type, from: Data(text.utf8))
+    }
+}

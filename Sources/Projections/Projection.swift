@@ -1,0 +1,71 @@
+import Ledger
+
+/// A read model: a pure fold of events into per-entity states, and the table that stores them.
+///
+/// The fold is the whole logic; storage is generic (`ProjectionStore`): each entity is one row
+/// `(key, body, columns…)` whose `body` is the state's canonical JSON, so a replay that produces
+/// the same states produces byte-identical rows.
+public protocol Projection: Sendable {
+    associatedtype State: Codable, Sendable, Equatable
+
+    /// The table's name.
+    static var name: String { get }
+    /// Indexed columns beside `key` and `body`, for the queries operations and billing run.
+    static var columnNames: [String] { get }
+
+    /// The entities an event changes (usually zero or one).
+    func keys(for event: DomainEvent) -> [String]
+    /// The fold: the entity's state after `event`; `nil` removes it.
+    func apply(_ state: State?, _ event: LoggedEvent) -> State?
+    /// Values for `columnNames`, in order.
+    func columns(_ state: State) -> [SQLValue]
+    /// What a dispute handler should look at in this entity.
+    func anomalies(_ state: State, key: String) -> [Anomaly]
+}
+
+extension Projection {
+    public static var columnNames: [String] { [] }
+    public func columns(_ state: State) -> [SQLValue] { [] }
+    public func anomalies(_ state: State, key: String) -> [Anomaly] { [] }
+}
+
+/// A flag for a dispute handler, derived from one entity's state.
+public struct Anomaly: Codable, Sendable, Equatable, Hashable {
+    public enum Kind: String, Codable, Sendable, CaseIterable {
+        /// A START_SESSION the charger accepted, with no session linked to it.
+        case acceptedStartWithoutSession = "accepted_start_without_session"
+        /// A session that ended without a CDR.
+        case sessionWithoutCdr = "session_without_cdr"
+        /// A CDR that carries no `authorization_id`.
+        case cdrWithoutAuthorization = "cdr_without_authorization"
+        /// One authorization linked to more than one session.
+        case authorizationWithSeveralSessions = "authorization_with_several_sessions"
+        /// One authorization linked to more than one CDR.
+        case authorizationWithSeveralCdrs = "authorization_with_several_cdrs"
+        /// A session with more than one CDR.
+        case sessionWithSeveralCdrs = "session_with_several_cdrs"
+        /// A CDR whose `authorization_id` differs from its session's.
+        case authorizationMismatch = "authorization_mismatch"
+        /// More than one authorization received for one session (all kept; the last is sent).
+        case severalAuthorizationsForSession = "several_authorizations_for_session"
+        /// A transaction whose binding to an authorization found zero or several candidates.
+        case unresolvedBinding = "unresolved_binding"
+    }
+
+    public let kind: Kind
+    /// `commands:<id>`, `sessions:<id>`, `cdrs:<id>`, `authorizations:<id>`.
+    public let subject: String
+    public let authorizationId: String?
+    public let detail: String
+
+    public init(kind: Kind, subject: String, authorizationId: String?, detail: String) {
+        self.kind = kind; self.subject = subject; self.authorizationId = authorizationId; self.detail = detail
+    }
+}
+
+extension Array where Element: Equatable {
+    /// Appends unless already present: link lists stay sets, in first-seen order.
+    mutating func appendIfMissing(_ element: Element) {
+        if !contains(element) { append(element) }
+    }
+}

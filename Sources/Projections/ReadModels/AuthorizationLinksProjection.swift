@@ -1,0 +1,78 @@
+import Ledger
+
+/// `authorization_id` → every command, authorization decision, session and CDR that carries it.
+/// The reverse links live on the sessions, commands and CDRs themselves.
+public struct AuthorizationLinksProjection: Projection {
+    public struct State: Codable, Sendable, Equatable {
+        /// Where the id came from: a START_SESSION (`command`) or a real-time authorization (`authorize`).
+        public struct Source: Codable, Sendable, Equatable {
+            public var kind: String
+            public var reference: String
+            public var at: Timestamp
+            public var position: Int64
+        }
+
+        public var authorizationId: String
+        public var firstSeenAt: Timestamp
+        public var sources: [Source]
+        public var commandIds: [String]
+        public var sessionIds: [String]
+        public var cdrIds: [String]
+        public var positions: [Int64]
+    }
+
+    public static let name = "authorizations"
+
+    public init() {}
+
+    public func keys(for event: DomainEvent) -> [String] {
+        let id: String? = switch event {
+        case .commandReceived(let e): e.authorizationId
+        case .authorizationDecided(let e): e.authorizationId
+        case .sessionStarted(let e): e.authorizationId
+        case .authorizationBound(let e): e.candidates == 1 ? e.authorizationId : nil
+        case .cdrIssued(let e): e.authorizationId
+        default: nil
+        }
+        // Stored verbatim; an empty string is not an authorization (and is flagged on the CDR).
+        return id.flatMap { $0.isEmpty ? nil : [$0] } ?? []
+    }
+
+    public func apply(_ state: State?, _ logged: LoggedEvent) -> State? {
+        let at = logged.recordedAt
+        var state = state ?? State(authorizationId: keys(for: logged.event)[0], firstSeenAt: at, sources: [], commandIds: [],
+                                   sessionIds: [], cdrIds: [], positions: [])
+        state.positions.append(logged.position)
+        switch logged.event {
+        case .commandReceived(let e):
+            state.sources.append(.init(kind: "command", reference: e.commandId, at: at, position: logged.position))
+            state.commandIds.appendIfMissing(e.commandId)
+        case .authorizationDecided(let e):
+            state.sources.append(.init(kind: "authorize", reference: "\(e.idTag)@\(e.chargePointId)", at: at, position: logged.position))
+        case .sessionStarted(let e):
+            state.sessionIds.appendIfMissing(e.sessionId)
+            if let commandId = e.commandId { state.commandIds.appendIfMissing(commandId) }
+        case .authorizationBound(let e):
+            state.sessionIds.appendIfMissing(e.sessionId)
+            if let commandId = e.commandId { state.commandIds.appendIfMissing(commandId) }
+        case .cdrIssued(let e):
+            state.cdrIds.appendIfMissing(e.cdrId)
+        default:
+            break
+        }
+        return state
+    }
+
+    public func anomalies(_ state: State, key: String) -> [Anomaly] {
+        var found: [Anomaly] = []
+        if state.sessionIds.count > 1 {
+            found.append(Anomaly(kind: .authorizationWithSeveralSessions, subject: "authorizations:\(key)", authorizationId: key,
+                                 detail: "linked to sessions \(state.sessionIds.joined(separator: ", "))"))
+        }
+        if state.cdrIds.count > 1 {
+            found.append(Anomaly(kind: .authorizationWithSeveralCdrs, subject: "authorizations:\(key)", authorizationId: key,
+                                 detail: "linked to CDRs \(state.cdrIds.joined(separator: ", "))"))
+        }
+        return found
+    }
+}

@@ -1,0 +1,48 @@
+import Ledger
+
+/// OCPI 2.1.1 CDRs, each with the `authorization_id` of its session and the position it was
+/// issued at (the billing cursor).
+public struct CdrsProjection: Projection {
+    public struct State: Codable, Sendable, Equatable {
+        public var cdr: CdrIssued
+        public var issuedPosition: Int64
+        public var lastUpdated: Timestamp
+        public var positions: [Int64]
+    }
+
+    public static let name = "cdrs"
+    public static let columnNames = ["session_id", "authorization_id", "last_updated", "issued_position"]
+
+    public init() {}
+
+    public func keys(for event: DomainEvent) -> [String] {
+        switch event {
+        case .cdrIssued(let e): [e.cdrId]
+        case .deliveryScheduled(let e): e.cdrId.map { [$0] } ?? []
+        default: []
+        }
+    }
+
+    public func apply(_ state: State?, _ logged: LoggedEvent) -> State? {
+        switch logged.event {
+        case .cdrIssued(let e) where state == nil:
+            return State(cdr: e, issuedPosition: logged.position, lastUpdated: logged.recordedAt, positions: [logged.position])
+        default:
+            // A CDR is immutable: a second CdrIssued with the same id changes nothing but is linked.
+            guard var state else { return nil }
+            state.positions.append(logged.position)
+            return state
+        }
+    }
+
+    public func columns(_ state: State) -> [SQLValue] {
+        [.text(state.cdr.sessionId), state.cdr.authorizationId.map(SQLValue.text) ?? .null,
+         .text(state.lastUpdated.iso8601), .integer(state.issuedPosition)]
+    }
+
+    public func anomalies(_ state: State, key: String) -> [Anomaly] {
+        guard (state.cdr.authorizationId ?? "").isEmpty else { return [] }
+        return [Anomaly(kind: .cdrWithoutAuthorization, subject: "cdrs:\(key)", authorizationId: nil,
+                        detail: "CDR for session \(state.cdr.sessionId) carries no authorization_id")]
+    }
+}

@@ -1,0 +1,75 @@
+import Ledger
+
+/// Every outbound delivery and its attempts; the outbox is the `pending` and `parked` ones, in
+/// order of scheduling per target (Gireve requires FIFO store-and-forward).
+public struct DeliveriesProjection: Projection {
+    public struct State: Codable, Sendable, Equatable {
+        public var deliveryId: String
+        public var kind: String
+        public var target: String
+        public var method: String
+        public var url: String
+        public var body: String
+        public var commandId: String?
+        public var sessionId: String?
+        public var cdrId: String?
+        /// Position of `DeliveryScheduled`: the FIFO order within a target.
+        public var sequence: Int64
+        /// `pending`, `parked`, `delivered`, `abandoned`.
+        public var status: String
+        public var attempts: Int
+        public var lastError: String?
+        public var scheduledAt: Timestamp
+        public var settledAt: Timestamp?
+        public var positions: [Int64]
+    }
+
+    public static let name = "deliveries"
+    public static let columnNames = ["status", "target", "sequence", "command_id", "session_id"]
+
+    public init() {}
+
+    public func keys(for event: DomainEvent) -> [String] {
+        switch event {
+        case .deliveryScheduled(let e): [e.deliveryId]
+        case .deliveryAttempted(let e): [e.deliveryId]
+        case .deliverySucceeded(let e): [e.deliveryId]
+        case .deliveryParked(let e): [e.deliveryId]
+        case .deliveryAbandoned(let e): [e.deliveryId]
+        default: []
+        }
+    }
+
+    public func apply(_ state: State?, _ logged: LoggedEvent) -> State? {
+        if case .deliveryScheduled(let e) = logged.event {
+            return State(deliveryId: e.deliveryId, kind: e.kind, target: e.target, method: e.method, url: e.url, body: e.body,
+                         commandId: e.commandId, sessionId: e.sessionId, cdrId: e.cdrId, sequence: logged.position,
+                         status: "pending", attempts: 0, scheduledAt: logged.recordedAt, positions: [logged.position])
+        }
+        guard var state else { return nil }
+        state.positions.append(logged.position)
+        switch logged.event {
+        case .deliveryAttempted(let e):
+            state.attempts = max(state.attempts, e.attempt)
+            state.lastError = e.error ?? e.httpStatus.map { "HTTP \($0)" + (e.ocpiStatus.map { ", OCPI \($0)" } ?? "") }
+        case .deliverySucceeded:
+            state.status = "delivered"
+            state.settledAt = logged.recordedAt
+        case .deliveryParked(let e):
+            state.status = "parked"
+            state.lastError = e.reason
+        case .deliveryAbandoned(let e):
+            state.status = "abandoned"
+            state.lastError = "abandoned by \(e.operatorName): \(e.reason)"
+            state.settledAt = logged.recordedAt
+        default:
+            break
+        }
+        return state
+    }
+
+    public func columns(_ state: State) -> [SQLValue] {
+        [.text(state.status), .text(state.target), .integer(state.sequence),
+         state.commandId.map(SQLValue.text) ?? .null, state.sessionId.map(SQLValue.text) ?? .null]
+    }
+}

@@ -1,0 +1,159 @@
+import Ledger
+
+/// OCPI 2.1.1 Session state per session id, with every authorization received for it and the
+/// evidence of each binding.
+public struct SessionsProjection: Projection {
+    public struct State: Codable, Sendable, Equatable {
+        /// One `authorization_id` received for this session, when and how.
+        public struct ReceivedAuthorization: Codable, Sendable, Equatable {
+            public var authorizationId: String
+            public var at: Timestamp
+            public var position: Int64
+            public var via: String
+        }
+
+        public struct Binding: Codable, Sendable, Equatable {
+            public var authorizationId: String?
+            public var commandId: String?
+            public var matchedOn: [String]
+            public var deltaMs: Int64?
+            public var candidates: Int
+            public var position: Int64
+        }
+
+        public struct IssuedCdr: Codable, Sendable, Equatable {
+            public var cdrId: String
+            public var authorizationId: String?
+        }
+
+        public var id: String
+        public var startDatetime: Timestamp
+        public var endDatetime: Timestamp?
+        public var kwh: Double
+        public var authId: String
+        public var authMethod: String
+        public var locationId: String
+        public var evseUid: String
+        public var chargePointId: String
+        public var connectorId: Int
+        public var transactionId: Int
+        public var idTag: String
+        public var currency: String
+        public var chargingPeriods: [ChargingPeriod]
+        /// `ACTIVE` or `COMPLETED`.
+        public var status: String
+        public var lastUpdated: Timestamp
+        /// The `authorization_id` to send: the last relevant one received. Absent when none.
+        public var authorizationId: String?
+        public var authorizations: [ReceivedAuthorization]
+        public var bindings: [Binding]
+        public var commandIds: [String]
+        public var cdrs: [IssuedCdr]
+        public var meterStartWh: Int
+        public var lastMeterWh: Int
+        public var lastReadingAt: Timestamp
+        public var positions: [Int64]
+
+        mutating func receive(_ authorizationId: String?, at: Timestamp, position: Int64, via: String) {
+            guard let authorizationId else { return }
+            if self.authorizationId != authorizationId {
+                authorizations.append(.init(authorizationId: authorizationId, at: at, position: position, via: via))
+            }
+            self.authorizationId = authorizationId
+        }
+
+        /// Closes the current charging period at a new meter reading.
+        mutating func read(meterWh: Int, at time: Timestamp) {
+            let energy = Double(meterWh - lastMeterWh) / 1000
+            chargingPeriods.append(ChargingPeriod(startDateTime: lastReadingAt, dimensions: [CdrDimension(type: "ENERGY", volume: energy)]))
+            lastMeterWh = meterWh
+            lastReadingAt = time
+            kwh = Double(meterWh - meterStartWh) / 1000
+        }
+    }
+
+    public static let name = "sessions"
+    public static let columnNames = ["status", "last_updated", "authorization_id", "evse_uid", "id_tag", "start_datetime"]
+
+    public init() {}
+
+    public func keys(for event: DomainEvent) -> [String] {
+        switch event {
+        case .sessionStarted(let e): [e.sessionId]
+        case .authorizationBound(let e): [e.sessionId]
+        case .meterValuesRecorded(let e): [e.sessionId]
+        case .sessionEnded(let e): [e.sessionId]
+        case .cdrIssued(let e): [e.sessionId]
+        case .deliveryScheduled(let e): e.kind == "command_result" ? [] : (e.sessionId.map { [$0] } ?? [])
+        default: []
+        }
+    }
+
+    public func apply(_ state: State?, _ logged: LoggedEvent) -> State? {
+        let at = logged.recordedAt
+        if case .sessionStarted(let e) = logged.event {
+            var started = State(
+                id: e.sessionId, startDatetime: e.startedAt, kwh: 0, authId: e.authId, authMethod: e.authMethod,
+                locationId: e.locationId, evseUid: e.evseUid, chargePointId: e.chargePointId, connectorId: e.connectorId,
+                transactionId: e.transactionId, idTag: e.idTag, currency: e.currency, chargingPeriods: [], status: "ACTIVE",
+                lastUpdated: at, authorizations: [], bindings: [], commandIds: e.commandId.map { [$0] } ?? [], cdrs: [],
+                meterStartWh: e.meterStartWh, lastMeterWh: e.meterStartWh, lastReadingAt: e.startedAt,
+                positions: [logged.position])
+            started.receive(e.authorizationId, at: at, position: logged.position, via: "session_started")
+            return started
+        }
+        guard var state else { return nil }
+        state.positions.append(logged.position)
+        state.lastUpdated = at
+        switch logged.event {
+        case .authorizationBound(let e):
+            state.bindings.append(.init(authorizationId: e.authorizationId, commandId: e.commandId, matchedOn: e.matchedOn,
+                                        deltaMs: e.deltaMs, candidates: e.candidates, position: logged.position))
+            if let commandId = e.commandId, e.candidates == 1 { state.commandIds.appendIfMissing(commandId) }
+            if e.candidates == 1 { state.receive(e.authorizationId, at: at, position: logged.position, via: "authorization_bound") }
+        case .meterValuesRecorded(let e):
+            state.read(meterWh: e.meterWh, at: e.measuredAt)
+        case .sessionEnded(let e):
+            state.read(meterWh: e.meterStopWh, at: e.endedAt)
+            state.endDatetime = e.endedAt
+            state.status = "COMPLETED"
+        case .cdrIssued(let e):
+            state.cdrs.append(.init(cdrId: e.cdrId, authorizationId: e.authorizationId))
+        default:
+            break
+        }
+        return state
+    }
+
+    public func columns(_ state: State) -> [SQLValue] {
+        [.text(state.status), .text(state.lastUpdated.iso8601), state.authorizationId.map(SQLValue.text) ?? .null,
+         .text(state.evseUid), .text(state.idTag), .text(state.startDatetime.iso8601)]
+    }
+
+    public func anomalies(_ state: State, key: String) -> [Anomaly] {
+        let subject = "sessions:\(key)"
+        var found: [Anomaly] = []
+        func flag(_ kind: Anomaly.Kind, _ detail: String) {
+            found.append(Anomaly(kind: kind, subject: subject, authorizationId: state.authorizationId, detail: detail))
+        }
+        if state.status == "COMPLETED", state.cdrs.isEmpty {
+            flag(.sessionWithoutCdr, "the session ended at \(state.endDatetime?.iso8601 ?? "?") and no CDR was issued")
+        }
+        if state.cdrs.count > 1 {
+            flag(.sessionWithSeveralCdrs, "CDRs \(state.cdrs.map(\.cdrId).joined(separator: ", ")) were issued for one session")
+        }
+        for cdr in state.cdrs where cdr.authorizationId != state.authorizationId {
+            flag(.authorizationMismatch,
+                 "CDR \(cdr.cdrId) carries authorization_id \(cdr.authorizationId ?? "(none)") but the session's is \(state.authorizationId ?? "(none)")")
+        }
+        let distinct = Set(state.authorizations.map(\.authorizationId))
+        if distinct.count > 1 {
+            flag(.severalAuthorizationsForSession,
+                 "authorizations received: \(state.authorizations.map { "\($0.authorizationId) at \($0.at.iso8601)" }.joined(separator: ", ")); the last is sent")
+        }
+        for binding in state.bindings where binding.candidates != 1 {
+            flag(.unresolvedBinding, "binding at position \(binding.position) found \(binding.candidates) candidate authorizations")
+        }
+        return found
+    }
+}

@@ -1,0 +1,34 @@
+import Ledger
+
+/// Open command deadlines. The timeout service reads this table, so a deadline set before a crash
+/// still fires after the restart.
+public struct TimersProjection: Projection {
+    public struct State: Codable, Sendable, Equatable {
+        public var commandId: String
+        public var chargePointId: String
+        public var deadline: Timestamp
+    }
+
+    public static let name = "timers"
+    public static let columnNames = ["deadline"]
+
+    public init() {}
+
+    public func keys(for event: DomainEvent) -> [String] {
+        switch event {
+        case .commandDispatched(let e): [e.commandId]
+        case .chargerResponded(let e): [e.commandId]
+        case .commandTimedOut(let e): [e.commandId]
+        default: []
+        }
+    }
+
+    public func apply(_ state: State?, _ logged: LoggedEvent) -> State? {
+        switch logged.event {
+        case .commandDispatched(let e): State(commandId: e.commandId, chargePointId: e.chargePointId, deadline: e.deadline)
+        default: nil  // answered or timed out: no longer open
+        }
+    }
+
+    public func columns(_ state: State) -> [SQLValue] { [.text(state.deadline.iso8601)] }
+}
