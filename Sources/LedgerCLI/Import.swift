@@ -19,9 +19,13 @@ struct Import: AsyncParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
 
+    @Flag(help: ArgumentHelp(
+        "Append the events without building projections: for logs with events this binary's catalogue does not know. `ledger replay` then names the first one it cannot read."))
+    var logOnly = false
+
     func run() async throws {
         try await reportingFailures {
-            let store = try database.open(withProjections: true)
+            let store = try database.open(withProjections: !logOnly)
             let outcome: Result<LogImport.Summary, any Error>
             do {
                 outcome = .success(try await LogImport.run(contentsOf: URL(fileURLWithPath: file), into: store))

@@ -32,10 +32,14 @@ public enum Audit {
         guard let links: AuthorizationLinksProjection.State = try load(AuthorizationLinksProjection.self, authorizationId, database) else {
             return nil
         }
-        let commands = try links.commandIds.compactMap { try load(CommandsProjection.self, $0, database) }
+        let linkedCommands = try links.commandIds.compactMap { try load(CommandsProjection.self, $0, database) }
         var sessionIds = links.sessionIds
-        for command in commands { for id in command.sessionIds { sessionIds.appendIfMissing(id) } }
+        for command in linkedCommands { for id in command.sessionIds { sessionIds.appendIfMissing(id) } }
         let sessions = try sessionIds.compactMap { try load(SessionsProjection.self, $0, database) }
+        // Commands that bound a linked session belong to the dispute too (a second START_SESSION).
+        var commandIds = links.commandIds
+        for session in sessions { for id in session.commandIds { commandIds.appendIfMissing(id) } }
+        let commands = try commandIds.compactMap { try load(CommandsProjection.self, $0, database) }
         // A linked session's CDRs belong to the dispute even when they carry another (or no) id.
         var cdrIds = links.cdrIds
         for session in sessions { for cdr in session.cdrs { cdrIds.appendIfMissing(cdr.cdrId) } }

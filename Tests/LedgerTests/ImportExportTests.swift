@@ -40,7 +40,7 @@ struct ImportExportTests {
         let file = directory.path("log.ndjson")
         try first.stdout.write(toFile: file, atomically: true, encoding: .utf8)
 
-        let imported = try ChildProcess.ledger("import", file, "--db", directory.path("copy.sqlite"))
+        let imported = try ChildProcess.ledger("import", "--log-only", file, "--db", directory.path("copy.sqlite"))
         #expect(imported.status == 0, "\(imported.stderr)")
         #expect(imported.stdout.contains("imported 20 events"))
         let second = try ChildProcess.ledger("events", "--db", directory.path("copy.sqlite"))
@@ -48,7 +48,7 @@ struct ImportExportTests {
         #expect(second.stdout.split(separator: "\n").count == 20)
         #expect(try ChildProcess.ledger("verify", "--db", directory.path("copy.sqlite")).stdout == "ok 20 events\n")
 
-        let again = try ChildProcess.ledger("import", file, "--db", directory.path("copy.sqlite"))
+        let again = try ChildProcess.ledger("import", "--log-only", file, "--db", directory.path("copy.sqlite"))
         #expect(again.status == 0)
         #expect(again.stdout.contains("imported 0 events (20 already stored)"))
     }
@@ -62,7 +62,7 @@ struct ImportExportTests {
         let page = try ChildProcess.ledger("events", "--db", source, "--after", "\(after)", "--limit", "4")
         let file = directory.path("page.ndjson")
         try page.stdout.write(toFile: file, atomically: true, encoding: .utf8)
-        let result = try ChildProcess.ledger("import", file, "--db", directory.path("copy.sqlite"))
+        let result = try ChildProcess.ledger("import", "--log-only", file, "--db", directory.path("copy.sqlite"))
         #expect(result.status == 1)
         #expect(result.stderr.contains("line 1:"))
         #expect(result.stderr.contains("does not exist"))
@@ -101,7 +101,7 @@ struct ImportExportTests {
         try (lines.joined(separator: "\n") + "\n").write(toFile: file, atomically: true, encoding: .utf8)
         let before = try ChildProcess.ledger("events", "--db", target).stdout
 
-        let result = try ChildProcess.ledger("import", file, "--db", target)
+        let result = try ChildProcess.ledger("import", "--log-only", file, "--db", target)
         #expect(result.status == 1)
         #expect(result.stderr.contains(defect == "position gap" ? "line 7:" : "line 8:"), "\(result.stderr)")
         #expect(result.stderr.contains("nothing was imported"))

@@ -87,13 +87,19 @@ public struct EventCatalogue: Sendable {
         }
     }
 
+    /// Names the offending field as it is stored (snake_case), not as Swift calls it.
     private static func explain(_ error: any Error) -> String {
+        func stored(_ key: any CodingKey) -> String {
+            key.stringValue.reduce(into: "") { name, character in
+                if character.isUppercase { name += "_" + character.lowercased() } else { name.append(character) }
+            }
+        }
         switch error {
-        case DecodingError.keyNotFound(let key, _): "missing \"\(key.stringValue)\""
+        case DecodingError.keyNotFound(let key, _): return "missing \"\(stored(key))\""
         case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context),
              DecodingError.dataCorrupted(let context):
-            "\(context.codingPath.map(\.stringValue).joined(separator: ".")): \(context.debugDescription)"
-        default: "\(error)"
+            return "\(context.codingPath.map(stored).joined(separator: ".")): \(context.debugDescription)"
+        default: return "\(error)"
         }
     }
 }
@@ -104,6 +110,10 @@ public struct CatalogueError: Error, CustomStringConvertible, Sendable, Equatabl
     public let type: String
     public let reason: String
     public var description: String { "position \(position) (\(type)): \(reason)" }
+
+    public init(position: Int64, type: String, reason: String) {
+        self.position = position; self.type = type; self.reason = reason
+    }
 }
 
 /// The snake_case JSON of OCPI, shared by every payload.

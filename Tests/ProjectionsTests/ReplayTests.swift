@@ -1,0 +1,162 @@
+import Foundation
+import Ledger
+import LedgerTesting
+import Projections
+import Testing
+
+@Suite("Replay")
+struct ReplayTests {
+    /// Imports a golden log into a fresh ledger with projections.
+    static func importedLedger(_ name: String, in directory: TemporaryDirectory) throws -> String {
+        let path = directory.path("\(name).sqlite")
+        let result = try CLI.ledger("import", try GoldenLogTests.golden(name, "ndjson").path(), "--db", path)
+        #expect(result.status == 0, "\(result.stderr)")
+        return path
+    }
+
+    @Test("rebuilding twice gives byte-identical rows")
+    func deterministic() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try SQLiteEventStore(path: try Self.importedLedger("dispute_two_authorizations_three_cdrs", in: directory))
+        var dumps: [String] = []
+        for round in 0..<2 {
+            let rebuild = ProjectionRebuild()
+            for event in try await store.readAll(after: 0, limit: .max) { try rebuild.apply(event) }
+            let database = try Database.open(path: directory.path("rebuild-\(round).sqlite"))
+            try rebuild.write(to: database)
+            dumps.append(try ProjectionDump.json(database).canonicalText)
+        }
+        await store.close()
+        #expect(dumps[0] == dumps[1])
+        #expect(dumps[0].contains("session_with_several_cdrs"))
+    }
+
+    @Test("replay reports a row changed in a live table")
+    func detectsDrift() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = try Self.importedLedger("remote_start", in: directory)
+        let store = try SQLiteEventStore(path: path)
+        try await store.withReadDatabase { _ in }  // opened cleanly
+        await store.close()
+        let raw = try Database.open(path: directory.path("unused.sqlite"))
+        try raw.execute("ATTACH DATABASE ? AS live", [.text(path)])
+        try raw.execute("UPDATE live.sessions SET status = 'ACTIVE' WHERE key = 'SES-1'")
+        try raw.execute("DETACH DATABASE live")
+
+        let result = try CLI.ledger("replay", "--db", path)
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("sessions: only in live tables: 'SES-1'"))
+        #expect(result.stdout.contains("sessions: only in replay: 'SES-1'"))
+    }
+
+    @Test("an unknown event type or malformed data stops replay at its position and leaves the live tables alone",
+          arguments: ["unknown type", "malformed data", "newer schema"])
+    func unreadableEvent(defect: String) async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = try Self.importedLedger("local_rfid", in: directory)
+        // Written without projections, as an older or foreign writer would.
+        let plain = try SQLiteEventStore(path: path)
+        let bad: NewEvent
+        switch defect {
+        case "unknown type":
+            bad = try NewEvent(type: "TariffChanged", data: CanonicalJSON(parsing: #"{"tariff":"AC-22"}"#), metadata: EventMetadata(source: "test"))
+        case "malformed data":
+            bad = try NewEvent(type: "SessionEnded", data: CanonicalJSON(parsing: #"{"session_id":"SES-2"}"#), metadata: EventMetadata(source: "test"))
+        default:
+            bad = try NewEvent(type: "SessionEnded", schemaVersion: 7, data: CanonicalJSON(parsing: #"{"session_id":"SES-2"}"#), metadata: EventMetadata(source: "test"))
+        }
+        let position = try await plain.append([bad], to: "odd", expectedVersion: .any).positions[0]
+        let before = try await plain.withReadDatabase { try ProjectionDump.json($0) }
+        await plain.close()
+
+        let result = try CLI.ledger("replay", "--db", path)
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("STOPPED at position \(position)"), "\(result.stdout)")
+        #expect(result.stdout.contains("the live tables were not changed"))
+        let after = try await GoldenLogTests.dump(path)
+        #expect(after == before)
+
+        // A store with projections will not open past it either: it names the position.
+        #expect {
+            try SQLiteEventStore(path: path, observer: ProjectionEngine())
+        } throws: { error in
+            "\(error)".contains("position \(position)")
+        }
+    }
+
+    @Test("importing a log with an event the catalogue cannot read is refused whole, naming the line")
+    func importRefusesUnreadable() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        var lines = try String(contentsOf: try GoldenLogTests.golden("remote_start", "ndjson"), encoding: .utf8)
+            .split(separator: "\n").map(String.init)
+        lines[4] = lines[4].replacingOccurrences(of: #""type":"CommandResultQueued""#, with: #""type":"CommandResultQueuedTwice""#)
+        let file = directory.path("odd.ndjson")
+        try (lines.joined(separator: "\n") + "\n").write(toFile: file, atomically: true, encoding: .utf8)
+        let result = try CLI.ledger("import", file, "--db", directory.path("odd.sqlite"))
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("line 5:"), "\(result.stderr)")
+        #expect(result.stderr.contains("unknown event type"))
+        #expect(try CLI.ledger("events", "--db", directory.path("odd.sqlite")).stdout.isEmpty)
+    }
+
+    @Test("an append the projections cannot read is refused and nothing of it is written")
+    func liveRefusal() async throws {
+        try await SQLiteEventStore.withTemporary { _, directory in
+            let store = try SQLiteEventStore(path: directory.path("live.sqlite"), observer: ProjectionEngine())
+            let bad = try NewEvent(type: "MeterValuesRecorded", data: CanonicalJSON(parsing: #"{"session_id":"S","measured_at":"2024-03-12T10:00:00Z","meter_wh":"lots"}"#),
+                                   metadata: EventMetadata(source: "test"))
+            await #expect {
+                try await store.append([bad], to: "session-S", expectedVersion: .any)
+            } throws: { error in
+                guard case EventStoreError.projectionFailed(position: 1, let reason) = error else { return false }
+                return reason.contains("meter_wh")
+            }
+            #expect(try await store.headPosition() == 0)
+            let good = try EventCoding.newEvent(ChargePointConnected(chargePointId: "CP-1"), metadata: EventMetadata(source: "ocpp:CP-1"))
+            #expect(try await store.append([good], to: "chargepoint-CP-1", expectedVersion: .any).positions == [1])
+            await store.close()
+        }
+    }
+
+    @Test("an old schema version is upcast on read, and the stored row stays as it was")
+    func upcasting() throws {
+        var catalogue = EventCatalogue()
+        catalogue.register(VersionTwoMeterValues.self) { .meterValuesRecorded(MeterValuesRecorded(sessionId: $0.sessionId, measuredAt: $0.measuredAt, meterWh: $0.meterWh)) }
+        // Version 1 recorded kWh as a decimal; version 2 records whole Wh.
+        catalogue.registerUpcaster(for: "MeterValuesRecorded", from: 1) { value in
+            guard case .object(var fields) = value, case .number(let kwh)? = fields.removeValue(forKey: "kwh"), let energy = Double(kwh) else {
+                throw CatalogueError(position: 0, type: "MeterValuesRecorded", reason: "no kwh")
+            }
+            fields["meter_wh"] = .number(String(Int((energy * 1000).rounded())))
+            return .object(fields)
+        }
+        let stored = #"{"kwh":12.5,"measured_at":"2024-03-12T10:00:00.000Z","session_id":"S"}"#
+        let event = try catalogue.decode(type: "MeterValuesRecorded", schemaVersion: 1, data: stored, position: 9)
+        #expect(event == .meterValuesRecorded(MeterValuesRecorded(sessionId: "S", measuredAt: Timestamp(iso8601: "2024-03-12T10:00:00Z")!, meterWh: 12500)))
+        #expect(throws: CatalogueError.self) { try catalogue.decode(type: "MeterValuesRecorded", schemaVersion: 3, data: stored, position: 9) }
+    }
+
+    @Test("the standard catalogue knows every event of the design")
+    func catalogueCoversDesign() {
+        let designed: Set = [
+            "CommandReceived", "CommandAnswered", "CommandDispatched", "ChargerResponded", "LateChargerResponse", "CommandTimedOut",
+            "CommandResultQueued", "ChargePointConnected", "ChargePointDisconnected", "BootNotified", "ConnectorStatusChanged",
+            "AuthorizeRequested", "AuthorizationDecided", "SessionStarted", "AuthorizationBound", "MeterValuesRecorded", "SessionEnded",
+            "CdrIssued", "DeliveryScheduled", "DeliveryAttempted", "DeliverySucceeded", "DeliveryParked", "DeliveryAbandoned",
+        ]
+        #expect(EventCatalogue.standard.knownTypes == designed)
+    }
+}
+
+/// `MeterValuesRecorded` as schema version 2, for the upcasting test.
+struct VersionTwoMeterValues: DomainEventPayload {
+    static let eventType = "MeterValuesRecorded"
+    static let schemaVersion = 2
+    var sessionId: String
+    var measuredAt: Timestamp
+    var meterWh: Int
+}
