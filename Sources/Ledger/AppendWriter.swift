@@ -68,17 +68,23 @@ final class AppendWriter: @unchecked Sendable {
 
     /// Runs `body` on the writer's connection between batches (verification's trigger probe).
     func withConnection<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async -> Result<T, EventStoreError> {
-        await withCheckedContinuation { continuation in
+        if pending.withLock({ $0.closed }) { return .failure(.closed) }
+        return await withCheckedContinuation { continuation in
             queue.async {
                 continuation.resume(returning: Result { try body(self.connection) }.mapError(EventStoreError.wrapping))
             }
         }
     }
 
-    /// Refuses new requests and returns once every accepted one has been answered.
+    /// Refuses new requests, answers every accepted one, then closes the connection.
     func close() async {
         pending.withLock { $0.closed = true }
-        await withCheckedContinuation { continuation in queue.async { continuation.resume() } }
+        await withCheckedContinuation { continuation in
+            queue.async {
+                self.connection.close()
+                continuation.resume()
+            }
+        }
     }
 
     private func submit(_ job: Job) {

@@ -36,8 +36,9 @@ public final class Database {
 
     init(connection: Connection) { self.connection = connection }
 
-    /// A plain database at `path` with every embedded migration applied: where `ledger replay`
-    /// rebuilds the projections from scratch to compare them with the live ones.
+    /// A scratch database at `path` with every embedded migration applied and no durability
+    /// (no journal, no fsync): where `ledger replay` rebuilds the projections to compare them
+    /// with the live ones. Never use it for a ledger that must survive a crash.
     public static func open(path: String, clock: any LedgerClock = SystemClock()) throws(EventStoreError) -> Database {
         do {
             let connection = try Connection(path: path)

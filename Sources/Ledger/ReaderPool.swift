@@ -9,6 +9,7 @@ final class ReaderPool: @unchecked Sendable {
     private let connections: [Connection]
     private let queues: [DispatchQueue]
     private let nextIndex = Atomic<Int>(0)
+    private let closed = Atomic<Bool>(false)
 
     init(connections: [Connection]) {
         precondition(!connections.isEmpty)
@@ -20,16 +21,24 @@ final class ReaderPool: @unchecked Sendable {
         let index = nextIndex.add(1, ordering: .relaxed).newValue % connections.count
         let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<T, EventStoreError>, Never>) in
             queues[index].async {
+                // Checked on the connection's own queue, so a read never runs on a closed handle.
+                guard !self.closed.load(ordering: .acquiring) else { return continuation.resume(returning: .failure(.closed)) }
                 continuation.resume(returning: Result { try body(self.connections[index]) }.mapError(EventStoreError.wrapping))
             }
         }
         return try result.get()
     }
 
-    /// Waits for reads in flight to finish.
+    /// Lets reads in flight finish, then closes every connection; later reads fail with `closed`.
     func close() async {
-        for queue in queues {
-            await withCheckedContinuation { continuation in queue.async { continuation.resume() } }
+        closed.store(true, ordering: .releasing)
+        for (index, queue) in queues.enumerated() {
+            await withCheckedContinuation { continuation in
+                queue.async {
+                    self.connections[index].close()
+                    continuation.resume()
+                }
+            }
         }
     }
 }

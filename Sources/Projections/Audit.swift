@@ -28,7 +28,8 @@ public enum Audit {
         try await store.withReadDatabase { database in try build(authorizationId, database) }
     }
 
-    static func build(_ authorizationId: String, _ database: Database) throws -> AuditReport? {
+    /// The report read through an open database (one snapshot is the caller's to arrange).
+    public static func build(_ authorizationId: String, _ database: Database) throws -> AuditReport? {
         guard let links: AuthorizationLinksProjection.State = try load(AuthorizationLinksProjection.self, authorizationId, database) else {
             return nil
         }

@@ -1,3 +1,4 @@
+import Foundation
 import Ledger
 
 /// All projections, kept in step with the log inside every append transaction.
@@ -66,14 +67,55 @@ public final class ProjectionRebuild {
 
     /// Folds one event; an event the catalogue cannot read stops the rebuild, naming its position.
     public func apply(_ recorded: RecordedEvent) throws(CatalogueError) {
-        let event = LoggedEvent(position: recorded.position, recordedAt: recorded.recordedAt, event: try catalogue.decode(recorded))
+        fold(LoggedEvent(position: recorded.position, recordedAt: recorded.recordedAt, event: try catalogue.decode(recorded)))
+    }
+
+    /// Folds the whole log of `store`, from position 0; returns the number of events.
+    ///
+    /// Decoding is most of the work and needs no order, so each page is decoded on all cores while
+    /// the next page is read; folding then runs in log order on one.
+    public func run(from store: any EventStore, pageSize: Int = 8192) async throws -> Int64 {
+        let catalogue = self.catalogue
+        let lanes = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        var count: Int64 = 0
+        var page = try await store.readAll(after: 0, limit: pageSize)
+        while let last = page.last {
+            async let next = store.readAll(after: last.position, limit: pageSize)
+            let current = page
+            let chunk = (current.count + lanes - 1) / lanes
+            // Each lane stops at its first unreadable event; the earliest lane's error is the
+            // earliest position, which is the one a replay must name.
+            let lanesDecoded = await withTaskGroup(of: (Int, Result<[LoggedEvent], CatalogueError>).self) { group in
+                for lane in 0..<lanes where lane * chunk < current.count {
+                    group.addTask {
+                        let slice = current[(lane * chunk)..<min(current.count, (lane + 1) * chunk)]
+                        return (lane, Result { () throws(CatalogueError) in
+                            try slice.map { recorded throws(CatalogueError) in
+                                LoggedEvent(position: recorded.position, recordedAt: recorded.recordedAt, event: try catalogue.decode(recorded))
+                            }
+                        })
+                    }
+                }
+                var results = [Result<[LoggedEvent], CatalogueError>](repeating: .success([]), count: lanes)
+                for await (lane, result) in group { results[lane] = result }
+                return results
+            }
+            let decoded = try lanesDecoded.map { try $0.get() }
+            for events in decoded { for event in events { fold(event) } }
+            count += Int64(current.count)
+            page = try await next
+        }
+        return count
+    }
+
+    private func fold(_ event: LoggedEvent) {
         commands.apply(event)
         sessions.apply(event)
         cdrs.apply(event)
         authorizations.apply(event)
         timers.apply(event)
         deliveries.apply(event)
-        lastPosition = recorded.position
+        lastPosition = event.position
     }
 
     /// Writes every state and the checkpoints, in one transaction.

@@ -1,4 +1,6 @@
+import Dispatch
 import Ledger
+import Synchronization
 
 /// Stores one projection's states as rows `(key, body, columns…)` and its anomalies.
 struct ProjectionTable<P: Projection> {
@@ -18,21 +20,38 @@ struct ProjectionTable<P: Projection> {
         return try EventCoding.decode(P.State.self, from: body)
     }
 
-    /// Writes the state (or removes the row) and replaces the entity's anomalies.
-    func store(_ state: P.State?, key: String, in database: Database) throws {
-        let subject = "\(P.name):\(key)"
-        try database.execute("DELETE FROM anomalies WHERE subject = ?", [.text(subject)])
-        guard let state else {
-            try database.execute(deleteSQL, [.text(key)])
-            return
-        }
-        try database.execute(upsertSQL, [.text(key), .text(try EventCoding.canonicalText(state))] + projection.columns(state))
-        for anomaly in projection.anomalies(state, key: key) {
+    /// A state as the values of its row, and its anomalies: the expensive part of a write.
+    struct Row: Sendable {
+        let values: [SQLValue]
+        let anomalies: [Anomaly]
+    }
+
+    func row(_ state: P.State, key: String) throws -> Row {
+        Row(values: [.text(key), .text(try EventCoding.rowText(state))] + projection.columns(state),
+            anomalies: projection.anomalies(state, key: key))
+    }
+
+    /// Writes a row and its anomalies (`fresh`: the tables were empty, as in a rebuild, so there
+    /// are no old anomalies to remove).
+    func insert(_ row: Row, key: String, in database: Database, fresh: Bool) throws {
+        if !fresh { try database.execute("DELETE FROM anomalies WHERE subject = ?", [.text("\(P.name):\(key)")]) }
+        try database.execute(upsertSQL, row.values)
+        for anomaly in row.anomalies {
             try database.execute(
                 "INSERT OR IGNORE INTO anomalies (subject, kind, detail, authorization_id) VALUES (?, ?, ?, ?)",
                 [.text(anomaly.subject), .text(anomaly.kind.rawValue), .text(anomaly.detail),
                  anomaly.authorizationId.map(SQLValue.text) ?? .null])
         }
+    }
+
+    /// Writes the state (or removes the row) and replaces the entity's anomalies.
+    func store(_ state: P.State?, key: String, in database: Database) throws {
+        guard let state else {
+            try database.execute("DELETE FROM anomalies WHERE subject = ?", [.text("\(P.name):\(key)")])
+            try database.execute(deleteSQL, [.text(key)])
+            return
+        }
+        try insert(try row(state, key: key), key: key, in: database, fresh: false)
     }
 
     /// The live path: load each touched entity, fold, store.
@@ -58,9 +77,19 @@ final class InMemoryFold<P: Projection> {
         }
     }
 
+    /// Encodes the rows on every core, then inserts them in key order.
     func write(to database: Database) throws {
-        for key in states.keys.sorted() {
-            try table.store(states[key], key: key, in: database)
+        let keys = states.keys.sorted()
+        let states = keys.map { self.states[$0]! }
+        let table = self.table
+        let rows = Mutex([Result<ProjectionTable<P>.Row, any Error>?](repeating: nil, count: keys.count))
+        DispatchQueue.concurrentPerform(iterations: keys.count) { index in
+            let row = Result { try table.row(states[index], key: keys[index]) }
+            rows.withLock { $0[index] = row }
+        }
+        let encoded = rows.withLock { $0 }
+        for (index, key) in keys.enumerated() {
+            try table.insert(try encoded[index]!.get(), key: key, in: database, fresh: true)
         }
     }
 }

@@ -26,16 +26,11 @@ public enum ReplayCheck {
 
     public static func run(store: SQLiteEventStore, scratchPath: String, pageSize: Int = 8192) async throws -> Outcome {
         let rebuild = ProjectionRebuild()
-        var cursor: Int64 = 0
-        var count: Int64 = 0
-        while true {
-            let page = try await store.readAll(after: cursor, limit: pageSize)
-            guard let last = page.last else { break }
-            for event in page {
-                do { try rebuild.apply(event) } catch { return .unreadable(error) }
-            }
-            cursor = last.position
-            count += Int64(page.count)
+        let count: Int64
+        do {
+            count = try await rebuild.run(from: store, pageSize: pageSize)
+        } catch let error as CatalogueError {
+            return .unreadable(error)
         }
         let scratch = try Database.open(path: scratchPath)
         try rebuild.write(to: scratch)

@@ -42,6 +42,7 @@ struct IncrementalEqualsReplayTests {
         }
         let live = try await store.withReadDatabase { try ProjectionDump.json($0).canonicalText }
         let replay = try await ReplayCheck.run(store: store, scratchPath: directory.path("scratch.sqlite"))
+        // One event at a time, not through `run`'s parallel pages: a second, independent path.
         let events = try await store.readAll(after: 0, limit: .max)
         await store.close()
 

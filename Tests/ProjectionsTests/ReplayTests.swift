@@ -22,7 +22,7 @@ struct ReplayTests {
         var dumps: [String] = []
         for round in 0..<2 {
             let rebuild = ProjectionRebuild()
-            for event in try await store.readAll(after: 0, limit: .max) { try rebuild.apply(event) }
+            _ = try await rebuild.run(from: store, pageSize: 7)
             let database = try Database.open(path: directory.path("rebuild-\(round).sqlite"))
             try rebuild.write(to: database)
             dumps.append(try ProjectionDump.json(database).canonicalText)
@@ -69,6 +69,14 @@ struct ReplayTests {
             bad = try NewEvent(type: "SessionEnded", schemaVersion: 7, data: CanonicalJSON(parsing: #"{"session_id":"SES-2"}"#), metadata: EventMetadata(source: "test"))
         }
         let position = try await plain.append([bad], to: "odd", expectedVersion: .any).positions[0]
+        // Readable events, then another unreadable one far enough on to be decoded in parallel:
+        // replay must still name the first.
+        for _ in 0..<12 {
+            let fine = try EventCoding.newEvent(ChargePointConnected(chargePointId: "CP-9"), metadata: EventMetadata(source: "test"))
+            _ = try await plain.append([fine], to: "chargepoint-CP-9", expectedVersion: .any)
+        }
+        _ = try await plain.append([try NewEvent(type: "Unheard", data: .emptyObject, metadata: EventMetadata(source: "test"))],
+                                   to: "odd", expectedVersion: .any)
         let before = try await plain.withReadDatabase { try ProjectionDump.json($0) }
         await plain.close()
 
@@ -159,4 +167,8 @@ struct VersionTwoMeterValues: DomainEventPayload {
     var sessionId: String
     var measuredAt: Timestamp
     var meterWh: Int
+
+    enum CodingKeys: String, CodingKey {
+        case sessionId = "session_id", measuredAt = "measured_at", meterWh = "meter_wh"
+    }
 }

@@ -34,7 +34,15 @@ final class Connection {
         sqlite3_busy_timeout(handle, 5_000)
     }
 
-    deinit {
+    private var isClosed = false
+
+    deinit { close() }
+
+    /// Finalizes the statements and closes the handle, so another process can take the file
+    /// exclusively. The connection must not be used afterwards.
+    func close() {
+        guard !isClosed else { return }
+        isClosed = true
         statements.removeAll()
         sqlite3_close_v2(handle)
     }

@@ -4,6 +4,10 @@ public struct ChargePointConnected: DomainEventPayload {
     public static let eventType = "ChargePointConnected"
     public var chargePointId: String
     public init(chargePointId: String) { self.chargePointId = chargePointId }
+
+    enum CodingKeys: String, CodingKey {
+        case chargePointId = "charge_point_id"
+    }
 }
 
 public struct ChargePointDisconnected: DomainEventPayload {
@@ -11,6 +15,11 @@ public struct ChargePointDisconnected: DomainEventPayload {
     public var chargePointId: String
     public var reason: String?
     public init(chargePointId: String, reason: String? = nil) { self.chargePointId = chargePointId; self.reason = reason }
+
+    enum CodingKeys: String, CodingKey {
+        case chargePointId = "charge_point_id"
+        case reason
+    }
 }
 
 public struct BootNotified: DomainEventPayload {
@@ -21,6 +30,13 @@ public struct BootNotified: DomainEventPayload {
     public var firmwareVersion: String?
     public init(chargePointId: String, vendor: String, model: String, firmwareVersion: String? = nil) {
         self.chargePointId = chargePointId; self.vendor = vendor; self.model = model; self.firmwareVersion = firmwareVersion
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case chargePointId = "charge_point_id"
+        case vendor
+        case model
+        case firmwareVersion = "firmware_version"
     }
 }
 
@@ -33,6 +49,13 @@ public struct ConnectorStatusChanged: DomainEventPayload {
     public var errorCode: String?
     public init(chargePointId: String, connectorId: Int, status: String, errorCode: String? = nil) {
         self.chargePointId = chargePointId; self.connectorId = connectorId; self.status = status; self.errorCode = errorCode
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case chargePointId = "charge_point_id"
+        case connectorId = "connector_id"
+        case status
+        case errorCode = "error_code"
     }
 }
 
@@ -47,6 +70,14 @@ public struct AuthorizeRequested: DomainEventPayload {
     public init(chargePointId: String, idTag: String, connectorId: Int? = nil, locationId: String? = nil, evseUid: String? = nil) {
         self.chargePointId = chargePointId; self.idTag = idTag; self.connectorId = connectorId
         self.locationId = locationId; self.evseUid = evseUid
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case chargePointId = "charge_point_id"
+        case idTag = "id_tag"
+        case connectorId = "connector_id"
+        case locationId = "location_id"
+        case evseUid = "evse_uid"
     }
 }
 
@@ -66,6 +97,16 @@ public struct AuthorizationDecided: DomainEventPayload {
                 decidedBy: String = "iop", locationId: String? = nil, evseUid: String? = nil) {
         self.chargePointId = chargePointId; self.idTag = idTag; self.allowed = allowed
         self.authorizationId = authorizationId; self.decidedBy = decidedBy; self.locationId = locationId; self.evseUid = evseUid
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case chargePointId = "charge_point_id"
+        case idTag = "id_tag"
+        case allowed
+        case authorizationId = "authorization_id"
+        case decidedBy = "decided_by"
+        case locationId = "location_id"
+        case evseUid = "evse_uid"
     }
 }
 
@@ -98,6 +139,23 @@ public struct SessionStarted: DomainEventPayload {
         self.authId = authId; self.authMethod = authMethod; self.startedAt = startedAt; self.meterStartWh = meterStartWh
         self.currency = currency; self.authorizationId = authorizationId; self.commandId = commandId
     }
+
+    enum CodingKeys: String, CodingKey {
+        case sessionId = "session_id"
+        case chargePointId = "charge_point_id"
+        case connectorId = "connector_id"
+        case transactionId = "transaction_id"
+        case idTag = "id_tag"
+        case locationId = "location_id"
+        case evseUid = "evse_uid"
+        case authId = "auth_id"
+        case authMethod = "auth_method"
+        case startedAt = "started_at"
+        case meterStartWh = "meter_start_wh"
+        case currency
+        case authorizationId = "authorization_id"
+        case commandId = "command_id"
+    }
 }
 
 /// Why a session is (or is not) linked to an authorization: the inference, with its evidence.
@@ -119,6 +177,15 @@ public struct AuthorizationBound: DomainEventPayload {
         self.sessionId = sessionId; self.authorizationId = authorizationId; self.commandId = commandId
         self.matchedOn = matchedOn; self.deltaMs = deltaMs; self.candidates = candidates
     }
+
+    enum CodingKeys: String, CodingKey {
+        case sessionId = "session_id"
+        case authorizationId = "authorization_id"
+        case commandId = "command_id"
+        case matchedOn = "matched_on"
+        case deltaMs = "delta_ms"
+        case candidates
+    }
 }
 
 public struct MeterValuesRecorded: DomainEventPayload {
@@ -129,6 +196,12 @@ public struct MeterValuesRecorded: DomainEventPayload {
     public var meterWh: Int
     public init(sessionId: String, measuredAt: Timestamp, meterWh: Int) {
         self.sessionId = sessionId; self.measuredAt = measuredAt; self.meterWh = meterWh
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case sessionId = "session_id"
+        case measuredAt = "measured_at"
+        case meterWh = "meter_wh"
     }
 }
 
@@ -141,6 +214,13 @@ public struct SessionEnded: DomainEventPayload {
     public init(sessionId: String, endedAt: Timestamp, meterStopWh: Int, reason: String? = nil) {
         self.sessionId = sessionId; self.endedAt = endedAt; self.meterStopWh = meterStopWh; self.reason = reason
     }
+
+    enum CodingKeys: String, CodingKey {
+        case sessionId = "session_id"
+        case endedAt = "ended_at"
+        case meterStopWh = "meter_stop_wh"
+        case reason
+    }
 }
 
 /// OCPI 2.1.1 CdrDimension.
@@ -149,6 +229,11 @@ public struct CdrDimension: Codable, Sendable, Equatable {
     public var type: String
     public var volume: Double
     public init(type: String, volume: Double) { self.type = type; self.volume = volume }
+
+    enum CodingKeys: String, CodingKey {
+        case type
+        case volume
+    }
 }
 
 /// OCPI 2.1.1 ChargingPeriod.
@@ -157,6 +242,11 @@ public struct ChargingPeriod: Codable, Sendable, Equatable {
     public var dimensions: [CdrDimension]
     public init(startDateTime: Timestamp, dimensions: [CdrDimension]) {
         self.startDateTime = startDateTime; self.dimensions = dimensions
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case startDateTime = "start_date_time"
+        case dimensions
     }
 }
 
@@ -188,5 +278,23 @@ public struct CdrIssued: DomainEventPayload {
         self.startDateTime = startDateTime; self.stopDateTime = stopDateTime; self.totalEnergy = totalEnergy
         self.totalTime = totalTime; self.totalParkingTime = totalParkingTime; self.totalCost = totalCost
         self.chargingPeriods = chargingPeriods
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case cdrId = "cdr_id"
+        case sessionId = "session_id"
+        case authorizationId = "authorization_id"
+        case authId = "auth_id"
+        case authMethod = "auth_method"
+        case locationId = "location_id"
+        case evseUid = "evse_uid"
+        case currency
+        case startDateTime = "start_date_time"
+        case stopDateTime = "stop_date_time"
+        case totalEnergy = "total_energy"
+        case totalTime = "total_time"
+        case totalParkingTime = "total_parking_time"
+        case totalCost = "total_cost"
+        case chargingPeriods = "charging_periods"
     }
 }

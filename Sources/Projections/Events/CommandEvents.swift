@@ -26,6 +26,20 @@ public struct CommandReceived: DomainEventPayload {
         self.responseUrl = responseUrl; self.locationId = locationId; self.evseUid = evseUid; self.tokenUid = tokenUid
         self.authId = authId; self.sessionId = sessionId; self.authorizationId = authorizationId
     }
+
+    enum CodingKeys: String, CodingKey {
+        case commandId = "command_id"
+        case command
+        case body
+        case bodyHash = "body_hash"
+        case responseUrl = "response_url"
+        case locationId = "location_id"
+        case evseUid = "evse_uid"
+        case tokenUid = "token_uid"
+        case authId = "auth_id"
+        case sessionId = "session_id"
+        case authorizationId = "authorization_id"
+    }
 }
 
 /// The synchronous answer that left for the IOP: an OCPI CommandResponse or an OCPI error.
@@ -41,6 +55,14 @@ public struct CommandAnswered: DomainEventPayload {
     public init(commandId: String, httpStatus: Int = 200, statusCode: Int, result: String? = nil, statusMessage: String? = nil) {
         self.commandId = commandId; self.httpStatus = httpStatus; self.statusCode = statusCode
         self.result = result; self.statusMessage = statusMessage
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case commandId = "command_id"
+        case httpStatus = "http_status"
+        case statusCode = "status_code"
+        case result
+        case statusMessage = "status_message"
     }
 }
 
@@ -59,6 +81,15 @@ public struct CommandDispatched: DomainEventPayload {
         self.commandId = commandId; self.chargePointId = chargePointId; self.action = action
         self.messageId = messageId; self.connectorId = connectorId; self.deadline = deadline
     }
+
+    enum CodingKeys: String, CodingKey {
+        case commandId = "command_id"
+        case chargePointId = "charge_point_id"
+        case action
+        case messageId = "message_id"
+        case connectorId = "connector_id"
+        case deadline
+    }
 }
 
 /// The charger's CALLRESULT or CALLERROR, verbatim, and what it means for the command.
@@ -76,6 +107,14 @@ public struct ChargerResponded: DomainEventPayload {
         self.commandId = commandId; self.chargePointId = chargePointId; self.messageId = messageId
         self.frame = frame; self.result = result
     }
+
+    enum CodingKeys: String, CodingKey {
+        case commandId = "command_id"
+        case chargePointId = "charge_point_id"
+        case messageId = "message_id"
+        case frame
+        case result
+    }
 }
 
 /// A charger answer that arrived after the command timed out: recorded and linked, never resent.
@@ -91,6 +130,14 @@ public struct LateChargerResponse: DomainEventPayload {
         self.commandId = commandId; self.chargePointId = chargePointId; self.messageId = messageId
         self.frame = frame; self.result = result
     }
+
+    enum CodingKeys: String, CodingKey {
+        case commandId = "command_id"
+        case chargePointId = "charge_point_id"
+        case messageId = "message_id"
+        case frame
+        case result
+    }
 }
 
 /// No charger answer before the deadline. A statement about our patience, not about the charger.
@@ -101,6 +148,11 @@ public struct CommandTimedOut: DomainEventPayload {
 
     public init(commandId: String, deadline: Timestamp) {
         self.commandId = commandId; self.deadline = deadline
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case commandId = "command_id"
+        case deadline
     }
 }
 
@@ -113,5 +165,11 @@ public struct CommandResultQueued: DomainEventPayload {
 
     public init(commandId: String, result: String, deliveryId: String) {
         self.commandId = commandId; self.result = result; self.deliveryId = deliveryId
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case commandId = "command_id"
+        case result
+        case deliveryId = "delivery_id"
     }
 }

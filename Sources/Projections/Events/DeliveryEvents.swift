@@ -19,6 +19,18 @@ public struct DeliveryScheduled: DomainEventPayload {
         self.deliveryId = deliveryId; self.kind = kind; self.target = target; self.method = method; self.url = url
         self.body = body; self.commandId = commandId; self.sessionId = sessionId; self.cdrId = cdrId
     }
+
+    enum CodingKeys: String, CodingKey {
+        case deliveryId = "delivery_id"
+        case kind
+        case target
+        case method
+        case url
+        case body
+        case commandId = "command_id"
+        case sessionId = "session_id"
+        case cdrId = "cdr_id"
+    }
 }
 
 public struct DeliveryAttempted: DomainEventPayload {
@@ -32,12 +44,24 @@ public struct DeliveryAttempted: DomainEventPayload {
         self.deliveryId = deliveryId; self.attempt = attempt; self.httpStatus = httpStatus
         self.ocpiStatus = ocpiStatus; self.error = error
     }
+
+    enum CodingKeys: String, CodingKey {
+        case deliveryId = "delivery_id"
+        case attempt
+        case httpStatus = "http_status"
+        case ocpiStatus = "ocpi_status"
+        case error
+    }
 }
 
 public struct DeliverySucceeded: DomainEventPayload {
     public static let eventType = "DeliverySucceeded"
     public var deliveryId: String
     public init(deliveryId: String) { self.deliveryId = deliveryId }
+
+    enum CodingKeys: String, CodingKey {
+        case deliveryId = "delivery_id"
+    }
 }
 
 /// The receiver answered with an OCPI 2xxx error: held for an operator instead of looping.
@@ -46,6 +70,11 @@ public struct DeliveryParked: DomainEventPayload {
     public var deliveryId: String
     public var reason: String
     public init(deliveryId: String, reason: String) { self.deliveryId = deliveryId; self.reason = reason }
+
+    enum CodingKeys: String, CodingKey {
+        case deliveryId = "delivery_id"
+        case reason
+    }
 }
 
 /// Given up by an operator's recorded decision — never silently.
@@ -56,5 +85,11 @@ public struct DeliveryAbandoned: DomainEventPayload {
     public var reason: String
     public init(deliveryId: String, operatorName: String, reason: String) {
         self.deliveryId = deliveryId; self.operatorName = operatorName; self.reason = reason
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case deliveryId = "delivery_id"
+        case operatorName = "operator_name"
+        case reason
     }
 }

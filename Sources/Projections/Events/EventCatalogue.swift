@@ -116,17 +116,13 @@ public struct CatalogueError: Error, CustomStringConvertible, Sendable, Equatabl
     }
 }
 
-/// The snake_case JSON of OCPI, shared by every payload.
+/// JSON for payloads and read-model rows. Every type spells its snake_case keys in `CodingKeys`
+/// (no key strategy): converting key names on every decode costs half of a replay.
 public enum EventCoding {
-    static let decoder: JSONDecoder = {
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
-        return decoder
-    }()
+    static let decoder = JSONDecoder()
 
     static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return encoder
     }()
@@ -139,9 +135,10 @@ public enum EventCoding {
                             data: CanonicalJSON(parsing: data), metadata: metadata)
     }
 
-    /// Any Encodable value (a read model) as canonical JSON text: the bytes replay compares.
-    public static func canonicalText(_ value: some Encodable) throws -> String {
-        try CanonicalJSON(parsing: encoder.encode(value)).text
+    /// A read model's row text: the bytes replay compares. Sorted keys make it deterministic;
+    /// unlike events it is not hashed, so it is not re-canonicalized.
+    public static func rowText(_ value: some Encodable) throws -> String {
+        String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 
     public static func decode<T: Decodable>(_ type: T.Type, from text: String) throws -> T {

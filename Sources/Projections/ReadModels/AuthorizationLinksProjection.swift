@@ -10,6 +10,13 @@ public struct AuthorizationLinksProjection: Projection {
             public var reference: String
             public var at: Timestamp
             public var position: Int64
+
+            enum CodingKeys: String, CodingKey {
+                case kind
+                case reference
+                case at
+                case position
+            }
         }
 
         public var authorizationId: String
@@ -19,6 +26,16 @@ public struct AuthorizationLinksProjection: Projection {
         public var sessionIds: [String]
         public var cdrIds: [String]
         public var positions: [Int64]
+
+        enum CodingKeys: String, CodingKey {
+            case authorizationId = "authorization_id"
+            case firstSeenAt = "first_seen_at"
+            case sources
+            case commandIds = "command_ids"
+            case sessionIds = "session_ids"
+            case cdrIds = "cdr_ids"
+            case positions
+        }
     }
 
     public static let name = "authorizations"

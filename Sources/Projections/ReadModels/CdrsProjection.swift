@@ -8,6 +8,13 @@ public struct CdrsProjection: Projection {
         public var issuedPosition: Int64
         public var lastUpdated: Timestamp
         public var positions: [Int64]
+
+        enum CodingKeys: String, CodingKey {
+            case cdr
+            case issuedPosition = "issued_position"
+            case lastUpdated = "last_updated"
+            case positions
+        }
     }
 
     public static let name = "cdrs"

@@ -10,6 +10,14 @@ public struct CommandsProjection: Projection {
             public var result: String?
             public var statusMessage: String?
             public var at: Timestamp
+
+            enum CodingKeys: String, CodingKey {
+                case httpStatus = "http_status"
+                case statusCode = "status_code"
+                case result
+                case statusMessage = "status_message"
+                case at
+            }
         }
 
         public struct Dispatch: Codable, Sendable, Equatable {
@@ -19,6 +27,15 @@ public struct CommandsProjection: Projection {
             public var connectorId: Int?
             public var deadline: Timestamp
             public var at: Timestamp
+
+            enum CodingKeys: String, CodingKey {
+                case chargePointId = "charge_point_id"
+                case action
+                case messageId = "message_id"
+                case connectorId = "connector_id"
+                case deadline
+                case at
+            }
         }
 
         public var commandId: String
@@ -45,6 +62,30 @@ public struct CommandsProjection: Projection {
         /// Sessions bound to this command.
         public var sessionIds: [String]
         public var positions: [Int64]
+
+        enum CodingKeys: String, CodingKey {
+            case commandId = "command_id"
+            case command
+            case receivedAt = "received_at"
+            case bodyHash = "body_hash"
+            case responseUrl = "response_url"
+            case locationId = "location_id"
+            case evseUid = "evse_uid"
+            case tokenUid = "token_uid"
+            case sessionId = "session_id"
+            case authorizationId = "authorization_id"
+            case status
+            case answer
+            case dispatch
+            case chargerResult = "charger_result"
+            case chargerAnsweredAt = "charger_answered_at"
+            case lateChargerResult = "late_charger_result"
+            case timedOutAt = "timed_out_at"
+            case resultQueued = "result_queued"
+            case resultDeliveryId = "result_delivery_id"
+            case sessionIds = "session_ids"
+            case positions
+        }
     }
 
     public static let name = "commands"

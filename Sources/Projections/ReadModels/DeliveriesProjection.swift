@@ -22,6 +22,25 @@ public struct DeliveriesProjection: Projection {
         public var scheduledAt: Timestamp
         public var settledAt: Timestamp?
         public var positions: [Int64]
+
+        enum CodingKeys: String, CodingKey {
+            case deliveryId = "delivery_id"
+            case kind
+            case target
+            case method
+            case url
+            case body
+            case commandId = "command_id"
+            case sessionId = "session_id"
+            case cdrId = "cdr_id"
+            case sequence
+            case status
+            case attempts
+            case lastError = "last_error"
+            case scheduledAt = "scheduled_at"
+            case settledAt = "settled_at"
+            case positions
+        }
     }
 
     public static let name = "deliveries"

@@ -10,6 +10,13 @@ public struct SessionsProjection: Projection {
             public var at: Timestamp
             public var position: Int64
             public var via: String
+
+            enum CodingKeys: String, CodingKey {
+                case authorizationId = "authorization_id"
+                case at
+                case position
+                case via
+            }
         }
 
         public struct Binding: Codable, Sendable, Equatable {
@@ -19,11 +26,25 @@ public struct SessionsProjection: Projection {
             public var deltaMs: Int64?
             public var candidates: Int
             public var position: Int64
+
+            enum CodingKeys: String, CodingKey {
+                case authorizationId = "authorization_id"
+                case commandId = "command_id"
+                case matchedOn = "matched_on"
+                case deltaMs = "delta_ms"
+                case candidates
+                case position
+            }
         }
 
         public struct IssuedCdr: Codable, Sendable, Equatable {
             public var cdrId: String
             public var authorizationId: String?
+
+            enum CodingKeys: String, CodingKey {
+                case cdrId = "cdr_id"
+                case authorizationId = "authorization_id"
+            }
         }
 
         public var id: String
@@ -69,6 +90,34 @@ public struct SessionsProjection: Projection {
             lastMeterWh = meterWh
             lastReadingAt = time
             kwh = Double(meterWh - meterStartWh) / 1000
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case id
+            case startDatetime = "start_datetime"
+            case endDatetime = "end_datetime"
+            case kwh
+            case authId = "auth_id"
+            case authMethod = "auth_method"
+            case locationId = "location_id"
+            case evseUid = "evse_uid"
+            case chargePointId = "charge_point_id"
+            case connectorId = "connector_id"
+            case transactionId = "transaction_id"
+            case idTag = "id_tag"
+            case currency
+            case chargingPeriods = "charging_periods"
+            case status
+            case lastUpdated = "last_updated"
+            case authorizationId = "authorization_id"
+            case authorizations
+            case bindings
+            case commandIds = "command_ids"
+            case cdrs
+            case meterStartWh = "meter_start_wh"
+            case lastMeterWh = "last_meter_wh"
+            case lastReadingAt = "last_reading_at"
+            case positions
         }
     }
 

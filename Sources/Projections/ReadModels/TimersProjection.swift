@@ -7,6 +7,12 @@ public struct TimersProjection: Projection {
         public var commandId: String
         public var chargePointId: String
         public var deadline: Timestamp
+
+        enum CodingKeys: String, CodingKey {
+            case commandId = "command_id"
+            case chargePointId = "charge_point_id"
+            case deadline
+        }
     }
 
     public static let name = "timers"
