@@ -36,13 +36,15 @@ public final class Database {
 
     init(connection: Connection) { self.connection = connection }
 
-    /// A scratch database at `path` with every embedded migration applied and no durability
-    /// (no journal, no fsync): where `ledger replay` rebuilds the projections to compare them
-    /// with the live ones. Never use it for a ledger that must survive a crash.
-    public static func open(path: String, clock: any LedgerClock = SystemClock()) throws(EventStoreError) -> Database {
+    /// A database at `path` with every embedded migration applied, outside any event store.
+    ///
+    /// `scratch` (the default) turns durability off (no journal, no fsync): that is where
+    /// `ledger replay` rebuilds the projections to compare them with the live ones. Never use a
+    /// scratch database for a ledger that must survive a crash.
+    public static func open(path: String, scratch: Bool = true, clock: any LedgerClock = SystemClock()) throws(EventStoreError) -> Database {
         do {
             let connection = try Connection(path: path)
-            try connection.execute("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF")
+            if scratch { try connection.execute("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF") }
             try Migrator(migrations: Migration.embedded).migrate(connection, now: clock.now())
             return Database(connection: connection)
         } catch {

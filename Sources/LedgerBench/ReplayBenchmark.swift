@@ -47,26 +47,27 @@ struct ReplayBenchmark: AsyncParsableCommand {
             }
             let readSeconds = (ContinuousClock.now - readStart).seconds
 
+            let scratch = try Database.open(path: directory.appending(path: "rebuild-\(round).sqlite").path())
             let replayStart = ContinuousClock.now
-            let rebuild = ProjectionRebuild()
+            let rebuild = try ProjectionRebuild(into: scratch)
             _ = try await rebuild.run(from: store)
             let foldSeconds = (ContinuousClock.now - replayStart).seconds
-            let scratch = try Database.open(path: directory.appending(path: "rebuild-\(round).sqlite").path())
-            try rebuild.write(to: scratch)
+            try rebuild.finish()
             let totalSeconds = (ContinuousClock.now - replayStart).seconds
             let readRate = Double(read) / readSeconds
             let foldRate = Double(read) / foldSeconds
             print("replay round \(round): read only \(Int(readRate)) events/s; read+fold \(Int(foldRate)) events/s (ratio \(String(format: "%.2f", foldRate / readRate))); "
                   + "read+fold+write tables \(Int(Double(read) / totalSeconds)) events/s; RSS \(PeakMemory.megabytes) MB")
+            fflush(nil)  // progress shows when output goes to a file
         }
         await store.close()
 
-        // Live tables for the audit: the rebuilt rows written into the ledger itself.
-        let rebuild = ProjectionRebuild()
+        // Live tables for the audit: the rows rebuilt into the ledger itself (nobody else has it open).
         let reader = try SQLiteEventStore(path: path)
+        let rebuild = try ProjectionRebuild(into: try Database.open(path: path, scratch: false))
         _ = try await rebuild.run(from: reader)
+        try rebuild.finish()
         await reader.close()
-        try rebuild.write(to: try Database.open(path: path))
 
         let live = try SQLiteEventStore(path: path, observer: ProjectionEngine())
         var random = SystemRandomNumberGenerator()

@@ -1,6 +1,4 @@
-import Dispatch
 import Ledger
-import Synchronization
 
 /// Stores one projection's states as rows `(key, body, columns…)` and its anomalies.
 struct ProjectionTable<P: Projection> {
@@ -60,36 +58,6 @@ struct ProjectionTable<P: Projection> {
             let before = try load(key, from: database)
             let after = projection.apply(before, event)
             if after != before { try store(after, key: key, in: database) }
-        }
-    }
-}
-
-/// The replay path: the same fold over in-memory states, written once at the end.
-final class InMemoryFold<P: Projection> {
-    let table: ProjectionTable<P>
-    private(set) var states: [String: P.State] = [:]
-
-    init(_ projection: P) { table = ProjectionTable(projection) }
-
-    func apply(_ event: LoggedEvent) {
-        for key in table.projection.keys(for: event.event) {
-            states[key] = table.projection.apply(states[key], event)
-        }
-    }
-
-    /// Encodes the rows on every core, then inserts them in key order.
-    func write(to database: Database) throws {
-        let keys = states.keys.sorted()
-        let states = keys.map { self.states[$0]! }
-        let table = self.table
-        let rows = Mutex([Result<ProjectionTable<P>.Row, any Error>?](repeating: nil, count: keys.count))
-        DispatchQueue.concurrentPerform(iterations: keys.count) { index in
-            let row = Result { try table.row(states[index], key: keys[index]) }
-            rows.withLock { $0[index] = row }
-        }
-        let encoded = rows.withLock { $0 }
-        for (index, key) in keys.enumerated() {
-            try table.insert(try encoded[index]!.get(), key: key, in: database, fresh: true)
         }
     }
 }

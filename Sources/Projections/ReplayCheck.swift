@@ -25,15 +25,15 @@ public enum ReplayCheck {
     public static let comparedTables = ProjectionEngine.tableNames + ["anomalies", "projection_checkpoints"]
 
     public static func run(store: SQLiteEventStore, scratchPath: String, pageSize: Int = 8192) async throws -> Outcome {
-        let rebuild = ProjectionRebuild()
+        let scratch = try Database.open(path: scratchPath)
+        let rebuild = try ProjectionRebuild(into: scratch)
         let count: Int64
         do {
             count = try await rebuild.run(from: store, pageSize: pageSize)
         } catch let error as CatalogueError {
             return .unreadable(error)
         }
-        let scratch = try Database.open(path: scratchPath)
-        try rebuild.write(to: scratch)
+        try rebuild.finish()
         try scratch.execute("ATTACH DATABASE ? AS live", [.text(store.path)])
         var differences: [Difference] = []
         for table in comparedTables {

@@ -46,10 +46,10 @@ struct IncrementalEqualsReplayTests {
         let events = try await store.readAll(after: 0, limit: .max)
         await store.close()
 
-        let rebuild = ProjectionRebuild()
-        for event in events { try rebuild.apply(event) }
         let database = try Database.open(path: directory.path("rebuilt.sqlite"))
-        try rebuild.write(to: database)
+        let rebuild = try ProjectionRebuild(into: database, capacity: Int.random(in: 1...64, using: &random))
+        for event in events { try rebuild.apply(event) }
+        try rebuild.finish()
         let rebuilt = try ProjectionDump.json(database).canonicalText
         #expect(live == rebuilt, "seed \(seed): live and rebuilt projections differ (\(restarts) restarts, \(catchUps) catch-ups)")
         guard case .identical = replay else {

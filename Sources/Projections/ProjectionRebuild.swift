@@ -1,0 +1,161 @@
+import Foundation
+import Ledger
+import Synchronization
+
+/// Every projection rebuilt from the log into a fresh database, for `ledger replay` and the
+/// benchmarks: the same folds as the live path, without a read and write per event.
+///
+/// States are folded in memory and spilled to the target database when there are more than
+/// `capacity` per projection (the least recently touched first), so memory stays bounded on a log
+/// of any length while the entities of recent charges stay in memory.
+public final class ProjectionRebuild {
+    private let catalogue: EventCatalogue
+    private let database: Database
+    private let commands: SpillingFold<CommandsProjection>
+    private let sessions: SpillingFold<SessionsProjection>
+    private let cdrs: SpillingFold<CdrsProjection>
+    private let authorizations: SpillingFold<AuthorizationLinksProjection>
+    private let timers: SpillingFold<TimersProjection>
+    private let deliveries: SpillingFold<DeliveriesProjection>
+    public private(set) var lastPosition: Int64 = 0
+
+    /// Starts a rebuild into `database` (freshly migrated: its projection tables empty).
+    public init(into database: Database, catalogue: EventCatalogue = .standard, capacity: Int = 8192) throws {
+        self.catalogue = catalogue
+        self.database = database
+        commands = SpillingFold(CommandsProjection(), database, capacity)
+        sessions = SpillingFold(SessionsProjection(), database, capacity)
+        cdrs = SpillingFold(CdrsProjection(), database, capacity)
+        authorizations = SpillingFold(AuthorizationLinksProjection(), database, capacity)
+        timers = SpillingFold(TimersProjection(), database, capacity)
+        deliveries = SpillingFold(DeliveriesProjection(), database, capacity)
+        try database.execute("BEGIN")
+    }
+
+    /// Folds one event; an event the catalogue cannot read stops the rebuild (`CatalogueError`,
+    /// naming its position).
+    public func apply(_ recorded: RecordedEvent) throws {
+        try fold(LoggedEvent(position: recorded.position, recordedAt: recorded.recordedAt, event: try catalogue.decode(recorded)))
+    }
+
+    /// Folds the whole log of `store`, from position 0; returns the number of events.
+    ///
+    /// Decoding is most of the work and needs no order, so each page is decoded on all cores while
+    /// the next page is read; folding then runs in log order on one.
+    public func run(from store: any EventStore, pageSize: Int = 8192) async throws -> Int64 {
+        let catalogue = self.catalogue
+        let lanes = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        var count: Int64 = 0
+        var page = try await store.readAll(after: 0, limit: pageSize)
+        while let last = page.last {
+            async let next = store.readAll(after: last.position, limit: pageSize)
+            let current = page
+            let chunk = (current.count + lanes - 1) / lanes
+            // Each lane stops at its first unreadable event; the earliest lane's error is the
+            // earliest position, which is the one a replay must name.
+            let lanesDecoded = await withTaskGroup(of: (Int, Result<[LoggedEvent], CatalogueError>).self) { group in
+                for lane in 0..<lanes where lane * chunk < current.count {
+                    group.addTask {
+                        let slice = current[(lane * chunk)..<min(current.count, (lane + 1) * chunk)]
+                        return (lane, Result { () throws(CatalogueError) in
+                            try slice.map { recorded throws(CatalogueError) in
+                                LoggedEvent(position: recorded.position, recordedAt: recorded.recordedAt, event: try catalogue.decode(recorded))
+                            }
+                        })
+                    }
+                }
+                var results = [Result<[LoggedEvent], CatalogueError>](repeating: .success([]), count: lanes)
+                for await (lane, result) in group { results[lane] = result }
+                return results
+            }
+            for result in lanesDecoded {
+                for event in try result.get() { try fold(event) }
+            }
+            count += Int64(current.count)
+            page = try await next
+        }
+        return count
+    }
+
+    /// Writes the states still in memory and the checkpoints, and commits.
+    public func finish() throws {
+        try commands.flush()
+        try sessions.flush()
+        try cdrs.flush()
+        try authorizations.flush()
+        try timers.flush()
+        try deliveries.flush()
+        try database.execute("UPDATE projection_checkpoints SET position = ?", [.integer(lastPosition)])
+        try database.execute("COMMIT")
+    }
+
+    private func fold(_ event: LoggedEvent) throws {
+        try commands.apply(event)
+        try sessions.apply(event)
+        try cdrs.apply(event)
+        try authorizations.apply(event)
+        try timers.apply(event)
+        try deliveries.apply(event)
+        lastPosition = event.position
+    }
+}
+
+/// One projection's states during a rebuild: in memory up to `capacity`, the rest in the database.
+final class SpillingFold<P: Projection> {
+    private let table: ProjectionTable<P>
+    private let database: Database
+    private let capacity: Int
+    private var states: [String: P.State] = [:]
+    /// Position of the last event that touched each state in memory: the eviction order.
+    private var touched: [String: Int64] = [:]
+    /// Keys that have a row in the database (spilled at least once).
+    private var stored: Set<String> = []
+
+    init(_ projection: P, _ database: Database, _ capacity: Int) {
+        table = ProjectionTable(projection)
+        self.database = database
+        self.capacity = max(1, capacity)
+    }
+
+    func apply(_ event: LoggedEvent) throws {
+        for key in table.projection.keys(for: event.event) {
+            // Taken out, not copied, so the fold mutates the only reference to its arrays.
+            var state = states.removeValue(forKey: key)
+            if state == nil, stored.contains(key) { state = try table.load(key, from: database) }
+            if let after = table.projection.apply(state, event) {
+                states[key] = after
+                touched[key] = event.position
+            } else {
+                touched.removeValue(forKey: key)
+                if stored.remove(key) != nil { try table.store(nil, key: key, in: database) }
+            }
+        }
+        if states.count > capacity {
+            let oldest = touched.sorted { $0.value < $1.value }.prefix(states.count - capacity / 2).map(\.key)
+            try write(oldest)
+        }
+    }
+
+    /// Writes every state still in memory.
+    func flush() throws {
+        try write(states.keys.sorted())
+    }
+
+    /// Encodes the states of `keys` on every core, inserts them, and drops them from memory.
+    private func write(_ keys: [String]) throws {
+        let table = self.table
+        let values = keys.map { states[$0]! }
+        let rows = Mutex([Result<ProjectionTable<P>.Row, any Error>?](repeating: nil, count: keys.count))
+        DispatchQueue.concurrentPerform(iterations: keys.count) { index in
+            let row = Result { try table.row(values[index], key: keys[index]) }
+            rows.withLock { $0[index] = row }
+        }
+        let encoded = rows.withLock { $0 }
+        for (index, key) in keys.enumerated() {
+            try table.insert(try encoded[index]!.get(), key: key, in: database, fresh: !stored.contains(key))
+            stored.insert(key)
+            states.removeValue(forKey: key)
+            touched.removeValue(forKey: key)
+        }
+    }
+}
