@@ -28,10 +28,9 @@ struct AppendBenchmark: AsyncParsableCommand {
         guard let level = SQLiteEventStore.Configuration.Durability(rawValue: durability) else {
             throw ValidationError("--durability must be full or normal")
         }
-        let directory = FileManager.default.temporaryDirectory.appending(path: "ledger-bench-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        print("append benchmark: durability=\(level.rawValue), \(ProcessInfo.processInfo.activeProcessorCount) cores, SQLite in \(directory.path())")
+        let directory = try BenchmarkDirectory("append")
+        defer { directory.remove() }
+        print("append benchmark: durability=\(level.rawValue), \(ProcessInfo.processInfo.activeProcessorCount) cores, SQLite in \(directory.url.path())")
 
         let rawSingle = try await rawRate(events: singleEvents, streams: 1, batch: 1, level: level, in: directory)
         let ledgerSingle = try await ledgerRate(events: singleEvents, tasks: 1, level: level, in: directory)
@@ -54,9 +53,9 @@ struct AppendBenchmark: AsyncParsableCommand {
             metadata: EventMetadata(source: "ocpi", correlationId: "command-\(task)-\(index)"))
     }
 
-    private func ledgerRate(events: Int, tasks: Int, level: SQLiteEventStore.Configuration.Durability, in directory: URL) async throws -> Double {
+    private func ledgerRate(events: Int, tasks: Int, level: SQLiteEventStore.Configuration.Durability, in directory: BenchmarkDirectory) async throws -> Double {
         let store = try SQLiteEventStore(
-            path: directory.appending(path: "ledger-\(tasks).sqlite").path(),
+            path: directory.path("ledger-\(tasks).sqlite"),
             configuration: .init(durability: level))
         let perTask = events / tasks
         // Built before the clock starts, as the baseline's rows are: this measures the store.
@@ -77,8 +76,8 @@ struct AppendBenchmark: AsyncParsableCommand {
         return Double(perTask * tasks) / elapsed
     }
 
-    private func rawRate(events: Int, streams: Int, batch: Int, level: SQLiteEventStore.Configuration.Durability, in directory: URL) async throws -> Double {
-        let path = directory.appending(path: "raw-\(streams).sqlite").path()
+    private func rawRate(events: Int, streams: Int, batch: Int, level: SQLiteEventStore.Configuration.Durability, in directory: BenchmarkDirectory) async throws -> Double {
+        let path = directory.path("raw-\(streams).sqlite")
         // The same schema (migrations, indexes, triggers) as the ledger.
         await (try SQLiteEventStore(path: path)).close()
         let perStream = events / streams

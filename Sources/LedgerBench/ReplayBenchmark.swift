@@ -20,10 +20,9 @@ struct ReplayBenchmark: AsyncParsableCommand {
     var audits = 2_000
 
     func run() async throws {
-        let directory = FileManager.default.temporaryDirectory.appending(path: "ledger-bench-replay-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let path = directory.appending(path: "ledger.sqlite").path()
+        let directory = try BenchmarkDirectory("replay")
+        defer { directory.remove() }
+        let path = directory.path("ledger.sqlite")
 
         var generated = GeneratedLog()
         let generation = ContinuousClock.now
@@ -47,7 +46,7 @@ struct ReplayBenchmark: AsyncParsableCommand {
             }
             let readSeconds = (ContinuousClock.now - readStart).seconds
 
-            let scratch = try Database.open(path: directory.appending(path: "rebuild-\(round).sqlite").path())
+            let scratch = try Database.open(path: directory.path("rebuild-\(round).sqlite"))
             let replayStart = ContinuousClock.now
             let rebuild = try ProjectionRebuild(into: scratch)
             _ = try await rebuild.run(from: store)

@@ -39,7 +39,8 @@ extension AuditReport {
             lines.append("")
             lines.append("Deliveries (\(deliveries.count))")
             for delivery in deliveries {
-                lines.append("  \(delivery.deliveryId) \(delivery.kind) \(delivery.method) \(delivery.url): \(delivery.status) after \(delivery.attempts) attempt(s)" + (delivery.lastError.map { ", last: \($0)" } ?? ""))
+                let scheduled = delivery.scheduled
+                lines.append("  \(scheduled.deliveryId) \(scheduled.kind) \(scheduled.method) \(scheduled.url): \(delivery.status) after \(delivery.attempts) attempt(s)" + (delivery.lastError.map { ", last: \($0)" } ?? ""))
             }
         }
         lines.append("")

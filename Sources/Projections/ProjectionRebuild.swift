@@ -131,8 +131,9 @@ final class SpillingFold<P: Projection> {
             }
         }
         if states.count > capacity {
+            // In key order, so the inserts walk the table's B-tree instead of jumping around it.
             let oldest = touched.sorted { $0.value < $1.value }.prefix(states.count - capacity / 2).map(\.key)
-            try write(oldest)
+            try write(oldest.sorted())
         }
     }
 

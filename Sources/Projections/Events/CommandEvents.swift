@@ -92,9 +92,11 @@ public struct CommandDispatched: DomainEventPayload {
     }
 }
 
-/// The charger's CALLRESULT or CALLERROR, verbatim, and what it means for the command.
-public struct ChargerResponded: DomainEventPayload {
-    public static let eventType = "ChargerResponded"
+/// The charger's CALLRESULT or CALLERROR for a command, verbatim, and what it means for the
+/// command. Whether it came in time is the event's type, not a field: see `ChargerResponded` and
+/// `LateChargerResponse`.
+public struct ChargerAnswer<Timing: ChargerAnswerTiming>: DomainEventPayload {
+    public static var eventType: String { Timing.eventType }
     public var commandId: String
     public var chargePointId: String
     public var messageId: String
@@ -117,28 +119,23 @@ public struct ChargerResponded: DomainEventPayload {
     }
 }
 
-/// A charger answer that arrived after the command timed out: recorded and linked, never resent.
-public struct LateChargerResponse: DomainEventPayload {
-    public static let eventType = "LateChargerResponse"
-    public var commandId: String
-    public var chargePointId: String
-    public var messageId: String
-    public var frame: String
-    public var result: String
-
-    public init(commandId: String, chargePointId: String, messageId: String, frame: String, result: String) {
-        self.commandId = commandId; self.chargePointId = chargePointId; self.messageId = messageId
-        self.frame = frame; self.result = result
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case commandId = "command_id"
-        case chargePointId = "charge_point_id"
-        case messageId = "message_id"
-        case frame
-        case result
-    }
+public protocol ChargerAnswerTiming: Sendable {
+    static var eventType: String { get }
 }
+
+public enum InTime: ChargerAnswerTiming {
+    public static let eventType = "ChargerResponded"
+}
+
+public enum AfterTimeout: ChargerAnswerTiming {
+    public static let eventType = "LateChargerResponse"
+}
+
+/// The charger answered before the deadline: its result is the command's result.
+public typealias ChargerResponded = ChargerAnswer<InTime>
+
+/// The charger answered after the command timed out: recorded and linked, never resent.
+public typealias LateChargerResponse = ChargerAnswer<AfterTimeout>
 
 /// No charger answer before the deadline. A statement about our patience, not about the charger.
 public struct CommandTimedOut: DomainEventPayload {

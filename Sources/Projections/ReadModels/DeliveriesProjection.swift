@@ -4,15 +4,8 @@ import Ledger
 /// order of scheduling per target (Gireve requires FIFO store-and-forward).
 public struct DeliveriesProjection: Projection {
     public struct State: Codable, Sendable, Equatable {
-        public var deliveryId: String
-        public var kind: String
-        public var target: String
-        public var method: String
-        public var url: String
-        public var body: String
-        public var commandId: String?
-        public var sessionId: String?
-        public var cdrId: String?
+        /// What was scheduled: kind, FIFO target, method, URL, body and the command/session/CDR.
+        public var scheduled: DeliveryScheduled
         /// Position of `DeliveryScheduled`: the FIFO order within a target.
         public var sequence: Int64
         /// `pending`, `parked`, `delivered`, `abandoned`.
@@ -24,15 +17,7 @@ public struct DeliveriesProjection: Projection {
         public var positions: [Int64]
 
         enum CodingKeys: String, CodingKey {
-            case deliveryId = "delivery_id"
-            case kind
-            case target
-            case method
-            case url
-            case body
-            case commandId = "command_id"
-            case sessionId = "session_id"
-            case cdrId = "cdr_id"
+            case scheduled
             case sequence
             case status
             case attempts
@@ -61,9 +46,8 @@ public struct DeliveriesProjection: Projection {
 
     public func apply(_ state: State?, _ logged: LoggedEvent) -> State? {
         if case .deliveryScheduled(let e) = logged.event {
-            return State(deliveryId: e.deliveryId, kind: e.kind, target: e.target, method: e.method, url: e.url, body: e.body,
-                         commandId: e.commandId, sessionId: e.sessionId, cdrId: e.cdrId, sequence: logged.position,
-                         status: "pending", attempts: 0, scheduledAt: logged.recordedAt, positions: [logged.position])
+            return State(scheduled: e, sequence: logged.position, status: "pending", attempts: 0,
+                         scheduledAt: logged.recordedAt, positions: [logged.position])
         }
         guard var state else { return nil }
         state.positions.append(logged.position)
@@ -88,7 +72,7 @@ public struct DeliveriesProjection: Projection {
     }
 
     public func columns(_ state: State) -> [SQLValue] {
-        [.text(state.status), .text(state.target), .integer(state.sequence),
-         state.commandId.map(SQLValue.text) ?? .null, state.sessionId.map(SQLValue.text) ?? .null]
+        [.text(state.status), .text(state.scheduled.target), .integer(state.sequence),
+         state.scheduled.commandId.map(SQLValue.text) ?? .null, state.scheduled.sessionId.map(SQLValue.text) ?? .null]
     }
 }
