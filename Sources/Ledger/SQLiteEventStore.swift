@@ -118,17 +118,17 @@ public final class SQLiteEventStore: EventStore {
     public func readStream(_ streamId: String, fromVersion: Int64 = 1, limit: Int = .max) async throws(EventStoreError) -> [RecordedEvent] {
         try await readRows(
             "WHERE stream_id = ? AND stream_version >= ? ORDER BY stream_version LIMIT ?",
-            streamId, fromVersion, limit)
+            [.text(streamId), .integer(fromVersion), .integer(Int64(limit))])
     }
 
     public func readAll(after position: Int64, limit: Int) async throws(EventStoreError) -> [RecordedEvent] {
-        try await readRows("WHERE position > ? ORDER BY position LIMIT ?", position, limit)
+        try await readRows("WHERE position > ? ORDER BY position LIMIT ?", [.integer(position), .integer(Int64(limit))])
     }
 
     public func read(correlationId: String, after position: Int64 = 0, limit: Int = .max) async throws(EventStoreError) -> [RecordedEvent] {
         try await readRows(
             "WHERE correlation_id = ? AND position > ? ORDER BY position LIMIT ?",
-            correlationId, position, limit)
+            [.text(correlationId), .integer(position), .integer(Int64(limit))])
     }
 
     public func headPosition() async throws(EventStoreError) -> Int64 {
@@ -159,19 +159,11 @@ public final class SQLiteEventStore: EventStore {
         return report
     }
 
-    private func readRows(_ clause: String, _ arguments: any Sendable...) async throws(EventStoreError) -> [RecordedEvent] {
+    private func readRows(_ clause: String, _ arguments: [SQLValue]) async throws(EventStoreError) -> [RecordedEvent] {
         let sql = "SELECT \(EventRow.columns) FROM events \(clause)"
-        let arguments = arguments
         let rows = try await readers.read { connection in
             let statement = try connection.cached(sql)
-            for (index, argument) in arguments.enumerated() {
-                switch argument {
-                case let value as String: statement.bind(value, at: Int32(index + 1))
-                case let value as Int64: statement.bind(value, at: Int32(index + 1))
-                case let value as Int: statement.bind(Int64(min(value, Int(Int64.max))), at: Int32(index + 1))
-                default: preconditionFailure("unsupported argument \(type(of: argument))")
-                }
-            }
+            statement.bind(arguments)
             return try statement.rows(EventRow.init)
         }
         return try rows.map { row throws(EventStoreError) in try row.decoded() }

@@ -13,7 +13,7 @@ enum EventSummary {
             return parts.joined(separator: ", ")
         case .commandAnswered(let e):
             return "answered HTTP \(e.httpStatus), OCPI \(e.statusCode)" + (e.result.map { ", \($0)" } ?? "")
-                + (e.statusMessage.map { " (\($0))" } ?? "")
+                + (e.statusMessage.map { " (\($0))" } ?? "") + (e.duplicateOf.map { ", repeat of \($0)" } ?? "")
         case .commandDispatched(let e):
             return "\(e.action) sent to \(e.chargePointId) (message \(e.messageId)), deadline \(e.deadline.iso8601)"
         case .chargerResponded(let e):
@@ -24,6 +24,10 @@ enum EventSummary {
             return "no charger answer by \(e.deadline.iso8601): TIMEOUT"
         case .commandResultQueued(let e):
             return "result \(e.result) queued for response_url (delivery \(e.deliveryId))"
+        case .commandWarning(let e):
+            return "warning for \(e.commandId): \(e.warning)"
+        case .ocppFrameRejected(let e):
+            return "\(e.chargePointId) sent an invalid frame, answered \(e.errorCode) (\(e.description)): \(e.frame)"
         case .chargePointConnected(let e):
             return "\(e.chargePointId) connected"
         case .chargePointDisconnected(let e):

@@ -38,6 +38,7 @@ public enum ProjectionDump {
         case CdrsProjection.name: CdrsProjection.columnNames
         case TimersProjection.name: TimersProjection.columnNames
         case DeliveriesProjection.name: DeliveriesProjection.columnNames
+        case ChargePointsProjection.name: ChargePointsProjection.columnNames
         default: []
         }
     }

@@ -13,34 +13,34 @@ public final class ProjectionEngine: TransactionObserver {
     }
 
     /// The projections' table names, in the order they are folded.
-    public static let tableNames = [
-        CommandsProjection.name, SessionsProjection.name, CdrsProjection.name,
-        AuthorizationLinksProjection.name, TimersProjection.name, DeliveriesProjection.name,
-    ]
+    public static let tableNames = tables.map(\.name)
 
-    private let commands = ProjectionTable(CommandsProjection())
-    private let sessions = ProjectionTable(SessionsProjection())
-    private let cdrs = ProjectionTable(CdrsProjection())
-    private let authorizations = ProjectionTable(AuthorizationLinksProjection())
-    private let timers = ProjectionTable(TimersProjection())
-    private let deliveries = ProjectionTable(DeliveriesProjection())
+    /// Every projection, in fold order.
+    static let tables: [any LiveProjection] = [
+        ProjectionTable(CommandsProjection()), ProjectionTable(SessionsProjection()), ProjectionTable(CdrsProjection()),
+        ProjectionTable(AuthorizationLinksProjection()), ProjectionTable(TimersProjection()),
+        ProjectionTable(DeliveriesProjection()), ProjectionTable(ChargePointsProjection()),
+    ]
 
     public func decode(_ recorded: RecordedEvent) throws(CatalogueError) -> LoggedEvent {
         LoggedEvent(position: recorded.position, recordedAt: recorded.recordedAt, event: try catalogue.decode(recorded))
     }
 
+    /// Folds the events into every projection that has not seen them (each has its own
+    /// checkpoint: a projection added by a later migration catches up alone).
     public func apply(_ events: [RecordedEvent], in database: Database) throws {
         guard let last = events.last else { return }
+        var checkpoints: [String: Int64] = [:]
+        for row in try database.rows("SELECT name, position FROM projection_checkpoints") {
+            if let name = row[0].text, let position = row[1].integer { checkpoints[name] = position }
+        }
         for recorded in events {
             let event = try decode(recorded)
-            try commands.apply(event, in: database)
-            try sessions.apply(event, in: database)
-            try cdrs.apply(event, in: database)
-            try authorizations.apply(event, in: database)
-            try timers.apply(event, in: database)
-            try deliveries.apply(event, in: database)
+            for table in Self.tables where recorded.position > checkpoints[table.name, default: 0] {
+                try table.apply(event, in: database)
+            }
         }
-        try database.execute("UPDATE projection_checkpoints SET position = ?", [.integer(last.position)])
+        try database.execute("UPDATE projection_checkpoints SET position = ? WHERE position < ?", [.integer(last.position), .integer(last.position)])
     }
 
     public func checkpoint(in database: Database) throws -> Int64 {

@@ -11,24 +11,14 @@ import Synchronization
 public final class ProjectionRebuild {
     private let catalogue: EventCatalogue
     private let database: Database
-    private let commands: SpillingFold<CommandsProjection>
-    private let sessions: SpillingFold<SessionsProjection>
-    private let cdrs: SpillingFold<CdrsProjection>
-    private let authorizations: SpillingFold<AuthorizationLinksProjection>
-    private let timers: SpillingFold<TimersProjection>
-    private let deliveries: SpillingFold<DeliveriesProjection>
+    private let folds: [any RebuildFold]
     public private(set) var lastPosition: Int64 = 0
 
     /// Starts a rebuild into `database` (freshly migrated: its projection tables empty).
     public init(into database: Database, catalogue: EventCatalogue = .standard, capacity: Int = 8192) throws {
         self.catalogue = catalogue
         self.database = database
-        commands = SpillingFold(CommandsProjection(), database, capacity)
-        sessions = SpillingFold(SessionsProjection(), database, capacity)
-        cdrs = SpillingFold(CdrsProjection(), database, capacity)
-        authorizations = SpillingFold(AuthorizationLinksProjection(), database, capacity)
-        timers = SpillingFold(TimersProjection(), database, capacity)
-        deliveries = SpillingFold(DeliveriesProjection(), database, capacity)
+        folds = ProjectionEngine.tables.map { $0.rebuildFold(into: database, capacity: capacity) }
         try database.execute("BEGIN")
     }
 
@@ -79,29 +69,19 @@ public final class ProjectionRebuild {
 
     /// Writes the states still in memory and the checkpoints, and commits.
     public func finish() throws {
-        try commands.flush()
-        try sessions.flush()
-        try cdrs.flush()
-        try authorizations.flush()
-        try timers.flush()
-        try deliveries.flush()
+        for fold in folds { try fold.flush() }
         try database.execute("UPDATE projection_checkpoints SET position = ?", [.integer(lastPosition)])
         try database.execute("COMMIT")
     }
 
     private func fold(_ event: LoggedEvent) throws {
-        try commands.apply(event)
-        try sessions.apply(event)
-        try cdrs.apply(event)
-        try authorizations.apply(event)
-        try timers.apply(event)
-        try deliveries.apply(event)
+        for fold in folds { try fold.apply(event) }
         lastPosition = event.position
     }
 }
 
 /// One projection's states during a rebuild: in memory up to `capacity`, the rest in the database.
-final class SpillingFold<P: Projection> {
+final class SpillingFold<P: Projection>: RebuildFold {
     private let table: ProjectionTable<P>
     private let database: Database
     private let capacity: Int

@@ -1,7 +1,22 @@
 import Ledger
 
+/// One projection, whatever its state type: its table's name, the live fold (read, fold and
+/// write the rows an event touches) and the rebuild fold (`SpillingFold`).
+protocol LiveProjection: Sendable {
+    var name: String { get }
+    func apply(_ event: LoggedEvent, in database: Database) throws
+    func rebuildFold(into database: Database, capacity: Int) -> any RebuildFold
+}
+
+/// A projection's fold during a rebuild.
+protocol RebuildFold {
+    func apply(_ event: LoggedEvent) throws
+    func flush() throws
+}
+
 /// Stores one projection's states as rows `(key, body, columns…)` and its anomalies.
-struct ProjectionTable<P: Projection> {
+struct ProjectionTable<P: Projection>: LiveProjection {
+    var name: String { P.name }
     let projection: P
     private let selectSQL = "SELECT body FROM \(P.name) WHERE key = ?"
     private let upsertSQL: String
@@ -50,6 +65,10 @@ struct ProjectionTable<P: Projection> {
             return
         }
         try insert(try row(state, key: key), key: key, in: database, fresh: false)
+    }
+
+    func rebuildFold(into database: Database, capacity: Int) -> any RebuildFold {
+        SpillingFold(projection, database, capacity)
     }
 
     /// The live path: load each touched entity, fold, store.

@@ -131,6 +131,33 @@ struct ReplayTests {
         }
     }
 
+    /// As when a migration adds a projection to a ledger that already has events.
+    @Test("a projection behind the others catches up alone, without folding any event twice elsewhere")
+    func projectionCatchesUpAlone() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = try Self.importedLedger("remote_start", in: directory)
+        let store = try SQLiteEventStore(path: path, observer: ProjectionEngine())
+        for status in ["Preparing", "Charging"] {
+            let event = try EventCoding.newEvent(ConnectorStatusChanged(chargePointId: "CP-0042", connectorId: 1, status: status),
+                                                 metadata: EventMetadata(source: "ocpp:CP-0042"))
+            _ = try await store.append([event], to: "chargepoint-CP-0042", expectedVersion: .any)
+        }
+        await store.close()
+        let raw = try Database.open(path: directory.path("scratch.sqlite"))
+        try raw.execute("ATTACH DATABASE ? AS live", [.text(path)])
+        try raw.execute("DELETE FROM live.chargepoints")
+        try raw.execute("UPDATE live.projection_checkpoints SET position = 0 WHERE name = 'chargepoints'")
+        try raw.execute("DETACH DATABASE live")
+
+        let reopened = try SQLiteEventStore(path: path, observer: ProjectionEngine())
+        let connectors = try await reopened.withReadDatabase { try $0.rows("SELECT body FROM chargepoints").first?.first?.text }
+        await reopened.close()
+        #expect(connectors?.contains(#""1":"Charging""#) == true)
+        let replay = try CLI.ledger("replay", "--db", path)
+        #expect(replay.status == 0, "\(replay.stdout)")
+    }
+
     @Test("an old schema version is upcast on read, and the stored row stays as it was")
     func upcasting() throws {
         var catalogue = EventCatalogue()
@@ -156,6 +183,7 @@ struct ReplayTests {
             "CommandResultQueued", "ChargePointConnected", "ChargePointDisconnected", "BootNotified", "ConnectorStatusChanged",
             "AuthorizeRequested", "AuthorizationDecided", "SessionStarted", "AuthorizationBound", "MeterValuesRecorded", "SessionEnded",
             "CdrIssued", "DeliveryScheduled", "DeliveryAttempted", "DeliverySucceeded", "DeliveryParked", "DeliveryAbandoned",
+            "CommandWarning", "OcppFrameRejected",
         ]
         #expect(EventCatalogue.standard.knownTypes == designed)
     }

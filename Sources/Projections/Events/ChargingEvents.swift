@@ -298,3 +298,25 @@ public struct CdrIssued: DomainEventPayload {
         case chargingPeriods = "charging_periods"
     }
 }
+
+/// A frame from a charger that is not valid OCPP-J, and the CALLERROR it was answered with.
+public struct OcppFrameRejected: DomainEventPayload {
+    public static let eventType = "OcppFrameRejected"
+    public var chargePointId: String
+    /// The frame as received (truncated to 4 KiB).
+    public var frame: String
+    public var errorCode: String
+    public var description: String
+
+    public init(chargePointId: String, frame: String, errorCode: String, description: String) {
+        self.chargePointId = chargePointId; self.frame = String(frame.prefix(4096)); self.errorCode = errorCode
+        self.description = description
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case chargePointId = "charge_point_id"
+        case frame
+        case errorCode = "error_code"
+        case description
+    }
+}

@@ -51,10 +51,13 @@ public struct CommandAnswered: DomainEventPayload {
     /// `ACCEPTED`, `REJECTED`, `NOT_SUPPORTED`, `UNKNOWN_SESSION`; absent for an OCPI error.
     public var result: String?
     public var statusMessage: String?
+    /// For a repeated command (same type and `response_url`): the command it repeats.
+    public var duplicateOf: String?
 
-    public init(commandId: String, httpStatus: Int = 200, statusCode: Int, result: String? = nil, statusMessage: String? = nil) {
+    public init(commandId: String, httpStatus: Int = 200, statusCode: Int, result: String? = nil, statusMessage: String? = nil,
+                duplicateOf: String? = nil) {
         self.commandId = commandId; self.httpStatus = httpStatus; self.statusCode = statusCode
-        self.result = result; self.statusMessage = statusMessage
+        self.result = result; self.statusMessage = statusMessage; self.duplicateOf = duplicateOf
     }
 
     enum CodingKeys: String, CodingKey {
@@ -63,6 +66,7 @@ public struct CommandAnswered: DomainEventPayload {
         case statusCode = "status_code"
         case result
         case statusMessage = "status_message"
+        case duplicateOf = "duplicate_of"
     }
 }
 
@@ -168,5 +172,22 @@ public struct CommandResultQueued: DomainEventPayload {
         case commandId = "command_id"
         case result
         case deliveryId = "delivery_id"
+    }
+}
+
+/// Something about an accepted command that an operator should know, e.g. an `authorization_id`
+/// longer than the 36 characters partners expect (stored verbatim all the same).
+public struct CommandWarning: DomainEventPayload {
+    public static let eventType = "CommandWarning"
+    public var commandId: String
+    public var warning: String
+
+    public init(commandId: String, warning: String) {
+        self.commandId = commandId; self.warning = warning
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case commandId = "command_id"
+        case warning
     }
 }

@@ -22,6 +22,8 @@ public enum DomainEvent: Sendable, Equatable {
     case lateChargerResponse(LateChargerResponse)
     case commandTimedOut(CommandTimedOut)
     case commandResultQueued(CommandResultQueued)
+    case commandWarning(CommandWarning)
+    case ocppFrameRejected(OcppFrameRejected)
     case chargePointConnected(ChargePointConnected)
     case chargePointDisconnected(ChargePointDisconnected)
     case bootNotified(BootNotified)
@@ -48,6 +50,8 @@ public enum DomainEvent: Sendable, Equatable {
         case .lateChargerResponse(let payload): payload
         case .commandTimedOut(let payload): payload
         case .commandResultQueued(let payload): payload
+        case .commandWarning(let payload): payload
+        case .ocppFrameRejected(let payload): payload
         case .chargePointConnected(let payload): payload
         case .chargePointDisconnected(let payload): payload
         case .bootNotified(let payload): payload

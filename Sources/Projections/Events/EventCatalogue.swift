@@ -21,6 +21,8 @@ public struct EventCatalogue: Sendable {
         catalogue.register(LateChargerResponse.self, DomainEvent.lateChargerResponse)
         catalogue.register(CommandTimedOut.self, DomainEvent.commandTimedOut)
         catalogue.register(CommandResultQueued.self, DomainEvent.commandResultQueued)
+        catalogue.register(CommandWarning.self, DomainEvent.commandWarning)
+        catalogue.register(OcppFrameRejected.self, DomainEvent.ocppFrameRejected)
         catalogue.register(ChargePointConnected.self, DomainEvent.chargePointConnected)
         catalogue.register(ChargePointDisconnected.self, DomainEvent.chargePointDisconnected)
         catalogue.register(BootNotified.self, DomainEvent.bootNotified)

@@ -9,6 +9,7 @@ public struct CommandsProjection: Projection {
             public var statusCode: Int
             public var result: String?
             public var statusMessage: String?
+            public var duplicateOf: String?
             public var at: Timestamp
 
             enum CodingKeys: String, CodingKey {
@@ -16,6 +17,7 @@ public struct CommandsProjection: Projection {
                 case statusCode = "status_code"
                 case result
                 case statusMessage = "status_message"
+                case duplicateOf = "duplicate_of"
                 case at
             }
         }
@@ -61,6 +63,7 @@ public struct CommandsProjection: Projection {
         public var resultDeliveryId: String?
         /// Sessions bound to this command.
         public var sessionIds: [String]
+        public var warnings: [String]?
         public var positions: [Int64]
 
         enum CodingKeys: String, CodingKey {
@@ -84,12 +87,13 @@ public struct CommandsProjection: Projection {
             case resultQueued = "result_queued"
             case resultDeliveryId = "result_delivery_id"
             case sessionIds = "session_ids"
+            case warnings
             case positions
         }
     }
 
     public static let name = "commands"
-    public static let columnNames = ["command", "status", "authorization_id", "received_at"]
+    public static let columnNames = ["command", "status", "authorization_id", "received_at", "response_url"]
 
     public init() {}
 
@@ -102,6 +106,7 @@ public struct CommandsProjection: Projection {
         case .lateChargerResponse(let e): [e.commandId]
         case .commandTimedOut(let e): [e.commandId]
         case .commandResultQueued(let e): [e.commandId]
+        case .commandWarning(let e): [e.commandId]
         case .authorizationBound(let e): e.commandId.map { [$0] } ?? []
         case .sessionStarted(let e): e.commandId.map { [$0] } ?? []
         case .deliveryScheduled(let e): e.kind == "command_result" ? (e.commandId.map { [$0] } ?? []) : []
@@ -115,14 +120,15 @@ public struct CommandsProjection: Projection {
             return State(
                 commandId: e.commandId, command: e.command, receivedAt: at, bodyHash: e.bodyHash, responseUrl: e.responseUrl,
                 locationId: e.locationId, evseUid: e.evseUid, tokenUid: e.tokenUid, sessionId: e.sessionId,
-                authorizationId: e.authorizationId, status: "received", sessionIds: [], positions: [logged.position])
+                authorizationId: e.authorizationId, status: "received", sessionIds: [], warnings: nil, positions: [logged.position])
         }
         // Events for a command this log never received are kept in the log but fold into nothing.
         guard var state else { return nil }
         state.positions.append(logged.position)
         switch logged.event {
         case .commandAnswered(let e):
-            state.answer = .init(httpStatus: e.httpStatus, statusCode: e.statusCode, result: e.result, statusMessage: e.statusMessage, at: at)
+            state.answer = .init(httpStatus: e.httpStatus, statusCode: e.statusCode, result: e.result, statusMessage: e.statusMessage,
+                                 duplicateOf: e.duplicateOf, at: at)
             state.status = "answered"
         case .commandDispatched(let e):
             state.dispatch = .init(chargePointId: e.chargePointId, action: e.action, messageId: e.messageId,
@@ -141,6 +147,8 @@ public struct CommandsProjection: Projection {
         case .commandResultQueued(let e):
             state.resultQueued = e.result
             state.resultDeliveryId = e.deliveryId
+        case .commandWarning(let e):
+            state.warnings = (state.warnings ?? []) + [e.warning]
         case .authorizationBound(let e):
             if e.candidates == 1 { state.sessionIds.appendIfMissing(e.sessionId) }
         case .sessionStarted(let e):
@@ -152,7 +160,8 @@ public struct CommandsProjection: Projection {
     }
 
     public func columns(_ state: State) -> [SQLValue] {
-        [.text(state.command), .text(state.status), state.authorizationId.map(SQLValue.text) ?? .null, .text(state.receivedAt.iso8601)]
+        [.text(state.command), .text(state.status), state.authorizationId.map(SQLValue.text) ?? .null, .text(state.receivedAt.iso8601),
+         state.responseUrl.map(SQLValue.text) ?? .null]
     }
 
     public func anomalies(_ state: State, key: String) -> [Anomaly] {

@@ -12,6 +12,8 @@ public struct DeliveriesProjection: Projection {
         public var status: String
         public var attempts: Int
         public var lastError: String?
+        /// When the last attempt was recorded: the next one is due a backoff after it.
+        public var lastAttemptAt: Timestamp?
         public var scheduledAt: Timestamp
         public var settledAt: Timestamp?
         public var positions: [Int64]
@@ -22,6 +24,7 @@ public struct DeliveriesProjection: Projection {
             case status
             case attempts
             case lastError = "last_error"
+            case lastAttemptAt = "last_attempt_at"
             case scheduledAt = "scheduled_at"
             case settledAt = "settled_at"
             case positions
@@ -54,6 +57,7 @@ public struct DeliveriesProjection: Projection {
         switch logged.event {
         case .deliveryAttempted(let e):
             state.attempts = max(state.attempts, e.attempt)
+            state.lastAttemptAt = logged.recordedAt
             state.lastError = e.error ?? e.httpStatus.map { "HTTP \($0)" + (e.ocpiStatus.map { ", OCPI \($0)" } ?? "") }
         case .deliverySucceeded:
             state.status = "delivered"

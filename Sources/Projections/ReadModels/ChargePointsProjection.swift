@@ -1,0 +1,66 @@
+import Ledger
+
+/// Each charge point as OCPP reported it: whether a connection is open, what it booted as, and
+/// every connector's last status — so a command to an offline or occupied charger is known to fail.
+public struct ChargePointsProjection: Projection {
+    public struct State: Codable, Sendable, Equatable {
+        public var chargePointId: String
+        public var connected: Bool
+        public var vendor: String?
+        public var model: String?
+        /// Connector id (as text; OCPP's 0 is the whole charge point) → OCPP ChargePointStatus.
+        public var connectors: [String: String]
+        public var lastChange: Timestamp
+
+        enum CodingKeys: String, CodingKey {
+            case chargePointId = "charge_point_id"
+            case connected
+            case vendor
+            case model
+            case connectors
+            case lastChange = "last_change"
+        }
+
+        /// A new charge can start on this connector (OCPP 1.6 `Available`, or `Preparing`: a plug is in).
+        public func isFree(connector: Int) -> Bool {
+            guard let status = connectors[String(connector)] else { return true }  // never reported: let the charger decide
+            return status == "Available" || status == "Preparing"
+        }
+    }
+
+    public static let name = "chargepoints"
+    public static let columnNames = ["connected"]
+
+    public init() {}
+
+    public func keys(for event: DomainEvent) -> [String] {
+        switch event {
+        case .chargePointConnected(let e): [e.chargePointId]
+        case .chargePointDisconnected(let e): [e.chargePointId]
+        case .bootNotified(let e): [e.chargePointId]
+        case .connectorStatusChanged(let e): [e.chargePointId]
+        default: []
+        }
+    }
+
+    public func apply(_ state: State?, _ logged: LoggedEvent) -> State? {
+        var state = state ?? State(chargePointId: keys(for: logged.event)[0], connected: false, connectors: [:], lastChange: logged.recordedAt)
+        state.lastChange = logged.recordedAt
+        switch logged.event {
+        case .chargePointConnected:
+            state.connected = true
+        case .chargePointDisconnected:
+            state.connected = false
+        case .bootNotified(let e):
+            state.vendor = e.vendor
+            state.model = e.model
+        case .connectorStatusChanged(let e):
+            state.connectors[String(e.connectorId)] = e.status
+        default:
+            break
+        }
+        return state
+    }
+
+    public func columns(_ state: State) -> [SQLValue] { [.integer(state.connected ? 1 : 0)] }
+}
