@@ -2,20 +2,74 @@ import Ledger
 import Synchronization
 
 /// A clock that moves only when told to: tests state the time instead of waiting for it.
+///
+/// `sleep(until:)` suspends until a test `advance`s (or `set`s) the clock past the deadline, so
+/// a 30-second command timeout takes no time at all in a test.
 public final class ManualClock: LedgerClock {
-    private let current: Mutex<Timestamp>
-
-    public init(_ start: Timestamp = Timestamp(iso8601: "2026-01-01T00:00:00.000Z")!) {
-        current = Mutex(start)
+    private struct Sleeper {
+        let id: UInt64
+        let deadline: Timestamp
+        let continuation: CheckedContinuation<Void, any Error>
     }
 
-    public func now() -> Timestamp { current.withLock { $0 } }
+    private struct State {
+        var now: Timestamp
+        var nextId: UInt64 = 0
+        var sleepers: [Sleeper] = []
+    }
+
+    private let state: Mutex<State>
+
+    public init(_ start: Timestamp = Timestamp(iso8601: "2026-01-01T00:00:00.000Z")!) {
+        state = Mutex(State(now: start))
+    }
+
+    public func now() -> Timestamp { state.withLock { $0.now } }
 
     public func advance(milliseconds: Int64) {
-        current.withLock { $0 = $0.adding(milliseconds: milliseconds) }
+        move { $0.adding(milliseconds: milliseconds) }
     }
 
     public func set(_ timestamp: Timestamp) {
-        current.withLock { $0 = timestamp }
+        move { _ in timestamp }
+    }
+
+    /// How many tasks are asleep on this clock: lets a test wait until a service is waiting.
+    public var sleeperCount: Int { state.withLock { $0.sleepers.count } }
+
+    public func sleep(until deadline: Timestamp) async throws {
+        let id = state.withLock { state -> UInt64 in
+            state.nextId += 1
+            return state.nextId
+        }
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                let ready = state.withLock { state -> Bool in
+                    if state.now >= deadline { return true }
+                    if Task.isCancelled { return true }
+                    state.sleepers.append(Sleeper(id: id, deadline: deadline, continuation: continuation))
+                    return false
+                }
+                if ready { continuation.resume() }
+            }
+        } onCancel: {
+            let sleeper = state.withLock { state -> Sleeper? in
+                guard let index = state.sleepers.firstIndex(where: { $0.id == id }) else { return nil }
+                return state.sleepers.remove(at: index)
+            }
+            sleeper?.continuation.resume(throwing: CancellationError())
+        }
+        try Task.checkCancellation()
+    }
+
+    private func move(_ change: (Timestamp) -> Timestamp) {
+        let due = state.withLock { state -> [Sleeper] in
+            state.now = change(state.now)
+            let now = state.now
+            let due = state.sleepers.filter { $0.deadline <= now }
+            state.sleepers.removeAll { $0.deadline <= now }
+            return due
+        }
+        for sleeper in due { sleeper.continuation.resume() }
     }
 }

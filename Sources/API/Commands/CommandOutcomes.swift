@@ -1,0 +1,100 @@
+import Foundation
+import Ledger
+import Logging
+import Projections
+
+/// Settles a dispatched command exactly once: by the charger's answer or by its deadline,
+/// whichever is recorded first. The other is still recorded — a late answer as
+/// `LateChargerResponse` — but never produces a second result.
+///
+/// Both paths append to the command's stream at the version they read, so the race between a
+/// CALLRESULT and the timeout is decided by the log's optimistic concurrency, not by timing.
+public struct CommandOutcomes: Sendable {
+    let store: SQLiteEventStore
+    let logger: Logger
+
+    public init(store: SQLiteEventStore, logger: Logger) {
+        self.store = store
+        self.logger = logger
+    }
+
+    /// The charger answered the CALL `messageId` of `commandId`.
+    public func chargerAnswered(commandId: String, chargePointId: String, messageId: String, frame: String, result: CommandResult) async {
+        await settle(commandId) { history in
+            let metadata = EventMetadata(source: "ocpp:\(chargePointId)", correlationId: commandId)
+            if history.timedOut {
+                guard !history.answeredLate else { return [] }
+                return [try EventCoding.newEvent(LateChargerResponse(commandId: commandId, chargePointId: chargePointId, messageId: messageId,
+                                                                     frame: frame, result: result.rawValue), metadata: metadata)]
+            }
+            guard !history.answered else { return [] }  // a repeated CALLRESULT: the first one counts
+            return [try EventCoding.newEvent(ChargerResponded(commandId: commandId, chargePointId: chargePointId, messageId: messageId,
+                                                              frame: frame, result: result.rawValue), metadata: metadata)]
+                + (try history.result(result, commandId: commandId, metadata: metadata))
+        }
+    }
+
+    /// The deadline of `commandId` passed (the timers projection said so).
+    public func deadlinePassed(commandId: String, deadline: Timestamp) async {
+        await settle(commandId) { history in
+            guard !history.answered, !history.timedOut else { return [] }
+            let metadata = EventMetadata(source: "timer", correlationId: commandId)
+            return [try EventCoding.newEvent(CommandTimedOut(commandId: commandId, deadline: deadline), metadata: metadata)]
+                + (try history.result(.timeout, commandId: commandId, metadata: metadata))
+        }
+    }
+
+    /// What the command's stream says so far.
+    struct History {
+        var version: Int64 = 0
+        var responseURL: String?
+        var answered = false
+        var timedOut = false
+        var answeredLate = false
+
+        /// The asynchronous result for `response_url`, queued in the outbox in the same append.
+        func result(_ result: CommandResult, commandId: String, metadata: EventMetadata) throws -> [NewEvent] {
+            guard let responseURL else { return [] }
+            let deliveryId = "result-\(commandId)"
+            return [
+                try EventCoding.newEvent(CommandResultQueued(commandId: commandId, result: result.rawValue, deliveryId: deliveryId), metadata: metadata),
+                try EventCoding.newEvent(DeliveryScheduled(deliveryId: deliveryId, kind: "command_result", target: "response_url:\(commandId)",
+                                                           method: "POST", url: responseURL,
+                                                           body: JSONValue.object(["result": .string(result.rawValue)]).canonicalText,
+                                                           commandId: commandId), metadata: metadata),
+            ]
+        }
+    }
+
+    private func settle(_ commandId: String, _ decide: (History) throws -> [NewEvent]) async {
+        let stream = "command-\(commandId)"
+        for _ in 0..<8 {
+            do {
+                var history = History()
+                for recorded in try await store.readStream(stream, fromVersion: 1, limit: .max) {
+                    history.version = recorded.streamVersion
+                    switch try EventCatalogue.standard.decode(recorded) {
+                    case .commandReceived(let e): history.responseURL = e.responseUrl
+                    case .chargerResponded: history.answered = true
+                    case .commandTimedOut: history.timedOut = true
+                    case .lateChargerResponse: history.answeredLate = true
+                    default: break
+                    }
+                }
+                guard history.version > 0 else {
+                    logger.warning("answer or deadline for unknown command \(commandId) ignored")
+                    return
+                }
+                let events = try decide(history)
+                guard !events.isEmpty else { return }
+                _ = try await store.append(events, to: stream, expectedVersion: .exact(history.version))
+                return
+            } catch EventStoreError.wrongExpectedVersion {
+                continue  // the other path got there first: read again and decide again
+            } catch {
+                logger.error("could not settle command \(commandId): \(error)")
+                return
+            }
+        }
+    }
+}

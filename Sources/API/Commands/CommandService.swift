@@ -1,0 +1,214 @@
+import Crypto
+import Foundation
+import Ledger
+import Logging
+import Projections
+
+/// Decides what an OCPI command gets, records it, and dispatches it to the charger.
+///
+/// Every request that passed authentication is recorded — `CommandReceived` with the verbatim
+/// body and `CommandAnswered` with the answer (plus `CommandDispatched` when it goes to a charger)
+/// in one append to the command's own stream — and the answer leaves only once that is durable.
+/// If it cannot be recorded, the IOP gets a 3000-class error and nothing was accepted.
+public struct CommandService: Sendable {
+    let store: SQLiteEventStore
+    let locations: LocationRegistry
+    let gateway: any ChargerGateway
+    let clock: any LedgerClock
+    /// How long a charger has to answer a CALL before the result is TIMEOUT.
+    let commandTimeout: Duration
+    let offered: Set<CommandType>
+    let logger: Logger
+
+    public init(store: SQLiteEventStore, locations: LocationRegistry, gateway: any ChargerGateway, clock: any LedgerClock,
+                commandTimeout: Duration, offered: Set<CommandType> = CommandType.gireve, logger: Logger) {
+        self.store = store
+        self.locations = locations
+        self.gateway = gateway
+        self.clock = clock
+        self.commandTimeout = commandTimeout
+        self.offered = offered
+        self.logger = logger
+    }
+
+    /// The decision for one request, before it is recorded.
+    struct Decision {
+        var response: OCPIResponse
+        var dispatch: (chargePointId: String, action: String, payload: JSONValue, connectorId: Int?)?
+        var warnings: [String] = []
+        var duplicateOf: String?
+    }
+
+    /// Handles `POST /ocpi/cpo/2.1.1/commands/{segment}` with an authenticated `body`.
+    public func handle(segment: String, body: [UInt8]) async -> OCPIResponse {
+        let commandId = UUID().uuidString.lowercased()
+        var logger = logger
+        logger[metadataKey: "command_id"] = .string(commandId)
+        let json = try? JSONValue(parsing: body)
+        let received = Self.received(commandId: commandId, segment: segment, body: body, json: json)
+        if let authorizationId = received.authorizationId { logger[metadataKey: "authorization_id"] = .string(authorizationId) }
+
+        let decision = await decide(segment: segment, json: json, received: received)
+        do {
+            try await record(received, decision, commandId: commandId)
+        } catch {
+            logger.error("command not recorded, answered 3000: \(error)")
+            return .serverError("the command could not be recorded; nothing was accepted — retry later")
+        }
+        logger.info("command \(segment) answered \(decision.response.data?["result"]?.stringValue ?? "OCPI \(decision.response.statusCode)")")
+        if let dispatch = decision.dispatch {
+            do {
+                try await gateway.send(action: dispatch.action, payload: dispatch.payload, messageId: commandId, commandId: commandId,
+                                       to: dispatch.chargePointId)
+            } catch {
+                // Recorded as dispatched: the deadline turns this into a TIMEOUT result.
+                logger.warning("CALL to \(dispatch.chargePointId) not sent: \(error)")
+            }
+        }
+        return decision.response
+    }
+
+    /// What was received, read leniently: a refused request keeps every field it did carry
+    /// (an `authorization_id` on a request without `evse_uid` is still evidence).
+    static func received(commandId: String, segment: String, body: [UInt8], json: JSONValue?) -> CommandReceived {
+        let text = String(decoding: body, as: UTF8.self)
+        return CommandReceived(
+            commandId: commandId, command: segment, body: text, bodyHash: Array(SHA256.hash(data: body)).map { String(format: "%02x", $0) }.joined(),
+            responseUrl: json?["response_url"]?.stringValue, locationId: json?["location_id"]?.stringValue,
+            evseUid: json?["evse_uid"]?.stringValue, tokenUid: json?["token"]?["uid"]?.stringValue,
+            authId: json?["token"]?["auth_id"]?.stringValue, sessionId: json?["session_id"]?.stringValue,
+            authorizationId: json?["authorization_id"]?.stringValue)
+    }
+
+    private func decide(segment: String, json: JSONValue?, received: CommandReceived) async -> Decision {
+        guard let json else { return Decision(response: .malformed("the body is not valid JSON")) }
+        guard let type = CommandType(rawValue: segment), offered.contains(type) else {
+            return Decision(response: .command(.notSupported))
+        }
+        let request: CommandRequest
+        do { request = try CommandRequest(type: type, body: json) } catch { return Decision(response: .invalid(error.message)) }
+        if let repeated = await repeatedCommand(received) { return repeated }
+        var decision = await decide(request)
+        if let authorizationId = request.authorizationId, authorizationId.count > CommandRequest.authorizationIdWarningLength {
+            decision.warnings.append("authorization_id has \(authorizationId.count) characters (more than \(CommandRequest.authorizationIdWarningLength)); stored verbatim")
+        }
+        return decision
+    }
+
+    /// A repeat (same type and response_url): the same body gets the original answer and is not
+    /// sent again; another body is a conflict (2001).
+    private func repeatedCommand(_ received: CommandReceived) async -> Decision? {
+        guard let responseURL = received.responseUrl else { return nil }
+        let command = received.command
+        let original = try? await store.withReadDatabase { database -> CommandsProjection.State? in
+            let rows = try database.rows(
+                "SELECT body FROM commands WHERE command = ? AND response_url = ? ORDER BY received_at LIMIT 1",
+                [.text(command), .text(responseURL)])
+            guard let body = rows.first?.first?.text else { return nil }
+            return try EventCoding.decode(CommandsProjection.State.self, from: body)
+        }
+        guard let original = original ?? nil else { return nil }
+        guard original.bodyHash == received.bodyHash else {
+            var decision = Decision(response: .invalid("a different \(command) with this response_url was received at \(original.receivedAt.ocpiDateTime) (command \(original.commandId))"))
+            decision.duplicateOf = original.commandId
+            return decision
+        }
+        let answer = original.answer
+        let response = answer.map {
+            OCPIResponse(httpStatus: $0.httpStatus, statusCode: $0.statusCode, statusMessage: $0.statusMessage,
+                         data: $0.result.map { .object(["result": .string($0)]) })
+        } ?? .serverError("the original command has no recorded answer")
+        var decision = Decision(response: response)
+        decision.duplicateOf = original.commandId
+        return decision
+    }
+
+    private func decide(_ request: CommandRequest) async -> Decision {
+        switch request.type {
+        case .stopSession:
+            return await decideStop(request)
+        case .startSession, .reserveNow, .unlockConnector:
+            guard let locationId = request.locationId, locations.hasLocation(locationId) else {
+                return Decision(response: .unknownLocation("Unknown location_id: \(request.locationId ?? "")"))
+            }
+            guard let evseUid = request.evseUid else {
+                return Decision(response: .command(.notSupported))  // a reservation for a whole location: not offered
+            }
+            guard let evse = locations.evse(location: locationId, uid: evseUid) else {
+                return Decision(response: .unknownLocation("Unknown evse_uid \(evseUid) at location \(locationId)"))
+            }
+            let capability = switch request.type {
+            case .reserveNow: "RESERVABLE"
+            case .unlockConnector: "UNLOCK_CAPABLE"
+            default: "REMOTE_START_STOP_CAPABLE"
+            }
+            guard evse.capabilities.contains(capability) else { return Decision(response: .command(.notSupported)) }
+            guard await gateway.isConnected(evse.chargePointId) else { return Decision(response: .command(.rejected)) }
+            if request.type != .unlockConnector, await !connectorIsFree(evse) { return Decision(response: .command(.rejected)) }
+            return Decision(response: .command(.accepted), dispatch: dispatch(request, to: evse))
+        }
+    }
+
+    private func decideStop(_ request: CommandRequest) async -> Decision {
+        let sessionId = request.sessionId ?? ""
+        let session = try? await store.withReadDatabase { database -> SessionsProjection.State? in
+            guard let body = try database.rows("SELECT body FROM sessions WHERE key = ?", [.text(sessionId)]).first?.first?.text else { return nil }
+            return try EventCoding.decode(SessionsProjection.State.self, from: body)
+        }
+        guard let session = session ?? nil else { return Decision(response: .command(.unknownSession)) }
+        guard session.status == "ACTIVE", await gateway.isConnected(session.chargePointId) else {
+            return Decision(response: .command(.rejected))
+        }
+        return Decision(response: .command(.accepted),
+                        dispatch: (session.chargePointId, "RemoteStopTransaction", .object(["transactionId": .number(String(session.transactionId))]), session.connectorId))
+    }
+
+    private func connectorIsFree(_ evse: LocationRegistry.EVSE) async -> Bool {
+        let state = try? await store.withReadDatabase { database -> ChargePointsProjection.State? in
+            guard let body = try database.rows("SELECT body FROM chargepoints WHERE key = ?", [.text(evse.chargePointId)]).first?.first?.text else { return nil }
+            return try EventCoding.decode(ChargePointsProjection.State.self, from: body)
+        }
+        return (state ?? nil)?.isFree(connector: evse.connectorId) ?? true
+    }
+
+    private func dispatch(_ request: CommandRequest, to evse: LocationRegistry.EVSE) -> (String, String, JSONValue, Int?) {
+        let connector = JSONValue.number(String(evse.connectorId))
+        switch request.type {
+        case .reserveNow:
+            return (evse.chargePointId, "ReserveNow", .object([
+                "connectorId": connector, "expiryDate": .string(request.expiryDate?.ocpiDateTime ?? ""),
+                "idTag": .string(request.tokenUid ?? ""), "reservationId": .number(String(request.reservationId ?? 0)),
+            ]), evse.connectorId)
+        case .unlockConnector:
+            return (evse.chargePointId, "UnlockConnector", .object(["connectorId": connector]), evse.connectorId)
+        default:
+            // OCPP idTag is CiString20; OCPI's token uid may be up to 36: sent as is, the charger decides.
+            return (evse.chargePointId, "RemoteStartTransaction", .object(["connectorId": connector, "idTag": .string(request.tokenUid ?? "")]), evse.connectorId)
+        }
+    }
+
+    private func record(_ received: CommandReceived, _ decision: Decision, commandId: String) async throws {
+        let metadata = EventMetadata(source: "ocpi", correlationId: commandId)
+        let response = decision.response
+        var events = [
+            try EventCoding.newEvent(received, metadata: metadata),
+            try EventCoding.newEvent(CommandAnswered(commandId: commandId, httpStatus: response.httpStatus, statusCode: response.statusCode,
+                                                     result: response.data?["result"]?.stringValue, statusMessage: response.statusMessage,
+                                                     duplicateOf: decision.duplicateOf), metadata: metadata),
+        ]
+        for warning in decision.warnings {
+            events.append(try EventCoding.newEvent(CommandWarning(commandId: commandId, warning: warning), metadata: metadata))
+        }
+        if let dispatch = decision.dispatch {
+            let deadline = clock.now().adding(milliseconds: commandTimeout.milliseconds)
+            events.append(try EventCoding.newEvent(
+                CommandDispatched(commandId: commandId, chargePointId: dispatch.chargePointId, action: dispatch.action,
+                                  messageId: commandId, connectorId: dispatch.connectorId, deadline: deadline), metadata: metadata))
+        }
+        _ = try await store.append(events, to: "command-\(commandId)", expectedVersion: .noStream)
+    }
+}
+
+extension Duration {
+    var milliseconds: Int64 { components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000 }
+}

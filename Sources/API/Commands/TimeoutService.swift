@@ -1,0 +1,53 @@
+import Ledger
+import Logging
+import Projections
+import ServiceLifecycle
+
+/// Turns passed command deadlines into TIMEOUT results.
+///
+/// Deadlines live in the `timers` projection, not in memory, so a deadline set before a crash
+/// fires after the restart (at once if it has passed). The service sleeps on the injected clock
+/// until the earliest deadline, or until the log moves (a new command may have an earlier one).
+public struct TimeoutService: Service {
+    let store: SQLiteEventStore
+    let outcomes: CommandOutcomes
+    let clock: any LedgerClock
+    let logger: Logger
+
+    public init(store: SQLiteEventStore, outcomes: CommandOutcomes, clock: any LedgerClock, logger: Logger) {
+        self.store = store
+        self.outcomes = outcomes
+        self.clock = clock
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        do {
+            try await loop()
+        } catch is CancellationError {
+            // graceful shutdown
+        }
+    }
+
+    private func loop() async throws {
+        try await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                let head = try await store.headPosition()
+                let next = try await earliestTimer()
+                if let next, next.deadline <= clock.now() {
+                    logger.info("command \(next.commandId) timed out", metadata: ["command_id": .string(next.commandId)])
+                    await outcomes.deadlinePassed(commandId: next.commandId, deadline: next.deadline)
+                    continue
+                }
+                await store.waitForAppend(after: head, orUntil: next?.deadline, on: clock)
+            }
+        }
+    }
+
+    private func earliestTimer() async throws -> TimersProjection.State? {
+        try await store.withReadDatabase { database in
+            guard let body = try database.rows("SELECT body FROM timers ORDER BY deadline, key LIMIT 1").first?.first?.text else { return nil }
+            return try EventCoding.decode(TimersProjection.State.self, from: body)
+        }
+    }
+}

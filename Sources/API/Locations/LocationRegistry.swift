@@ -1,0 +1,83 @@
+import Foundation
+import Ledger
+
+/// The CPO's locations (`--locations`), and which charger is behind each EVSE.
+///
+/// The file is a JSON array of OCPI 2.1.1 Location objects whose EVSEs each carry an extra
+/// `"ocpp": {"charge_point_id": "...", "connector_id": 1}`. Locations are kept as parsed JSON so
+/// that Sessions and CDRs can later carry them exactly as configured.
+public struct LocationRegistry: Sendable {
+    /// Where an EVSE is, and the OCPP connector that serves it.
+    public struct EVSE: Sendable, Equatable {
+        public let locationId: String
+        public let uid: String
+        public let chargePointId: String
+        public let connectorId: Int
+        public let capabilities: Set<String>
+    }
+
+    public let locations: [String: JSONValue]
+    private let evses: [String: [String: EVSE]]
+    private let byConnector: [ConnectorKey: EVSE]
+
+    private struct ConnectorKey: Hashable, Sendable {
+        let chargePointId: String
+        let connectorId: Int
+    }
+
+    /// Every charge point named in the file: only these may open an OCPP connection.
+    public var chargePointIds: Set<String> { Set(byConnector.keys.map(\.chargePointId)) }
+
+    public init(contentsOf url: URL) throws(LocationError) {
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw LocationError("cannot read \(url.path()): \(error.localizedDescription)")
+        }
+        try self.init(json: data)
+    }
+
+    public init(json: some Collection<UInt8>) throws(LocationError) {
+        let document: JSONValue
+        do { document = try JSONValue(parsing: json) } catch { throw LocationError("not JSON: \(error)") }
+        guard case .array(let items) = document else { throw LocationError("expected a JSON array of OCPI Location objects") }
+        var locations: [String: JSONValue] = [:]
+        var evses: [String: [String: EVSE]] = [:]
+        var byConnector: [ConnectorKey: EVSE] = [:]
+        for (index, location) in items.enumerated() {
+            guard let id = location["id"]?.stringValue, !id.isEmpty else { throw LocationError("location \(index + 1) has no \"id\"") }
+            guard locations.updateValue(location, forKey: id) == nil else { throw LocationError("location \(id) appears twice") }
+            guard case .array(let evseItems)? = location["evses"] else { continue }
+            for evse in evseItems {
+                guard let uid = evse["uid"]?.stringValue else { throw LocationError("an EVSE of \(id) has no \"uid\"") }
+                guard let chargePointId = evse["ocpp"]?["charge_point_id"]?.stringValue,
+                      let connectorId = evse["ocpp"]?["connector_id"]?.int64Value else {
+                    throw LocationError("EVSE \(uid) of \(id) has no \"ocpp\": {\"charge_point_id\", \"connector_id\"}")
+                }
+                var capabilities: Set<String> = []
+                if case .array(let values)? = evse["capabilities"] { capabilities = Set(values.compactMap(\.stringValue)) }
+                let entry = EVSE(locationId: id, uid: uid, chargePointId: chargePointId, connectorId: Int(connectorId), capabilities: capabilities)
+                guard evses[id, default: [:]].updateValue(entry, forKey: uid) == nil else { throw LocationError("EVSE \(uid) appears twice in \(id)") }
+                let key = ConnectorKey(chargePointId: chargePointId, connectorId: Int(connectorId))
+                guard byConnector.updateValue(entry, forKey: key) == nil else {
+                    throw LocationError("charge point \(chargePointId) connector \(connectorId) serves two EVSEs")
+                }
+            }
+        }
+        self.locations = locations
+        self.evses = evses
+        self.byConnector = byConnector
+    }
+
+    public func hasLocation(_ id: String) -> Bool { locations[id] != nil }
+
+    public func evse(location: String, uid: String) -> EVSE? { evses[location]?[uid] }
+
+    public func evse(chargePointId: String, connectorId: Int) -> EVSE? {
+        byConnector[ConnectorKey(chargePointId: chargePointId, connectorId: connectorId)]
+    }
+}
+
+public struct LocationError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+    init(_ description: String) { self.description = "locations file: \(description)" }
+}

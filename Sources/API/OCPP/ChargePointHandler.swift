@@ -1,0 +1,126 @@
+import Foundation
+import Ledger
+import Logging
+import Projections
+
+/// One charger's OCPP 1.6J conversation: answers its CALLs, records what matters, and hands the
+/// answers to our CALLs to `CommandOutcomes`. Never throws on bad input: a malformed frame gets
+/// the CALLERROR OCPP-J prescribes and is recorded, and the connection stays up.
+public struct ChargePointHandler: Sendable {
+    let chargePointId: String
+    let connectionId = UUID()
+    let centralSystem: CentralSystem
+    let store: SQLiteEventStore
+    let outcomes: CommandOutcomes
+    let clock: any LedgerClock
+    let logger: Logger
+
+    public init(chargePointId: String, centralSystem: CentralSystem, store: SQLiteEventStore, outcomes: CommandOutcomes,
+                clock: any LedgerClock, logger: Logger) {
+        self.chargePointId = chargePointId
+        self.centralSystem = centralSystem
+        self.store = store
+        self.outcomes = outcomes
+        self.clock = clock
+        var logger = logger
+        logger[metadataKey: "charge_point_id"] = .string(chargePointId)
+        self.logger = logger
+    }
+
+    private var source: String { "ocpp:\(chargePointId)" }
+
+    /// Registers the connection (closing one it replaces) and records it.
+    public func connected(sink: any FrameSink) async {
+        if let replaced = await centralSystem.connect(chargePointId, id: connectionId, sink: sink) {
+            await replaced.close(reason: "replaced by a new connection")
+            await record(ChargePointDisconnected(chargePointId: chargePointId, reason: "replaced by a new connection"))
+        }
+        await record(ChargePointConnected(chargePointId: chargePointId))
+        logger.info("connected")
+    }
+
+    public func disconnected(reason: String) async {
+        guard await centralSystem.disconnect(chargePointId, id: connectionId) else { return }
+        await record(ChargePointDisconnected(chargePointId: chargePointId, reason: reason))
+        logger.info("disconnected: \(reason)")
+    }
+
+    /// Handles one text frame; returns the frame to send back, if any.
+    public func handle(_ text: String) async -> String? {
+        let frame: OCPPFrame
+        do {
+            frame = try OCPPFrame(parsing: text)
+        } catch {
+            await record(OcppFrameRejected(chargePointId: chargePointId, frame: text, errorCode: error.code, description: error.description))
+            return error.reply.text
+        }
+        switch frame {
+        case let .call(messageId, action, payload):
+            return await answer(call: action, payload: payload, messageId: messageId, frame: text).text
+        case let .callResult(messageId, payload):
+            await settle(messageId: messageId, frame: text) { action in Self.result(of: action, status: payload["status"]?.stringValue) }
+            return nil
+        case let .callError(messageId, code, _, _):
+            await settle(messageId: messageId, frame: text) { _ in
+                code == "NotImplemented" || code == "NotSupported" ? .notSupported : .rejected
+            }
+            return nil
+        }
+    }
+
+    private func settle(messageId: String, frame: String, result: (String) -> CommandResult) async {
+        guard let call = await centralSystem.answered(messageId, by: chargePointId) else {
+            logger.warning("answer to unknown message \(messageId) ignored: \(frame)")
+            return
+        }
+        await outcomes.chargerAnswered(commandId: call.commandId, chargePointId: chargePointId, messageId: messageId,
+                                       frame: frame, result: result(call.action))
+    }
+
+    /// What an OCPP 1.6 `.conf` status means for an OCPI command.
+    static func result(of action: String, status: String?) -> CommandResult {
+        switch (action, status) {
+        case (_, "Accepted"), ("UnlockConnector", "Unlocked"): .accepted
+        case ("UnlockConnector", "NotSupported"): .notSupported
+        default: .rejected
+        }
+    }
+
+    private func answer(call action: String, payload: JSONValue, messageId: String, frame: String) async -> OCPPFrame {
+        let now = JSONValue.string(clock.now().ocpiDateTime)
+        switch action {
+        case "BootNotification":
+            guard let vendor = payload["chargePointVendor"]?.stringValue, let model = payload["chargePointModel"]?.stringValue else {
+                return await reject(frame, messageId, "FormationViolation", "chargePointVendor and chargePointModel are required")
+            }
+            await record(BootNotified(chargePointId: chargePointId, vendor: vendor, model: model,
+                                      firmwareVersion: payload["firmwareVersion"]?.stringValue))
+            return .callResult(messageId: messageId, payload: .object(["status": .string("Accepted"), "currentTime": now, "interval": .number("300")]))
+        case "Heartbeat":
+            return .callResult(messageId: messageId, payload: .object(["currentTime": now]))
+        case "StatusNotification":
+            guard let connector = payload["connectorId"]?.int64Value, let status = payload["status"]?.stringValue else {
+                return await reject(frame, messageId, "FormationViolation", "connectorId and status are required")
+            }
+            await record(ConnectorStatusChanged(chargePointId: chargePointId, connectorId: Int(connector), status: status,
+                                                errorCode: payload["errorCode"]?.stringValue))
+            return .callResult(messageId: messageId, payload: .object([:]))
+        default:
+            return await reject(frame, messageId, "NotImplemented", "\(action) is not implemented by this central system")
+        }
+    }
+
+    private func reject(_ frame: String, _ messageId: String, _ code: String, _ description: String) async -> OCPPFrame {
+        await record(OcppFrameRejected(chargePointId: chargePointId, frame: frame, errorCode: code, description: description))
+        return .callError(messageId: messageId, code: code, description: description, details: .object([:]))
+    }
+
+    private func record(_ payload: some DomainEventPayload) async {
+        do {
+            let event = try EventCoding.newEvent(payload, metadata: EventMetadata(source: source))
+            _ = try await store.append([event], to: "chargepoint-\(chargePointId)", expectedVersion: .any)
+        } catch {
+            logger.error("could not record \(type(of: payload).eventType): \(error)")
+        }
+    }
+}

@@ -1,0 +1,14 @@
+import Hummingbird
+import HummingbirdWebSocket
+import Logging
+
+/// The request context of every route: Hummingbird's core storage plus what a WebSocket upgrade needs.
+public struct LedgerRequestContext: RequestContext, WebSocketRequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public let webSocket: WebSocketHandlerReference<LedgerRequestContext>
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        webSocket = .init()
+    }
+}

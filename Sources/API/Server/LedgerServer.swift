@@ -1,0 +1,115 @@
+import AsyncHTTPClient
+import Hummingbird
+import HummingbirdWebSocket
+import Ledger
+import Logging
+import NIOCore
+import Projections
+import ServiceLifecycle
+import UnixSignals
+
+/// Everything `ledger serve` runs, on one port: the OCPI endpoints, the OCPP 1.6J central system,
+/// the timeout service and the outbox — as `Service`s in one `ServiceGroup`, shut down gracefully
+/// on SIGTERM/SIGINT (the HTTP server first, so nothing new arrives while the rest drains).
+public struct LedgerServer: Sendable {
+    public struct Configuration: Sendable {
+        public var host: String
+        public var port: Int
+        public var locations: LocationRegistry
+        /// The token the IOP must present (`Authorization: Token …`).
+        public var token: String
+        /// The token we present to the IOP and to `response_url`s.
+        public var iopToken: String?
+        public var commandTimeout: Duration
+        public var offeredCommands: Set<CommandType>
+
+        public init(host: String, port: Int, locations: LocationRegistry, token: String, iopToken: String?,
+                    commandTimeout: Duration, offeredCommands: Set<CommandType>) {
+            self.host = host; self.port = port; self.locations = locations; self.token = token; self.iopToken = iopToken
+            self.commandTimeout = commandTimeout; self.offeredCommands = offeredCommands
+        }
+    }
+
+    let configuration: Configuration
+    let store: SQLiteEventStore
+    let clock: any LedgerClock
+    let logger: Logger
+
+    public init(configuration: Configuration, store: SQLiteEventStore, clock: any LedgerClock = SystemClock(), logger: Logger) {
+        self.configuration = configuration
+        self.store = store
+        self.clock = clock
+        self.logger = logger
+    }
+
+    /// Runs until SIGTERM/SIGINT — or until `stopWhen` returns, which shuts down just as
+    /// gracefully (how tests and embedders stop it). `onRunning` gets the bound port.
+    public func run(
+        onRunning: @escaping @Sendable (Int) async -> Void = { _ in },
+        stopWhen: (@Sendable () async -> Void)? = nil
+    ) async throws {
+        try await recordStaleConnections()
+        let client = HTTPClient(
+            eventLoopGroupProvider: .singleton,
+            configuration: .init(timeout: .init(connect: .seconds(5), read: .seconds(15))))
+        let centralSystem = CentralSystem()
+        let outcomes = CommandOutcomes(store: store, logger: logger)
+        let commands = CommandService(store: store, locations: configuration.locations, gateway: centralSystem, clock: clock,
+                                      commandTimeout: configuration.commandTimeout, offered: configuration.offeredCommands, logger: logger)
+
+        let router = Router(context: LedgerRequestContext.self)
+        router.get("health") { _, _ in "ok" }
+        OCPIRoutes(commands: commands, clock: clock, baseURL: "http://\(configuration.host):\(configuration.port)")
+            .register(on: router, token: configuration.token)
+        let webSocketRouter = Router(context: LedgerRequestContext.self)
+        OCPPRoute(centralSystem: centralSystem, store: store, outcomes: outcomes, locations: configuration.locations,
+                  clock: clock, logger: logger).register(on: webSocketRouter)
+
+        let app = Application(
+            router: router,
+            server: .http1WebSocketUpgrade(
+                webSocketRouter: webSocketRouter,
+                configuration: .init(ws: .init(maxFrameSize: OCPPRoute.maximumMessage, autoPing: .enabled(timePeriod: .seconds(60))))),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "chargeledger"),
+            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
+            logger: logger)
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: ShutdownAction { try await client.shutdown() }),
+            .init(service: TimeoutService(store: store, outcomes: outcomes, clock: clock, logger: logger)),
+            .init(service: OutboxSender(store: store, transport: HTTPDeliveryTransport(client: client, token: configuration.iopToken),
+                                        clock: clock, logger: logger)),
+            .init(service: app),
+        ]
+        if let stopWhen {
+            services.append(.init(service: ShutdownAction(waitsForShutdown: false) { await stopWhen() },
+                                  successTerminationBehavior: .gracefullyShutdownGroup))
+        }
+        let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+
+    /// Chargers the log says were connected when the last run ended are not any more.
+    private func recordStaleConnections() async throws {
+        let stale = try await store.withReadDatabase { database in
+            try database.rows("SELECT key FROM chargepoints WHERE connected = 1").compactMap { $0.first?.text }
+        }
+        for chargePointId in stale {
+            let event = try EventCoding.newEvent(ChargePointDisconnected(chargePointId: chargePointId, reason: "server restarted"),
+                                                 metadata: EventMetadata(source: "ocpp:\(chargePointId)"))
+            _ = try await store.append([event], to: "chargepoint-\(chargePointId)", expectedVersion: .any)
+        }
+    }
+}
+
+/// A service that waits for graceful shutdown, then runs `action`: how a resource that must be
+/// closed in order (the HTTP client) joins the group. With `waitsForShutdown: false` it just runs
+/// `action` (a stop request whose end shuts the group down).
+struct ShutdownAction: Service {
+    var waitsForShutdown = true
+    let action: @Sendable () async throws -> Void
+
+    func run() async throws {
+        if waitsForShutdown { try? await gracefulShutdown() }
+        try await action()
+    }
+}

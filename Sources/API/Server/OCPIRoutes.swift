@@ -1,0 +1,84 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Ledger
+import Logging
+import NIOCore
+
+/// The OCPI 2.1.1 endpoints the IOP calls: version discovery and commands.
+struct OCPIRoutes {
+    let commands: CommandService
+    let clock: any LedgerClock
+    /// Where the IOP reaches us when a request names no Host (`http://host:port`).
+    let baseURL: String
+    /// Bodies larger than this are refused with an envelope before anything is parsed.
+    static let maximumBody = 64 * 1024
+
+    func register(on router: Router<LedgerRequestContext>, token: String) {
+        let ocpi = router.group("ocpi").add(middleware: TokenAuthentication(token: token, clock: clock))
+        ocpi.get("versions") { request, _ in
+            respond(.success(.array([.object(["version": .string("2.1.1"), "url": .string("\(base(request))/ocpi/2.1.1")])])))
+        }
+        ocpi.get("2.1.1") { request, _ in
+            respond(.success(.object([
+                "version": .string("2.1.1"),
+                "endpoints": .array([.object(["identifier": .string("commands"), "url": .string("\(base(request))/ocpi/cpo/2.1.1/commands")])]),
+            ])))
+        }
+        ocpi.post("cpo/2.1.1/commands/:command") { request, context -> Response in
+            let segment = try context.parameters.require("command")
+            let body: ByteBuffer
+            do {
+                body = try await request.body.collect(upTo: Self.maximumBody)
+            } catch {
+                return respond(OCPIResponse(httpStatus: 413, statusCode: 2000, statusMessage: "the body is larger than \(Self.maximumBody / 1024) KiB", data: nil))
+            }
+            return respond(await commands.handle(segment: segment, body: Array(buffer: body)))
+        }
+    }
+
+    /// The URL the caller used to reach us, so discovery answers with addresses that work for it.
+    func base(_ request: Request) -> String {
+        request.head.authority.map { "http://\($0)" } ?? baseURL
+    }
+
+    func respond(_ response: OCPIResponse) -> Response {
+        OCPIResponse.http(response, at: clock.now())
+    }
+}
+
+extension OCPIResponse {
+    /// The HTTP response carrying this envelope.
+    static func http(_ response: OCPIResponse, at time: Timestamp) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        return Response(status: HTTPResponse.Status(code: response.httpStatus), headers: headers,
+                         body: .init(byteBuffer: ByteBuffer(string: response.body(at: time))))
+    }
+}
+
+/// `Authorization: Token <token>` on every OCPI route; compared in constant time, never logged.
+/// Refusals are answered 401 with an envelope and are not recorded (a stranger must not grow the ledger).
+struct TokenAuthentication: RouterMiddleware {
+    typealias Context = LedgerRequestContext
+    let token: String
+    let clock: any LedgerClock
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard let header = request.headers[.authorization], header.hasPrefix("Token "),
+              Self.constantTimeEquals(Array(header.utf8.dropFirst(6)), Array(token.utf8)) else {
+            context.logger.notice("OCPI request refused: missing or wrong token")
+            return OCPIResponse.http(.unauthorized, at: clock.now())
+        }
+        return try await next(request, context)
+    }
+
+    /// Compares without an early exit, so the time taken does not tell how much of a guess was right.
+    static func constantTimeEquals(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {
+        var difference = UInt8(lhs.count == rhs.count ? 0 : 1)
+        for index in 0..<max(lhs.count, rhs.count) {
+            difference |= (index < lhs.count ? lhs[index] : 0) ^ (index < rhs.count ? rhs[index] : 0)
+        }
+        return difference == 0
+    }
+}

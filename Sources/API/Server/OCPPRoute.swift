@@ -1,0 +1,70 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdWebSocket
+import Ledger
+import Logging
+import NIOWebSocket
+
+/// `GET /ocpp/{charge_point_id}`: the OCPP 1.6J WebSocket, subprotocol `ocpp1.6`, for chargers
+/// named in the locations file only.
+struct OCPPRoute {
+    let centralSystem: CentralSystem
+    let store: SQLiteEventStore
+    let outcomes: CommandOutcomes
+    let locations: LocationRegistry
+    let clock: any LedgerClock
+    let logger: Logger
+
+    /// OCPP-J frames are small; a bigger one is a misbehaving peer.
+    static let maximumMessage = 64 * 1024
+
+    func register(on router: Router<LedgerRequestContext>) {
+        router.ws("ocpp/:id") { request, context in
+            guard let id = context.parameters.get("id"), locations.chargePointIds.contains(id) else {
+                context.logger.notice("OCPP connection refused: charge point not in the locations file")
+                return .dontUpgrade
+            }
+            let offered = request.headers[values: .secWebSocketProtocol]
+                .flatMap { $0.split(separator: ",") }
+                .map { $0.trimmingCharacters(in: .whitespaces) }
+            guard offered.contains("ocpp1.6") else {
+                context.logger.notice("OCPP connection refused: subprotocol ocpp1.6 not offered")
+                return .dontUpgrade
+            }
+            return .upgrade([.secWebSocketProtocol: "ocpp1.6"])
+        } onUpgrade: { inbound, outbound, context in
+            guard let id = context.requestContext.parameters.get("id") else { return }
+            let handler = ChargePointHandler(chargePointId: id, centralSystem: centralSystem, store: store, outcomes: outcomes,
+                                             clock: clock, logger: logger)
+            await handler.connected(sink: WebSocketSink(writer: outbound))
+            var reason = "closed by the charger"
+            do {
+                for try await message in inbound.messages(maxSize: Self.maximumMessage) {
+                    guard case .text(let text) = message else {
+                        try await outbound.close(.unacceptableData, reason: "OCPP-J frames are text")
+                        reason = "sent a binary frame"
+                        break
+                    }
+                    if let reply = await handler.handle(text) { try await outbound.write(.text(reply)) }
+                }
+            } catch {
+                reason = "connection error: \(error)"
+            }
+            await handler.disconnected(reason: reason)
+        }
+    }
+}
+
+/// A WebSocket's outbound side as a `FrameSink`.
+struct WebSocketSink: FrameSink {
+    let writer: WebSocketOutboundWriter
+
+    func send(_ text: String) async throws {
+        try await writer.write(.text(text))
+    }
+
+    func close(reason: String) async {
+        try? await writer.close(.goingAway, reason: reason)
+    }
+}

@@ -1,0 +1,105 @@
+import API
+import ArgumentParser
+import Foundation
+import Ledger
+import Logging
+import Projections
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the OCPI 2.1.1 endpoints for the IOP and the OCPP 1.6J central system, on one port.",
+        discussion: """
+            Every option can also be set with an environment variable LEDGER_<NAME> \
+            (LEDGER_PORT, LEDGER_IOP_TOKEN, …); a command-line option wins. \
+            Stops gracefully on SIGTERM or SIGINT: no new requests, in-flight appends finish, \
+            WebSockets are closed.
+            """
+    )
+
+    @Option(help: "Address to listen on (LEDGER_HOST).")
+    var host: String = environment("HOST") ?? "127.0.0.1"
+
+    @Option(help: "Port to listen on; 0 picks a free one (LEDGER_PORT).")
+    var port: Int = environment("PORT").flatMap(Int.init) ?? 8080
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(help: ArgumentHelp("JSON array of OCPI 2.1.1 Locations whose EVSEs carry \"ocpp\": {\"charge_point_id\", \"connector_id\"} (LEDGER_LOCATIONS).", valueName: "file"))
+    var locations: String = environment("LOCATIONS") ?? "examples/locations.json"
+
+    @Option(help: "This CPO's OCPI country code (LEDGER_COUNTRY_CODE).")
+    var countryCode: String = environment("COUNTRY_CODE") ?? "FR"
+
+    @Option(help: "This CPO's OCPI party id (LEDGER_PARTY_ID).")
+    var partyId: String = environment("PARTY_ID") ?? "ABC"
+
+    @Option(help: "The token the IOP must present; generated, stored beside the database and printed once if absent (LEDGER_TOKEN).")
+    var token: String? = environment("TOKEN")
+
+    @Option(help: "The IOP's base URL, where Sessions, CDRs and authorizations go (LEDGER_IOP_URL).")
+    var iopURL: String? = environment("IOP_URL")
+
+    @Option(help: "The token we present to the IOP and to response_urls (LEDGER_IOP_TOKEN).")
+    var iopToken: String? = environment("IOP_TOKEN")
+
+    @Option(help: "Seconds a charger has to answer a command before the result is TIMEOUT (LEDGER_COMMAND_TIMEOUT).")
+    var commandTimeout: Int = environment("COMMAND_TIMEOUT").flatMap(Int.init) ?? 30
+
+    @Option(help: "OCPI commands offered; others answer NOT_SUPPORTED. Gireve's IOP sends only START_SESSION and STOP_SESSION (LEDGER_COMMANDS).")
+    var commands: String = environment("COMMANDS") ?? "START_SESSION,STOP_SESSION"
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+        guard commandTimeout > 0 else { throw ValidationError("--command-timeout must be at least 1 second") }
+        for name in commands.split(separator: ",") where CommandType(rawValue: String(name)) == nil {
+            throw ValidationError("--commands: \(name) is not an OCPI 2.1.1 command (START_SESSION, STOP_SESSION, RESERVE_NOW, UNLOCK_CONNECTOR)")
+        }
+    }
+
+    func run() async throws {
+        try await reportingFailures {
+            let registry: LocationRegistry
+            do { registry = try LocationRegistry(contentsOf: URL(fileURLWithPath: locations)) } catch {
+                throw Failure.refused("\(error)")
+            }
+            let store = try database.open(withProjections: true)
+            var logger = Logger(label: "chargeledger")
+            logger.logLevel = .info
+            let configuration = LedgerServer.Configuration(
+                host: host, port: port, locations: registry, token: try serverToken(), iopToken: iopToken,
+                commandTimeout: .seconds(commandTimeout),
+                offeredCommands: Set(commands.split(separator: ",").compactMap { CommandType(rawValue: String($0)) }))
+            let server = LedgerServer(configuration: configuration, store: store, logger: logger)
+            let path = database.db
+            do {
+                try await server.run { port in
+                    FileHandle.standardOutput.write(Data("ledger serving on http://\(configuration.host):\(port) (database \(path))\n".utf8))
+                }
+            } catch {
+                await store.close()
+                throw Failure.refused("server stopped: \(error)")
+            }
+            await store.close()
+        }
+    }
+
+    /// The IOP's token: given, or generated once and kept in `<db>.token` (mode 0600).
+    private func serverToken() throws -> String {
+        if let token { return token }
+        let file = database.db + ".token"
+        if let stored = try? String(contentsOfFile: file, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines), !stored.isEmpty {
+            return stored
+        }
+        let generated = UUID().uuidString.lowercased()
+        guard FileManager.default.createFile(atPath: file, contents: Data((generated + "\n").utf8), attributes: [.posixPermissions: 0o600]) else {
+            throw Failure.refused("cannot store the generated token in \(file)")
+        }
+        FileHandle.standardOutput.write(Data("generated the IOP token (stored in \(file)): \(generated)\n".utf8))
+        return generated
+    }
+}
+
+/// `LEDGER_<NAME>` from the environment.
+private func environment(_ name: String) -> String? {
+    ProcessInfo.processInfo.environment["LEDGER_\(name)"]
+}

@@ -1,0 +1,36 @@
+import API
+import Foundation
+import Ledger
+import LedgerTesting
+import Projections
+import Testing
+
+@Suite("Deadlines across restarts", .serialized)
+struct RestartTests {
+    /// The deadline lives in the timers projection, not in memory: a server that stops after
+    /// answering ACCEPTED and comes back after the deadline times the command out at start-up,
+    /// and the result reaches response_url exactly once.
+    @Test("a command accepted before a stop times out after the restart, exactly once")
+    func overdueAfterRestart() async throws {
+        let iop = try await IOPStandIn()
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let first = try await ServerHarness(directory: directory)
+        let charger = try await ChargerSimulator(id: "CP-0042-A", port: first.port, mode: "silent")
+        let body = try Requests.vector("G-01", responseURL: "\(iop.url)/ocpi/emsp/2.1.1/commands/START_SESSION/restart")
+        #expect(try await first.command("START_SESSION", body).result == "ACCEPTED")
+        try await charger.waitFor("the CALL") { $0["event"]?.stringValue == "call" }
+        charger.stop()
+        try await first.stop()
+        #expect(iop.requests.items.isEmpty)
+
+        let second = try await ServerHarness(directory: directory)
+        second.clock.advance(milliseconds: 31_000)
+        try await iop.requests.wait("the TIMEOUT after the restart") { !$0.isEmpty }
+        #expect(iop.results == ["TIMEOUT"])
+        let stale = try await second.events("ChargePointDisconnected").map { $0.data.value["reason"]?.stringValue }
+        #expect(stale.contains("server restarted") || stale.contains("closed by the charger"))
+        try await second.stop()
+        #expect(iop.results == ["TIMEOUT"])
+    }
+}

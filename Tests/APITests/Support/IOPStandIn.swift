@@ -1,0 +1,70 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Ledger
+import Logging
+import NIOCore
+import Synchronization
+
+/// The IOP (and the eMSP's `response_url`s) on loopback: a real HTTP server that records every
+/// request and answers as the test says — 200/1000 by default, or an outage, or an OCPI error.
+final class IOPStandIn: Sendable {
+    struct Received: Sendable {
+        let path: String
+        let authorization: String?
+        let body: JSONValue?
+    }
+
+    enum Answer: Sendable {
+        case success
+        case httpStatus(Int)
+        case ocpiError(Int)
+    }
+
+    /// The answer for the next requests, shared with the route handler.
+    private final class AnswerSetting: Sendable {
+        let current = Mutex<Answer>(.success)
+    }
+
+    let requests: Inbox<Received>
+    private let answer: AnswerSetting
+    private let task: Task<Void, any Error>
+    let port: Int
+
+    init() async throws {
+        let requests = Inbox<Received>()
+        let answer = AnswerSetting()
+        let router = Router()
+        router.on("**", method: .post) { request, _ -> Response in
+            let body = try await request.body.collect(upTo: 1 << 20)
+            requests.append(Received(path: request.uri.path, authorization: request.headers[.authorization],
+                                     body: try? JSONValue(parsing: Array(buffer: body))))
+            let (status, code): (Int, Int) = switch answer.current.withLock({ $0 }) {
+            case .success: (200, 1000)
+            case .httpStatus(let status): (status, 3000)
+            case .ocpiError(let code): (200, code)
+            }
+            return Response(status: .init(code: status), headers: [.contentType: "application/json"],
+                            body: .init(byteBuffer: ByteBuffer(string: #"{"status_code":\#(code),"timestamp":"2026-01-01T00:00:00Z","data":{}}"#)))
+        }
+        let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
+        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                              onServerRunning: { channel in portContinuation.yield(channel.localAddress?.port ?? 0) },
+                              logger: Logger(label: "iop-stand-in"))
+        self.requests = requests
+        self.answer = answer
+        task = Task { try await app.runService(gracefulShutdownSignals: []) }
+        var iterator = ports.makeAsyncIterator()
+        port = await iterator.next() ?? 0
+    }
+
+    /// How the next requests are answered.
+    func answer(_ new: Answer) { answer.current.withLock { $0 = new } }
+
+    var url: String { "http://127.0.0.1:\(port)" }
+
+    /// The `{"result": …}` bodies POSTed to command `response_url`s, in arrival order.
+    var results: [String] { requests.items.compactMap { $0.body?["result"]?.stringValue } }
+
+    deinit { task.cancel() }
+}

@@ -1,0 +1,107 @@
+import API
+import AsyncHTTPClient
+import Foundation
+import Ledger
+import LedgerTesting
+import Logging
+import NIOCore
+import NIOHTTP1
+import Projections
+
+/// `ledger serve` in this process, on a free port, with a manual clock: the real server (HTTP,
+/// WebSocket, timeouts, outbox) whose time only moves when the test says.
+final class ServerHarness: Sendable {
+    static let token = "iop-token-for-abc-example"
+    static let iopToken = "7c1e9d44-cpo-token-example"
+
+    let directory: TemporaryDirectory
+    let store: SQLiteEventStore
+    let clock: ManualClock
+    let port: Int
+    let client: HTTPClient
+    private let task: Task<Void, any Error>
+    private let stopSignal: AsyncStream<Void>.Continuation
+
+    init(commands: Set<CommandType> = CommandType.gireve, directory: TemporaryDirectory? = nil) async throws {
+        let directory = try directory ?? TemporaryDirectory()
+        let clock = ManualClock(Timestamp(Date()))
+        let store = try SQLiteEventStore(path: directory.path("ledger.sqlite"), clock: clock, observer: ProjectionEngine())
+        let locations = try LocationRegistry(contentsOf: Self.examplesLocations)
+        var logger = Logger(label: "ledger-under-test")
+        logger.logLevel = .warning
+        let server = LedgerServer(
+            configuration: .init(host: "127.0.0.1", port: 0, locations: locations, token: Self.token, iopToken: Self.iopToken,
+                                 commandTimeout: .seconds(30), offeredCommands: commands),
+            store: store, clock: clock, logger: logger)
+        let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
+        let (stops, stopSignal) = AsyncStream.makeStream(of: Void.self)
+        self.stopSignal = stopSignal
+        task = Task {
+            try await server.run(onRunning: { portContinuation.yield($0) }, stopWhen: {
+                for await _ in stops { return }
+            })
+        }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next() else { throw WaitTimedOut(what: "the server to start", items: "") }
+        self.port = port
+        self.directory = directory
+        self.store = store
+        self.clock = clock
+        client = HTTPClient(eventLoopGroupProvider: .singleton)
+    }
+
+    /// `examples/locations.json`, the file the README's run command uses.
+    static let examplesLocations = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appending(path: "examples/locations.json")
+
+    struct Answer {
+        let httpStatus: Int
+        let envelope: JSONValue?
+        var statusCode: Int64? { envelope?["status_code"]?.int64Value }
+        var result: String? { envelope?["data"]?["result"]?.stringValue }
+    }
+
+    /// POSTs an OCPI command as the IOP would.
+    func command(_ type: String, _ body: String, token: String? = ServerHarness.token) async throws -> Answer {
+        try await request(.POST, "/ocpi/cpo/2.1.1/commands/\(type)", body: body, token: token)
+    }
+
+    func request(_ method: HTTPMethod, _ path: String, body: String? = nil, token: String? = ServerHarness.token) async throws -> Answer {
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
+        request.method = method
+        if let token { request.headers.add(name: "Authorization", value: "Token \(token)") }
+        if let body { request.body = .bytes(ByteBuffer(string: body)) }
+        let response = try await client.execute(request, timeout: .seconds(10))
+        let bytes = try await response.body.collect(upTo: 1 << 20)
+        return Answer(httpStatus: Int(response.status.code), envelope: try? JSONValue(parsing: Array(buffer: bytes)))
+    }
+
+    /// Every event of a type, decoded, in log order.
+    func events(_ type: String) async throws -> [RecordedEvent] {
+        try await store.readAll(after: 0, limit: .max).filter { $0.type == type }
+    }
+
+    /// Runs `body` with a fresh server, always shutting it down afterwards — also when the body
+    /// throws — and removing its directory.
+    static func with<T>(commands: Set<CommandType> = CommandType.gireve, _ body: (ServerHarness) async throws -> T) async throws -> T {
+        let server = try await ServerHarness(commands: commands)
+        defer { server.directory.remove() }
+        do {
+            let result = try await body(server)
+            try await server.stop()
+            return result
+        } catch {
+            try? await server.stop()
+            throw error
+        }
+    }
+
+    /// Shuts the server down gracefully, as SIGTERM would, and waits for it.
+    func stop() async throws {
+        stopSignal.yield()
+        try await task.value
+        try await client.shutdown()
+        await store.close()
+    }
+}
