@@ -97,6 +97,10 @@ let package = Package(
             dependencies: [
                 "Ledger",
                 "Projections",
+                "API",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 "CSQLite",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

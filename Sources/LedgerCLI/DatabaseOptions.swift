@@ -6,8 +6,8 @@ import Projections
 /// `--db`, shared by every command that opens a ledger.
 struct DatabaseOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(
-        "The ledger's SQLite file; created and migrated if it does not exist.", valueName: "path"))
-    var db: String = "ledger.sqlite"
+        "The ledger's SQLite file; created and migrated if it does not exist (LEDGER_DB).", valueName: "path"))
+    var db: String = ProcessInfo.processInfo.environment["LEDGER_DB"] ?? "ledger.sqlite"
 
     /// Opens the ledger, or prints why not on one line and exits with code 2.
     ///

@@ -68,6 +68,23 @@ final class ServerHarness: Sendable {
     }
 
     func request(_ method: HTTPMethod, _ path: String, body: String? = nil, token: String? = ServerHarness.token) async throws -> Answer {
+        try await Self.request(client: client, port: port, method, path, body: body, token: token)
+    }
+
+    /// POSTs a command to a server this process did not start (`ledger serve` in a child process).
+    static func post(port: Int, command: String, body: String) async throws -> Answer {
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        do {
+            let answer = try await request(client: client, port: port, .POST, "/ocpi/cpo/2.1.1/commands/\(command)", body: body, token: token)
+            try await client.shutdown()
+            return answer
+        } catch {
+            try await client.shutdown()
+            throw error
+        }
+    }
+
+    private static func request(client: HTTPClient, port: Int, _ method: HTTPMethod, _ path: String, body: String?, token: String?) async throws -> Answer {
         var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
         request.method = method
         if let token { request.headers.add(name: "Authorization", value: "Token \(token)") }
