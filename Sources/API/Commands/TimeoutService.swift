@@ -22,25 +22,12 @@ public struct TimeoutService: Service {
     }
 
     public func run() async throws {
-        do {
-            try await loop()
-        } catch is CancellationError {
-            // graceful shutdown
-        }
-    }
-
-    private func loop() async throws {
-        try await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                let head = try await store.headPosition()
-                let next = try await earliestTimer()
-                if let next, next.deadline <= clock.now() {
-                    logger.info("command \(next.commandId) timed out", metadata: ["command_id": .string(next.commandId)])
-                    await outcomes.deadlinePassed(commandId: next.commandId, deadline: next.deadline)
-                    continue
-                }
-                await store.waitForAppend(after: head, orUntil: next?.deadline, on: clock)
-            }
+        try await store.repeatUntilShutdown(clock: clock) {
+            let earliest = try await earliestTimer()
+            guard let next = earliest, next.deadline <= clock.now() else { return .wait(until: earliest?.deadline) }
+            logger.info("command \(next.commandId) timed out", metadata: ["command_id": .string(next.commandId)])
+            await outcomes.deadlinePassed(commandId: next.commandId, deadline: next.deadline)
+            return .again
         }
     }
 

@@ -33,29 +33,15 @@ public struct OutboxSender: Service {
     }
 
     public func run() async throws {
-        do {
-            try await loop()
-        } catch is CancellationError {
-            // graceful shutdown
-        }
-    }
-
-    private func loop() async throws {
-        try await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                let head = try await store.headPosition()
-                let now = clock.now()
-                let heads = try await laneHeads()
-                let due = heads.filter { $0.status == "pending" && dueAt($0) <= now }
-                if !due.isEmpty {
-                    await withTaskGroup(of: Void.self) { group in
-                        for delivery in due { group.addTask { await attempt(delivery) } }
-                    }
-                    continue
-                }
-                let next = heads.filter { $0.status == "pending" }.map(dueAt).min()
-                await store.waitForAppend(after: head, orUntil: next, on: clock)
+        try await store.repeatUntilShutdown(clock: clock) {
+            let now = clock.now()
+            let heads = try await laneHeads().filter { $0.status == "pending" }
+            let due = heads.filter { dueAt($0) <= now }
+            guard !due.isEmpty else { return .wait(until: heads.map(dueAt).min()) }
+            await withTaskGroup(of: Void.self) { group in
+                for delivery in due { group.addTask { await attempt(delivery) } }
             }
+            return .again
         }
     }
 
