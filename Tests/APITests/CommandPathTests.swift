@@ -169,3 +169,33 @@ extension Optional {
         return try await transform(self)
     }
 }
+
+/// RESERVE_NOW and UNLOCK_CONNECTOR, offered when the peer is plain OCPI (`--commands`).
+@Suite("Reservations and unlocking (plain OCPI)", .serialized)
+struct PlainOCPICommandTests {
+    static let all: Set<CommandType> = [.startSession, .stopSession, .reserveNow, .unlockConnector]
+
+    @Test("RESERVE_NOW becomes ReserveNow and UNLOCK_CONNECTOR becomes UnlockConnector; the charger's answers come back")
+    func reserveAndUnlock() async throws {
+        let iop = try await IOPStandIn()
+        try await ServerHarness.with(commands: Self.all) { server in
+            let charger = try await ChargerSimulator(id: "CP-0042-A", port: server.port, mode: "accept")
+            defer { charger.stop() }
+            let reserve = try Requests.vector("V-01", responseURL: "\(iop.url)/ocpi/emsp/2.1.1/commands/RESERVE_NOW/1", replacing: [
+                "expiry_date": .string("2030-01-01T10:00:00Z"), "reservation_id": .number("77"),
+            ])
+            #expect(try await server.command("RESERVE_NOW", reserve).result == "ACCEPTED")
+            let reserveCall = try await charger.waitFor("ReserveNow") { $0["action"]?.stringValue == "ReserveNow" && $0["event"]?.stringValue == "call" }
+            #expect(reserveCall["payload"]?["reservationId"]?.int64Value == 77)
+            #expect(reserveCall["payload"]?["idTag"]?.stringValue == "APP-7Q2M4K9X")
+            let unlock = JSONValue.object([
+                "response_url": .string("\(iop.url)/ocpi/emsp/2.1.1/commands/UNLOCK_CONNECTOR/1"), "location_id": .string("LOC-PARIS-0042"),
+                "evse_uid": .string("EVSE-0042-01"), "connector_id": .string("1"),
+            ]).canonicalText
+            #expect(try await server.command("UNLOCK_CONNECTOR", unlock).result == "ACCEPTED")
+            try await charger.waitFor("UnlockConnector") { $0["action"]?.stringValue == "UnlockConnector" && $0["event"]?.stringValue == "call" }
+            try await iop.requests.wait("both results") { $0.count == 2 }
+            #expect(iop.results == ["ACCEPTED", "ACCEPTED"])
+        }
+    }
+}
