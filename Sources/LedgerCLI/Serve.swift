@@ -67,6 +67,7 @@ struct Serve: AsyncParsableCommand {
             logger.logLevel = .info
             let configuration = LedgerServer.Configuration(
                 host: host, port: port, locations: registry, token: try serverToken(), iopToken: iopToken,
+                iop: iopURL.map { TransactionService.IOPEndpoint(url: $0, countryCode: countryCode, partyId: partyId) },
                 commandTimeout: .seconds(commandTimeout),
                 offeredCommands: Set(commands.split(separator: ",").compactMap { CommandType(rawValue: String($0)) }))
             let server = LedgerServer(configuration: configuration, store: store, logger: logger)

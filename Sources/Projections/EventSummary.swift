@@ -28,6 +28,8 @@ enum EventSummary {
             return "warning for \(e.commandId): \(e.warning)"
         case .ocppFrameRejected(let e):
             return "\(e.chargePointId) sent an invalid frame, answered \(e.errorCode) (\(e.description)): \(e.frame)"
+        case .transactionAnomaly(let e):
+            return "\(e.chargePointId) transaction \(e.transactionId): \(e.reason)"
         case .chargePointConnected(let e):
             return "\(e.chargePointId) connected"
         case .chargePointDisconnected(let e):

@@ -15,7 +15,7 @@ struct CommandPathTests {
     func scenario(charger mode: String?, commands: Set<CommandType> = CommandType.gireve,
                   _ body: (ServerHarness, IOPStandIn, ChargerSimulator?) async throws -> Void) async throws {
         let iop = try await IOPStandIn()
-        try await ServerHarness.with(commands: commands) { server in
+        try await ServerHarness.with(commands: commands, iop: iop.url) { server in
             let charger = try await mode.asyncMap { try await ChargerSimulator(id: Self.chargePoint, port: server.port, mode: $0) }
             defer { charger?.stop() }
             try await body(server, iop, charger)

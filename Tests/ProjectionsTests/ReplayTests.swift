@@ -183,7 +183,7 @@ struct ReplayTests {
             "CommandResultQueued", "ChargePointConnected", "ChargePointDisconnected", "BootNotified", "ConnectorStatusChanged",
             "AuthorizeRequested", "AuthorizationDecided", "SessionStarted", "AuthorizationBound", "MeterValuesRecorded", "SessionEnded",
             "CdrIssued", "DeliveryScheduled", "DeliveryAttempted", "DeliverySucceeded", "DeliveryParked", "DeliveryAbandoned",
-            "CommandWarning", "OcppFrameRejected",
+            "CommandWarning", "OcppFrameRejected", "TransactionAnomaly",
         ]
         #expect(EventCatalogue.standard.knownTypes == designed)
     }

@@ -12,15 +12,17 @@ public struct ChargePointHandler: Sendable {
     let centralSystem: CentralSystem
     let store: SQLiteEventStore
     let outcomes: CommandOutcomes
+    let transactions: TransactionService
     let clock: any LedgerClock
     let logger: Logger
 
     public init(chargePointId: String, centralSystem: CentralSystem, store: SQLiteEventStore, outcomes: CommandOutcomes,
-                clock: any LedgerClock, logger: Logger) {
+                transactions: TransactionService, clock: any LedgerClock, logger: Logger) {
         self.chargePointId = chargePointId
         self.centralSystem = centralSystem
         self.store = store
         self.outcomes = outcomes
+        self.transactions = transactions
         self.clock = clock
         var logger = logger
         logger[metadataKey: "charge_point_id"] = .string(chargePointId)
@@ -105,6 +107,20 @@ public struct ChargePointHandler: Sendable {
             await record(ConnectorStatusChanged(chargePointId: chargePointId, connectorId: Int(connector), status: status,
                                                 errorCode: payload["errorCode"]?.stringValue))
             return .callResult(messageId: messageId, payload: .object([:]))
+        case "StartTransaction", "MeterValues", "StopTransaction":
+            do {
+                let answer = switch action {
+                case "StartTransaction": try await transactions.start(chargePointId, payload, frame: frame)
+                case "MeterValues": try await transactions.meterValues(chargePointId, payload, frame: frame)
+                default: try await transactions.stop(chargePointId, payload, frame: frame)
+                }
+                return .callResult(messageId: messageId, payload: answer)
+            } catch let malformed as OCPPFrame.Malformed {
+                return await reject(frame, messageId, malformed.code, malformed.description)
+            } catch {
+                logger.error("\(action) not recorded: \(error)")
+                return .callError(messageId: messageId, code: "InternalError", description: "could not be recorded; retry", details: .object([:]))
+            }
         default:
             return await reject(frame, messageId, "NotImplemented", "\(action) is not implemented by this central system")
         }

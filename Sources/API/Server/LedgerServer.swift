@@ -20,13 +20,15 @@ public struct LedgerServer: Sendable {
         public var token: String
         /// The token we present to the IOP and to `response_url`s.
         public var iopToken: String?
+        /// Where Sessions and CDRs are pushed; none when `nil` (they stay in the ledger).
+        public var iop: TransactionService.IOPEndpoint?
         public var commandTimeout: Duration
         public var offeredCommands: Set<CommandType>
 
         public init(host: String, port: Int, locations: LocationRegistry, token: String, iopToken: String?,
-                    commandTimeout: Duration, offeredCommands: Set<CommandType>) {
+                    iop: TransactionService.IOPEndpoint? = nil, commandTimeout: Duration, offeredCommands: Set<CommandType>) {
             self.host = host; self.port = port; self.locations = locations; self.token = token; self.iopToken = iopToken
-            self.commandTimeout = commandTimeout; self.offeredCommands = offeredCommands
+            self.iop = iop; self.commandTimeout = commandTimeout; self.offeredCommands = offeredCommands
         }
     }
 
@@ -54,6 +56,11 @@ public struct LedgerServer: Sendable {
             configuration: .init(timeout: .init(connect: .seconds(5), read: .seconds(15))))
         let centralSystem = CentralSystem()
         let outcomes = CommandOutcomes(store: store, logger: logger)
+        // A transaction binds to a START_SESSION received up to the command's deadline plus the
+        // time a driver takes to plug in (OCPP's ConnectionTimeOut is typically 1–3 minutes).
+        let transactions = TransactionService(
+            store: store, locations: configuration.locations, iop: configuration.iop, transactionIds: try await TransactionIds(store: store),
+            clock: clock, bindingWindow: configuration.commandTimeout + .seconds(300), logger: logger)
         let commands = CommandService(store: store, locations: configuration.locations, gateway: centralSystem, clock: clock,
                                       commandTimeout: configuration.commandTimeout, offered: configuration.offeredCommands, logger: logger)
 
@@ -62,8 +69,8 @@ public struct LedgerServer: Sendable {
         OCPIRoutes(commands: commands, clock: clock, baseURL: "http://\(configuration.host):\(configuration.port)")
             .register(on: router, token: configuration.token)
         let webSocketRouter = Router(context: LedgerRequestContext.self)
-        OCPPRoute(centralSystem: centralSystem, store: store, outcomes: outcomes, locations: configuration.locations,
-                  clock: clock, logger: logger).register(on: webSocketRouter)
+        OCPPRoute(centralSystem: centralSystem, store: store, outcomes: outcomes, transactions: transactions,
+                  locations: configuration.locations, clock: clock, logger: logger).register(on: webSocketRouter)
 
         let app = Application(
             router: router,

@@ -12,6 +12,7 @@ struct OCPPRoute {
     let centralSystem: CentralSystem
     let store: SQLiteEventStore
     let outcomes: CommandOutcomes
+    let transactions: TransactionService
     let locations: LocationRegistry
     let clock: any LedgerClock
     let logger: Logger
@@ -36,7 +37,7 @@ struct OCPPRoute {
         } onUpgrade: { inbound, outbound, context in
             guard let id = context.requestContext.parameters.get("id") else { return }
             let handler = ChargePointHandler(chargePointId: id, centralSystem: centralSystem, store: store, outcomes: outcomes,
-                                             clock: clock, logger: logger)
+                                             transactions: transactions, clock: clock, logger: logger)
             await handler.connected(sink: WebSocketSink(writer: outbound))
             var reason = "closed by the charger"
             do {

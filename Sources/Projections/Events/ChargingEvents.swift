@@ -320,3 +320,27 @@ public struct OcppFrameRejected: DomainEventPayload {
         case description
     }
 }
+
+/// A transaction message that cannot be taken as it is — an unknown transaction id, a meter that
+/// went backwards — answered per OCPP, recorded, and never turned into an invented CDR.
+public struct TransactionAnomaly: DomainEventPayload {
+    public static let eventType = "TransactionAnomaly"
+    public var chargePointId: String
+    public var transactionId: Int
+    public var sessionId: String?
+    public var reason: String
+    public var frame: String
+
+    public init(chargePointId: String, transactionId: Int, sessionId: String?, reason: String, frame: String) {
+        self.chargePointId = chargePointId; self.transactionId = transactionId; self.sessionId = sessionId
+        self.reason = reason; self.frame = String(frame.prefix(4096))
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case chargePointId = "charge_point_id"
+        case transactionId = "transaction_id"
+        case sessionId = "session_id"
+        case reason
+        case frame
+    }
+}

@@ -24,6 +24,7 @@ public enum DomainEvent: Sendable, Equatable {
     case commandResultQueued(CommandResultQueued)
     case commandWarning(CommandWarning)
     case ocppFrameRejected(OcppFrameRejected)
+    case transactionAnomaly(TransactionAnomaly)
     case chargePointConnected(ChargePointConnected)
     case chargePointDisconnected(ChargePointDisconnected)
     case bootNotified(BootNotified)
@@ -52,6 +53,7 @@ public enum DomainEvent: Sendable, Equatable {
         case .commandResultQueued(let payload): payload
         case .commandWarning(let payload): payload
         case .ocppFrameRejected(let payload): payload
+        case .transactionAnomaly(let payload): payload
         case .chargePointConnected(let payload): payload
         case .chargePointDisconnected(let payload): payload
         case .bootNotified(let payload): payload

@@ -23,6 +23,7 @@ public struct EventCatalogue: Sendable {
         catalogue.register(CommandResultQueued.self, DomainEvent.commandResultQueued)
         catalogue.register(CommandWarning.self, DomainEvent.commandWarning)
         catalogue.register(OcppFrameRejected.self, DomainEvent.ocppFrameRejected)
+        catalogue.register(TransactionAnomaly.self, DomainEvent.transactionAnomaly)
         catalogue.register(ChargePointConnected.self, DomainEvent.chargePointConnected)
         catalogue.register(ChargePointDisconnected.self, DomainEvent.chargePointDisconnected)
         catalogue.register(BootNotified.self, DomainEvent.bootNotified)

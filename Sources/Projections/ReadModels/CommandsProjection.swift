@@ -48,6 +48,8 @@ public struct CommandsProjection: Projection {
         public var locationId: String?
         public var evseUid: String?
         public var tokenUid: String?
+        /// The token's OCPI `auth_id`: what the Session and CDR carry as `auth_id`.
+        public var authId: String?
         public var sessionId: String?
         public var authorizationId: String?
         /// `received`, `answered`, `dispatched`, then the charger's `ACCEPTED`/`REJECTED`/`NOT_SUPPORTED`, or `TIMEOUT`.
@@ -75,6 +77,7 @@ public struct CommandsProjection: Projection {
             case locationId = "location_id"
             case evseUid = "evse_uid"
             case tokenUid = "token_uid"
+            case authId = "auth_id"
             case sessionId = "session_id"
             case authorizationId = "authorization_id"
             case status
@@ -119,7 +122,7 @@ public struct CommandsProjection: Projection {
         if case .commandReceived(let e) = logged.event {
             return State(
                 commandId: e.commandId, command: e.command, receivedAt: at, bodyHash: e.bodyHash, responseUrl: e.responseUrl,
-                locationId: e.locationId, evseUid: e.evseUid, tokenUid: e.tokenUid, sessionId: e.sessionId,
+                locationId: e.locationId, evseUid: e.evseUid, tokenUid: e.tokenUid, authId: e.authId, sessionId: e.sessionId,
                 authorizationId: e.authorizationId, status: "received", sessionIds: [], warnings: nil, positions: [logged.position])
         }
         // Events for a command this log never received are kept in the log but fold into nothing.

@@ -84,7 +84,7 @@ public struct SessionsProjection: Projection {
         }
 
         /// Closes the current charging period at a new meter reading.
-        mutating func read(meterWh: Int, at time: Timestamp) {
+        public mutating func read(meterWh: Int, at time: Timestamp) {
             let energy = Double(meterWh - lastMeterWh) / 1000
             chargingPeriods.append(ChargingPeriod(startDateTime: lastReadingAt, dimensions: [CdrDimension(type: "ENERGY", volume: energy)]))
             lastMeterWh = meterWh
@@ -133,6 +133,7 @@ public struct SessionsProjection: Projection {
         case .meterValuesRecorded(let e): [e.sessionId]
         case .sessionEnded(let e): [e.sessionId]
         case .cdrIssued(let e): [e.sessionId]
+        case .transactionAnomaly(let e): e.sessionId.map { [$0] } ?? []
         case .deliveryScheduled(let e): e.kind == "command_result" ? [] : (e.sessionId.map { [$0] } ?? [])
         default: []
         }

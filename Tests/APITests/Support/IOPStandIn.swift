@@ -10,6 +10,7 @@ import Synchronization
 /// request and answers as the test says — 200/1000 by default, or an outage, or an OCPI error.
 final class IOPStandIn: Sendable {
     struct Received: Sendable {
+        let method: String
         let path: String
         let authorization: String?
         let body: JSONValue?
@@ -35,9 +36,9 @@ final class IOPStandIn: Sendable {
         let requests = Inbox<Received>()
         let answer = AnswerSetting()
         let router = Router()
-        router.on("**", method: .post) { request, _ -> Response in
+        let record: @Sendable (Request, Context) async throws -> Response = { request, _ in
             let body = try await request.body.collect(upTo: 1 << 20)
-            requests.append(Received(path: request.uri.path, authorization: request.headers[.authorization],
+            requests.append(Received(method: request.method.rawValue, path: request.uri.path, authorization: request.headers[.authorization],
                                      body: try? JSONValue(parsing: Array(buffer: body))))
             let (status, code): (Int, Int) = switch answer.current.withLock({ $0 }) {
             case .success: (200, 1000)
@@ -47,6 +48,7 @@ final class IOPStandIn: Sendable {
             return Response(status: .init(code: status), headers: [.contentType: "application/json"],
                             body: .init(byteBuffer: ByteBuffer(string: #"{"status_code":\#(code),"timestamp":"2026-01-01T00:00:00Z","data":{}}"#)))
         }
+        for method in [HTTPRequest.Method.post, .put, .patch] { router.on("**", method: method, use: record) }
         let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
                               onServerRunning: { channel in portContinuation.yield(channel.localAddress?.port ?? 0) },
@@ -63,8 +65,13 @@ final class IOPStandIn: Sendable {
 
     var url: String { "http://127.0.0.1:\(port)" }
 
+    typealias Context = BasicRequestContext
+
     /// The `{"result": …}` bodies POSTed to command `response_url`s, in arrival order.
     var results: [String] { requests.items.compactMap { $0.body?["result"]?.stringValue } }
+
+    /// What arrived for the IOP's sessions and cdrs modules, in arrival order.
+    var pushes: [Received] { requests.items.filter { $0.path.contains("/sessions/") || $0.path.hasSuffix("/cdrs") } }
 
     deinit { task.cancel() }
 }

@@ -22,7 +22,7 @@ final class ServerHarness: Sendable {
     private let task: Task<Void, any Error>
     private let stopSignal: AsyncStream<Void>.Continuation
 
-    init(commands: Set<CommandType> = CommandType.gireve, directory: TemporaryDirectory? = nil) async throws {
+    init(commands: Set<CommandType> = CommandType.gireve, directory: TemporaryDirectory? = nil, iop: String? = nil) async throws {
         let directory = try directory ?? TemporaryDirectory()
         let clock = ManualClock(Timestamp(Date()))
         let store = try SQLiteEventStore(path: directory.path("ledger.sqlite"), clock: clock, observer: ProjectionEngine())
@@ -31,6 +31,7 @@ final class ServerHarness: Sendable {
         logger.logLevel = .warning
         let server = LedgerServer(
             configuration: .init(host: "127.0.0.1", port: 0, locations: locations, token: Self.token, iopToken: Self.iopToken,
+                                 iop: iop.map { .init(url: "\($0)/ocpi/emsp/2.1.1", countryCode: "FR", partyId: "ABC") },
                                  commandTimeout: .seconds(30), offeredCommands: commands),
             store: store, clock: clock, logger: logger)
         let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
@@ -101,8 +102,8 @@ final class ServerHarness: Sendable {
 
     /// Runs `body` with a fresh server, always shutting it down afterwards — also when the body
     /// throws — and removing its directory.
-    static func with<T>(commands: Set<CommandType> = CommandType.gireve, _ body: (ServerHarness) async throws -> T) async throws -> T {
-        let server = try await ServerHarness(commands: commands)
+    static func with<T>(commands: Set<CommandType> = CommandType.gireve, iop: String? = nil, _ body: (ServerHarness) async throws -> T) async throws -> T {
+        let server = try await ServerHarness(commands: commands, iop: iop)
         defer { server.directory.remove() }
         do {
             let result = try await body(server)

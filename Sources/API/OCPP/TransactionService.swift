@@ -1,0 +1,195 @@
+import Foundation
+import Ledger
+import Logging
+import Projections
+
+/// OCPP 1.6 transactions become OCPI Sessions and CDRs, and the IOP hears of them through the
+/// outbox (FIFO per session: PUT, then PATCH, then the CDR).
+///
+/// A transaction after a remote START_SESSION is bound to that command — and inherits its
+/// `authorization_id` — by EVSE and id tag within `bindingWindow`; the binding and its evidence
+/// (or the absence of a single candidate) is an `AuthorizationBound` event, never a silent guess.
+/// A command that timed out still binds: the session is real even if we were impatient.
+public struct TransactionService: Sendable {
+    let store: SQLiteEventStore
+    let locations: LocationRegistry
+    let iop: IOPEndpoint?
+    let transactionIds: TransactionIds
+    let clock: any LedgerClock
+    let bindingWindow: Duration
+    let logger: Logger
+
+    /// Where Sessions and CDRs go: `{url}/sessions/{cc}/{party}/{id}` and `{url}/cdrs`.
+    public struct IOPEndpoint: Sendable {
+        public let url: String
+        public let countryCode: String
+        public let partyId: String
+        public init(url: String, countryCode: String, partyId: String) {
+            self.url = url.hasSuffix("/") ? String(url.dropLast()) : url
+            self.countryCode = countryCode
+            self.partyId = partyId
+        }
+    }
+
+    private var objects: OCPIObjects { OCPIObjects(locations: locations) }
+
+    /// StartTransaction.req → the `.conf` payload.
+    func start(_ chargePointId: String, _ payload: JSONValue, frame: String) async throws -> JSONValue {
+        guard let connector = payload["connectorId"]?.int64Value, let idTag = payload["idTag"]?.stringValue,
+              let meterStart = payload["meterStart"]?.int64Value,
+              let startedAt = payload["timestamp"]?.stringValue.flatMap(Timestamp.init(iso8601:)) else {
+            throw OCPPFrame.Malformed(messageId: "", code: "FormationViolation", description: "connectorId, idTag, meterStart and timestamp are required")
+        }
+        let transactionId = await transactionIds.next()
+        guard let evse = locations.evse(chargePointId: chargePointId, connectorId: Int(connector)) else {
+            await record(TransactionAnomaly(chargePointId: chargePointId, transactionId: transactionId, sessionId: nil,
+                                            reason: "connector \(connector) is not in the locations file", frame: frame), chargePointId)
+            return Self.conf(status: "Invalid", transactionId: transactionId)
+        }
+        let sessionId = String(transactionId)
+        let binding = try await bind(sessionId: sessionId, idTag: idTag, evse: evse, startedAt: startedAt)
+        let started = SessionStarted(
+            sessionId: sessionId, chargePointId: chargePointId, connectorId: Int(connector), transactionId: transactionId, idTag: idTag,
+            locationId: evse.locationId, evseUid: evse.uid, authId: binding.command?.authId ?? idTag, authMethod: "AUTH_REQUEST",
+            startedAt: startedAt, meterStartWh: Int(meterStart), currency: "EUR",
+            authorizationId: binding.event.authorizationId, commandId: binding.event.commandId)
+        let metadata = EventMetadata(source: "ocpp:\(chargePointId)", correlationId: sessionId)
+        var events = [try EventCoding.newEvent(started, metadata: metadata), try EventCoding.newEvent(binding.event, metadata: metadata)]
+        if let iop {
+            events.append(try EventCoding.newEvent(DeliveryScheduled(
+                deliveryId: "session-put-\(sessionId)", kind: "session_put", target: "session:\(sessionId)", method: "PUT",
+                url: "\(iop.url)/sessions/\(iop.countryCode)/\(iop.partyId)/\(sessionId)",
+                body: objects.session(started, at: clock.now()).canonicalText, sessionId: sessionId), metadata: metadata))
+        }
+        _ = try await store.append(events, to: "session-\(sessionId)", expectedVersion: .noStream)
+        logger.info("session \(sessionId) started", metadata: ["authorization_id": .string(started.authorizationId ?? "")])
+        return Self.conf(status: "Accepted", transactionId: transactionId)
+    }
+
+    /// MeterValues.req: the energy register (Energy.Active.Import.Register, Wh unless kWh).
+    func meterValues(_ chargePointId: String, _ payload: JSONValue, frame: String) async throws -> JSONValue {
+        guard let transactionId = payload["transactionId"]?.int64Value else { return .object([:]) }
+        guard let session = try await session(Int(transactionId)), session.status == "ACTIVE" else {
+            await record(TransactionAnomaly(chargePointId: chargePointId, transactionId: Int(transactionId), sessionId: nil,
+                                            reason: "meter values for an unknown or finished transaction", frame: frame), chargePointId)
+            return .object([:])
+        }
+        guard case .array(let values)? = payload["meterValue"] else { return .object([:]) }
+        for value in values {
+            guard let time = value["timestamp"]?.stringValue.flatMap(Timestamp.init(iso8601:)), case .array(let samples)? = value["sampledValue"] else { continue }
+            for sample in samples where (sample["measurand"]?.stringValue ?? "Energy.Active.Import.Register") == "Energy.Active.Import.Register" {
+                guard let reading = sample["value"]?.stringValue.flatMap(Double.init) else { continue }
+                let wattHours = Int((sample["unit"]?.stringValue == "kWh" ? reading * 1000 : reading).rounded())
+                await record(MeterValuesRecorded(sessionId: session.id, measuredAt: time, meterWh: wattHours), chargePointId,
+                             stream: "session-\(session.id)")
+            }
+        }
+        return .object([:])
+    }
+
+    /// StopTransaction.req: the session ends; its CDR is issued from the recorded meter values,
+    /// unless the numbers cannot be true (then an anomaly, and no CDR is invented).
+    func stop(_ chargePointId: String, _ payload: JSONValue, frame: String) async throws -> JSONValue {
+        guard let transactionId = payload["transactionId"]?.int64Value, let meterStop = payload["meterStop"]?.int64Value,
+              let endedAt = payload["timestamp"]?.stringValue.flatMap(Timestamp.init(iso8601:)) else {
+            throw OCPPFrame.Malformed(messageId: "", code: "FormationViolation", description: "transactionId, meterStop and timestamp are required")
+        }
+        let accepted = JSONValue.object(["idTagInfo": .object(["status": .string("Accepted")])])
+        guard let session = try await session(Int(transactionId)), session.status == "ACTIVE" else {
+            await record(TransactionAnomaly(chargePointId: chargePointId, transactionId: Int(transactionId), sessionId: nil,
+                                            reason: "StopTransaction for an unknown or finished transaction", frame: frame), chargePointId)
+            return accepted
+        }
+        let ended = SessionEnded(sessionId: session.id, endedAt: endedAt, meterStopWh: Int(meterStop), reason: payload["reason"]?.stringValue)
+        let metadata = EventMetadata(source: "ocpp:\(chargePointId)", correlationId: session.id)
+        var events = [try EventCoding.newEvent(ended, metadata: metadata)]
+        if meterStop < session.lastMeterWh || endedAt < session.startDatetime {
+            events.append(try EventCoding.newEvent(TransactionAnomaly(
+                chargePointId: chargePointId, transactionId: Int(transactionId), sessionId: session.id,
+                reason: "meter stop \(meterStop) Wh below the last reading \(session.lastMeterWh) Wh, or end before start: no CDR issued",
+                frame: frame), metadata: metadata))
+        } else {
+            var final = session
+            final.read(meterWh: Int(meterStop), at: endedAt)
+            let cdr = CdrIssued(
+                cdrId: "CDR-\(session.id)", sessionId: session.id, authorizationId: session.authorizationId, authId: session.authId,
+                authMethod: session.authMethod, locationId: session.locationId, evseUid: session.evseUid, currency: session.currency,
+                startDateTime: session.startDatetime, stopDateTime: endedAt, totalEnergy: final.kwh,
+                totalTime: Double(endedAt.millisecondsSinceEpoch - session.startDatetime.millisecondsSinceEpoch) / 3_600_000,
+                totalCost: 0, chargingPeriods: final.chargingPeriods)
+            events.append(try EventCoding.newEvent(cdr, metadata: metadata))
+            if let iop {
+                let now = clock.now()
+                events.append(try EventCoding.newEvent(DeliveryScheduled(
+                    deliveryId: "session-patch-\(session.id)-completed", kind: "session_patch", target: "session:\(session.id)", method: "PATCH",
+                    url: "\(iop.url)/sessions/\(iop.countryCode)/\(iop.partyId)/\(session.id)",
+                    body: objects.sessionCompleted(session, ended: ended, kwh: final.kwh, periods: final.chargingPeriods, at: now).canonicalText,
+                    sessionId: session.id), metadata: metadata))
+                events.append(try EventCoding.newEvent(DeliveryScheduled(
+                    deliveryId: "cdr-\(cdr.cdrId)", kind: "cdr", target: "session:\(session.id)", method: "POST", url: "\(iop.url)/cdrs",
+                    body: objects.cdr(cdr, at: now).canonicalText, sessionId: session.id, cdrId: cdr.cdrId), metadata: metadata))
+            }
+        }
+        _ = try await store.append(events, to: "session-\(session.id)", expectedVersion: .any)
+        return accepted
+    }
+
+    static func conf(status: String, transactionId: Int) -> JSONValue {
+        .object(["idTagInfo": .object(["status": .string(status)]), "transactionId": .number(String(transactionId))])
+    }
+
+    private func session(_ transactionId: Int) async throws -> SessionsProjection.State? {
+        try await store.withReadDatabase { database in
+            guard let body = try database.rows("SELECT body FROM sessions WHERE key = ?", [.text(String(transactionId))]).first?.first?.text else { return nil }
+            return try EventCoding.decode(SessionsProjection.State.self, from: body)
+        }
+    }
+
+    /// The START_SESSION commands this transaction could belong to, and the recorded verdict.
+    private func bind(sessionId: String, idTag: String, evse: LocationRegistry.EVSE, startedAt: Timestamp) async throws -> (event: AuthorizationBound, command: CommandsProjection.State?) {
+        let since = clock.now().adding(milliseconds: -bindingWindow.milliseconds).iso8601
+        let candidates = try await store.withReadDatabase { database in
+            try database.rows("SELECT body FROM commands WHERE command = 'START_SESSION' AND received_at >= ? ORDER BY received_at",
+                              [.text(since)]).compactMap { row -> CommandsProjection.State? in
+                guard let body = row.first?.text else { return nil }
+                return try EventCoding.decode(CommandsProjection.State.self, from: body)
+            }
+        }.filter { command in
+            command.evseUid == evse.uid && command.tokenUid?.caseInsensitiveCompare(idTag) == .orderedSame && command.sessionIds.isEmpty
+                && command.answer?.result == "ACCEPTED"
+                && (command.chargerResult == "ACCEPTED" || command.lateChargerResult == "ACCEPTED" || command.timedOutAt != nil)
+        }
+        guard candidates.count == 1, let command = candidates.first else {
+            return (AuthorizationBound(sessionId: sessionId, authorizationId: nil, matchedOn: ["id_tag", "connector", "window"],
+                                       candidates: candidates.count), nil)
+        }
+        return (AuthorizationBound(sessionId: sessionId, authorizationId: command.authorizationId, commandId: command.commandId,
+                                   matchedOn: ["id_tag", "connector", "window"],
+                                   deltaMs: startedAt.millisecondsSinceEpoch - command.receivedAt.millisecondsSinceEpoch, candidates: 1), command)
+    }
+
+    private func record(_ payload: some DomainEventPayload, _ chargePointId: String, stream: String? = nil) async {
+        do {
+            let event = try EventCoding.newEvent(payload, metadata: EventMetadata(source: "ocpp:\(chargePointId)"))
+            _ = try await store.append([event], to: stream ?? "chargepoint-\(chargePointId)", expectedVersion: .any)
+        } catch {
+            logger.error("could not record \(type(of: payload).eventType): \(error)")
+        }
+    }
+}
+
+/// OCPP transaction ids: one counter for the whole CPO, starting after the highest one recorded.
+public actor TransactionIds {
+    private var last: Int
+
+    public init(store: SQLiteEventStore) async throws {
+        last = try await store.withReadDatabase { database in
+            Int(try database.rows("SELECT coalesce(max(CAST(key AS INTEGER)), 0) FROM sessions").first?.first?.integer ?? 0)
+        }
+    }
+
+    func next() -> Int {
+        last += 1
+        return last
+    }
+}

@@ -1,0 +1,127 @@
+import API
+import Foundation
+import Ledger
+import LedgerTesting
+import Projections
+import Testing
+
+/// OCPP transactions become Sessions and CDRs that carry the authorization's `authorization_id`,
+/// pushed to a loopback IOP in order (PUT, PATCH, CDR) — with the Python charger simulator.
+@Suite("Sessions and CDRs from OCPP transactions", .serialized)
+struct SessionFlowTests {
+    static let authorization = "b3f1c9e2-7a4d-4e8b-9c21-5d7e0a6f3b48"
+
+    /// A remote start (vector `vector`) accepted by the charger, then a transaction with one meter
+    /// reading and a stop; returns what the IOP received for the session and the ledger.
+    func charge(vector: String, meterStop: Int = 19456, _ check: (ServerHarness, IOPStandIn, Int) async throws -> Void) async throws {
+        let iop = try await IOPStandIn()
+        try await ServerHarness.with(iop: iop.url) { server in
+            let start = try Requests.vector(vector, responseURL: "\(iop.url)/ocpi/emsp/2.1.1/commands/START_SESSION/1")
+            let request = try JSONValue(parsing: start)
+            let idTag = try #require(request["token"]?["uid"]?.stringValue)
+            // examples/locations.json: EVSE-0042-01 is CP-0042-A's connector 1, EVSE-0042-02 is CP-0042-B's.
+            let chargePoint = request["evse_uid"]?.stringValue == "EVSE-0042-02" ? "CP-0042-B" : "CP-0042-A"
+            let charger = try await ChargerSimulator(id: chargePoint, port: server.port, mode: "accept")
+            defer { charger.stop() }
+            #expect(try await server.command("START_SESSION", start).result == "ACCEPTED")
+            try await iop.requests.wait("the command result") { $0.contains { $0.body?["result"] != nil } }
+            charger.send(#"{"send":"StartTransaction","connector":1,"id_tag":"\#(idTag)","meter_start":1000}"#)
+            let started = try await charger.waitFor("the transaction id") { $0["action"]?.stringValue == "StartTransaction" && $0["event"]?.stringValue == "result" }
+            let transactionId = Int(try #require(started["transaction_id"]?.int64Value))
+            charger.send(#"{"send":"MeterValues","connector":1,"transaction_id":\#(transactionId),"value":5000}"#)
+            try await charger.waitFor("meter values answered") { $0["action"]?.stringValue == "MeterValues" && $0["event"]?.stringValue == "result" }
+            charger.send(#"{"send":"StopTransaction","transaction_id":\#(transactionId),"meter_stop":\#(meterStop)}"#)
+            try await charger.waitFor("stop answered") { $0["action"]?.stringValue == "StopTransaction" && $0["event"]?.stringValue == "result" }
+            try await check(server, iop, transactionId)
+        }
+    }
+
+    @Test("remote start → Session PUT with the command's authorization_id → PATCH COMPLETED → CDR with the same id")
+    func authorizationIdAllTheWay() async throws {
+        try await charge(vector: "G-01") { server, iop, transactionId in
+            let pushes = try await iop.requests.wait("PUT, PATCH and CDR") { $0.filter { $0.path.contains("/sessions/") || $0.path.hasSuffix("/cdrs") }.count == 3 }
+                .filter { $0.path.contains("/sessions/") || $0.path.hasSuffix("/cdrs") }
+            #expect(pushes.map(\.method) == ["PUT", "PATCH", "POST"])
+            let (put, patch, cdr) = (try #require(pushes[0].body), try #require(pushes[1].body), try #require(pushes[2].body))
+            #expect(pushes[0].path == "/ocpi/emsp/2.1.1/sessions/FR/ABC/\(transactionId)")
+            #expect(pushes[0].authorization == "Token \(ServerHarness.iopToken)")
+            #expect(put["authorization_id"]?.stringValue == Self.authorization)
+            #expect(put["status"]?.stringValue == "ACTIVE" && put["kwh"]?.int64Value == 0)
+            #expect(put["auth_id"]?.stringValue == "FR*XYZ*C0012345*6")
+            #expect(put["location"]?["evses"] == .array([try #require(put["location"]?["evses"].flatMap { if case .array(let e) = $0 { e.first } else { nil } })]))
+            #expect(put["location"]?["evses"]?.canonicalText.contains("\"ocpp\"") == false)
+            #expect(patch["status"]?.stringValue == "COMPLETED")
+            #expect(patch["kwh"] == .number("18.456"))
+            #expect(patch["authorization_id"]?.stringValue == Self.authorization)
+            #expect(cdr["id"]?.stringValue == "CDR-\(transactionId)")
+            #expect(cdr["authorization_id"]?.stringValue == Self.authorization)
+            #expect(cdr["total_energy"] == .number("18.456"))
+            #expect(cdr["stop_date_time"]?.stringValue?.hasSuffix("Z") == true)
+
+            let bound = try #require(try await server.events("AuthorizationBound").first?.data.value)
+            #expect(bound["candidates"]?.int64Value == 1 && bound["authorization_id"]?.stringValue == Self.authorization)
+            let report = try #require(try await Projections.Audit.report(authorizationId: Self.authorization, store: server.store))
+            #expect(report.sessions.map(\.status) == ["COMPLETED"])
+            #expect(report.cdrs.map(\.cdrId) == ["CDR-\(transactionId)"])
+            #expect(report.anomalies.isEmpty, "\(report.anomalies)")
+        }
+    }
+
+    @Test("a start without authorization_id (G-03) leaves the key out of the Session PUT, PATCH and CDR")
+    func noAuthorizationId() async throws {
+        try await charge(vector: "G-03") { _, iop, _ in
+            let pushes = try await iop.requests.wait("PUT, PATCH and CDR") { $0.filter { $0.path.contains("/sessions/") || $0.path.hasSuffix("/cdrs") }.count == 3 }
+                .filter { $0.path.contains("/sessions/") || $0.path.hasSuffix("/cdrs") }
+            for push in pushes {
+                #expect(push.body?["authorization_id"] == nil, "\(push.method) \(push.path) carries authorization_id")
+                #expect(push.body?.canonicalText.contains("authorization_id") == false)
+            }
+        }
+    }
+
+    @Test("a StopTransaction whose meter went backwards ends the session but invents no CDR")
+    func meterBackwards() async throws {
+        try await charge(vector: "G-01", meterStop: 900) { server, iop, _ in
+            let anomaly = try await server.waitForEvent("TransactionAnomaly")
+            #expect(anomaly.data.value["reason"]?.stringValue?.contains("no CDR issued") == true)
+            #expect(try await server.events("CdrIssued").isEmpty)
+            #expect(try await server.events("SessionEnded").count == 1)
+            let flags = try await server.store.withReadDatabase { try $0.rows("SELECT kind FROM anomalies").compactMap { $0.first?.text } }
+            #expect(flags.contains("session_without_cdr"))
+            #expect(iop.pushes.allSatisfy { !$0.path.hasSuffix("/cdrs") })
+        }
+    }
+
+    @Test("a StopTransaction for an unknown transaction is answered, recorded, and nothing is invented")
+    func unknownTransaction() async throws {
+        try await ServerHarness.with { server in
+            let charger = try await ChargerSimulator(id: "CP-0042-A", port: server.port, mode: "accept")
+            defer { charger.stop() }
+            charger.send(#"{"send":"StopTransaction","transaction_id":4242,"meter_stop":100}"#)
+            let answer = try await charger.waitFor("stop answered") { $0["action"]?.stringValue == "StopTransaction" && $0["event"]?.stringValue == "result" }
+            #expect(answer["payload"]?["idTagInfo"]?["status"]?.stringValue == "Accepted")
+            let anomaly = try await server.waitForEvent("TransactionAnomaly")
+            #expect(anomaly.data.value["transaction_id"]?.int64Value == 4242)
+            #expect(try await server.events("CdrIssued").isEmpty)
+        }
+    }
+
+    @Test("a transaction that starts after its command timed out is still bound and pushed")
+    func lateTransactionStillBound() async throws {
+        let iop = try await IOPStandIn()
+        try await ServerHarness.with(iop: iop.url) { server in
+            let charger = try await ChargerSimulator(id: "CP-0042-A", port: server.port, mode: "silent")
+            defer { charger.stop() }
+            let start = try Requests.vector("G-01", responseURL: "\(iop.url)/ocpi/emsp/2.1.1/commands/START_SESSION/late")
+            #expect(try await server.command("START_SESSION", start).result == "ACCEPTED")
+            try await charger.waitFor("the CALL") { $0["event"]?.stringValue == "call" }
+            server.clock.advance(milliseconds: 30_001)
+            try await iop.requests.wait("the TIMEOUT") { !$0.isEmpty }
+            charger.send(#"{"send":"StartTransaction","connector":1,"id_tag":"APP-7Q2M4K9X","meter_start":0}"#)
+            try await charger.waitFor("the transaction id") { $0["action"]?.stringValue == "StartTransaction" && $0["event"]?.stringValue == "result" }
+            let put = try await iop.requests.wait("the Session PUT") { $0.contains { $0.method == "PUT" } }.first { $0.method == "PUT" }
+            #expect(put?.body?["authorization_id"]?.stringValue == Self.authorization)
+            #expect(iop.results == ["TIMEOUT"])
+        }
+    }
+}
