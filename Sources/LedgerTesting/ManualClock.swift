@@ -16,6 +16,8 @@ public final class ManualClock: LedgerClock {
         var now: Timestamp
         var nextId: UInt64 = 0
         var sleepers: [Sleeper] = []
+        /// Tasks waiting for someone to fall asleep on this clock.
+        var watchers: [CheckedContinuation<Void, Never>] = []
     }
 
     private let state: Mutex<State>
@@ -34,8 +36,21 @@ public final class ManualClock: LedgerClock {
         move { _ in timestamp }
     }
 
-    /// How many tasks are asleep on this clock: lets a test wait until a service is waiting.
+    /// How many tasks are asleep on this clock.
     public var sleeperCount: Int { state.withLock { $0.sleepers.count } }
+
+    /// Returns once at least one task is asleep on this clock: a service has finished what it
+    /// could do now and waits for time to pass — the moment a test should move the clock.
+    public func waitForSleeper() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let asleep = state.withLock { state -> Bool in
+                if !state.sleepers.isEmpty { return true }
+                state.watchers.append(continuation)
+                return false
+            }
+            if asleep { continuation.resume() }
+        }
+    }
 
     public func sleep(until deadline: Timestamp) async throws {
         let id = state.withLock { state -> UInt64 in
@@ -44,12 +59,13 @@ public final class ManualClock: LedgerClock {
         }
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                let ready = state.withLock { state -> Bool in
-                    if state.now >= deadline { return true }
-                    if Task.isCancelled { return true }
+                let (ready, watchers) = state.withLock { state -> (Bool, [CheckedContinuation<Void, Never>]) in
+                    if state.now >= deadline || Task.isCancelled { return (true, []) }
                     state.sleepers.append(Sleeper(id: id, deadline: deadline, continuation: continuation))
-                    return false
+                    defer { state.watchers.removeAll() }
+                    return (false, state.watchers)
                 }
+                for watcher in watchers { watcher.resume() }
                 if ready { continuation.resume() }
             }
         } onCancel: {

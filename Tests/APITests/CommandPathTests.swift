@@ -146,10 +146,19 @@ struct CommandPathTests {
 extension ServerHarness {
     /// Waits (without polling) until an event of `type` is in the log.
     func waitForEvent(_ type: String, upTo seconds: Double = 30) async throws -> RecordedEvent {
+        try await waitForEvents(type, count: 1, upTo: seconds)[0]
+    }
+
+    /// Waits (without polling) until `count` events of `type` are in the log.
+    func waitForEvents(_ type: String, count: Int, upTo seconds: Double = 30) async throws -> [RecordedEvent] {
         let store = self.store
-        return try await withThrowingTaskGroup(of: RecordedEvent?.self) { group in
+        return try await withThrowingTaskGroup(of: [RecordedEvent]?.self) { group in
             group.addTask {
-                for try await event in store.subscribe(after: 0) where event.type == type { return event }
+                var found: [RecordedEvent] = []
+                for try await event in store.subscribe(after: 0) where event.type == type {
+                    found.append(event)
+                    if found.count == count { return found }
+                }
                 return nil
             }
             group.addTask {
@@ -157,8 +166,8 @@ extension ServerHarness {
                 throw WaitTimedOut(what: "an event \(type)", items: "")
             }
             defer { group.cancelAll() }
-            guard let event = try await group.next() ?? nil else { throw WaitTimedOut(what: "an event \(type)", items: "") }
-            return event
+            guard let events = try await group.next() ?? nil else { throw WaitTimedOut(what: "\(count) \(type) events", items: "") }
+            return events
         }
     }
 }

@@ -14,17 +14,25 @@ final class IOPStandIn: Sendable {
         let path: String
         let authorization: String?
         let body: JSONValue?
+        /// What the stand-in answered: `nil` for success.
+        let refusedWith: Answer?
     }
 
-    enum Answer: Sendable {
+    enum Answer: Sendable, Equatable {
         case success
         case httpStatus(Int)
         case ocpiError(Int)
     }
 
-    /// The answer for the next requests, shared with the route handler.
+    /// The answer for the next requests, shared with the route handler: `rule` picks one per
+    /// request (method, path), `nil` meaning the default `current`.
     private final class AnswerSetting: Sendable {
         let current = Mutex<Answer>(.success)
+        let rule = Mutex<(@Sendable (String, String) -> Answer?)?>(nil)
+
+        func answer(method: String, path: String) -> Answer {
+            rule.withLock { $0 }?(method, path) ?? current.withLock { $0 }
+        }
     }
 
     let requests: Inbox<Received>
@@ -38,9 +46,10 @@ final class IOPStandIn: Sendable {
         let router = Router()
         let record: @Sendable (Request, Context) async throws -> Response = { request, _ in
             let body = try await request.body.collect(upTo: 1 << 20)
+            let given = answer.answer(method: request.method.rawValue, path: request.uri.path)
             requests.append(Received(method: request.method.rawValue, path: request.uri.path, authorization: request.headers[.authorization],
-                                     body: try? JSONValue(parsing: Array(buffer: body))))
-            let (status, code): (Int, Int) = switch answer.current.withLock({ $0 }) {
+                                     body: try? JSONValue(parsing: Array(buffer: body)), refusedWith: given == .success ? nil : given))
+            let (status, code): (Int, Int) = switch given {
             case .success: (200, 1000)
             case .httpStatus(let status): (status, 3000)
             case .ocpiError(let code): (200, code)
@@ -62,6 +71,12 @@ final class IOPStandIn: Sendable {
 
     /// How the next requests are answered.
     func answer(_ new: Answer) { answer.current.withLock { $0 = new } }
+
+    /// Answers requests matching `rule` (method, path) its way; the others as `answer(_:)` says.
+    func answer(where rule: @escaping @Sendable (String, String) -> Answer?) { answer.rule.withLock { $0 = rule } }
+
+    /// The requests the stand-in accepted, in order.
+    var accepted: [Received] { requests.items.filter { $0.refusedWith == nil } }
 
     var url: String { "http://127.0.0.1:\(port)" }
 

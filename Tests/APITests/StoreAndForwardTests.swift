@@ -1,0 +1,80 @@
+import API
+import Foundation
+import Ledger
+import LedgerTesting
+import Projections
+import Testing
+
+/// Gireve's store-and-forward (gireve-iop.md §8): through an outage everything arrives later, in
+/// order per session, exactly once; an OCPI 2xxx answer parks one message without holding others.
+@Suite("Store and forward to the IOP", .serialized)
+struct StoreAndForwardTests {
+    /// Drives one charge (remote start, transaction, stop) on `chargePoint`; returns the session id.
+    func charge(_ server: ServerHarness, _ iop: IOPStandIn, chargePoint: String, evse: String, name: String) async throws -> String {
+        let charger = try await ChargerSimulator(id: chargePoint, port: server.port, mode: "accept")
+        defer { charger.stop() }
+        let start = try Requests.vector("G-01", responseURL: "\(iop.url)/ocpi/emsp/2.1.1/commands/START_SESSION/\(name)",
+                                        replacing: ["evse_uid": .string(evse)])
+        #expect(try await server.command("START_SESSION", start).result == "ACCEPTED")
+        try await charger.waitFor("the CALL") { $0["event"]?.stringValue == "call" }
+        try await charger.waitFor("the CALL answered") { $0["event"]?.stringValue == "answer" }
+        charger.send(#"{"send":"StartTransaction","connector":1,"id_tag":"APP-7Q2M4K9X","meter_start":0}"#)
+        let started = try await charger.waitFor("the transaction id") { $0["action"]?.stringValue == "StartTransaction" && $0["event"]?.stringValue == "result" }
+        let transactionId = try #require(started["transaction_id"]?.int64Value)
+        charger.send(#"{"send":"StopTransaction","transaction_id":\#(transactionId),"meter_stop":7300}"#)
+        try await charger.waitFor("stop answered") { $0["action"]?.stringValue == "StopTransaction" && $0["event"]?.stringValue == "result" }
+        return String(transactionId)
+    }
+
+    @Test("the IOP down for a while: every message arrives later, in order, exactly once")
+    func outage() async throws {
+        let iop = try await IOPStandIn()
+        iop.answer(.httpStatus(503))
+        try await ServerHarness.with(iop: iop.url) { server in
+            let session = try await charge(server, iop, chargePoint: "CP-0042-A", evse: "EVSE-0042-01", name: "outage")
+            try await iop.requests.wait("a refused Session PUT") { $0.contains { $0.method == "PUT" && $0.refusedWith != nil } }
+            // Still down: once the outbox waits for its backoff, move past it — the retries fail again.
+            await server.clock.waitForSleeper()
+            let refusedBefore = iop.requests.items.count
+            server.clock.advance(milliseconds: 2_000)
+            try await iop.requests.wait("the retries") { $0.count >= refusedBefore + 2 }
+            // Back up; once the outbox waits again, every backoff has passed ten minutes later.
+            await server.clock.waitForSleeper()
+            iop.answer(.success)
+            server.clock.advance(milliseconds: 600_000)
+            let delivered = try await iop.requests.wait("result, PUT, PATCH and CDR accepted") { $0.filter { $0.refusedWith == nil }.count == 4 }
+                .filter { $0.refusedWith == nil }
+            let lane = delivered.filter { $0.path.contains("/sessions/") || $0.path.hasSuffix("/cdrs") }
+            #expect(lane.map(\.method) == ["PUT", "PATCH", "POST"], "\(lane.map(\.path))")
+            #expect(lane.allSatisfy { $0.body?["authorization_id"]?.stringValue == "b3f1c9e2-7a4d-4e8b-9c21-5d7e0a6f3b48" })
+            #expect(lane[2].body?["id"]?.stringValue == "CDR-\(session)")
+            #expect(delivered.filter { $0.body?["result"] != nil }.count == 1)
+            _ = try await server.waitForEvents("DeliverySucceeded", count: 4)
+            let attempts = try await server.events("DeliveryAttempted").count
+            #expect(attempts > 4)  // the failures are in the ledger too
+            let pending = try await server.store.withReadDatabase { try $0.rows("SELECT count(*) FROM deliveries WHERE status != 'delivered'").first?.first }
+            #expect(pending == .integer(0))
+        }
+    }
+
+    @Test("an OCPI 2xxx answer parks that message for review and holds its session's queue, while other sessions flow")
+    func parking() async throws {
+        let iop = try await IOPStandIn()
+        try await ServerHarness.with(iop: iop.url) { server in
+            // The first session's PUT is refused with 2001; everything else is accepted.
+            iop.answer { method, path in method == "PUT" && path.hasSuffix("/sessions/FR/ABC/1") ? .ocpiError(2001) : nil }
+            let first = try await charge(server, iop, chargePoint: "CP-0042-A", evse: "EVSE-0042-01", name: "first")
+            let second = try await charge(server, iop, chargePoint: "CP-0042-B", evse: "EVSE-0042-02", name: "second")
+            #expect(first == "1" && second == "2")
+            try await iop.requests.wait("the second session's CDR") { $0.contains { $0.body?["id"]?.stringValue == "CDR-2" } }
+            let parked = try await server.waitForEvent("DeliveryParked")
+            #expect(parked.data.value["reason"]?.stringValue == "receiver answered OCPI 2001")
+            // The first session's PATCH and CDR wait behind its parked PUT; nothing is retried in a loop.
+            #expect(!iop.requests.items.contains { $0.path.hasSuffix("/sessions/FR/ABC/1") && $0.method == "PATCH" })
+            #expect(!iop.requests.items.contains { $0.body?["id"]?.stringValue == "CDR-1" })
+            #expect(iop.requests.items.filter { $0.path.hasSuffix("/sessions/FR/ABC/1") }.count == 1)
+            let secondLane = iop.accepted.filter { $0.path.hasSuffix("/sessions/FR/ABC/2") || $0.body?["id"]?.stringValue == "CDR-2" }
+            #expect(secondLane.map(\.method) == ["PUT", "PATCH", "POST"])
+        }
+    }
+}
