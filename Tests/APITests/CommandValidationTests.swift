@@ -114,8 +114,9 @@ struct CommandValidationTests {
              try await server.request(.GET, "/ocpi/2.1.1", token: nil))
         }
         #expect(versions.envelope?["data"] == .array([.object(["version": .string("2.1.1"), "url": .string("http://127.0.0.1:\(port)/ocpi/2.1.1")])]))
-        #expect(details.envelope?["data"]?["endpoints"] == .array([.object(["identifier": .string("commands"),
-                                                                            "url": .string("http://127.0.0.1:\(port)/ocpi/cpo/2.1.1/commands")])]))
+        #expect(details.envelope?["data"]?["endpoints"] == .array(["cdrs", "commands", "sessions"].map {
+            .object(["identifier": .string($0), "url": .string("http://127.0.0.1:\(port)/ocpi/cpo/2.1.1/\($0)")])
+        }))
         #expect(refused.httpStatus == 401)
     }
 }

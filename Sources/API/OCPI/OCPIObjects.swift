@@ -51,6 +51,25 @@ public struct OCPIObjects: Sendable {
         return .object(members)
     }
 
+    /// A Session as the IOP pulls it (`GET /sessions`), from the sessions projection.
+    func session(_ state: SessionsProjection.State) -> JSONValue {
+        var members: [String: JSONValue] = [
+            "id": .string(state.id),
+            "start_datetime": .string(state.startDatetime.ocpiDateTime),
+            "kwh": Self.number(state.kwh),
+            "auth_id": .string(state.authId),
+            "auth_method": .string(state.authMethod),
+            "location": location(state.locationId, evse: state.evseUid),
+            "currency": .string(state.currency),
+            "charging_periods": Self.periods(state.chargingPeriods),
+            "status": .string(state.status),
+            "last_updated": .string(state.lastUpdated.ocpiDateTime),
+        ]
+        if let end = state.endDatetime { members["end_datetime"] = .string(end.ocpiDateTime) }
+        if let authorizationId = state.authorizationId, !authorizationId.isEmpty { members["authorization_id"] = .string(authorizationId) }
+        return .object(members)
+    }
+
     /// The Session PATCH on completion (authorization_id repeated in every PATCH, gireve-iop.md §3.2 [REC]).
     func sessionCompleted(_ session: SessionsProjection.State, ended: SessionEnded, kwh: Double, periods: [ChargingPeriod], at time: Timestamp) -> JSONValue {
         var members: [String: JSONValue] = [

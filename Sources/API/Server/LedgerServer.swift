@@ -67,7 +67,8 @@ public struct LedgerServer: Sendable {
         let router = Router(context: LedgerRequestContext.self)
         router.get("health") { _, _ in "ok" }
         OCPIRoutes(commands: commands, clock: clock, baseURL: "http://\(configuration.host):\(configuration.port)")
-            .register(on: router, token: configuration.token)
+            .register(on: router, token: configuration.token,
+                      pull: PullRoutes(store: store, objects: OCPIObjects(locations: configuration.locations), clock: clock))
         let webSocketRouter = Router(context: LedgerRequestContext.self)
         OCPPRoute(centralSystem: centralSystem, store: store, outcomes: outcomes, transactions: transactions,
                   locations: configuration.locations, clock: clock, logger: logger).register(on: webSocketRouter)

@@ -14,15 +14,18 @@ struct OCPIRoutes {
     /// Bodies larger than this are refused with an envelope before anything is parsed.
     static let maximumBody = 64 * 1024
 
-    func register(on router: Router<LedgerRequestContext>, token: String) {
+    func register(on router: Router<LedgerRequestContext>, token: String, pull: PullRoutes) {
         let ocpi = router.group("ocpi").add(middleware: TokenAuthentication(token: token, clock: clock))
+        pull.register(on: ocpi)
         ocpi.get("versions") { request, _ in
             respond(.success(.array([.object(["version": .string("2.1.1"), "url": .string("\(base(request))/ocpi/2.1.1")])])))
         }
         ocpi.get("2.1.1") { request, _ in
             respond(.success(.object([
                 "version": .string("2.1.1"),
-                "endpoints": .array([.object(["identifier": .string("commands"), "url": .string("\(base(request))/ocpi/cpo/2.1.1/commands")])]),
+                "endpoints": .array(["cdrs", "commands", "sessions"].map { module in
+                    .object(["identifier": .string(module), "url": .string("\(base(request))/ocpi/cpo/2.1.1/\(module)")])
+                }),
             ])))
         }
         ocpi.post("cpo/2.1.1/commands/:command") { request, context -> Response in
