@@ -48,9 +48,13 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "OCPI commands offered; others answer NOT_SUPPORTED. Gireve's IOP sends only START_SESSION and STOP_SESSION (LEDGER_COMMANDS).")
     var commands: String = environment("COMMANDS") ?? "START_SESSION,STOP_SESSION"
 
+    @Option(help: "A local RFID swipe when the IOP cannot answer in time: reject or accept (LEDGER_RFID_FALLBACK).")
+    var rfidFallback: String = environment("RFID_FALLBACK") ?? "reject"
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard commandTimeout > 0 else { throw ValidationError("--command-timeout must be at least 1 second") }
+        guard ["reject", "accept"].contains(rfidFallback) else { throw ValidationError("--rfid-fallback must be reject or accept") }
         for name in commands.split(separator: ",") where CommandType(rawValue: String(name)) == nil {
             throw ValidationError("--commands: \(name) is not an OCPI 2.1.1 command (START_SESSION, STOP_SESSION, RESERVE_NOW, UNLOCK_CONNECTOR)")
         }
@@ -69,7 +73,8 @@ struct Serve: AsyncParsableCommand {
                 host: host, port: port, locations: registry, token: try serverToken(), iopToken: iopToken,
                 iop: iopURL.map { TransactionService.IOPEndpoint(url: $0, countryCode: countryCode, partyId: partyId) },
                 commandTimeout: .seconds(commandTimeout),
-                offeredCommands: Set(commands.split(separator: ",").compactMap { CommandType(rawValue: String($0)) }))
+                offeredCommands: Set(commands.split(separator: ",").compactMap { CommandType(rawValue: String($0)) }),
+                rfidFallback: rfidFallback == "accept" ? "ALLOWED" : "NOT_ALLOWED")
             let server = LedgerServer(configuration: configuration, store: store, logger: logger)
             let path = database.db
             do {

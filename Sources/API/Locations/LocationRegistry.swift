@@ -72,6 +72,11 @@ public struct LocationRegistry: Sendable {
 
     public func evse(location: String, uid: String) -> EVSE? { evses[location]?[uid] }
 
+    /// The EVSEs a charge point serves, by connector.
+    public func evses(chargePointId: String) -> [EVSE] {
+        byConnector.filter { $0.key.chargePointId == chargePointId }.sorted { $0.key.connectorId < $1.key.connectorId }.map(\.value)
+    }
+
     public func evse(chargePointId: String, connectorId: Int) -> EVSE? {
         byConnector[ConnectorKey(chargePointId: chargePointId, connectorId: connectorId)]
     }

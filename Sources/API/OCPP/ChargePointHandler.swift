@@ -107,9 +107,10 @@ public struct ChargePointHandler: Sendable {
             await record(ConnectorStatusChanged(chargePointId: chargePointId, connectorId: Int(connector), status: status,
                                                 errorCode: payload["errorCode"]?.stringValue))
             return .callResult(messageId: messageId, payload: .object([:]))
-        case "StartTransaction", "MeterValues", "StopTransaction":
+        case "Authorize", "StartTransaction", "MeterValues", "StopTransaction":
             do {
                 let answer = switch action {
+                case "Authorize": try await transactions.authorize(chargePointId, payload, frame: frame)
                 case "StartTransaction": try await transactions.start(chargePointId, payload, frame: frame)
                 case "MeterValues": try await transactions.meterValues(chargePointId, payload, frame: frame)
                 default: try await transactions.stop(chargePointId, payload, frame: frame)

@@ -14,6 +14,10 @@ public struct TransactionService: Sendable {
     let store: SQLiteEventStore
     let locations: LocationRegistry
     let iop: IOPEndpoint?
+    /// Real-time authorization of local swipes; `nil` without an IOP (then `rfidFallback` decides).
+    let authorizer: (any TokenAuthorizer)?
+    /// What a swipe gets when the IOP cannot answer: `ALLOWED`, or `NOT_ALLOWED` (the default).
+    let rfidFallback: String
     let transactionIds: TransactionIds
     let clock: any LedgerClock
     let bindingWindow: Duration
@@ -33,6 +37,34 @@ public struct TransactionService: Sendable {
 
     private var objects: OCPIObjects { OCPIObjects(locations: locations) }
 
+    /// Authorize.req: a local RFID swipe, checked with the IOP in real time.
+    func authorize(_ chargePointId: String, _ payload: JSONValue, frame: String) async throws -> JSONValue {
+        guard let idTag = payload["idTag"]?.stringValue else {
+            throw OCPPFrame.Malformed(messageId: "", code: "FormationViolation", description: "idTag is required")
+        }
+        // Gireve authorizes for exactly one EVSE: the charge point's (its first connector's, if several).
+        let evse = locations.evses(chargePointId: chargePointId).first
+        let metadata = EventMetadata(source: "ocpp:\(chargePointId)", correlationId: "authorize-\(chargePointId)-\(idTag)")
+        _ = try await store.append([try EventCoding.newEvent(AuthorizeRequested(
+            chargePointId: chargePointId, idTag: idTag, connectorId: evse?.connectorId, locationId: evse?.locationId, evseUid: evse?.uid),
+            metadata: metadata)], to: "chargepoint-\(chargePointId)", expectedVersion: .any)
+        let answer: (allowed: String, authorizationId: String?)?
+        if let evse, let authorizer { answer = await authorizer.authorize(uid: idTag, locationId: evse.locationId, evseUid: evse.uid) } else { answer = nil }
+        let decided = AuthorizationDecided(
+            chargePointId: chargePointId, idTag: idTag, allowed: answer?.allowed ?? rfidFallback, authorizationId: answer?.authorizationId,
+            decidedBy: answer == nil ? "fallback" : "iop", locationId: evse?.locationId, evseUid: evse?.uid)
+        _ = try await store.append([try EventCoding.newEvent(decided, metadata: EventMetadata(source: answer == nil ? "fallback" : "iop",
+                                                                                                correlationId: metadata.correlationId))],
+                                   to: "chargepoint-\(chargePointId)", expectedVersion: .any)
+        let status = switch decided.allowed {
+        case "ALLOWED": "Accepted"
+        case "BLOCKED": "Blocked"
+        case "EXPIRED": "Expired"
+        default: "Invalid"
+        }
+        return .object(["idTagInfo": .object(["status": .string(status)])])
+    }
+
     /// StartTransaction.req → the `.conf` payload.
     func start(_ chargePointId: String, _ payload: JSONValue, frame: String) async throws -> JSONValue {
         guard let connector = payload["connectorId"]?.int64Value, let idTag = payload["idTag"]?.stringValue,
@@ -47,7 +79,10 @@ public struct TransactionService: Sendable {
             return Self.conf(status: "Invalid", transactionId: transactionId)
         }
         let sessionId = String(transactionId)
-        let binding = try await bind(sessionId: sessionId, idTag: idTag, evse: evse, startedAt: startedAt)
+        let commandBinding = try await bind(sessionId: sessionId, idTag: idTag, evse: evse, startedAt: startedAt)
+        let binding = commandBinding.event.candidates == 0
+            ? try await bindSwipe(sessionId: sessionId, idTag: idTag, chargePointId: chargePointId, startedAt: startedAt) ?? commandBinding
+            : commandBinding
         let started = SessionStarted(
             sessionId: sessionId, chargePointId: chargePointId, connectorId: Int(connector), transactionId: transactionId, idTag: idTag,
             locationId: evse.locationId, evseUid: evse.uid, authId: binding.command?.authId ?? idTag, authMethod: "AUTH_REQUEST",
@@ -166,6 +201,20 @@ public struct TransactionService: Sendable {
         return (AuthorizationBound(sessionId: sessionId, authorizationId: command.authorizationId, commandId: command.commandId,
                                    matchedOn: ["id_tag", "connector", "window"],
                                    deltaMs: startedAt.millisecondsSinceEpoch - command.receivedAt.millisecondsSinceEpoch, candidates: 1), command)
+    }
+
+    /// The local swipe this transaction follows, if the IOP allowed it at this charge point within the window.
+    private func bindSwipe(sessionId: String, idTag: String, chargePointId: String, startedAt: Timestamp) async throws
+        -> (event: AuthorizationBound, command: CommandsProjection.State?)?
+    {
+        let state = try await store.withReadDatabase { database -> ChargePointsProjection.State? in
+            guard let body = try database.rows("SELECT body FROM chargepoints WHERE key = ?", [.text(chargePointId)]).first?.first?.text else { return nil }
+            return try EventCoding.decode(ChargePointsProjection.State.self, from: body)
+        }
+        guard let decision = (state ?? nil)?.authorizations?[idTag.uppercased()], decision.allowed == "ALLOWED",
+              decision.at >= clock.now().adding(milliseconds: -bindingWindow.milliseconds) else { return nil }
+        return (AuthorizationBound(sessionId: sessionId, authorizationId: decision.authorizationId, matchedOn: ["authorize", "id_tag", "charge_point"],
+                                   deltaMs: startedAt.millisecondsSinceEpoch - decision.at.millisecondsSinceEpoch, candidates: 1), nil)
     }
 
     private func record(_ payload: some DomainEventPayload, _ chargePointId: String, stream: String? = nil) async {

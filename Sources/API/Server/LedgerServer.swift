@@ -24,11 +24,14 @@ public struct LedgerServer: Sendable {
         public var iop: TransactionService.IOPEndpoint?
         public var commandTimeout: Duration
         public var offeredCommands: Set<CommandType>
+        /// A swipe's fate when the IOP cannot be asked: `NOT_ALLOWED` (reject, the default) or `ALLOWED`.
+        public var rfidFallback: String
 
         public init(host: String, port: Int, locations: LocationRegistry, token: String, iopToken: String?,
-                    iop: TransactionService.IOPEndpoint? = nil, commandTimeout: Duration, offeredCommands: Set<CommandType>) {
+                    iop: TransactionService.IOPEndpoint? = nil, commandTimeout: Duration, offeredCommands: Set<CommandType>,
+                    rfidFallback: String = "NOT_ALLOWED") {
             self.host = host; self.port = port; self.locations = locations; self.token = token; self.iopToken = iopToken
-            self.iop = iop; self.commandTimeout = commandTimeout; self.offeredCommands = offeredCommands
+            self.iop = iop; self.commandTimeout = commandTimeout; self.offeredCommands = offeredCommands; self.rfidFallback = rfidFallback
         }
     }
 
@@ -59,7 +62,9 @@ public struct LedgerServer: Sendable {
         // A transaction binds to a START_SESSION received up to the command's deadline plus the
         // time a driver takes to plug in (OCPP's ConnectionTimeOut is typically 1–3 minutes).
         let transactions = TransactionService(
-            store: store, locations: configuration.locations, iop: configuration.iop, transactionIds: try await TransactionIds(store: store),
+            store: store, locations: configuration.locations, iop: configuration.iop,
+            authorizer: configuration.iop.map { HTTPTokenAuthorizer(client: client, iopURL: $0.url, token: configuration.iopToken) },
+            rfidFallback: configuration.rfidFallback, transactionIds: try await TransactionIds(store: store),
             clock: clock, bindingWindow: configuration.commandTimeout + .seconds(300), logger: logger)
         let commands = CommandService(store: store, locations: configuration.locations, gateway: centralSystem, clock: clock,
                                       commandTimeout: configuration.commandTimeout, offered: configuration.offeredCommands, logger: logger)

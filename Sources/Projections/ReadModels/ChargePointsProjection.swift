@@ -11,6 +11,21 @@ public struct ChargePointsProjection: Projection {
         /// Connector id (as text; OCPP's 0 is the whole charge point) → OCPP ChargePointStatus.
         public var connectors: [String: String]
         public var lastChange: Timestamp
+        /// The last real-time decision per id tag (upper-cased: RFID uids compare case-insensitively),
+        /// until a session starts with it.
+        public var authorizations: [String: Decision]?
+
+        public struct Decision: Codable, Sendable, Equatable {
+            public var allowed: String
+            public var authorizationId: String?
+            public var at: Timestamp
+
+            enum CodingKeys: String, CodingKey {
+                case allowed
+                case authorizationId = "authorization_id"
+                case at
+            }
+        }
 
         enum CodingKeys: String, CodingKey {
             case chargePointId = "charge_point_id"
@@ -19,6 +34,7 @@ public struct ChargePointsProjection: Projection {
             case model
             case connectors
             case lastChange = "last_change"
+            case authorizations
         }
 
         /// A new charge can start on this connector (OCPP 1.6 `Available`, or `Preparing`: a plug is in).
@@ -39,6 +55,8 @@ public struct ChargePointsProjection: Projection {
         case .chargePointDisconnected(let e): [e.chargePointId]
         case .bootNotified(let e): [e.chargePointId]
         case .connectorStatusChanged(let e): [e.chargePointId]
+        case .authorizationDecided(let e): [e.chargePointId]
+        case .sessionStarted(let e): [e.chargePointId]
         default: []
         }
     }
@@ -56,6 +74,13 @@ public struct ChargePointsProjection: Projection {
             state.model = e.model
         case .connectorStatusChanged(let e):
             state.connectors[String(e.connectorId)] = e.status
+        case .authorizationDecided(let e):
+            var decisions = state.authorizations ?? [:]
+            decisions[e.idTag.uppercased()] = State.Decision(allowed: e.allowed, authorizationId: e.authorizationId, at: logged.recordedAt)
+            state.authorizations = decisions
+        case .sessionStarted(let e):
+            // The swipe is used up by the session it started.
+            state.authorizations?[e.idTag.uppercased()] = nil
         default:
             break
         }

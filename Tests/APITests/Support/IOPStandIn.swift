@@ -22,6 +22,8 @@ final class IOPStandIn: Sendable {
         case success
         case httpStatus(Int)
         case ocpiError(Int)
+        /// HTTP 200 with this envelope (e.g. an AuthorizationInfo).
+        case envelope(String)
     }
 
     /// The answer for the next requests, shared with the route handler: `rule` picks one per
@@ -48,14 +50,15 @@ final class IOPStandIn: Sendable {
             let body = try await request.body.collect(upTo: 1 << 20)
             let given = answer.answer(method: request.method.rawValue, path: request.uri.path)
             requests.append(Received(method: request.method.rawValue, path: request.uri.path, authorization: request.headers[.authorization],
-                                     body: try? JSONValue(parsing: Array(buffer: body)), refusedWith: given == .success ? nil : given))
-            let (status, code): (Int, Int) = switch given {
-            case .success: (200, 1000)
-            case .httpStatus(let status): (status, 3000)
-            case .ocpiError(let code): (200, code)
+                                     body: try? JSONValue(parsing: Array(buffer: body)),
+                                     refusedWith: given == .success || { if case .envelope = given { true } else { false } }() ? nil : given))
+            let (status, reply): (Int, String) = switch given {
+            case .success: (200, Self.envelope(code: 1000))
+            case .httpStatus(let status): (status, Self.envelope(code: 3000))
+            case .ocpiError(let code): (200, Self.envelope(code: code))
+            case .envelope(let body): (200, body)
             }
-            return Response(status: .init(code: status), headers: [.contentType: "application/json"],
-                            body: .init(byteBuffer: ByteBuffer(string: #"{"status_code":\#(code),"timestamp":"2026-01-01T00:00:00Z","data":{}}"#)))
+            return Response(status: .init(code: status), headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: reply)))
         }
         for method in [HTTPRequest.Method.post, .put, .patch] { router.on("**", method: method, use: record) }
         let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
@@ -81,6 +84,10 @@ final class IOPStandIn: Sendable {
     var url: String { "http://127.0.0.1:\(port)" }
 
     typealias Context = BasicRequestContext
+
+    static func envelope(code: Int) -> String {
+        #"{"status_code":\#(code),"timestamp":"2026-01-01T00:00:00Z","data":{}}"#
+    }
 
     /// The `{"result": …}` bodies POSTed to command `response_url`s, in arrival order.
     var results: [String] { requests.items.compactMap { $0.body?["result"]?.stringValue } }
