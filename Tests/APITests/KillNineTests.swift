@@ -9,11 +9,11 @@ struct KillNineTests {
     static let ledger = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent().appending(path: "ledger")
 
     /// Starts `ledger serve` on a free port and returns it with the port it printed.
-    func serve(_ directory: TemporaryDirectory, timeout: Int) async throws -> (LineProcess, Int) {
+    func serve(_ directory: TemporaryDirectory, timeout: Int, iop: String? = nil) async throws -> (LineProcess, Int) {
         let process = try LineProcess(Self.ledger, [
             "serve", "--db", directory.path("ledger.sqlite"), "--port", "0", "--locations", ServerHarness.examplesLocations.path(),
             "--token", ServerHarness.token, "--iop-token", ServerHarness.iopToken, "--command-timeout", String(timeout),
-        ], logs: true)
+        ] + (iop.map { ["--iop-url", "\($0)/ocpi/emsp/2.1.1"] } ?? []), logs: true)
         let lines = try await process.lines.wait("the server to listen") { $0.contains { $0.hasPrefix("ledger serving on") } }
         let line = lines.first { $0.hasPrefix("ledger serving on") }!
         guard let port = line.firstMatch(of: /:(\d+)\s/).flatMap({ Int($0.1) }) else { throw WaitTimedOut(what: "a port", items: line) }
@@ -49,6 +49,45 @@ struct KillNineTests {
         #expect(verify.contains { $0.hasPrefix("ok ") }, "\(verify)")
         let pending = try await SQLiteEventStore.withOpen(directory.path("ledger.sqlite")) { store in
             try await store.withReadDatabase { try $0.rows("SELECT count(*) FROM deliveries WHERE status = 'pending'").first?.first }
+        }
+        #expect(pending == .integer(0))
+    }
+
+    /// Deliveries pending when the server dies are in the outbox projection, not in memory: after a
+    /// restart they go out in order, each exactly once.
+    @Test("killed with the Session PUT, PATCH and CDR still undelivered: after the restart each arrives once, in order")
+    func pendingDeliveriesSurviveKillNine() async throws {
+        let iop = try await IOPStandIn()
+        iop.answer(.httpStatus(503))
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let (first, port) = try await serve(directory, timeout: 30, iop: iop.url)
+        let charger = try await ChargerSimulator(id: "CP-0042-A", port: port, mode: "accept")
+        let body = try Requests.vector("G-01", responseURL: "\(iop.url)/ocpi/emsp/2.1.1/commands/START_SESSION/pending")
+        #expect(try await ServerHarness.post(port: port, command: "START_SESSION", body: body).result == "ACCEPTED")
+        try await charger.waitFor("the CALL answered") { $0["event"]?.stringValue == "answer" }
+        charger.send(#"{"send":"StartTransaction","connector":1,"id_tag":"APP-7Q2M4K9X","meter_start":0}"#)
+        let started = try await charger.waitFor("the transaction id") { $0["action"]?.stringValue == "StartTransaction" && $0["event"]?.stringValue == "result" }
+        let transactionId = try #require(started["transaction_id"]?.int64Value)
+        charger.send(#"{"send":"StopTransaction","transaction_id":\#(transactionId),"meter_stop":7300}"#)
+        // Answered only once the session's end, its CDR and their deliveries are durable.
+        try await charger.waitFor("stop answered") { $0["action"]?.stringValue == "StopTransaction" && $0["event"]?.stringValue == "result" }
+        first.kill(SIGKILL)
+        charger.stop()
+        #expect(iop.accepted.isEmpty)
+
+        iop.answer(.success)
+        let (second, _) = try await serve(directory, timeout: 30, iop: iop.url)
+        let delivered = try await iop.requests.wait("result, PUT, PATCH and CDR") { $0.filter { $0.refusedWith == nil }.count == 4 }
+            .filter { $0.refusedWith == nil }
+        try await second.lines.wait("the CDR's delivery recorded") { $0.contains { $0.contains("delivery cdr-CDR-\(transactionId) attempt") && $0.contains("delivered") } }
+        second.kill(SIGKILL)
+        let lane = delivered.filter { $0.path.contains("/sessions/") || $0.path.hasSuffix("/cdrs") }
+        #expect(lane.map(\.method) == ["PUT", "PATCH", "POST"])
+        #expect(lane[2].body?["id"]?.stringValue == "CDR-\(transactionId)")
+        #expect(delivered.filter { $0.body?["result"] != nil }.count == 1)
+        let pending = try await SQLiteEventStore.withOpen(directory.path("ledger.sqlite")) { store in
+            try await store.withReadDatabase { try $0.rows("SELECT count(*) FROM deliveries WHERE status != 'delivered'").first?.first }
         }
         #expect(pending == .integer(0))
     }
