@@ -124,4 +124,36 @@ struct SessionFlowTests {
             #expect(iop.results == ["TIMEOUT"])
         }
     }
+
+    @Test("while charging, meter values reach the IOP as a PATCH at most every five minutes")
+    func throttledPatches() async throws {
+        let iop = try await IOPStandIn()
+        try await ServerHarness.with(iop: iop.url) { server in
+            let charger = try await ChargerSimulator(id: "CP-0042-A", port: server.port, mode: "accept")
+            defer { charger.stop() }
+            #expect(try await server.command("START_SESSION", try Requests.vector("G-01", responseURL: "\(iop.url)/ocpi/emsp/2.1.1/commands/START_SESSION/t")).result == "ACCEPTED")
+            try await charger.waitFor("the CALL answered") { $0["event"]?.stringValue == "answer" }
+            charger.send(#"{"send":"StartTransaction","connector":1,"id_tag":"APP-7Q2M4K9X","meter_start":0}"#)
+            let started = try await charger.waitFor("the transaction id") { $0["action"]?.stringValue == "StartTransaction" && $0["event"]?.stringValue == "result" }
+            let transactionId = try #require(started["transaction_id"]?.int64Value)
+            let answered: @Sendable (JSONValue) -> Bool = { $0["action"]?.stringValue == "MeterValues" && $0["event"]?.stringValue == "result" }
+            func meter(_ wattHours: Int) async throws {
+                let before = charger.count(answered)
+                charger.send(#"{"send":"MeterValues","connector":1,"transaction_id":\#(transactionId),"value":\#(wattHours)}"#)
+                try await charger.waitFor("meter values answered", count: before + 1, answered)
+            }
+            try await meter(1000)                      // within five minutes of the PUT: no PATCH
+            server.clock.advance(milliseconds: 301_000)
+            try await meter(2500)                      // five minutes on: one PATCH with the energy so far
+            try await meter(3000)                      // right after: none
+            charger.send(#"{"send":"StopTransaction","transaction_id":\#(transactionId),"meter_stop":4000}"#)
+            let pushes = try await iop.requests.wait("PUT, PATCH, PATCH and CDR") { $0.filter { $0.path.contains("/sessions/") || $0.path.hasSuffix("/cdrs") }.count == 4 }
+                .filter { $0.path.contains("/sessions/") || $0.path.hasSuffix("/cdrs") }
+            #expect(pushes.map(\.method) == ["PUT", "PATCH", "PATCH", "POST"])
+            #expect(pushes[1].body?["kwh"] == .number("2.5"))
+            #expect(pushes[1].body?["status"] == nil)
+            #expect(pushes[1].body?["authorization_id"]?.stringValue == Self.authorization)
+            #expect(pushes[2].body?["status"]?.stringValue == "COMPLETED")
+        }
+    }
 }

@@ -21,6 +21,8 @@ public struct TransactionService: Sendable {
     let transactionIds: TransactionIds
     let clock: any LedgerClock
     let bindingWindow: Duration
+    /// The least time between two Session PATCHes while charging.
+    let updateInterval: Duration = .seconds(300)
     let logger: Logger
 
     /// Where Sessions and CDRs go: `{url}/sessions/{cc}/{party}/{id}` and `{url}/cdrs`.
@@ -110,15 +112,32 @@ public struct TransactionService: Sendable {
             return .object([:])
         }
         guard case .array(let values)? = payload["meterValue"] else { return .object([:]) }
+        let metadata = EventMetadata(source: "ocpp:\(chargePointId)", correlationId: session.id)
+        var events: [NewEvent] = []
+        var updated = session
         for value in values {
             guard let time = value["timestamp"]?.stringValue.flatMap(Timestamp.init(iso8601:)), case .array(let samples)? = value["sampledValue"] else { continue }
             for sample in samples where (sample["measurand"]?.stringValue ?? "Energy.Active.Import.Register") == "Energy.Active.Import.Register" {
                 guard let reading = sample["value"]?.stringValue.flatMap(Double.init) else { continue }
                 let wattHours = Int((sample["unit"]?.stringValue == "kWh" ? reading * 1000 : reading).rounded())
-                await record(MeterValuesRecorded(sessionId: session.id, measuredAt: time, meterWh: wattHours), chargePointId,
-                             stream: "session-\(session.id)")
+                events.append(try EventCoding.newEvent(MeterValuesRecorded(sessionId: session.id, measuredAt: time, meterWh: wattHours), metadata: metadata))
+                updated.read(meterWh: wattHours, at: time)
             }
         }
+        // The IOP hears of progress at most every `updateInterval` (gireve-iop.md [REC]: no flood of kWh PATCHes).
+        let now = clock.now()
+        if let iop, !events.isEmpty, (session.lastPushAt ?? session.startDatetime).adding(milliseconds: updateInterval.milliseconds) <= now {
+            var patch: [String: JSONValue] = [
+                "kwh": OCPIObjects.number(updated.kwh), "charging_periods": OCPIObjects.periods(updated.chargingPeriods),
+                "last_updated": .string(now.ocpiDateTime),
+            ]
+            if let authorizationId = session.authorizationId, !authorizationId.isEmpty { patch["authorization_id"] = .string(authorizationId) }
+            events.append(try EventCoding.newEvent(DeliveryScheduled(
+                deliveryId: "session-patch-\(session.id)-\(now.millisecondsSinceEpoch)", kind: "session_patch", target: "session:\(session.id)",
+                method: "PATCH", url: "\(iop.url)/sessions/\(iop.countryCode)/\(iop.partyId)/\(session.id)",
+                body: JSONValue.object(patch).canonicalText, sessionId: session.id), metadata: metadata))
+        }
+        if !events.isEmpty { _ = try await store.append(events, to: "session-\(session.id)", expectedVersion: .any) }
         return .object([:])
     }
 

@@ -73,6 +73,8 @@ public struct SessionsProjection: Projection {
         public var meterStartWh: Int
         public var lastMeterWh: Int
         public var lastReadingAt: Timestamp
+        /// When the IOP was last sent this session (PUT or PATCH): updates are throttled from it.
+        public var lastPushAt: Timestamp?
         public var positions: [Int64]
 
         mutating func receive(_ authorizationId: String?, at: Timestamp, position: Int64, via: String) {
@@ -117,6 +119,7 @@ public struct SessionsProjection: Projection {
             case meterStartWh = "meter_start_wh"
             case lastMeterWh = "last_meter_wh"
             case lastReadingAt = "last_reading_at"
+            case lastPushAt = "last_push_at"
             case positions
         }
     }
@@ -169,6 +172,8 @@ public struct SessionsProjection: Projection {
             state.status = "COMPLETED"
         case .cdrIssued(let e):
             state.cdrs.append(.init(cdrId: e.cdrId, authorizationId: e.authorizationId))
+        case .deliveryScheduled(let e) where e.kind == "session_put" || e.kind == "session_patch":
+            state.lastPushAt = at
         default:
             break
         }

@@ -30,6 +30,12 @@ final class ChargerSimulator: Sendable {
         return try JSONValue(parsing: all.first(where: matches)!)
     }
 
+    /// Waits until `count` lines match `predicate`.
+    func waitFor(_ what: String, count: Int, _ predicate: @escaping @Sendable (JSONValue) -> Bool) async throws {
+        let matches: @Sendable (String) -> Bool = { line in (try? JSONValue(parsing: line)).map(predicate) ?? false }
+        try await process.lines.wait(what) { $0.filter(matches).count >= count }
+    }
+
     /// How many lines match `predicate` so far.
     func count(_ predicate: (JSONValue) -> Bool) -> Int {
         process.lines.items.compactMap { try? JSONValue(parsing: $0) }.filter(predicate).count

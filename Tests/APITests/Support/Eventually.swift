@@ -32,7 +32,8 @@ final class Inbox<Item: Sendable>: Sendable {
         for continuation in ready { continuation.resume(returning: items) }
     }
 
-    /// Returns all items once `matches` holds for them; throws after `seconds`.
+    /// Returns all items once `matches` holds for them; throws after `seconds`. `matches` runs under
+    /// the inbox's lock, so it must not read the inbox itself.
     @discardableResult
     func wait(upTo seconds: Double = 30, _ what: String, until matches: @escaping @Sendable ([Item]) -> Bool) async throws -> [Item] {
         let id = state.withLock { state -> UInt64 in
