@@ -156,4 +156,37 @@ struct SessionFlowTests {
             #expect(pushes[2].body?["status"]?.stringValue == "COMPLETED")
         }
     }
+
+    /// The JSON kind of each member: what a receiver's parser cares about.
+    static func shape(_ value: JSONValue?) -> [String: String] {
+        guard case .object(let members)? = value else { return [:] }
+        return members.mapValues { member in
+            switch member {
+            case .string: "string"
+            case .number: "number"
+            case .object: "object"
+            case .array: "array"
+            case .bool: "bool"
+            case .null: "null"
+            }
+        }
+    }
+
+    static func vector(_ id: String) throws -> JSONValue {
+        try JSONValue(parsing: Data(contentsOf: try #require(Bundle.module.url(forResource: "Vectors/\(id)", withExtension: "json"))))
+    }
+
+    @Test("the Session PUT and the CDR have the members and kinds of the spec's vectors (G-09/G-11 with authorization_id, V-09/V-11 without)",
+          arguments: [("G-01", "G-09", "G-11"), ("G-03", "V-09", "V-11")])
+    func shapes(start: String, sessionVector: String, cdrVector: String) async throws {
+        try await charge(vector: start) { _, iop, _ in
+            let pushes = try await iop.requests.wait("PUT, PATCH and CDR") { $0.filter { $0.path.contains("/sessions/") || $0.path.hasSuffix("/cdrs") }.count == 3 }
+                .filter { $0.path.contains("/sessions/") || $0.path.hasSuffix("/cdrs") }
+            #expect(Self.shape(pushes[0].body) == Self.shape(try Self.vector(sessionVector)))
+            // total_parking_time is optional (?) in OCPI 2.1.1 and not measured here: the only member the vector has that we leave out.
+            var cdrShape = Self.shape(try Self.vector(cdrVector))
+            cdrShape["total_parking_time"] = nil
+            #expect(Self.shape(pushes[2].body) == cdrShape)
+        }
+    }
 }
