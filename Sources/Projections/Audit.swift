@@ -30,21 +30,21 @@ public enum Audit {
 
     /// The report read through an open database (one snapshot is the caller's to arrange).
     public static func build(_ authorizationId: String, _ database: Database) throws -> AuditReport? {
-        guard let links: AuthorizationLinksProjection.State = try load(AuthorizationLinksProjection.self, authorizationId, database) else {
+        guard let links: AuthorizationLinksProjection.State = try database.state(AuthorizationLinksProjection.self, authorizationId) else {
             return nil
         }
-        let linkedCommands = try links.commandIds.compactMap { try load(CommandsProjection.self, $0, database) }
+        let linkedCommands = try links.commandIds.compactMap { try database.state(CommandsProjection.self, $0) }
         var sessionIds = links.sessionIds
         for command in linkedCommands { for id in command.sessionIds { sessionIds.appendIfMissing(id) } }
-        let sessions = try sessionIds.compactMap { try load(SessionsProjection.self, $0, database) }
+        let sessions = try sessionIds.compactMap { try database.state(SessionsProjection.self, $0) }
         // Commands that bound a linked session belong to the dispute too (a second START_SESSION).
         var commandIds = links.commandIds
         for session in sessions { for id in session.commandIds { commandIds.appendIfMissing(id) } }
-        let commands = try commandIds.compactMap { try load(CommandsProjection.self, $0, database) }
+        let commands = try commandIds.compactMap { try database.state(CommandsProjection.self, $0) }
         // A linked session's CDRs belong to the dispute even when they carry another (or no) id.
         var cdrIds = links.cdrIds
         for session in sessions { for cdr in session.cdrs { cdrIds.appendIfMissing(cdr.cdrId) } }
-        let cdrs = try cdrIds.compactMap { try load(CdrsProjection.self, $0, database) }
+        let cdrs = try cdrIds.compactMap { try database.state(CdrsProjection.self, $0) }
 
         var deliveries: [DeliveriesProjection.State] = []
         for (column, ids) in [("command_id", commands.map(\.commandId)), ("session_id", sessions.map(\.id))] where !ids.isEmpty {
@@ -74,11 +74,6 @@ public enum Audit {
         return AuditReport(
             authorizationId: authorizationId, sources: links.sources, commands: commands, sessions: sessions,
             cdrs: cdrs.map(\.cdr), deliveries: deliveries, anomalies: anomalies, timeline: timeline)
-    }
-
-    private static func load<P: Projection>(_ projection: P.Type, _ key: String, _ database: Database) throws -> P.State? {
-        guard let body = try database.rows("SELECT body FROM \(P.name) WHERE key = ?", [.text(key)]).first?.first?.text else { return nil }
-        return try EventCoding.decode(P.State.self, from: body)
     }
 
     private static func timelineEntry(at position: Int64, _ database: Database) throws -> AuditReport.TimelineEntry? {

@@ -18,7 +18,6 @@ protocol RebuildFold {
 struct ProjectionTable<P: Projection>: LiveProjection {
     var name: String { P.name }
     let projection: P
-    private let selectSQL = "SELECT body FROM \(P.name) WHERE key = ?"
     private let upsertSQL: String
     private let deleteSQL = "DELETE FROM \(P.name) WHERE key = ?"
 
@@ -29,8 +28,7 @@ struct ProjectionTable<P: Projection>: LiveProjection {
     }
 
     func load(_ key: String, from database: Database) throws -> P.State? {
-        guard let body = try database.rows(selectSQL, [.text(key)]).first?.first?.text else { return nil }
-        return try EventCoding.decode(P.State.self, from: body)
+        try database.state(P.self, key)
     }
 
     /// A state as the values of its row, and its anomalies: the expensive part of a write.

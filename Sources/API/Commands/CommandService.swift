@@ -151,11 +151,9 @@ public struct CommandService: Sendable {
 
     private func decideStop(_ request: CommandRequest) async -> Decision {
         let sessionId = request.sessionId ?? ""
-        let session = try? await store.withReadDatabase { database -> SessionsProjection.State? in
-            guard let body = try database.rows("SELECT body FROM sessions WHERE key = ?", [.text(sessionId)]).first?.first?.text else { return nil }
-            return try EventCoding.decode(SessionsProjection.State.self, from: body)
+        guard let session = try? await store.state(SessionsProjection.self, sessionId) else {
+            return Decision(response: .command(.unknownSession))
         }
-        guard let session = session ?? nil else { return Decision(response: .command(.unknownSession)) }
         guard session.status == "ACTIVE", await gateway.isConnected(session.chargePointId) else {
             return Decision(response: .command(.rejected))
         }
@@ -164,11 +162,8 @@ public struct CommandService: Sendable {
     }
 
     private func connectorIsFree(_ evse: LocationRegistry.EVSE) async -> Bool {
-        let state = try? await store.withReadDatabase { database -> ChargePointsProjection.State? in
-            guard let body = try database.rows("SELECT body FROM chargepoints WHERE key = ?", [.text(evse.chargePointId)]).first?.first?.text else { return nil }
-            return try EventCoding.decode(ChargePointsProjection.State.self, from: body)
-        }
-        return (state ?? nil)?.isFree(connector: evse.connectorId) ?? true
+        let state = try? await store.state(ChargePointsProjection.self, evse.chargePointId)
+        return state?.isFree(connector: evse.connectorId) ?? true
     }
 
     private func dispatch(_ request: CommandRequest, to evse: LocationRegistry.EVSE) -> (String, String, JSONValue, Int?) {

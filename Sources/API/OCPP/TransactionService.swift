@@ -193,10 +193,7 @@ public struct TransactionService: Sendable {
     }
 
     private func session(_ transactionId: Int) async throws -> SessionsProjection.State? {
-        try await store.withReadDatabase { database in
-            guard let body = try database.rows("SELECT body FROM sessions WHERE key = ?", [.text(String(transactionId))]).first?.first?.text else { return nil }
-            return try EventCoding.decode(SessionsProjection.State.self, from: body)
-        }
+        try await store.state(SessionsProjection.self, String(transactionId))
     }
 
     /// The START_SESSION commands this transaction could belong to, and the recorded verdict.
@@ -226,11 +223,8 @@ public struct TransactionService: Sendable {
     private func bindSwipe(sessionId: String, idTag: String, chargePointId: String, startedAt: Timestamp) async throws
         -> (event: AuthorizationBound, command: CommandsProjection.State?)?
     {
-        let state = try await store.withReadDatabase { database -> ChargePointsProjection.State? in
-            guard let body = try database.rows("SELECT body FROM chargepoints WHERE key = ?", [.text(chargePointId)]).first?.first?.text else { return nil }
-            return try EventCoding.decode(ChargePointsProjection.State.self, from: body)
-        }
-        guard let decision = (state ?? nil)?.authorizations?[idTag.uppercased()], decision.allowed == "ALLOWED",
+        let state = try await store.state(ChargePointsProjection.self, chargePointId)
+        guard let decision = state?.authorizations?[idTag.uppercased()], decision.allowed == "ALLOWED",
               decision.at >= clock.now().adding(milliseconds: -bindingWindow.milliseconds) else { return nil }
         return (AuthorizationBound(sessionId: sessionId, authorizationId: decision.authorizationId, matchedOn: ["authorize", "id_tag", "charge_point"],
                                    deltaMs: startedAt.millisecondsSinceEpoch - decision.at.millisecondsSinceEpoch, candidates: 1), nil)
