@@ -225,7 +225,7 @@ final class AppendWriter: @unchecked Sendable {
             if savepoint { try run("ROLLBACK TO request; RELEASE request") }
             head = before
             if let original = try alreadyStored(request) { return original }
-            throw .invalidEvent("an event id is stored twice in one request")
+            throw .invalidEvent("an event of this request collides with a stored one, though no stored event has its id: run `ledger verify`")
         } catch {
             throw .storage(error)
         }

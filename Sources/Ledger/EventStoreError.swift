@@ -51,8 +51,4 @@ public enum EventStoreError: Error, Sendable, Equatable, CustomStringConvertible
             return "the event store is closed"
         }
     }
-
-    public static func == (lhs: EventStoreError, rhs: EventStoreError) -> Bool {
-        lhs.description == rhs.description
-    }
 }

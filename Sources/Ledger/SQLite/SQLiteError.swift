@@ -4,7 +4,7 @@ import CSQLite
 ///
 /// Mirrors GRDB's `DatabaseError`: the primary and extended result codes are kept so callers can
 /// tell a constraint violation from a full disk without parsing messages.
-public struct SQLiteError: Error, CustomStringConvertible, Sendable {
+public struct SQLiteError: Error, CustomStringConvertible, Sendable, Equatable {
     /// The extended result code (`SQLITE_CONSTRAINT_UNIQUE`, `SQLITE_IOERR_FSYNC`, …).
     public let extendedCode: Int32
     public let message: String
