@@ -36,7 +36,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "The token the IOP must present; generated, stored beside the database and printed once if absent (LEDGER_TOKEN).")
     var token: String? = environment("TOKEN")
 
-    @Option(help: "The IOP's base URL, where Sessions, CDRs and authorizations go (LEDGER_IOP_URL).")
+    @Option(help: "The IOP's eMSP-side base URL, e.g. https://iop.example.net/ocpi/emsp/2.1.1: Sessions, CDRs and RFID authorizations go under it; without it nothing is pushed (LEDGER_IOP_URL).")
     var iopURL: String? = environment("IOP_URL")
 
     @Option(help: "The token we present to the IOP and to response_urls (LEDGER_IOP_TOKEN).")
