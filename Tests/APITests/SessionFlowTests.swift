@@ -13,7 +13,8 @@ struct SessionFlowTests {
 
     /// A remote start (vector `vector`) accepted by the charger, then a transaction with one meter
     /// reading and a stop; returns what the IOP received for the session and the ledger.
-    func charge(vector: String, meterStop: Int = 19456, _ check: (ServerHarness, IOPStandIn, Int) async throws -> Void) async throws {
+    func charge(vector: String, meterStop: Int = 19456, remoteStop: Bool = false,
+                _ check: (ServerHarness, IOPStandIn, Int) async throws -> Void) async throws {
         let iop = try await IOPStandIn()
         try await ServerHarness.with(iop: iop.url) { server in
             let start = try Requests.vector(vector, responseURL: "\(iop.url)/ocpi/emsp/2.1.1/commands/START_SESSION/1")
@@ -30,15 +31,21 @@ struct SessionFlowTests {
             let transactionId = Int(try #require(started["transaction_id"]?.int64Value))
             charger.send(#"{"send":"MeterValues","connector":1,"transaction_id":\#(transactionId),"value":5000}"#)
             try await charger.waitFor("meter values answered") { $0["action"]?.stringValue == "MeterValues" && $0["event"]?.stringValue == "result" }
+            if remoteStop {
+                let stop = try Requests.vector("G-05", responseURL: "\(iop.url)/ocpi/emsp/2.1.1/commands/STOP_SESSION/1",
+                                               replacing: ["session_id": .string(String(transactionId))])
+                #expect(try await server.command("STOP_SESSION", stop).result == "ACCEPTED")
+                try await charger.waitFor("RemoteStopTransaction") { $0["action"]?.stringValue == "RemoteStopTransaction" && $0["event"]?.stringValue == "call" }
+            }
             charger.send(#"{"send":"StopTransaction","transaction_id":\#(transactionId),"meter_stop":\#(meterStop)}"#)
             try await charger.waitFor("stop answered") { $0["action"]?.stringValue == "StopTransaction" && $0["event"]?.stringValue == "result" }
             try await check(server, iop, transactionId)
         }
     }
 
-    @Test("remote start → Session PUT with the command's authorization_id → PATCH COMPLETED → CDR with the same id")
+    @Test("remote start → Session PUT with the command's authorization_id → remote stop → PATCH COMPLETED → CDR with the same id")
     func authorizationIdAllTheWay() async throws {
-        try await charge(vector: "G-01") { server, iop, transactionId in
+        try await charge(vector: "G-01", remoteStop: true) { server, iop, transactionId in
             let pushes = try await iop.requests.wait("PUT, PATCH and CDR") { $0.filter { $0.path.contains("/sessions/") || $0.path.hasSuffix("/cdrs") }.count == 3 }
                 .filter { $0.path.contains("/sessions/") || $0.path.hasSuffix("/cdrs") }
             #expect(pushes.map(\.method) == ["PUT", "PATCH", "POST"])
@@ -61,6 +68,8 @@ struct SessionFlowTests {
             let bound = try #require(try await server.events("AuthorizationBound").first?.data.value)
             #expect(bound["candidates"]?.int64Value == 1 && bound["authorization_id"]?.stringValue == Self.authorization)
             let report = try #require(try await Projections.Audit.report(authorizationId: Self.authorization, store: server.store))
+            #expect(report.commands.map(\.command) == ["START_SESSION"])
+            #expect(iop.results == ["ACCEPTED", "ACCEPTED"])  // the start's and the stop's results
             #expect(report.sessions.map(\.status) == ["COMPLETED"])
             #expect(report.cdrs.map(\.cdrId) == ["CDR-\(transactionId)"])
             #expect(report.anomalies.isEmpty, "\(report.anomalies)")

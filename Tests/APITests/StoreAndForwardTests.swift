@@ -54,6 +54,11 @@ struct StoreAndForwardTests {
             #expect(attempts > 4)  // the failures are in the ledger too
             let pending = try await server.store.withReadDatabase { try $0.rows("SELECT count(*) FROM deliveries WHERE status != 'delivered'").first?.first }
             #expect(pending == .integer(0))
+            // The dispute view shows the delivery history: the failed attempts and the success.
+            let report = try #require(try await Projections.Audit.report(authorizationId: "b3f1c9e2-7a4d-4e8b-9c21-5d7e0a6f3b48", store: server.store))
+            #expect(report.deliveries.count == 4 && report.deliveries.allSatisfy { $0.status == "delivered" })
+            // The result and the PUT were tried during the outage; PATCH and CDR waited behind the PUT.
+            #expect(report.deliveries.filter { $0.attempts > 1 }.map(\.scheduled.kind).sorted() == ["command_result", "session_put"])
         }
     }
 

@@ -108,11 +108,23 @@ final class ServerHarness: Sendable {
         do {
             let result = try await body(server)
             try await server.stop()
+            try await server.expectLedgerConsistent()
             return result
         } catch {
             try? await server.stop()
             throw error
         }
+    }
+
+    /// After a run: the hash chain verifies and a replay from position 0 rebuilds exactly the live
+    /// projections — whatever the scenario did.
+    func expectLedgerConsistent() async throws {
+        let store = try SQLiteEventStore(path: directory.path("ledger.sqlite"))
+        let report = try await store.verify()
+        let replay = try await ReplayCheck.run(store: store, scratchPath: directory.path("replay.sqlite"))
+        await store.close()
+        guard report.isClean else { throw WaitTimedOut(what: "a clean verify", items: report.problems.joined(separator: "; ")) }
+        guard case .identical = replay else { throw WaitTimedOut(what: "an identical replay", items: "\(replay)") }
     }
 
     /// Shuts the server down gracefully, as SIGTERM would, and waits for it.
