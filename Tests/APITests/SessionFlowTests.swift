@@ -198,4 +198,24 @@ struct SessionFlowTests {
             #expect(Self.shape(pushes[2].body) == cdrShape)
         }
     }
+
+    /// Regression (seen under load): the charger's StartTransaction was processed before its
+    /// RemoteStartTransaction answer was recorded, and the session went unbound.
+    @Test("a transaction that starts before the charger's answer to the remote start is still bound")
+    func transactionBeforeAnswer() async throws {
+        let iop = try await IOPStandIn()
+        try await ServerHarness.with(iop: iop.url) { server in
+            let charger = try await ChargerSimulator(id: "CP-0042-A", port: server.port, mode: "late")
+            defer { charger.stop() }
+            #expect(try await server.command("START_SESSION", try Requests.vector("G-01", responseURL: "\(iop.url)/ocpi/emsp/2.1.1/commands/START_SESSION/b")).result == "ACCEPTED")
+            try await charger.waitFor("the held CALL") { $0["event"]?.stringValue == "held" }
+            charger.send(#"{"send":"StartTransaction","connector":1,"id_tag":"APP-7Q2M4K9X","meter_start":0}"#)
+            try await charger.waitFor("the transaction id") { $0["action"]?.stringValue == "StartTransaction" && $0["event"]?.stringValue == "result" }
+            charger.send("release")
+            let put = try await iop.requests.wait("the Session PUT") { $0.contains { $0.method == "PUT" } }.first { $0.method == "PUT" }
+            #expect(put?.body?["authorization_id"]?.stringValue == Self.authorization)
+            try await iop.requests.wait("the ACCEPTED result") { $0.contains { $0.body?["result"] != nil } }
+            #expect(iop.results == ["ACCEPTED"])
+        }
+    }
 }

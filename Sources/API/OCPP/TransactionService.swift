@@ -9,7 +9,8 @@ import Projections
 /// A transaction after a remote START_SESSION is bound to that command — and inherits its
 /// `authorization_id` — by EVSE and id tag within `bindingWindow`; the binding and its evidence
 /// (or the absence of a single candidate) is an `AuthorizationBound` event, never a silent guess.
-/// A command that timed out still binds: the session is real even if we were impatient.
+/// A command that timed out, or whose answer has not been recorded yet, still binds — only a
+/// charger's explicit refusal rules it out: the session is real even if we were impatient.
 public struct TransactionService: Sendable {
     let store: SQLiteEventStore
     let locations: LocationRegistry
@@ -206,9 +207,12 @@ public struct TransactionService: Sendable {
                 return try EventCoding.decode(CommandsProjection.State.self, from: body)
             }
         }.filter { command in
-            command.evseUid == evse.uid && command.tokenUid?.caseInsensitiveCompare(idTag) == .orderedSame && command.sessionIds.isEmpty
+            // Sent to the charger and not refused by it: its answer may still be on its way (a
+            // charger can start the transaction before our record of its CALLRESULT), or never come.
+            let refused: Set<String?> = ["REJECTED", "NOT_SUPPORTED"]
+            return command.evseUid == evse.uid && command.tokenUid?.caseInsensitiveCompare(idTag) == .orderedSame && command.sessionIds.isEmpty
                 && command.answer?.result == "ACCEPTED"
-                && (command.chargerResult == "ACCEPTED" || command.lateChargerResult == "ACCEPTED" || command.timedOutAt != nil)
+                && !refused.contains(command.chargerResult) && !refused.contains(command.lateChargerResult)
         }
         guard candidates.count == 1, let command = candidates.first else {
             return (AuthorizationBound(sessionId: sessionId, authorizationId: nil, matchedOn: ["id_tag", "connector", "window"],
