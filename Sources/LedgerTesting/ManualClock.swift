@@ -36,9 +36,6 @@ public final class ManualClock: LedgerClock {
         move { _ in timestamp }
     }
 
-    /// How many tasks are asleep on this clock.
-    public var sleeperCount: Int { state.withLock { $0.sleepers.count } }
-
     /// Returns once at least one task is asleep on this clock: a service has finished what it
     /// could do now and waits for time to pass — the moment a test should move the clock.
     public func waitForSleeper() async {

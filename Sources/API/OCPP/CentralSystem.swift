@@ -47,8 +47,6 @@ public actor CentralSystem: ChargerGateway {
 
     public func isConnected(_ chargePointId: String) -> Bool { connections[chargePointId] != nil }
 
-    public var connectedChargePoints: [String] { connections.keys.sorted() }
-
     public func send(action: String, payload: JSONValue, messageId: String, commandId: String, to chargePointId: String) async throws {
         guard let connection = connections[chargePointId] else { throw GatewayError.notConnected(chargePointId) }
         pending[chargePointId, default: [:]][messageId] = PendingCall(commandId: commandId, action: action)
