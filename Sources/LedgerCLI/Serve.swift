@@ -34,13 +34,13 @@ struct Serve: AsyncParsableCommand {
     var partyId: String = environment("PARTY_ID") ?? "ABC"
 
     @Option(help: "The token the IOP must present; generated, stored beside the database and printed once if absent (LEDGER_TOKEN).")
-    var token: String? = environment("TOKEN")
+    var token: String?
 
     @Option(help: "The IOP's eMSP-side base URL, e.g. https://iop.example.net/ocpi/emsp/2.1.1: Sessions, CDRs and RFID authorizations go under it; without it nothing is pushed (LEDGER_IOP_URL).")
-    var iopURL: String? = environment("IOP_URL")
+    var iopURL: String?
 
     @Option(help: "The token we present to the IOP and to response_urls (LEDGER_IOP_TOKEN).")
-    var iopToken: String? = environment("IOP_TOKEN")
+    var iopToken: String?
 
     @Option(help: "Seconds a charger has to answer a command before the result is TIMEOUT (LEDGER_COMMAND_TIMEOUT).")
     var commandTimeout: Int = environment("COMMAND_TIMEOUT").flatMap(Int.init) ?? 30
@@ -70,8 +70,8 @@ struct Serve: AsyncParsableCommand {
             var logger = Logger(label: "chargeledger")
             logger.logLevel = .info
             let configuration = LedgerServer.Configuration(
-                host: host, port: port, locations: registry, token: try serverToken(), iopToken: iopToken,
-                iop: iopURL.map { TransactionService.IOPEndpoint(url: $0, countryCode: countryCode, partyId: partyId) },
+                host: host, port: port, locations: registry, token: try serverToken(), iopToken: iopToken ?? environment("IOP_TOKEN"),
+                iop: (iopURL ?? environment("IOP_URL")).map { TransactionService.IOPEndpoint(url: $0, countryCode: countryCode, partyId: partyId) },
                 commandTimeout: .seconds(commandTimeout),
                 offeredCommands: Set(commands.split(separator: ",").compactMap { CommandType(rawValue: String($0)) }),
                 rfidFallback: rfidFallback == "accept" ? "ALLOWED" : "NOT_ALLOWED")
@@ -91,7 +91,7 @@ struct Serve: AsyncParsableCommand {
 
     /// The IOP's token: given, or generated once and kept in `<db>.token` (mode 0600).
     private func serverToken() throws -> String {
-        if let token { return token }
+        if let token = token ?? environment("TOKEN") { return token }
         let file = database.db + ".token"
         if let stored = try? String(contentsOfFile: file, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines), !stored.isEmpty {
             return stored

@@ -33,6 +33,9 @@ struct CommandPathTests {
             #expect(answer.httpStatus == 200 && answer.statusCode == 1000 && answer.result == "ACCEPTED")
             let call = try await charger!.waitFor("RemoteStartTransaction") { $0["action"]?.stringValue == "RemoteStartTransaction" && $0["event"]?.stringValue == "call" }
             #expect(call["payload"] == .object(["connectorId": .number("1"), "idTag": .string("APP-7Q2M4K9X")]))
+            // The CALL is in the ledger byte for byte as the charger received it.
+            let dispatched = try #require(try await server.events("CommandDispatched").first)
+            #expect(dispatched.data.value["frame"] == call["frame"])
             let posted = try await iop.requests.wait("the async result") { !$0.isEmpty }
             #expect(posted[0].path == "/ocpi/emsp/2.1.1/commands/START_SESSION/1")
             #expect(posted[0].body == .object(["result": .string("ACCEPTED")]))
@@ -120,6 +123,25 @@ struct CommandPathTests {
             let answers = try await server.events("CommandAnswered").map { $0.data.value }
             #expect(answers.count == 3)
             #expect(answers[1]["duplicate_of"] != nil && answers[2]["duplicate_of"] != nil)
+            #expect(iop.results == ["ACCEPTED"])
+        }
+    }
+
+    @Test("copies of one command arriving together: one CALL, one result, every copy gets the first one's answer")
+    func concurrentRepeats() async throws {
+        try await scenario(charger: "accept") { server, iop, charger in
+            let body = try startSession(iop)
+            let answers = try await withThrowingTaskGroup(of: ServerHarness.Answer.self) { group in
+                for _ in 0..<8 { group.addTask { try await server.command("START_SESSION", body) } }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(answers.allSatisfy { $0.result == "ACCEPTED" && $0.statusCode == 1000 })
+            try await iop.requests.wait("the async result") { !$0.isEmpty }
+            #expect(try await server.events("CommandDispatched").count == 1)
+            let recorded = try await server.events("CommandAnswered").map { $0.data.value }
+            #expect(recorded.count == 8)
+            #expect(recorded.filter { $0["duplicate_of"] != nil }.count == 7)
+            #expect(charger!.count { $0["event"]?.stringValue == "call" } == 1)
             #expect(iop.results == ["ACCEPTED"])
         }
     }

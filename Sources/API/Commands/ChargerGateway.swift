@@ -6,6 +6,23 @@ import Ledger
 /// WebSocket details.
 public protocol ChargerGateway: Sendable {
     func isConnected(_ chargePointId: String) async -> Bool
-    /// Sends a CALL whose answer belongs to `commandId`. Throws when the charger is not connected.
-    func send(action: String, payload: JSONValue, messageId: String, commandId: String, to chargePointId: String) async throws
+    /// Sends `call` (a CALL frame, as recorded) whose answer belongs to `commandId`. Throws when
+    /// the charger is not connected.
+    func send(_ call: OutboundCall, to chargePointId: String) async throws
+}
+
+/// A CALL to a charger on behalf of a command. Its text is built once, so the frame recorded in
+/// `CommandDispatched` is byte for byte the frame the charger receives.
+public struct OutboundCall: Sendable {
+    public let commandId: String
+    /// The OCPP message id: the command id, one CALL per command.
+    public var messageId: String { commandId }
+    public let action: String
+    public let text: String
+
+    public init(commandId: String, action: String, payload: JSONValue) {
+        self.commandId = commandId
+        self.action = action
+        text = OCPPFrame.call(messageId: commandId, action: action, payload: payload).text
+    }
 }

@@ -19,6 +19,7 @@ public struct CommandService: Sendable {
     let commandTimeout: Duration
     let offered: Set<CommandType>
     let logger: Logger
+    private let repeats = KeyedSerializer()
 
     public init(store: SQLiteEventStore, locations: LocationRegistry, gateway: any ChargerGateway, clock: any LedgerClock,
                 commandTimeout: Duration, offered: Set<CommandType> = CommandType.gireve, logger: Logger) {
@@ -48,18 +49,27 @@ public struct CommandService: Sendable {
         let received = Self.received(commandId: commandId, segment: segment, body: body, json: json)
         if let authorizationId = received.authorizationId { logger[metadataKey: "authorization_id"] = .string(authorizationId) }
 
-        let decision = await decide(segment: segment, json: json, received: received)
-        do {
-            try await record(received, decision, commandId: commandId)
-        } catch {
-            logger.error("command not recorded, answered 3000: \(error)")
+        // Copies of one command (same type and response_url) are decided one at a time, each after
+        // the previous one is recorded, so that only the first can reach the charger.
+        let repeatKey = received.responseUrl.map { "\(segment) \($0)" }
+        let outcome = await repeats.serialize(repeatKey) { () -> (Decision, OutboundCall?)? in
+            let decision = await decide(segment: segment, json: json, received: received)
+            let call = decision.dispatch.map { OutboundCall(commandId: commandId, action: $0.action, payload: $0.payload) }
+            do {
+                try await record(received, decision, call: call)
+            } catch {
+                logger.error("command not recorded, answered 3000: \(error)")
+                return nil
+            }
+            return (decision, call)
+        }
+        guard let (decision, call) = outcome else {
             return .serverError("the command could not be recorded; nothing was accepted — retry later")
         }
         logger.info("command \(segment) answered \(decision.response.data?["result"]?.stringValue ?? "OCPI \(decision.response.statusCode)")")
-        if let dispatch = decision.dispatch {
+        if let dispatch = decision.dispatch, let call {
             do {
-                try await gateway.send(action: dispatch.action, payload: dispatch.payload, messageId: commandId, commandId: commandId,
-                                       to: dispatch.chargePointId)
+                try await gateway.send(call, to: dispatch.chargePointId)
             } catch {
                 // Recorded as dispatched: the deadline turns this into a TIMEOUT result.
                 logger.warning("CALL to \(dispatch.chargePointId) not sent: \(error)")
@@ -182,7 +192,8 @@ public struct CommandService: Sendable {
         }
     }
 
-    private func record(_ received: CommandReceived, _ decision: Decision, commandId: String) async throws {
+    private func record(_ received: CommandReceived, _ decision: Decision, call: OutboundCall?) async throws {
+        let commandId = received.commandId
         let metadata = EventMetadata(source: "ocpi", correlationId: commandId)
         let response = decision.response
         var events = [
@@ -194,11 +205,12 @@ public struct CommandService: Sendable {
         for warning in decision.warnings {
             events.append(try EventCoding.newEvent(CommandWarning(commandId: commandId, warning: warning), metadata: metadata))
         }
-        if let dispatch = decision.dispatch {
+        if let dispatch = decision.dispatch, let call {
             let deadline = clock.now().adding(milliseconds: commandTimeout.milliseconds)
             events.append(try EventCoding.newEvent(
-                CommandDispatched(commandId: commandId, chargePointId: dispatch.chargePointId, action: dispatch.action,
-                                  messageId: commandId, connectorId: dispatch.connectorId, deadline: deadline), metadata: metadata))
+                CommandDispatched(commandId: commandId, chargePointId: dispatch.chargePointId, action: call.action,
+                                  messageId: call.messageId, connectorId: dispatch.connectorId, deadline: deadline, frame: call.text),
+                metadata: metadata))
         }
         _ = try await store.append(events, to: "command-\(commandId)", expectedVersion: .noStream)
     }

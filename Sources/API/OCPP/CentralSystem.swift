@@ -47,10 +47,10 @@ public actor CentralSystem: ChargerGateway {
 
     public func isConnected(_ chargePointId: String) -> Bool { connections[chargePointId] != nil }
 
-    public func send(action: String, payload: JSONValue, messageId: String, commandId: String, to chargePointId: String) async throws {
+    public func send(_ call: OutboundCall, to chargePointId: String) async throws {
         guard let connection = connections[chargePointId] else { throw GatewayError.notConnected(chargePointId) }
-        pending[chargePointId, default: [:]][messageId] = PendingCall(commandId: commandId, action: action)
-        try await connection.sink.send(OCPPFrame.call(messageId: messageId, action: action, payload: payload).text)
+        pending[chargePointId, default: [:]][call.messageId] = PendingCall(commandId: call.commandId, action: call.action)
+        try await connection.sink.send(call.text)
     }
 
     /// The CALL a CALLRESULT/CALLERROR answers, removed from the pending ones.

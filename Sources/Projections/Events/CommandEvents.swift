@@ -80,10 +80,14 @@ public struct CommandDispatched: DomainEventPayload {
     public var messageId: String
     public var connectorId: Int?
     public var deadline: Timestamp
+    /// The CALL frame exactly as it was sent to the charger, recorded before it left: the
+    /// evidence of what the charger was asked. Absent in events recorded before it was kept.
+    public var frame: String?
 
-    public init(commandId: String, chargePointId: String, action: String, messageId: String, connectorId: Int? = nil, deadline: Timestamp) {
+    public init(commandId: String, chargePointId: String, action: String, messageId: String, connectorId: Int? = nil,
+                deadline: Timestamp, frame: String? = nil) {
         self.commandId = commandId; self.chargePointId = chargePointId; self.action = action
-        self.messageId = messageId; self.connectorId = connectorId; self.deadline = deadline
+        self.messageId = messageId; self.connectorId = connectorId; self.deadline = deadline; self.frame = frame
     }
 
     enum CodingKeys: String, CodingKey {
@@ -93,6 +97,7 @@ public struct CommandDispatched: DomainEventPayload {
         case messageId = "message_id"
         case connectorId = "connector_id"
         case deadline
+        case frame
     }
 }
 

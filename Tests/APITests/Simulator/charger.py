@@ -64,7 +64,7 @@ class SimChargePoint(ChargePoint):
             emit(event="bad_frame", frame=raw, error=str(e))
             return
         if msg.message_type_id == MessageType.Call:
-            emit(event="call", action=msg.action, unique_id=msg.unique_id, payload=msg.payload)
+            emit(event="call", action=msg.action, unique_id=msg.unique_id, payload=msg.payload, frame=raw)
             if msg.action in CONTROLLED:
                 mode = self.args.mode
                 if mode == "silent":
