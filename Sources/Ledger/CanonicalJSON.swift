@@ -28,17 +28,18 @@ public struct CanonicalJSON: Sendable, Hashable, CustomStringConvertible {
     /// Text already read back from the store, which only ever holds canonical text.
     init(stored text: String) { self.text = text }
 
-    /// Encodes a value (which must encode as an object) and canonicalizes the result.
+    /// Encodes a value, which must encode as an object.
     public init(encoding value: some Encodable) throws(EventStoreError) {
-        let data: Data
-        do { data = try Self.encoder.encode(value) } catch { throw .invalidJSON("cannot encode \(type(of: value)): \(error)") }
-        try self.init(parsing: data)
+        let text: String
+        do { text = try CanonicalEncoder.text(of: value) } catch { throw .invalidJSON("cannot encode \(type(of: value)): \(error)") }
+        guard text.utf8.first == UInt8(ascii: "{") else { throw .invalidJSON("an event's data and metadata must be JSON objects") }
+        self.text = text
     }
 
     public static let emptyObject = CanonicalJSON(stored: "{}")
 
     public func decode<T: Decodable>(_ type: T.Type = T.self) throws -> T {
-        try JSONDecoder().decode(type, from: Data(text.utf8))
+        try CanonicalDecoder.decode(type, from: text)
     }
 
     /// The parsed document, for callers that work with untyped JSON (import, audit).
@@ -48,10 +49,4 @@ public struct CanonicalJSON: Sendable, Hashable, CustomStringConvertible {
     }
 
     public var description: String { text }
-
-    private static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }()
 }

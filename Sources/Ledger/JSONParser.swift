@@ -1,12 +1,15 @@
 /// A strict recursive-descent JSON parser over UTF-8 bytes, used only to canonicalize.
 struct JSONParser {
     private let bytes: [UInt8]
-    private var index = 0
+    private(set) var index = 0
     private var depth = 0
     /// Deep nesting is refused rather than overflowing the stack on hostile input.
     static let maximumDepth = 512
 
-    init(bytes: [UInt8]) { self.bytes = bytes }
+    init(bytes: [UInt8], at index: Int = 0) {
+        self.bytes = bytes
+        self.index = index
+    }
 
     mutating func parseDocument() throws(JSONSyntaxError) -> JSONValue {
         skipWhitespace()
@@ -129,7 +132,8 @@ struct JSONParser {
         return String(decoding: bytes[start..<index], as: UTF8.self)
     }
 
-    private mutating func parseString() throws(JSONSyntaxError) -> String {
+    /// Reads the string that starts (with its quote) at `index`, resolving escapes.
+    mutating func parseString() throws(JSONSyntaxError) -> String {
         index += 1  // opening quote
         var scalars = String.UnicodeScalarView()
         var runStart = index

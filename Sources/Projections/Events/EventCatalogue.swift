@@ -4,7 +4,7 @@ import Ledger
 /// The one registry from stored type names to event types, and the upcasters that bring an old
 /// schema version up to date on read (rows are never rewritten).
 public struct EventCatalogue: Sendable {
-    typealias Decode = @Sendable (Data) throws -> DomainEvent
+    typealias Decode = @Sendable (String) throws -> DomainEvent
     /// Turns a payload of version `n` into version `n + 1`.
     public typealias Upcaster = @Sendable (JSONValue) throws -> JSONValue
 
@@ -46,7 +46,7 @@ public struct EventCatalogue: Sendable {
     public init() {}
 
     public mutating func register<P: DomainEventPayload>(_ type: P.Type, _ wrap: @escaping @Sendable (P) -> DomainEvent) {
-        decoders[P.eventType] = (P.schemaVersion, { data in wrap(try EventCoding.decoder.decode(P.self, from: data)) })
+        decoders[P.eventType] = (P.schemaVersion, { text in wrap(try CanonicalDecoder.decode(P.self, from: text)) })
     }
 
     /// Registers how a payload stored at `version` becomes `version + 1`.
@@ -71,7 +71,7 @@ public struct EventCatalogue: Sendable {
                                  reason: "schema version \(schemaVersion) is newer than this binary's \(entry.schemaVersion): upgrade")
         }
         do {
-            var data = Data(text.utf8)
+            var text = text
             if schemaVersion < entry.schemaVersion {
                 var value = try JSONValue(parsing: text)
                 for version in schemaVersion..<entry.schemaVersion {
@@ -80,9 +80,9 @@ public struct EventCatalogue: Sendable {
                     }
                     value = try upcast(value)
                 }
-                data = Data(value.canonicalText.utf8)
+                text = value.canonicalText
             }
-            return try entry.decode(data)
+            return try entry.decode(text)
         } catch let error as CatalogueError {
             throw error
         } catch {
@@ -122,29 +122,17 @@ public struct CatalogueError: Error, CustomStringConvertible, Sendable, Equatabl
 /// JSON for payloads and read-model rows. Every type spells its snake_case keys in `CodingKeys`
 /// (no key strategy): converting key names on every decode costs half of a replay.
 public enum EventCoding {
-    static let decoder = JSONDecoder()
-
-    static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }()
-
     /// A payload as an event ready to append.
     public static func newEvent<P: DomainEventPayload>(_ payload: P, metadata: EventMetadata, id: UUID = UUID()) throws(EventStoreError) -> NewEvent {
-        let data: Data
-        do { data = try encoder.encode(payload) } catch { throw .invalidJSON("cannot encode \(P.eventType): \(error)") }
-        return try NewEvent(eventId: id, type: P.eventType, schemaVersion: P.schemaVersion,
-                            data: CanonicalJSON(parsing: data), metadata: metadata)
+        try NewEvent(eventId: id, type: P.eventType, schemaVersion: P.schemaVersion, data: CanonicalJSON(encoding: payload), metadata: metadata)
     }
 
-    /// A read model's row text: the bytes replay compares. Sorted keys make it deterministic;
-    /// unlike events it is not hashed, so it is not re-canonicalized.
+    /// A read model's row text: the bytes replay compares (canonical, so deterministic).
     public static func rowText(_ value: some Encodable) throws -> String {
-        String(decoding: try encoder.encode(value), as: UTF8.self)
+        try CanonicalEncoder.text(of: value)
     }
 
     public static func decode<T: Decodable>(_ type: T.Type, from text: String) throws -> T {
-        try decoder.decode(type, from: Data(text.utf8))
+        try CanonicalDecoder.decode(type, from: text)
     }
 }

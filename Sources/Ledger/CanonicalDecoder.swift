@@ -1,0 +1,443 @@
+import Foundation
+
+/// Decodes `Decodable` values from the JSON the ledger stores, reading fields straight from the
+/// bytes instead of building a tree or a dictionary per object first.
+///
+/// Why not `JSONDecoder`: a replay decodes every event and every fold on the live path decodes
+/// the rows it changes; Foundation's decoder hashed every key of every object and was the largest
+/// single cost of a replay. Stored objects have their keys sorted (canonical JSON), so a field is
+/// found by binary search over the object's members; any other order still decodes, by a scan.
+///
+/// Errors are the standard `DecodingError`s with the coding path, so a malformed event is named
+/// by field as before.
+public enum CanonicalDecoder {
+    public static func decode<T: Decodable>(_ type: T.Type, from text: String) throws -> T {
+        let document = JSONDocument(text)
+        let start = document.skipWhitespace(0)
+        let end = try document.skipValue(start, path: .root)
+        guard document.skipWhitespace(end) == document.count else {
+            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "unexpected content after the JSON value at byte \(end)"))
+        }
+        return try ValueDecoder(document: document, offset: start, path: .root).decode(T.self)
+    }
+}
+
+/// The bytes being decoded, owned for as long as any container reads them.
+final class JSONDocument {
+    private let storage: UnsafeMutableBufferPointer<UInt8>
+    var count: Int { storage.count }
+
+    init(_ text: String) {
+        var text = text
+        storage = text.withUTF8 { bytes in
+            let storage = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: bytes.count)
+            _ = storage.initialize(from: bytes)
+            return storage
+        }
+    }
+
+    deinit { storage.deallocate() }
+
+    subscript(index: Int) -> UInt8 { storage[index] }
+
+    func slice(_ range: Range<Int>) -> UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: storage[range]) }
+
+    func corrupted(_ reason: String, at offset: Int, path: CodingPathNode) -> DecodingError {
+        .dataCorrupted(.init(codingPath: path.path, debugDescription: "invalid JSON at byte \(offset): \(reason)"))
+    }
+
+    func skipWhitespace(_ index: Int) -> Int {
+        var index = index
+        while index < count, storage[index] == 0x20 || storage[index] == 0x0A || storage[index] == 0x0D || storage[index] == 0x09 {
+            index += 1
+        }
+        return index
+    }
+
+    /// The index just past the string whose opening quote is at `index`.
+    func skipString(_ index: Int, path: CodingPathNode) throws -> Int {
+        var index = index + 1
+        while index < count {
+            switch storage[index] {
+            case UInt8(ascii: "\""): return index + 1
+            case UInt8(ascii: "\\"): index += 2
+            default: index += 1
+            }
+        }
+        throw corrupted("unterminated string", at: index, path: path)
+    }
+
+    /// The index just past the value that starts at `index`. Nested values are only matched
+    /// up, not checked: each is checked when (and if) a container reads it.
+    func skipValue(_ index: Int, path: CodingPathNode) throws -> Int {
+        guard index < count else { throw corrupted("unexpected end of input", at: index, path: path) }
+        switch storage[index] {
+        case UInt8(ascii: "\""):
+            return try skipString(index, path: path)
+        case UInt8(ascii: "{"), UInt8(ascii: "["):
+            var depth = 0
+            var cursor = index
+            while cursor < count {
+                switch storage[cursor] {
+                case UInt8(ascii: "\""): cursor = try skipString(cursor, path: path); continue
+                case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
+                case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                    depth -= 1
+                    if depth == 0 { return cursor + 1 }
+                default: break
+                }
+                cursor += 1
+            }
+            throw corrupted("unterminated object or array", at: index, path: path)
+        case UInt8(ascii: "t"): return try skipLiteral("true", index, path)
+        case UInt8(ascii: "f"): return try skipLiteral("false", index, path)
+        case UInt8(ascii: "n"): return try skipLiteral("null", index, path)
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            var cursor = index + 1
+            while cursor < count, Self.isNumberByte(storage[cursor]) { cursor += 1 }
+            return cursor
+        default:
+            throw corrupted("unexpected character", at: index, path: path)
+        }
+    }
+
+    private func skipLiteral(_ literal: StaticString, _ index: Int, _ path: CodingPathNode) throws -> Int {
+        let length = literal.utf8CodeUnitCount
+        guard index + length <= count, slice(index..<index + length).elementsEqual(UnsafeBufferPointer(start: literal.utf8Start, count: length)) else {
+            throw corrupted("invalid literal", at: index, path: path)
+        }
+        return index + length
+    }
+
+    static func isNumberByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"), UInt8(ascii: "+"), UInt8(ascii: "-"): true
+        default: false
+        }
+    }
+
+    /// The string whose opening quote is at `index`.
+    func readString(_ index: Int, path: CodingPathNode) throws -> String {
+        var cursor = index + 1
+        while cursor < count {
+            switch storage[cursor] {
+            case UInt8(ascii: "\""): return String(decoding: slice(index + 1..<cursor), as: UTF8.self)
+            case UInt8(ascii: "\\"):
+                // Escapes are rare in stored data: the strict parser resolves them.
+                let end = try skipString(index, path: path)
+                var parser = JSONParser(bytes: Array(slice(index..<end)))
+                do { return try parser.parseString() } catch { throw corrupted(error.reason, at: index + error.offset, path: path) }
+            default: cursor += 1
+            }
+        }
+        throw corrupted("unterminated string", at: index, path: path)
+    }
+}
+
+/// One value in the document: what every container hands out and reads scalars through.
+struct ValueDecoder: Decoder {
+    let document: JSONDocument
+    let offset: Int
+    let path: CodingPathNode
+    var codingPath: [any CodingKey] { path.path }
+    var userInfo: [CodingUserInfoKey: Any] { [:] }
+
+    func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
+        KeyedDecodingContainer(try ObjectContainer<Key>(self))
+    }
+
+    func unkeyedContainer() throws -> any UnkeyedDecodingContainer { try ArrayContainer(self) }
+
+    func singleValueContainer() throws -> any SingleValueDecodingContainer { SingleContainer(value: self) }
+
+    var byte: UInt8? { offset < document.count ? document[offset] : nil }
+    var isNull: Bool { byte == UInt8(ascii: "n") }
+
+    func mismatch<T>(_ type: T.Type, expected: String) -> DecodingError {
+        if isNull {
+            return .valueNotFound(type, .init(codingPath: path.path, debugDescription: "expected \(expected) but found null"))
+        }
+        return .typeMismatch(type, .init(codingPath: path.path, debugDescription: "expected \(expected)"))
+    }
+
+    /// Strings and integers (the common array elements and fields) without a container of their own.
+    func decode<T: Decodable>(_ type: T.Type) throws -> T {
+        if T.self == String.self { return try string() as! T }
+        if T.self == Int.self { return try integer(Int.self) as! T }
+        if T.self == Int64.self { return try integer(Int64.self) as! T }
+        return try T(from: self)
+    }
+
+    func string() throws -> String {
+        guard byte == UInt8(ascii: "\"") else { throw mismatch(String.self, expected: "a string") }
+        return try document.readString(offset, path: path)
+    }
+
+    func bool() throws -> Bool {
+        switch byte {
+        case UInt8(ascii: "t"): true
+        case UInt8(ascii: "f"): false
+        default: throw mismatch(Bool.self, expected: "true or false")
+        }
+    }
+
+    private func numberText<T>(_ type: T.Type) throws -> UnsafeBufferPointer<UInt8> {
+        guard let byte, byte == UInt8(ascii: "-") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else {
+            throw mismatch(type, expected: "a number")
+        }
+        var end = offset + 1
+        while end < document.count, JSONDocument.isNumberByte(document[end]) { end += 1 }
+        return document.slice(offset..<end)
+    }
+
+    func integer<T: FixedWidthInteger>(_ type: T.Type) throws -> T {
+        let text = try numberText(type)
+        var value: T = 0
+        var negative = false
+        var digits = text[...]
+        if digits.first == UInt8(ascii: "-") { negative = true; digits = digits.dropFirst() }
+        for digit in digits {
+            guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(digit) else {
+                // "7.0" or "1e3": accepted when it is a whole number that fits, as JSONDecoder does.
+                guard let double = Double(String(decoding: text, as: UTF8.self)), let exact = T(exactly: double) else {
+                    throw DecodingError.dataCorrupted(.init(codingPath: path.path, debugDescription: "\(String(decoding: text, as: UTF8.self)) does not fit in \(T.self)"))
+                }
+                return exact
+            }
+            let (times, overflowA) = value.multipliedReportingOverflow(by: 10)
+            let delta = T(digit - UInt8(ascii: "0"))
+            let (next, overflowB) = negative ? times.subtractingReportingOverflow(delta) : times.addingReportingOverflow(delta)
+            guard !overflowA, !overflowB else {
+                throw DecodingError.dataCorrupted(.init(codingPath: path.path, debugDescription: "\(String(decoding: text, as: UTF8.self)) does not fit in \(T.self)"))
+            }
+            value = next
+        }
+        guard !digits.isEmpty else { throw document.corrupted("invalid number", at: offset, path: path) }
+        return value
+    }
+
+    func double() throws -> Double {
+        let text = String(decoding: try numberText(Double.self), as: UTF8.self)
+        guard let value = Double(text) else { throw document.corrupted("invalid number \(text)", at: offset, path: path) }
+        return value
+    }
+}
+
+/// An object's members, found once when the container is made.
+struct ObjectContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
+    struct Member {
+        let key: Range<Int>
+        /// The key when it had escapes (then `key` is not its spelling).
+        let escapedKey: String?
+        let value: Int
+    }
+
+    let object: ValueDecoder
+    private let members: [Member]
+    /// Keys in byte order, as canonical JSON writes them: lookups can bisect.
+    private let sorted: Bool
+    var codingPath: [any CodingKey] { object.path.path }
+    private var document: JSONDocument { object.document }
+
+    init(_ object: ValueDecoder) throws {
+        self.object = object
+        guard object.byte == UInt8(ascii: "{") else { throw object.mismatch([String: String].self, expected: "an object") }
+        let document = object.document
+        var members: [Member] = []
+        var sorted = true
+        var cursor = document.skipWhitespace(object.offset + 1)
+        if cursor < document.count, document[cursor] == UInt8(ascii: "}") {
+            self.members = []
+            self.sorted = true
+            return
+        }
+        while true {
+            guard cursor < document.count, document[cursor] == UInt8(ascii: "\"") else {
+                throw document.corrupted("expected a key", at: cursor, path: object.path)
+            }
+            let keyEnd = try document.skipString(cursor, path: object.path)
+            let key = cursor + 1..<keyEnd - 1
+            var escaped: String?
+            if document.slice(key).contains(UInt8(ascii: "\\")) { escaped = try document.readString(cursor, path: object.path) }
+            cursor = document.skipWhitespace(keyEnd)
+            guard cursor < document.count, document[cursor] == UInt8(ascii: ":") else {
+                throw document.corrupted("expected ':'", at: cursor, path: object.path)
+            }
+            let value = document.skipWhitespace(cursor + 1)
+            if let previous = members.last, sorted, escaped != nil || previous.escapedKey != nil || Self.compare(document.slice(previous.key), document.slice(key)) >= 0 {
+                sorted = false
+            }
+            members.append(Member(key: key, escapedKey: escaped, value: value))
+            cursor = document.skipWhitespace(try document.skipValue(value, path: object.path))
+            guard cursor < document.count else { throw document.corrupted("unterminated object", at: cursor, path: object.path) }
+            if document[cursor] == UInt8(ascii: ",") { cursor = document.skipWhitespace(cursor + 1); continue }
+            if document[cursor] == UInt8(ascii: "}") { break }
+            throw document.corrupted("expected ',' or '}'", at: cursor, path: object.path)
+        }
+        self.members = members
+        self.sorted = sorted
+    }
+
+    private static func compare(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Int {
+        let common = min(a.count, b.count)
+        if common > 0, let p = a.baseAddress, let q = b.baseAddress {
+            let result = memcmp(p, q, common)
+            if result != 0 { return Int(result) }
+        }
+        return a.count - b.count
+    }
+
+    /// Where the value of `key` starts, if the object has it.
+    private func find(_ key: Key) -> Int? {
+        var name = key.stringValue
+        return name.withUTF8 { wanted -> Int? in
+            if sorted {
+                var low = 0, high = members.count
+                while low < high {
+                    let middle = (low + high) / 2
+                    let order = Self.compare(document.slice(members[middle].key), wanted)
+                    if order == 0 { return members[middle].value }
+                    if order < 0 { low = middle + 1 } else { high = middle }
+                }
+                return nil
+            }
+            for member in members {
+                if let escaped = member.escapedKey {
+                    if escaped == key.stringValue { return member.value }
+                } else if Self.compare(document.slice(member.key), wanted) == 0 {
+                    return member.value
+                }
+            }
+            return nil
+        }
+    }
+
+    private func value(_ key: Key) throws -> ValueDecoder {
+        guard let offset = find(key) else {
+            throw DecodingError.keyNotFound(key, .init(codingPath: codingPath, debugDescription: "no value for key \"\(key.stringValue)\""))
+        }
+        return ValueDecoder(document: document, offset: offset, path: .child(key, object.path))
+    }
+
+    var allKeys: [Key] {
+        members.compactMap { member in
+            Key(stringValue: member.escapedKey ?? String(decoding: document.slice(member.key), as: UTF8.self))
+        }
+    }
+
+    func contains(_ key: Key) -> Bool { find(key) != nil }
+
+    func decodeNil(forKey key: Key) throws -> Bool { try value(key).isNull }
+    func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool { try value(key).bool() }
+    func decode(_ type: String.Type, forKey key: Key) throws -> String { try value(key).string() }
+    func decode(_ type: Double.Type, forKey key: Key) throws -> Double { try value(key).double() }
+    func decode(_ type: Int.Type, forKey key: Key) throws -> Int { try value(key).integer(Int.self) }
+    func decode(_ type: Int64.Type, forKey key: Key) throws -> Int64 { try value(key).integer(Int64.self) }
+    func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T { try value(key).decode(T.self) }
+
+    /// Absent and `null` are both "not present", as with JSONDecoder; one lookup instead of the
+    /// default's three.
+    private func present(_ key: Key) -> ValueDecoder? {
+        guard let offset = find(key), document[offset] != UInt8(ascii: "n") else { return nil }
+        return ValueDecoder(document: document, offset: offset, path: .child(key, object.path))
+    }
+
+    func decodeIfPresent(_ type: Bool.Type, forKey key: Key) throws -> Bool? { try present(key)?.bool() }
+    func decodeIfPresent(_ type: String.Type, forKey key: Key) throws -> String? { try present(key)?.string() }
+    func decodeIfPresent(_ type: Double.Type, forKey key: Key) throws -> Double? { try present(key)?.double() }
+    func decodeIfPresent(_ type: Int.Type, forKey key: Key) throws -> Int? { try present(key)?.integer(Int.self) }
+    func decodeIfPresent(_ type: Int64.Type, forKey key: Key) throws -> Int64? { try present(key)?.integer(Int64.self) }
+    func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? { try present(key)?.decode(T.self) }
+
+    func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws -> KeyedDecodingContainer<NestedKey> {
+        try value(key).container(keyedBy: type)
+    }
+
+    func nestedUnkeyedContainer(forKey key: Key) throws -> any UnkeyedDecodingContainer { try value(key).unkeyedContainer() }
+
+    func superDecoder() throws -> any Decoder { try superDecoder(forKey: Key(stringValue: "super")!) }
+
+    func superDecoder(forKey key: Key) throws -> any Decoder { try value(key) }
+}
+
+/// An array's elements, found once when the container is made.
+struct ArrayContainer: UnkeyedDecodingContainer {
+    let array: ValueDecoder
+    private let elements: [Int]
+    private(set) var currentIndex = 0
+    var codingPath: [any CodingKey] { array.path.path }
+    var count: Int? { elements.count }
+    var isAtEnd: Bool { currentIndex >= elements.count }
+
+    init(_ array: ValueDecoder) throws {
+        self.array = array
+        guard array.byte == UInt8(ascii: "[") else { throw array.mismatch([String].self, expected: "an array") }
+        let document = array.document
+        var elements: [Int] = []
+        var cursor = document.skipWhitespace(array.offset + 1)
+        if cursor < document.count, document[cursor] == UInt8(ascii: "]") {
+            self.elements = []
+            return
+        }
+        while true {
+            elements.append(cursor)
+            cursor = document.skipWhitespace(try document.skipValue(cursor, path: array.path))
+            guard cursor < document.count else { throw document.corrupted("unterminated array", at: cursor, path: array.path) }
+            if document[cursor] == UInt8(ascii: ",") { cursor = document.skipWhitespace(cursor + 1); continue }
+            if document[cursor] == UInt8(ascii: "]") { break }
+            throw document.corrupted("expected ',' or ']'", at: cursor, path: array.path)
+        }
+        self.elements = elements
+    }
+
+    private mutating func next<T>(_ type: T.Type) throws -> ValueDecoder {
+        guard !isAtEnd else {
+            throw DecodingError.valueNotFound(type, .init(codingPath: codingPath + [IndexKey(currentIndex)], debugDescription: "the array has no more elements"))
+        }
+        defer { currentIndex += 1 }
+        return ValueDecoder(document: array.document, offset: elements[currentIndex], path: .child(IndexKey(currentIndex), array.path))
+    }
+
+    mutating func decodeNil() throws -> Bool {
+        guard !isAtEnd, array.document[elements[currentIndex]] == UInt8(ascii: "n") else { return false }
+        currentIndex += 1
+        return true
+    }
+
+    mutating func decode(_ type: Bool.Type) throws -> Bool { try next(type).bool() }
+    mutating func decode(_ type: String.Type) throws -> String { try next(type).string() }
+    mutating func decode(_ type: Double.Type) throws -> Double { try next(type).double() }
+    mutating func decode(_ type: Int.Type) throws -> Int { try next(type).integer(Int.self) }
+    mutating func decode(_ type: Int64.Type) throws -> Int64 { try next(type).integer(Int64.self) }
+    mutating func decode<T: Decodable>(_ type: T.Type) throws -> T { try next(type).decode(T.self) }
+
+    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<NestedKey> {
+        try next([String: String].self).container(keyedBy: type)
+    }
+
+    mutating func nestedUnkeyedContainer() throws -> any UnkeyedDecodingContainer { try next([String].self).unkeyedContainer() }
+
+    mutating func superDecoder() throws -> any Decoder { try next(ValueDecoder.self) }
+}
+
+struct SingleContainer: SingleValueDecodingContainer {
+    let value: ValueDecoder
+    var codingPath: [any CodingKey] { value.path.path }
+
+    func decodeNil() -> Bool { value.isNull }
+    func decode(_ type: Bool.Type) throws -> Bool { try value.bool() }
+    func decode(_ type: String.Type) throws -> String { try value.string() }
+    func decode(_ type: Double.Type) throws -> Double { try value.double() }
+    func decode(_ type: Float.Type) throws -> Float { Float(try value.double()) }
+    func decode(_ type: Int.Type) throws -> Int { try value.integer(type) }
+    func decode(_ type: Int8.Type) throws -> Int8 { try value.integer(type) }
+    func decode(_ type: Int16.Type) throws -> Int16 { try value.integer(type) }
+    func decode(_ type: Int32.Type) throws -> Int32 { try value.integer(type) }
+    func decode(_ type: Int64.Type) throws -> Int64 { try value.integer(type) }
+    func decode(_ type: UInt.Type) throws -> UInt { try value.integer(type) }
+    func decode(_ type: UInt8.Type) throws -> UInt8 { try value.integer(type) }
+    func decode(_ type: UInt16.Type) throws -> UInt16 { try value.integer(type) }
+    func decode(_ type: UInt32.Type) throws -> UInt32 { try value.integer(type) }
+    func decode(_ type: UInt64.Type) throws -> UInt64 { try value.integer(type) }
+    func decode<T: Decodable>(_ type: T.Type) throws -> T { try value.decode(T.self) }
+}
