@@ -122,15 +122,45 @@ final class JSONDocument {
         while cursor < count {
             switch storage[cursor] {
             case UInt8(ascii: "\""): return String(decoding: slice(index + 1..<cursor), as: UTF8.self)
-            case UInt8(ascii: "\\"):
-                // Escapes are rare in stored data: the strict parser resolves them.
-                let end = try skipString(index, path: path)
-                var parser = JSONParser(bytes: Array(slice(index..<end)))
-                do { return try parser.parseString() } catch { throw corrupted(error.reason, at: index + error.offset, path: path) }
+            case UInt8(ascii: "\\"): return try readEscapedString(index, path: path)
             default: cursor += 1
             }
         }
         throw corrupted("unterminated string", at: index, path: path)
+    }
+}
+
+extension JSONDocument {
+    /// A string with escapes (a verbatim request body, say): the two-character escapes are
+    /// resolved here; one with a `\\u` escape goes to the strict parser, which pairs surrogates.
+    private func readEscapedString(_ index: Int, path: CodingPathNode) throws -> String {
+        let end = try skipString(index, path: path)
+        var output: [UInt8] = []
+        output.reserveCapacity(end - index)
+        var cursor = index + 1
+        while cursor < end - 1 {
+            let byte = self[cursor]
+            guard byte == UInt8(ascii: "\\") else {
+                output.append(byte)
+                cursor += 1
+                continue
+            }
+            switch self[cursor + 1] {
+            case UInt8(ascii: "\""): output.append(0x22)
+            case UInt8(ascii: "\\"): output.append(0x5C)
+            case UInt8(ascii: "/"): output.append(0x2F)
+            case UInt8(ascii: "b"): output.append(0x08)
+            case UInt8(ascii: "f"): output.append(0x0C)
+            case UInt8(ascii: "n"): output.append(0x0A)
+            case UInt8(ascii: "r"): output.append(0x0D)
+            case UInt8(ascii: "t"): output.append(0x09)
+            default:
+                var parser = JSONParser(bytes: Array(slice(index..<end)))
+                do { return try parser.parseString() } catch { throw corrupted(error.reason, at: index + error.offset, path: path) }
+            }
+            cursor += 2
+        }
+        return String(decoding: output, as: UTF8.self)
     }
 }
 

@@ -55,79 +55,64 @@ enum EncodedSlot {
 /// One object or array under construction. A class, because Codable hands out a container and
 /// lets the caller fill it afterwards (nested containers, `superEncoder`).
 final class EncodingNode {
-    enum Content {
-        case empty
-        case scalar(JSONValue)
-        case object([(key: String, slot: EncodedSlot)])
-        case array([EncodedSlot])
-    }
+    enum Kind { case empty, scalar, object, array }
 
-    var content: Content = .empty
+    private(set) var kind = Kind.empty
+    private var scalar = JSONValue.null
+    private var members: [(key: String, slot: EncodedSlot)] = []
+    private var elements: [EncodedSlot] = []
 
     /// What the node holds, with scalars unwrapped; `nil` when nothing was encoded.
     var slot: EncodedSlot? {
-        switch content {
+        switch kind {
         case .empty: nil
-        case .scalar(let value): .scalar(value)
+        case .scalar: .scalar(scalar)
         case .object, .array: .node(self)
         }
     }
 
+    func setScalar(_ value: JSONValue) {
+        kind = .scalar
+        scalar = value
+    }
+
     func makeObject() {
-        if case .object = content { return }
-        content = .object([])
+        if kind != .object { kind = .object }
     }
 
     func makeArray() {
-        if case .array = content { return }
-        content = .array([])
+        if kind != .array { kind = .array }
     }
 
-    func set(_ key: String, _ slot: EncodedSlot) {
-        guard case .object(var members) = content else { return }
-        content = .empty  // keep `members` uniquely referenced while it grows
-        members.append((key, slot))
-        content = .object(members)
-    }
+    func set(_ key: String, _ slot: EncodedSlot) { members.append((key, slot)) }
 
-    func append(_ slot: EncodedSlot) {
-        guard case .array(var elements) = content else { return }
-        content = .empty
-        elements.append(slot)
-        content = .array(elements)
-    }
+    func append(_ slot: EncodedSlot) { elements.append(slot) }
 
-    var count: Int {
-        switch content {
-        case .array(let elements): elements.count
-        case .object(let members): members.count
-        default: 0
-        }
-    }
+    var count: Int { kind == .array ? elements.count : members.count }
 
     var value: JSONValue {
-        switch content {
+        switch kind {
         case .empty: .object([:])
-        case .scalar(let value): value
-        case .array(let elements): .array(elements.map(\.value))
-        case .object(let members):
-            .object(Dictionary(members.map { ($0.key, $0.slot.value) }, uniquingKeysWith: { _, last in last }))
+        case .scalar: scalar
+        case .array: .array(elements.map(\.value))
+        case .object: .object(Dictionary(members.map { ($0.key, $0.slot.value) }, uniquingKeysWith: { _, last in last }))
         }
     }
 
     func write(to output: inout [UInt8]) {
-        switch content {
+        switch kind {
         case .empty: output.append(contentsOf: "{}".utf8)
-        case .scalar(let value): value.write(to: &output)
-        case .array(let elements):
+        case .scalar: scalar.write(to: &output)
+        case .array:
             output.append(UInt8(ascii: "["))
             for (index, element) in elements.enumerated() {
                 if index > 0 { output.append(UInt8(ascii: ",")) }
                 element.write(to: &output)
             }
             output.append(UInt8(ascii: "]"))
-        case .object(let members):
+        case .object:
             // Sorted by key bytes; a key encoded twice keeps its last value, as a dictionary would.
+            let members = self.members
             let order = members.indices.sorted { a, b in
                 let comparison = compareUTF8(members[a].key, members[b].key)
                 return comparison != 0 ? comparison < 0 : a < b
@@ -218,9 +203,10 @@ enum ScalarSpelling {
     /// Encodes a nested value into a slot of its own (strings and integers, the common
     /// elements of arrays, without a node of their own).
     static func encode<T: Encodable>(_ value: T, at path: CodingPathNode) throws -> EncodedSlot {
-        if let string = value as? String { return .scalar(.string(string)) }
-        if let integer = value as? Int { return .scalar(.number(String(integer))) }
-        if let integer = value as? Int64 { return .scalar(.number(String(integer))) }
+        // Compared by type first: a metadata comparison, where `as?` is a dynamic cast.
+        if T.self == String.self, let string = value as? String { return .scalar(.string(string)) }
+        if T.self == Int.self, let integer = value as? Int { return .scalar(.number(String(integer))) }
+        if T.self == Int64.self, let integer = value as? Int64 { return .scalar(.number(String(integer))) }
         let child = EncodingNode()
         try value.encode(to: NodeEncoder(node: child, path: path))
         return child.slot ?? .scalar(.object([:]))
@@ -315,12 +301,12 @@ struct SingleNodeContainer: SingleValueEncodingContainer {
     let path: CodingPathNode
     var codingPath: [any CodingKey] { path.path }
 
-    mutating func encodeNil() throws { node.content = .scalar(.null) }
-    mutating func encode(_ value: Bool) throws { node.content = .scalar(.bool(value)) }
-    mutating func encode(_ value: String) throws { node.content = .scalar(.string(value)) }
-    mutating func encode(_ value: Int) throws { node.content = .scalar(.number(String(value))) }
-    mutating func encode(_ value: Int64) throws { node.content = .scalar(.number(String(value))) }
-    mutating func encode(_ value: Double) throws { node.content = .scalar(try ScalarSpelling.double(value, path.path)) }
+    mutating func encodeNil() throws { node.setScalar(.null) }
+    mutating func encode(_ value: Bool) throws { node.setScalar(.bool(value)) }
+    mutating func encode(_ value: String) throws { node.setScalar(.string(value)) }
+    mutating func encode(_ value: Int) throws { node.setScalar(.number(String(value))) }
+    mutating func encode(_ value: Int64) throws { node.setScalar(.number(String(value))) }
+    mutating func encode(_ value: Double) throws { node.setScalar(try ScalarSpelling.double(value, path.path)) }
     mutating func encode(_ value: Float) throws { try encode(Double(value)) }
     // The other integer types: keyed and unkeyed containers reach these through their generic
     // `encode`, so each must end here rather than call back into `encode(to:)`.
@@ -336,5 +322,5 @@ struct SingleNodeContainer: SingleValueEncodingContainer {
         try value.encode(to: NodeEncoder(node: node, path: path))
     }
 
-    private func integer(_ value: some BinaryInteger) { node.content = .scalar(.number(String(value))) }
+    private func integer(_ value: some BinaryInteger) { node.setScalar(.number(String(value))) }
 }

@@ -53,7 +53,7 @@ public enum EventLine {
             return number
         }
         let eventIdText = try string("event_id")
-        guard let eventId = UUID(uuidString: eventIdText) else { throw EventLineError(reason: "event_id \(eventIdText) is not a UUID") }
+        guard let eventId = UUID(hexString: eventIdText) else { throw EventLineError(reason: "event_id \(eventIdText) is not a UUID") }
         let recordedAtText = try string("recorded_at")
         guard let recordedAt = Timestamp(iso8601: recordedAtText) else {
             throw EventLineError(reason: "recorded_at \(recordedAtText) is not an RFC 3339 UTC time")

@@ -38,7 +38,7 @@ struct EventRow {
 
     /// The typed event; a row that does not decode (edited behind the store's back) is a storage fault.
     func decoded() throws(EventStoreError) -> RecordedEvent {
-        guard let eventId = UUID(uuidString: eventId), let recordedAt = Timestamp(iso8601: recordedAt) else {
+        guard let eventId = UUID(hexString: eventId), let recordedAt = Timestamp(iso8601: recordedAt) else {
             throw .invalidEvent("the row at position \(position) is damaged (event id or time unreadable); run `ledger verify`")
         }
         return RecordedEvent(

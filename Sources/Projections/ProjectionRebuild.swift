@@ -11,7 +11,7 @@ import Synchronization
 public final class ProjectionRebuild {
     private let catalogue: EventCatalogue
     private let database: Database
-    private let folds: [any RebuildFold]
+    private let folds: [RebuildFold]
     public private(set) var lastPosition: Int64 = 0
 
     /// Starts a rebuild into `database` (freshly migrated: its projection tables empty).
@@ -30,41 +30,44 @@ public final class ProjectionRebuild {
 
     /// Folds the whole log of `store`, from position 0; returns the number of events.
     ///
-    /// Decoding is most of the work and needs no order, so each page is decoded on all cores while
-    /// the next page is read; folding then runs in log order on one.
+    /// A pipeline: while one page is folded (in log order, on this task), the next is read and
+    /// decoded on the other cores — decoding needs no order and is half of the work.
     public func run(from store: any EventStore, pageSize: Int = 8192) async throws -> Int64 {
         let catalogue = self.catalogue
-        let lanes = max(1, ProcessInfo.processInfo.activeProcessorCount)
         var count: Int64 = 0
-        var page = try await store.readAll(after: 0, limit: pageSize)
+        var page = try await Self.decodedPage(of: store, after: 0, limit: pageSize, catalogue: catalogue)
         while let last = page.last {
-            async let next = store.readAll(after: last.position, limit: pageSize)
-            let current = page
-            let chunk = (current.count + lanes - 1) / lanes
-            // Each lane stops at its first unreadable event; the earliest lane's error is the
-            // earliest position, which is the one a replay must name.
-            let lanesDecoded = await withTaskGroup(of: (Int, Result<[LoggedEvent], CatalogueError>).self) { group in
-                for lane in 0..<lanes where lane * chunk < current.count {
-                    group.addTask {
-                        let slice = current[(lane * chunk)..<min(current.count, (lane + 1) * chunk)]
-                        return (lane, Result { () throws(CatalogueError) in
-                            try slice.map { recorded throws(CatalogueError) in
-                                LoggedEvent(position: recorded.position, recordedAt: recorded.recordedAt, event: try catalogue.decode(recorded))
-                            }
-                        })
-                    }
-                }
-                var results = [Result<[LoggedEvent], CatalogueError>](repeating: .success([]), count: lanes)
-                for await (lane, result) in group { results[lane] = result }
-                return results
-            }
-            for result in lanesDecoded {
-                for event in try result.get() { try fold(event) }
-            }
-            count += Int64(current.count)
+            async let next = Self.decodedPage(of: store, after: last.position, limit: pageSize, catalogue: catalogue)
+            for event in page { try fold(event) }
+            count += Int64(page.count)
             page = try await next
         }
         return count
+    }
+
+    /// Reads a page and decodes it on all cores. Each lane stops at its first unreadable event;
+    /// the earliest lane's error is the earliest position, which is the one a replay must name.
+    private static func decodedPage(of store: any EventStore, after position: Int64, limit: Int,
+                                    catalogue: EventCatalogue) async throws -> [LoggedEvent] {
+        let page = try await store.readAll(after: position, limit: limit)
+        let lanes = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        let chunk = (page.count + lanes - 1) / lanes
+        let decoded = await withTaskGroup(of: (Int, Result<[LoggedEvent], CatalogueError>).self) { group in
+            for lane in 0..<lanes where lane * chunk < page.count {
+                group.addTask {
+                    let slice = page[(lane * chunk)..<min(page.count, (lane + 1) * chunk)]
+                    return (lane, Result { () throws(CatalogueError) in
+                        try slice.map { recorded throws(CatalogueError) in
+                            LoggedEvent(position: recorded.position, recordedAt: recorded.recordedAt, event: try catalogue.decode(recorded))
+                        }
+                    })
+                }
+            }
+            var results = [Result<[LoggedEvent], CatalogueError>](repeating: .success([]), count: lanes)
+            for await (lane, result) in group { results[lane] = result }
+            return results
+        }
+        return try decoded.flatMap { try $0.get() }
     }
 
     /// Writes the states still in memory and the checkpoints, and commits.
@@ -81,7 +84,7 @@ public final class ProjectionRebuild {
 }
 
 /// One projection's states during a rebuild: in memory up to `capacity`, the rest in the database.
-final class SpillingFold<P: Projection>: RebuildFold {
+final class SpillingFold<P: Projection> {
     private let table: ProjectionTable<P>
     private let database: Database
     private let capacity: Int

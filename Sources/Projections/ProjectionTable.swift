@@ -5,13 +5,13 @@ import Ledger
 protocol LiveProjection: Sendable {
     var name: String { get }
     func apply(_ event: LoggedEvent, in database: Database) throws
-    func rebuildFold(into database: Database, capacity: Int) -> any RebuildFold
+    func rebuildFold(into database: Database, capacity: Int) -> RebuildFold
 }
 
-/// A projection's fold during a rebuild.
-protocol RebuildFold {
-    func apply(_ event: LoggedEvent) throws
-    func flush() throws
+/// A projection's fold during a rebuild, as closures: see `ProjectionTable.makeRebuildFold`.
+struct RebuildFold {
+    let apply: (LoggedEvent) throws -> Void
+    let flush: () throws -> Void
 }
 
 /// Stores one projection's states as rows `(key, body, columns…)` and its anomalies.
@@ -20,11 +20,22 @@ struct ProjectionTable<P: Projection>: LiveProjection {
     let projection: P
     private let upsertSQL: String
     private let deleteSQL = "DELETE FROM \(P.name) WHERE key = ?"
+    /// The folds, made here where `P` is concrete (`ProjectionEngine.tables` names each projection
+    /// by type) so that they run as code specialized for `P`. Called through the `LiveProjection`
+    /// existential instead, they ran as generic code that looked up type metadata on every
+    /// dictionary access and copy: half of a replay's fold time.
+    private let makeRebuildFold: @Sendable (Database, Int) -> RebuildFold
+    private let liveFold: @Sendable (ProjectionTable<P>, LoggedEvent, Database) throws -> Void
 
     init(_ projection: P) {
         self.projection = projection
         let columns = ["key", "body"] + P.columnNames
         upsertSQL = "INSERT OR REPLACE INTO \(P.name) (\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))"
+        makeRebuildFold = { database, capacity in
+            let fold = SpillingFold(projection, database, capacity)
+            return RebuildFold(apply: fold.apply, flush: fold.flush)
+        }
+        liveFold = { table, event, database in try table.foldLive(event, in: database) }
     }
 
     func load(_ key: String, from database: Database) throws -> P.State? {
@@ -65,12 +76,16 @@ struct ProjectionTable<P: Projection>: LiveProjection {
         try insert(try row(state, key: key), key: key, in: database, fresh: false)
     }
 
-    func rebuildFold(into database: Database, capacity: Int) -> any RebuildFold {
-        SpillingFold(projection, database, capacity)
+    func rebuildFold(into database: Database, capacity: Int) -> RebuildFold {
+        makeRebuildFold(database, capacity)
+    }
+
+    func apply(_ event: LoggedEvent, in database: Database) throws {
+        try liveFold(self, event, database)
     }
 
     /// The live path: load each touched entity, fold, store.
-    func apply(_ event: LoggedEvent, in database: Database) throws {
+    private func foldLive(_ event: LoggedEvent, in database: Database) throws {
         for key in projection.keys(for: event.event) {
             let before = try load(key, from: database)
             let after = projection.apply(before, event)
