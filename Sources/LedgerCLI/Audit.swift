@@ -10,37 +10,72 @@ struct Audit: AsyncParsableCommand {
             Every related event in order with its time and source; the commands, sessions and CDRs \
             (ids, kWh, times); and the anomalies (a session with several CDRs, a CDR whose \
             authorization_id differs from its session's, …). Text for a person, --json for tools. \
-            An unknown id says so and exits 1.
+            An unknown id says so and exits 1. With --session or --token, every authorization_id \
+            received for that session (or for the sessions started with that token) is audited.
             """
     )
 
     @Argument(help: ArgumentHelp("The authorization_id, exactly as the IOP sent it.", valueName: "authorization_id"))
-    var authorizationId: String
+    var authorizationId: String?
+
+    @Option(help: "Audit every authorization_id received for this session instead.")
+    var session: String?
+
+    @Option(help: "Audit the authorization_ids of the sessions started with this token uid (OCPP idTag) instead.")
+    var token: String?
 
     @OptionGroup var database: DatabaseOptions
 
-    @Flag(help: "Print the report as JSON.")
+    @Flag(help: "Print the report as JSON (with --session or --token: an array of reports).")
     var json = false
+
+    func validate() throws {
+        guard [authorizationId != nil, session != nil, token != nil].filter({ $0 }).count == 1 else {
+            throw ValidationError("give one of: an authorization_id, --session <id>, --token <uid>")
+        }
+    }
 
     func run() async throws {
         try await reportingFailures {
             let store = try database.open(withProjections: true)
-            let report: AuditReport?
+            let outcome: Result<[AuditReport], Failure>
             do {
-                report = try await Projections.Audit.report(authorizationId: authorizationId, store: store)
+                outcome = try await reports(store)
             } catch {
                 await store.close()
                 throw Failure.unusableDatabase("\(error)")
             }
             await store.close()
-            guard let report else {
-                throw Failure.refused("no event in \(database.db) carries authorization_id \(authorizationId)")
-            }
+            let reports = try outcome.get()
             if json {
-                print(try AuditJSON.encode(report))
+                print(authorizationId != nil ? try AuditJSON.encode(reports[0]) : try AuditJSON.encode(reports))
             } else {
-                print(report.text)
+                print(reports.map(\.text).joined(separator: "\n\n"))
             }
         }
+    }
+
+    private func reports(_ store: SQLiteEventStore) async throws -> Result<[AuditReport], Failure> {
+        let ids: [String]
+        if let authorizationId {
+            ids = [authorizationId]
+        } else if let session {
+            guard let found = try await Projections.Audit.authorizationIds(session: session, store: store) else {
+                return .failure(.refused("no session \(session) in \(database.db)"))
+            }
+            guard !found.isEmpty else { return .failure(.refused("session \(session) carries no authorization_id: nothing to audit")) }
+            ids = found
+        } else {
+            ids = try await Projections.Audit.authorizationIds(token: token ?? "", store: store)
+            guard !ids.isEmpty else { return .failure(.refused("no session started with token \(token ?? "") carries an authorization_id")) }
+        }
+        var reports: [AuditReport] = []
+        for id in ids {
+            guard let report = try await Projections.Audit.report(authorizationId: id, store: store) else {
+                return .failure(.refused("no event in \(database.db) carries authorization_id \(id)"))
+            }
+            reports.append(report)
+        }
+        return .success(reports)
     }
 }

@@ -28,6 +28,28 @@ public enum Audit {
         try await store.withReadDatabase { database in try build(authorizationId, database) }
     }
 
+    /// The `authorization_id`s to audit for a session: every one received for it, in order.
+    /// `nil` when the session is unknown.
+    public static func authorizationIds(session sessionId: String, store: SQLiteEventStore) async throws -> [String]? {
+        try await store.withReadDatabase { database in
+            guard let session = try database.state(SessionsProjection.self, sessionId) else { return nil }
+            return distinct(session.authorizations.map(\.authorizationId))
+        }
+    }
+
+    /// The `authorization_id`s of the sessions started with a token (its OCPP idTag), oldest first.
+    public static func authorizationIds(token uid: String, store: SQLiteEventStore) async throws -> [String] {
+        try await store.withReadDatabase { database in
+            let bodies = try database.rows("SELECT body FROM sessions WHERE id_tag = ? ORDER BY start_datetime, key", [.text(uid)])
+            let sessions = try bodies.compactMap { try $0.first?.text.map { try EventCoding.decode(SessionsProjection.State.self, from: $0) } }
+            return distinct(sessions.flatMap { $0.authorizations.map(\.authorizationId) })
+        }
+    }
+
+    private static func distinct(_ ids: [String]) -> [String] {
+        ids.reduce(into: []) { $0.appendIfMissing($1) }
+    }
+
     /// The report read through an open database (one snapshot is the caller's to arrange).
     public static func build(_ authorizationId: String, _ database: Database) throws -> AuditReport? {
         guard let links: AuthorizationLinksProjection.State = try database.state(AuthorizationLinksProjection.self, authorizationId) else {
@@ -93,9 +115,9 @@ public enum Audit {
     }
 }
 
-/// The audit report as JSON for tools: snake_case, sorted keys, indented.
+/// An audit report (or several) as JSON for tools: snake_case, sorted keys, indented.
 public enum AuditJSON {
-    public static func encode(_ report: AuditReport) throws -> String {
+    public static func encode(_ report: some Encodable) throws -> String {
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]

@@ -73,4 +73,37 @@ struct AuditTests {
         #expect(result.stderr.contains("no event in \(path) carries authorization_id \(id)"))
         #expect(result.stdout.isEmpty)
     }
+
+    @Test("--session audits every authorization received for the session; --token every session started with the token")
+    func lookups() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = try ReplayTests.importedLedger("dispute_two_authorizations_three_cdrs", in: directory)
+        func audited(_ arguments: String...) throws -> [String] {
+            let result = try CLI.ledger(["audit"] + arguments + ["--db", path, "--json"])
+            #expect(result.status == 0, "\(result.stderr)")
+            let reports = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]]
+            return reports?.compactMap { $0["authorization_id"] as? String } ?? []
+        }
+        // SES-5 received A, then B (a second START_SESSION bound to it): both are audited.
+        #expect(try audited("--session", "SES-5") == [Self.a, Self.b])
+        #expect(try Set(audited("--token", "APP-7Q2M4K9X")) == [Self.a, Self.b])
+        let text = try CLI.ledger("audit", "--session", "SES-5", "--db", path)
+        #expect(text.stdout.contains(Self.a) && text.stdout.contains(Self.b))
+    }
+
+    @Test("a lookup that finds nothing exits 1 saying so; no target or two targets is a usage error", arguments: [
+        (["--session", "SES-404"], Int32(1), "no session SES-404"),
+        (["--token", "NOBODY"], 1, "no session started with token NOBODY"),
+        ([], 64, "give one of"),
+        ([Self.a, "--session", "SES-5"], 64, "give one of"),
+    ])
+    func lookupRefusals(arguments: [String], status: Int32, message: String) throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = try ReplayTests.importedLedger("dispute_two_authorizations_three_cdrs", in: directory)
+        let result = try CLI.ledger(["audit"] + arguments + ["--db", path])
+        #expect(result.status == status)
+        #expect(result.stderr.contains(message), "\(result.stderr)")
+    }
 }

@@ -11,6 +11,10 @@ enum CLI {
     static let directory = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
 
     static func ledger(_ arguments: String...) throws -> Output {
+        try ledger(arguments)
+    }
+
+    static func ledger(_ arguments: [String]) throws -> Output {
         let scratch = FileManager.default.temporaryDirectory.appending(path: "cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }

@@ -1,0 +1,89 @@
+import Foundation
+import Ledger
+
+/// CDRs in the order they were issued, for billing, read by position.
+///
+/// The cursor is the log position at which each CDR was issued (`cdrs.issued_position`). It is
+/// safe to resume from the last position a consumer printed: positions are assigned in commit
+/// order by the single writer, and a CDR's row is written in the same transaction as its event,
+/// so a reader that sees position P has seen every CDR issued before P — none can appear behind
+/// the cursor later. A CDR issued twice (same id) is one row: exported once.
+public enum BillingExport {
+    /// One CDR as billing reads it.
+    public struct Record: Codable, Sendable, Equatable {
+        /// Resume after this position to get the CDRs issued later.
+        public let position: Int64
+        public let cdrId: String
+        public let sessionId: String
+        /// Absent when the session had none (a `cdr_without_authorization` anomaly).
+        public let authorizationId: String?
+        public let authId: String
+        public let authMethod: String
+        public let locationId: String
+        public let evseUid: String
+        public let startDateTime: Timestamp
+        public let stopDateTime: Timestamp
+        public let kwh: Double
+        public let totalTime: Double
+        public let totalCost: Double
+        public let currency: String
+
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case position
+            case cdrId = "cdr_id"
+            case sessionId = "session_id"
+            case authorizationId = "authorization_id"
+            case authId = "auth_id"
+            case authMethod = "auth_method"
+            case locationId = "location_id"
+            case evseUid = "evse_uid"
+            case startDateTime = "start_date_time"
+            case stopDateTime = "stop_date_time"
+            case kwh
+            case totalTime = "total_time"
+            case totalCost = "total_cost"
+            case currency
+        }
+
+        init(_ state: CdrsProjection.State) {
+            let cdr = state.cdr
+            position = state.issuedPosition
+            cdrId = cdr.cdrId; sessionId = cdr.sessionId; authorizationId = cdr.authorizationId
+            authId = cdr.authId; authMethod = cdr.authMethod; locationId = cdr.locationId; evseUid = cdr.evseUid
+            startDateTime = cdr.startDateTime; stopDateTime = cdr.stopDateTime
+            kwh = cdr.totalEnergy; totalTime = cdr.totalTime; totalCost = cdr.totalCost; currency = cdr.currency
+        }
+
+        /// The columns of `csvLine`, in order.
+        public static let csvHeader = CodingKeys.allCases.map(\.stringValue).joined(separator: ",")
+
+        /// One CSV line (RFC 4180: fields with a comma, quote or line break are quoted).
+        public var csvLine: String {
+            let fields = [
+                String(position), cdrId, sessionId, authorizationId ?? "", authId, authMethod, locationId, evseUid,
+                startDateTime.iso8601, stopDateTime.iso8601, Self.number(kwh), Self.number(totalTime),
+                Self.number(totalCost), currency,
+            ]
+            return fields.map(Self.quoted).joined(separator: ",")
+        }
+
+        /// Numbers as JSON spells them, so CSV and NDJSON agree.
+        private static func number(_ value: Double) -> String {
+            (try? CanonicalEncoder.text(of: value)) ?? String(value)
+        }
+
+        private static func quoted(_ field: String) -> String {
+            guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
+            return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        }
+    }
+
+    /// Up to `limit` CDRs issued after `position`, oldest first.
+    public static func records(after position: Int64, limit: Int, store: SQLiteEventStore) async throws -> [Record] {
+        try await store.withReadDatabase { database in
+            try database.rows("SELECT body FROM cdrs WHERE issued_position > ? ORDER BY issued_position LIMIT ?",
+                              [.integer(position), .integer(Int64(limit))])
+                .map { row in Record(try EventCoding.decode(CdrsProjection.State.self, from: row.first?.text ?? "")) }
+        }
+    }
+}
