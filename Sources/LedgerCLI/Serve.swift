@@ -42,6 +42,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "The token we present to the IOP and to response_urls (LEDGER_IOP_TOKEN).")
     var iopToken: String?
 
+    @Option(help: "The bearer token of the read-only /ops API (dispute timelines, anomalies, the log as NDJSON); without it /ops is disabled (LEDGER_OPS_TOKEN).")
+    var opsToken: String?
+
     @Option(help: "Seconds a charger has to answer a command before the result is TIMEOUT (LEDGER_COMMAND_TIMEOUT).")
     var commandTimeout: Int = environment("COMMAND_TIMEOUT").flatMap(Int.init) ?? 30
 
@@ -74,7 +77,7 @@ struct Serve: AsyncParsableCommand {
                 iop: (iopURL ?? environment("IOP_URL")).map { TransactionService.IOPEndpoint(url: $0, countryCode: countryCode, partyId: partyId) },
                 commandTimeout: .seconds(commandTimeout),
                 offeredCommands: Set(commands.split(separator: ",").compactMap { CommandType(rawValue: String($0)) }),
-                rfidFallback: rfidFallback == "accept" ? "ALLOWED" : "NOT_ALLOWED")
+                rfidFallback: rfidFallback == "accept" ? "ALLOWED" : "NOT_ALLOWED", opsToken: opsToken ?? environment("OPS_TOKEN"))
             let server = LedgerServer(configuration: configuration, store: store, logger: logger)
             let path = database.db
             do {

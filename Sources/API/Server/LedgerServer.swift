@@ -26,12 +26,15 @@ public struct LedgerServer: Sendable {
         public var offeredCommands: Set<CommandType>
         /// A swipe's fate when the IOP cannot be asked: `NOT_ALLOWED` (reject, the default) or `ALLOWED`.
         public var rfidFallback: String
+        /// The bearer token of the `/ops` API; `nil` disables it.
+        public var opsToken: String?
 
         public init(host: String, port: Int, locations: LocationRegistry, token: String, iopToken: String?,
                     iop: TransactionService.IOPEndpoint? = nil, commandTimeout: Duration, offeredCommands: Set<CommandType>,
-                    rfidFallback: String = "NOT_ALLOWED") {
+                    rfidFallback: String = "NOT_ALLOWED", opsToken: String? = nil) {
             self.host = host; self.port = port; self.locations = locations; self.token = token; self.iopToken = iopToken
             self.iop = iop; self.commandTimeout = commandTimeout; self.offeredCommands = offeredCommands; self.rfidFallback = rfidFallback
+            self.opsToken = opsToken
         }
     }
 
@@ -74,6 +77,7 @@ public struct LedgerServer: Sendable {
         OCPIRoutes(commands: commands, clock: clock, baseURL: "http://\(configuration.host):\(configuration.port)")
             .register(on: router, token: configuration.token,
                       pull: PullRoutes(store: store, objects: OCPIObjects(locations: configuration.locations), clock: clock))
+        OpsRoutes(store: store, token: configuration.opsToken).register(on: router)
         let webSocketRouter = Router(context: LedgerRequestContext.self)
         OCPPRoute(centralSystem: centralSystem, store: store, outcomes: outcomes, transactions: transactions,
                   locations: configuration.locations, clock: clock, logger: logger).register(on: webSocketRouter)

@@ -13,6 +13,7 @@ import Projections
 final class ServerHarness: Sendable {
     static let token = "iop-token-for-abc-example"
     static let iopToken = "7c1e9d44-cpo-token-example"
+    static let opsToken = "ops-token-for-the-tests"
 
     let directory: TemporaryDirectory
     let store: SQLiteEventStore
@@ -22,7 +23,8 @@ final class ServerHarness: Sendable {
     private let task: Task<Void, any Error>
     private let stopSignal: AsyncStream<Void>.Continuation
 
-    init(commands: Set<CommandType> = CommandType.gireve, directory: TemporaryDirectory? = nil, iop: String? = nil) async throws {
+    init(commands: Set<CommandType> = CommandType.gireve, directory: TemporaryDirectory? = nil, iop: String? = nil,
+         opsToken: String? = ServerHarness.opsToken) async throws {
         let directory = try directory ?? TemporaryDirectory()
         let clock = ManualClock(Timestamp(Date()))
         let store = try SQLiteEventStore(path: directory.path("ledger.sqlite"), clock: clock, observer: ProjectionEngine())
@@ -32,7 +34,7 @@ final class ServerHarness: Sendable {
         let server = LedgerServer(
             configuration: .init(host: "127.0.0.1", port: 0, locations: locations, token: Self.token, iopToken: Self.iopToken,
                                  iop: iop.map { .init(url: "\($0)/ocpi/emsp/2.1.1", countryCode: "FR", partyId: "ABC") },
-                                 commandTimeout: .seconds(30), offeredCommands: commands),
+                                 commandTimeout: .seconds(30), offeredCommands: commands, opsToken: opsToken),
             store: store, clock: clock, logger: logger)
         let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
         let (stops, stopSignal) = AsyncStream.makeStream(of: Void.self)
@@ -95,6 +97,15 @@ final class ServerHarness: Sendable {
         return Answer(httpStatus: Int(response.status.code), envelope: try? JSONValue(parsing: Array(buffer: bytes)))
     }
 
+    /// A GET on the ops API with `Authorization: <authorization>` (a bearer token by default).
+    func ops(_ path: String, authorization: String? = "Bearer \(ServerHarness.opsToken)") async throws -> (status: Int, headers: HTTPHeaders, text: String) {
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
+        if let authorization { request.headers.add(name: "Authorization", value: authorization) }
+        let response = try await client.execute(request, timeout: .seconds(10))
+        let bytes = try await response.body.collect(upTo: 8 << 20)
+        return (Int(response.status.code), response.headers, String(buffer: bytes))
+    }
+
     /// Every event of a type, decoded, in log order.
     func events(_ type: String) async throws -> [RecordedEvent] {
         try await store.readAll(after: 0, limit: .max).filter { $0.type == type }
@@ -102,8 +113,9 @@ final class ServerHarness: Sendable {
 
     /// Runs `body` with a fresh server, always shutting it down afterwards — also when the body
     /// throws — and removing its directory.
-    static func with<T>(commands: Set<CommandType> = CommandType.gireve, iop: String? = nil, _ body: (ServerHarness) async throws -> T) async throws -> T {
-        let server = try await ServerHarness(commands: commands, iop: iop)
+    static func with<T>(commands: Set<CommandType> = CommandType.gireve, iop: String? = nil, opsToken: String? = ServerHarness.opsToken,
+                        _ body: (ServerHarness) async throws -> T) async throws -> T {
+        let server = try await ServerHarness(commands: commands, iop: iop, opsToken: opsToken)
         defer { server.directory.remove() }
         do {
             let result = try await body(server)

@@ -1,0 +1,172 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Ledger
+import Logging
+import NIOCore
+import Projections
+
+/// `/ops/…`: what operations staff and downstream consumers read — the dispute timeline, one
+/// session, command or CDR with its anomalies, the anomaly list, session search, and the log as
+/// NDJSON. Read-only: nothing here changes the ledger.
+///
+/// Behind `Authorization: Bearer <ops-token>`; without `--ops-token` every ops route answers 404
+/// saying that the ops API is disabled, so a forgotten token never leaves the data open.
+struct OpsRoutes {
+    let store: SQLiteEventStore
+    /// `nil`: the ops API is disabled.
+    let token: String?
+    static let defaultLimit = 50
+    static let maximumLimit = 1000
+
+    func register(on router: Router<LedgerRequestContext>) {
+        let ops = router.group("ops").add(middleware: BearerAuthentication(token: token))
+        ops.get("authorizations/:id") { _, context -> Response in
+            let id = try context.parameters.require("id")
+            guard let report = try await Projections.Audit.report(authorizationId: id, store: store) else {
+                return Self.error(.notFound, "no event carries authorization_id \(id)")
+            }
+            return Self.json(try AuditJSON.encode(report))
+        }
+        entity(ops, "sessions", SessionsProjection.self)
+        entity(ops, "commands", CommandsProjection.self)
+        entity(ops, "cdrs", CdrsProjection.self)
+        ops.get("sessions") { request, _ -> Response in try await searchSessions(request) }
+        ops.get("anomalies") { request, _ -> Response in try await anomalies(request) }
+        ops.get("events") { request, _ -> Response in try await events(request) }
+    }
+
+    /// `GET /ops/<table>/{id}`: the entity's state (as stored) and its anomalies.
+    private func entity<P: Projection>(_ ops: RouterGroup<LedgerRequestContext>, _ table: String, _ projection: P.Type) {
+        ops.get("\(table)/:id") { _, context -> Response in
+            let id = try context.parameters.require("id")
+            let found = try await store.withReadDatabase { database -> (String, [JSONValue])? in
+                guard let body = try database.rows("SELECT body FROM \(P.name) WHERE key = ?", [.text(id)]).first?.first?.text else { return nil }
+                return (body, try Self.anomalies(where: "subject = ?", [.text("\(P.name):\(id)")], limit: Self.maximumLimit, offset: 0, database))
+            }
+            guard let (body, anomalies) = found else { return Self.error(.notFound, "no \(table.dropLast()) \(id)") }
+            let document = JSONValue.object(["state": try JSONValue(parsing: body), "anomalies": .array(anomalies)])
+            return Self.json(document.canonicalText)
+        }
+    }
+
+    /// `GET /ops/sessions?token_uid=&evse_uid=&charge_point_id=&from=&to=&offset=&limit=`: sessions
+    /// by id order (new sessions come last, so a page does not shift while they are added).
+    private func searchSessions(_ request: Request) async throws -> Response {
+        let query = request.uri.queryParameters
+        guard let (offset, limit) = Self.paging(request) else { return Self.error(.badRequest, "offset and limit must be whole numbers (limit 1…\(Self.maximumLimit))") }
+        var conditions: [String] = []
+        var arguments: [SQLValue] = []
+        for (parameter, column) in [("token_uid", "id_tag"), ("evse_uid", "evse_uid"), ("charge_point_id", "json_extract(body, '$.charge_point_id')")] {
+            if let value = query.get(parameter) { conditions.append("\(column) = ?"); arguments.append(.text(value)) }
+        }
+        for (parameter, comparison) in [("from", ">="), ("to", "<")] {
+            guard let text = query.get(parameter) else { continue }
+            guard let time = Timestamp(iso8601: text) else { return Self.error(.badRequest, "\(parameter) must be a UTC time such as 2026-03-12T09:57:12Z") }
+            conditions.append("start_datetime \(comparison) ?")
+            arguments.append(.text(time.iso8601))
+        }
+        let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        let filterArguments = arguments
+        let (total, bodies) = try await store.withReadDatabase { database in
+            let total = try database.rows("SELECT count(*) FROM sessions \(filter)", filterArguments).first?.first?.integer ?? 0
+            let bodies = try database.rows("SELECT body FROM sessions \(filter) ORDER BY CAST(key AS INTEGER), key LIMIT ? OFFSET ?",
+                                           filterArguments + [.integer(Int64(limit)), .integer(Int64(offset))]).compactMap { $0.first?.text }
+            return (total, bodies)
+        }
+        let document = JSONValue.object([
+            "sessions": .array(try bodies.map { try JSONValue(parsing: $0) }),
+            "total": .number(String(total)), "offset": .number(String(offset)), "limit": .number(String(limit)),
+        ])
+        return Self.json(document.canonicalText)
+    }
+
+    /// `GET /ops/anomalies?kind=&authorization_id=&offset=&limit=`.
+    private func anomalies(_ request: Request) async throws -> Response {
+        let query = request.uri.queryParameters
+        guard let (offset, limit) = Self.paging(request) else { return Self.error(.badRequest, "offset and limit must be whole numbers (limit 1…\(Self.maximumLimit))") }
+        var conditions: [String] = []
+        var arguments: [SQLValue] = []
+        if let kind = query.get("kind") {
+            guard Anomaly.Kind(rawValue: kind) != nil else {
+                return Self.error(.badRequest, "unknown kind \(kind); one of \(Anomaly.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            conditions.append("kind = ?")
+            arguments.append(.text(kind))
+        }
+        if let authorizationId = query.get("authorization_id") {
+            conditions.append("authorization_id = ?")
+            arguments.append(.text(authorizationId))
+        }
+        let filter = conditions.isEmpty ? "1" : conditions.joined(separator: " AND ")
+        let filterArguments = arguments
+        let (total, anomalies) = try await store.withReadDatabase { database in
+            (try database.rows("SELECT count(*) FROM anomalies WHERE \(filter)", filterArguments).first?.first?.integer ?? 0,
+             try Self.anomalies(where: filter, filterArguments, limit: limit, offset: offset, database))
+        }
+        return Self.json(JSONValue.object(["anomalies": .array(anomalies), "total": .number(String(total))]).canonicalText)
+    }
+
+    private static func anomalies(where filter: String, _ arguments: [SQLValue], limit: Int, offset: Int, _ database: Database) throws -> [JSONValue] {
+        try database.rows(
+            "SELECT subject, kind, detail, authorization_id FROM anomalies WHERE \(filter) ORDER BY subject, kind, detail LIMIT ? OFFSET ?",
+            arguments + [.integer(Int64(limit)), .integer(Int64(offset))]
+        ).map { row in
+            .object(["subject": .string(row[0].text ?? ""), "kind": .string(row[1].text ?? ""), "detail": .string(row[2].text ?? ""),
+                     "authorization_id": row[3].text.map(JSONValue.string) ?? .null])
+        }
+    }
+
+    /// `GET /ops/events?after=N&limit=M`: the log as NDJSON, as `ledger events` prints it.
+    private func events(_ request: Request) async throws -> Response {
+        let query = request.uri.queryParameters
+        guard let after = Int64(query.get("after") ?? "0"), after >= 0, let (_, limit) = Self.paging(request) else {
+            return Self.error(.badRequest, "after must be a position (0 or more) and limit 1…\(Self.maximumLimit)")
+        }
+        let events = try await store.readAll(after: after, limit: limit)
+        var headers = HTTPFields()
+        headers[.contentType] = "application/x-ndjson"
+        let text = events.map { EventLine.encode($0) + "\n" }.joined()
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    private static func paging(_ request: Request) -> (offset: Int, limit: Int)? {
+        let query = request.uri.queryParameters
+        guard let offset = Int(query.get("offset") ?? "0"), offset >= 0,
+              let limit = Int(query.get("limit") ?? String(defaultLimit)), (1...maximumLimit).contains(limit) else { return nil }
+        return (offset, limit)
+    }
+
+    static func json(_ text: String) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    /// An error as JSON: what went wrong and what to do.
+    static func error(_ status: HTTPResponse.Status, _ message: String) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
+        let body = JSONValue.object(["error": .string(message), "status": .number(String(status.code))]).canonicalText
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+}
+
+/// `Authorization: Bearer <ops-token>`, compared in constant time and never logged.
+struct BearerAuthentication: RouterMiddleware {
+    typealias Context = LedgerRequestContext
+    let token: String?
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard let token else {
+            return OpsRoutes.error(.notFound, "the ops API is disabled: start `ledger serve` with --ops-token (LEDGER_OPS_TOKEN)")
+        }
+        guard let header = request.headers[.authorization], header.hasPrefix("Bearer "),
+              TokenAuthentication.constantTimeEquals(Array(header.utf8.dropFirst(7)), Array(token.utf8)) else {
+            context.logger.notice("ops request refused: missing or wrong bearer token")
+            return OpsRoutes.error(.unauthorized, "send Authorization: Bearer <ops-token>")
+        }
+        return try await next(request, context)
+    }
+}
