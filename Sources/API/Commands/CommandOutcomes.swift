@@ -11,10 +11,12 @@ import Projections
 /// CALLRESULT and the timeout is decided by the log's optimistic concurrency, not by timing.
 public struct CommandOutcomes: Sendable {
     let store: SQLiteEventStore
+    let metrics: LedgerMetrics
     let logger: Logger
 
-    public init(store: SQLiteEventStore, logger: Logger) {
+    public init(store: SQLiteEventStore, metrics: LedgerMetrics = LedgerMetrics(), logger: Logger) {
         self.store = store
+        self.metrics = metrics
         self.logger = logger
     }
 
@@ -23,24 +25,24 @@ public struct CommandOutcomes: Sendable {
         await settle(commandId) { history in
             let metadata = EventMetadata(source: "ocpp:\(chargePointId)", correlationId: commandId)
             if history.timedOut {
-                guard !history.answeredLate else { return [] }
-                return [try EventCoding.newEvent(LateChargerResponse(commandId: commandId, chargePointId: chargePointId, messageId: messageId,
-                                                                     frame: frame, result: result.rawValue), metadata: metadata)]
+                guard !history.answeredLate else { return ([], nil) }
+                return ([try EventCoding.newEvent(LateChargerResponse(commandId: commandId, chargePointId: chargePointId, messageId: messageId,
+                                                                      frame: frame, result: result.rawValue), metadata: metadata)], nil)
             }
-            guard !history.answered else { return [] }  // a repeated CALLRESULT: the first one counts
-            return [try EventCoding.newEvent(ChargerResponded(commandId: commandId, chargePointId: chargePointId, messageId: messageId,
-                                                              frame: frame, result: result.rawValue), metadata: metadata)]
-                + (try history.result(result, commandId: commandId, metadata: metadata))
+            guard !history.answered else { return ([], nil) }  // a repeated CALLRESULT: the first one counts
+            return ([try EventCoding.newEvent(ChargerResponded(commandId: commandId, chargePointId: chargePointId, messageId: messageId,
+                                                               frame: frame, result: result.rawValue), metadata: metadata)]
+                + (try history.result(result, commandId: commandId, metadata: metadata)), result)
         }
     }
 
     /// The deadline of `commandId` passed (the timers projection said so).
     public func deadlinePassed(commandId: String, deadline: Timestamp) async {
         await settle(commandId) { history in
-            guard !history.answered, !history.timedOut else { return [] }
+            guard !history.answered, !history.timedOut else { return ([], nil) }
             let metadata = EventMetadata(source: "timer", correlationId: commandId)
-            return [try EventCoding.newEvent(CommandTimedOut(commandId: commandId, deadline: deadline), metadata: metadata)]
-                + (try history.result(.timeout, commandId: commandId, metadata: metadata))
+            return ([try EventCoding.newEvent(CommandTimedOut(commandId: commandId, deadline: deadline), metadata: metadata)]
+                + (try history.result(.timeout, commandId: commandId, metadata: metadata)), .timeout)
         }
     }
 
@@ -66,7 +68,9 @@ public struct CommandOutcomes: Sendable {
         }
     }
 
-    private func settle(_ commandId: String, _ decide: (History) throws -> [NewEvent]) async {
+    /// Appends what `decide` makes of the command's history: the events, and the result they
+    /// settle (counted in the metrics once they are durable).
+    private func settle(_ commandId: String, _ decide: (History) throws -> (events: [NewEvent], settles: CommandResult?)) async {
         let stream = "command-\(commandId)"
         for _ in 0..<8 {
             do {
@@ -85,9 +89,10 @@ public struct CommandOutcomes: Sendable {
                     logger.warning("answer or deadline for unknown command \(commandId) ignored")
                     return
                 }
-                let events = try decide(history)
+                let (events, settles) = try decide(history)
                 guard !events.isEmpty else { return }
                 _ = try await store.append(events, to: stream, expectedVersion: .exact(history.version))
+                if let settles { metrics.commandSettled(result: settles.rawValue) }
                 return
             } catch EventStoreError.wrongExpectedVersion {
                 continue  // the other path got there first: read again and decide again

@@ -18,17 +18,20 @@ public struct CommandService: Sendable {
     /// How long a charger has to answer a CALL before the result is TIMEOUT.
     let commandTimeout: Duration
     let offered: Set<CommandType>
+    let metrics: LedgerMetrics
     let logger: Logger
     private let repeats = KeyedSerializer()
 
     public init(store: SQLiteEventStore, locations: LocationRegistry, gateway: any ChargerGateway, clock: any LedgerClock,
-                commandTimeout: Duration, offered: Set<CommandType> = CommandType.gireve, logger: Logger) {
+                commandTimeout: Duration, offered: Set<CommandType> = CommandType.gireve, metrics: LedgerMetrics = LedgerMetrics(),
+                logger: Logger) {
         self.store = store
         self.locations = locations
         self.gateway = gateway
         self.clock = clock
         self.commandTimeout = commandTimeout
         self.offered = offered
+        self.metrics = metrics
         self.logger = logger
     }
 
@@ -42,6 +45,16 @@ public struct CommandService: Sendable {
 
     /// Handles `POST /ocpi/cpo/2.1.1/commands/{segment}` with an authenticated `body`.
     public func handle(segment: String, body: [UInt8]) async -> OCPIResponse {
+        let started = ContinuousClock.now
+        let response = await answer(segment: segment, body: body)
+        // The label is the command's name only when it is one: a path segment is the caller's.
+        metrics.commandAnswered(CommandType(rawValue: segment)?.rawValue ?? "unknown",
+                                answer: response.data?["result"]?.stringValue ?? String(response.statusCode),
+                                after: ContinuousClock.now - started)
+        return response
+    }
+
+    private func answer(segment: String, body: [UInt8]) async -> OCPIResponse {
         let commandId = UUID().uuidString.lowercased()
         var logger = logger
         logger[metadataKey: "command_id"] = .string(commandId)
@@ -212,7 +225,9 @@ public struct CommandService: Sendable {
                                   messageId: call.messageId, connectorId: dispatch.connectorId, deadline: deadline, frame: call.text),
                 metadata: metadata))
         }
+        let appending = ContinuousClock.now
         _ = try await store.append(events, to: "command-\(commandId)", expectedVersion: .noStream)
+        metrics.appended(after: ContinuousClock.now - appending)
     }
 }
 

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import HTTPTypes
 import Hummingbird
 import HummingbirdWebSocket
 import Ledger
@@ -61,7 +62,8 @@ public struct LedgerServer: Sendable {
             eventLoopGroupProvider: .singleton,
             configuration: .init(timeout: .init(connect: .seconds(5), read: .seconds(15))))
         let centralSystem = CentralSystem()
-        let outcomes = CommandOutcomes(store: store, logger: logger)
+        let metrics = LedgerMetrics()
+        let outcomes = CommandOutcomes(store: store, metrics: metrics, logger: logger)
         // A transaction binds to a START_SESSION received up to the command's deadline plus the
         // time a driver takes to plug in (OCPP's ConnectionTimeOut is typically 1–3 minutes).
         let transactions = TransactionService(
@@ -70,10 +72,17 @@ public struct LedgerServer: Sendable {
             rfidFallback: configuration.rfidFallback, transactionIds: try await TransactionIds(store: store),
             clock: clock, bindingWindow: configuration.commandTimeout + .seconds(300), logger: logger)
         let commands = CommandService(store: store, locations: configuration.locations, gateway: centralSystem, clock: clock,
-                                      commandTimeout: configuration.commandTimeout, offered: configuration.offeredCommands, logger: logger)
+                                      commandTimeout: configuration.commandTimeout, offered: configuration.offeredCommands, metrics: metrics,
+                                      logger: logger)
 
         let router = Router(context: LedgerRequestContext.self)
         router.get("health") { _, _ in "ok" }
+        router.get("metrics") { _, _ -> Response in
+            var headers = HTTPFields()
+            headers[.contentType] = "text/plain; version=0.0.4"
+            let text = try await metrics.exposition(store: store, now: clock.now())
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
+        }
         OCPIRoutes(commands: commands, clock: clock, baseURL: "http://\(configuration.host):\(configuration.port)")
             .register(on: router, token: configuration.token,
                       pull: PullRoutes(store: store, objects: OCPIObjects(locations: configuration.locations), clock: clock))

@@ -1,0 +1,101 @@
+import CoreMetrics
+import Ledger
+import Prometheus
+import Synchronization
+
+/// The service's metrics, in Prometheus text format for `GET /metrics`.
+///
+/// What happens in this process (commands answered and their latency, appends, results) is
+/// counted through swift-metrics into a Prometheus registry owned by the server — not the
+/// process-wide `MetricsSystem`, which can be bootstrapped only once while tests run many servers
+/// in one process. What the ledger holds (connected chargers, the outbox, commands by status, the
+/// log's length) is read from it at each scrape, so those figures are right after a restart too.
+public final class LedgerMetrics: Sendable {
+    private let registry = PrometheusCollectorRegistry()
+    private let factory: PrometheusMetricsFactory
+    /// The `ledger_commands` label sets set at the last scrape: one that disappears is set to 0.
+    private let commandStatuses = Mutex<Set<[String]>>([])
+
+    public init() {
+        var factory = PrometheusMetricsFactory(registry: registry)
+        factory.defaultDurationHistogramBuckets = [1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000].map { Duration.microseconds(Int64($0 * 1000)) }
+        self.factory = factory
+    }
+
+    /// An OCPI command answered synchronously: `answer` is its result (ACCEPTED, REJECTED, …) or
+    /// the OCPI status code of an error envelope (2001, 2003, 3000).
+    func commandAnswered(_ command: String, answer: String, after duration: Duration) {
+        CoreMetrics.Counter(label: "ledger_commands_answered_total", dimensions: [("command", command), ("answer", answer)], factory: factory).increment()
+        CoreMetrics.Timer(label: "ledger_command_answer_seconds", dimensions: [("command", command)], factory: factory)
+            .recordNanoseconds(duration.nanoseconds)
+    }
+
+    /// A command's asynchronous result was settled (by the charger's answer or its deadline).
+    func commandSettled(result: String) {
+        CoreMetrics.Counter(label: "ledger_command_results_total", dimensions: [("result", result)], factory: factory).increment()
+        if result == CommandResult.timeout.rawValue {
+            CoreMetrics.Counter(label: "ledger_command_timeouts_total", factory: factory).increment()
+        }
+    }
+
+    /// One durable append on the command path (the wait for group commit included).
+    func appended(after duration: Duration) {
+        CoreMetrics.Timer(label: "ledger_append_seconds", factory: factory).recordNanoseconds(duration.nanoseconds)
+    }
+
+    /// The text for one scrape.
+    func exposition(store: SQLiteEventStore, now: Timestamp) async throws -> String {
+        let state = try await store.withReadDatabase { database in try LedgerState(database, now: now) }
+        gauge("events", unit: "", "Events in the log (its last position).").set(to: Double(state.lastPosition))
+        gauge("chargers_connected", unit: "", "Charge points with an open OCPP connection.").set(to: Double(state.connectedChargers))
+        gauge("outbox_depth", unit: "", "Deliveries waiting to be sent.").set(to: Double(state.pendingDeliveries))
+        gauge("outbox_oldest_pending", unit: "seconds", "Age of the oldest delivery waiting to be sent (0 when none).")
+            .set(to: state.oldestPendingSeconds)
+        gauge("deliveries_parked", unit: "", "Deliveries given up on until an operator acts.").set(to: Double(state.parkedDeliveries))
+        let current = Set(state.commandsByStatus.keys)
+        let gone = commandStatuses.withLock { previous in
+            defer { previous = current }
+            return previous.subtracting(current)
+        }
+        for labels in current.union(gone) {
+            gauge("commands", unit: "", "OCPI commands by where they stand (received, answered, dispatched, the charger's result, TIMEOUT).",
+                  labels: [("command", labels[0]), ("status", labels[1])])
+                .set(to: Double(state.commandsByStatus[labels] ?? 0))
+        }
+        return registry.emitToString()
+    }
+
+    private func gauge(_ name: String, unit: String, _ help: String, labels: [(String, String)] = []) -> Prometheus.Gauge {
+        registry.makeGauge(descriptor: MetricNameDescriptor(namespace: "ledger", metricName: name, unitName: unit, helpText: help), labels: labels)
+    }
+}
+
+/// The figures a scrape reads from the ledger, in one snapshot.
+private struct LedgerState {
+    var lastPosition: Int64 = 0
+    var connectedChargers: Int64 = 0
+    var pendingDeliveries: Int64 = 0
+    var parkedDeliveries: Int64 = 0
+    var oldestPendingSeconds: Double = 0
+    var commandsByStatus: [[String]: Int64] = [:]
+
+    init(_ database: Database, now: Timestamp) throws {
+        func count(_ sql: String) throws -> Int64 { try database.rows(sql).first?.first?.integer ?? 0 }
+        lastPosition = try count("SELECT coalesce(max(position), 0) FROM events")
+        connectedChargers = try count("SELECT count(*) FROM chargepoints WHERE connected = 1")
+        pendingDeliveries = try count("SELECT count(*) FROM deliveries WHERE status = 'pending'")
+        parkedDeliveries = try count("SELECT count(*) FROM deliveries WHERE status = 'parked'")
+        if let oldest = try database.rows("SELECT min(json_extract(body, '$.scheduled_at')) FROM deliveries WHERE status = 'pending'")
+            .first?.first?.text.flatMap(Timestamp.init(iso8601:)) {
+            oldestPendingSeconds = max(0, Double(now.millisecondsSinceEpoch - oldest.millisecondsSinceEpoch) / 1000)
+        }
+        for row in try database.rows("SELECT command, status, count(*) FROM commands GROUP BY command, status") {
+            guard let command = row[0].text, let status = row[1].text, let count = row[2].integer else { continue }
+            commandsByStatus[[command, status]] = count
+        }
+    }
+}
+
+extension Duration {
+    var nanoseconds: Int64 { components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000 }
+}

@@ -1,0 +1,77 @@
+import API
+import Foundation
+import Ledger
+import LedgerTesting
+import Testing
+
+/// `GET /metrics`, read by the reference parser (Python's `prometheus_client`), moving as a real
+/// scenario runs: a charger connects, one command times out, one names an unknown location.
+@Suite("Metrics", .serialized)
+struct MetricsTests {
+    struct Sample: Decodable {
+        let name: String
+        let labels: [String: String]
+        let value: Double
+    }
+
+    /// Parses exposition text with `Scripts/parse_metrics.py`; a text it refuses fails the test.
+    static func parse(_ text: String) throws -> [Sample] {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let input = directory.path("metrics.txt"), output = directory.path("samples.json"), errors = directory.path("errors.txt")
+        try text.write(toFile: input, atomically: true, encoding: .utf8)
+        FileManager.default.createFile(atPath: output, contents: nil)
+        FileManager.default.createFile(atPath: errors, contents: nil)
+        let script = try #require(Bundle.module.url(forResource: "Scripts", withExtension: nil)).appending(path: "parse_metrics.py")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", script.path()]
+        process.standardInput = try FileHandle(forReadingFrom: URL(fileURLWithPath: input))
+        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errors))
+        try process.run()
+        process.waitUntilExit()
+        let complaint = (try? String(contentsOfFile: errors, encoding: .utf8)) ?? ""
+        try #require(process.terminationStatus == 0, "the Prometheus parser refused /metrics: \(complaint)")
+        return try JSONDecoder().decode([Sample].self, from: Data(contentsOf: URL(fileURLWithPath: output)))
+    }
+
+    static func value(_ samples: [Sample], _ name: String, _ labels: [String: String] = [:]) -> Double? {
+        samples.first { $0.name == name && $0.labels == labels }?.value
+    }
+
+    @Test("/metrics parses as Prometheus text and its counters and gauges move as the scenario runs")
+    func metricsMove() async throws {
+        let iop = try await IOPStandIn()
+        try await ServerHarness.with(iop: iop.url) { server in
+            let scrape = { try Self.parse(try await server.ops("/metrics", authorization: nil).text) }
+            let before = try await scrape()
+            #expect(Self.value(before, "ledger_chargers_connected") == 0)
+            #expect(Self.value(before, "ledger_commands_answered_total", ["command": "START_SESSION", "answer": "ACCEPTED"]) == nil)
+
+            let charger = try await ChargerSimulator(id: CommandPathTests.chargePoint, port: server.port, mode: "silent")
+            defer { charger.stop() }
+            let start = try Requests.vector("G-01", responseURL: "\(iop.url)/ocpi/emsp/2.1.1/commands/START_SESSION/m1")
+            #expect(try await server.command("START_SESSION", start).result == "ACCEPTED")
+            try await charger.waitFor("the CALL") { $0["event"]?.stringValue == "call" }
+            server.clock.advance(milliseconds: 30_001)
+            try await iop.requests.wait("the TIMEOUT") { !$0.isEmpty }
+            let unknown = try Requests.vector("G-01", responseURL: "\(iop.url)/ocpi/emsp/2.1.1/commands/START_SESSION/m2",
+                                              replacing: ["location_id": .string("LOC-NOWHERE")])
+            #expect(try await server.command("START_SESSION", unknown).statusCode == 2003)
+
+            let after = try await scrape()
+            #expect(Self.value(after, "ledger_commands_answered_total", ["command": "START_SESSION", "answer": "ACCEPTED"]) == 1)
+            #expect(Self.value(after, "ledger_commands_answered_total", ["command": "START_SESSION", "answer": "2003"]) == 1)
+            #expect(Self.value(after, "ledger_command_answer_seconds_count", ["command": "START_SESSION"]) == 2)
+            #expect(Self.value(after, "ledger_command_timeouts_total") == 1)
+            #expect(Self.value(after, "ledger_command_results_total", ["result": "TIMEOUT"]) == 1)
+            #expect(Self.value(after, "ledger_commands", ["command": "START_SESSION", "status": "TIMEOUT"]) == 1)
+            #expect(Self.value(after, "ledger_chargers_connected") == 1)
+            #expect((Self.value(after, "ledger_append_seconds_count") ?? 0) >= 2)
+            let events = try await server.store.readAll(after: 0, limit: .max).count
+            #expect(Self.value(after, "ledger_events") == Double(events))
+            #expect(Self.value(after, "ledger_outbox_depth") != nil && Self.value(after, "ledger_deliveries_parked") == 0)
+        }
+    }
+}
