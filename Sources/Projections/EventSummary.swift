@@ -69,6 +69,8 @@ enum EventSummary {
             return "delivery \(e.deliveryId) parked for review: \(e.reason)"
         case .deliveryAbandoned(let e):
             return "delivery \(e.deliveryId) abandoned by \(e.operatorName): \(e.reason)"
+        case .deliveryRequeued(let e):
+            return "delivery \(e.deliveryId) sent back to the outbox by \(e.operatorName)"
         }
     }
 }

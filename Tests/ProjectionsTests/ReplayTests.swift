@@ -182,7 +182,7 @@ struct ReplayTests {
             "CommandReceived", "CommandAnswered", "CommandDispatched", "ChargerResponded", "LateChargerResponse", "CommandTimedOut",
             "CommandResultQueued", "ChargePointConnected", "ChargePointDisconnected", "BootNotified", "ConnectorStatusChanged",
             "AuthorizeRequested", "AuthorizationDecided", "SessionStarted", "AuthorizationBound", "MeterValuesRecorded", "SessionEnded",
-            "CdrIssued", "DeliveryScheduled", "DeliveryAttempted", "DeliverySucceeded", "DeliveryParked", "DeliveryAbandoned",
+            "CdrIssued", "DeliveryScheduled", "DeliveryAttempted", "DeliverySucceeded", "DeliveryParked", "DeliveryAbandoned", "DeliveryRequeued",
             "CommandWarning", "OcppFrameRejected", "TransactionAnomaly",
         ]
         #expect(EventCatalogue.standard.knownTypes == designed)

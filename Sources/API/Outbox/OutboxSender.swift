@@ -45,8 +45,10 @@ public struct OutboxSender: Service {
         }
     }
 
+    /// After the backoff of its attempts — or at once when an operator sent it back since the last one.
     private func dueAt(_ delivery: DeliveriesProjection.State) -> Timestamp {
-        (delivery.lastAttemptAt ?? delivery.scheduledAt).adding(milliseconds: Self.backoff(afterAttempts: delivery.attempts))
+        if let requeued = delivery.requeuedAt, requeued >= (delivery.lastAttemptAt ?? delivery.scheduledAt) { return requeued }
+        return (delivery.lastAttemptAt ?? delivery.scheduledAt).adding(milliseconds: Self.backoff(afterAttempts: delivery.attempts))
     }
 
     /// The first undelivered delivery of each target.

@@ -6,6 +6,8 @@ import Logging
 public struct LedgerRequestContext: RequestContext, WebSocketRequestContext {
     public var coreContext: CoreRequestContextStorage
     public let webSocket: WebSocketHandlerReference<LedgerRequestContext>
+    /// Who is acting on an ops route: the user name of a Basic login (`OpsAuthentication`).
+    public var operatorName: String?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

@@ -87,6 +87,7 @@ public struct LedgerServer: Sendable {
             .register(on: router, token: configuration.token,
                       pull: PullRoutes(store: store, objects: OCPIObjects(locations: configuration.locations), clock: clock))
         OpsRoutes(store: store, token: configuration.opsToken).register(on: router)
+        OpsPages(store: store, token: configuration.opsToken, templates: try await OpsPages.templates()).register(on: router)
         let webSocketRouter = Router(context: LedgerRequestContext.self)
         OCPPRoute(centralSystem: centralSystem, store: store, outcomes: outcomes, transactions: transactions,
                   locations: configuration.locations, clock: clock, logger: logger).register(on: webSocketRouter)

@@ -93,3 +93,20 @@ public struct DeliveryAbandoned: DomainEventPayload {
         case reason
     }
 }
+
+/// An operator sent a parked delivery back to the outbox to be tried again now — a recorded
+/// decision, as giving up is.
+public struct DeliveryRequeued: DomainEventPayload {
+    public static let eventType = "DeliveryRequeued"
+    public var deliveryId: String
+    public var operatorName: String
+
+    public init(deliveryId: String, operatorName: String) {
+        self.deliveryId = deliveryId; self.operatorName = operatorName
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case deliveryId = "delivery_id"
+        case operatorName = "operator_name"
+    }
+}

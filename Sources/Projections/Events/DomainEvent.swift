@@ -41,6 +41,7 @@ public enum DomainEvent: Sendable, Equatable {
     case deliverySucceeded(DeliverySucceeded)
     case deliveryParked(DeliveryParked)
     case deliveryAbandoned(DeliveryAbandoned)
+    case deliveryRequeued(DeliveryRequeued)
 
     public var payload: any DomainEventPayload {
         switch self {
@@ -70,6 +71,7 @@ public enum DomainEvent: Sendable, Equatable {
         case .deliverySucceeded(let payload): payload
         case .deliveryParked(let payload): payload
         case .deliveryAbandoned(let payload): payload
+        case .deliveryRequeued(let payload): payload
         }
     }
 }

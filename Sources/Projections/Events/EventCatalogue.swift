@@ -40,6 +40,7 @@ public struct EventCatalogue: Sendable {
         catalogue.register(DeliverySucceeded.self, DomainEvent.deliverySucceeded)
         catalogue.register(DeliveryParked.self, DomainEvent.deliveryParked)
         catalogue.register(DeliveryAbandoned.self, DomainEvent.deliveryAbandoned)
+        catalogue.register(DeliveryRequeued.self, DomainEvent.deliveryRequeued)
         return catalogue
     }()
 

@@ -16,6 +16,8 @@ public struct DeliveriesProjection: Projection {
         public var lastAttemptAt: Timestamp?
         public var scheduledAt: Timestamp
         public var settledAt: Timestamp?
+        /// When an operator last sent it back to the outbox: due again at once.
+        public var requeuedAt: Timestamp?
         public var positions: [Int64]
 
         enum CodingKeys: String, CodingKey {
@@ -27,6 +29,7 @@ public struct DeliveriesProjection: Projection {
             case lastAttemptAt = "last_attempt_at"
             case scheduledAt = "scheduled_at"
             case settledAt = "settled_at"
+            case requeuedAt = "requeued_at"
             case positions
         }
     }
@@ -43,6 +46,7 @@ public struct DeliveriesProjection: Projection {
         case .deliverySucceeded(let e): [e.deliveryId]
         case .deliveryParked(let e): [e.deliveryId]
         case .deliveryAbandoned(let e): [e.deliveryId]
+        case .deliveryRequeued(let e): [e.deliveryId]
         default: []
         }
     }
@@ -69,6 +73,9 @@ public struct DeliveriesProjection: Projection {
             state.status = "abandoned"
             state.lastError = "abandoned by \(e.operatorName): \(e.reason)"
             state.settledAt = logged.recordedAt
+        case .deliveryRequeued:
+            state.status = "pending"
+            state.requeuedAt = logged.recordedAt
         default:
             break
         }

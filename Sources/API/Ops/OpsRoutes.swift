@@ -10,7 +10,7 @@ import Projections
 /// session, command or CDR with its anomalies, the anomaly list, session search, and the log as
 /// NDJSON. Read-only: nothing here changes the ledger.
 ///
-/// Behind `Authorization: Bearer <ops-token>`; without `--ops-token` every ops route answers 404
+/// Behind the ops token (`OpsAuthentication`); without `--ops-token` every ops route answers 404
 /// saying that the ops API is disabled, so a forgotten token never leaves the data open.
 struct OpsRoutes {
     let store: SQLiteEventStore
@@ -20,7 +20,7 @@ struct OpsRoutes {
     static let maximumLimit = 1000
 
     func register(on router: Router<LedgerRequestContext>) {
-        let ops = router.group("ops").add(middleware: BearerAuthentication(token: token))
+        let ops = router.group("ops").add(middleware: OpsAuthentication(token: token, challenge: "Bearer"))
         ops.get("authorizations/:id") { _, context -> Response in
             let id = try context.parameters.require("id")
             guard let report = try await Projections.Audit.report(authorizationId: id, store: store) else {
@@ -147,26 +147,8 @@ struct OpsRoutes {
     static func error(_ status: HTTPResponse.Status, _ message: String) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "application/json"
-        if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
         let body = JSONValue.object(["error": .string(message), "status": .number(String(status.code))]).canonicalText
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
     }
 }
 
-/// `Authorization: Bearer <ops-token>`, compared in constant time and never logged.
-struct BearerAuthentication: RouterMiddleware {
-    typealias Context = LedgerRequestContext
-    let token: String?
-
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let token else {
-            return OpsRoutes.error(.notFound, "the ops API is disabled: start `ledger serve` with --ops-token (LEDGER_OPS_TOKEN)")
-        }
-        guard let header = request.headers[.authorization], header.hasPrefix("Bearer "),
-              TokenAuthentication.constantTimeEquals(Array(header.utf8.dropFirst(7)), Array(token.utf8)) else {
-            context.logger.notice("ops request refused: missing or wrong bearer token")
-            return OpsRoutes.error(.unauthorized, "send Authorization: Bearer <ops-token>")
-        }
-        return try await next(request, context)
-    }
-}

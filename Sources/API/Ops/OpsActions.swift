@@ -1,0 +1,57 @@
+import Foundation
+import Ledger
+import Projections
+
+/// What an operator may change from the ops page: a parked delivery sent back to the outbox, or a
+/// delivery given up. Each is an event in the delivery's stream with the operator's name (source
+/// `ops:<name>`), so the ledger says who decided what, and when.
+struct OpsActions {
+    let store: SQLiteEventStore
+
+    enum Outcome: Equatable {
+        case done(String)
+        case notFound(String)
+        /// The delivery is not in a state the action applies to (already delivered, say).
+        case refused(String)
+    }
+
+    /// Sends a parked delivery back to the outbox, due at once. A failure that is not retryable
+    /// parks it again; a retryable one is retried with backoff up to the outbox's limit.
+    func requeue(_ deliveryId: String, by operatorName: String) async throws -> Outcome {
+        try await act(deliveryId, allowed: ["parked"], by: operatorName,
+                      DeliveryRequeued(deliveryId: deliveryId, operatorName: operatorName), done: "delivery \(deliveryId) is back in the outbox")
+    }
+
+    /// Gives a pending or parked delivery up, for a stated reason.
+    func abandon(_ deliveryId: String, by operatorName: String, reason: String) async throws -> Outcome {
+        let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !reason.isEmpty else { return .refused("say why the delivery is abandoned") }
+        return try await act(deliveryId, allowed: ["pending", "parked"], by: operatorName,
+                             DeliveryAbandoned(deliveryId: deliveryId, operatorName: operatorName, reason: String(reason.prefix(500))),
+                             done: "delivery \(deliveryId) abandoned")
+    }
+
+    /// Appends the action at the stream version the decision was made on, so two operators
+    /// acting at once cannot both act on the same state.
+    private func act(_ deliveryId: String, allowed: Set<String>, by operatorName: String,
+                     _ payload: any DomainEventPayload, done: String) async throws -> Outcome {
+        let stream = "delivery-\(deliveryId)"
+        // The state and the stream's version from one snapshot: the decision's basis.
+        let read = try await store.withReadDatabase { database -> (DeliveriesProjection.State, Int64)? in
+            guard let state = try database.state(DeliveriesProjection.self, deliveryId) else { return nil }
+            let version = try database.rows("SELECT max(stream_version) FROM events WHERE stream_id = ?", [.text(stream)]).first?.first?.integer
+            return (state, version ?? 0)
+        }
+        guard let read else { return .notFound("no delivery \(deliveryId)") }
+        let (state, version) = read
+        guard allowed.contains(state.status) else { return .refused("delivery \(deliveryId) is \(state.status)") }
+        let event = try EventCoding.newEvent(payload, metadata: EventMetadata(source: "ops:\(operatorName)", correlationId: state.scheduled.commandId ?? state.scheduled.sessionId))
+        do {
+            _ = try await store.append([event], to: stream, expectedVersion: version == 0 ? .noStream : .exact(version))
+            return .done(done)
+        } catch {
+            guard case .wrongExpectedVersion = error else { throw error }
+            return .refused("delivery \(deliveryId) changed meanwhile: look again")
+        }
+    }
+}

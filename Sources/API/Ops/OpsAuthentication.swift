@@ -1,0 +1,63 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+
+/// The ops token, as `Authorization: Bearer <token>` (tools) or as the password of a Basic login
+/// whose user name is the operator's name (a browser on the ops page asks for it natively, and
+/// the name is recorded with every action taken). Compared in constant time, never logged.
+///
+/// A form POST must come from the ops page itself: a browser sends Basic credentials with any
+/// request to this host, so a POST another site makes it send (`Sec-Fetch-Site` other than
+/// `same-origin`, or a foreign `Origin`) is refused.
+struct OpsAuthentication: RouterMiddleware {
+    typealias Context = LedgerRequestContext
+    /// `nil`: the ops routes are disabled.
+    let token: String?
+    /// What a refusal asks for: `Bearer` on the API, `Basic realm=…` on the page.
+    let challenge: String
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard let token else {
+            return OpsRoutes.error(.notFound, "the ops API is disabled: start `ledger serve` with --ops-token (LEDGER_OPS_TOKEN)")
+        }
+        guard let operatorName = Self.authenticate(request.headers[.authorization], token: token) else {
+            context.logger.notice("ops request refused: missing or wrong ops token")
+            var refusal = OpsRoutes.error(.unauthorized, "send Authorization: Bearer <ops-token>, or log in with your name and the ops token")
+            refusal.headers[.wwwAuthenticate] = challenge
+            return refusal
+        }
+        if request.method == .post, !Self.isSameOrigin(request) {
+            return OpsRoutes.error(.forbidden, "ops actions are taken from the ops page on this host")
+        }
+        var context = context
+        context.operatorName = operatorName
+        return try await next(request, context)
+    }
+
+    /// The operator's name (`api` for a bearer token), or `nil` when the token is missing or wrong.
+    static func authenticate(_ header: String?, token: String) -> String? {
+        guard let header else { return nil }
+        if header.hasPrefix("Bearer ") {
+            return TokenAuthentication.constantTimeEquals(Array(header.utf8.dropFirst(7)), Array(token.utf8)) ? "api" : nil
+        }
+        guard header.hasPrefix("Basic "), let decoded = Data(base64Encoded: String(header.dropFirst(6))),
+              let credentials = String(data: decoded, encoding: .utf8), let colon = credentials.firstIndex(of: ":") else { return nil }
+        let name = credentials[..<colon].trimmingCharacters(in: .whitespaces)
+        let password = credentials[credentials.index(after: colon)...]
+        guard TokenAuthentication.constantTimeEquals(Array(password.utf8), Array(token.utf8)), !name.isEmpty else { return nil }
+        return String(name.prefix(64))
+    }
+
+    private static func isSameOrigin(_ request: Request) -> Bool {
+        if let site = request.headers[.secFetchSite], site != "same-origin" { return false }
+        if let origin = request.headers[.origin], let authority = request.head.authority {
+            return origin == "http://\(authority)" || origin == "https://\(authority)"
+        }
+        return true
+    }
+}
+
+extension HTTPField.Name {
+    static let secFetchSite = Self("Sec-Fetch-Site")!
+}
