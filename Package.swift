@@ -84,6 +84,21 @@ let package = Package(
             resources: [.copy("Ops/Templates")],
             swiftSettings: strictSettings
         ),
+        // A charge point and an IOP in process, for `ledger demo` and the delivery benchmark.
+        .target(
+            name: "Simulation",
+            dependencies: [
+                "API",
+                "Ledger",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .target(
             name: "LedgerTesting",
             dependencies: ["Ledger"],
@@ -95,6 +110,10 @@ let package = Package(
                 "Ledger",
                 "Projections",
                 "API",
+                "Simulation",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -106,9 +125,8 @@ let package = Package(
                 "Ledger",
                 "Projections",
                 "API",
+                "Simulation",
                 .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
-                .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
