@@ -145,19 +145,11 @@ extension JSONDocument {
                 cursor += 1
                 continue
             }
-            switch self[cursor + 1] {
-            case UInt8(ascii: "\""): output.append(0x22)
-            case UInt8(ascii: "\\"): output.append(0x5C)
-            case UInt8(ascii: "/"): output.append(0x2F)
-            case UInt8(ascii: "b"): output.append(0x08)
-            case UInt8(ascii: "f"): output.append(0x0C)
-            case UInt8(ascii: "n"): output.append(0x0A)
-            case UInt8(ascii: "r"): output.append(0x0D)
-            case UInt8(ascii: "t"): output.append(0x09)
-            default:
+            guard let resolved = JSONParser.twoCharacterEscape(self[cursor + 1]) else {
                 var parser = JSONParser(bytes: Array(slice(index..<end)))
                 do { return try parser.parseString() } catch { throw corrupted(error.reason, at: index + error.offset, path: path) }
             }
+            output.append(resolved)
             cursor += 2
         }
         return String(decoding: output, as: UTF8.self)

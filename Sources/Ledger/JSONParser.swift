@@ -153,15 +153,12 @@ struct JSONParser {
             guard index < bytes.count else { throw fail("unterminated escape") }
             let escape = bytes[index]
             index += 1
+            if let resolved = Self.twoCharacterEscape(escape) {
+                output.append(resolved)
+                runStart = index
+                continue
+            }
             switch escape {
-            case UInt8(ascii: "\""): output.append(0x22)
-            case UInt8(ascii: "\\"): output.append(0x5C)
-            case UInt8(ascii: "/"): output.append(0x2F)
-            case UInt8(ascii: "b"): output.append(0x08)
-            case UInt8(ascii: "f"): output.append(0x0C)
-            case UInt8(ascii: "n"): output.append(0x0A)
-            case UInt8(ascii: "r"): output.append(0x0D)
-            case UInt8(ascii: "t"): output.append(0x09)
             case UInt8(ascii: "u"):
                 var code = try parseHex4()
                 if (0xD800..<0xDC00).contains(code) {
@@ -186,6 +183,21 @@ struct JSONParser {
             throw JSONSyntaxError(offset: runStart, reason: "string is not valid UTF-8")
         }
         return string
+    }
+
+    /// The byte a two-character escape (`\n`, `\"`, …) stands for; `nil` for `\u` and invalid ones.
+    static func twoCharacterEscape(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "\""): 0x22
+        case UInt8(ascii: "\\"): 0x5C
+        case UInt8(ascii: "/"): 0x2F
+        case UInt8(ascii: "b"): 0x08
+        case UInt8(ascii: "f"): 0x0C
+        case UInt8(ascii: "n"): 0x0A
+        case UInt8(ascii: "r"): 0x0D
+        case UInt8(ascii: "t"): 0x09
+        default: nil
+        }
     }
 
     private mutating func parseHex4() throws(JSONSyntaxError) -> UInt32 {
