@@ -78,13 +78,8 @@ public enum Audit {
 
         let subjects = ["authorizations:\(authorizationId)"] + commands.map { "commands:\($0.commandId)" }
             + sessions.map { "sessions:\($0.id)" } + cdrs.map { "cdrs:\($0.cdr.cdrId)" }
-        let anomalies = try database.rows(
-            "SELECT subject, kind, detail, authorization_id FROM anomalies WHERE subject IN (\(subjects.map { _ in "?" }.joined(separator: ", "))) ORDER BY subject, kind, detail",
-            subjects.map(SQLValue.text)
-        ).compactMap { row -> Anomaly? in
-            guard let subject = row[0].text, let kind = row[1].text.flatMap(Anomaly.Kind.init(rawValue:)), let detail = row[2].text else { return nil }
-            return Anomaly(kind: kind, subject: subject, authorizationId: row[3].text, detail: detail)
-        }
+        let anomalies = try Anomaly.read(where: "subject IN (\(subjects.map { _ in "?" }.joined(separator: ", ")))", subjects.map(SQLValue.text),
+                                         in: database)
 
         var positions = Set(links.positions)
         for command in commands { positions.formUnion(command.positions) }

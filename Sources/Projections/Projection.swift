@@ -21,12 +21,15 @@ public protocol Projection: Sendable {
     func columns(_ state: State) -> [SQLValue]
     /// What a dispute handler should look at in this entity.
     func anomalies(_ state: State, key: String) -> [Anomaly]
+    /// The position of the last event folded into the entity: its anomalies' `position`.
+    func lastPosition(_ state: State) -> Int64?
 }
 
 extension Projection {
     public static var columnNames: [String] { [] }
     public func columns(_ state: State) -> [SQLValue] { [] }
     public func anomalies(_ state: State, key: String) -> [Anomaly] { [] }
+    public func lastPosition(_ state: State) -> Int64? { nil }
 }
 
 /// A flag for a dispute handler, derived from one entity's state.
@@ -57,9 +60,25 @@ public struct Anomaly: Codable, Sendable, Equatable, Hashable {
     public let subject: String
     public let authorizationId: String?
     public let detail: String
+    /// The last event that changed the subject when the flag was raised or restated: what
+    /// `/ops/anomalies?since=` filters on.
+    public var position: Int64?
 
-    public init(kind: Kind, subject: String, authorizationId: String?, detail: String) {
+    public init(kind: Kind, subject: String, authorizationId: String?, detail: String, position: Int64? = nil) {
         self.kind = kind; self.subject = subject; self.authorizationId = authorizationId; self.detail = detail
+        self.position = position
+    }
+
+    /// Anomalies stored in `database`, filtered by an SQL condition on the `anomalies` table.
+    public static func read(where condition: String = "1", _ arguments: [SQLValue] = [], orderBy order: String = "subject, kind, detail",
+                            limit: Int = .max, offset: Int = 0, in database: Database) throws -> [Anomaly] {
+        try database.rows(
+            "SELECT subject, kind, detail, authorization_id, position FROM anomalies WHERE \(condition) ORDER BY \(order) LIMIT ? OFFSET ?",
+            arguments + [.integer(Int64(min(limit, Int(Int64.max)))), .integer(Int64(offset))]
+        ).compactMap { row in
+            guard let subject = row[0].text, let kind = row[1].text.flatMap(Kind.init(rawValue:)), let detail = row[2].text else { return nil }
+            return Anomaly(kind: kind, subject: subject, authorizationId: row[3].text, detail: detail, position: row[4].integer)
+        }
     }
 }
 

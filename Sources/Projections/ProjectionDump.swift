@@ -18,9 +18,9 @@ public enum ProjectionDump {
             tables[table] = .object(rows)
         }
         var anomalies: [JSONValue] = []
-        try database.forEachRow("SELECT subject, kind, detail, authorization_id FROM anomalies ORDER BY subject, kind, detail") { row in
+        try database.forEachRow("SELECT subject, kind, detail, authorization_id, position FROM anomalies ORDER BY subject, kind, detail") { row in
             anomalies.append(.object(["subject": jsonValue(row[0]), "kind": jsonValue(row[1]), "detail": jsonValue(row[2]),
-                                      "authorization_id": jsonValue(row[3])]))
+                                      "authorization_id": jsonValue(row[3]), "position": jsonValue(row[4])]))
         }
         tables["anomalies"] = .array(anomalies)
         var checkpoints: [String: JSONValue] = [:]

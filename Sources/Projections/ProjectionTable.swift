@@ -49,8 +49,9 @@ struct ProjectionTable<P: Projection>: LiveProjection {
     }
 
     func row(_ state: P.State, key: String) throws -> Row {
-        Row(values: [.text(key), .text(try EventCoding.rowText(state))] + projection.columns(state),
-            anomalies: projection.anomalies(state, key: key))
+        let position = projection.lastPosition(state)
+        return Row(values: [.text(key), .text(try EventCoding.rowText(state))] + projection.columns(state),
+                   anomalies: projection.anomalies(state, key: key).map { var anomaly = $0; anomaly.position = position; return anomaly })
     }
 
     /// Writes a row and its anomalies (`fresh`: the tables were empty, as in a rebuild, so there
@@ -60,9 +61,9 @@ struct ProjectionTable<P: Projection>: LiveProjection {
         try database.execute(upsertSQL, row.values)
         for anomaly in row.anomalies {
             try database.execute(
-                "INSERT OR IGNORE INTO anomalies (subject, kind, detail, authorization_id) VALUES (?, ?, ?, ?)",
+                "INSERT OR IGNORE INTO anomalies (subject, kind, detail, authorization_id, position) VALUES (?, ?, ?, ?, ?)",
                 [.text(anomaly.subject), .text(anomaly.kind.rawValue), .text(anomaly.detail),
-                 anomaly.authorizationId.map(SQLValue.text) ?? .null])
+                 anomaly.authorizationId.map(SQLValue.text) ?? .null, anomaly.position.map(SQLValue.integer) ?? .null])
         }
     }
 

@@ -85,7 +85,7 @@ struct OpsAPITests {
         }
     }
 
-    @Test("the anomaly list filters by kind and authorization; bad filters and paging are 400s")
+    @Test("the anomaly list filters by kind, authorization and since (a position or a time); bad filters and paging are 400s")
     func anomalyList() async throws {
         try await withDispute { server in
             let all = try JSONValue(parsing: try await server.ops("/ops/anomalies").text)
@@ -96,7 +96,19 @@ struct OpsAPITests {
             #expect(!filtered.isEmpty && filtered.count < every.count)
             #expect(filtered.allSatisfy { $0["kind"]?.stringValue == "session_with_several_cdrs" })
             #expect(several["total"]?.int64Value == Int64(filtered.count))
-            for bad in ["kind=bogus", "limit=0", "limit=100000", "offset=-1", "limit=ten"] {
+            // `since`: a position (the flags whose subject changed after it) or a UTC time.
+            func count(_ query: String) async throws -> Int64? {
+                try JSONValue(parsing: try await server.ops("/ops/anomalies?\(query)").text)["total"]?.int64Value
+            }
+            let positions = every.compactMap { $0["position"]?.int64Value }
+            #expect(positions.count == every.count)
+            let latest = try #require(positions.max())
+            #expect(try await count("since=0") == Int64(every.count))
+            #expect(try await count("since=\(latest)") == 0)
+            #expect(try await count("since=\(latest - 1)") == Int64(positions.filter { $0 > latest - 1 }.count))
+            #expect(try await count("since=1970-01-01T00:00:00Z") == Int64(every.count))
+            #expect(try await count("since=2099-01-01T00:00:00Z") == 0)
+            for bad in ["kind=bogus", "limit=0", "limit=100000", "offset=-1", "limit=ten", "since=yesterday", "since=-4"] {
                 #expect(try await server.ops("/ops/anomalies?\(bad)").status == 400, "\(bad)")
             }
         }

@@ -56,12 +56,7 @@ struct OpsPages {
         let query = request.uri.queryParameters
         let (anomalies, total, outbox) = try await store.withReadDatabase { database in
             let total = try database.rows("SELECT count(*) FROM anomalies").first?.first?.integer ?? 0
-            let anomalies = try database.rows(
-                "SELECT subject, kind, detail, authorization_id FROM anomalies ORDER BY kind, subject LIMIT ?", [.integer(Int64(Self.homeAnomalies))]
-            ).compactMap { row -> Anomaly? in
-                guard let subject = row[0].text, let kind = row[1].text.flatMap(Anomaly.Kind.init(rawValue:)), let detail = row[2].text else { return nil }
-                return Anomaly(kind: kind, subject: subject, authorizationId: row[3].text, detail: detail)
-            }
+            let anomalies = try Anomaly.read(orderBy: "position DESC, subject, kind", limit: Self.homeAnomalies, in: database)
             let outbox = try database.rows("SELECT body FROM deliveries WHERE status IN ('pending', 'parked') ORDER BY target, sequence LIMIT 500")
                 .compactMap { try $0.first?.text.map { try EventCoding.decode(DeliveriesProjection.State.self, from: $0) } }
             return (anomalies, total, outbox)

@@ -42,7 +42,7 @@ struct OpsRoutes {
             let id = try context.parameters.require("id")
             let found = try await store.withReadDatabase { database -> (String, [JSONValue])? in
                 guard let body = try database.rows("SELECT body FROM \(P.name) WHERE key = ?", [.text(id)]).first?.first?.text else { return nil }
-                return (body, try Self.anomalies(where: "subject = ?", [.text("\(P.name):\(id)")], limit: Self.maximumLimit, offset: 0, database))
+                return (body, try Anomaly.read(where: "subject = ?", [.text("\(P.name):\(id)")], in: database).map(Self.json))
             }
             guard let (body, anomalies) = found else { return Self.error(.notFound, "no \(table.dropLast()) \(id)") }
             let document = JSONValue.object(["state": try JSONValue(parsing: body), "anomalies": .array(anomalies)])
@@ -81,7 +81,8 @@ struct OpsRoutes {
         return Self.json(document.canonicalText)
     }
 
-    /// `GET /ops/anomalies?kind=&authorization_id=&offset=&limit=`.
+    /// `GET /ops/anomalies?kind=&authorization_id=&since=&offset=&limit=`: `since` is a position, or
+    /// a UTC time (the flags raised or restated by events recorded from then on).
     private func anomalies(_ request: Request) async throws -> Response {
         let query = request.uri.queryParameters
         guard let (offset, limit) = Self.paging(request) else { return Self.error(.badRequest, "offset and limit must be whole numbers (limit 1…\(Self.maximumLimit))") }
@@ -98,23 +99,37 @@ struct OpsRoutes {
             conditions.append("authorization_id = ?")
             arguments.append(.text(authorizationId))
         }
+        if let since = query.get("since") {
+            let time = Timestamp(iso8601: since)
+            guard Int64(since).map({ $0 >= 0 }) == true || time != nil else {
+                return Self.error(.badRequest, "since must be a position (0 or more) or a UTC time such as 2026-03-12T09:57:12Z")
+            }
+            if let position = Int64(since) {
+                conditions.append("position > ?")
+                arguments.append(.integer(position))
+            } else if let time {
+                conditions.append("position >= ?")
+                // The first event recorded at or after `time` (none yet: past the end).
+                let first = try await store.withReadDatabase { database in
+                    try database.rows("SELECT coalesce(min(position), (SELECT coalesce(max(position), 0) + 1 FROM events)) FROM events WHERE recorded_at >= ?",
+                                      [.text(time.iso8601)]).first?.first?.integer ?? 0
+                }
+                arguments.append(.integer(first))
+            }
+        }
         let filter = conditions.isEmpty ? "1" : conditions.joined(separator: " AND ")
         let filterArguments = arguments
         let (total, anomalies) = try await store.withReadDatabase { database in
             (try database.rows("SELECT count(*) FROM anomalies WHERE \(filter)", filterArguments).first?.first?.integer ?? 0,
-             try Self.anomalies(where: filter, filterArguments, limit: limit, offset: offset, database))
+             try Anomaly.read(where: filter, filterArguments, limit: limit, offset: offset, in: database).map(Self.json))
         }
         return Self.json(JSONValue.object(["anomalies": .array(anomalies), "total": .number(String(total))]).canonicalText)
     }
 
-    private static func anomalies(where filter: String, _ arguments: [SQLValue], limit: Int, offset: Int, _ database: Database) throws -> [JSONValue] {
-        try database.rows(
-            "SELECT subject, kind, detail, authorization_id FROM anomalies WHERE \(filter) ORDER BY subject, kind, detail LIMIT ? OFFSET ?",
-            arguments + [.integer(Int64(limit)), .integer(Int64(offset))]
-        ).map { row in
-            .object(["subject": .string(row[0].text ?? ""), "kind": .string(row[1].text ?? ""), "detail": .string(row[2].text ?? ""),
-                     "authorization_id": row[3].text.map(JSONValue.string) ?? .null])
-        }
+    static func json(_ anomaly: Anomaly) -> JSONValue {
+        .object(["subject": .string(anomaly.subject), "kind": .string(anomaly.kind.rawValue), "detail": .string(anomaly.detail),
+                 "authorization_id": anomaly.authorizationId.map(JSONValue.string) ?? .null,
+                 "position": anomaly.position.map { .number(String($0)) } ?? .null])
     }
 
     /// `GET /ops/events?after=N&limit=M`: the log as NDJSON, as `ledger events` prints it.

@@ -80,6 +80,8 @@ public struct AuthorizationLinksProjection: Projection {
         return state
     }
 
+    public func lastPosition(_ state: State) -> Int64? { state.positions.max() }
+
     public func anomalies(_ state: State, key: String) -> [Anomaly] {
         var found: [Anomaly] = []
         if state.sessionIds.count > 1 {

@@ -47,6 +47,8 @@ public struct CdrsProjection: Projection {
          .text(state.lastUpdated.iso8601), .integer(state.issuedPosition)]
     }
 
+    public func lastPosition(_ state: State) -> Int64? { state.positions.max() }
+
     public func anomalies(_ state: State, key: String) -> [Anomaly] {
         guard (state.cdr.authorizationId ?? "").isEmpty else { return [] }
         return [Anomaly(kind: .cdrWithoutAuthorization, subject: "cdrs:\(key)", authorizationId: nil,

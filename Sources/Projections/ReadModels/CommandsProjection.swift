@@ -167,6 +167,8 @@ public struct CommandsProjection: Projection {
          state.responseUrl.map(SQLValue.text) ?? .null]
     }
 
+    public func lastPosition(_ state: State) -> Int64? { state.positions.max() }
+
     public func anomalies(_ state: State, key: String) -> [Anomaly] {
         let accepted = state.chargerResult == "ACCEPTED" || state.lateChargerResult == "ACCEPTED"
         guard state.command == "START_SESSION", accepted, state.sessionIds.isEmpty else { return [] }

@@ -185,6 +185,8 @@ public struct SessionsProjection: Projection {
          .text(state.evseUid), .text(state.idTag), .text(state.startDatetime.iso8601)]
     }
 
+    public func lastPosition(_ state: State) -> Int64? { state.positions.max() }
+
     public func anomalies(_ state: State, key: String) -> [Anomaly] {
         let subject = "sessions:\(key)"
         var found: [Anomaly] = []
