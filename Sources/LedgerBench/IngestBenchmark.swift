@@ -59,7 +59,7 @@ struct IngestBenchmark: AsyncParsableCommand {
         }
         let recorded = try await store.headPosition()
         await store.close()
-        print(String(format: "ratio ledger/ceiling: %.2f requests/s; p99 %.2f ms vs %.2f ms; %lld events recorded",
+        print(String(format: "ratio ledger/ceiling in requests/s: %.2f; p99 %.2f ms vs %.2f ms; %lld events recorded",
                      ledger.requestsPerSecond / ceiling.requestsPerSecond, ledger.p99, ceiling.p99, recorded))
     }
 
