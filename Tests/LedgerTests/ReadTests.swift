@@ -24,6 +24,17 @@ struct ReadTests {
         }
     }
 
+    @Test("ids that differ only after a NUL are different ids (found by the OCPI fuzzer: they shared a row)")
+    func embeddedNul() async throws {
+        try await SQLiteEventStore.withTemporary { store, _ in
+            _ = try await store.append([try Fixture.event()], to: "s\u{0}1", expectedVersion: .noStream)
+            _ = try await store.append([try Fixture.event()], to: "s\u{0}2", expectedVersion: .noStream)
+            #expect(try await store.readStream("s\u{0}2", fromVersion: 1, limit: 10).map(\.streamId) == ["s\u{0}2"])
+            #expect(try await store.readStream("s", fromVersion: 1, limit: 10).isEmpty)
+            #expect(try await store.verify().isClean)
+        }
+    }
+
     @Test("all events after a position, paged")
     func byPosition() async throws {
         try await SQLiteEventStore.withTemporary { store, _ in

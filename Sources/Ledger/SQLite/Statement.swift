@@ -45,8 +45,20 @@ final class Statement {
         sqlite3_bind_null(handle, index)
     }
 
+    /// Binds the string's bytes with their length: a NUL inside an id (an `authorization_id` is
+    /// the IOP's opaque string) must not cut it short, or two ids would share one row.
     func bind(_ value: String, at index: Int32) {
-        sqlite3_bind_text(handle, index, value, -1, csqlite_transient())
+        var value = value
+        value.withUTF8 { bytes in
+            bytes.withMemoryRebound(to: CChar.self) { text in
+                if let start = text.baseAddress {
+                    _ = sqlite3_bind_text(handle, index, start, Int32(text.count), csqlite_transient())
+                } else {
+                    // An empty buffer may have no address, and a null pointer would bind NULL, not "".
+                    _ = sqlite3_bind_text(handle, index, "", 0, csqlite_transient())
+                }
+            }
+        }
     }
 
     func bind(_ value: [UInt8], at index: Int32) {
