@@ -11,6 +11,6 @@ struct LedgerCommand: AsyncParsableCommand {
 
             Exit codes: 0 success, 1 a check found a problem, 2 the database could not be used.
             """,
-        subcommands: [Serve.self, Events.self, Cdrs.self, Import.self, Verify.self, Replay.self, Audit.self, Demo.self]
+        subcommands: [Serve.self, Events.self, Cdrs.self, Import.self, Verify.self, Replay.self, Audit.self, Demo.self, ChargerKey.self]
     )
 }

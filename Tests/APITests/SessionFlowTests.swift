@@ -117,6 +117,28 @@ struct SessionFlowTests {
         }
     }
 
+    @Test("a charger cannot stop or meter another charger's transaction: answered, recorded, the session untouched")
+    func anotherChargersTransaction() async throws {
+        try await ServerHarness.with { server in
+            let owner = try await ChargerSimulator(id: "CP-0042-A", port: server.port, mode: "accept")
+            defer { owner.stop() }
+            let intruder = try await ChargerSimulator(id: "CP-0042-B", port: server.port, mode: "accept")
+            defer { intruder.stop() }
+            owner.send(#"{"send":"StartTransaction","connector":1,"id_tag":"04A1B2C3D4E5F6","meter_start":0}"#)
+            let started = try await owner.waitFor("the transaction id") { $0["action"]?.stringValue == "StartTransaction" && $0["event"]?.stringValue == "result" }
+            let transactionId = try #require(started["payload"]?["transactionId"]?.int64Value)
+            intruder.send(#"{"send":"MeterValues","transaction_id":\#(transactionId),"value":99999}"#)
+            intruder.send(#"{"send":"StopTransaction","transaction_id":\#(transactionId),"meter_stop":99999}"#)
+            try await intruder.waitFor("stop answered") { $0["action"]?.stringValue == "StopTransaction" && $0["event"]?.stringValue == "result" }
+            let anomalies = try await server.events("TransactionAnomaly")
+            #expect(anomalies.count == 2)
+            #expect(anomalies.allSatisfy { $0.data.value["charge_point_id"]?.stringValue == "CP-0042-B" })
+            let session = try #require(try await server.store.state(SessionsProjection.self, String(transactionId)))
+            #expect(session.status == "ACTIVE" && session.lastMeterWh == 0)
+            #expect(try await server.events("CdrIssued").isEmpty)
+        }
+    }
+
     @Test("a transaction that starts after its command timed out is still bound and pushed")
     func lateTransactionStillBound() async throws {
         let iop = try await IOPStandIn()

@@ -6,6 +6,9 @@ import Ledger
 /// The file is a JSON array of OCPI 2.1.1 Location objects whose EVSEs each carry an extra
 /// `"ocpp": {"charge_point_id": "...", "connector_id": 1}`. Locations are kept as parsed JSON so
 /// that Sessions and CDRs can later carry them exactly as configured.
+///
+/// A charge point that authenticates with OCPP 1.6 security profile 1 (HTTP Basic) has
+/// `"password_sha256"` in its `ocpp` object: see `ChargerPassword`.
 public struct LocationRegistry: Sendable {
     /// Where an EVSE is, and the OCPP connector that serves it.
     public struct EVSE: Sendable, Equatable {
@@ -19,6 +22,8 @@ public struct LocationRegistry: Sendable {
     public let locations: [String: JSONValue]
     private let evses: [String: [String: EVSE]]
     private let byConnector: [ConnectorKey: EVSE]
+    /// `password_sha256` by charge point, for those that must log in.
+    private let passwordHashes: [String: String]
 
     private struct ConnectorKey: Hashable, Sendable {
         let chargePointId: String
@@ -27,6 +32,9 @@ public struct LocationRegistry: Sendable {
 
     /// Every charge point named in the file: only these may open an OCPP connection.
     public var chargePointIds: Set<String> { Set(byConnector.keys.map(\.chargePointId)) }
+
+    /// The hash a charge point's Basic password must match; `nil` when it connects without one.
+    public func passwordHash(chargePointId: String) -> String? { passwordHashes[chargePointId] }
 
     public init(contentsOf url: URL) throws(LocationError) {
         let data: Data
@@ -43,6 +51,7 @@ public struct LocationRegistry: Sendable {
         var locations: [String: JSONValue] = [:]
         var evses: [String: [String: EVSE]] = [:]
         var byConnector: [ConnectorKey: EVSE] = [:]
+        var passwordHashes: [String: String] = [:]
         for (index, location) in items.enumerated() {
             guard let id = location["id"]?.stringValue, !id.isEmpty else { throw LocationError("location \(index + 1) has no \"id\"") }
             guard locations.updateValue(location, forKey: id) == nil else { throw LocationError("location \(id) appears twice") }
@@ -57,6 +66,14 @@ public struct LocationRegistry: Sendable {
                 if case .array(let values)? = evse["capabilities"] { capabilities = Set(values.compactMap(\.stringValue)) }
                 let entry = EVSE(locationId: id, uid: uid, chargePointId: chargePointId, connectorId: Int(connectorId), capabilities: capabilities)
                 guard evses[id, default: [:]].updateValue(entry, forKey: uid) == nil else { throw LocationError("EVSE \(uid) appears twice in \(id)") }
+                if let hash = evse["ocpp"]?["password_sha256"]?.stringValue {
+                    guard hash.count == 64, hash.allSatisfy(\.isHexDigit) else {
+                        throw LocationError("EVSE \(uid): password_sha256 must be 64 hex digits (`ledger charger-key \(chargePointId)` makes one)")
+                    }
+                    guard passwordHashes.updateValue(hash.lowercased(), forKey: chargePointId).map({ $0 == hash.lowercased() }) ?? true else {
+                        throw LocationError("charge point \(chargePointId) has two different password_sha256 values")
+                    }
+                }
                 let key = ConnectorKey(chargePointId: chargePointId, connectorId: Int(connectorId))
                 guard byConnector.updateValue(entry, forKey: key) == nil else {
                     throw LocationError("charge point \(chargePointId) connector \(connectorId) serves two EVSEs")
@@ -66,6 +83,7 @@ public struct LocationRegistry: Sendable {
         self.locations = locations
         self.evses = evses
         self.byConnector = byConnector
+        self.passwordHashes = passwordHashes
     }
 
     public func hasLocation(_ id: String) -> Bool { locations[id] != nil }

@@ -107,9 +107,9 @@ public struct TransactionService: Sendable {
     /// MeterValues.req: the energy register (Energy.Active.Import.Register, Wh unless kWh).
     func meterValues(_ chargePointId: String, _ payload: JSONValue, frame: String) async throws -> JSONValue {
         guard let transactionId = payload["transactionId"]?.int64Value else { return .object([:]) }
-        guard let session = try await session(Int(transactionId)), session.status == "ACTIVE" else {
+        guard let session = try await activeSession(Int(transactionId), on: chargePointId) else {
             await record(TransactionAnomaly(chargePointId: chargePointId, transactionId: Int(transactionId), sessionId: nil,
-                                            reason: "meter values for an unknown or finished transaction", frame: frame), chargePointId)
+                                            reason: "meter values for an unknown or finished transaction, or another charge point's", frame: frame), chargePointId)
             return .object([:])
         }
         guard case .array(let values)? = payload["meterValue"] else { return .object([:]) }
@@ -150,9 +150,9 @@ public struct TransactionService: Sendable {
             throw OCPPFrame.Malformed(messageId: "", code: "FormationViolation", description: "transactionId, meterStop and timestamp are required")
         }
         let accepted = JSONValue.object(["idTagInfo": .object(["status": .string("Accepted")])])
-        guard let session = try await session(Int(transactionId)), session.status == "ACTIVE" else {
+        guard let session = try await activeSession(Int(transactionId), on: chargePointId) else {
             await record(TransactionAnomaly(chargePointId: chargePointId, transactionId: Int(transactionId), sessionId: nil,
-                                            reason: "StopTransaction for an unknown or finished transaction", frame: frame), chargePointId)
+                                            reason: "StopTransaction for an unknown or finished transaction, or another charge point's", frame: frame), chargePointId)
             return accepted
         }
         let ended = SessionEnded(sessionId: session.id, endedAt: endedAt, meterStopWh: Int(meterStop), reason: payload["reason"]?.stringValue)
@@ -193,8 +193,12 @@ public struct TransactionService: Sendable {
         .object(["idTagInfo": .object(["status": .string(status)]), "transactionId": .number(String(transactionId))])
     }
 
-    private func session(_ transactionId: Int) async throws -> SessionsProjection.State? {
-        try await store.state(SessionsProjection.self, String(transactionId))
+    /// The running session of `transactionId` — if it runs on `chargePointId`: transaction ids are
+    /// ours and global, so a charger naming another charger's transaction is told nothing and changes nothing.
+    private func activeSession(_ transactionId: Int, on chargePointId: String) async throws -> SessionsProjection.State? {
+        guard let session = try await store.state(SessionsProjection.self, String(transactionId)),
+              session.status == "ACTIVE", session.chargePointId == chargePointId else { return nil }
+        return session
     }
 
     /// The START_SESSION commands this transaction could belong to, and the recorded verdict.

@@ -7,7 +7,8 @@ import Logging
 import NIOWebSocket
 
 /// `GET /ocpp/{charge_point_id}`: the OCPP 1.6J WebSocket, subprotocol `ocpp1.6`, for chargers
-/// named in the locations file only.
+/// named in the locations file only, each with its Basic password when it has one (security
+/// profile 1, `ChargerPassword`).
 struct OCPPRoute {
     let centralSystem: CentralSystem
     let store: SQLiteEventStore
@@ -24,6 +25,11 @@ struct OCPPRoute {
         router.ws("ocpp/:id") { request, context in
             guard let id = context.parameters.get("id"), locations.chargePointIds.contains(id) else {
                 context.logger.notice("OCPP connection refused: charge point not in the locations file")
+                return .dontUpgrade
+            }
+            if let expected = locations.passwordHash(chargePointId: id),
+               !ChargerPassword.accepts(request.headers[.authorization], chargePointId: id, expectedHash: expected) {
+                context.logger.notice("OCPP connection of \(id) refused: missing or wrong Basic password (security profile 1)")
                 return .dontUpgrade
             }
             let offered = request.headers[values: .secWebSocketProtocol]

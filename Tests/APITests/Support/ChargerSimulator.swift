@@ -8,18 +8,25 @@ final class ChargerSimulator: Sendable {
 
     /// Starts a charger `id` against `port`, answering remote commands as `mode` says
     /// (`accept`, `reject`, `silent`, `disconnect`, `late`), and waits for its boot to be accepted.
-    init(id: String, port: Int, mode: String, boot: Bool = true) async throws {
+    init(id: String, port: Int, mode: String, boot: Bool = true, password: String? = nil) async throws {
         guard let script = Bundle.module.url(forResource: "Simulator/charger", withExtension: "py") else {
             throw WaitTimedOut(what: "the simulator script in the test bundle", items: "")
         }
         process = try LineProcess(URL(fileURLWithPath: "/usr/bin/env"), [
             "python3", script.path(), "--url", "ws://127.0.0.1:\(port)/ocpp/\(id)", "--mode", mode, "--max-seconds", "120",
-        ] + (boot ? [] : ["--no-boot"]))
+        ] + (boot ? [] : ["--no-boot"]) + (password.map { ["--password", $0] } ?? []))
         if boot {
             try await waitFor("boot accepted") { $0["event"]?.stringValue == "boot" && $0["status"]?.stringValue == "Accepted" }
             // The StatusNotification after boot is recorded before the charger counts as ready.
             try await waitFor("status notification answered") { $0["event"]?.stringValue == "result" && $0["action"]?.stringValue == "StatusNotification" }
         }
+    }
+
+    /// How a connection attempt ended: the simulator's `connected` or `connect_failed` line.
+    static func connectionOutcome(id: String, port: Int, password: String?) async throws -> JSONValue {
+        let charger = try await ChargerSimulator(id: id, port: port, mode: "accept", boot: false, password: password)
+        defer { charger.stop() }
+        return try await charger.waitFor("the connection's outcome") { ["connected", "connect_failed"].contains($0["event"]?.stringValue) }
     }
 
     /// Waits for a line matching `predicate`; returns it.

@@ -24,11 +24,11 @@ final class ServerHarness: Sendable {
     private let stopSignal: AsyncStream<Void>.Continuation
 
     init(commands: Set<CommandType> = CommandType.gireve, directory: TemporaryDirectory? = nil, iop: String? = nil,
-         opsToken: String? = ServerHarness.opsToken) async throws {
+         opsToken: String? = ServerHarness.opsToken, locations: LocationRegistry? = nil) async throws {
         let directory = try directory ?? TemporaryDirectory()
         let clock = ManualClock(Timestamp(Date()))
         let store = try SQLiteEventStore(path: directory.path("ledger.sqlite"), clock: clock, observer: ProjectionEngine())
-        let locations = try LocationRegistry(contentsOf: Self.examplesLocations)
+        let locations = try locations ?? LocationRegistry(contentsOf: Self.examplesLocations)
         var logger = Logger(label: "ledger-under-test")
         logger.logLevel = .warning
         let server = LedgerServer(
@@ -114,8 +114,8 @@ final class ServerHarness: Sendable {
     /// Runs `body` with a fresh server, always shutting it down afterwards — also when the body
     /// throws — and removing its directory.
     static func with<T>(commands: Set<CommandType> = CommandType.gireve, iop: String? = nil, opsToken: String? = ServerHarness.opsToken,
-                        _ body: (ServerHarness) async throws -> T) async throws -> T {
-        let server = try await ServerHarness(commands: commands, iop: iop, opsToken: opsToken)
+                        locations: LocationRegistry? = nil, _ body: (ServerHarness) async throws -> T) async throws -> T {
+        let server = try await ServerHarness(commands: commands, iop: iop, opsToken: opsToken, locations: locations)
         defer { server.directory.remove() }
         do {
             let result = try await body(server)

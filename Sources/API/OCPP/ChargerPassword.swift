@@ -1,0 +1,32 @@
+import Crypto
+import Foundation
+
+/// OCPP 1.6 security profile 1: a charge point logs in with HTTP Basic, its id as user name and
+/// its AuthorizationKey as password.
+///
+/// The server keeps only `SHA-256("<charge_point_id>:<key>")`, in the locations file. A plain hash
+/// is enough because the key is random and long (`generateKey` makes 20 random bytes, as the OCPP
+/// security whitepaper asks for 16–40): there is no dictionary to try. Salting with the id keeps
+/// two chargers with the same key from having the same hash.
+public enum ChargerPassword {
+    public static func hash(chargePointId: String, key: String) -> String {
+        SHA256.hash(data: Data("\(chargePointId):\(key)".utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// A new AuthorizationKey: 20 random bytes as 40 hex digits.
+    public static func generateKey() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<20).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+    }
+
+    /// Whether `authorization` (`Basic base64(id:key)`) logs in as `chargePointId`; compared in
+    /// constant time, and the key is never logged.
+    static func accepts(_ authorization: String?, chargePointId: String, expectedHash: String) -> Bool {
+        guard let authorization, authorization.hasPrefix("Basic "),
+              let decoded = Data(base64Encoded: String(authorization.dropFirst(6))),
+              let credentials = String(data: decoded, encoding: .utf8), let colon = credentials.firstIndex(of: ":"),
+              credentials[..<colon] == chargePointId else { return false }
+        let key = String(credentials[credentials.index(after: colon)...])
+        return TokenAuthentication.constantTimeEquals(Array(hash(chargePointId: chargePointId, key: key).utf8), Array(expectedHash.utf8))
+    }
+}
