@@ -107,6 +107,7 @@ let package = Package(
         .executableTarget(
             name: "LedgerCLI",
             dependencies: [
+                "CSQLite",
                 "Ledger",
                 "Projections",
                 "API",

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CSQLite
 import Foundation
 import Ledger
 import Projections
@@ -16,6 +17,9 @@ struct DatabaseOptions: ParsableArguments {
     func open(withProjections: Bool = false) throws -> SQLiteEventStore {
         do {
             return try SQLiteEventStore(path: db, observer: withProjections ? ProjectionEngine() : nil)
+        } catch .storage(let error) where error.code == SQLITE_BUSY || error.code == SQLITE_LOCKED {
+            throw Failure.unusableDatabase(
+                "\(db) is locked by another process (another `ledger serve` on it, or a tool holding a write transaction): stop it, or use another --db")
         } catch {
             throw Failure.unusableDatabase(error.description)
         }
