@@ -20,8 +20,8 @@ struct MetricsTests {
         defer { directory.remove() }
         let input = directory.path("metrics.txt"), output = directory.path("samples.json"), errors = directory.path("errors.txt")
         try text.write(toFile: input, atomically: true, encoding: .utf8)
-        FileManager.default.createFile(atPath: output, contents: nil)
-        FileManager.default.createFile(atPath: errors, contents: nil)
+        _ = FileManager.default.createFile(atPath: output, contents: nil)
+        _ = FileManager.default.createFile(atPath: errors, contents: nil)
         let script = try #require(Bundle.module.url(forResource: "Scripts", withExtension: nil)).appending(path: "parse_metrics.py")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")

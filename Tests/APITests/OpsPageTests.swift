@@ -31,7 +31,7 @@ struct OpsPageTests {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let output = directory.path("out")
-        FileManager.default.createFile(atPath: output, contents: nil)
+        _ = FileManager.default.createFile(atPath: output, contents: nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [command] + arguments

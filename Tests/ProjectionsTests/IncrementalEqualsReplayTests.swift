@@ -15,7 +15,7 @@ struct IncrementalEqualsReplayTests {
         defer { directory.remove() }
         let path = directory.path("ledger.sqlite")
         var history = RandomHistory(seed: seed)
-        var random = SeededGenerator(state: seed &* 7919)
+        var random = SeededGenerator(seed: seed &* 7919)
         var store = try SQLiteEventStore(path: path, observer: ProjectionEngine())
         var restarts = 0, catchUps = 0
         for _ in 0..<300 {

@@ -1,27 +1,21 @@
 import Foundation
 import Ledger
+import LedgerTesting
 
 /// A seeded generator of hostile inputs: the same seed gives the same inputs, so a failure names
 /// the seed and the iteration that reproduce it. `CHARGELEDGER_FUZZ_ITERATIONS` runs longer by hand.
 struct FuzzInput: RandomNumberGenerator {
-    private var state: UInt64
+    private var generator: SeededGenerator
     let seed: UInt64
 
     init(seed: UInt64) {
         self.seed = seed
-        state = seed
+        generator = SeededGenerator(seed: seed)
     }
 
     static var iterations: Int { ProcessInfo.processInfo.environment["CHARGELEDGER_FUZZ_ITERATIONS"].flatMap(Int.init) ?? 300 }
 
-    /// SplitMix64.
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    mutating func next() -> UInt64 { generator.next() }
 
     mutating func pick<T>(_ choices: [T]) -> T { choices[Int.random(in: 0..<choices.count, using: &self)] }
 

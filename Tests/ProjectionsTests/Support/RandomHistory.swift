@@ -1,18 +1,7 @@
 import Foundation
 import Ledger
+import LedgerTesting
 import Projections
-
-/// A reproducible random number generator (SplitMix64): a failing seed can be replayed.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// Random but plausible histories: commands, charger answers and timeouts, sessions with meter
 /// values, CDRs (sometimes duplicated or with another authorization), swipes and deliveries —
@@ -27,7 +16,7 @@ struct RandomHistory {
     private let authorizations = ["auth-a", "auth-b", "auth-c", "auth-d"]
     private var time = Timestamp(iso8601: "2024-03-12T08:00:00Z")!
 
-    init(seed: UInt64) { random = SeededGenerator(state: seed) }
+    init(seed: UInt64) { random = SeededGenerator(seed: seed) }
 
     private mutating func next(_ prefix: String) -> String {
         counter += 1
