@@ -45,6 +45,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "The bearer token of the read-only /ops API (dispute timelines, anomalies, the log as NDJSON); without it /ops is disabled (LEDGER_OPS_TOKEN).")
     var opsToken: String?
 
+    @Option(help: "Seconds an HTTP connection may stay silent before it is closed (LEDGER_IDLE_TIMEOUT).")
+    var idleTimeout: Int = environment("IDLE_TIMEOUT").flatMap(Int.init) ?? 60
+
     @Option(help: "Seconds a charger has to answer a command before the result is TIMEOUT (LEDGER_COMMAND_TIMEOUT).")
     var commandTimeout: Int = environment("COMMAND_TIMEOUT").flatMap(Int.init) ?? 30
 
@@ -57,6 +60,7 @@ struct Serve: AsyncParsableCommand {
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard commandTimeout > 0 else { throw ValidationError("--command-timeout must be at least 1 second") }
+        guard idleTimeout > 0 else { throw ValidationError("--idle-timeout must be at least 1 second") }
         guard ["reject", "accept"].contains(rfidFallback) else { throw ValidationError("--rfid-fallback must be reject or accept") }
         for name in commands.split(separator: ",") where CommandType(rawValue: String(name)) == nil {
             throw ValidationError("--commands: \(name) is not an OCPI 2.1.1 command (START_SESSION, STOP_SESSION, RESERVE_NOW, UNLOCK_CONNECTOR)")
@@ -77,7 +81,8 @@ struct Serve: AsyncParsableCommand {
                 iop: (iopURL ?? environment("IOP_URL")).map { TransactionService.IOPEndpoint(url: $0, countryCode: countryCode, partyId: partyId) },
                 commandTimeout: .seconds(commandTimeout),
                 offeredCommands: Set(commands.split(separator: ",").compactMap { CommandType(rawValue: String($0)) }),
-                rfidFallback: rfidFallback == "accept" ? "ALLOWED" : "NOT_ALLOWED", opsToken: opsToken ?? environment("OPS_TOKEN"))
+                rfidFallback: rfidFallback == "accept" ? "ALLOWED" : "NOT_ALLOWED", opsToken: opsToken ?? environment("OPS_TOKEN"),
+                idleTimeout: .seconds(idleTimeout))
             let server = LedgerServer(configuration: configuration, store: store, logger: logger)
             let path = database.db
             do {

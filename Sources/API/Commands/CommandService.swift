@@ -230,7 +230,3 @@ public struct CommandService: Sendable {
         metrics.appended(after: ContinuousClock.now - appending)
     }
 }
-
-extension Duration {
-    var milliseconds: Int64 { components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000 }
-}

@@ -29,13 +29,17 @@ public struct LedgerServer: Sendable {
         public var rfidFallback: String
         /// The bearer token of the `/ops` API; `nil` disables it.
         public var opsToken: String?
+        /// An HTTP connection that sends nothing for this long is closed (a slow or abandoned
+        /// client must not hold a connection). OCPP WebSockets are kept alive by pings instead.
+        public var idleTimeout: Duration
 
         public init(host: String, port: Int, locations: LocationRegistry, token: String, iopToken: String?,
                     iop: TransactionService.IOPEndpoint? = nil, commandTimeout: Duration, offeredCommands: Set<CommandType>,
-                    rfidFallback: String = "NOT_ALLOWED", opsToken: String? = nil) {
+                    rfidFallback: String = "NOT_ALLOWED", opsToken: String? = nil, idleTimeout: Duration = .seconds(60)) {
             self.host = host; self.port = port; self.locations = locations; self.token = token; self.iopToken = iopToken
             self.iop = iop; self.commandTimeout = commandTimeout; self.offeredCommands = offeredCommands; self.rfidFallback = rfidFallback
             self.opsToken = opsToken
+            self.idleTimeout = idleTimeout
         }
     }
 
@@ -96,7 +100,8 @@ public struct LedgerServer: Sendable {
             router: router,
             server: .http1WebSocketUpgrade(
                 webSocketRouter: webSocketRouter,
-                configuration: .init(ws: .init(maxFrameSize: OCPPRoute.maximumMessage, autoPing: .enabled(timePeriod: .seconds(60))))),
+                configuration: .init(http1: .init(idleTimeout: .nanoseconds(Int64(configuration.idleTimeout.nanoseconds))),
+                                     ws: .init(maxFrameSize: OCPPRoute.maximumMessage, autoPing: .enabled(timePeriod: .seconds(60))))),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "chargeledger"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
             logger: logger)

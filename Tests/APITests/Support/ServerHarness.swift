@@ -24,7 +24,7 @@ final class ServerHarness: Sendable {
     private let stopSignal: AsyncStream<Void>.Continuation
 
     init(commands: Set<CommandType> = CommandType.gireve, directory: TemporaryDirectory? = nil, iop: String? = nil,
-         opsToken: String? = ServerHarness.opsToken, locations: LocationRegistry? = nil) async throws {
+         opsToken: String? = ServerHarness.opsToken, locations: LocationRegistry? = nil, idleTimeout: Duration = .seconds(60)) async throws {
         let directory = try directory ?? TemporaryDirectory()
         let clock = ManualClock(Timestamp(Date()))
         let store = try SQLiteEventStore(path: directory.path("ledger.sqlite"), clock: clock, observer: ProjectionEngine())
@@ -34,7 +34,7 @@ final class ServerHarness: Sendable {
         let server = LedgerServer(
             configuration: .init(host: "127.0.0.1", port: 0, locations: locations, token: Self.token, iopToken: Self.iopToken,
                                  iop: iop.map { .init(url: "\($0)/ocpi/emsp/2.1.1", countryCode: "FR", partyId: "ABC") },
-                                 commandTimeout: .seconds(30), offeredCommands: commands, opsToken: opsToken),
+                                 commandTimeout: .seconds(30), offeredCommands: commands, opsToken: opsToken, idleTimeout: idleTimeout),
             store: store, clock: clock, logger: logger)
         let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
         let (stops, stopSignal) = AsyncStream.makeStream(of: Void.self)
@@ -114,8 +114,9 @@ final class ServerHarness: Sendable {
     /// Runs `body` with a fresh server, always shutting it down afterwards — also when the body
     /// throws — and removing its directory.
     static func with<T>(commands: Set<CommandType> = CommandType.gireve, iop: String? = nil, opsToken: String? = ServerHarness.opsToken,
-                        locations: LocationRegistry? = nil, _ body: (ServerHarness) async throws -> T) async throws -> T {
-        let server = try await ServerHarness(commands: commands, iop: iop, opsToken: opsToken, locations: locations)
+                        locations: LocationRegistry? = nil, idleTimeout: Duration = .seconds(60),
+                        _ body: (ServerHarness) async throws -> T) async throws -> T {
+        let server = try await ServerHarness(commands: commands, iop: iop, opsToken: opsToken, locations: locations, idleTimeout: idleTimeout)
         defer { server.directory.remove() }
         do {
             let result = try await body(server)

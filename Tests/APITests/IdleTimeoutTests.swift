@@ -1,0 +1,57 @@
+import Foundation
+import Ledger
+import Testing
+
+/// HTTP clients that go silent are disconnected after `--idle-timeout`; OCPP WebSockets are not
+/// (pings keep them). Not covered: a client silent *before* its first request is complete — the
+/// WebSocket-upgrade pipeline only arms the timer once it has read a request head (docs/security.md). These wait for real time to pass — about a second each, the timeout itself:
+/// it is NIO's timer being tested, which no injected clock drives.
+@Suite("Idle connections", .serialized)
+struct IdleTimeoutTests {
+    /// Opens a TCP connection, sends `bytes`, and returns how long until the server closed it
+    /// (`nil`: still open after 10 s).
+    static func secondsUntilClosed(port: Int, sending bytes: String) throws -> Double? {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        try #require(descriptor >= 0)
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        try #require(connected == 0)
+        var limit = timeval(tv_sec: 10, tv_usec: 0)
+        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
+        if !bytes.isEmpty { _ = bytes.withCString { send(descriptor, $0, strlen($0), 0) } }
+        let start = ContinuousClock.now
+        var buffer = [UInt8](repeating: 0, count: 1024)
+        while true {
+            let count = recv(descriptor, &buffer, buffer.count, 0)
+            if count == 0 { return Double((ContinuousClock.now - start).components.attoseconds) / 1e18 + Double((ContinuousClock.now - start).components.seconds) }
+            if count < 0 { return nil }  // the 10 s receive limit: still open
+        }
+    }
+
+    @Test("a client that stays silent after its request is disconnected")
+    func idleClientsAreDisconnected() async throws {
+        try await ServerHarness.with(idleTimeout: .seconds(1)) { server in
+            let closedAfter = try Self.secondsUntilClosed(port: server.port, sending: "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            let seconds = try #require(closedAfter, "the server kept an idle connection open for 10 s")
+            #expect(seconds < 5)
+        }
+    }
+
+    @Test("a charger's quiet WebSocket outlives the idle timeout")
+    func chargersStayConnected() async throws {
+        try await ServerHarness.with(idleTimeout: .seconds(1)) { server in
+            let charger = try await ChargerSimulator(id: CommandPathTests.chargePoint, port: server.port, mode: "accept")
+            defer { charger.stop() }
+            try await Task.sleep(for: .milliseconds(2500))  // the thing under test is time passing
+            charger.send(#"{"send":"Heartbeat"}"#)
+            try await charger.waitFor("the heartbeat answered") { $0["action"]?.stringValue == "Heartbeat" && $0["event"]?.stringValue == "result" }
+            #expect(try await server.events("ChargePointDisconnected").isEmpty)
+        }
+    }
+}
