@@ -23,6 +23,7 @@ struct DemoDay {
         do {
             try await chargerA(client)
             try await chargerB(client)
+            try await until("the outbox is empty", "SELECT count(*) = 0 FROM deliveries WHERE status = 'pending'")
             try await client.shutdown()
         } catch {
             try? await client.shutdown()

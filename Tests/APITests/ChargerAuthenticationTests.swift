@@ -29,7 +29,7 @@ struct ChargerAuthenticationTests {
     func profileOne() async throws {
         try await ServerHarness.with(locations: try Self.locations()) { server in
             let right = try await ChargerSimulator.connectionOutcome(id: CommandPathTests.chargePoint, port: server.port, password: Self.key)
-            #expect(right["event"]?.stringValue == "connected")
+            #expect(right["event"]?.stringValue == "connected", "\(right)")
             for password in [String?.none, "wrong", Self.key.uppercased(), String(Self.key.dropLast())] {
                 let refused = try await ChargerSimulator.connectionOutcome(id: CommandPathTests.chargePoint, port: server.port, password: password)
                 #expect(refused["event"]?.stringValue == "connect_failed", "password \(password ?? "none")")
@@ -55,16 +55,10 @@ struct ChargerAuthenticationTests {
     }
 
     @Test("`ledger charger-key` prints a key and the hash that accepts it")
-    func chargerKeyCommand() throws {
-        let process = Process()
-        process.executableURL = KillNineTests.ledger
-        process.arguments = ["charger-key", "CP-7"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+    func chargerKeyCommand() async throws {
+        let result = try await ChildProcess.run("ledger", ["charger-key", "CP-7"], executable: KillNineTests.ledger)
+        #expect(result.status == 0)
+        let output = result.stdout
         let key = try #require(output.split(separator: "\n").first?.split(separator: " ").last.map(String.init))
         #expect(key.count == 40)
         #expect(output.contains(ChargerPassword.hash(chargePointId: "CP-7", key: key)))

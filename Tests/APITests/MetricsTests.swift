@@ -15,25 +15,15 @@ struct MetricsTests {
     }
 
     /// Parses exposition text with `Scripts/parse_metrics.py`; a text it refuses fails the test.
-    static func parse(_ text: String) throws -> [Sample] {
+    static func parse(_ text: String) async throws -> [Sample] {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let input = directory.path("metrics.txt"), output = directory.path("samples.json"), errors = directory.path("errors.txt")
-        try text.write(toFile: input, atomically: true, encoding: .utf8)
-        _ = FileManager.default.createFile(atPath: output, contents: nil)
-        _ = FileManager.default.createFile(atPath: errors, contents: nil)
+        let input = URL(fileURLWithPath: directory.path("metrics.txt"))
+        try text.write(to: input, atomically: true, encoding: .utf8)
         let script = try #require(Bundle.module.url(forResource: "Scripts", withExtension: nil)).appending(path: "parse_metrics.py")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script.path()]
-        process.standardInput = try FileHandle(forReadingFrom: URL(fileURLWithPath: input))
-        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
-        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errors))
-        try process.run()
-        process.waitUntilExit()
-        let complaint = (try? String(contentsOfFile: errors, encoding: .utf8)) ?? ""
-        try #require(process.terminationStatus == 0, "the Prometheus parser refused /metrics: \(complaint)")
-        return try JSONDecoder().decode([Sample].self, from: Data(contentsOf: URL(fileURLWithPath: output)))
+        let parsed = try await ChildProcess.run("python3", [script.path()], stdin: input)
+        try #require(parsed.status == 0, "the Prometheus parser refused /metrics: \(parsed.stderr)")
+        return try JSONDecoder().decode([Sample].self, from: Data(parsed.stdout.utf8))
     }
 
     static func value(_ samples: [Sample], _ name: String, _ labels: [String: String] = [:]) -> Double? {
@@ -44,7 +34,7 @@ struct MetricsTests {
     func metricsMove() async throws {
         let iop = try await IOPStandIn()
         try await ServerHarness.with(iop: iop.url) { server in
-            let scrape = { try Self.parse(try await server.ops("/metrics", authorization: nil).text) }
+            let scrape = { try await Self.parse(try await server.ops("/metrics", authorization: nil).text) }
             let before = try await scrape()
             #expect(Self.value(before, "ledger_chargers_connected") == 0)
             #expect(Self.value(before, "ledger_commands_answered_total", ["command": "START_SESSION", "answer": "ACCEPTED"]) == nil)

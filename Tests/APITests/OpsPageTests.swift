@@ -18,29 +18,14 @@ struct OpsPageTests {
 
     /// Loads `path` in headless Chromium, logged in as alice; returns the DOM after rendering and
     /// writes a screenshot to `.build/ops-screenshots/<name>.png`.
-    static func browse(_ server: ServerHarness, _ path: String, screenshot name: String) throws -> String {
+    static func browse(_ server: ServerHarness, _ path: String, screenshot name: String) async throws -> String {
         try FileManager.default.createDirectory(at: screenshots, withIntermediateDirectories: true)
         let url = "http://\(operatorName):\(ServerHarness.opsToken)@127.0.0.1:\(server.port)\(path)"
         let common = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--no-first-run", "--window-size=1400,1100"]
-        let dom = try run("chromium", common + ["--dump-dom", url])
-        _ = try run("chromium", common + ["--screenshot=\(screenshots.appending(path: "\(name).png").path())", url])
-        return dom
-    }
-
-    static func run(_ command: String, _ arguments: [String]) throws -> String {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
-        let output = directory.path("out")
-        _ = FileManager.default.createFile(atPath: output, contents: nil)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [command] + arguments
-        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        try #require(process.terminationStatus == 0, "\(command) failed (is Debian's chromium installed? .ci/run installs it)")
-        return try String(contentsOfFile: output, encoding: .utf8)
+        let dom = try await ChildProcess.run("chromium", common + ["--dump-dom", url])
+        try #require(dom.status == 0, "chromium failed (is Debian's chromium installed? .ci/run installs it): \(dom.stderr.suffix(500))")
+        _ = try await ChildProcess.run("chromium", common + ["--screenshot=\(screenshots.appending(path: "\(name).png").path())", url])
+        return dom.stdout
     }
 
     /// A parked delivery to the IOP stand-in, as the outbox leaves one after an OCPI error.
@@ -80,7 +65,7 @@ struct OpsPageTests {
     @Test("the dispute's timeline in a real browser: both commands, both sessions, all three CDRs, the five flags, every event")
     func disputeTimelineInBrowser() async throws {
         try await OpsAPITests().withDispute { server in
-            let dom = try Self.browse(server, "/ops/timeline?authorization_id=\(OpsAPITests.a)", screenshot: "dispute-timeline")
+            let dom = try await Self.browse(server, "/ops/timeline?authorization_id=\(OpsAPITests.a)", screenshot: "dispute-timeline")
             for id in ["cmd-dispute-a", "cmd-dispute-b", "SES-5", "SES-6", "CDR-5", "CDR-5b", "CDR-6"] {
                 #expect(dom.contains(id), "\(id) missing from the rendered timeline")
             }
@@ -99,11 +84,11 @@ struct OpsPageTests {
     func homeAndSearchInBrowser() async throws {
         try await OpsAPITests().withDispute { server in
             try await Self.park(server, url: "http://127.0.0.1:9/unreachable")
-            let home = try Self.browse(server, "/ops/", screenshot: "home")
+            let home = try await Self.browse(server, "/ops/", screenshot: "home")
             #expect(home.contains("session_with_several_cdrs") && home.contains("dlv-parked-1") && home.contains("Send again"))
-            let search = try Self.browse(server, "/ops/search?q=APP-7Q2M4K9X", screenshot: "search")
+            let search = try await Self.browse(server, "/ops/search?q=APP-7Q2M4K9X", screenshot: "search")
             #expect(search.contains(OpsAPITests.a) && search.contains(OpsAPITests.b))
-            let nothing = try Self.browse(server, "/ops/search?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E", screenshot: "search-nothing")
+            let nothing = try await Self.browse(server, "/ops/search?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E", screenshot: "search-nothing")
             #expect(nothing.contains("Nothing in the ledger matches") && !nothing.contains("<script>alert(1)</script>"))
         }
     }

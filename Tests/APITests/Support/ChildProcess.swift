@@ -1,0 +1,43 @@
+import Foundation
+
+/// Runs a program to its end without holding a thread: the servers under test share this
+/// process's two cooperative threads, and a test blocked in `waitUntilExit()` while Chromium or
+/// Python talks to its server can starve that very server (seen as timeouts in parallel runs).
+enum ChildProcess {
+    struct Output {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+    }
+
+    /// Runs `command` (looked up on the PATH) with `stdin` from a file if given.
+    static func run(_ command: String, _ arguments: [String], stdin: URL? = nil, executable: URL? = nil) async throws -> Output {
+        let scratch = FileManager.default.temporaryDirectory.appending(path: "child-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let out = scratch.appending(path: "out"), err = scratch.appending(path: "err")
+        try Data().write(to: out)
+        try Data().write(to: err)
+        let process = Process()
+        process.executableURL = executable ?? URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = executable == nil ? [command] + arguments : arguments
+        process.standardOutput = try FileHandle(forWritingTo: out)
+        process.standardError = try FileHandle(forWritingTo: err)
+        if let stdin { process.standardInput = try FileHandle(forReadingFrom: stdin) }
+        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
+            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
+            do { try process.run() } catch {
+                process.terminationHandler = nil
+                continuation.resume(throwing: error)
+            }
+        }
+        return Output(status: status, stdout: try String(contentsOf: out, encoding: .utf8), stderr: try String(contentsOf: err, encoding: .utf8))
+    }
+
+    /// Runs blocking work (a socket read, say) on a thread of its own, not a cooperative one.
+    static func offThePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try work() }) }.start()
+        }
+    }
+}
