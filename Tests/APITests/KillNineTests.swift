@@ -9,10 +9,10 @@ struct KillNineTests {
     static let ledger = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent().appending(path: "ledger")
 
     /// Starts `ledger serve` on a free port and returns it with the port it printed.
-    func serve(_ directory: TemporaryDirectory, timeout: Int, iop: String? = nil) async throws -> (LineProcess, Int) {
+    func serve(_ directory: TemporaryDirectory, timeout: Int, iop: String? = nil, iopToken: String = ServerHarness.iopToken) async throws -> (LineProcess, Int) {
         let process = try LineProcess(Self.ledger, [
             "serve", "--db", directory.path("ledger.sqlite"), "--port", "0", "--locations", ServerHarness.examplesLocations.path(),
-            "--token", ServerHarness.token, "--iop-token", ServerHarness.iopToken, "--command-timeout", String(timeout),
+            "--token", ServerHarness.token, "--iop-token", iopToken, "--command-timeout", String(timeout),
         ] + (iop.map { ["--iop-url", "\($0)/ocpi/emsp/2.1.1"] } ?? []), logs: true)
         let lines = try await process.lines.wait("the server to listen") { $0.contains { $0.hasPrefix("ledger serving on") } }
         let line = lines.first { $0.hasPrefix("ledger serving on") }!
@@ -26,13 +26,14 @@ struct KillNineTests {
     @Test("killed after answering ACCEPTED: after the restart the TIMEOUT reaches response_url exactly once")
     func timeoutSurvivesKillNine() async throws {
         let iop = try await IOPStandIn()
-        // Unreachable until the first server is dead: if its deadline passes before the kill (a slow
-        // machine), its TIMEOUT cannot be delivered-but-unrecorded, which would legitimately be sent
-        // again (at least once is all a crash between POST and record allows).
-        iop.answer(.httpStatus(503))
+        // The first server presents its own token, which the IOP refuses — also for a request
+        // already on the wire when it is killed. If its deadline passes before the kill (a slow
+        // machine), its TIMEOUT must not be delivered-but-unrecorded: that would legitimately be
+        // sent again (at least once is all a crash between POST and record allows).
+        iop.refuse(authorization: "Token first-server")
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let (first, port) = try await serve(directory, timeout: 1)
+        let (first, port) = try await serve(directory, timeout: 1, iopToken: "first-server")
         let charger = try await ChargerSimulator(id: "CP-0042-A", port: port, mode: "silent")
         let body = try Requests.vector("G-01", responseURL: "\(iop.url)/ocpi/emsp/2.1.1/commands/START_SESSION/killed")
         let answer = try await ServerHarness.post(port: port, command: "START_SESSION", body: body)
@@ -41,7 +42,6 @@ struct KillNineTests {
         first.kill(SIGKILL)
         charger.stop()
 
-        iop.answer(.success)
         let (second, _) = try await serve(directory, timeout: 1)
         try await iop.requests.wait("the TIMEOUT after the restart") { $0.contains { $0.refusedWith == nil } }
         // The server logs a delivery once its success is recorded; then it may die too.
@@ -63,10 +63,11 @@ struct KillNineTests {
     @Test("killed with the Session PUT, PATCH and CDR still undelivered: after the restart each arrives once, in order")
     func pendingDeliveriesSurviveKillNine() async throws {
         let iop = try await IOPStandIn()
-        iop.answer(.httpStatus(503))
+        // The IOP refuses the first server (its token), also a request still on the wire at the kill.
+        iop.refuse(authorization: "Token first-server")
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let (first, port) = try await serve(directory, timeout: 30, iop: iop.url)
+        let (first, port) = try await serve(directory, timeout: 30, iop: iop.url, iopToken: "first-server")
         let charger = try await ChargerSimulator(id: "CP-0042-A", port: port, mode: "accept")
         let body = try Requests.vector("G-01", responseURL: "\(iop.url)/ocpi/emsp/2.1.1/commands/START_SESSION/pending")
         #expect(try await ServerHarness.post(port: port, command: "START_SESSION", body: body).result == "ACCEPTED")
@@ -81,7 +82,6 @@ struct KillNineTests {
         charger.stop()
         #expect(iop.accepted.isEmpty)
 
-        iop.answer(.success)
         let (second, _) = try await serve(directory, timeout: 30, iop: iop.url)
         let delivered = try await iop.requests.wait("result, PUT, PATCH and CDR") { $0.filter { $0.refusedWith == nil }.count == 4 }
             .filter { $0.refusedWith == nil }

@@ -31,6 +31,8 @@ final class IOPStandIn: Sendable {
     private final class AnswerSetting: Sendable {
         let current = Mutex<Answer>(.success)
         let rule = Mutex<(@Sendable (String, String) -> Answer?)?>(nil)
+        /// Requests presenting this `Authorization` are answered 503, whatever else is set.
+        let refused = Mutex<String?>(nil)
 
         func answer(method: String, path: String) -> Answer {
             rule.withLock { $0 }?(method, path) ?? current.withLock { $0 }
@@ -48,7 +50,8 @@ final class IOPStandIn: Sendable {
         let router = Router()
         let record: @Sendable (Request, Context) async throws -> Response = { request, _ in
             let body = try await request.body.collect(upTo: 1 << 20)
-            let given = answer.answer(method: request.method.rawValue, path: request.uri.path)
+            let refusedCaller = answer.refused.withLock { $0 }.map { $0 == request.headers[.authorization] } ?? false
+            let given = refusedCaller ? .httpStatus(503) : answer.answer(method: request.method.rawValue, path: request.uri.path)
             requests.append(Received(method: request.method.rawValue, path: request.uri.path, authorization: request.headers[.authorization],
                                      body: try? JSONValue(parsing: Array(buffer: body)),
                                      refusedWith: given == .success || { if case .envelope = given { true } else { false } }() ? nil : given))
@@ -71,6 +74,10 @@ final class IOPStandIn: Sendable {
         var iterator = ports.makeAsyncIterator()
         port = await iterator.next() ?? 0
     }
+
+    /// Answers 503 to every request that presents `authorization`, from now on: a caller that is
+    /// to reach nothing, even with a request already on the wire.
+    func refuse(authorization: String) { answer.refused.withLock { $0 = authorization } }
 
     /// How the next requests are answered.
     func answer(_ new: Answer) { answer.current.withLock { $0 = new } }
