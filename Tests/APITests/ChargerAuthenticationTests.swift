@@ -1,6 +1,7 @@
 import API
 import Foundation
 import Ledger
+import LedgerTesting
 import Testing
 
 /// OCPP 1.6 security profile 1 against the real Python `ocpp` charger: a charge point with a

@@ -1,5 +1,6 @@
 import Foundation
 import Ledger
+import LedgerTesting
 import Testing
 
 /// HTTP clients that go silent are disconnected after `--idle-timeout`; OCPP WebSockets are not

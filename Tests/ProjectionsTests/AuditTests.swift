@@ -10,11 +10,11 @@ struct AuditTests {
     static let b = "d1a0b2c3-0000-4bbb-8000-00000000000b"
 
     @Test("the dispute (2 authorizations, 3 CDRs) is untangled: every CDR of the sessions involved, and the flags")
-    func disputeText() throws {
+    func disputeText() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let path = try ReplayTests.importedLedger("dispute_two_authorizations_three_cdrs", in: directory)
-        let result = try CLI.ledger("audit", Self.a, "--db", path)
+        let path = try await ReplayTests.importedLedger("dispute_two_authorizations_three_cdrs", in: directory)
+        let result = try await CLI.ledger("audit", Self.a, "--db", path)
         #expect(result.status == 0, "\(result.stderr)")
         let text = result.stdout
         // A's own links, and the CDR of its session that carries B.
@@ -31,11 +31,11 @@ struct AuditTests {
     }
 
     @Test("--json gives the same report for tools, with the timeline in log order")
-    func disputeJSON() throws {
+    func disputeJSON() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let path = try ReplayTests.importedLedger("dispute_two_authorizations_three_cdrs", in: directory)
-        let result = try CLI.ledger("audit", Self.b, "--db", path, "--json")
+        let path = try await ReplayTests.importedLedger("dispute_two_authorizations_three_cdrs", in: directory)
+        let result = try await CLI.ledger("audit", Self.b, "--db", path, "--json")
         #expect(result.status == 0)
         let report = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
         #expect(report?["authorization_id"] as? String == Self.b)
@@ -52,11 +52,11 @@ struct AuditTests {
         ("local_rfid", "4f2a8c1e-6b3d-4e9f-8a7c-2d1e0f9b8a76", ["received via authorize 04A1B2C3D4E5F6@CP-0042", "SES-2 COMPLETED 7.0 kWh", "CDR-2 session SES-2"]),
         ("command_timeout", "c7d2a4e1-5f3b-4a8c-9e6d-1b0a2f3c4d5e", ["status TIMEOUT (charger said ACCEPTED late)", "result TIMEOUT queued", "SES-3 COMPLETED", "LateChargerResponse"]),
     ])
-    func goldenAudits(name: String, authorizationId: String, expected: [String]) throws {
+    func goldenAudits(name: String, authorizationId: String, expected: [String]) async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let path = try ReplayTests.importedLedger(name, in: directory)
-        let result = try CLI.ledger("audit", authorizationId, "--db", path)
+        let path = try await ReplayTests.importedLedger(name, in: directory)
+        let result = try await CLI.ledger("audit", authorizationId, "--db", path)
         #expect(result.status == 0)
         for line in expected { #expect(result.stdout.contains(line), "\(name): missing \(line)\n\(result.stdout)") }
     }
@@ -64,11 +64,11 @@ struct AuditTests {
     @Test("an unknown authorization_id says so and exits 1; ids are compared exactly", arguments: [
         "never-seen", "B3F1C9E2-7A4D-4E8B-9C21-5D7E0A6F3B48", " b3f1c9e2-7a4d-4e8b-9c21-5d7e0a6f3b48",
     ])
-    func unknownId(id: String) throws {
+    func unknownId(id: String) async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let path = try ReplayTests.importedLedger("remote_start", in: directory)
-        let result = try CLI.ledger("audit", id, "--db", path)
+        let path = try await ReplayTests.importedLedger("remote_start", in: directory)
+        let result = try await CLI.ledger("audit", id, "--db", path)
         #expect(result.status == 1)
         #expect(result.stderr.contains("no event in \(path) carries authorization_id \(id)"))
         #expect(result.stdout.isEmpty)
@@ -78,17 +78,17 @@ struct AuditTests {
     func lookups() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let path = try ReplayTests.importedLedger("dispute_two_authorizations_three_cdrs", in: directory)
-        func audited(_ arguments: String...) throws -> [String] {
-            let result = try CLI.ledger(["audit"] + arguments + ["--db", path, "--json"])
+        let path = try await ReplayTests.importedLedger("dispute_two_authorizations_three_cdrs", in: directory)
+        func audited(_ arguments: String...) async throws -> [String] {
+            let result = try await CLI.ledger(["audit"] + arguments + ["--db", path, "--json"])
             #expect(result.status == 0, "\(result.stderr)")
             let reports = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]]
             return reports?.compactMap { $0["authorization_id"] as? String } ?? []
         }
         // SES-5 received A, then B (a second START_SESSION bound to it): both are audited.
-        #expect(try audited("--session", "SES-5") == [Self.a, Self.b])
-        #expect(try Set(audited("--token", "APP-7Q2M4K9X")) == [Self.a, Self.b])
-        let text = try CLI.ledger("audit", "--session", "SES-5", "--db", path)
+        #expect(try await audited("--session", "SES-5") == [Self.a, Self.b])
+        #expect(try await Set(audited("--token", "APP-7Q2M4K9X")) == [Self.a, Self.b])
+        let text = try await CLI.ledger("audit", "--session", "SES-5", "--db", path)
         #expect(text.stdout.contains(Self.a) && text.stdout.contains(Self.b))
     }
 
@@ -98,11 +98,11 @@ struct AuditTests {
         ([], 64, "give one of"),
         ([Self.a, "--session", "SES-5"], 64, "give one of"),
     ])
-    func lookupRefusals(arguments: [String], status: Int32, message: String) throws {
+    func lookupRefusals(arguments: [String], status: Int32, message: String) async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let path = try ReplayTests.importedLedger("dispute_two_authorizations_three_cdrs", in: directory)
-        let result = try CLI.ledger(["audit"] + arguments + ["--db", path])
+        let path = try await ReplayTests.importedLedger("dispute_two_authorizations_three_cdrs", in: directory)
+        let result = try await CLI.ledger(["audit"] + arguments + ["--db", path])
         #expect(result.status == status)
         #expect(result.stderr.contains(message), "\(result.stderr)")
     }

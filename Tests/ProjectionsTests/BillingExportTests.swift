@@ -17,12 +17,12 @@ struct BillingExportTests {
     }
 
     @Test("the dispute log's three CDRs, with their authorization_ids, in issue order; --after resumes; CSV has a header")
-    func disputeLog() throws {
+    func disputeLog() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let path = try ReplayTests.importedLedger("dispute_two_authorizations_three_cdrs", in: directory)
+        let path = try await ReplayTests.importedLedger("dispute_two_authorizations_three_cdrs", in: directory)
 
-        let all = try CLI.ledger("cdrs", "--db", path)
+        let all = try await CLI.ledger("cdrs", "--db", path)
         #expect(all.status == 0, "\(all.stderr)")
         let lines = all.stdout.split(separator: "\n").map { try! JSONValue(parsing: String($0)) }
         #expect(lines.count == 3)
@@ -31,11 +31,11 @@ struct BillingExportTests {
         #expect(lines.allSatisfy { $0["cdr_id"]?.stringValue != nil && $0["kwh"] != nil && $0["evse_uid"] != nil })
         #expect(Set(lines.compactMap { $0["authorization_id"]?.stringValue }).count >= 1)
 
-        let rest = try CLI.ledger("cdrs", "--db", path, "--after", String(positions[0]))
+        let rest = try await CLI.ledger("cdrs", "--db", path, "--after", String(positions[0]))
         #expect(rest.stdout.split(separator: "\n").count == 2)
-        #expect(try CLI.ledger("cdrs", "--db", path, "--after", String(positions[2])).stdout.isEmpty)
+        #expect(try await CLI.ledger("cdrs", "--db", path, "--after", String(positions[2])).stdout.isEmpty)
 
-        let csv = try CLI.ledger("cdrs", "--db", path, "--format", "csv", "--limit", "2")
+        let csv = try await CLI.ledger("cdrs", "--db", path, "--format", "csv", "--limit", "2")
         let rows = csv.stdout.split(separator: "\n")
         #expect(rows.first == Substring(BillingExport.Record.csvHeader))
         #expect(rows.count == 3)
@@ -43,10 +43,10 @@ struct BillingExportTests {
     }
 
     @Test("a bad cursor or format is refused with a usage error", arguments: [["--after", "-1"], ["--limit", "0"], ["--format", "xml"]])
-    func refusesBadArguments(arguments: [String]) throws {
+    func refusesBadArguments(arguments: [String]) async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let result = try CLI.ledger(["cdrs", "--db", directory.path("ledger.sqlite")] + arguments)
+        let result = try await CLI.ledger(["cdrs", "--db", directory.path("ledger.sqlite")] + arguments)
         #expect(result.status == 64, "\(result.stderr)")
     }
 

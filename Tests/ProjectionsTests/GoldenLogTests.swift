@@ -33,7 +33,7 @@ struct GoldenLogTests {
 
         let log = try Self.golden(name, "ndjson")
         let ledger = directory.path("replayed.sqlite")
-        let imported = try CLI.ledger("import", log.path(), "--db", ledger)
+        let imported = try await CLI.ledger("import", log.path(), "--db", ledger)
         #expect(imported.status == 0, "\(imported.stderr)")
 
         let expected = try JSONValue(parsing: Data(contentsOf: try Self.golden(name, "expected.json")))
@@ -42,10 +42,10 @@ struct GoldenLogTests {
         if !identical { try actual.canonicalText.write(toFile: directory.path("actual.json"), atomically: true, encoding: .utf8) }
         #expect(identical, "projections of \(name) differ from \(name).expected.json")
 
-        let replay = try CLI.ledger("replay", "--db", ledger)
+        let replay = try await CLI.ledger("replay", "--db", ledger)
         #expect(replay.status == 0, "\(replay.stdout)")
         #expect(replay.stdout.hasPrefix("ok "))
-        #expect(try CLI.ledger("verify", "--db", ledger).status == 0)
+        #expect(try await CLI.ledger("verify", "--db", ledger).status == 0)
     }
 
     /// Writes the scenario through a live ledger and stores its log and projections as the golden pair.
@@ -53,7 +53,7 @@ struct GoldenLogTests {
         let writer = try ScenarioWriter(path: directory.path("recorded.sqlite"))
         try await Scenarios.all.first { $0.name == name }!.write(writer)
         await writer.close()
-        let events = try CLI.ledger("events", "--db", directory.path("recorded.sqlite"))
+        let events = try await CLI.ledger("events", "--db", directory.path("recorded.sqlite"))
         try events.stdout.write(to: Self.sourceDirectory.appending(path: "\(name).ndjson"), atomically: true, encoding: .utf8)
         let dump = try await Self.dump(directory.path("recorded.sqlite"))
         let pretty = try JSONSerialization.data(

@@ -7,9 +7,9 @@ import Testing
 @Suite("Replay")
 struct ReplayTests {
     /// Imports a golden log into a fresh ledger with projections.
-    static func importedLedger(_ name: String, in directory: TemporaryDirectory) throws -> String {
+    static func importedLedger(_ name: String, in directory: TemporaryDirectory) async throws -> String {
         let path = directory.path("\(name).sqlite")
-        let result = try CLI.ledger("import", try GoldenLogTests.golden(name, "ndjson").path(), "--db", path)
+        let result = try await CLI.ledger("import", try GoldenLogTests.golden(name, "ndjson").path(), "--db", path)
         #expect(result.status == 0, "\(result.stderr)")
         return path
     }
@@ -18,7 +18,7 @@ struct ReplayTests {
     func deterministic() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let store = try SQLiteEventStore(path: try Self.importedLedger("dispute_two_authorizations_three_cdrs", in: directory))
+        let store = try SQLiteEventStore(path: try await Self.importedLedger("dispute_two_authorizations_three_cdrs", in: directory))
         var dumps: [String] = []
         // The second round holds at most 2 states per projection: every state is spilled and reloaded.
         for (round, capacity) in [8192, 2].enumerated() {
@@ -37,7 +37,7 @@ struct ReplayTests {
     func detectsDrift() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let path = try Self.importedLedger("remote_start", in: directory)
+        let path = try await Self.importedLedger("remote_start", in: directory)
         let store = try SQLiteEventStore(path: path)
         try await store.withReadDatabase { _ in }  // opened cleanly
         await store.close()
@@ -46,7 +46,7 @@ struct ReplayTests {
         try raw.execute("UPDATE live.sessions SET status = 'ACTIVE' WHERE key = 'SES-1'")
         try raw.execute("DETACH DATABASE live")
 
-        let result = try CLI.ledger("replay", "--db", path)
+        let result = try await CLI.ledger("replay", "--db", path)
         #expect(result.status == 1)
         #expect(result.stdout.contains("sessions: only in live tables: 'SES-1'"))
         #expect(result.stdout.contains("sessions: only in replay: 'SES-1'"))
@@ -57,7 +57,7 @@ struct ReplayTests {
     func unreadableEvent(defect: String) async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let path = try Self.importedLedger("local_rfid", in: directory)
+        let path = try await Self.importedLedger("local_rfid", in: directory)
         // Written without projections, as an older or foreign writer would.
         let plain = try SQLiteEventStore(path: path)
         let bad: NewEvent
@@ -81,7 +81,7 @@ struct ReplayTests {
         let before = try await plain.withReadDatabase { try ProjectionDump.json($0) }
         await plain.close()
 
-        let result = try CLI.ledger("replay", "--db", path)
+        let result = try await CLI.ledger("replay", "--db", path)
         #expect(result.status == 1)
         #expect(result.stdout.contains("STOPPED at position \(position)"), "\(result.stdout)")
         #expect(result.stdout.contains("the live tables were not changed"))
@@ -97,7 +97,7 @@ struct ReplayTests {
     }
 
     @Test("importing a log with an event the catalogue cannot read is refused whole, naming the line")
-    func importRefusesUnreadable() throws {
+    func importRefusesUnreadable() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         var lines = try String(contentsOf: try GoldenLogTests.golden("remote_start", "ndjson"), encoding: .utf8)
@@ -105,11 +105,11 @@ struct ReplayTests {
         lines[4] = lines[4].replacingOccurrences(of: #""type":"CommandResultQueued""#, with: #""type":"CommandResultQueuedTwice""#)
         let file = directory.path("odd.ndjson")
         try (lines.joined(separator: "\n") + "\n").write(toFile: file, atomically: true, encoding: .utf8)
-        let result = try CLI.ledger("import", file, "--db", directory.path("odd.sqlite"))
+        let result = try await CLI.ledger("import", file, "--db", directory.path("odd.sqlite"))
         #expect(result.status == 1)
         #expect(result.stderr.contains("line 5:"), "\(result.stderr)")
         #expect(result.stderr.contains("unknown event type"))
-        #expect(try CLI.ledger("events", "--db", directory.path("odd.sqlite")).stdout.isEmpty)
+        #expect(try await CLI.ledger("events", "--db", directory.path("odd.sqlite")).stdout.isEmpty)
     }
 
     @Test("an append the projections cannot read is refused and nothing of it is written")
@@ -136,7 +136,7 @@ struct ReplayTests {
     func projectionCatchesUpAlone() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let path = try Self.importedLedger("remote_start", in: directory)
+        let path = try await Self.importedLedger("remote_start", in: directory)
         let store = try SQLiteEventStore(path: path, observer: ProjectionEngine())
         for status in ["Preparing", "Charging"] {
             let event = try EventCoding.newEvent(ConnectorStatusChanged(chargePointId: "CP-0042", connectorId: 1, status: status),
@@ -154,7 +154,7 @@ struct ReplayTests {
         let connectors = try await reopened.withReadDatabase { try $0.rows("SELECT body FROM chargepoints").first?.first?.text }
         await reopened.close()
         #expect(connectors?.contains(#""1":"Charging""#) == true)
-        let replay = try CLI.ledger("replay", "--db", path)
+        let replay = try await CLI.ledger("replay", "--db", path)
         #expect(replay.status == 0, "\(replay.stdout)")
     }
 

@@ -1,17 +1,18 @@
 import Foundation
 
-/// Runs a program to its end without holding a thread: the servers under test share this
-/// process's two cooperative threads, and a test blocked in `waitUntilExit()` while Chromium or
-/// Python talks to its server can starve that very server (seen as timeouts in parallel runs).
-enum ChildProcess {
-    struct Output {
-        let status: Int32
-        let stdout: String
-        let stderr: String
+/// Runs a program to its end without holding a thread: every test target runs in one process,
+/// whose servers under test share two cooperative threads, and a test blocked in
+/// `waitUntilExit()` while Chromium, Python or `ledger` runs can starve them (seen as timeouts in
+/// parallel runs).
+public enum ChildProcess {
+    public struct Output: Sendable {
+        public let status: Int32
+        public let stdout: String
+        public let stderr: String
     }
 
     /// Runs `command` (looked up on the PATH) with `stdin` from a file if given.
-    static func run(_ command: String, _ arguments: [String], stdin: URL? = nil, executable: URL? = nil) async throws -> Output {
+    public static func run(_ command: String, _ arguments: [String], stdin: URL? = nil, executable: URL? = nil) async throws -> Output {
         let scratch = FileManager.default.temporaryDirectory.appending(path: "child-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
@@ -35,7 +36,7 @@ enum ChildProcess {
     }
 
     /// Runs blocking work (a socket read, say) on a thread of its own, not a cooperative one.
-    static func offThePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    public static func offThePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
             Thread { continuation.resume(with: Result { try work() }) }.start()
         }
