@@ -286,7 +286,7 @@ struct ObjectContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
                 throw document.corrupted("expected ':'", at: cursor, path: object.path)
             }
             let value = document.skipWhitespace(cursor + 1)
-            if let previous = members.last, sorted, escaped != nil || previous.escapedKey != nil || Self.compare(document.slice(previous.key), document.slice(key)) >= 0 {
+            if let previous = members.last, sorted, escaped != nil || previous.escapedKey != nil || CanonicalKeyOrder.compare(document.slice(previous.key), document.slice(key)) >= 0 {
                 sorted = false
             }
             members.append(Member(key: key, escapedKey: escaped, value: value))
@@ -300,15 +300,6 @@ struct ObjectContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
         self.sorted = sorted
     }
 
-    private static func compare(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Int {
-        let common = min(a.count, b.count)
-        if common > 0, let p = a.baseAddress, let q = b.baseAddress {
-            let result = memcmp(p, q, common)
-            if result != 0 { return Int(result) }
-        }
-        return a.count - b.count
-    }
-
     /// Where the value of `key` starts, if the object has it.
     private func find(_ key: Key) -> Int? {
         var name = key.stringValue
@@ -317,7 +308,7 @@ struct ObjectContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
                 var low = 0, high = members.count
                 while low < high {
                     let middle = (low + high) / 2
-                    let order = Self.compare(document.slice(members[middle].key), wanted)
+                    let order = CanonicalKeyOrder.compare(document.slice(members[middle].key), wanted)
                     if order == 0 { return members[middle].value }
                     if order < 0 { low = middle + 1 } else { high = middle }
                 }
@@ -326,7 +317,7 @@ struct ObjectContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
             for member in members {
                 if let escaped = member.escapedKey {
                     if escaped == key.stringValue { return member.value }
-                } else if Self.compare(document.slice(member.key), wanted) == 0 {
+                } else if CanonicalKeyOrder.compare(document.slice(member.key), wanted) == 0 {
                     return member.value
                 }
             }

@@ -114,7 +114,7 @@ final class EncodingNode {
             // Sorted by key bytes; a key encoded twice keeps its last value, as a dictionary would.
             let members = self.members
             let order = members.indices.sorted { a, b in
-                let comparison = compareUTF8(members[a].key, members[b].key)
+                let comparison = CanonicalKeyOrder.compare(members[a].key, members[b].key)
                 return comparison != 0 ? comparison < 0 : a < b
             }
             output.append(UInt8(ascii: "{"))
@@ -128,21 +128,6 @@ final class EncodingNode {
                 members[index].slot.write(to: &output)
             }
             output.append(UInt8(ascii: "}"))
-        }
-    }
-}
-
-/// Byte-wise comparison of two strings' UTF-8 (negative, zero, positive), the canonical key order.
-func compareUTF8(_ a: String, _ b: String) -> Int {
-    var a = a, b = b
-    return a.withUTF8 { x in
-        b.withUTF8 { y in
-            let common = min(x.count, y.count)
-            if common > 0, let p = x.baseAddress, let q = y.baseAddress {
-                let result = memcmp(p, q, common)
-                if result != 0 { return Int(result) }
-            }
-            return x.count - y.count
         }
     }
 }
