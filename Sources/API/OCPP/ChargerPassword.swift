@@ -22,11 +22,7 @@ public enum ChargerPassword {
     /// Whether `authorization` (`Basic base64(id:key)`) logs in as `chargePointId`; compared in
     /// constant time, and the key is never logged.
     static func accepts(_ authorization: String?, chargePointId: String, expectedHash: String) -> Bool {
-        guard let authorization, authorization.hasPrefix("Basic "),
-              let decoded = Data(base64Encoded: String(authorization.dropFirst(6))),
-              let credentials = String(data: decoded, encoding: .utf8), let colon = credentials.firstIndex(of: ":"),
-              credentials[..<colon] == chargePointId else { return false }
-        let key = String(credentials[credentials.index(after: colon)...])
-        return TokenAuthentication.constantTimeEquals(Array(hash(chargePointId: chargePointId, key: key).utf8), Array(expectedHash.utf8))
+        guard let login = BasicCredentials(authorization: authorization), login.user == chargePointId else { return false }
+        return TokenAuthentication.constantTimeEquals(Array(hash(chargePointId: chargePointId, key: login.password).utf8), Array(expectedHash.utf8))
     }
 }

@@ -41,11 +41,9 @@ struct OpsAuthentication: RouterMiddleware {
         if header.hasPrefix("Bearer ") {
             return TokenAuthentication.constantTimeEquals(Array(header.utf8.dropFirst(7)), Array(token.utf8)) ? "api" : nil
         }
-        guard header.hasPrefix("Basic "), let decoded = Data(base64Encoded: String(header.dropFirst(6))),
-              let credentials = String(data: decoded, encoding: .utf8), let colon = credentials.firstIndex(of: ":") else { return nil }
-        let name = credentials[..<colon].trimmingCharacters(in: .whitespaces)
-        let password = credentials[credentials.index(after: colon)...]
-        guard TokenAuthentication.constantTimeEquals(Array(password.utf8), Array(token.utf8)), !name.isEmpty else { return nil }
+        guard let login = BasicCredentials(authorization: header) else { return nil }
+        let name = login.user.trimmingCharacters(in: .whitespaces)
+        guard TokenAuthentication.constantTimeEquals(Array(login.password.utf8), Array(token.utf8)), !name.isEmpty else { return nil }
         return String(name.prefix(64))
     }
 
