@@ -107,10 +107,9 @@ struct OpsPages {
 
     private func render(_ template: String, _ page: Any, status: HTTPResponse.Status = .ok) throws -> Response {
         guard let html = templates.render(page, withTemplate: template) else { throw OpsPagesError.templatesMissing }
-        var headers = HTTPFields()
-        headers[.contentType] = "text/html; charset=utf-8"
-        headers[.contentSecurityPolicy] = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'"
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
+        var response = Response.text(html, contentType: "text/html; charset=utf-8", status: status)
+        response.headers[.contentSecurityPolicy] = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'"
+        return response
     }
 
     /// After an action: back to the page, saying what happened (POST-redirect-GET).

@@ -139,10 +139,7 @@ struct OpsRoutes {
             return Self.error(.badRequest, "after must be a position (0 or more) and limit 1…\(Self.maximumLimit)")
         }
         let events = try await store.readAll(after: after, limit: limit)
-        var headers = HTTPFields()
-        headers[.contentType] = "application/x-ndjson"
-        let text = events.map { EventLine.encode($0) + "\n" }.joined()
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
+        return .text(events.map { EventLine.encode($0) + "\n" }.joined(), contentType: "application/x-ndjson")
     }
 
     private static func paging(_ request: Request) -> (offset: Int, limit: Int)? {
@@ -153,17 +150,13 @@ struct OpsRoutes {
     }
 
     static func json(_ text: String) -> Response {
-        var headers = HTTPFields()
-        headers[.contentType] = "application/json"
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
+        .text(text, contentType: "application/json")
     }
 
     /// An error as JSON: what went wrong and what to do.
     static func error(_ status: HTTPResponse.Status, _ message: String) -> Response {
-        var headers = HTTPFields()
-        headers[.contentType] = "application/json"
-        let body = JSONValue.object(["error": .string(message), "status": .number(String(status.code))]).canonicalText
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
+        .text(JSONValue.object(["error": .string(message), "status": .number(String(status.code))]).canonicalText,
+              contentType: "application/json", status: status)
     }
 }
 

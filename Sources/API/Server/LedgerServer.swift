@@ -82,10 +82,7 @@ public struct LedgerServer: Sendable {
         let router = Router(context: LedgerRequestContext.self)
         router.get("health") { _, _ in "ok" }
         router.get("metrics") { _, _ -> Response in
-            var headers = HTTPFields()
-            headers[.contentType] = "text/plain; version=0.0.4"
-            let text = try await metrics.exposition(store: store, now: clock.now())
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
+            .text(try await metrics.exposition(store: store, now: clock.now()), contentType: "text/plain; version=0.0.4")
         }
         OCPIRoutes(commands: commands, clock: clock, baseURL: "http://\(configuration.host):\(configuration.port)")
             .register(on: router, token: configuration.token,

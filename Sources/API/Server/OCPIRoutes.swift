@@ -53,10 +53,7 @@ struct OCPIRoutes {
 extension OCPIResponse {
     /// The HTTP response carrying this envelope.
     static func http(_ response: OCPIResponse, at time: Timestamp) -> Response {
-        var headers = HTTPFields()
-        headers[.contentType] = "application/json"
-        return Response(status: HTTPResponse.Status(code: response.httpStatus), headers: headers,
-                         body: .init(byteBuffer: ByteBuffer(string: response.body(at: time))))
+        .text(response.body(at: time), contentType: "application/json", status: HTTPResponse.Status(code: response.httpStatus))
     }
 }
 
