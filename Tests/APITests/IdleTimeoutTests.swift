@@ -3,10 +3,10 @@ import Ledger
 import LedgerTesting
 import Testing
 
-/// HTTP clients that go silent are disconnected after `--idle-timeout`; OCPP WebSockets are not
-/// (pings keep them). Not covered: a client silent *before* its first request is complete — the
-/// WebSocket-upgrade pipeline only arms the timer once it has read a request head (docs/security.md). These wait for real time to pass — about a second each, the timeout itself:
-/// it is NIO's timer being tested, which no injected clock drives.
+/// HTTP clients that go silent are disconnected after `--idle-timeout`, and so are clients that do
+/// not complete their first request head within it (`RequestHeadDeadline`, against slowloris);
+/// OCPP WebSockets are not (pings keep them). These wait for real time to pass — about a second
+/// each, the timeout itself: it is NIO's timer being tested, which no injected clock drives.
 @Suite("Idle connections", .serialized)
 struct IdleTimeoutTests {
     /// Opens a TCP connection, sends `bytes`, and returns how long until the server closed it
@@ -48,6 +48,18 @@ struct IdleTimeoutTests {
                 try Self.secondsUntilClosed(port: port, sending: "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
             }
             let seconds = try #require(closedAfter, "the server kept an idle connection open for 10 s")
+            #expect(seconds < 5)
+        }
+    }
+
+    @Test("a client that never completes its first request head is disconnected (slowloris)", arguments: [
+        "", "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n", "GET /ocpp/CP-0042-A HTTP/1.1\r\nUpgrade: websocket\r\n",
+    ])
+    func incompleteHeadsAreDisconnected(bytes: String) async throws {
+        try await ServerHarness.with(idleTimeout: .seconds(1)) { server in
+            let port = server.port
+            let closedAfter = try await ChildProcess.offThePool { try Self.secondsUntilClosed(port: port, sending: bytes) }
+            let seconds = try #require(closedAfter, "the server kept a connection without a request head open for 10 s")
             #expect(seconds < 5)
         }
     }

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import HTTPTypes
 import Hummingbird
+import HummingbirdCore
 import HummingbirdWebSocket
 import Ledger
 import Logging
@@ -95,10 +96,7 @@ public struct LedgerServer: Sendable {
 
         let app = Application(
             router: router,
-            server: .http1WebSocketUpgrade(
-                webSocketRouter: webSocketRouter,
-                configuration: .init(http1: .init(idleTimeout: .nanoseconds(Int64(configuration.idleTimeout.nanoseconds))),
-                                     ws: .init(maxFrameSize: OCPPRoute.maximumMessage, autoPing: .enabled(timePeriod: .seconds(60))))),
+            server: Self.serverBuilder(webSocketRouter: webSocketRouter, idleTimeout: configuration.idleTimeout),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "chargeledger"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
             logger: logger)
@@ -115,6 +113,22 @@ public struct LedgerServer: Sendable {
         }
         let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
+    }
+
+    /// HTTP/1.1 with the OCPP WebSocket upgrade. A connection must deliver its first request head
+    /// within `idleTimeout` (`RequestHeadDeadline`); after that an HTTP connection silent for
+    /// `idleTimeout` is closed, and WebSockets are pinged instead.
+    private static func serverBuilder(webSocketRouter: Router<LedgerRequestContext>, idleTimeout: Duration) -> HTTPServerBuilder {
+        let timeout = TimeAmount.nanoseconds(idleTimeout.nanoseconds)
+        let configuration = HTTP1WebSocketUpgradeChannel.Configuration(
+            http1: .init(idleTimeout: timeout),
+            ws: .init(maxFrameSize: OCPPRoute.maximumMessage, autoPing: .enabled(timePeriod: .seconds(60))))
+        let webSocketResponder = webSocketRouter.buildResponder()
+        return HTTPServerBuilder { responder in
+            RequestHeadDeadlineChannel(
+                inner: HTTP1WebSocketUpgradeChannel(responder: responder, webSocketResponder: webSocketResponder, configuration: configuration),
+                deadline: timeout)
+        }
     }
 
     /// Chargers the log says were connected when the last run ended are not any more.

@@ -1,0 +1,80 @@
+import Hummingbird
+import HummingbirdCore
+import Logging
+import NIOCore
+
+/// Closes a connection whose first request head has not fully arrived within `deadline`.
+///
+/// Why: the HTTP/WebSocket-upgrade pipeline arms Hummingbird's idle timer (`--idle-timeout`) only
+/// once it has read a request head, so a client that connects and then sends nothing — or trickles
+/// its head a byte at a time (slowloris) — would hold a connection and a file descriptor for ever.
+/// This handler sits first in the pipeline, watches the raw bytes for the blank line that ends a
+/// head, and removes itself once that has passed; from then on the idle timer (HTTP) or the
+/// pings (OCPP WebSockets) take over. The deadline counts from the connection's start, not from
+/// the last byte, so trickling does not extend it.
+final class RequestHeadDeadline: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = ByteBuffer
+
+    private static let endOfHead: [UInt8] = Array("\r\n\r\n".utf8)
+    private let deadline: TimeAmount
+    private var timer: Scheduled<Void>?
+    /// The last bytes seen, so an end of head split across two reads is still found.
+    private var tail: [UInt8] = []
+
+    init(deadline: TimeAmount) {
+        self.deadline = deadline
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        if context.channel.isActive { arm(context) }
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        arm(context)
+        context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        timer?.cancel()
+        context.fireChannelInactive()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        timer?.cancel()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let buffer = unwrapInboundIn(data)
+        tail += buffer.readableBytesView
+        let headEnded = tail.firstRange(of: Self.endOfHead) != nil
+        tail = Array(tail.suffix(Self.endOfHead.count - 1))
+        context.fireChannelRead(data)
+        if headEnded { context.pipeline.syncOperations.removeHandler(context: context, promise: nil) }
+    }
+
+    private func arm(_ context: ChannelHandlerContext) {
+        guard timer == nil else { return }
+        let channel = context.channel
+        timer = context.eventLoop.scheduleTask(in: deadline) { channel.close(promise: nil) }
+    }
+}
+
+/// A server child channel with `RequestHeadDeadline` in front of `Inner`'s own handlers.
+struct RequestHeadDeadlineChannel<Inner: ServerChildChannel>: ServerChildChannel {
+    let inner: Inner
+    let deadline: TimeAmount
+
+    func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Inner.Value> {
+        do {
+            try channel.pipeline.syncOperations.addHandler(RequestHeadDeadline(deadline: deadline), position: .first)
+        } catch {
+            return channel.eventLoop.makeFailedFuture(error)
+        }
+        return inner.setup(channel: channel, logger: logger)
+    }
+
+    func handle(value: Inner.Value, logger: Logger) async {
+        await inner.handle(value: value, logger: logger)
+    }
+}
