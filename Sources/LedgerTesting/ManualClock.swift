@@ -16,8 +16,8 @@ public final class ManualClock: LedgerClock {
         var now: Timestamp
         var nextId: UInt64 = 0
         var sleepers: [Sleeper] = []
-        /// Tasks waiting for someone to fall asleep on this clock.
-        var watchers: [CheckedContinuation<Void, Never>] = []
+        /// Tasks waiting for someone to fall asleep on this clock (until `deadline`, when given).
+        var watchers: [(deadline: Timestamp?, continuation: CheckedContinuation<Void, Never>)] = []
     }
 
     private let state: Mutex<State>
@@ -36,13 +36,14 @@ public final class ManualClock: LedgerClock {
         move { _ in timestamp }
     }
 
-    /// Returns once at least one task is asleep on this clock: a service has finished what it
-    /// could do now and waits for time to pass — the moment a test should move the clock.
-    public func waitForSleeper() async {
+    /// Returns once at least one task is asleep on this clock — until exactly `deadline`, when
+    /// given: a service has finished what it could do now and waits for time to pass (or, with a
+    /// deadline, waits for the very moment the test expects it to) — the moment to move the clock.
+    public func waitForSleeper(until deadline: Timestamp? = nil) async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let asleep = state.withLock { state -> Bool in
-                if !state.sleepers.isEmpty { return true }
-                state.watchers.append(continuation)
+                if state.sleepers.contains(where: { deadline == nil || $0.deadline == deadline }) { return true }
+                state.watchers.append((deadline, continuation))
                 return false
             }
             if asleep { continuation.resume() }
@@ -59,8 +60,9 @@ public final class ManualClock: LedgerClock {
                 let (ready, watchers) = state.withLock { state -> (Bool, [CheckedContinuation<Void, Never>]) in
                     if state.now >= deadline || Task.isCancelled { return (true, []) }
                     state.sleepers.append(Sleeper(id: id, deadline: deadline, continuation: continuation))
-                    defer { state.watchers.removeAll() }
-                    return (false, state.watchers)
+                    let woken = state.watchers.filter { $0.deadline == nil || $0.deadline == deadline }
+                    state.watchers.removeAll { $0.deadline == nil || $0.deadline == deadline }
+                    return (false, woken.map(\.continuation))
                 }
                 for watcher in watchers { watcher.resume() }
                 if ready { continuation.resume() }

@@ -20,8 +20,10 @@ public struct CommandOutcomes: Sendable {
         self.logger = logger
     }
 
-    /// The charger answered the CALL `messageId` of `commandId`.
-    public func chargerAnswered(commandId: String, chargePointId: String, messageId: String, frame: String, result: CommandResult) async {
+    /// The charger answered the CALL `messageId` of `commandId`. `false`: the ledger could not
+    /// record it (the deadline will then settle the command).
+    @discardableResult
+    public func chargerAnswered(commandId: String, chargePointId: String, messageId: String, frame: String, result: CommandResult) async -> Bool {
         await settle(commandId) { history in
             let metadata = EventMetadata(source: "ocpp:\(chargePointId)", correlationId: commandId)
             if history.timedOut {
@@ -36,8 +38,10 @@ public struct CommandOutcomes: Sendable {
         }
     }
 
-    /// The deadline of `commandId` passed (the timers projection said so).
-    public func deadlinePassed(commandId: String, deadline: Timestamp) async {
+    /// The deadline of `commandId` passed (the timers projection said so). `false`: the ledger
+    /// could not record the TIMEOUT; the timer stays open, so it is tried again.
+    @discardableResult
+    public func deadlinePassed(commandId: String, deadline: Timestamp) async -> Bool {
         await settle(commandId) { history in
             guard !history.answered, !history.timedOut else { return ([], nil) }
             let metadata = EventMetadata(source: "timer", correlationId: commandId)
@@ -69,8 +73,9 @@ public struct CommandOutcomes: Sendable {
     }
 
     /// Appends what `decide` makes of the command's history: the events, and the result they
-    /// settle (counted in the metrics once they are durable).
-    private func settle(_ commandId: String, _ decide: (History) throws -> (events: [NewEvent], settles: CommandResult?)) async {
+    /// settle (counted in the metrics once they are durable). `false` when that could not be
+    /// recorded; `true` also when there was nothing to record.
+    private func settle(_ commandId: String, _ decide: (History) throws -> (events: [NewEvent], settles: CommandResult?)) async -> Bool {
         let stream = "command-\(commandId)"
         for _ in 0..<8 {
             do {
@@ -87,19 +92,21 @@ public struct CommandOutcomes: Sendable {
                 }
                 guard history.version > 0 else {
                     logger.warning("answer or deadline for unknown command \(commandId) ignored")
-                    return
+                    return true
                 }
                 let (events, settles) = try decide(history)
-                guard !events.isEmpty else { return }
+                guard !events.isEmpty else { return true }
                 _ = try await store.append(events, to: stream, expectedVersion: .exact(history.version))
                 if let settles { metrics.commandSettled(result: settles.rawValue) }
-                return
+                return true
             } catch EventStoreError.wrongExpectedVersion {
                 continue  // the other path got there first: read again and decide again
             } catch {
                 logger.error("could not settle command \(commandId): \(error)")
-                return
+                return false
             }
         }
+        logger.error("could not settle command \(commandId): its stream kept changing")
+        return false
     }
 }

@@ -22,12 +22,11 @@ public struct TimeoutService: Service {
     }
 
     public func run() async throws {
-        try await store.repeatUntilShutdown(clock: clock) {
+        try await store.repeatUntilShutdown(clock: clock, logger: logger) {
             let earliest = try await earliestTimer()
             guard let next = earliest, next.deadline <= clock.now() else { return .wait(until: earliest?.deadline) }
             logger.info("command \(next.commandId) timed out", metadata: ["command_id": .string(next.commandId)])
-            await outcomes.deadlinePassed(commandId: next.commandId, deadline: next.deadline)
-            return .again
+            return await outcomes.deadlinePassed(commandId: next.commandId, deadline: next.deadline) ? .again : .retryLater
         }
     }
 

@@ -31,14 +31,17 @@ public struct ChargePointHandler: Sendable {
 
     private var source: String { "ocpp:\(chargePointId)" }
 
-    /// Registers the connection (closing one it replaces) and records it.
-    public func connected(sink: any FrameSink) async {
+    /// Registers the connection (closing one it replaces) and records it. `false`: it could not
+    /// be recorded (a full disk), and the caller closes the socket — the charger reconnects later,
+    /// when the ledger can write again, rather than stay connected to a ledger that does not know it.
+    public func connected(sink: any FrameSink) async -> Bool {
         if let replaced = await centralSystem.connect(chargePointId, id: connectionId, sink: sink) {
             await replaced.close(reason: "replaced by a new connection")
             await record(ChargePointDisconnected(chargePointId: chargePointId, reason: "replaced by a new connection"))
         }
-        await record(ChargePointConnected(chargePointId: chargePointId))
+        guard await record(ChargePointConnected(chargePointId: chargePointId)) else { return false }
         logger.info("connected")
+        return true
     }
 
     public func disconnected(reason: String) async {
@@ -95,8 +98,8 @@ public struct ChargePointHandler: Sendable {
             guard let vendor = payload["chargePointVendor"]?.stringValue, let model = payload["chargePointModel"]?.stringValue else {
                 return await reject(frame, messageId, "FormationViolation", "chargePointVendor and chargePointModel are required")
             }
-            await record(BootNotified(chargePointId: chargePointId, vendor: vendor, model: model,
-                                      firmwareVersion: payload["firmwareVersion"]?.stringValue))
+            guard await record(BootNotified(chargePointId: chargePointId, vendor: vendor, model: model,
+                                            firmwareVersion: payload["firmwareVersion"]?.stringValue)) else { return .notRecorded(messageId) }
             return .callResult(messageId: messageId, payload: .object(["status": .string("Accepted"), "currentTime": now, "interval": .number("300")]))
         case "Heartbeat":
             return .callResult(messageId: messageId, payload: .object(["currentTime": now]))
@@ -104,8 +107,8 @@ public struct ChargePointHandler: Sendable {
             guard let connector = payload["connectorId"]?.int64Value, let status = payload["status"]?.stringValue else {
                 return await reject(frame, messageId, "FormationViolation", "connectorId and status are required")
             }
-            await record(ConnectorStatusChanged(chargePointId: chargePointId, connectorId: Int(connector), status: status,
-                                                errorCode: payload["errorCode"]?.stringValue))
+            guard await record(ConnectorStatusChanged(chargePointId: chargePointId, connectorId: Int(connector), status: status,
+                                                      errorCode: payload["errorCode"]?.stringValue)) else { return .notRecorded(messageId) }
             return .callResult(messageId: messageId, payload: .object([:]))
         case "Authorize", "StartTransaction", "MeterValues", "StopTransaction":
             do {
@@ -120,7 +123,7 @@ public struct ChargePointHandler: Sendable {
                 return await reject(frame, messageId, malformed.code, malformed.description)
             } catch {
                 logger.error("\(action) not recorded: \(error)")
-                return .callError(messageId: messageId, code: "InternalError", description: "could not be recorded; retry", details: .object([:]))
+                return .notRecorded(messageId)
             }
         default:
             return await reject(frame, messageId, "NotImplemented", "\(action) is not implemented by this central system")
@@ -132,12 +135,24 @@ public struct ChargePointHandler: Sendable {
         return .callError(messageId: messageId, code: code, description: description, details: .object([:]))
     }
 
-    private func record(_ payload: some DomainEventPayload) async {
+    /// Appends to the charge point's stream; `false` (logged) when the ledger could not take it.
+    @discardableResult
+    private func record(_ payload: some DomainEventPayload) async -> Bool {
         do {
             let event = try EventCoding.newEvent(payload, metadata: EventMetadata(source: source))
             _ = try await store.append([event], to: "chargepoint-\(chargePointId)", expectedVersion: .any)
+            return true
         } catch {
             logger.error("could not record \(type(of: payload).eventType): \(error)")
+            return false
         }
+    }
+}
+
+extension OCPPFrame {
+    /// The answer to a CALL whose effect could not be recorded: nothing was acknowledged, and an
+    /// OCPP 1.6 charger retries (transaction messages) or sends the next status anyway.
+    static func notRecorded(_ messageId: String) -> OCPPFrame {
+        .callError(messageId: messageId, code: "InternalError", description: "could not be recorded; retry", details: .object([:]))
     }
 }

@@ -77,7 +77,7 @@ public struct TransactionService: Sendable {
         }
         let transactionId = await transactionIds.next()
         guard let evse = locations.evse(chargePointId: chargePointId, connectorId: Int(connector)) else {
-            await record(TransactionAnomaly(chargePointId: chargePointId, transactionId: transactionId, sessionId: nil,
+            try await record(TransactionAnomaly(chargePointId: chargePointId, transactionId: transactionId, sessionId: nil,
                                             reason: "connector \(connector) is not in the locations file", frame: frame), chargePointId)
             return Self.conf(status: "Invalid", transactionId: transactionId)
         }
@@ -108,7 +108,7 @@ public struct TransactionService: Sendable {
     func meterValues(_ chargePointId: String, _ payload: JSONValue, frame: String) async throws -> JSONValue {
         guard let transactionId = payload["transactionId"]?.int64Value else { return .object([:]) }
         guard let session = try await activeSession(Int(transactionId), on: chargePointId) else {
-            await record(TransactionAnomaly(chargePointId: chargePointId, transactionId: Int(transactionId), sessionId: nil,
+            try await record(TransactionAnomaly(chargePointId: chargePointId, transactionId: Int(transactionId), sessionId: nil,
                                             reason: "meter values for an unknown or finished transaction, or another charge point's", frame: frame), chargePointId)
             return .object([:])
         }
@@ -151,7 +151,7 @@ public struct TransactionService: Sendable {
         }
         let accepted = JSONValue.object(["idTagInfo": .object(["status": .string("Accepted")])])
         guard let session = try await activeSession(Int(transactionId), on: chargePointId) else {
-            await record(TransactionAnomaly(chargePointId: chargePointId, transactionId: Int(transactionId), sessionId: nil,
+            try await record(TransactionAnomaly(chargePointId: chargePointId, transactionId: Int(transactionId), sessionId: nil,
                                             reason: "StopTransaction for an unknown or finished transaction, or another charge point's", frame: frame), chargePointId)
             return accepted
         }
@@ -238,13 +238,11 @@ public struct TransactionService: Sendable {
                                    deltaMs: startedAt.millisecondsSinceEpoch - decision.at.millisecondsSinceEpoch, candidates: 1), nil)
     }
 
-    private func record(_ payload: some DomainEventPayload, _ chargePointId: String, stream: String? = nil) async {
-        do {
-            let event = try EventCoding.newEvent(payload, metadata: EventMetadata(source: "ocpp:\(chargePointId)"))
-            _ = try await store.append([event], to: stream ?? "chargepoint-\(chargePointId)", expectedVersion: .any)
-        } catch {
-            logger.error("could not record \(type(of: payload).eventType): \(error)")
-        }
+    /// Appends one event; a failure propagates, so the charger's CALL is answered InternalError
+    /// rather than acknowledged with nothing recorded.
+    private func record(_ payload: some DomainEventPayload, _ chargePointId: String, stream: String? = nil) async throws {
+        let event = try EventCoding.newEvent(payload, metadata: EventMetadata(source: "ocpp:\(chargePointId)"))
+        _ = try await store.append([event], to: stream ?? "chargepoint-\(chargePointId)", expectedVersion: .any)
     }
 }
 

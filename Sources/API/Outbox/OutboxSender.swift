@@ -33,15 +33,18 @@ public struct OutboxSender: Service {
     }
 
     public func run() async throws {
-        try await store.repeatUntilShutdown(clock: clock) {
+        try await store.repeatUntilShutdown(clock: clock, logger: logger) {
             let now = clock.now()
             let heads = try await laneHeads().filter { $0.status == "pending" }
             let due = heads.filter { dueAt($0) <= now }
             guard !due.isEmpty else { return .wait(until: heads.map(dueAt).min()) }
-            await withTaskGroup(of: Void.self) { group in
+            let allRecorded = await withTaskGroup(of: Bool.self) { group in
                 for delivery in due { group.addTask { await attempt(delivery) } }
+                return await group.allSatisfy { $0 }
             }
-            return .again
+            // An attempt whose outcome the ledger could not take stays due: sent again (at least
+            // once) after the storage retry delay, not in a tight loop.
+            return allRecorded ? .again : .retryLater
         }
     }
 
@@ -63,12 +66,13 @@ public struct OutboxSender: Service {
         }
     }
 
-    private func attempt(_ delivery: DeliveriesProjection.State) async {
+    /// One attempt, and its record. `false`: the outcome could not be recorded.
+    private func attempt(_ delivery: DeliveriesProjection.State) async -> Bool {
         let scheduled = delivery.scheduled
         let number = delivery.attempts + 1
         let outcome = await transport.deliver(method: scheduled.method, url: scheduled.url, body: scheduled.body)
         // Interrupted by our own shutdown: not an attempt to record; it stays pending for the next run.
-        if Task.isCancelled { return }
+        if Task.isCancelled { return true }
         let id = scheduled.deliveryId
         var events: [any DomainEventPayload] = []
         switch outcome {
@@ -88,8 +92,10 @@ public struct OutboxSender: Service {
             let newEvents = try events.map { try EventCoding.newEvent($0, metadata: metadata) }
             _ = try await store.append(newEvents, to: "delivery-\(id)", expectedVersion: .any)
             logger.info("delivery \(id) attempt \(number): \(outcome)", metadata: ["delivery_id": .string(id)])
+            return true
         } catch {
             logger.error("delivery \(id) attempt \(number) not recorded: \(error)")
+            return false
         }
     }
 }

@@ -44,7 +44,11 @@ struct OCPPRoute {
             guard let id = context.requestContext.parameters.get("id") else { return }
             let handler = ChargePointHandler(chargePointId: id, centralSystem: centralSystem, store: store, outcomes: outcomes,
                                              transactions: transactions, clock: clock, logger: logger)
-            await handler.connected(sink: WebSocketSink(writer: outbound))
+            guard await handler.connected(sink: WebSocketSink(writer: outbound)) else {
+                try? await outbound.close(.unexpectedServerError, reason: "the ledger cannot record this connection now; reconnect later")
+                await handler.disconnected(reason: "its connection could not be recorded")
+                return
+            }
             var reason = "closed by the charger"
             do {
                 for try await message in inbound.messages(maxSize: Self.maximumMessage) {

@@ -43,9 +43,26 @@ final class ChargerSimulator: Sendable {
         try await process.lines.wait(what) { $0.filter(matches).count >= count }
     }
 
+    /// The lines matching `predicate` so far.
+    func lines(_ predicate: (JSONValue) -> Bool) -> [JSONValue] {
+        process.lines.items.compactMap { try? JSONValue(parsing: $0) }.filter(predicate)
+    }
+
     /// How many lines match `predicate` so far.
     func count(_ predicate: (JSONValue) -> Bool) -> Int {
-        process.lines.items.compactMap { try? JSONValue(parsing: $0) }.filter(predicate).count
+        lines(predicate).count
+    }
+
+    /// Sends a CALL (a stdin command line) and returns the simulator's `result` or `callerror`
+    /// line for it.
+    func call(_ action: String, _ command: String) async throws -> JSONValue {
+        let isAnswer: @Sendable (JSONValue) -> Bool = {
+            $0["action"]?.stringValue == action && ["result", "callerror"].contains($0["event"]?.stringValue)
+        }
+        let before = count(isAnswer)
+        send(command)
+        try await waitFor("\(action) answered", count: before + 1, isAnswer)
+        return lines(isAnswer)[before]
     }
 
     /// Sends a command line (JSON or `release`) to the simulator's stdin.
