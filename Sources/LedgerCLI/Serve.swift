@@ -73,6 +73,8 @@ struct Serve: AsyncParsableCommand {
             do { registry = try LocationRegistry(contentsOf: URL(fileURLWithPath: locations)) } catch {
                 throw Failure.refused("\(error)")
             }
+            let lock: InstanceLock
+            do { lock = try InstanceLock(ledger: database.db) } catch { throw Failure.unusableDatabase("\(error)") }
             let store = try database.open(withProjections: true)
             var logger = Logger(label: "chargeledger")
             logger.logLevel = .info
@@ -94,6 +96,7 @@ struct Serve: AsyncParsableCommand {
                 throw Failure.refused("server stopped: \(error)")
             }
             await store.close()
+            withExtendedLifetime(lock) {}
         }
     }
 

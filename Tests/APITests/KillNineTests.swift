@@ -99,6 +99,26 @@ struct KillNineTests {
     }
 }
 
+/// One `ledger serve` per ledger file: two would both send every result and CDR.
+@Suite("One server per ledger", .serialized)
+struct InstanceLockTests {
+    @Test("a second `ledger serve` on the same ledger is refused (exit 2, naming the first); after kill -9 of the first a new one starts")
+    func secondServerRefused() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let (first, _) = try await KillNineTests().serve(directory, timeout: 30)
+        let second = try await ChildProcess.run("ledger", [
+            "serve", "--db", directory.path("ledger.sqlite"), "--port", "0", "--locations", ServerHarness.examplesLocations.path(),
+            "--token", ServerHarness.token,
+        ], executable: KillNineTests.ledger)
+        #expect(second.status == 2)
+        #expect(second.stderr.contains("is already served by another `ledger serve` (pid \(first.processIdentifier))"), "\(second.stderr)")
+        first.kill(SIGKILL)
+        let (third, _) = try await KillNineTests().serve(directory, timeout: 30)
+        third.kill(SIGKILL)
+    }
+}
+
 extension SQLiteEventStore {
     static func withOpen<T: Sendable>(_ path: String, _ body: (SQLiteEventStore) async throws -> T) async throws -> T {
         let store = try SQLiteEventStore(path: path)
