@@ -26,6 +26,47 @@ struct StoreAndForwardTests {
         return String(transactionId)
     }
 
+    @Test("a receiver that hangs holds only its own lane: other deliveries go out meanwhile")
+    func hangingReceiver() async throws {
+        let iop = try await IOPStandIn()
+        iop.answer { _, path in path.hasSuffix("/hangs") ? .hold : nil }
+        try await ServerHarness.with(iop: iop.url) { server in
+            let charger = try await ChargerSimulator(id: "CP-0042-A", port: server.port, mode: "accept")
+            defer { charger.stop() }
+            for name in ["hangs", "answers"] {
+                let start = try Requests.vector("G-01", responseURL: "\(iop.url)/ocpi/emsp/2.1.1/commands/START_SESSION/\(name)")
+                #expect(try await server.command("START_SESSION", start).result == "ACCEPTED")
+                try await charger.waitFor("the CALL answered", count: name == "hangs" ? 1 : 2) { $0["event"]?.stringValue == "answer" }
+            }
+            // Well inside the transport's 15 s read timeout, which is all the hanging one gets.
+            try await iop.requests.wait(upTo: 5, "the second result while the first hangs") { $0.contains { $0.path.hasSuffix("/answers") } }
+            #expect(!iop.requests.items.contains { $0.path.hasSuffix("/hangs") })
+            iop.releaseHeld()
+            try await iop.requests.wait("the first result, once answered") { $0.contains { $0.path.hasSuffix("/hangs") } }
+            _ = try await server.waitForEvents("DeliverySucceeded", count: 2)
+        }
+    }
+
+    /// Regression (found by the soak): an attempt recorded while the outbox was reading the lane
+    /// heads was started a second time, because the heads were older than the check of what
+    /// was under way — two DeliverySucceeded for one delivery, and a duplicate at the IOP.
+    @Test("many deliveries due at once, ending while the outbox reads its lanes: each sent and recorded exactly once")
+    func manyDeliveriesAtOnce() async throws {
+        let iop = try await IOPStandIn()
+        try await ServerHarness.with(iop: iop.url) { server in
+            let count = 300
+            for index in 0..<count {
+                let scheduled = DeliveryScheduled(deliveryId: "burst-\(index)", kind: "command_result", target: "response_url:burst-\(index)",
+                                                  method: "POST", url: "\(iop.url)/burst/\(index)", body: #"{"result":"ACCEPTED"}"#)
+                _ = try await server.store.append([try EventCoding.newEvent(scheduled, metadata: EventMetadata(source: "test"))],
+                                                  to: "delivery-burst-\(index)", expectedVersion: .noStream)
+            }
+            _ = try await server.waitForEvents("DeliverySucceeded", count: count)
+            #expect(try await server.events("DeliveryAttempted").count == count)
+            #expect(Set(iop.requests.items.map(\.path)).count == count && iop.requests.items.count == count)
+        }
+    }
+
     @Test("the IOP down for a while: every message arrives later, in order, exactly once")
     func outage() async throws {
         let iop = try await IOPStandIn()

@@ -3,13 +3,16 @@ import Ledger
 import Logging
 import Projections
 import ServiceLifecycle
+import Synchronization
 
 /// Store-and-forward: sends pending deliveries, one at a time per target and in the order they
 /// were scheduled (FIFO, as Gireve requires), retrying with backoff and recording every attempt.
 ///
 /// It works from the `deliveries` projection, so whatever was pending before a crash is sent
-/// after the restart. A parked delivery holds its own target's queue (a PATCH must not overtake
-/// its PUT) but not the others.
+/// after the restart. Targets are independent lanes: a parked delivery holds its own target's
+/// queue (a PATCH must not overtake its PUT) but not the others, and so does an attempt that
+/// hangs until its timeout — every lane's attempt runs on its own, and the loop starts the next
+/// due ones without waiting for it.
 public struct OutboxSender: Service {
     let store: SQLiteEventStore
     let transport: any DeliveryTransport
@@ -17,13 +20,17 @@ public struct OutboxSender: Service {
     let logger: Logger
     /// Attempts before a delivery is parked for an operator instead of retried again.
     let maximumAttempts: Int
+    /// Attempts under way at once, at most (after an outage every lane is due together).
+    let maximumInFlight: Int
 
-    public init(store: SQLiteEventStore, transport: any DeliveryTransport, clock: any LedgerClock, logger: Logger, maximumAttempts: Int = 12) {
+    public init(store: SQLiteEventStore, transport: any DeliveryTransport, clock: any LedgerClock, logger: Logger,
+                maximumAttempts: Int = 12, maximumInFlight: Int = 32) {
         self.store = store
         self.transport = transport
         self.clock = clock
         self.logger = logger
         self.maximumAttempts = maximumAttempts
+        self.maximumInFlight = maximumInFlight
     }
 
     /// 1 s, 2 s, 4 s … capped at 5 minutes.
@@ -33,19 +40,19 @@ public struct OutboxSender: Service {
     }
 
     public func run() async throws {
+        let attempts = AttemptsUnderWay()
         try await store.repeatUntilShutdown(clock: clock, logger: logger) {
             let now = clock.now()
-            let heads = try await laneHeads().filter { $0.status == "pending" }
-            let due = heads.filter { dueAt($0) <= now }
-            guard !due.isEmpty else { return .wait(until: heads.map(dueAt).min()) }
-            let allRecorded = await withTaskGroup(of: Bool.self) { group in
-                for delivery in due { group.addTask { await attempt(delivery) } }
-                return await group.allSatisfy { $0 }
-            }
-            // An attempt whose outcome the ledger could not take stays due: sent again (at least
-            // once) after the storage retry delay, not in a tight loop.
-            return allRecorded ? .again : .retryLater
+            // Taken before the read: an attempt that ends while the heads are read is still
+            // under way in this snapshot, so a head read before its record is not sent again.
+            let underWay = attempts.snapshot()
+            let heads = try await laneHeads().filter { $0.status == "pending" && underWay[$0.scheduled.deliveryId] != $0.attempts }
+            let due = heads.filter { dueAt($0) <= now }.prefix(max(0, maximumInFlight - underWay.count))
+            for delivery in due { attempts.start(delivery) { await attempt(delivery) } }
+            // A started attempt wakes the loop when it is recorded (an append); the others are due later.
+            return .wait(until: heads.filter { dueAt($0) > now }.map(dueAt).min())
         }
+        await attempts.cancelAll()
     }
 
     /// After the backoff of its attempts — or at once when an operator sent it back since the last one.
@@ -66,13 +73,15 @@ public struct OutboxSender: Service {
         }
     }
 
-    /// One attempt, and its record. `false`: the outcome could not be recorded.
-    private func attempt(_ delivery: DeliveriesProjection.State) async -> Bool {
+    /// One attempt, and its record. If the ledger cannot take the record (a full disk), the same
+    /// events are appended again every `storageRetryDelay` until it can — the attempt happened,
+    /// and sending it again would only make a duplicate. The lane waits meanwhile.
+    private func attempt(_ delivery: DeliveriesProjection.State) async {
         let scheduled = delivery.scheduled
         let number = delivery.attempts + 1
         let outcome = await transport.deliver(method: scheduled.method, url: scheduled.url, body: scheduled.body)
         // Interrupted by our own shutdown: not an attempt to record; it stays pending for the next run.
-        if Task.isCancelled { return true }
+        if Task.isCancelled { return }
         let id = scheduled.deliveryId
         var events: [any DomainEventPayload] = []
         switch outcome {
@@ -90,12 +99,53 @@ public struct OutboxSender: Service {
         let metadata = EventMetadata(source: "outbox", correlationId: scheduled.commandId ?? scheduled.sessionId)
         do {
             let newEvents = try events.map { try EventCoding.newEvent($0, metadata: metadata) }
-            _ = try await store.append(newEvents, to: "delivery-\(id)", expectedVersion: .any)
-            logger.info("delivery \(id) attempt \(number): \(outcome)", metadata: ["delivery_id": .string(id)])
-            return true
+            while true {
+                do {
+                    _ = try await store.append(newEvents, to: "delivery-\(id)", expectedVersion: .any)
+                    logger.info("delivery \(id) attempt \(number): \(outcome)", metadata: ["delivery_id": .string(id)])
+                    return
+                } catch {
+                    logger.error("delivery \(id) attempt \(number) not recorded, trying again in \(SQLiteEventStore.storageRetryDelay) ms: \(error)")
+                    try await clock.sleep(until: clock.now().adding(milliseconds: SQLiteEventStore.storageRetryDelay))
+                }
+            }
         } catch {
-            logger.error("delivery \(id) attempt \(number) not recorded: \(error)")
-            return false
+            // Cancelled (shutdown) or not encodable: the delivery stays pending for the next run.
         }
+    }
+}
+
+/// The attempts under way, one per lane at most, so the loop never starts a second attempt of a
+/// delivery whose first is still out.
+///
+/// An attempt counts as under way while the projection still shows the attempt count it started
+/// from: once its record is appended, the projection moves on, even before the task has ended —
+/// so the append that wakes the loop never finds the lane still marked busy.
+private final class AttemptsUnderWay: Sendable {
+    private let state = Mutex<[String: (attempts: Int, task: Task<Void, Never>)]>([:])
+
+    /// Delivery id → the attempt count each attempt under way started from.
+    func snapshot() -> [String: Int] {
+        state.withLock { $0.mapValues(\.attempts) }
+    }
+
+    func start(_ delivery: DeliveriesProjection.State, _ work: @escaping @Sendable () async -> Void) {
+        let id = delivery.scheduled.deliveryId, attempts = delivery.attempts
+        // Registered under the lock the task takes when it ends, so its end cannot come first;
+        // it removes only its own entry, not one for the lane's next attempt.
+        state.withLock { state in
+            state[id] = (attempts, Task {
+                await work()
+                self.state.withLock { state in
+                    if state[id]?.attempts == attempts { state[id] = nil }
+                }
+            })
+        }
+    }
+
+    func cancelAll() async {
+        let tasks = state.withLock { $0.values.map(\.task) }
+        for task in tasks { task.cancel() }
+        for task in tasks { await task.value }
     }
 }

@@ -24,6 +24,8 @@ final class IOPStandIn: Sendable {
         case ocpiError(Int)
         /// HTTP 200 with this envelope (e.g. an AuthorizationInfo).
         case envelope(String)
+        /// No answer until `releaseHeld()`, then success: an IOP endpoint that hangs.
+        case hold
     }
 
     /// The answer for the next requests, shared with the route handler: `rule` picks one per
@@ -33,6 +35,8 @@ final class IOPStandIn: Sendable {
         let rule = Mutex<(@Sendable (String, String) -> Answer?)?>(nil)
         /// Requests presenting this `Authorization` are answered 503, whatever else is set.
         let refused = Mutex<String?>(nil)
+        /// Requests answered `.hold`, waiting for `releaseHeld()`.
+        let held = Mutex<[CheckedContinuation<Void, Never>]>([])
 
         func answer(method: String, path: String) -> Answer {
             rule.withLock { $0 }?(method, path) ?? current.withLock { $0 }
@@ -52,11 +56,12 @@ final class IOPStandIn: Sendable {
             let body = try await request.body.collect(upTo: 1 << 20)
             let refusedCaller = answer.refused.withLock { $0 }.map { $0 == request.headers[.authorization] } ?? false
             let given = refusedCaller ? .httpStatus(503) : answer.answer(method: request.method.rawValue, path: request.uri.path)
+            if given == .hold { await withCheckedContinuation { continuation in answer.held.withLock { $0.append(continuation) } } }
             requests.append(Received(method: request.method.rawValue, path: request.uri.path, authorization: request.headers[.authorization],
                                      body: try? JSONValue(parsing: Array(buffer: body)),
-                                     refusedWith: given == .success || { if case .envelope = given { true } else { false } }() ? nil : given))
+                                     refusedWith: given == .success || given == .hold || { if case .envelope = given { true } else { false } }() ? nil : given))
             let (status, reply): (Int, String) = switch given {
-            case .success: (200, Self.envelope(code: 1000))
+            case .success, .hold: (200, Self.envelope(code: 1000))
             case .httpStatus(let status): (status, Self.envelope(code: 3000))
             case .ocpiError(let code): (200, Self.envelope(code: code))
             case .envelope(let body): (200, body)
@@ -78,6 +83,11 @@ final class IOPStandIn: Sendable {
     /// Answers 503 to every request that presents `authorization`, from now on: a caller that is
     /// to reach nothing, even with a request already on the wire.
     func refuse(authorization: String) { answer.refused.withLock { $0 = authorization } }
+
+    /// Answers the requests held by `.hold`.
+    func releaseHeld() {
+        for continuation in answer.held.withLock({ held in defer { held.removeAll() }; return held }) { continuation.resume() }
+    }
 
     /// How the next requests are answered.
     func answer(_ new: Answer) { answer.current.withLock { $0 = new } }
