@@ -161,7 +161,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
-            resources: [.copy("Simulator"), .copy("Vectors"), .copy("Scripts")],
+            resources: [.copy("Simulator"), .copy("Vectors"), .copy("Scripts"), .copy("Soak")],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -1,0 +1,703 @@
+#!/usr/bin/env python3
+"""Soak test of `ledger serve` under load, with faults, that stops by itself (loopback only).
+
+    python3 Tests/APITests/Soak/soak.py --ledger .build/debug/ledger --seconds 120 [--chargers 50] [--seed 1]
+
+For --seconds it runs one `ledger serve` (SQLite, a fresh directory) with:
+  - --chargers simulated charge points (the Python `ocpp` 1.6 library, one asyncio loop) that
+    answer remote starts and stops (mostly Accepted, some Rejected, some never: TIMEOUT), swipe
+    RFID cards, send meter values, drop their connection now and then and reconnect, and resend
+    every CALL that got no answer - as OCPP 1.6 chargers queue transaction messages;
+  - an IOP stand-in (HTTP on loopback) that sends START_SESSION/STOP_SESSION, receives results,
+    Sessions and CDRs, authorizes RFID swipes, and goes down (connection refused) twice;
+  - two `kill -9` of the server, each restarted at once on the same ledger and port.
+Then it drains (no new load, every session stopped, the outbox empty), stops the server with
+SIGTERM, and checks: `ledger verify` and `ledger replay` clean; every command answered
+synchronously is in the ledger with that answer; every ACCEPTED command got exactly one async
+result, delivered; every StartTransaction, MeterValues and StopTransaction a charger got an
+answer to is in the ledger; every ended session has exactly one CDR, delivered; nothing is left
+in the outbox; the server's RSS and open file descriptors stayed bounded.
+
+Exit 0 when every check holds, 1 otherwise. The last line of stdout is a JSON summary (also
+written to <workdir>/summary.json); progress goes to stderr.
+"""
+import argparse
+import asyncio
+import http.server
+import json
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+import uuid
+from collections import Counter, defaultdict
+from datetime import datetime, timezone
+
+import websockets
+from ocpp.exceptions import OCPPError
+from ocpp.messages import MessageType, unpack
+from ocpp.routing import on
+from ocpp.v16 import ChargePoint, call, call_result
+from ocpp.v16.enums import Action
+
+TOKEN = "soak-iop-token"
+IOP_TOKEN = "soak-cpo-token"
+COMMAND_TIMEOUT = 5
+STARTED = time.monotonic()
+
+
+def log(message):
+    print(f"[soak {time.monotonic() - STARTED:7.1f}s] {message}", file=sys.stderr, flush=True)
+
+
+def now_iso():
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# ---------------------------------------------------------------------------------------------
+# The IOP stand-in: receives what the ledger sends, authorizes swipes, goes down when told.
+
+class IOP:
+    def __init__(self, port):
+        self.port = port
+        self.lock = threading.Lock()
+        self.received = []          # (method, path, body) of every request answered 200
+        self.active_sessions = {}   # session id -> evse uid, from PUTs not yet COMPLETED
+        self.server = None
+        self.outages = 0
+
+    def up(self):
+        iop = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def answer(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                parsed = json.loads(body) if body else None
+                path = self.path.split("?")[0]
+                if path.endswith("/authorize"):
+                    data = {"allowed": "ALLOWED", "authorization_id": f"rfid-{uuid.uuid4()}"}
+                else:
+                    data = None
+                with iop.lock:
+                    iop.received.append((self.command, path, parsed))
+                    if "/sessions/" in path and isinstance(parsed, dict):
+                        session_id = path.rsplit("/", 1)[-1]
+                        if self.command == "PUT":
+                            iop.active_sessions[session_id] = parsed.get("evse_uid")
+                        elif parsed.get("status") == "COMPLETED":
+                            iop.active_sessions.pop(session_id, None)
+                reply = json.dumps({"status_code": 1000, "timestamp": now_iso(), "data": data}).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(reply)))
+                self.end_headers()
+                self.wfile.write(reply)
+
+            do_POST = do_PUT = do_PATCH = answer
+
+        http.server.ThreadingHTTPServer.allow_reuse_address = True
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        self.server.daemon_threads = True
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def down(self):
+        self.outages += 1
+        self.server.shutdown()
+        self.server.server_close()
+
+    def received_where(self, predicate):
+        with self.lock:
+            return [r for r in self.received if predicate(r)]
+
+
+# ---------------------------------------------------------------------------------------------
+# `ledger serve`, killed and restarted; its RSS and open descriptors sampled every second.
+
+class Server:
+    def __init__(self, ledger, workdir, port, iop_port, locations):
+        self.ledger, self.workdir, self.port = ledger, workdir, port
+        self.db = os.path.join(workdir, "ledger.sqlite")
+        self.args = [ledger, "serve", "--db", self.db, "--port", str(port), "--locations", locations,
+                     "--token", TOKEN, "--iop-token", IOP_TOKEN,
+                     "--iop-url", f"http://127.0.0.1:{iop_port}/ocpi/emsp/2.1.1",
+                     "--command-timeout", str(COMMAND_TIMEOUT)]
+        self.process = None
+        self.instances = []   # per run of the server: list of (seconds since its start, rss kB, fds)
+        self.kills = 0
+
+    async def start(self):
+        self.instances.append([])
+        logfile = open(os.path.join(self.workdir, f"server-{len(self.instances)}.log"), "w")
+        self.process = await asyncio.create_subprocess_exec(
+            *self.args, stdout=asyncio.subprocess.PIPE, stderr=logfile)
+        while True:
+            line = await asyncio.wait_for(self.process.stdout.readline(), 60)
+            if not line:
+                raise RuntimeError(f"ledger serve exited at start: see {logfile.name}")
+            if line.startswith(b"ledger serving on"):
+                break
+        asyncio.get_running_loop().create_task(self.process.stdout.read())  # keep the pipe drained
+        asyncio.get_running_loop().create_task(self.sample(self.process, self.instances[-1]))
+        log(f"server {len(self.instances)} up (pid {self.process.pid})")
+
+    async def sample(self, process, samples):
+        began = time.monotonic()
+        while process.returncode is None:
+            try:
+                with open(f"/proc/{process.pid}/status") as status:
+                    rss = next(int(l.split()[1]) for l in status if l.startswith("VmRSS:"))
+                fds = len(os.listdir(f"/proc/{process.pid}/fd"))
+                samples.append((time.monotonic() - began, rss, fds))
+            except (OSError, StopIteration):
+                pass
+            await asyncio.sleep(1)
+
+    async def kill9(self):
+        self.kills += 1
+        self.process.send_signal(signal.SIGKILL)
+        await self.process.wait()
+        log(f"server killed with SIGKILL ({self.kills})")
+
+    async def terminate(self):
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            await asyncio.wait_for(self.process.wait(), 30)
+        except asyncio.TimeoutError:
+            self.process.kill()
+            raise RuntimeError("ledger serve did not stop within 30 s of SIGTERM")
+
+
+# ---------------------------------------------------------------------------------------------
+# Charge points. The state (queue, session) outlives connections; a SoakConnection is one socket.
+
+class Session:
+    def __init__(self, id_tag, meter):
+        self.id_tag, self.meter = id_tag, meter
+        self.transaction_id = None
+        self.stop_requested = False
+
+
+class Charger:
+    def __init__(self, soak, cp_id, evse_uid):
+        self.soak, self.id, self.evse_uid = soak, cp_id, evse_uid
+        self.queue = asyncio.Queue()   # CALLs to send in order: (action, build payload, on answer)
+        self.session = None
+        self.connection = None         # the SoakConnection while connected
+        self.connected = asyncio.Event()
+        self.idle = asyncio.Event()    # set when the queue is empty and nothing is in flight
+        self.idle.set()
+        self.rfid_count = 0
+
+    # -- the CALL queue: every CALL is sent until it is answered (a CALLRESULT, or a CALLERROR
+    #    other than InternalError), across disconnections and server restarts.
+    def enqueue(self, action, build, on_answer=None):
+        self.idle.clear()
+        self.queue.put_nowait((action, build, on_answer))
+
+    async def sender(self):
+        while True:
+            action, build, on_answer = await self.queue.get()
+            while True:
+                await self.connected.wait()
+                connection = self.connection
+                try:
+                    result = await connection.send_call(build())
+                except OCPPError as error:
+                    if type(error).__name__ == "InternalError":
+                        self.soak.count("charger CALLs answered InternalError (retried)")
+                        await asyncio.sleep(1)
+                        continue
+                    self.soak.count(f"charger CALLs refused ({type(error).__name__})")
+                    result = None
+                except (asyncio.TimeoutError, websockets.ConnectionClosed, ConnectionError):
+                    self.soak.count("charger CALLs resent after no answer")
+                    await asyncio.sleep(0.2)
+                    continue
+                break
+            if on_answer and result is not None:
+                on_answer(result)
+            if self.queue.empty():
+                self.idle.set()
+
+    # -- what a driver does
+    def charge(self, id_tag, remote):
+        if self.session is not None:
+            return False
+        session = self.session = Session(id_tag, random.randint(0, 50_000))
+        self.soak.count("sessions started by " + ("remote start" if remote else "RFID"))
+        self.soak.loop.create_task(self.run_session(session))
+        return True
+
+    async def run_session(self, session):
+        def started(result):
+            session.transaction_id = result.transaction_id
+            self.soak.acked["StartTransaction"].append((self.id, session.transaction_id))
+
+        await asyncio.sleep(random.uniform(0.2, 1.0))  # the driver plugs in
+        self.enqueue("StartTransaction", lambda: call.StartTransaction(
+            connector_id=1, id_tag=session.id_tag, meter_start=session.meter, timestamp=now_iso()), started)
+        self.enqueue("StatusNotification", lambda: call.StatusNotification(
+            connector_id=1, error_code="NoError", status="Charging", timestamp=now_iso()))
+        for _ in range(random.randint(2, 6)):
+            for _ in range(10):  # wait ~1.5 s, or less if asked to stop
+                if session.stop_requested:
+                    break
+                await asyncio.sleep(0.15)
+            if session.stop_requested:
+                break
+            session.meter += random.randint(200, 2000)
+            value = session.meter
+            self.enqueue("MeterValues", lambda value=value: call.MeterValues(
+                connector_id=1, transaction_id=session.transaction_id, meter_value=[{
+                    "timestamp": now_iso(), "sampled_value": [{
+                        "value": str(value), "measurand": "Energy.Active.Import.Register", "unit": "Wh"}]}]),
+                lambda _, value=value: self.soak.acked["MeterValues"].append((session.transaction_id, value)))
+        session.meter += random.randint(0, 500)
+        reason = "Remote" if session.stop_requested else "Local"
+        meter_stop = session.meter
+        self.enqueue("StopTransaction", lambda: call.StopTransaction(
+            transaction_id=session.transaction_id, meter_stop=meter_stop, timestamp=now_iso(), reason=reason),
+            lambda _: self.soak.acked["StopTransaction"].append(session.transaction_id))
+        self.enqueue("StatusNotification", lambda: call.StatusNotification(
+            connector_id=1, error_code="NoError", status="Available", timestamp=now_iso()))
+        await self.idle.wait()
+        self.session = None
+
+    def swipe(self):
+        self.rfid_count += 1
+        id_tag = f"RFID-{self.id}-{self.rfid_count}"
+
+        def decided(result):
+            if result.id_tag_info.get("status") == "Accepted":
+                self.charge(id_tag, remote=False)
+            else:
+                self.soak.count("RFID swipes refused")
+        self.soak.count("RFID swipes")
+        self.enqueue("Authorize", lambda: call.Authorize(id_tag=id_tag), decided)
+
+    # -- the connection, reconnected whenever it drops
+    async def run(self):
+        self.soak.loop.create_task(self.sender())
+        while not self.soak.finished:
+            try:
+                socket_ = await websockets.connect(
+                    f"ws://127.0.0.1:{self.soak.server.port}/ocpp/{self.id}", subprotocols=["ocpp1.6"],
+                    compression=None, open_timeout=5, ping_interval=None)
+            except (OSError, asyncio.TimeoutError, websockets.InvalidHandshake, websockets.InvalidStatus):
+                await asyncio.sleep(random.uniform(0.3, 1.0))
+                continue
+            connection = SoakConnection(self, socket_)
+            self.connection = connection
+            self.soak.count("charger connections")
+            reader = self.soak.loop.create_task(connection.start())
+            try:
+                await connection.send_call(call.BootNotification(charge_point_vendor="Soak", charge_point_model="Sim-50"))
+                await connection.send_call(call.StatusNotification(
+                    connector_id=1, error_code="NoError", status="Charging" if self.session else "Available", timestamp=now_iso()))
+                self.connected.set()
+                await reader
+            except (websockets.ConnectionClosed, asyncio.TimeoutError, OCPPError, ConnectionError):
+                pass
+            finally:
+                self.connected.clear()
+                connection.closed.set()
+                reader.cancel()
+                await socket_.close()
+            await asyncio.sleep(random.uniform(0.2, 1.0))
+
+    async def drop(self):
+        if self.connection and self.connected.is_set():
+            self.soak.count("charger connections dropped on purpose")
+            await self.connection.connection_.close()
+
+
+class SoakConnection(ChargePoint):
+    """One WebSocket of a Charger: answers the central system's CALLs."""
+
+    def __init__(self, charger, socket_):
+        super().__init__(charger.id, socket_, response_timeout=10)
+        self.charger = charger
+        self.connection_ = socket_
+        self.closed = asyncio.Event()
+
+    async def send_call(self, payload):
+        """A CALL with suppress=False (a CALLERROR raises), abandoned if the socket closes first."""
+        request = asyncio.ensure_future(self.call(payload, suppress=False))
+        closed = asyncio.ensure_future(self.closed.wait())
+        done, _ = await asyncio.wait({request, closed}, return_when=asyncio.FIRST_COMPLETED)
+        closed.cancel()
+        if request in done:
+            return request.result()
+        request.cancel()
+        raise ConnectionError("connection closed before the answer")
+
+    async def start(self):
+        try:
+            await super().start()
+        finally:
+            self.closed.set()
+
+    async def route_message(self, raw):
+        message = unpack(raw)
+        if message.message_type_id == MessageType.Call and message.action == "RemoteStartTransaction":
+            if random.random() < 0.05:
+                self.charger.soak.count("remote starts never answered (silent charger)")
+                return
+        await super().route_message(raw)
+
+    @on(Action.remote_start_transaction)
+    def on_remote_start(self, id_tag, **_):
+        if random.random() < 0.05 or not self.charger.charge(id_tag, remote=True):
+            self.charger.soak.count("remote starts rejected by the charger")
+            return call_result.RemoteStartTransaction(status="Rejected")
+        return call_result.RemoteStartTransaction(status="Accepted")
+
+    @on(Action.remote_stop_transaction)
+    def on_remote_stop(self, transaction_id, **_):
+        session = self.charger.session
+        if session is None or session.transaction_id != transaction_id:
+            return call_result.RemoteStopTransaction(status="Rejected")
+        session.stop_requested = True
+        return call_result.RemoteStopTransaction(status="Accepted")
+
+
+# ---------------------------------------------------------------------------------------------
+# The run
+
+class Soak:
+    def __init__(self, args):
+        self.args = args
+        self.workdir = args.workdir or tempfile.mkdtemp(prefix="chargeledger-soak-")
+        os.makedirs(self.workdir, exist_ok=True)
+        self.iop = IOP(free_port())
+        self.locations = os.path.join(self.workdir, "locations.json")
+        self.chargers = [Charger(self, f"SOAK-CP-{n:02d}", f"SOAK-EVSE-{n:02d}") for n in range(args.chargers)]
+        self.write_locations()
+        self.server = Server(args.ledger, self.workdir, free_port(), self.iop.port, self.locations)
+        self.counts = Counter()
+        self.acked = defaultdict(list)   # charger CALLs answered by the server: action -> [...]
+        self.answers = []                # (command, response_url, http status, status_code, result) of commands answered
+        self.finished = False
+        self.stop_load = False
+        self.loop = None
+
+    def count(self, what, n=1):
+        self.counts[what] += n
+
+    def write_locations(self):
+        locations = []
+        for index in range(0, len(self.chargers), 5):
+            group = self.chargers[index:index + 5]
+            locations.append({
+                "id": f"SOAK-LOC-{index // 5:02d}", "type": "ON_STREET", "name": "Soak", "address": "1 Rue Soak",
+                "city": "Paris", "postal_code": "75001", "country": "FRA",
+                "coordinates": {"latitude": "48.85", "longitude": "2.35"},
+                "evses": [{
+                    "uid": charger.evse_uid, "evse_id": f"FR*ABC*E{charger.evse_uid[-2:]}", "status": "AVAILABLE",
+                    "capabilities": ["REMOTE_START_STOP_CAPABLE", "RFID_READER"],
+                    "connectors": [{"id": "1", "standard": "IEC_62196_T2", "format": "SOCKET", "power_type": "AC_3_PHASE",
+                                    "voltage": 230, "amperage": 32, "last_updated": "2024-01-15T10:00:00Z"}],
+                    "last_updated": "2024-01-15T10:00:00Z",
+                    "ocpp": {"charge_point_id": charger.id, "connector_id": 1}} for charger in group],
+                "last_updated": "2024-01-15T10:00:00Z"})
+        with open(self.locations, "w") as f:
+            json.dump(locations, f)
+
+    def location_of(self, charger):
+        return f"SOAK-LOC-{self.chargers.index(charger) // 5:02d}"
+
+    # -- the IOP's side: commands
+    def post(self, command, body):
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{self.server.port}/ocpi/cpo/2.1.1/commands/{command}", data=json.dumps(body).encode(),
+            headers={"Authorization": f"Token {TOKEN}", "Content-Type": "application/json"}, method="POST")
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                status, text = response.status, response.read()
+        except urllib.error.HTTPError as error:
+            status, text = error.code, error.read()
+        except (OSError, urllib.error.URLError):
+            self.count("commands not answered (server down)")
+            return
+        envelope = json.loads(text)
+        result = (envelope.get("data") or {}).get("result")
+        self.answers.append((command, body["response_url"], status, envelope.get("status_code"), result))
+        self.count(f"commands answered {command} {result or envelope.get('status_code')}")
+
+    async def drive(self, worker):
+        iop = f"http://127.0.0.1:{self.iop.port}/ocpi/emsp/2.1.1"
+        while not self.stop_load:
+            await asyncio.sleep(random.uniform(0.1, 0.5))
+            with self.iop.lock:
+                active = list(self.iop.active_sessions)
+            if active and random.random() < 0.35:
+                command = "STOP_SESSION"
+                body = {"response_url": f"{iop}/commands/STOP_SESSION/{uuid.uuid4()}", "session_id": random.choice(active)}
+            else:
+                idle = [c for c in self.chargers if c.session is None and c.connected.is_set()] or self.chargers
+                charger = random.choice(idle)
+                command = "START_SESSION"
+                body = {"response_url": f"{iop}/commands/START_SESSION/{uuid.uuid4()}",
+                        "token": {"uid": f"APP-{worker}-{random.randint(1, 10**6)}", "type": "OTHER", "auth_id": "FR*XYZ*C0012345*6",
+                                  "issuer": "FR*XYZ", "valid": True, "whitelist": "ALWAYS", "last_updated": "2024-02-01T08:00:00Z"},
+                        "authorization_id": str(uuid.uuid4()), "location_id": self.location_of(charger), "evse_uid": charger.evse_uid}
+            await asyncio.to_thread(self.post, command, body)
+
+    async def swipes(self):
+        while not self.stop_load:
+            await asyncio.sleep(random.uniform(0.5, 1.5))
+            charger = random.choice(self.chargers)
+            if charger.session is None and charger.connected.is_set():
+                charger.swipe()
+
+    async def drops(self):
+        while not self.stop_load:
+            await asyncio.sleep(random.uniform(1.0, 4.0))
+            await random.choice(self.chargers).drop()
+
+    async def faults(self, began):
+        """Two IOP outages and two kill -9 restarts, at fixed fractions of the run."""
+        duration = self.args.seconds
+        plan = [(0.15, "iop down"), (0.25, "iop up"), (0.35, "kill"), (0.55, "iop down"), (0.65, "iop up"), (0.75, "kill")]
+        for at, what in plan:
+            await asyncio.sleep(max(0, began + at * duration - time.monotonic()))
+            if what == "kill":
+                await self.server.kill9()
+                await self.server.start()
+            elif what == "iop down":
+                await asyncio.to_thread(self.iop.down)
+                log("IOP down")
+            else:
+                self.iop.up()
+                log("IOP up")
+
+    async def wait_for(self, what, predicate, seconds):
+        deadline = time.monotonic() + seconds
+        while not await predicate():
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"gave up waiting for {what} after {seconds} s")
+            await asyncio.sleep(0.5)
+
+    async def outbox_depth(self):
+        def read():
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{self.server.port}/metrics", timeout=10) as response:
+                    text = response.read().decode()
+            except OSError:
+                return None
+            return sum(float(line.split()[-1]) for line in text.splitlines()
+                       if line.startswith("ledger_outbox_depth") or line.startswith("ledger_deliveries_parked"))
+        return await asyncio.to_thread(read)
+
+    async def run(self):
+        self.loop = asyncio.get_running_loop()
+        self.iop.up()
+        await self.server.start()
+        for charger in self.chargers:
+            self.loop.create_task(charger.run())
+        await self.wait_for("every charger connected", self.all_connected, 60)
+        log(f"{len(self.chargers)} chargers connected; load for {self.args.seconds} s")
+        began = time.monotonic()
+        load = [self.loop.create_task(t) for t in [self.drive(1), self.drive(2), self.drive(3), self.swipes(), self.drops()]]
+        await self.faults(began)
+        await asyncio.sleep(max(0, began + self.args.seconds - time.monotonic()))
+        self.stop_load = True
+        await asyncio.gather(*load)
+        log("load stopped; draining")
+        for charger in self.chargers:
+            if charger.session:
+                charger.session.stop_requested = True
+        await self.wait_for("every charger's CALLs answered", self.chargers_idle, 120)
+        await asyncio.sleep(COMMAND_TIMEOUT + 1)  # the last commands' deadlines pass
+        await self.wait_for("an empty outbox", self.outbox_empty, 180)
+        self.finished = True
+        await self.server.terminate()
+        log("server stopped")
+
+    async def all_connected(self):
+        return all(c.connected.is_set() for c in self.chargers)
+
+    async def chargers_idle(self):
+        return all(c.idle.is_set() and c.session is None for c in self.chargers)
+
+    async def outbox_empty(self):
+        return await self.outbox_depth() == 0
+
+
+# ---------------------------------------------------------------------------------------------
+# The checks, on the ledger itself
+
+def ledger_events(soak):
+    output = subprocess.run([soak.args.ledger, "events", "--db", soak.server.db, "--after", "0"],
+                            capture_output=True, check=True, text=True).stdout
+    return [json.loads(line) for line in output.splitlines() if line]
+
+
+def check(soak):
+    problems = []
+    for command in ("verify", "replay"):
+        done = subprocess.run([soak.args.ledger, command, "--db", soak.server.db], capture_output=True, text=True)
+        if done.returncode != 0:
+            problems.append(f"ledger {command} exit {done.returncode}: {(done.stdout + done.stderr)[-2000:]}")
+    events = ledger_events(soak)
+    by_type = defaultdict(list)
+    for event in events:
+        by_type[event["type"]].append(event["data"])
+
+    received = {e["response_url"]: e["command_id"] for e in by_type["CommandReceived"] if e.get("response_url")}
+    answered = {e["command_id"]: e for e in by_type["CommandAnswered"]}
+    results_queued = Counter(e["command_id"] for e in by_type["CommandResultQueued"])
+    scheduled = {e["delivery_id"]: e for e in by_type["DeliveryScheduled"]}
+    succeeded = Counter(e["delivery_id"] for e in by_type["DeliverySucceeded"])
+    sessions = {e["transaction_id"]: e["session_id"] for e in by_type["SessionStarted"]}
+    ended = {e["session_id"] for e in by_type["SessionEnded"]}
+    cdrs = Counter(e["session_id"] for e in by_type["CdrIssued"])
+    cdr_ids = {e["session_id"]: e["cdr_id"] for e in by_type["CdrIssued"]}
+    meters = {(e["session_id"], e["meter_wh"]) for e in by_type["MeterValuesRecorded"]}
+    at_iop = Counter()
+    for method, path, body in soak.iop.received_where(lambda r: True):
+        if "/commands/" in path:
+            at_iop[("result", path, (body or {}).get("result"))] += 1
+        elif path.endswith("/cdrs"):
+            at_iop[("cdr", (body or {}).get("id"))] += 1
+
+    # Every command answered synchronously is recorded, with the answer the IOP got.
+    for command, url, status, code, result in soak.answers:
+        command_id = received.get(url)
+        if command_id is None:
+            problems.append(f"{command} answered {status}/{code}/{result} is not in the ledger ({url})")
+        elif answered.get(command_id, {}).get("result") != result:
+            problems.append(f"{command} {command_id}: the IOP got {result}, the ledger says {answered.get(command_id)}")
+    # Every ACCEPTED command: exactly one async result, delivered.
+    duplicates = 0
+    for command_id, answer in answered.items():
+        if answer.get("result") != "ACCEPTED":
+            continue
+        if results_queued[command_id] != 1:
+            problems.append(f"command {command_id} ACCEPTED has {results_queued[command_id]} async results")
+        deliveries = [d for d, e in scheduled.items() if e.get("command_id") == command_id and e["kind"] == "command_result"]
+        for delivery in deliveries:
+            if succeeded[delivery] != 1:
+                problems.append(f"result {delivery} delivered {succeeded[delivery]} times in the ledger")
+            url = scheduled[delivery]["url"].split("127.0.0.1")[-1].split(":", 1)[-1]
+            path = url[url.index("/"):]
+            got = at_iop[("result", path, json.loads(scheduled[delivery]["body"])["result"])]
+            if got == 0:
+                problems.append(f"result {delivery} never reached the IOP")
+            duplicates += max(0, got - 1)
+    # Every charger CALL the server answered is in the ledger.
+    for charger_id, transaction in soak.acked["StartTransaction"]:
+        if transaction not in sessions:
+            problems.append(f"StartTransaction of {charger_id} answered with transaction {transaction}: no SessionStarted")
+    for transaction, value in soak.acked["MeterValues"]:
+        if (sessions.get(transaction), value) not in meters:
+            problems.append(f"MeterValues {value} Wh of transaction {transaction} answered but not recorded")
+    for transaction in soak.acked["StopTransaction"]:
+        if sessions.get(transaction) not in ended:
+            problems.append(f"StopTransaction of transaction {transaction} answered but the session did not end")
+    # Every ended session: exactly one CDR, delivered.
+    cdr_duplicates = 0
+    for session in ended:
+        if cdrs[session] != 1:
+            problems.append(f"session {session} ended with {cdrs[session]} CDRs")
+            continue
+        got = at_iop[("cdr", cdr_ids[session])]
+        if got == 0:
+            problems.append(f"the CDR of session {session} never reached the IOP")
+        cdr_duplicates += max(0, got - 1)
+    pending = [d for d in scheduled if succeeded[d] == 0]
+    if pending:
+        problems.append(f"{len(pending)} deliveries never succeeded, e.g. {pending[:3]}")
+
+    # Resources: bounded, and no steady growth within a server's life.
+    resources = []
+    for index, samples in enumerate(soak.server.instances, 1):
+        if not samples:
+            continue
+        peak_rss = max(s[1] for s in samples) // 1024
+        peak_fds = max(s[2] for s in samples)
+        quarter = max(1, len(samples) // 4)
+        early = sum(s[1] for s in samples[quarter:2 * quarter]) / max(1, len(samples[quarter:2 * quarter]))
+        late = sum(s[1] for s in samples[-quarter:]) / quarter
+        resources.append({"instance": index, "seconds": round(samples[-1][0]), "peak_rss_mb": peak_rss, "peak_fds": peak_fds,
+                          "rss_mb_second_quarter": round(early / 1024), "rss_mb_last_quarter": round(late / 1024)})
+        if peak_rss > soak.args.max_rss_mb:
+            problems.append(f"server {index}: RSS peaked at {peak_rss} MB (limit {soak.args.max_rss_mb})")
+        if peak_fds > len(soak.chargers) + 100:
+            problems.append(f"server {index}: {peak_fds} open descriptors for {len(soak.chargers)} chargers")
+        if samples[-1][0] >= 60 and late > early * 1.5 + 30 * 1024:
+            problems.append(f"server {index}: RSS grew from {early / 1024:.0f} MB to {late / 1024:.0f} MB while it ran")
+
+    attempts = by_type["DeliveryAttempted"]
+    summary = {
+        "seconds": soak.args.seconds, "chargers": len(soak.chargers), "events": len(events),
+        "commands_answered": len(soak.answers),
+        "commands_accepted": sum(1 for a in soak.answers if a[4] == "ACCEPTED"),
+        "async_results": sum(results_queued.values()),
+        "timeouts": len(by_type["CommandTimedOut"]), "late_answers": len(by_type["LateChargerResponse"]),
+        "sessions": len(sessions), "sessions_ended": len(ended), "cdrs": sum(cdrs.values()),
+        # A StartTransaction recorded just before a kill -9, its answer lost, is sent again by the
+        # charger and opens a second session: the first never ends (and is flagged as an anomaly).
+        "sessions_never_ended": len(sessions) - len(ended),
+        "meter_values_acknowledged": len(soak.acked["MeterValues"]),
+        "deliveries": len(scheduled), "delivery_attempts": len(attempts),
+        "delivery_attempts_failed": sum(1 for a in attempts if a.get("error")),
+        "faults": {"kill_9": soak.server.kills, "iop_outages": soak.iop.outages,
+                   "charger_drops": soak.counts["charger connections dropped on purpose"]},
+        "restarts": len(soak.server.instances) - 1,
+        "duplicates_at_iop": {"results": duplicates, "cdrs": cdr_duplicates},
+        "lost": len(problems), "resources": resources, "counts": dict(sorted(soak.counts.items())),
+        "problems": problems[:50],
+    }
+    return problems, summary
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--ledger", required=True, help="the ledger executable")
+    parser.add_argument("--seconds", type=float, default=120, help="how long the load runs (then it drains and checks)")
+    parser.add_argument("--chargers", type=int, default=50)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--max-rss-mb", type=int, default=400)
+    parser.add_argument("--workdir", help="where the ledger and the server logs go (default: a new temporary directory)")
+    args = parser.parse_args()
+    random.seed(args.seed)
+    soak = Soak(args)
+    log(f"work directory {soak.workdir}")
+    try:
+        asyncio.run(soak.run())
+    except Exception as error:  # the run itself failed: still check what the ledger holds
+        log(f"run failed: {type(error).__name__}: {error}")
+        if soak.server.process and soak.server.process.returncode is None:
+            os.kill(soak.server.process.pid, signal.SIGKILL)
+        problems, summary = check(soak)
+        problems.insert(0, f"the run failed: {error}")
+        summary["problems"].insert(0, problems[0])
+    else:
+        problems, summary = check(soak)
+    with open(os.path.join(soak.workdir, "summary.json"), "w") as f:
+        json.dump(summary, f, indent=2)
+    for problem in problems[:50]:
+        log(f"PROBLEM: {problem}")
+    print(json.dumps(summary), flush=True)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
