@@ -12,6 +12,11 @@ struct ChargerAuthenticationTests {
 
     /// The example locations, with CP-0042-A's key hash added to its EVSE.
     static func locations() throws -> LocationRegistry {
+        try LocationRegistry(json: Array(try locationsJSON().utf8))
+    }
+
+    /// The same, as the text of a locations file.
+    static func locationsJSON() throws -> String {
         guard case .array(var items) = try JSONValue(parsing: Data(contentsOf: ServerHarness.examplesLocations)),
               case .object(var location) = items[0], case .array(var evses)? = location["evses"],
               case .object(var evse) = evses[0], case .object(var ocpp)? = evse["ocpp"] else { throw ChargerKeyError() }
@@ -21,7 +26,7 @@ struct ChargerAuthenticationTests {
         evses[0] = .object(evse)
         location["evses"] = .array(evses)
         items[0] = .object(location)
-        return try LocationRegistry(json: Array(JSONValue.array(items).canonicalText.utf8))
+        return JSONValue.array(items).canonicalText
     }
 
     struct ChargerKeyError: Error {}
@@ -57,7 +62,7 @@ struct ChargerAuthenticationTests {
 
     @Test("`ledger charger-key` prints a key and the hash that accepts it")
     func chargerKeyCommand() async throws {
-        let result = try await ChildProcess.run("ledger", ["charger-key", "CP-7"], executable: KillNineTests.ledger)
+        let result = try await ChildProcess.run("ledger", ["charger-key", "CP-7"], executable: ServeProcess.ledger)
         #expect(result.status == 0)
         let output = result.stdout
         let key = try #require(output.split(separator: "\n").first?.split(separator: " ").last.map(String.init))

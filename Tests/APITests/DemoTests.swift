@@ -10,7 +10,7 @@ struct DemoTests {
 
     @Test("the scripted day runs end to end: a TIMEOUT, three CDRs delivered after the outage, verify and replay clean, the ops URL")
     func scriptedDay() async throws {
-        let demo = try LineProcess(KillNineTests.ledger, [
+        let demo = try LineProcess(ServeProcess.ledger, [
             "demo", "--port", "0", "--exit", "--command-timeout", "1",
             "--locations", Self.root.appending(path: "examples/locations.json").path(),
             "--dispute-log", Self.root.appending(path: "Tests/ProjectionsTests/Golden/dispute_two_authorizations_three_cdrs.ndjson").path(),

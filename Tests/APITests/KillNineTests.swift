@@ -6,20 +6,6 @@ import Testing
 /// `ledger serve` as a real process, killed with SIGKILL after answering ACCEPTED.
 @Suite("kill -9", .serialized)
 struct KillNineTests {
-    static let ledger = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent().appending(path: "ledger")
-
-    /// Starts `ledger serve` on a free port and returns it with the port it printed.
-    func serve(_ directory: TemporaryDirectory, timeout: Int, iop: String? = nil, iopToken: String = ServerHarness.iopToken) async throws -> (LineProcess, Int) {
-        let process = try LineProcess(Self.ledger, [
-            "serve", "--db", directory.path("ledger.sqlite"), "--port", "0", "--locations", ServerHarness.examplesLocations.path(),
-            "--token", ServerHarness.token, "--iop-token", iopToken, "--command-timeout", String(timeout),
-        ] + (iop.map { ["--iop-url", "\($0)/ocpi/emsp/2.1.1"] } ?? []), logs: true)
-        let lines = try await process.lines.wait("the server to listen") { $0.contains { $0.hasPrefix("ledger serving on") } }
-        let line = lines.first { $0.hasPrefix("ledger serving on") }!
-        guard let port = line.firstMatch(of: /:(\d+)\s/).flatMap({ Int($0.1) }) else { throw WaitTimedOut(what: "a port", items: line) }
-        return (process, port)
-    }
-
     /// The deadline is in the ledger, not in the dead process: the restarted server times the
     /// command out and the TIMEOUT reaches response_url exactly once (its delivery is recorded, so
     /// no later run can send it again).
@@ -33,7 +19,7 @@ struct KillNineTests {
         iop.refuse(authorization: "Token first-server")
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let (first, port) = try await serve(directory, timeout: 1, iopToken: "first-server")
+        let (first, port) = try await ServeProcess.start(directory, timeout: 1, iopToken: "first-server")
         let charger = try await ChargerSimulator(id: "CP-0042-A", port: port, mode: "silent")
         let body = try Requests.vector("G-01", responseURL: "\(iop.url)/ocpi/emsp/2.1.1/commands/START_SESSION/killed")
         let answer = try await ServerHarness.post(port: port, command: "START_SESSION", body: body)
@@ -42,14 +28,14 @@ struct KillNineTests {
         first.kill(SIGKILL)
         charger.stop()
 
-        let (second, _) = try await serve(directory, timeout: 1)
+        let (second, _) = try await ServeProcess.start(directory, timeout: 1)
         try await iop.requests.wait("the TIMEOUT after the restart") { $0.contains { $0.refusedWith == nil } }
         // The server logs a delivery once its success is recorded; then it may die too.
         try await second.lines.wait("the delivery recorded") { $0.contains { $0.contains(": delivered(") } }
         second.kill(SIGKILL)
 
         #expect(iop.accepted.compactMap { $0.body?["result"]?.stringValue } == ["TIMEOUT"])
-        let verifier = try LineProcess(Self.ledger, ["verify", "--db", directory.path("ledger.sqlite")])
+        let verifier = try LineProcess(ServeProcess.ledger, ["verify", "--db", directory.path("ledger.sqlite")])
         let verify = try await verifier.lines.wait("verify") { $0.contains { $0.hasPrefix("ok ") || $0.hasPrefix("FAILED") } }
         #expect(verify.contains { $0.hasPrefix("ok ") }, "\(verify)")
         let pending = try await SQLiteEventStore.withOpen(directory.path("ledger.sqlite")) { store in
@@ -67,7 +53,7 @@ struct KillNineTests {
         iop.refuse(authorization: "Token first-server")
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let (first, port) = try await serve(directory, timeout: 30, iop: iop.url, iopToken: "first-server")
+        let (first, port) = try await ServeProcess.start(directory, timeout: 30, iop: iop.url, iopToken: "first-server")
         let charger = try await ChargerSimulator(id: "CP-0042-A", port: port, mode: "accept")
         let body = try Requests.vector("G-01", responseURL: "\(iop.url)/ocpi/emsp/2.1.1/commands/START_SESSION/pending")
         #expect(try await ServerHarness.post(port: port, command: "START_SESSION", body: body).result == "ACCEPTED")
@@ -82,7 +68,7 @@ struct KillNineTests {
         charger.stop()
         #expect(iop.accepted.isEmpty)
 
-        let (second, _) = try await serve(directory, timeout: 30, iop: iop.url)
+        let (second, _) = try await ServeProcess.start(directory, timeout: 30, iop: iop.url)
         let delivered = try await iop.requests.wait("result, PUT, PATCH and CDR") { $0.filter { $0.refusedWith == nil }.count == 4 }
             .filter { $0.refusedWith == nil }
         // All four successes recorded (the server logs each once it is), before this run dies too.
@@ -106,15 +92,15 @@ struct InstanceLockTests {
     func secondServerRefused() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let (first, _) = try await KillNineTests().serve(directory, timeout: 30)
+        let (first, _) = try await ServeProcess.start(directory, timeout: 30)
         let second = try await ChildProcess.run("ledger", [
             "serve", "--db", directory.path("ledger.sqlite"), "--port", "0", "--locations", ServerHarness.examplesLocations.path(),
             "--token", ServerHarness.token,
-        ], executable: KillNineTests.ledger)
+        ], executable: ServeProcess.ledger)
         #expect(second.status == 2)
         #expect(second.stderr.contains("is already served by another `ledger serve` (pid \(first.processIdentifier))"), "\(second.stderr)")
         first.kill(SIGKILL)
-        let (third, _) = try await KillNineTests().serve(directory, timeout: 30)
+        let (third, _) = try await ServeProcess.start(directory, timeout: 30)
         third.kill(SIGKILL)
     }
 }

@@ -22,7 +22,7 @@ struct SoakTests {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let run = try await ChildProcess.run("python3", [
-            script.path(), "--ledger", KillNineTests.ledger.path(), "--seconds", String(Self.seconds), "--workdir", directory.path("soak"),
+            script.path(), "--ledger", ServeProcess.ledger.path(), "--seconds", String(Self.seconds), "--workdir", directory.path("soak"),
         ])
         let summary = try JSONValue(parsing: Array((run.stdout.split(separator: "\n").last ?? "").utf8))
         // The figures, for the CI log and the closing note.

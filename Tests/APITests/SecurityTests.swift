@@ -1,0 +1,82 @@
+@testable import API
+import AsyncHTTPClient
+import Foundation
+import Ledger
+import LedgerTesting
+import NIOCore
+import NIOHTTP1
+import Testing
+
+/// The threat model's rules that the other suites do not already show (docs/security.md).
+@Suite("Security", .serialized)
+struct SecurityTests {
+    @Test("an OCPI body over 64 KiB is answered 413 with an envelope, unread and not recorded")
+    func bodyLimit() async throws {
+        try await ServerHarness.with { server in
+            let padding = String(repeating: "x", count: 64 * 1024)
+            let answer = try await server.command("START_SESSION", #"{"location_id":"LOC-PARIS-0042","padding":"\#(padding)"}"#)
+            #expect(answer.httpStatus == 413 && answer.statusCode == 2000)
+            #expect(try await server.events("CommandReceived").isEmpty)
+            // Just under the limit is read, answered and recorded.
+            let fits = String(repeating: "x", count: 60 * 1024)
+            #expect(try await server.command("START_SESSION", #"{"padding":"\#(fits)"}"#).statusCode == 2001)
+            #expect(try await server.events("CommandReceived").count == 1)
+        }
+    }
+
+    @Test("tokens are compared whole: equal only when every byte and the length match")
+    func tokenComparison() {
+        let token = Array("7c1e9d44-cpo-token".utf8)
+        #expect(TokenAuthentication.constantTimeEquals(token, token))
+        for guess in ["", "7", "7c1e9d44-cpo-toke", "7c1e9d44-cpo-token ", "8c1e9d44-cpo-token", "7c1e9d44-cpo-tokeN"] {
+            #expect(!TokenAuthentication.constantTimeEquals(Array(guess.utf8), token), "\(guess)")
+        }
+    }
+
+    @Test("no token, password or charger key — offered right or wrong — appears in the server's log")
+    func secretsAreNeverLogged() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let locations = directory.path("locations.json")
+        try ChargerAuthenticationTests.locationsJSON().write(toFile: locations, atomically: true, encoding: .utf8)
+        let iop = try await IOPStandIn()
+        let iopToken = "iop-secret-4b1d", opsToken = "ops-secret-77e0"
+        let wrong = ["wrong-token-1a2b", "wrong-ops-3c4d", "wrong-key-5e6f"]
+        let (server, port) = try await ServeProcess.start(directory, iop: iop.url, iopToken: iopToken, locations: locations,
+                                                         extra: ["--ops-token", opsToken])
+        defer { server.kill() }
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        func get(_ path: String, _ authorization: String) async throws -> UInt {
+            var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
+            request.headers.add(name: "Authorization", value: authorization)
+            return try await client.execute(request, timeout: .seconds(10)).status.code
+        }
+        do {
+            #expect(try await get("/ocpi/versions", "Token \(wrong[0])") == 401)
+            #expect(try await get("/ocpi/versions", "Token \(ServerHarness.token)") == 200)
+            #expect(try await get("/ops/anomalies", "Bearer \(wrong[1])") == 401)
+            #expect(try await get("/ops/anomalies", "Bearer \(opsToken)") == 200)
+            try await client.shutdown()
+        } catch {
+            try await client.shutdown()
+            throw error
+        }
+        let refused = try await ChargerSimulator.connectionOutcome(id: CommandPathTests.chargePoint, port: port, password: wrong[2])
+        #expect(refused["event"]?.stringValue == "connect_failed")
+        let charger = try await ChargerSimulator(id: CommandPathTests.chargePoint, port: port, mode: "accept", password: ChargerAuthenticationTests.key)
+        defer { charger.stop() }
+        let start = try Requests.vector("G-01", responseURL: "\(iop.url)/ocpi/emsp/2.1.1/commands/START_SESSION/secret")
+        #expect(try await ServerHarness.post(port: port, command: "START_SESSION", body: start).result == "ACCEPTED")
+        let delivered = try await iop.requests.wait("the result, sent with our token") { !$0.isEmpty }
+        #expect(delivered[0].authorization == "Token \(iopToken)")
+        try await server.lines.wait("the delivery logged") { $0.contains { $0.contains(": delivered(") } }
+
+        let log = server.lines.items
+        #expect(log.contains { $0.contains("refused") })  // the refusals are logged, without what was offered
+        for secret in [ServerHarness.token, iopToken, opsToken, ChargerAuthenticationTests.key] + wrong {
+            #expect(!log.contains { $0.contains(secret) }, "\(secret) is in the log")
+        }
+        let basic = Data("\(CommandPathTests.chargePoint):\(ChargerAuthenticationTests.key)".utf8).base64EncodedString()
+        #expect(!log.contains { $0.contains(basic) })
+    }
+}
