@@ -103,6 +103,36 @@ struct SessionFlowTests {
         }
     }
 
+    /// Found by the soak: a charger whose connection dropped before our answer arrived sends the
+    /// transaction message again, and each resent StartTransaction opened a session that never ended.
+    @Test("a StartTransaction and a StopTransaction sent again (their answers lost) get the same answers: one session, one CDR, no anomaly")
+    func resentTransactionMessages() async throws {
+        try await ServerHarness.with { server in
+            let charger = try await ChargerSimulator(id: "CP-0042-A", port: server.port, mode: "accept")
+            defer { charger.stop() }
+            let start = #"{"send":"StartTransaction","connector":1,"id_tag":"RFID-77","meter_start":1200,"timestamp":"2026-03-01T10:00:00Z"}"#
+            let first = try await charger.call("StartTransaction", start)
+            let again = try await charger.call("StartTransaction", start)
+            let transactionId = try #require(first["transaction_id"]?.int64Value)
+            #expect(again["transaction_id"]?.int64Value == transactionId)
+            // Another start on the same connector (a later time) is a new transaction.
+            let later = try await charger.call("StartTransaction", start.replacingOccurrences(of: "10:00:00Z", with: "10:00:01Z"))
+            #expect(later["transaction_id"]?.int64Value != transactionId)
+
+            let stop = #"{"send":"StopTransaction","transaction_id":\#(transactionId),"meter_stop":5400,"timestamp":"2026-03-01T11:00:00Z"}"#
+            for _ in 0..<2 {
+                let answer = try await charger.call("StopTransaction", stop)
+                #expect(answer["payload"]?["idTagInfo"]?["status"]?.stringValue == "Accepted")
+            }
+            // A stop with another meter reading is not a resend: that one is an anomaly.
+            _ = try await charger.call("StopTransaction", stop.replacingOccurrences(of: "5400", with: "5500"))
+            #expect(try await server.events("SessionStarted").count == 2)
+            #expect(try await server.events("SessionEnded").count == 1)
+            #expect(try await server.events("CdrIssued").count == 1)
+            #expect(try await server.events("TransactionAnomaly").count == 1)
+        }
+    }
+
     @Test("a StopTransaction for an unknown transaction is answered, recorded, and nothing is invented")
     func unknownTransaction() async throws {
         try await ServerHarness.with { server in

@@ -75,6 +75,10 @@ public struct TransactionService: Sendable {
               let startedAt = payload["timestamp"]?.stringValue.flatMap(Timestamp.init(iso8601:)) else {
             throw OCPPFrame.Malformed(messageId: "", code: "FormationViolation", description: "connectorId, idTag, meterStart and timestamp are required")
         }
+        if let repeated = try await repeatedStart(chargePointId, connectorId: Int(connector), idTag: idTag, meterStart: Int(meterStart), at: startedAt) {
+            logger.info("StartTransaction sent again: transaction \(repeated.transactionId) answered again")
+            return Self.conf(status: "Accepted", transactionId: repeated.transactionId)
+        }
         let transactionId = await transactionIds.next()
         guard let evse = locations.evse(chargePointId: chargePointId, connectorId: Int(connector)) else {
             try await record(TransactionAnomaly(chargePointId: chargePointId, transactionId: transactionId, sessionId: nil,
@@ -151,6 +155,10 @@ public struct TransactionService: Sendable {
         }
         let accepted = JSONValue.object(["idTagInfo": .object(["status": .string("Accepted")])])
         guard let session = try await activeSession(Int(transactionId), on: chargePointId) else {
+            if try await isRepeatedStop(Int(transactionId), on: chargePointId, meterStop: Int(meterStop), at: endedAt) {
+                logger.info("StopTransaction of transaction \(transactionId) sent again: answered again")
+                return accepted
+            }
             try await record(TransactionAnomaly(chargePointId: chargePointId, transactionId: Int(transactionId), sessionId: nil,
                                             reason: "StopTransaction for an unknown or finished transaction, or another charge point's", frame: frame), chargePointId)
             return accepted
@@ -199,6 +207,31 @@ public struct TransactionService: Sendable {
         guard let session = try await store.state(SessionsProjection.self, String(transactionId)),
               session.status == "ACTIVE", session.chargePointId == chargePointId else { return nil }
         return session
+    }
+
+    /// The session a StartTransaction already opened, when a charger sends it again — OCPP 1.6
+    /// chargers resend transaction messages whose answer they did not get (the connection dropped
+    /// after we recorded it). Same charge point, connector, id tag, meter start and time: the same
+    /// transaction, not a second session that would never end.
+    private func repeatedStart(_ chargePointId: String, connectorId: Int, idTag: String, meterStart: Int, at startedAt: Timestamp) async throws
+        -> SessionsProjection.State?
+    {
+        guard let evse = locations.evse(chargePointId: chargePointId, connectorId: connectorId) else { return nil }
+        return try await store.withReadDatabase { database in
+            try database.rows("SELECT body FROM sessions WHERE evse_uid = ? AND id_tag = ? AND start_datetime = ?",
+                              [.text(evse.uid), .text(idTag), .text(startedAt.iso8601)]).compactMap { row -> SessionsProjection.State? in
+                guard let body = row.first?.text else { return nil }
+                return try EventCoding.decode(SessionsProjection.State.self, from: body)
+            }
+        }.first { $0.chargePointId == chargePointId && $0.connectorId == connectorId && $0.meterStartWh == meterStart }
+    }
+
+    /// A StopTransaction sent again for the session it already ended (same meter and time):
+    /// answered as before, and neither an anomaly nor a second CDR.
+    private func isRepeatedStop(_ transactionId: Int, on chargePointId: String, meterStop: Int, at endedAt: Timestamp) async throws -> Bool {
+        guard let session = try await store.state(SessionsProjection.self, String(transactionId)) else { return false }
+        return session.chargePointId == chargePointId && session.status == "COMPLETED" && session.endDatetime == endedAt
+            && session.lastMeterWh == meterStop
     }
 
     /// The START_SESSION commands this transaction could belong to, and the recorded verdict.
