@@ -1,7 +1,8 @@
 import Foundation
 import PackagePlugin
 
-/// Embeds the package's top-level `migrations/*.sql` into the target as Swift source.
+/// Embeds the package's `migrations/*.sql` into the target as Swift source — for the
+/// `PostgresStore` target, `migrations/postgres/*.sql`, the same schema in PostgreSQL's dialect.
 ///
 /// Why a plugin and not a resource bundle: `swift run ledger` from the repository and a release
 /// binary copied to another machine must both find their schema, and a binary that carries its
@@ -9,7 +10,8 @@ import PackagePlugin
 @main
 struct EmbedMigrationsPlugin: BuildToolPlugin {
     func createBuildCommands(context: PluginContext, target: any Target) async throws -> [Command] {
-        let directory = context.package.directoryURL.appending(path: "migrations")
+        let postgres = target.name == "PostgresStore"
+        let directory = context.package.directoryURL.appending(path: postgres ? "migrations/postgres" : "migrations")
         let files = try FileManager.default
             .contentsOfDirectory(at: directory, includingPropertiesForKeys: nil)
             .filter { $0.pathExtension == "sql" }
@@ -19,7 +21,8 @@ struct EmbedMigrationsPlugin: BuildToolPlugin {
             .buildCommand(
                 displayName: "Embedding \(files.count) migrations into \(target.name)",
                 executable: try context.tool(named: "EmbedMigrations").url,
-                arguments: [output.path()] + files.map { $0.path() },
+                // Outside the Ledger module the generated code imports it (Migration lives there).
+                arguments: [output.path()] + (postgres ? ["--import", "Ledger"] : []) + files.map { $0.path() },
                 inputFiles: files,
                 outputFiles: [output]
             )

@@ -1,7 +1,8 @@
 import Synchronization
 
-/// Wakes subscribers when the head position moves, without polling.
-final class AppendNotifier: Sendable {
+/// Wakes subscribers when the head position moves, without polling. Every store has one: it
+/// advances it after its own commits (and, on a shared database, when another process commits).
+public final class AppendNotifier: Sendable {
     private struct Waiter {
         let id: UInt64
         let after: Int64
@@ -16,9 +17,9 @@ final class AppendNotifier: Sendable {
 
     private let state: Mutex<State>
 
-    init(head: Int64) { state = Mutex(State(head: head)) }
+    public init(head: Int64) { state = Mutex(State(head: head)) }
 
-    func advance(to head: Int64) {
+    public func advance(to head: Int64) {
         let ready = state.withLock { state -> [Waiter] in
             state.head = max(state.head, head)
             let ready = state.waiters.filter { $0.after < state.head }
@@ -28,7 +29,7 @@ final class AppendNotifier: Sendable {
         for waiter in ready { waiter.continuation.resume() }
     }
 
-    func wait(after position: Int64) async {
+    public func wait(after position: Int64) async {
         let id = state.withLock { state -> UInt64 in
             state.nextId += 1
             return state.nextId
@@ -52,7 +53,7 @@ final class AppendNotifier: Sendable {
     }
 
     /// Releases every waiter (the store is closing).
-    func releaseAll() {
+    public func releaseAll() {
         let waiters = state.withLock { state -> [Waiter] in
             defer { state.waiters.removeAll() }
             return state.waiters

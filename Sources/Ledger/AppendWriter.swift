@@ -246,35 +246,24 @@ final class AppendWriter: @unchecked Sendable {
     private func insert(
         _ event: NewEvent, streamId: String, version: Int64, head: inout ChainHead, now: Timestamp
     ) throws(SQLiteError) -> RecordedEvent {
-        let position = head.position + 1
-        let eventId = event.eventId.lowercasedString
-        let time = event.recordedAt ?? now
-        let recordedAt = time.iso8601
-        let hash = EventHash.compute(
-            previous: head.hash, position: position, streamId: streamId, streamVersion: version,
-            eventId: eventId, type: event.type, schemaVersion: event.schemaVersion,
-            data: event.data.text, metadata: event.metadata.text, recordedAt: recordedAt)
+        let row = head.chain(event, streamId: streamId, version: version, now: now)
         let statement = try connection.cached("""
             INSERT INTO events (position, stream_id, stream_version, event_id, type, schema_version,
                                 data, metadata, recorded_at, hash)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
-        statement.bind(position, at: 1)
-        statement.bind(streamId, at: 2)
-        statement.bind(version, at: 3)
-        statement.bind(eventId, at: 4)
-        statement.bind(event.type, at: 5)
-        statement.bind(event.schemaVersion, at: 6)
-        statement.bind(event.data.text, at: 7)
-        statement.bind(event.metadata.text, at: 8)
-        statement.bind(recordedAt, at: 9)
-        statement.bind(hash, at: 10)
+        statement.bind(row.position, at: 1)
+        statement.bind(row.streamId, at: 2)
+        statement.bind(row.streamVersion, at: 3)
+        statement.bind(row.eventId, at: 4)
+        statement.bind(row.type, at: 5)
+        statement.bind(row.schemaVersion, at: 6)
+        statement.bind(row.data, at: 7)
+        statement.bind(row.metadata, at: 8)
+        statement.bind(row.recordedAt, at: 9)
+        statement.bind(row.hash, at: 10)
         try statement.run()
-        head = ChainHead(position: position, hash: hash)
-        return RecordedEvent(
-            position: position, streamId: streamId, streamVersion: version, eventId: event.eventId,
-            type: event.type, schemaVersion: event.schemaVersion, data: event.data, metadata: event.metadata,
-            recordedAt: time, hash: hash)
+        return RecordedEvent(row, of: event, now: now)
     }
 
     private func currentVersion(of streamId: String) throws(EventStoreError) -> Int64? {
@@ -296,25 +285,11 @@ final class AppendWriter: @unchecked Sendable {
         known?.streamVersions[streamId] = version
     }
 
-    /// The original result when every event of `request` is already stored with the same content;
-    /// `nil` when none is; `duplicateEventConflict` when an id is stored with other content.
+    /// The original result when `request` is a retry (see `AppendRequest.retriedResult`).
     private func alreadyStored(_ request: AppendRequest) throws(EventStoreError) -> AppendResult? {
-        var found: [EventRow] = []
-        for event in request.events {
-            guard let row = try storedRow(eventId: event.eventId) else { continue }
-            let sameContent = row.streamId == request.streamId && row.type == event.type
-                && row.schemaVersion == event.schemaVersion && row.data == event.data.text
-                && row.metadata == event.metadata.text
-                && (event.recordedAt == nil || row.recordedAt == event.recordedAt?.iso8601)
-                && (found.isEmpty || row.streamVersion == found[found.count - 1].streamVersion + 1)
-            guard sameContent else { throw .duplicateEventConflict(eventId: row.eventId, storedAt: row.position) }
-            found.append(row)
-        }
-        guard let last = found.last else { return nil }
-        guard found.count == request.events.count else {
-            throw .invalidEvent("some events of this request are already stored and others are not: retry with exactly the original request")
-        }
-        return AppendResult(positions: found.map(\.position), streamVersion: last.streamVersion, wasAlreadyStored: true)
+        var stored: [EventRow?] = []
+        for event in request.events { stored.append(try storedRow(eventId: event.eventId)) }
+        return try request.retriedResult(stored: stored)
     }
 
     private func storedRow(eventId: UUID) throws(EventStoreError) -> EventRow? {
@@ -332,20 +307,15 @@ final class AppendWriter: @unchecked Sendable {
     }
 }
 
-/// The last stored event's position and hash: where the next append chains on.
-struct ChainHead {
-    var position: Int64
-    var hash: [UInt8]
-
+extension ChainHead {
     static func read(_ connection: Connection) throws(SQLiteError) -> ChainHead {
         let statement = try connection.cached("SELECT position, hash FROM events ORDER BY position DESC LIMIT 1")
-        return try statement.firstRow { ChainHead(position: $0.int64(0), hash: $0.bytes(1)) }
-            ?? ChainHead(position: 0, hash: EventHash.genesis)
+        return try statement.firstRow { ChainHead(position: $0.int64(0), hash: $0.bytes(1)) } ?? .empty
     }
 }
 
 extension AppendRequest {
-    func validate() throws(EventStoreError) {
+    public func validate() throws(EventStoreError) {
         guard !streamId.isEmpty else { throw .invalidEvent("a stream id must not be empty") }
         guard !events.isEmpty else { throw .invalidEvent("an append must carry at least one event") }
         for event in events {

@@ -32,38 +32,49 @@ public struct VerificationReport: Sendable {
     }
 }
 
+/// The chain check of `ledger verify`, fed the rows in position order by any store: every
+/// position follows the one before, and every hash is the one its row and predecessor make.
+/// Rows are checked one at a time, never collected: verify must run on a log of millions.
+public struct ChainCheck: Sendable {
+    public private(set) var report = VerificationReport()
+    private var previous = ChainHead.empty
+
+    public init() {}
+
+    public mutating func visit(_ row: EventRow) {
+        report.eventCount += 1
+        if report.firstPositionGap == nil, row.position != previous.position + 1 {
+            report.firstPositionGap = row.position
+        }
+        if report.firstBrokenHash == nil, row.expectedHash(previous: previous.hash) != row.hash {
+            report.firstBrokenHash = row.position
+        }
+        previous = ChainHead(position: row.position, hash: row.hash)
+    }
+
+    /// The first event whose stream version is not its stream's previous one + 1, in SQL both
+    /// SQLite and PostgreSQL run: a query's one column, the position, or no row.
+    public static let streamVersionGapSQL = """
+        SELECT position FROM (
+            SELECT position, stream_version,
+                   lag(stream_version) OVER (PARTITION BY stream_id ORDER BY position) AS previous
+            FROM events) AS versions
+        WHERE stream_version != coalesce(previous, 0) + 1
+        ORDER BY position LIMIT 1
+        """
+}
+
 /// The checks behind `ledger verify`, run on one connection over a consistent snapshot.
 enum ChainVerifier {
     static func check(_ connection: Connection) throws -> VerificationReport {
-        var report = VerificationReport()
         try connection.execute("BEGIN")  // one snapshot for both scans
         defer { try? connection.execute("COMMIT") }
         let rows = try connection.cached("SELECT \(EventRow.columns) FROM events ORDER BY position")
         defer { rows.reset() }
-        var previousHash = EventHash.genesis
-        var previousPosition: Int64 = 0
-        // Streamed row by row, not collected: verify must run on a log of millions of events.
-        while try rows.step() {
-            let row = EventRow(rows)
-            report.eventCount += 1
-            if report.firstPositionGap == nil, row.position != previousPosition + 1 {
-                report.firstPositionGap = row.position
-            }
-            if report.firstBrokenHash == nil, row.expectedHash(previous: previousHash) != row.hash {
-                report.firstBrokenHash = row.position
-            }
-            previousHash = row.hash
-            previousPosition = row.position
-        }
-        let versions = try connection.cached("""
-            SELECT position FROM (
-                SELECT position, stream_version,
-                       lag(stream_version) OVER (PARTITION BY stream_id ORDER BY position) AS previous
-                FROM events)
-            WHERE stream_version != coalesce(previous, 0) + 1
-            ORDER BY position LIMIT 1
-            """)
-        report.firstStreamVersionGap = try versions.firstRow { $0.int64(0) }
+        var check = ChainCheck()
+        while try rows.step() { check.visit(EventRow(rows)) }
+        var report = check.report
+        report.firstStreamVersionGap = try connection.cached(ChainCheck.streamVersionGapSQL).firstRow { $0.int64(0) }
         return report
     }
 

@@ -6,11 +6,11 @@ import Foundation
 /// Fields are length-prefixed (8-byte big-endian) so no two different rows can feed SHA-256 the
 /// same bytes. Event id and schema version are covered too, beyond the minimum in the design, so
 /// that no stored column can change without breaking the chain.
-enum EventHash {
+public enum EventHash {
     /// The "previous hash" of position 1.
-    static let genesis = [UInt8](repeating: 0, count: 32)
+    public static let genesis = [UInt8](repeating: 0, count: 32)
 
-    static func compute(
+    public static func compute(
         previous: [UInt8], position: Int64, streamId: String, streamVersion: Int64, eventId: String,
         type: String, schemaVersion: Int, data: String, metadata: String, recordedAt: String
     ) -> [UInt8] {
@@ -29,5 +29,5 @@ enum EventHash {
 
 extension UUID {
     /// How event ids are stored and hashed.
-    var lowercasedString: String { uuidString.lowercased() }
+    public var lowercasedString: String { uuidString.lowercased() }
 }

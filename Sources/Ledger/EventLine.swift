@@ -74,10 +74,7 @@ public enum EventLine {
         let event = NewEvent(
             eventId: eventId, type: try string("type"), schemaVersion: Int(clamping: schemaVersion),
             data: data, rawMetadata: metadata, recordedAt: recordedAt)
-        let request = AppendRequest(
-            streamId: try string("stream_id"),
-            expectedVersion: streamVersion == 1 ? .noStream : .exact(streamVersion - 1),
-            events: [event])
+        let request = AppendRequest.copying(event, streamId: try string("stream_id"), streamVersion: streamVersion)
         return Parsed(position: try integer("position"), request: request)
     }
 }

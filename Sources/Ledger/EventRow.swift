@@ -1,19 +1,27 @@
 import Foundation
 
-/// One row of `events` exactly as stored: the text that was hashed, before any decoding.
-struct EventRow {
-    static let columns = "position, stream_id, stream_version, event_id, type, schema_version, data, metadata, recorded_at, hash"
+/// One row of `events` exactly as stored: the text that was hashed, before any decoding. The
+/// same in every store's table (SQLite's and PostgreSQL's), column for column.
+public struct EventRow: Sendable, Equatable {
+    public static let columns = "position, stream_id, stream_version, event_id, type, schema_version, data, metadata, recorded_at, hash"
 
-    let position: Int64
-    let streamId: String
-    let streamVersion: Int64
-    let eventId: String
-    let type: String
-    let schemaVersion: Int
-    let data: String
-    let metadata: String
-    let recordedAt: String
-    let hash: [UInt8]
+    public let position: Int64
+    public let streamId: String
+    public let streamVersion: Int64
+    public let eventId: String
+    public let type: String
+    public let schemaVersion: Int
+    public let data: String
+    public let metadata: String
+    public let recordedAt: String
+    public let hash: [UInt8]
+
+    public init(position: Int64, streamId: String, streamVersion: Int64, eventId: String, type: String, schemaVersion: Int,
+                data: String, metadata: String, recordedAt: String, hash: [UInt8]) {
+        self.position = position; self.streamId = streamId; self.streamVersion = streamVersion; self.eventId = eventId
+        self.type = type; self.schemaVersion = schemaVersion; self.data = data; self.metadata = metadata
+        self.recordedAt = recordedAt; self.hash = hash
+    }
 
     /// Reads the current row of a statement selecting `EventRow.columns`.
     init(_ statement: Statement) {
@@ -29,7 +37,8 @@ struct EventRow {
         hash = statement.bytes(9)
     }
 
-    func expectedHash(previous: [UInt8]) -> [UInt8] {
+    /// The hash this row must have when chained onto `previous`.
+    public func expectedHash(previous: [UInt8]) -> [UInt8] {
         EventHash.compute(
             previous: previous, position: position, streamId: streamId, streamVersion: streamVersion,
             eventId: eventId, type: type, schemaVersion: schemaVersion, data: data, metadata: metadata,
@@ -37,7 +46,7 @@ struct EventRow {
     }
 
     /// The typed event; a row that does not decode (edited behind the store's back) is a storage fault.
-    func decoded() throws(EventStoreError) -> RecordedEvent {
+    public func decoded() throws(EventStoreError) -> RecordedEvent {
         guard let eventId = UUID(hexString: eventId), let recordedAt = Timestamp(iso8601: recordedAt) else {
             throw .invalidEvent("the row at position \(position) is damaged (event id or time unreadable); run `ledger verify`")
         }

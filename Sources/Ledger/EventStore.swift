@@ -32,6 +32,14 @@ public protocol EventStore: Sendable {
     func waitForAppend(after position: Int64) async
 }
 
+/// A store the `ledger` commands can check and close, whatever its database.
+public protocol VerifiableEventStore: EventStore {
+    /// Checks the hash chain, position and stream-version contiguity and the append-only protection.
+    func verify() async throws(EventStoreError) -> VerificationReport
+    /// Finishes the appends already accepted, then refuses new ones.
+    func close() async
+}
+
 extension EventStore {
     public func append(
         _ events: [NewEvent], to streamId: String, expectedVersion: ExpectedVersion

@@ -16,6 +16,9 @@ public enum EventStoreError: Error, Sendable, Equatable, CustomStringConvertible
     case unknownMigration(version: Int, name: String)
     /// SQLite failed: I/O error, full disk, lock held too long. Nothing was acknowledged.
     case storage(SQLiteError)
+    /// The database server (PostgreSQL) failed, refused or could not be reached; the reason says
+    /// which. Nothing was acknowledged.
+    case database(String)
     /// The read models could not take the event at `position` (malformed data, unknown type): the
     /// request was refused so the log and its projections never disagree.
     case projectionFailed(position: Int64, reason: String)
@@ -43,6 +46,8 @@ public enum EventStoreError: Error, Sendable, Equatable, CustomStringConvertible
             return "the database has migration \(version) (\(name)) that this binary does not know: it was written by a newer chargeledger — upgrade the binary"
         case let .storage(error):
             return "storage failure, nothing was recorded: \(error)"
+        case let .database(reason):
+            return "PostgreSQL: \(reason)"
         case let .projectionFailed(position, reason):
             return "the event that would be at position \(position) was refused by the projections: \(reason)"
         case let .batchRejected(index, reason):

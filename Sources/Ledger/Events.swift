@@ -87,7 +87,7 @@ public enum ExpectedVersion: Sendable, Hashable, CustomStringConvertible {
     /// The stream's last version must be exactly this.
     case exact(Int64)
 
-    func isSatisfied(by current: Int64?) -> Bool {
+    public func isSatisfied(by current: Int64?) -> Bool {
         switch self {
         case .any: true
         case .noStream: current == nil
@@ -127,6 +127,12 @@ public struct AppendResult: Sendable, Hashable {
     public let streamVersion: Int64
     /// `true` when every event was already stored by an earlier identical append (nothing written).
     public let wasAlreadyStored: Bool
+
+    public init(positions: [Int64], streamVersion: Int64, wasAlreadyStored: Bool) {
+        self.positions = positions
+        self.streamVersion = streamVersion
+        self.wasAlreadyStored = wasAlreadyStored
+    }
 }
 
 extension Sequence<UInt8> {

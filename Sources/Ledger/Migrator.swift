@@ -14,18 +14,7 @@ struct Migrator {
                         version INTEGER PRIMARY KEY, name TEXT NOT NULL,
                         checksum TEXT NOT NULL, applied_at TEXT NOT NULL)
                     """)
-                let applied = try appliedMigrations(connection)
-                let known = Dictionary(uniqueKeysWithValues: migrations.map { ($0.version, $0) })
-                for (version, record) in applied.sorted(by: { $0.key < $1.key }) {
-                    guard let migration = known[version] else {
-                        throw EventStoreError.unknownMigration(version: version, name: record.name)
-                    }
-                    guard migration.checksum == record.checksum else {
-                        throw EventStoreError.migrationChanged(
-                            name: migration.name, storedChecksum: record.checksum, binaryChecksum: migration.checksum)
-                    }
-                }
-                for migration in migrations.sorted(by: { $0.version < $1.version }) where applied[migration.version] == nil {
+                for migration in try migrations.pending(after: try appliedMigrations(connection)) {
                     try connection.execute(migration.sql)
                     let insert = try connection.cached(
                         "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)")
@@ -45,9 +34,9 @@ struct Migrator {
         }
     }
 
-    private func appliedMigrations(_ connection: Connection) throws(SQLiteError) -> [Int: (name: String, checksum: String)] {
+    private func appliedMigrations(_ connection: Connection) throws(SQLiteError) -> AppliedMigrations {
         let select = try connection.cached("SELECT version, name, checksum FROM schema_migrations")
-        var applied: [Int: (name: String, checksum: String)] = [:]
+        var applied: AppliedMigrations = [:]
         for (version, name, checksum) in try select.rows({ ($0.int(0), $0.string(1), $0.string(2)) }) {
             applied[version] = (name, checksum)
         }

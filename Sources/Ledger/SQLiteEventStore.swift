@@ -2,7 +2,7 @@ import CSQLite
 import Foundation
 
 /// The embedded event store: one SQLite file in WAL mode, one group-committing writer, a few readers.
-public final class SQLiteEventStore: EventStore {
+public final class SQLiteEventStore: VerifiableEventStore {
     public struct Configuration: Sendable {
         /// How far a commit goes before the append returns.
         public enum Durability: String, Sendable, CaseIterable {
