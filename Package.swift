@@ -30,6 +30,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // The system SQLite (Debian: libsqlite3-dev), as GRDB's GRDBSQLite does it.
@@ -50,6 +52,19 @@ let package = Package(
             dependencies: [
                 "CSQLite",
                 .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings,
+            plugins: ["EmbedMigrationsPlugin"]
+        ),
+        // The event log on PostgreSQL (issue 8), for deployments that outgrow one machine.
+        .target(
+            name: "PostgresStore",
+            dependencies: [
+                "Ledger",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             swiftSettings: strictSettings,
             plugins: ["EmbedMigrationsPlugin"]
@@ -102,7 +117,11 @@ let package = Package(
         ),
         .target(
             name: "LedgerTesting",
-            dependencies: ["Ledger"],
+            dependencies: [
+                "Ledger",
+                "PostgresStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
             swiftSettings: strictSettings
         ),
         .executableTarget(
@@ -110,6 +129,7 @@ let package = Package(
             dependencies: [
                 "CSQLite",
                 "Ledger",
+                "PostgresStore",
                 "Projections",
                 "API",
                 "Simulation",
@@ -125,6 +145,8 @@ let package = Package(
             name: "LedgerBench",
             dependencies: [
                 "Ledger",
+                "LedgerTesting",
+                "PostgresStore",
                 "Projections",
                 "API",
                 "Simulation",
@@ -145,7 +167,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LedgerTests",
-            dependencies: ["Ledger", "LedgerTesting", "CSQLite", "LedgerCLI", "LedgerTestWriter"],
+            dependencies: ["Ledger", "LedgerTesting", "PostgresStore", "CSQLite", "LedgerCLI", "LedgerTestWriter"],
             swiftSettings: strictSettings
         ),
         .testTarget(

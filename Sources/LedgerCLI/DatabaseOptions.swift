@@ -2,24 +2,42 @@ import ArgumentParser
 import CSQLite
 import Foundation
 import Ledger
+import PostgresStore
 import Projections
 
 /// `--db`, shared by every command that opens a ledger.
 struct DatabaseOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(
-        "The ledger's SQLite file; created and migrated if it does not exist (LEDGER_DB).", valueName: "path"))
+        "The ledger: a SQLite file, created and migrated if it does not exist, or a PostgreSQL database, postgres://user:password@host:5432/database (LEDGER_DB).",
+        valueName: "path-or-url"))
     var db: String = ProcessInfo.processInfo.environment["LEDGER_DB"] ?? "ledger.sqlite"
 
-    /// Opens the ledger, or prints why not on one line and exits with code 2.
+    /// Opens a SQLite ledger, or prints why not on one line and exits with code 2.
     ///
     /// `withProjections` installs the read models (caught up first, then kept in step with every
-    /// append); commands that only read or check the log itself leave them alone.
+    /// append); commands that only read or check the log itself leave them alone. The read models
+    /// run on SQLite only so far, so the commands that need them refuse a PostgreSQL `--db`.
     func open(withProjections: Bool = false) throws -> SQLiteEventStore {
+        guard !PostgresLocation.isURL(db) else {
+            throw Failure.unusableDatabase(
+                "this command needs the projections, which run on a SQLite ledger only so far; on PostgreSQL use events, verify, import --log-only and migrate-to")
+        }
+        return try Self.openSQLite(db, withProjections: withProjections)
+    }
+
+    /// Opens the log alone, on SQLite or PostgreSQL: for the commands that read, check or append
+    /// events without the projections.
+    func openLog() async throws -> any VerifiableEventStore {
+        guard PostgresLocation.isURL(db) else { return try Self.openSQLite(db, withProjections: false) }
+        do { return try await PostgresEventStore.open(url: db) } catch { throw Failure.unusableDatabase(error.description) }
+    }
+
+    static func openSQLite(_ path: String, withProjections: Bool) throws -> SQLiteEventStore {
         do {
-            return try SQLiteEventStore(path: db, observer: withProjections ? ProjectionEngine() : nil)
+            return try SQLiteEventStore(path: path, observer: withProjections ? ProjectionEngine() : nil)
         } catch .storage(let error) where error.code == SQLITE_BUSY || error.code == SQLITE_LOCKED {
             throw Failure.unusableDatabase(
-                "\(db) is locked by another process (another `ledger serve` on it, or a tool holding a write transaction): stop it, or use another --db")
+                "\(path) is locked by another process (another `ledger serve` on it, or a tool holding a write transaction): stop it, or use another --db")
         } catch {
             throw Failure.unusableDatabase(error.description)
         }

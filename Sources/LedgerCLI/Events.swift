@@ -25,14 +25,14 @@ struct Events: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingFailures {
-            let store = try database.open()
+            let store = try await database.openLog()
             let outcome = await printEvents(from: store)
             await store.close()
             try outcome.get()
         }
     }
 
-    private func printEvents(from store: SQLiteEventStore) async -> Result<Void, Failure> {
+    private func printEvents(from store: any EventStore) async -> Result<Void, Failure> {
         var output = OutputBuffer()
         defer { output.flush() }
         var cursor = after

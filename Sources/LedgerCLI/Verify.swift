@@ -11,7 +11,7 @@ struct Verify: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingFailures {
-            let store = try database.open()
+            let store = try await database.openLog()
             let report: VerificationReport
             do {
                 report = try await store.verify()

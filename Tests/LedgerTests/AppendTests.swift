@@ -5,9 +5,9 @@ import Testing
 
 @Suite("Appending to a stream")
 struct AppendTests {
-    @Test("positions are global and gap-free; versions count per stream")
-    func positionsAndVersions() async throws {
-        try await SQLiteEventStore.withTemporary { store, _ in
+    @Test("positions are global and gap-free; versions count per stream", arguments: StoreKind.available)
+    func positionsAndVersions(kind: StoreKind) async throws {
+        try await kind.withTemporaryStore { store in
             let first = try await store.append([try Fixture.event(), try Fixture.event()], to: "a", expectedVersion: .noStream)
             let second = try await store.append([try Fixture.event()], to: "b", expectedVersion: .noStream)
             let third = try await store.append([try Fixture.event()], to: "a", expectedVersion: .exact(2))
@@ -18,15 +18,15 @@ struct AppendTests {
         }
     }
 
-    @Test("each expected-version rule accepts and refuses as documented",
-          arguments: [
+    @Test("each expected-version rule accepts and refuses as documented", arguments: StoreKind.available, [
             (ExpectedVersion.any, nil as Int64?, true), (.any, 2, true),
             (.noStream, nil, true), (.noStream, 2, false),
             (.exists, nil, false), (.exists, 2, true),
             (.exact(0), nil, true), (.exact(2), 2, true), (.exact(1), 2, false), (.exact(3), 2, false), (.exact(1), nil, false),
           ])
-    func expectedVersions(expected: ExpectedVersion, existing: Int64?, accepted: Bool) async throws {
-        try await SQLiteEventStore.withTemporary { store, _ in
+    func expectedVersions(kind: StoreKind, rule: (expected: ExpectedVersion, existing: Int64?, accepted: Bool)) async throws {
+        let (expected, existing, accepted) = rule
+        try await kind.withTemporaryStore { store in
             if let existing {
                 _ = try await store.append((0..<existing).map { _ in try Fixture.event() }, to: "s", expectedVersion: .noStream)
             }
@@ -40,9 +40,9 @@ struct AppendTests {
         }
     }
 
-    @Test("many writers racing for one version: exactly one wins, the others learn the actual version")
-    func oneWinnerPerVersion() async throws {
-        try await SQLiteEventStore.withTemporary { store, _ in
+    @Test("many writers racing for one version: exactly one wins, the others learn the actual version", arguments: StoreKind.available)
+    func oneWinnerPerVersion(kind: StoreKind) async throws {
+        try await kind.withTemporaryStore { store in
             let outcomes = await withTaskGroup(of: Result<AppendResult, EventStoreError>.self) { group in
                 for _ in 0..<50 {
                     group.addTask {
@@ -61,9 +61,9 @@ struct AppendTests {
         }
     }
 
-    @Test("concurrent writers retrying on conflict fill every version exactly once, without gaps")
-    func concurrentWritersNoGaps() async throws {
-        try await SQLiteEventStore.withTemporary { store, _ in
+    @Test("concurrent writers retrying on conflict fill every version exactly once, without gaps", arguments: StoreKind.available)
+    func concurrentWritersNoGaps(kind: StoreKind) async throws {
+        try await kind.withTemporaryStore { store in
             let writers = 16, appendsEach = 8
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for writer in 0..<writers {
@@ -91,9 +91,9 @@ struct AppendTests {
         }
     }
 
-    @Test("a retried append with the same event ids returns the original positions and writes nothing")
-    func idempotentRetry() async throws {
-        try await SQLiteEventStore.withTemporary { store, _ in
+    @Test("a retried append with the same event ids returns the original positions and writes nothing", arguments: StoreKind.available)
+    func idempotentRetry(kind: StoreKind) async throws {
+        try await kind.withTemporaryStore { store in
             let events = [try Fixture.event(data: ["k": "1"]), try Fixture.event(data: ["k": "2"])]
             let original = try await store.append(events, to: "s", expectedVersion: .noStream)
             _ = try await store.append([try Fixture.event()], to: "other", expectedVersion: .any)
@@ -107,9 +107,9 @@ struct AppendTests {
         }
     }
 
-    @Test("the same event id with different content is refused and names where the original is")
-    func conflictingDuplicateId() async throws {
-        try await SQLiteEventStore.withTemporary { store, _ in
+    @Test("the same event id with different content is refused and names where the original is", arguments: StoreKind.available)
+    func conflictingDuplicateId(kind: StoreKind) async throws {
+        try await kind.withTemporaryStore { store in
             let id = UUID()
             _ = try await store.append([try Fixture.event(id: id, data: ["amount": "1"])], to: "s", expectedVersion: .any)
             await #expect(throws: EventStoreError.duplicateEventConflict(eventId: id.uuidString.lowercased(), storedAt: 1)) {
@@ -122,9 +122,9 @@ struct AppendTests {
         }
     }
 
-    @Test("a request that fails midway leaves nothing behind, and other requests in the batch still land")
-    func failedRequestIsAtomic() async throws {
-        try await SQLiteEventStore.withTemporary { store, _ in
+    @Test("a request that fails midway leaves nothing behind, and other requests in the batch still land", arguments: StoreKind.available)
+    func failedRequestIsAtomic(kind: StoreKind) async throws {
+        try await kind.withTemporaryStore { store in
             let stored = try Fixture.event(data: ["k": "stored"])
             _ = try await store.append([stored], to: "s", expectedVersion: .any)
             let clash = try Fixture.event("Other", id: stored.eventId, data: ["k": "different"])
@@ -138,14 +138,13 @@ struct AppendTests {
         }
     }
 
-    @Test("invalid appends are refused with a reason",
-          arguments: ["empty stream", "no events", "empty type", "schema 0", "id twice"])
-    func invalidAppends(kind: String) async throws {
-        try await SQLiteEventStore.withTemporary { store, _ in
+    @Test("invalid appends are refused with a reason", arguments: StoreKind.available, ["empty stream", "no events", "empty type", "schema 0", "id twice"])
+    func invalidAppends(kind: StoreKind, refusal: String) async throws {
+        try await kind.withTemporaryStore { store in
             var event = try Fixture.event()
             var stream = "s"
             var events = [event]
-            switch kind {
+            switch refusal {
             case "empty stream": stream = ""
             case "no events": events = []
             case "empty type": event.type = ""; events = [event]
@@ -162,9 +161,9 @@ struct AppendTests {
         }
     }
 
-    @Test("data and metadata are stored canonically whatever their spelling")
-    func canonicalStorage() async throws {
-        try await SQLiteEventStore.withTemporary { store, _ in
+    @Test("data and metadata are stored canonically whatever their spelling", arguments: StoreKind.available)
+    func canonicalStorage(kind: StoreKind) async throws {
+        try await kind.withTemporaryStore { store in
             let data = try CanonicalJSON(parsing: #"{ "b": 1.50, "a": "x\/y", "c": [true, null] }"#)
             let event = NewEvent(eventId: UUID(), type: "T", schemaVersion: 1, data: data,
                                  rawMetadata: try CanonicalJSON(parsing: #"{"source":"test","extra":1}"#), recordedAt: nil)
@@ -175,10 +174,10 @@ struct AppendTests {
         }
     }
 
-    @Test("recorded_at comes from the injected clock")
-    func recordedAtFromClock() async throws {
+    @Test("recorded_at comes from the injected clock", arguments: StoreKind.available)
+    func recordedAtFromClock(kind: StoreKind) async throws {
         let clock = ManualClock(Timestamp(iso8601: "2026-03-01T08:00:00Z")!)
-        try await SQLiteEventStore.withTemporary(clock: clock) { store, _ in
+        try await kind.withTemporaryStore(clock: clock) { store in
             _ = try await store.append([try Fixture.event()], to: "s", expectedVersion: .any)
             clock.advance(milliseconds: 90_500)
             _ = try await store.append([try Fixture.event()], to: "s", expectedVersion: .any)

@@ -6,11 +6,11 @@ import Testing
 @Suite("Database files")
 struct DatabaseFileTests {
     @Test("a --db that does not exist is created and migrated", arguments: ["events", "verify"])
-    func createdOnFirstUse(command: String) throws {
+    func createdOnFirstUse(command: String) async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let path = directory.path("new.sqlite")
-        let result = try ChildProcess.ledger(command, "--db", path)
+        let result = try await ChildProcess.ledger(command, "--db", path)
         #expect(result.status == 0)
         let raw = try RawDatabase(path: path)
         #expect(try raw.scalar("SELECT name FROM schema_migrations WHERE version = 1") == "0001_events")
@@ -46,7 +46,7 @@ struct DatabaseFileTests {
 
         for command in ["events", "verify", "import"] {
             let arguments = command == "import" ? ["import", "/dev/null", "--db", path] : [command, "--db", path]
-            let result = try ChildProcess.run("ledger", arguments)
+            let result = try await ChildProcess.run("ledger", arguments, executable: BuiltProduct.url("ledger"))
             #expect(result.status == 2, "\(command): \(result.stderr)")
             #expect(result.stderr.hasPrefix("error: "))
             #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
@@ -72,7 +72,7 @@ struct DatabaseFileTests {
             guard case EventStoreError.migrationChanged(name: "0001_events", storedChecksum: "abc123", _) = error else { return false }
             return true
         }
-        let result = try ChildProcess.ledger("verify", "--db", path)
+        let result = try await ChildProcess.ledger("verify", "--db", path)
         #expect(result.status == 2)
         #expect(result.stderr.contains("migration 0001_events was applied with checksum abc123"))
     }

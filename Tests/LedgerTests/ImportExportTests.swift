@@ -35,20 +35,20 @@ struct ImportExportTests {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let source = try await sourceLedger(in: directory)
-        let first = try ChildProcess.ledger("events", "--db", source)
+        let first = try await ChildProcess.ledger("events", "--db", source)
         #expect(first.status == 0)
         let file = directory.path("log.ndjson")
         try first.stdout.write(toFile: file, atomically: true, encoding: .utf8)
 
-        let imported = try ChildProcess.ledger("import", "--log-only", file, "--db", directory.path("copy.sqlite"))
+        let imported = try await ChildProcess.ledger("import", "--log-only", file, "--db", directory.path("copy.sqlite"))
         #expect(imported.status == 0, "\(imported.stderr)")
         #expect(imported.stdout.contains("imported 20 events"))
-        let second = try ChildProcess.ledger("events", "--db", directory.path("copy.sqlite"))
+        let second = try await ChildProcess.ledger("events", "--db", directory.path("copy.sqlite"))
         #expect(withoutPositionAndHash(second.stdout) == withoutPositionAndHash(first.stdout))
         #expect(second.stdout.split(separator: "\n").count == 20)
-        #expect(try ChildProcess.ledger("verify", "--db", directory.path("copy.sqlite")).stdout == "ok 20 events\n")
+        #expect(try await ChildProcess.ledger("verify", "--db", directory.path("copy.sqlite")).stdout == "ok 20 events\n")
 
-        let again = try ChildProcess.ledger("import", "--log-only", file, "--db", directory.path("copy.sqlite"))
+        let again = try await ChildProcess.ledger("import", "--log-only", file, "--db", directory.path("copy.sqlite"))
         #expect(again.status == 0)
         #expect(again.stdout.contains("imported 0 events (20 already stored)"))
     }
@@ -59,15 +59,15 @@ struct ImportExportTests {
         defer { directory.remove() }
         let source = try await sourceLedger(in: directory)
         // A page cut mid-stream cannot start a new ledger (its streams begin above version 1)…
-        let page = try ChildProcess.ledger("events", "--db", source, "--after", "\(after)", "--limit", "4")
+        let page = try await ChildProcess.ledger("events", "--db", source, "--after", "\(after)", "--limit", "4")
         let file = directory.path("page.ndjson")
         try page.stdout.write(toFile: file, atomically: true, encoding: .utf8)
-        let result = try ChildProcess.ledger("import", "--log-only", file, "--db", directory.path("copy.sqlite"))
+        let result = try await ChildProcess.ledger("import", "--log-only", file, "--db", directory.path("copy.sqlite"))
         #expect(result.status == 1)
         #expect(result.stderr.contains("line 1:"))
         #expect(result.stderr.contains("does not exist"))
         // …and nothing of it was written.
-        #expect(try ChildProcess.ledger("events", "--db", directory.path("copy.sqlite")).stdout.isEmpty)
+        #expect(try await ChildProcess.ledger("events", "--db", directory.path("copy.sqlite")).stdout.isEmpty)
     }
 
     @Test("a file with a gap, a conflicting id or a bad line is refused whole, naming the line", arguments: [
@@ -77,7 +77,7 @@ struct ImportExportTests {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let source = try await sourceLedger(in: directory)
-        var lines = try ChildProcess.ledger("events", "--db", source).stdout.split(separator: "\n").map(String.init)
+        var lines = try await ChildProcess.ledger("events", "--db", source).stdout.split(separator: "\n").map(String.init)
         let target = directory.path("target.sqlite")
         switch defect {
         case "position gap":
@@ -99,12 +99,12 @@ struct ImportExportTests {
         }
         let file = directory.path("bad.ndjson")
         try (lines.joined(separator: "\n") + "\n").write(toFile: file, atomically: true, encoding: .utf8)
-        let before = try ChildProcess.ledger("events", "--db", target).stdout
+        let before = try await ChildProcess.ledger("events", "--db", target).stdout
 
-        let result = try ChildProcess.ledger("import", "--log-only", file, "--db", target)
+        let result = try await ChildProcess.ledger("import", "--log-only", file, "--db", target)
         #expect(result.status == 1)
         #expect(result.stderr.contains(defect == "position gap" ? "line 7:" : "line 8:"), "\(result.stderr)")
         #expect(result.stderr.contains("nothing was imported"))
-        #expect(try ChildProcess.ledger("events", "--db", target).stdout == before)
+        #expect(try await ChildProcess.ledger("events", "--db", target).stdout == before)
     }
 }

@@ -6,7 +6,7 @@ import Testing
 @Suite("Reading the log")
 struct ReadTests {
     /// Three streams interleaved, two correlation ids.
-    private func seed(_ store: SQLiteEventStore) async throws {
+    private func seed(_ store: any EventStore) async throws {
         _ = try await store.append([try Fixture.event("A1", correlationId: "cmd-1")], to: "command-1", expectedVersion: .noStream)
         _ = try await store.append([try Fixture.event("B1", correlationId: "cmd-2")], to: "command-2", expectedVersion: .noStream)
         _ = try await store.append([try Fixture.event("A2", correlationId: "cmd-1")], to: "command-1", expectedVersion: .exact(1))
@@ -14,9 +14,9 @@ struct ReadTests {
         _ = try await store.append([try Fixture.event("B2")], to: "command-2", expectedVersion: .exact(1))
     }
 
-    @Test("one stream in version order, from a version")
-    func byStream() async throws {
-        try await SQLiteEventStore.withTemporary { store, _ in
+    @Test("one stream in version order, from a version", arguments: StoreKind.available)
+    func byStream(kind: StoreKind) async throws {
+        try await kind.withTemporaryStore { store in
             try await seed(store)
             #expect(try await store.readStream("command-1", fromVersion: 1, limit: 10).map(\.type) == ["A1", "A2"])
             #expect(try await store.readStream("command-2", fromVersion: 2, limit: 10).map(\.type) == ["B2"])
@@ -24,9 +24,16 @@ struct ReadTests {
         }
     }
 
-    @Test("ids that differ only after a NUL are different ids (found by the OCPI fuzzer: they shared a row)")
-    func embeddedNul() async throws {
-        try await SQLiteEventStore.withTemporary { store, _ in
+    @Test("ids that differ only after a NUL are different ids (found by the OCPI fuzzer: they shared a row)", arguments: StoreKind.available)
+    func embeddedNul(kind: StoreKind) async throws {
+        try await kind.withTemporaryStore { store in
+            guard kind == .sqlite else {
+                // PostgreSQL text cannot hold a NUL: such an id is refused, saying so, never cut short.
+                await #expect(throws: EventStoreError.invalidEvent("a stream id with a NUL character cannot be stored in PostgreSQL text")) {
+                    try await store.append([try Fixture.event()], to: "s\u{0}1", expectedVersion: .noStream)
+                }
+                return
+            }
             _ = try await store.append([try Fixture.event()], to: "s\u{0}1", expectedVersion: .noStream)
             _ = try await store.append([try Fixture.event()], to: "s\u{0}2", expectedVersion: .noStream)
             #expect(try await store.readStream("s\u{0}2", fromVersion: 1, limit: 10).map(\.streamId) == ["s\u{0}2"])
@@ -35,9 +42,9 @@ struct ReadTests {
         }
     }
 
-    @Test("all events after a position, paged")
-    func byPosition() async throws {
-        try await SQLiteEventStore.withTemporary { store, _ in
+    @Test("all events after a position, paged", arguments: StoreKind.available)
+    func byPosition(kind: StoreKind) async throws {
+        try await kind.withTemporaryStore { store in
             try await seed(store)
             #expect(try await store.readAll(after: 0, limit: 2).map(\.position) == [1, 2])
             #expect(try await store.readAll(after: 2, limit: 2).map(\.position) == [3, 4])
@@ -46,9 +53,9 @@ struct ReadTests {
         }
     }
 
-    @Test("every event of one correlation id, across streams, in log order")
-    func byCorrelation() async throws {
-        try await SQLiteEventStore.withTemporary { store, _ in
+    @Test("every event of one correlation id, across streams, in log order", arguments: StoreKind.available)
+    func byCorrelation(kind: StoreKind) async throws {
+        try await kind.withTemporaryStore { store in
             try await seed(store)
             #expect(try await store.read(correlationId: "cmd-1", after: 0, limit: 10).map(\.type) == ["A1", "A2", "S1"])
             #expect(try await store.read(correlationId: "cmd-1", after: 3, limit: 10).map(\.type) == ["S1"])
@@ -57,9 +64,9 @@ struct ReadTests {
         }
     }
 
-    @Test("a read event carries its metadata, time and chained hash")
-    func recordedFields() async throws {
-        try await SQLiteEventStore.withTemporary { store, _ in
+    @Test("a read event carries its metadata, time and chained hash", arguments: StoreKind.available)
+    func recordedFields(kind: StoreKind) async throws {
+        try await kind.withTemporaryStore { store in
             try await seed(store)
             let event = try #require(try await store.readAll(after: 0, limit: 1).first)
             #expect(event.eventMetadata == EventMetadata(source: "test", correlationId: "cmd-1"))

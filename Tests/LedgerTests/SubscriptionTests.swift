@@ -5,9 +5,9 @@ import Testing
 
 @Suite("Subscriptions")
 struct SubscriptionTests {
-    @Test("a subscription catches up on stored events, then sees events appended after it started")
-    func catchUpThenFollow() async throws {
-        try await SQLiteEventStore.withTemporary { store, _ in
+    @Test("a subscription catches up on stored events, then sees events appended after it started", arguments: StoreKind.available)
+    func catchUpThenFollow(kind: StoreKind) async throws {
+        try await kind.withTemporaryStore { store in
             for index in 0..<3 {
                 _ = try await store.append([try Fixture.event("Old\(index)")], to: "s", expectedVersion: .any)
             }
@@ -30,9 +30,9 @@ struct SubscriptionTests {
         }
     }
 
-    @Test("a subscription waiting for events ends when its task is cancelled")
-    func cancellation() async throws {
-        try await SQLiteEventStore.withTemporary { store, _ in
+    @Test("a subscription waiting for events ends when its task is cancelled", arguments: StoreKind.available)
+    func cancellation(kind: StoreKind) async throws {
+        try await kind.withTemporaryStore { store in
             let task = Task {
                 var count = 0
                 for try await _ in store.subscribe(after: 0) { count += 1 }

@@ -1,6 +1,7 @@
 import Foundation
 import Ledger
 import LedgerTesting
+import PostgresStore
 import Testing
 
 @Suite("Append-only and tamper-evident")
@@ -30,12 +31,33 @@ struct TamperEvidenceTests {
         #expect(try raw.scalar("SELECT count(*) FROM events") == "5")
     }
 
+    @Test("UPDATE, DELETE and TRUNCATE on events are refused by the database itself, on every store", arguments: StoreKind.available)
+    func databaseRefusesEdits(kind: StoreKind) async throws {
+        try await kind.withTemporaryStore { store in
+            for index in 0..<5 { _ = try await store.append([try Fixture.event(data: ["n": "\(index)"])], to: "s", expectedVersion: .any) }
+            let edits = ["UPDATE events SET data = '{}' WHERE position = 2", "DELETE FROM events WHERE position = 3", "DELETE FROM events"]
+            for sql in edits + (kind == .postgres ? ["TRUNCATE events"] : []) {
+                switch store {
+                case let store as SQLiteEventStore:
+                    #expect(throws: RawDatabaseError.self, "\(sql)") { try RawDatabase(path: store.path).execute(sql) }
+                case let store as PostgresEventStore:
+                    await #expect(throws: (any Error).self, "\(sql)") { try await PostgresScratch.administer(store.location, sql) }
+                default:
+                    Issue.record("no raw access to \(type(of: store))")
+                }
+            }
+            #expect(try await store.headPosition() == 5)
+            let report = try await store.verify()
+            #expect(report.isClean && report.eventCount == 5, "\(report.problems)")
+        }
+    }
+
     @Test("verify is clean on an untouched ledger")
     func cleanLedger() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let path = try await ledgerWithEvents(7, in: directory)
-        let result = try ChildProcess.ledger("verify", "--db", path)
+        let result = try await ChildProcess.ledger("verify", "--db", path)
         #expect(result.status == 0)
         #expect(result.stdout == "ok 7 events\n")
     }
@@ -49,7 +71,7 @@ struct TamperEvidenceTests {
         try raw.execute("DROP TRIGGER events_are_append_only_update")
         try raw.execute(#"UPDATE events SET data = '{"n":"999"}' WHERE position = 4"#)
 
-        let result = try ChildProcess.ledger("verify", "--db", path)
+        let result = try await ChildProcess.ledger("verify", "--db", path)
         #expect(result.status == 1)
         #expect(result.stdout.contains("position 4: hash does not match"))
         #expect(result.stdout.contains("events_are_append_only_update is missing"))

@@ -1,0 +1,82 @@
+import Foundation
+import Ledger
+import PostgresNIO
+import PostgresStore
+
+/// The stores a suite runs against, one parameterized suite for both (not a copy per store):
+/// SQLite always; PostgreSQL when `CHARGELEDGER_POSTGRES_URL` names a server the tests may
+/// create databases on (`.ci/run` installs and starts one) — and always in CI, where a missing
+/// server must fail the run rather than skip half of it.
+public enum StoreKind: String, Sendable, CaseIterable, CustomStringConvertible {
+    case sqlite
+    case postgres
+
+    public static var available: [StoreKind] {
+        let environment = ProcessInfo.processInfo.environment
+        return environment["CHARGELEDGER_POSTGRES_URL"] != nil || environment["CI"] == "true" ? [.sqlite, .postgres] : [.sqlite]
+    }
+
+    public var description: String { rawValue }
+
+    /// Runs `body` with a store on a new, empty ledger of this kind; then closes it and removes
+    /// the ledger (its directory, or its database).
+    public func withTemporaryStore<T>(
+        clock: any LedgerClock = ManualClock(), _ body: (any VerifiableEventStore) async throws -> T
+    ) async throws -> T {
+        switch self {
+        case .sqlite:
+            return try await SQLiteEventStore.withTemporary(clock: clock) { store, _ in try await body(store) }
+        case .postgres:
+            return try await PostgresScratch.withDatabase { location in
+                let store = try await PostgresEventStore.open(location: location, clock: clock)
+                do {
+                    let result = try await body(store)
+                    await store.close()
+                    return result
+                } catch {
+                    await store.close()
+                    throw error
+                }
+            }
+        }
+    }
+}
+
+/// Fresh databases on the server `CHARGELEDGER_POSTGRES_URL` names, one per test, dropped after.
+public enum PostgresScratch {
+    public struct NoServer: Error, CustomStringConvertible {
+        public var description: String {
+            "CHARGELEDGER_POSTGRES_URL is not set: point it at a PostgreSQL server the tests may create databases on "
+                + "(postgres://user:password@127.0.0.1:5432/postgres; .ci/run starts one)"
+        }
+    }
+
+    public static func withDatabase<T>(_ body: (PostgresLocation) async throws -> T) async throws -> T {
+        guard let url = ProcessInfo.processInfo.environment["CHARGELEDGER_POSTGRES_URL"] else { throw NoServer() }
+        return try await withDatabase(on: try PostgresLocation(url: url), body)
+    }
+
+    /// A fresh database on `server`, dropped after `body`.
+    public static func withDatabase<T>(on server: PostgresLocation, _ body: (PostgresLocation) async throws -> T) async throws -> T {
+        let name = "chargeledger_test_\(UUID().uuidString.prefix(8).lowercased())"
+        try await administer(server, "CREATE DATABASE \(name)")
+        do {
+            let result = try await body(server.with(database: name))
+            try await administer(server, "DROP DATABASE \(name) WITH (FORCE)")
+            return result
+        } catch {
+            try? await administer(server, "DROP DATABASE \(name) WITH (FORCE)")
+            throw error
+        }
+    }
+
+    /// Runs one statement on `location`'s database, outside any store (as an operator would).
+    public static func administer(_ location: PostgresLocation, _ sql: String) async throws {
+        let client = PostgresClient(configuration: location.clientConfiguration)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await client.run() }
+            defer { group.cancelAll() }
+            try await client.query(PostgresQuery(unsafeSQL: sql))
+        }
+    }
+}

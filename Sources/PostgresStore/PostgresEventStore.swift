@@ -1,0 +1,223 @@
+import Foundation
+import Ledger
+import Logging
+import NIOCore
+import PostgresNIO
+
+/// The event log on PostgreSQL, for a CPO that outgrows one machine: `SQLiteEventStore`'s
+/// semantics — expected-version concurrency, idempotent event ids, the SHA-256 chain, append-only
+/// triggers — on a database several `ledger` processes share (PostgreSQL's own replication and
+/// backups, not a home-made cluster).
+///
+/// ## The global order
+///
+/// Subscribers and billing read "every event after position N", so a position must never become
+/// visible before every smaller one has: an event committed late behind a larger position would
+/// be skipped for ever. That is the known trap of building the order from a sequence — values
+/// are taken at INSERT and commit later, in any order, and rolled-back ones leave gaps.
+/// message-db accepts the gaps and readers must tolerate them; Marten runs a daemon that advances
+/// a "high-water mark" only past positions old enough (3 s by default) to be presumed committed
+/// or abandoned, which delays every reader and can still be fooled by a slow transaction.
+///
+/// This store takes the simpler guarantee SQLite gives for free: every append transaction first
+/// takes one transaction-scoped advisory lock (`pg_advisory_xact_lock`), and positions are the
+/// head + 1 read under it. The lock is held until COMMIT, so commit order is position order and
+/// there are no gaps — a reader after N can never miss a later commit. The price is one appender
+/// at a time across all instances; group commit (`PostgresAppender`) puts every request that
+/// arrives meanwhile into the next transaction, which is how SQLite's single writer is fast too.
+/// Each commit NOTIFYs the new head, so subscribers in every instance wake without polling.
+public final class PostgresEventStore: VerifiableEventStore {
+    public let location: PostgresLocation
+    private let client: PostgresClient
+    private let running: Task<Void, Never>
+    private let appender: PostgresAppender
+    private let notifier: AppendNotifier
+    private let listening: Task<Void, Never>
+    private let logger: Logger
+
+    /// Connects to the database at `url` (creating and migrating the log's tables if needed).
+    public static func open(url: String, clock: any LedgerClock = SystemClock(), logger: Logger = quietLogger,
+                            timeout: Duration = .seconds(30), maximumBatch: Int = 1024) async throws(EventStoreError) -> PostgresEventStore {
+        try await open(location: try PostgresLocation(url: url), clock: clock, logger: logger, timeout: timeout, maximumBatch: maximumBatch)
+    }
+
+    /// `timeout` bounds every operation — opening, each read, each append transaction — so a
+    /// database that cannot be reached is an error, not a hang.
+    public static func open(location: PostgresLocation, clock: any LedgerClock = SystemClock(), logger: Logger = quietLogger,
+                            timeout: Duration = .seconds(30), maximumBatch: Int = 1024) async throws(EventStoreError) -> PostgresEventStore {
+        var configuration = location.clientConfiguration
+        configuration.options.connectTimeout = .seconds(5)
+        // Appends take one connection at a time (they are serialized anyway), the listener one:
+        // the rest is for reads. Several instances and tools share the server's max_connections.
+        configuration.options.maximumConnections = 8
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        let running = Task { await client.run() }
+        do {
+            let head = try await withDeadline(timeout, at: location) {
+                try await location.probe(logger: logger)
+                try await PostgresMigrator.migrate(client, at: location, now: clock.now(), logger: logger)
+                return try await Self.head(client, at: location)
+            }
+            return PostgresEventStore(location: location, client: client, running: running, clock: clock, head: head,
+                                      logger: logger, timeout: timeout, maximumBatch: maximumBatch)
+        } catch {
+            running.cancel()
+            guard case .database(let reason) = error else { throw error }
+            throw .database("cannot open the ledger at \(reason)")
+        }
+    }
+
+    /// PostgresNIO's own log (connection attempts and their failures) at error level only: what
+    /// matters reaches the caller as an `EventStoreError`.
+    public static var quietLogger: Logger {
+        var logger = Logger(label: "chargeledger.postgres")
+        logger.logLevel = .error
+        return logger
+    }
+
+    private let timeout: Duration
+
+    private init(location: PostgresLocation, client: PostgresClient, running: Task<Void, Never>, clock: any LedgerClock, head: Int64,
+                 logger: Logger, timeout: Duration, maximumBatch: Int) {
+        self.location = location
+        self.client = client
+        self.running = running
+        self.logger = logger
+        self.timeout = timeout
+        let notifier = AppendNotifier(head: head)
+        self.notifier = notifier
+        appender = PostgresAppender(client: client, location: location, clock: clock, notifier: notifier, logger: logger,
+                                    timeout: timeout, maximumBatch: max(1, maximumBatch))
+        listening = Task { await Self.follow(client, at: location, notifier: notifier, logger: logger) }
+    }
+
+    /// Finishes the appends already accepted, then disconnects.
+    public func close() async {
+        await appender.close()
+        listening.cancel()
+        running.cancel()
+        notifier.releaseAll()
+    }
+
+    public func append(_ request: AppendRequest) async throws(EventStoreError) -> AppendResult {
+        try await appender.append(request).get()
+    }
+
+    public func appendAll(_ requests: [AppendRequest]) async throws(EventStoreError) -> [AppendResult] {
+        try await appender.appendAll(requests).get()
+    }
+
+    public func readStream(_ streamId: String, fromVersion: Int64 = 1, limit: Int = .max) async throws(EventStoreError) -> [RecordedEvent] {
+        try await events("WHERE stream_id = \(streamId) AND stream_version >= \(fromVersion) ORDER BY stream_version LIMIT \(Int64(limit))")
+    }
+
+    public func readAll(after position: Int64, limit: Int) async throws(EventStoreError) -> [RecordedEvent] {
+        try await events("WHERE position > \(position) ORDER BY position LIMIT \(Int64(limit))")
+    }
+
+    public func read(correlationId: String, after position: Int64 = 0, limit: Int = .max) async throws(EventStoreError) -> [RecordedEvent] {
+        try await events("WHERE correlation_id = \(correlationId) AND position > \(position) ORDER BY position LIMIT \(Int64(limit))")
+    }
+
+    public func headPosition() async throws(EventStoreError) -> Int64 {
+        let client = client, location = location
+        return try await withDeadline(timeout, at: location) { try await Self.head(client, at: location) }
+    }
+
+    public func waitForAppend(after position: Int64) async {
+        await notifier.wait(after: position)
+    }
+
+    /// Checks the hash chain, position and stream-version contiguity (over one snapshot) and that
+    /// the append-only triggers exist and refuse writes.
+    public func verify() async throws(EventStoreError) -> VerificationReport {
+        do {
+            var report = try await client.withTransaction(logger: logger) { connection in
+                try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger)
+                var check = ChainCheck()
+                let rows = try await connection.query("SELECT \(unescaped: EventRow.columns) FROM events ORDER BY position", logger: logger)
+                for try await columns in rows.decode(EventRow.PostgresColumns.self) { check.visit(EventRow(columns)) }
+                var report = check.report
+                let gaps = try await connection.query(PostgresQuery(unsafeSQL: ChainCheck.streamVersionGapSQL), logger: logger)
+                for try await position in gaps.decode(Int64.self) { report.firstStreamVersionGap = position }
+                return report
+            }
+            report.triggerProblems = try await triggerProblems()
+            return report
+        } catch {
+            throw .postgres(error, at: location)
+        }
+    }
+
+    static let triggers = ["events_are_append_only_update", "events_are_append_only_delete", "events_are_append_only_truncate"]
+
+    /// Missing triggers, and writes they did not refuse — probed in transactions always rolled back.
+    private func triggerProblems() async throws -> [String] {
+        var present: Set<String> = []
+        for try await name in try await client.query(
+            "SELECT tgname::text FROM pg_trigger WHERE tgrelid = 'events'::regclass AND NOT tgisinternal", logger: logger).decode(String.self) {
+            present.insert(name)
+        }
+        var problems = Self.triggers.filter { !present.contains($0) }
+            .map { "trigger \($0) is missing: the log is not protected against edits" }
+        let probes: [(String, PostgresQuery)] = [
+            ("UPDATE", "UPDATE events SET type = type WHERE position = (SELECT min(position) FROM events) RETURNING position"),
+            ("DELETE", "DELETE FROM events WHERE position = (SELECT min(position) FROM events) RETURNING position"),
+        ]
+        for (verb, probe) in probes {
+            let changed = try await client.withConnection { connection -> Bool in
+                try await connection.query("BEGIN", logger: logger)
+                let rows = try? await connection.query(probe, logger: logger).collect()  // refused: nil
+                try await connection.query("ROLLBACK", logger: logger)
+                return !(rows?.isEmpty ?? true)
+            }
+            if changed { problems.append("an \(verb) on events was not refused: restore the append-only triggers (migrations/postgres/0001)") }
+        }
+        return problems
+    }
+
+    private func events(_ clause: PostgresQuery) async throws(EventStoreError) -> [RecordedEvent] {
+        var query: PostgresQuery = "SELECT \(unescaped: EventRow.columns) FROM events "
+        query.sql += clause.sql
+        query.binds = clause.binds
+        let client = client, logger = logger, statement = query
+        return try await withDeadline(timeout, at: location) {
+            var events: [RecordedEvent] = []
+            for try await columns in try await client.query(statement, logger: logger).decode(EventRow.PostgresColumns.self) {
+                events.append(try EventRow(columns).decoded())
+            }
+            return events
+        }
+    }
+
+    private static func head(_ client: PostgresClient, at location: PostgresLocation) async throws(EventStoreError) -> Int64 {
+        do {
+            var head: Int64 = 0
+            for try await position in try await client.query("SELECT coalesce(max(position), 0) FROM events").decode(Int64.self) { head = position }
+            return head
+        } catch {
+            throw .postgres(error, at: location)
+        }
+    }
+
+    /// Follows the commits of every instance (LISTEN), so `waitForAppend` wakes for them too;
+    /// reconnects after a failure, catching up on the head it may have missed meanwhile.
+    private static func follow(_ client: PostgresClient, at location: PostgresLocation, notifier: AppendNotifier, logger: Logger) async {
+        while !Task.isCancelled {
+            do {
+                try await client.withConnection { connection in
+                    try await connection.listen(on: PostgresAppender.channel) { notifications in
+                        notifier.advance(to: try await head(client, at: location))
+                        for try await notification in notifications {
+                            if let position = Int64(notification.payload) { notifier.advance(to: position) }
+                        }
+                    }
+                }
+            } catch {
+                if Task.isCancelled { return }
+                logger.warning("listening for appends on \(location) failed, again in 1 s: \(error)")
+                try? await Task.sleep(for: .seconds(1))
+            }
+        }
+    }
+}
