@@ -46,34 +46,11 @@ struct AppendBenchmark: AsyncParsableCommand {
         print("\(mode): ledger \(Int(ledger)) events/s, \(baseline) \(Int(raw)) events/s, ratio \(String(format: "%.2f", ratio))")
     }
 
-    private func event(task: Int, index: Int) throws -> NewEvent {
-        try NewEvent(
-            type: "CommandReceived",
-            data: CanonicalJSON(encoding: BenchPayload(task: task, index: index)),
-            metadata: EventMetadata(source: "ocpi", correlationId: "command-\(task)-\(index)"))
-    }
-
     private func ledgerRate(events: Int, tasks: Int, level: SQLiteEventStore.Configuration.Durability, in directory: BenchmarkDirectory) async throws -> Double {
-        let store = try SQLiteEventStore(
-            path: directory.path("ledger-\(tasks).sqlite"),
-            configuration: .init(durability: level))
-        let perTask = events / tasks
-        // Built before the clock starts, as the baseline's rows are: this measures the store.
-        let prepared = try (0..<tasks).map { task in try (0..<perTask).map { try event(task: task, index: $0) } }
-        let start = ContinuousClock.now
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for (task, events) in prepared.enumerated() {
-                group.addTask {
-                    for (index, event) in events.enumerated() {
-                        _ = try await store.append([event], to: "bench-\(task)", expectedVersion: .exact(Int64(index)))
-                    }
-                }
-            }
-            try await group.waitForAll()
-        }
-        let elapsed = (ContinuousClock.now - start).seconds
+        let store = try SQLiteEventStore(path: directory.path("ledger-\(tasks).sqlite"), configuration: .init(durability: level))
+        let rate = try await AppendLoad(events: events, tasks: tasks).rate(on: store)
         await store.close()
-        return Double(perTask * tasks) / elapsed
+        return rate
     }
 
     private func rawRate(events: Int, streams: Int, batch: Int, level: SQLiteEventStore.Configuration.Durability, in directory: BenchmarkDirectory) async throws -> Double {
@@ -85,7 +62,7 @@ struct AppendBenchmark: AsyncParsableCommand {
         rows.reserveCapacity(perStream * streams)
         for index in 0..<perStream {
             for stream in 0..<streams {  // interleaved, as concurrent tasks' appends arrive
-                let event = try event(task: stream, index: index)
+                let event = try AppendLoad.event(task: stream, index: index)
                 rows.append(.init(
                     streamId: "bench-\(stream)", streamVersion: Int64(index + 1), eventId: event.eventId.uuidString.lowercased(),
                     type: event.type, data: event.data.text, metadata: event.metadata.text,
@@ -95,22 +72,5 @@ struct AppendBenchmark: AsyncParsableCommand {
         let seconds = try RawSQLiteBaseline(path: path, synchronous: level == .full ? "FULL" : "NORMAL")
             .insert(rows, batchSize: batch)
         return Double(rows.count) / seconds
-    }
-}
-
-/// A payload the size of a typical CommandReceived event (an OCPI StartSession body).
-struct BenchPayload: Encodable {
-    let task: Int
-    let index: Int
-    var command = "START_SESSION"
-    var responseURL = "https://iop.example.com/ocpi/emsp/2.1.1/commands/START_SESSION/8f3c2a9e-1b7d-4e21-9a63-5c0d2e7f4b18"
-    var token = ["uid": "012345678", "type": "RFID", "auth_id": "FR-GIR-C12345678-9", "visual_number": "DF000-2001-8999", "issuer": "TheNewMotion", "valid": "true", "whitelist": "ALLOWED"]
-    var locationID = "LOC-0001"
-    var evseUID = "FR*CPO*E0001*1"
-    var authorizationID = "4fa8b7c1-2d3e-4f50-8a6b-7c8d9e0f1a2b"
-
-    enum CodingKeys: String, CodingKey {
-        case task, index, command, token
-        case responseURL = "response_url", locationID = "location_id", evseUID = "evse_uid", authorizationID = "authorization_id"
     }
 }
