@@ -34,18 +34,10 @@ struct StoresBenchmark: AsyncParsableCommand {
         print("stores benchmark: \(ProcessInfo.processInfo.activeProcessorCount) cores; SQLite in \(directory.url.path()); PostgreSQL at \(server)")
 
         let sqlite = try await measure { name, body in
-            let store = try SQLiteEventStore(path: directory.path("ledger-\(name).sqlite"))
-            let rates = try await body(store)
-            await store.close()
-            return rates
+            try await SQLiteEventStore(path: directory.path("ledger-\(name).sqlite")).closing(after: body)
         }
         let postgreSQL = try await measure { _, body in
-            try await PostgresScratch.withDatabase(on: server) { database in
-                let store = try await PostgresEventStore.open(location: database)
-                let rates = try await body(store)
-                await store.close()
-                return rates
-            }
+            try await PostgresScratch.withDatabase(on: server) { try await PostgresEventStore.open(location: $0).closing(after: body) }
         }
         for (name, index) in [("(a) single task, 1 event/append", 0), ("(b) \(tasks) tasks, 1 event/append", 1), ("(c) read all by position", 2)] {
             print("\(name): PostgreSQL \(Int(postgreSQL[index])) events/s, SQLite \(Int(sqlite[index])) events/s, "

@@ -24,14 +24,7 @@ extension SQLiteEventStore {
     ) async throws -> T {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let store = try SQLiteEventStore(path: directory.path("ledger.sqlite"), clock: clock, configuration: configuration)
-        do {
-            let result = try await body(store, directory)
-            await store.close()
-            return result
-        } catch {
-            await store.close()
-            throw error
-        }
+        return try await SQLiteEventStore(path: directory.path("ledger.sqlite"), clock: clock, configuration: configuration)
+            .closing { try await body($0, directory) }
     }
 }

@@ -28,15 +28,7 @@ public enum StoreKind: String, Sendable, CaseIterable, CustomStringConvertible {
             return try await SQLiteEventStore.withTemporary(clock: clock) { store, _ in try await body(store) }
         case .postgres:
             return try await PostgresScratch.withDatabase { location in
-                let store = try await PostgresEventStore.open(location: location, clock: clock)
-                do {
-                    let result = try await body(store)
-                    await store.close()
-                    return result
-                } catch {
-                    await store.close()
-                    throw error
-                }
+                try await PostgresEventStore.open(location: location, clock: clock).closing(after: body)
             }
         }
     }
@@ -77,6 +69,20 @@ public enum PostgresScratch {
             group.addTask { await client.run() }
             defer { group.cancelAll() }
             try await client.query(PostgresQuery(unsafeSQL: sql))
+        }
+    }
+}
+
+extension VerifiableEventStore {
+    /// Runs `body` with this store, then closes it — also when `body` throws.
+    public func closing<T>(after body: (Self) async throws -> T) async throws -> T {
+        do {
+            let result = try await body(self)
+            await close()
+            return result
+        } catch {
+            await close()
+            throw error
         }
     }
 }

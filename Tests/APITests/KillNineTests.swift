@@ -38,7 +38,7 @@ struct KillNineTests {
         let verifier = try LineProcess(ServeProcess.ledger, ["verify", "--db", directory.path("ledger.sqlite")])
         let verify = try await verifier.lines.wait("verify") { $0.contains { $0.hasPrefix("ok ") || $0.hasPrefix("FAILED") } }
         #expect(verify.contains { $0.hasPrefix("ok ") }, "\(verify)")
-        let pending = try await SQLiteEventStore.withOpen(directory.path("ledger.sqlite")) { store in
+        let pending = try await SQLiteEventStore(path: directory.path("ledger.sqlite")).closing { store in
             try await store.withReadDatabase { try $0.rows("SELECT count(*) FROM deliveries WHERE status = 'pending'").first?.first }
         }
         #expect(pending == .integer(0))
@@ -78,7 +78,7 @@ struct KillNineTests {
         #expect(lane.map(\.method) == ["PUT", "PATCH", "POST"])
         #expect(lane[2].body?["id"]?.stringValue == "CDR-\(transactionId)")
         #expect(delivered.filter { $0.body?["result"] != nil }.count == 1)
-        let pending = try await SQLiteEventStore.withOpen(directory.path("ledger.sqlite")) { store in
+        let pending = try await SQLiteEventStore(path: directory.path("ledger.sqlite")).closing { store in
             try await store.withReadDatabase { try $0.rows("SELECT count(*) FROM deliveries WHERE status != 'delivered'").first?.first }
         }
         #expect(pending == .integer(0))
@@ -102,19 +102,5 @@ struct InstanceLockTests {
         first.kill(SIGKILL)
         let (third, _) = try await ServeProcess.start(directory, timeout: 30)
         third.kill(SIGKILL)
-    }
-}
-
-extension SQLiteEventStore {
-    static func withOpen<T: Sendable>(_ path: String, _ body: (SQLiteEventStore) async throws -> T) async throws -> T {
-        let store = try SQLiteEventStore(path: path)
-        do {
-            let result = try await body(store)
-            await store.close()
-            return result
-        } catch {
-            await store.close()
-            throw error
-        }
     }
 }
