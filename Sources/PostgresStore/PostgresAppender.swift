@@ -31,6 +31,8 @@ actor PostgresAppender {
     private var jobs: [Job] = []
     private var draining = false
     private var closed = false
+    /// `close()` calls waiting for the batches under way to be answered.
+    private var closing: [CheckedContinuation<Void, Never>] = []
 
     init(client: PostgresClient, location: PostgresLocation, clock: any LedgerClock, notifier: AppendNotifier, logger: Logger,
          timeout: Duration, maximumBatch: Int) {
@@ -51,10 +53,11 @@ actor PostgresAppender {
         await withCheckedContinuation { submit(.all(requests, $0)) }
     }
 
-    /// Refuses new requests once the ones accepted are answered.
+    /// Refuses new requests, and returns once the ones accepted are answered.
     func close() async {
         closed = true
-        while draining { await Task.yield() }
+        guard draining else { return }
+        await withCheckedContinuation { closing.append($0) }
     }
 
     private func submit(_ job: Job) {
@@ -90,6 +93,8 @@ actor PostgresAppender {
             await commitSingles(singles)
         }
         draining = false
+        for waiter in closing { waiter.resume() }
+        closing.removeAll()
     }
 
     private func commitSingles(_ singles: [(AppendRequest, Reply<AppendResult>)]) async {
