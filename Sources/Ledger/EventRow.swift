@@ -48,11 +48,42 @@ public struct EventRow: Sendable, Equatable {
     /// The typed event; a row that does not decode (edited behind the store's back) is a storage fault.
     public func decoded() throws(EventStoreError) -> RecordedEvent {
         guard let eventId = UUID(hexString: eventId), let recordedAt = Timestamp(iso8601: recordedAt) else {
-            throw .invalidEvent("the row at position \(position) is damaged (event id or time unreadable); run `ledger verify`")
+            throw Self.damaged(at: position)
         }
         return RecordedEvent(
             position: position, streamId: streamId, streamVersion: streamVersion, eventId: eventId,
             type: type, schemaVersion: schemaVersion, data: CanonicalJSON(stored: data),
             metadata: CanonicalJSON(stored: metadata), recordedAt: recordedAt, hash: hash)
+    }
+
+    /// A row whose event id or time does not parse, however it was read.
+    static func damaged(at position: Int64) -> EventStoreError {
+        .invalidEvent("the row at position \(position) is damaged (event id or time unreadable); run `ledger verify`")
+    }
+}
+
+extension RecordedEvent {
+    /// Reads the current row of a statement selecting `EventRow.columns` straight into an event:
+    /// the id and the time are parsed from SQLite's bytes, without the strings an `EventRow`
+    /// keeps for hashing — every event of a replay is read here.
+    init(row statement: Statement) throws(EventStoreError) {
+        let position = statement.int64(0)
+        guard let eventId = statement.withBytes(3, UUID.init(hexBytes:)), let recordedAt = statement.withBytes(8, Timestamp.init(iso8601:)) else {
+            throw EventRow.damaged(at: position)
+        }
+        self.init(
+            position: position, streamId: statement.string(1), streamVersion: statement.int64(2), eventId: eventId,
+            type: statement.string(4), schemaVersion: statement.int(5), data: CanonicalJSON(stored: statement.string(6)),
+            metadata: CanonicalJSON(stored: statement.string(7)), recordedAt: recordedAt, hash: statement.bytes(9))
+    }
+}
+
+extension Statement {
+    /// Every row of a statement selecting `EventRow.columns`, as events; then resets (see `rows`).
+    func recordedEvents() throws -> [RecordedEvent] {
+        defer { reset() }
+        var events: [RecordedEvent] = []
+        while try step() { events.append(try RecordedEvent(row: self)) }
+        return events
     }
 }

@@ -75,7 +75,7 @@ public final class SQLiteEventStore: VerifiableEventStore {
         while true {
             let caughtUp = try connection.immediateTransaction { () throws -> Bool in
                 page.bind(try observer.checkpoint(in: database), at: 1)
-                let events = try page.rows(EventRow.init).map { row throws(EventStoreError) in try row.decoded() }
+                let events = try page.recordedEvents()
                 guard let first = events.first else { return true }
                 do {
                     try observer.apply(events, in: database)
@@ -161,11 +161,10 @@ public final class SQLiteEventStore: VerifiableEventStore {
 
     private func readRows(_ clause: String, _ arguments: [SQLValue]) async throws(EventStoreError) -> [RecordedEvent] {
         let sql = "SELECT \(EventRow.columns) FROM events \(clause)"
-        let rows = try await readers.read { connection in
+        return try await readers.read { connection in
             let statement = try connection.cached(sql)
             statement.bind(arguments)
-            return try statement.rows(EventRow.init)
+            return try statement.recordedEvents()
         }
-        return try rows.map { row throws(EventStoreError) in try row.decoded() }
     }
 }

@@ -60,7 +60,13 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
     /// Parses RFC 3339 UTC text: `YYYY-MM-DDTHH:MM:SS[.fraction]Z` (fraction truncated to ms).
     /// OCPI 2.1.1 timestamps are UTC and may omit the `Z`; that form is accepted too.
     public init?(iso8601 text: String) {
-        let bytes = Array(text.utf8)
+        var text = text
+        guard let parsed = text.withUTF8(Self.init(iso8601:)) else { return nil }
+        self = parsed
+    }
+
+    /// The same, from UTF-8 bytes as SQLite returns them (every event read carries one).
+    init?(iso8601 bytes: UnsafeBufferPointer<UInt8>) {
         guard bytes.count >= 19 else { return nil }
         func number(_ from: Int, _ count: Int) -> Int64? {
             var value: Int64 = 0

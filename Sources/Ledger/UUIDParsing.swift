@@ -7,27 +7,32 @@ extension UUID {
     /// which was several percent of a replay.
     init?(hexString text: String) {
         var text = text
-        let parsed = text.withUTF8 { bytes -> uuid_t? in
-            guard bytes.count == 36 else { return nil }
-            var octets = [UInt8](repeating: 0, count: 16)
+        guard let parsed = text.withUTF8(UUID.init(hexBytes:)) else { return nil }
+        self = parsed
+    }
+
+    /// The same, from UTF-8 bytes as SQLite returns them: no string, no array.
+    init?(hexBytes bytes: UnsafeBufferPointer<UInt8>) {
+        guard bytes.count == 36 else { return nil }
+        var octets: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        let complete = withUnsafeMutableBytes(of: &octets) { octets -> Bool in
             var octet = 0
             var index = 0
             while index < 36 {
                 if index == 8 || index == 13 || index == 18 || index == 23 {
-                    guard bytes[index] == UInt8(ascii: "-") else { return nil }
+                    guard bytes[index] == UInt8(ascii: "-") else { return false }
                     index += 1
                     continue
                 }
-                guard let high = Self.nibble(bytes[index]), let low = Self.nibble(bytes[index + 1]) else { return nil }
+                guard let high = Self.nibble(bytes[index]), let low = Self.nibble(bytes[index + 1]) else { return false }
                 octets[octet] = high << 4 | low
                 octet += 1
                 index += 2
             }
-            return (octets[0], octets[1], octets[2], octets[3], octets[4], octets[5], octets[6], octets[7],
-                    octets[8], octets[9], octets[10], octets[11], octets[12], octets[13], octets[14], octets[15])
+            return true
         }
-        guard let parsed else { return nil }
-        self.init(uuid: parsed)
+        guard complete else { return nil }
+        self.init(uuid: octets)
     }
 
     private static func nibble(_ byte: UInt8) -> UInt8? {
