@@ -30,31 +30,35 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
 
     /// `YYYY-MM-DDTHH:MM:SS.mmmZ`.
     public var iso8601: String {
-        let (days, msOfDay) = millisecondsSinceEpoch.floorDivided(by: 86_400_000)
-        let (year, month, day) = Self.civil(fromDays: days)
-        let hour = msOfDay / 3_600_000
-        let minute = msOfDay / 60_000 % 60
-        let second = msOfDay / 1000 % 60
-        let millisecond = msOfDay % 1000
         var bytes: [UInt8] = []
         bytes.reserveCapacity(24)
-        func put(_ value: Int64, _ width: Int) {
-            var digits = [UInt8](repeating: UInt8(ascii: "0"), count: width)
-            var rest = value
-            for position in stride(from: width - 1, through: 0, by: -1) {
-                digits[position] = UInt8(ascii: "0") + UInt8(rest % 10)
-                rest /= 10
-            }
-            bytes.append(contentsOf: digits)
-        }
-        put(year, 4); bytes.append(UInt8(ascii: "-"))
-        put(month, 2); bytes.append(UInt8(ascii: "-"))
-        put(day, 2); bytes.append(UInt8(ascii: "T"))
-        put(hour, 2); bytes.append(UInt8(ascii: ":"))
-        put(minute, 2); bytes.append(UInt8(ascii: ":"))
-        put(second, 2); bytes.append(UInt8(ascii: "."))
-        put(millisecond, 3); bytes.append(UInt8(ascii: "Z"))
+        write(to: &bytes)
         return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends the `iso8601` text: digit by digit into `bytes`, because row encoding writes several
+    /// timestamps per row and a string (or an array per field) each was a measurable part of a replay.
+    func write(to bytes: inout [UInt8]) {
+        let (days, msOfDay) = millisecondsSinceEpoch.floorDivided(by: 86_400_000)
+        let (year, month, day) = Self.civil(fromDays: days)
+        func put(_ value: Int64, _ width: Int, then separator: UInt8) {
+            var divisor: Int64 = 1
+            for _ in 1..<width { divisor *= 10 }
+            var rest = value
+            while divisor > 0 {
+                bytes.append(UInt8(ascii: "0") + UInt8(rest / divisor % 10))
+                rest %= divisor
+                divisor /= 10
+            }
+            bytes.append(separator)
+        }
+        put(year, 4, then: UInt8(ascii: "-"))
+        put(month, 2, then: UInt8(ascii: "-"))
+        put(day, 2, then: UInt8(ascii: "T"))
+        put(msOfDay / 3_600_000, 2, then: UInt8(ascii: ":"))
+        put(msOfDay / 60_000 % 60, 2, then: UInt8(ascii: ":"))
+        put(msOfDay / 1000 % 60, 2, then: UInt8(ascii: "."))
+        put(msOfDay % 1000, 3, then: UInt8(ascii: "Z"))
     }
 
     /// Parses RFC 3339 UTC text: `YYYY-MM-DDTHH:MM:SS[.fraction]Z` (fraction truncated to ms).
