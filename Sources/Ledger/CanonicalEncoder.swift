@@ -177,12 +177,18 @@ struct NodeEncoder: Encoder {
 /// Scalars as `JSONEncoder` spells them.
 enum ScalarSpelling {
     static func double(_ value: Double, _ path: @autoclosure () -> [any CodingKey]) throws -> JSONValue {
-        guard value.isFinite else {
+        guard let text = doubleText(value) else {
             throw EncodingError.invalidValue(value, .init(codingPath: path(), debugDescription: "\(value) is not a JSON number"))
         }
+        return .number(text)
+    }
+
+    /// The number's spelling; `nil` for a value JSON cannot hold (NaN, infinities).
+    static func doubleText(_ value: Double) -> String? {
+        guard value.isFinite else { return nil }
         var text = value.description
         if text.hasSuffix(".0") { text.removeLast(2) }
-        return .number(text)
+        return text
     }
 
     /// Encodes a nested value into a slot of its own (strings and integers, the common

@@ -6,7 +6,8 @@ import Ledger
 /// `(key, body, columns…)` whose `body` is the state's canonical JSON, so a replay that produces
 /// the same states produces byte-identical rows.
 public protocol Projection: Sendable {
-    associatedtype State: Codable, Sendable, Equatable
+    /// Written by its own writer (`CanonicalWritable`): every row a replay stores is encoded once.
+    associatedtype State: Codable, Sendable, Equatable, CanonicalWritable
 
     /// The table's name.
     static var name: String { get }

@@ -11,6 +11,9 @@ struct CanonicalEncoderTests {
             var name: String
             var tags: [String]
             var when: Timestamp?
+
+            /// Spelled out for `CanonicalWriterTests`, which writes this type too.
+            enum CodingKeys: String, CodingKey { case name, tags, when }
         }
 
         enum Kind: String, Codable { case remote = "REMOTE", local = "LOCAL" }

@@ -224,7 +224,7 @@ public struct SessionEnded: DomainEventPayload {
 }
 
 /// OCPI 2.1.1 CdrDimension.
-public struct CdrDimension: Codable, Sendable, Equatable {
+public struct CdrDimension: Codable, Sendable, Equatable, CanonicalWritable {
     /// `ENERGY` (kWh), `TIME` (h), `PARKING_TIME` (h), `FLAT`, `MAX_CURRENT`, `MIN_CURRENT`.
     public var type: String
     public var volume: Double
@@ -234,10 +234,17 @@ public struct CdrDimension: Codable, Sendable, Equatable {
         case type
         case volume
     }
+
+    public func write(to writer: inout CanonicalWriter) {
+        writer.object { object in
+            object.member(CodingKeys.type, type)
+            object.member(CodingKeys.volume, volume)
+        }
+    }
 }
 
 /// OCPI 2.1.1 ChargingPeriod.
-public struct ChargingPeriod: Codable, Sendable, Equatable {
+public struct ChargingPeriod: Codable, Sendable, Equatable, CanonicalWritable {
     public var startDateTime: Timestamp
     public var dimensions: [CdrDimension]
     public init(startDateTime: Timestamp, dimensions: [CdrDimension]) {
@@ -248,10 +255,17 @@ public struct ChargingPeriod: Codable, Sendable, Equatable {
         case startDateTime = "start_date_time"
         case dimensions
     }
+
+    public func write(to writer: inout CanonicalWriter) {
+        writer.object { object in
+            object.member(CodingKeys.dimensions, dimensions)
+            object.member(CodingKeys.startDateTime, startDateTime)
+        }
+    }
 }
 
 /// A CDR was issued for a completed session. It is immutable; a retried delivery keeps its id.
-public struct CdrIssued: DomainEventPayload {
+public struct CdrIssued: DomainEventPayload, CanonicalWritable {
     public static let eventType = "CdrIssued"
     public var cdrId: String
     public var sessionId: String
@@ -296,6 +310,26 @@ public struct CdrIssued: DomainEventPayload {
         case totalParkingTime = "total_parking_time"
         case totalCost = "total_cost"
         case chargingPeriods = "charging_periods"
+    }
+
+    public func write(to writer: inout CanonicalWriter) {
+        writer.object { object in
+            object.member(CodingKeys.authId, authId)
+            object.member(CodingKeys.authMethod, authMethod)
+            object.member(CodingKeys.authorizationId, authorizationId)
+            object.member(CodingKeys.cdrId, cdrId)
+            object.member(CodingKeys.chargingPeriods, chargingPeriods)
+            object.member(CodingKeys.currency, currency)
+            object.member(CodingKeys.evseUid, evseUid)
+            object.member(CodingKeys.locationId, locationId)
+            object.member(CodingKeys.sessionId, sessionId)
+            object.member(CodingKeys.startDateTime, startDateTime)
+            object.member(CodingKeys.stopDateTime, stopDateTime)
+            object.member(CodingKeys.totalCost, totalCost)
+            object.member(CodingKeys.totalEnergy, totalEnergy)
+            object.member(CodingKeys.totalParkingTime, totalParkingTime)
+            object.member(CodingKeys.totalTime, totalTime)
+        }
     }
 }
 

@@ -1,7 +1,7 @@
 import Ledger
 
 /// An outbound message entered the outbox (store-and-forward to the IOP or a response_url).
-public struct DeliveryScheduled: DomainEventPayload {
+public struct DeliveryScheduled: DomainEventPayload, CanonicalWritable {
     public static let eventType = "DeliveryScheduled"
     public var deliveryId: String
     /// `command_result`, `session_put`, `session_patch`, `cdr`.
@@ -30,6 +30,20 @@ public struct DeliveryScheduled: DomainEventPayload {
         case commandId = "command_id"
         case sessionId = "session_id"
         case cdrId = "cdr_id"
+    }
+
+    public func write(to writer: inout CanonicalWriter) {
+        writer.object { object in
+            object.member(CodingKeys.body, body)
+            object.member(CodingKeys.cdrId, cdrId)
+            object.member(CodingKeys.commandId, commandId)
+            object.member(CodingKeys.deliveryId, deliveryId)
+            object.member(CodingKeys.kind, kind)
+            object.member(CodingKeys.method, method)
+            object.member(CodingKeys.sessionId, sessionId)
+            object.member(CodingKeys.target, target)
+            object.member(CodingKeys.url, url)
+        }
     }
 }
 

@@ -129,8 +129,8 @@ public enum EventCoding {
     }
 
     /// A read model's row text: the bytes replay compares (canonical, so deterministic).
-    public static func rowText(_ value: some Encodable) throws -> String {
-        try CanonicalEncoder.text(of: value)
+    public static func rowText(_ value: some CanonicalWritable) throws -> String {
+        try CanonicalWriter.text(of: value)
     }
 
     public static func decode<T: Decodable>(_ type: T.Type, from text: String) throws -> T {

@@ -3,9 +3,9 @@ import Ledger
 /// `authorization_id` → every command, authorization decision, session and CDR that carries it.
 /// The reverse links live on the sessions, commands and CDRs themselves.
 public struct AuthorizationLinksProjection: Projection {
-    public struct State: Codable, Sendable, Equatable {
+    public struct State: Codable, Sendable, Equatable, CanonicalWritable {
         /// Where the id came from: a START_SESSION (`command`) or a real-time authorization (`authorize`).
-        public struct Source: Codable, Sendable, Equatable {
+        public struct Source: Codable, Sendable, Equatable, CanonicalWritable {
             public var kind: String
             public var reference: String
             public var at: Timestamp
@@ -16,6 +16,15 @@ public struct AuthorizationLinksProjection: Projection {
                 case reference
                 case at
                 case position
+            }
+
+            public func write(to writer: inout CanonicalWriter) {
+                writer.object { object in
+                    object.member(CodingKeys.at, at)
+                    object.member(CodingKeys.kind, kind)
+                    object.member(CodingKeys.position, position)
+                    object.member(CodingKeys.reference, reference)
+                }
             }
         }
 
@@ -35,6 +44,18 @@ public struct AuthorizationLinksProjection: Projection {
             case sessionIds = "session_ids"
             case cdrIds = "cdr_ids"
             case positions
+        }
+
+        public func write(to writer: inout CanonicalWriter) {
+            writer.object { object in
+                object.member(CodingKeys.authorizationId, authorizationId)
+                object.member(CodingKeys.cdrIds, cdrIds)
+                object.member(CodingKeys.commandIds, commandIds)
+                object.member(CodingKeys.firstSeenAt, firstSeenAt)
+                object.member(CodingKeys.positions, positions)
+                object.member(CodingKeys.sessionIds, sessionIds)
+                object.member(CodingKeys.sources, sources)
+            }
         }
     }
 

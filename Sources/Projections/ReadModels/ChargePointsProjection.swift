@@ -3,7 +3,7 @@ import Ledger
 /// Each charge point as OCPP reported it: whether a connection is open, what it booted as, and
 /// every connector's last status — so a command to an offline or occupied charger is known to fail.
 public struct ChargePointsProjection: Projection {
-    public struct State: Codable, Sendable, Equatable {
+    public struct State: Codable, Sendable, Equatable, CanonicalWritable {
         public var chargePointId: String
         public var connected: Bool
         public var vendor: String?
@@ -15,7 +15,7 @@ public struct ChargePointsProjection: Projection {
         /// until a session starts with it.
         public var authorizations: [String: Decision]?
 
-        public struct Decision: Codable, Sendable, Equatable {
+        public struct Decision: Codable, Sendable, Equatable, CanonicalWritable {
             public var allowed: String
             public var authorizationId: String?
             public var at: Timestamp
@@ -24,6 +24,14 @@ public struct ChargePointsProjection: Projection {
                 case allowed
                 case authorizationId = "authorization_id"
                 case at
+            }
+
+            public func write(to writer: inout CanonicalWriter) {
+                writer.object { object in
+                    object.member(CodingKeys.allowed, allowed)
+                    object.member(CodingKeys.at, at)
+                    object.member(CodingKeys.authorizationId, authorizationId)
+                }
             }
         }
 
@@ -35,6 +43,18 @@ public struct ChargePointsProjection: Projection {
             case connectors
             case lastChange = "last_change"
             case authorizations
+        }
+
+        public func write(to writer: inout CanonicalWriter) {
+            writer.object { object in
+                object.member(CodingKeys.authorizations, authorizations)
+                object.member(CodingKeys.chargePointId, chargePointId)
+                object.member(CodingKeys.connected, connected)
+                object.member(CodingKeys.connectors, connectors)
+                object.member(CodingKeys.lastChange, lastChange)
+                object.member(CodingKeys.model, model)
+                object.member(CodingKeys.vendor, vendor)
+            }
         }
 
         /// A new charge can start on this connector (OCPP 1.6 `Available`, or `Preparing`: a plug is in).

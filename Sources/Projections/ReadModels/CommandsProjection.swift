@@ -3,8 +3,8 @@ import Ledger
 /// Each command's lifecycle: received, answered with what, dispatched where, the charger's answer
 /// (on time or late), timed out, result queued — with every position that touched it.
 public struct CommandsProjection: Projection {
-    public struct State: Codable, Sendable, Equatable {
-        public struct Answer: Codable, Sendable, Equatable {
+    public struct State: Codable, Sendable, Equatable, CanonicalWritable {
+        public struct Answer: Codable, Sendable, Equatable, CanonicalWritable {
             public var httpStatus: Int
             public var statusCode: Int
             public var result: String?
@@ -20,9 +20,20 @@ public struct CommandsProjection: Projection {
                 case duplicateOf = "duplicate_of"
                 case at
             }
+
+            public func write(to writer: inout CanonicalWriter) {
+                writer.object { object in
+                    object.member(CodingKeys.at, at)
+                    object.member(CodingKeys.duplicateOf, duplicateOf)
+                    object.member(CodingKeys.httpStatus, httpStatus)
+                    object.member(CodingKeys.result, result)
+                    object.member(CodingKeys.statusCode, statusCode)
+                    object.member(CodingKeys.statusMessage, statusMessage)
+                }
+            }
         }
 
-        public struct Dispatch: Codable, Sendable, Equatable {
+        public struct Dispatch: Codable, Sendable, Equatable, CanonicalWritable {
             public var chargePointId: String
             public var action: String
             public var messageId: String
@@ -37,6 +48,17 @@ public struct CommandsProjection: Projection {
                 case connectorId = "connector_id"
                 case deadline
                 case at
+            }
+
+            public func write(to writer: inout CanonicalWriter) {
+                writer.object { object in
+                    object.member(CodingKeys.action, action)
+                    object.member(CodingKeys.at, at)
+                    object.member(CodingKeys.chargePointId, chargePointId)
+                    object.member(CodingKeys.connectorId, connectorId)
+                    object.member(CodingKeys.deadline, deadline)
+                    object.member(CodingKeys.messageId, messageId)
+                }
             }
         }
 
@@ -92,6 +114,34 @@ public struct CommandsProjection: Projection {
             case sessionIds = "session_ids"
             case warnings
             case positions
+        }
+
+        public func write(to writer: inout CanonicalWriter) {
+            writer.object { object in
+                object.member(CodingKeys.answer, answer)
+                object.member(CodingKeys.authId, authId)
+                object.member(CodingKeys.authorizationId, authorizationId)
+                object.member(CodingKeys.bodyHash, bodyHash)
+                object.member(CodingKeys.chargerAnsweredAt, chargerAnsweredAt)
+                object.member(CodingKeys.chargerResult, chargerResult)
+                object.member(CodingKeys.command, command)
+                object.member(CodingKeys.commandId, commandId)
+                object.member(CodingKeys.dispatch, dispatch)
+                object.member(CodingKeys.evseUid, evseUid)
+                object.member(CodingKeys.lateChargerResult, lateChargerResult)
+                object.member(CodingKeys.locationId, locationId)
+                object.member(CodingKeys.positions, positions)
+                object.member(CodingKeys.receivedAt, receivedAt)
+                object.member(CodingKeys.responseUrl, responseUrl)
+                object.member(CodingKeys.resultDeliveryId, resultDeliveryId)
+                object.member(CodingKeys.resultQueued, resultQueued)
+                object.member(CodingKeys.sessionId, sessionId)
+                object.member(CodingKeys.sessionIds, sessionIds)
+                object.member(CodingKeys.status, status)
+                object.member(CodingKeys.timedOutAt, timedOutAt)
+                object.member(CodingKeys.tokenUid, tokenUid)
+                object.member(CodingKeys.warnings, warnings)
+            }
         }
     }
 

@@ -3,7 +3,7 @@ import Ledger
 /// Every outbound delivery and its attempts; the outbox is the `pending` and `parked` ones, in
 /// order of scheduling per target (Gireve requires FIFO store-and-forward).
 public struct DeliveriesProjection: Projection {
-    public struct State: Codable, Sendable, Equatable {
+    public struct State: Codable, Sendable, Equatable, CanonicalWritable {
         /// What was scheduled: kind, FIFO target, method, URL, body and the command/session/CDR.
         public var scheduled: DeliveryScheduled
         /// Position of `DeliveryScheduled`: the FIFO order within a target.
@@ -31,6 +31,21 @@ public struct DeliveriesProjection: Projection {
             case settledAt = "settled_at"
             case requeuedAt = "requeued_at"
             case positions
+        }
+
+        public func write(to writer: inout CanonicalWriter) {
+            writer.object { object in
+                object.member(CodingKeys.attempts, attempts)
+                object.member(CodingKeys.lastAttemptAt, lastAttemptAt)
+                object.member(CodingKeys.lastError, lastError)
+                object.member(CodingKeys.positions, positions)
+                object.member(CodingKeys.requeuedAt, requeuedAt)
+                object.member(CodingKeys.scheduled, scheduled)
+                object.member(CodingKeys.scheduledAt, scheduledAt)
+                object.member(CodingKeys.sequence, sequence)
+                object.member(CodingKeys.settledAt, settledAt)
+                object.member(CodingKeys.status, status)
+            }
         }
     }
 

@@ -3,9 +3,9 @@ import Ledger
 /// OCPI 2.1.1 Session state per session id, with every authorization received for it and the
 /// evidence of each binding.
 public struct SessionsProjection: Projection {
-    public struct State: Codable, Sendable, Equatable {
+    public struct State: Codable, Sendable, Equatable, CanonicalWritable {
         /// One `authorization_id` received for this session, when and how.
-        public struct ReceivedAuthorization: Codable, Sendable, Equatable {
+        public struct ReceivedAuthorization: Codable, Sendable, Equatable, CanonicalWritable {
             public var authorizationId: String
             public var at: Timestamp
             public var position: Int64
@@ -17,9 +17,18 @@ public struct SessionsProjection: Projection {
                 case position
                 case via
             }
+
+            public func write(to writer: inout CanonicalWriter) {
+                writer.object { object in
+                    object.member(CodingKeys.at, at)
+                    object.member(CodingKeys.authorizationId, authorizationId)
+                    object.member(CodingKeys.position, position)
+                    object.member(CodingKeys.via, via)
+                }
+            }
         }
 
-        public struct Binding: Codable, Sendable, Equatable {
+        public struct Binding: Codable, Sendable, Equatable, CanonicalWritable {
             public var authorizationId: String?
             public var commandId: String?
             public var matchedOn: [String]
@@ -35,15 +44,33 @@ public struct SessionsProjection: Projection {
                 case candidates
                 case position
             }
+
+            public func write(to writer: inout CanonicalWriter) {
+                writer.object { object in
+                    object.member(CodingKeys.authorizationId, authorizationId)
+                    object.member(CodingKeys.candidates, candidates)
+                    object.member(CodingKeys.commandId, commandId)
+                    object.member(CodingKeys.deltaMs, deltaMs)
+                    object.member(CodingKeys.matchedOn, matchedOn)
+                    object.member(CodingKeys.position, position)
+                }
+            }
         }
 
-        public struct IssuedCdr: Codable, Sendable, Equatable {
+        public struct IssuedCdr: Codable, Sendable, Equatable, CanonicalWritable {
             public var cdrId: String
             public var authorizationId: String?
 
             enum CodingKeys: String, CodingKey {
                 case cdrId = "cdr_id"
                 case authorizationId = "authorization_id"
+            }
+
+            public func write(to writer: inout CanonicalWriter) {
+                writer.object { object in
+                    object.member(CodingKeys.authorizationId, authorizationId)
+                    object.member(CodingKeys.cdrId, cdrId)
+                }
             }
         }
 
@@ -121,6 +148,37 @@ public struct SessionsProjection: Projection {
             case lastReadingAt = "last_reading_at"
             case lastPushAt = "last_push_at"
             case positions
+        }
+
+        public func write(to writer: inout CanonicalWriter) {
+            writer.object { object in
+                object.member(CodingKeys.authId, authId)
+                object.member(CodingKeys.authMethod, authMethod)
+                object.member(CodingKeys.authorizationId, authorizationId)
+                object.member(CodingKeys.authorizations, authorizations)
+                object.member(CodingKeys.bindings, bindings)
+                object.member(CodingKeys.cdrs, cdrs)
+                object.member(CodingKeys.chargePointId, chargePointId)
+                object.member(CodingKeys.chargingPeriods, chargingPeriods)
+                object.member(CodingKeys.commandIds, commandIds)
+                object.member(CodingKeys.connectorId, connectorId)
+                object.member(CodingKeys.currency, currency)
+                object.member(CodingKeys.endDatetime, endDatetime)
+                object.member(CodingKeys.evseUid, evseUid)
+                object.member(CodingKeys.id, id)
+                object.member(CodingKeys.idTag, idTag)
+                object.member(CodingKeys.kwh, kwh)
+                object.member(CodingKeys.lastMeterWh, lastMeterWh)
+                object.member(CodingKeys.lastPushAt, lastPushAt)
+                object.member(CodingKeys.lastReadingAt, lastReadingAt)
+                object.member(CodingKeys.lastUpdated, lastUpdated)
+                object.member(CodingKeys.locationId, locationId)
+                object.member(CodingKeys.meterStartWh, meterStartWh)
+                object.member(CodingKeys.positions, positions)
+                object.member(CodingKeys.startDatetime, startDatetime)
+                object.member(CodingKeys.status, status)
+                object.member(CodingKeys.transactionId, transactionId)
+            }
         }
     }
 

@@ -1,0 +1,88 @@
+import Foundation
+import Ledger
+import Testing
+
+/// A `CanonicalWritable` conformance writes byte for byte what `CanonicalEncoder` writes for the
+/// same value, so rows written by either compare equal.
+@Suite("Canonical writer")
+struct CanonicalWriterTests {
+    struct Sample: Encodable, CanonicalWritable {
+        typealias Inner = CanonicalEncoderTests.Sample.Inner
+
+        var text: String
+        var numbers: [Double]
+        var integers: [Int64]
+        var count: Int
+        var flag: Bool
+        var missing: String?
+        var present: String?
+        var map: [String: Int]
+        var nested: [Inner]
+        var matrix: [[Int]]
+        var empty: [String]
+        var emptyMap: [String: String]
+
+        enum CodingKeys: String, CodingKey {
+            case text, numbers, integers, count, flag, missing, present, map, nested, matrix, empty
+            case emptyMap = "empty_map"
+        }
+
+        func write(to writer: inout CanonicalWriter) {
+            writer.object { object in
+                object.member(CodingKeys.count, count)
+                object.member(CodingKeys.empty, empty)
+                object.member(CodingKeys.emptyMap, emptyMap)
+                object.member(CodingKeys.flag, flag)
+                object.member(CodingKeys.integers, integers)
+                object.member(CodingKeys.map, map)
+                object.member(CodingKeys.matrix, matrix)
+                object.member(CodingKeys.missing, missing)
+                object.member(CodingKeys.nested, nested)
+                object.member(CodingKeys.numbers, numbers)
+                object.member(CodingKeys.present, present)
+                object.member(CodingKeys.text, text)
+            }
+        }
+    }
+
+    static let samples: [Sample] = {
+        let reference = CanonicalEncoderTests.samples[0]
+        return [
+            Sample(text: reference.text, numbers: reference.numbers, integers: reference.integers, count: Int.min, flag: true,
+                   missing: nil, present: "\u{0}\u{1F}", map: reference.map,
+                   nested: [Sample.Inner(name: "x", tags: ["b", "a"], when: Timestamp(iso8601: "2026-03-12T08:30:00.125Z")),
+                            Sample.Inner(name: "", tags: [], when: Timestamp(millisecondsSinceEpoch: -1))],
+                   matrix: [[1, 2], [], [3]], empty: [], emptyMap: [:]),
+            Sample(text: "", numbers: [], integers: [], count: 0, flag: false, missing: nil, present: nil, map: [:], nested: [],
+                   matrix: [], empty: [], emptyMap: ["k": "v"]),
+        ]
+    }()
+
+    @Test("writes byte for byte what CanonicalEncoder writes", arguments: samples.indices)
+    func sameAsEncoder(index: Int) throws {
+        let sample = Self.samples[index]
+        #expect(try CanonicalWriter.text(of: sample) == CanonicalEncoder.text(of: sample))
+    }
+
+    @Test("a number JSON cannot hold is CanonicalEncoder's error, naming its place", arguments: [Double.nan, .infinity, -.infinity])
+    func nonFinite(value: Double) {
+        var sample = Self.samples[1]
+        sample.numbers = [1, value]
+        #expect {
+            try CanonicalWriter.text(of: sample)
+        } throws: { error in
+            guard case EncodingError.invalidValue(_, let context) = error else { return false }
+            return context.codingPath.map(\.stringValue) == ["numbers", "1"]
+        }
+    }
+}
+
+extension CanonicalEncoderTests.Sample.Inner: CanonicalWritable {
+    public func write(to writer: inout CanonicalWriter) {
+        writer.object { object in
+            object.member(CodingKeys.name, name)
+            object.member(CodingKeys.tags, tags)
+            object.member(CodingKeys.when, when)
+        }
+    }
+}
