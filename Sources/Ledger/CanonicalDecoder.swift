@@ -12,13 +12,7 @@ import Foundation
 /// by field as before.
 public enum CanonicalDecoder {
     public static func decode<T: Decodable>(_ type: T.Type, from text: String) throws -> T {
-        let document = JSONDocument(text)
-        let start = document.skipWhitespace(0)
-        let end = try document.skipValue(start, path: .root)
-        guard document.skipWhitespace(end) == document.count else {
-            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "unexpected content after the JSON value at byte \(end)"))
-        }
-        return try ValueDecoder(document: document, offset: start, path: .root).decode(T.self)
+        try ValueDecoder.root(of: text).decode(T.self)
     }
 }
 
@@ -172,6 +166,39 @@ struct ValueDecoder: Decoder {
 
     func singleValueContainer() throws -> any SingleValueDecodingContainer { SingleContainer(value: self) }
 
+    /// The one value of `text`, which must hold nothing else but whitespace.
+    static func root(of text: String) throws -> ValueDecoder {
+        let document = JSONDocument(text)
+        let start = document.skipWhitespace(0)
+        let end = try document.skipValue(start, path: .root)
+        guard document.skipWhitespace(end) == document.count else {
+            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "unexpected content after the JSON value at byte \(end)"))
+        }
+        return ValueDecoder(document: document, offset: start, path: .root)
+    }
+
+    /// The value at `offset` in the same document, one level down.
+    func child(at offset: Int, _ key: any CodingKey) -> ValueDecoder {
+        ValueDecoder(document: document, offset: offset, path: .child(key, path))
+    }
+
+    /// Where each element of this array starts. Shared by the Codable container and
+    /// `CanonicalReadable` readers, so both accept and refuse the same documents.
+    func elements() throws -> [Int] {
+        guard byte == UInt8(ascii: "[") else { throw mismatch([String].self, expected: "an array") }
+        var elements: [Int] = []
+        var cursor = document.skipWhitespace(offset + 1)
+        if cursor < document.count, document[cursor] == UInt8(ascii: "]") { return [] }
+        while true {
+            elements.append(cursor)
+            cursor = document.skipWhitespace(try document.skipValue(cursor, path: path))
+            guard cursor < document.count else { throw document.corrupted("unterminated array", at: cursor, path: path) }
+            if document[cursor] == UInt8(ascii: ",") { cursor = document.skipWhitespace(cursor + 1); continue }
+            if document[cursor] == UInt8(ascii: "]") { return elements }
+            throw document.corrupted("expected ',' or ']'", at: cursor, path: path)
+        }
+    }
+
     var byte: UInt8? { offset < document.count ? document[offset] : nil }
     var isNull: Bool { byte == UInt8(ascii: "n") }
 
@@ -245,8 +272,9 @@ struct ValueDecoder: Decoder {
     }
 }
 
-/// An object's members, found once when the container is made.
-struct ObjectContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
+/// An object's members, found once: where each key and value starts. Shared by the Codable
+/// containers and `CanonicalReadable` readers, so both accept and refuse the same documents.
+struct ObjectMembers {
     struct Member {
         let key: Range<Int>
         /// The key when it had escapes (then `key` is not its spelling).
@@ -254,17 +282,15 @@ struct ObjectContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
         let value: Int
     }
 
-    let object: ValueDecoder
-    private let members: [Member]
+    let document: JSONDocument
+    let members: [Member]
     /// Keys in byte order, as canonical JSON writes them: lookups can bisect.
-    private let sorted: Bool
-    var codingPath: [any CodingKey] { object.path.path }
-    private var document: JSONDocument { object.document }
+    let sorted: Bool
 
     init(_ object: ValueDecoder) throws {
-        self.object = object
         guard object.byte == UInt8(ascii: "{") else { throw object.mismatch([String: String].self, expected: "an object") }
         let document = object.document
+        self.document = document
         var members: [Member] = []
         var sorted = true
         var cursor = document.skipWhitespace(object.offset + 1)
@@ -301,7 +327,7 @@ struct ObjectContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     }
 
     /// Where the value of `key` starts, if the object has it.
-    private func find(_ key: Key) -> Int? {
+    func find(_ key: some CodingKey) -> Int? {
         var name = key.stringValue
         return name.withUTF8 { wanted -> Int? in
             if sorted {
@@ -325,20 +351,40 @@ struct ObjectContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
         }
     }
 
+    /// Where the value of `key` starts, unless it is absent or `null`: "not present", as with
+    /// JSONDecoder's `decodeIfPresent`.
+    func findPresent(_ key: some CodingKey) -> Int? {
+        guard let offset = find(key), document[offset] != UInt8(ascii: "n") else { return nil }
+        return offset
+    }
+}
+
+/// An object's members as a Codable container.
+struct ObjectContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
+    let object: ValueDecoder
+    private let members: ObjectMembers
+    var codingPath: [any CodingKey] { object.path.path }
+    private var document: JSONDocument { object.document }
+
+    init(_ object: ValueDecoder) throws {
+        self.object = object
+        members = try ObjectMembers(object)
+    }
+
     private func value(_ key: Key) throws -> ValueDecoder {
-        guard let offset = find(key) else {
+        guard let offset = members.find(key) else {
             throw DecodingError.keyNotFound(key, .init(codingPath: codingPath, debugDescription: "no value for key \"\(key.stringValue)\""))
         }
-        return ValueDecoder(document: document, offset: offset, path: .child(key, object.path))
+        return object.child(at: offset, key)
     }
 
     var allKeys: [Key] {
-        members.compactMap { member in
+        members.members.compactMap { member in
             Key(stringValue: member.escapedKey ?? String(decoding: document.slice(member.key), as: UTF8.self))
         }
     }
 
-    func contains(_ key: Key) -> Bool { find(key) != nil }
+    func contains(_ key: Key) -> Bool { members.find(key) != nil }
 
     func decodeNil(forKey key: Key) throws -> Bool { try value(key).isNull }
     func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool { try value(key).bool() }
@@ -351,8 +397,7 @@ struct ObjectContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     /// Absent and `null` are both "not present", as with JSONDecoder; one lookup instead of the
     /// default's three.
     private func present(_ key: Key) -> ValueDecoder? {
-        guard let offset = find(key), document[offset] != UInt8(ascii: "n") else { return nil }
-        return ValueDecoder(document: document, offset: offset, path: .child(key, object.path))
+        members.findPresent(key).map { object.child(at: $0, key) }
     }
 
     func decodeIfPresent(_ type: Bool.Type, forKey key: Key) throws -> Bool? { try present(key)?.bool() }
@@ -384,23 +429,7 @@ struct ArrayContainer: UnkeyedDecodingContainer {
 
     init(_ array: ValueDecoder) throws {
         self.array = array
-        guard array.byte == UInt8(ascii: "[") else { throw array.mismatch([String].self, expected: "an array") }
-        let document = array.document
-        var elements: [Int] = []
-        var cursor = document.skipWhitespace(array.offset + 1)
-        if cursor < document.count, document[cursor] == UInt8(ascii: "]") {
-            self.elements = []
-            return
-        }
-        while true {
-            elements.append(cursor)
-            cursor = document.skipWhitespace(try document.skipValue(cursor, path: array.path))
-            guard cursor < document.count else { throw document.corrupted("unterminated array", at: cursor, path: array.path) }
-            if document[cursor] == UInt8(ascii: ",") { cursor = document.skipWhitespace(cursor + 1); continue }
-            if document[cursor] == UInt8(ascii: "]") { break }
-            throw document.corrupted("expected ',' or ']'", at: cursor, path: array.path)
-        }
-        self.elements = elements
+        elements = try array.elements()
     }
 
     private mutating func next<T>(_ type: T.Type) throws -> ValueDecoder {
@@ -408,7 +437,7 @@ struct ArrayContainer: UnkeyedDecodingContainer {
             throw DecodingError.valueNotFound(type, .init(codingPath: codingPath + [IndexKey(currentIndex)], debugDescription: "the array has no more elements"))
         }
         defer { currentIndex += 1 }
-        return ValueDecoder(document: array.document, offset: elements[currentIndex], path: .child(IndexKey(currentIndex), array.path))
+        return array.child(at: elements[currentIndex], IndexKey(currentIndex))
     }
 
     mutating func decodeNil() throws -> Bool {

@@ -200,4 +200,11 @@ struct VersionTwoMeterValues: DomainEventPayload {
     enum CodingKeys: String, CodingKey {
         case sessionId = "session_id", measuredAt = "measured_at", meterWh = "meter_wh"
     }
+
+    init(reading value: CanonicalValue) throws {
+        let object = try value.object()
+        sessionId = try object.decode(CodingKeys.sessionId)
+        measuredAt = try object.decode(CodingKeys.measuredAt)
+        meterWh = try object.decode(CodingKeys.meterWh)
+    }
 }

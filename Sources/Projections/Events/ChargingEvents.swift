@@ -8,6 +8,11 @@ public struct ChargePointConnected: DomainEventPayload {
     enum CodingKeys: String, CodingKey {
         case chargePointId = "charge_point_id"
     }
+
+    public init(reading value: CanonicalValue) throws {
+        let object = try value.object()
+        chargePointId = try object.decode(CodingKeys.chargePointId)
+    }
 }
 
 public struct ChargePointDisconnected: DomainEventPayload {
@@ -19,6 +24,12 @@ public struct ChargePointDisconnected: DomainEventPayload {
     enum CodingKeys: String, CodingKey {
         case chargePointId = "charge_point_id"
         case reason
+    }
+
+    public init(reading value: CanonicalValue) throws {
+        let object = try value.object()
+        chargePointId = try object.decode(CodingKeys.chargePointId)
+        reason = try object.decodeIfPresent(CodingKeys.reason)
     }
 }
 
@@ -38,6 +49,14 @@ public struct BootNotified: DomainEventPayload {
         case model
         case firmwareVersion = "firmware_version"
     }
+
+    public init(reading value: CanonicalValue) throws {
+        let object = try value.object()
+        chargePointId = try object.decode(CodingKeys.chargePointId)
+        vendor = try object.decode(CodingKeys.vendor)
+        model = try object.decode(CodingKeys.model)
+        firmwareVersion = try object.decodeIfPresent(CodingKeys.firmwareVersion)
+    }
 }
 
 public struct ConnectorStatusChanged: DomainEventPayload {
@@ -56,6 +75,14 @@ public struct ConnectorStatusChanged: DomainEventPayload {
         case connectorId = "connector_id"
         case status
         case errorCode = "error_code"
+    }
+
+    public init(reading value: CanonicalValue) throws {
+        let object = try value.object()
+        chargePointId = try object.decode(CodingKeys.chargePointId)
+        connectorId = try object.decode(CodingKeys.connectorId)
+        status = try object.decode(CodingKeys.status)
+        errorCode = try object.decodeIfPresent(CodingKeys.errorCode)
     }
 }
 
@@ -78,6 +105,15 @@ public struct AuthorizeRequested: DomainEventPayload {
         case connectorId = "connector_id"
         case locationId = "location_id"
         case evseUid = "evse_uid"
+    }
+
+    public init(reading value: CanonicalValue) throws {
+        let object = try value.object()
+        chargePointId = try object.decode(CodingKeys.chargePointId)
+        idTag = try object.decode(CodingKeys.idTag)
+        connectorId = try object.decodeIfPresent(CodingKeys.connectorId)
+        locationId = try object.decodeIfPresent(CodingKeys.locationId)
+        evseUid = try object.decodeIfPresent(CodingKeys.evseUid)
     }
 }
 
@@ -107,6 +143,17 @@ public struct AuthorizationDecided: DomainEventPayload {
         case decidedBy = "decided_by"
         case locationId = "location_id"
         case evseUid = "evse_uid"
+    }
+
+    public init(reading value: CanonicalValue) throws {
+        let object = try value.object()
+        chargePointId = try object.decode(CodingKeys.chargePointId)
+        idTag = try object.decode(CodingKeys.idTag)
+        allowed = try object.decode(CodingKeys.allowed)
+        authorizationId = try object.decodeIfPresent(CodingKeys.authorizationId)
+        decidedBy = try object.decode(CodingKeys.decidedBy)
+        locationId = try object.decodeIfPresent(CodingKeys.locationId)
+        evseUid = try object.decodeIfPresent(CodingKeys.evseUid)
     }
 }
 
@@ -156,6 +203,24 @@ public struct SessionStarted: DomainEventPayload {
         case authorizationId = "authorization_id"
         case commandId = "command_id"
     }
+
+    public init(reading value: CanonicalValue) throws {
+        let object = try value.object()
+        sessionId = try object.decode(CodingKeys.sessionId)
+        chargePointId = try object.decode(CodingKeys.chargePointId)
+        connectorId = try object.decode(CodingKeys.connectorId)
+        transactionId = try object.decode(CodingKeys.transactionId)
+        idTag = try object.decode(CodingKeys.idTag)
+        locationId = try object.decode(CodingKeys.locationId)
+        evseUid = try object.decode(CodingKeys.evseUid)
+        authId = try object.decode(CodingKeys.authId)
+        authMethod = try object.decode(CodingKeys.authMethod)
+        startedAt = try object.decode(CodingKeys.startedAt)
+        meterStartWh = try object.decode(CodingKeys.meterStartWh)
+        currency = try object.decode(CodingKeys.currency)
+        authorizationId = try object.decodeIfPresent(CodingKeys.authorizationId)
+        commandId = try object.decodeIfPresent(CodingKeys.commandId)
+    }
 }
 
 /// Why a session is (or is not) linked to an authorization: the inference, with its evidence.
@@ -186,6 +251,16 @@ public struct AuthorizationBound: DomainEventPayload {
         case deltaMs = "delta_ms"
         case candidates
     }
+
+    public init(reading value: CanonicalValue) throws {
+        let object = try value.object()
+        sessionId = try object.decode(CodingKeys.sessionId)
+        authorizationId = try object.decodeIfPresent(CodingKeys.authorizationId)
+        commandId = try object.decodeIfPresent(CodingKeys.commandId)
+        matchedOn = try object.decode(CodingKeys.matchedOn)
+        deltaMs = try object.decodeIfPresent(CodingKeys.deltaMs)
+        candidates = try object.decode(CodingKeys.candidates)
+    }
 }
 
 public struct MeterValuesRecorded: DomainEventPayload {
@@ -202,6 +277,13 @@ public struct MeterValuesRecorded: DomainEventPayload {
         case sessionId = "session_id"
         case measuredAt = "measured_at"
         case meterWh = "meter_wh"
+    }
+
+    public init(reading value: CanonicalValue) throws {
+        let object = try value.object()
+        sessionId = try object.decode(CodingKeys.sessionId)
+        measuredAt = try object.decode(CodingKeys.measuredAt)
+        meterWh = try object.decode(CodingKeys.meterWh)
     }
 }
 
@@ -221,10 +303,18 @@ public struct SessionEnded: DomainEventPayload {
         case meterStopWh = "meter_stop_wh"
         case reason
     }
+
+    public init(reading value: CanonicalValue) throws {
+        let object = try value.object()
+        sessionId = try object.decode(CodingKeys.sessionId)
+        endedAt = try object.decode(CodingKeys.endedAt)
+        meterStopWh = try object.decode(CodingKeys.meterStopWh)
+        reason = try object.decodeIfPresent(CodingKeys.reason)
+    }
 }
 
 /// OCPI 2.1.1 CdrDimension.
-public struct CdrDimension: Codable, Sendable, Equatable, CanonicalWritable {
+public struct CdrDimension: Codable, Sendable, Equatable, CanonicalReadable, CanonicalWritable {
     /// `ENERGY` (kWh), `TIME` (h), `PARKING_TIME` (h), `FLAT`, `MAX_CURRENT`, `MIN_CURRENT`.
     public var type: String
     public var volume: Double
@@ -241,10 +331,16 @@ public struct CdrDimension: Codable, Sendable, Equatable, CanonicalWritable {
             object.member(CodingKeys.volume, volume)
         }
     }
+
+    public init(reading value: CanonicalValue) throws {
+        let object = try value.object()
+        type = try object.decode(CodingKeys.type)
+        volume = try object.decode(CodingKeys.volume)
+    }
 }
 
 /// OCPI 2.1.1 ChargingPeriod.
-public struct ChargingPeriod: Codable, Sendable, Equatable, CanonicalWritable {
+public struct ChargingPeriod: Codable, Sendable, Equatable, CanonicalReadable, CanonicalWritable {
     public var startDateTime: Timestamp
     public var dimensions: [CdrDimension]
     public init(startDateTime: Timestamp, dimensions: [CdrDimension]) {
@@ -261,6 +357,12 @@ public struct ChargingPeriod: Codable, Sendable, Equatable, CanonicalWritable {
             object.member(CodingKeys.dimensions, dimensions)
             object.member(CodingKeys.startDateTime, startDateTime)
         }
+    }
+
+    public init(reading value: CanonicalValue) throws {
+        let object = try value.object()
+        startDateTime = try object.decode(CodingKeys.startDateTime)
+        dimensions = try object.decode(CodingKeys.dimensions)
     }
 }
 
@@ -331,6 +433,25 @@ public struct CdrIssued: DomainEventPayload, CanonicalWritable {
             object.member(CodingKeys.totalTime, totalTime)
         }
     }
+
+    public init(reading value: CanonicalValue) throws {
+        let object = try value.object()
+        cdrId = try object.decode(CodingKeys.cdrId)
+        sessionId = try object.decode(CodingKeys.sessionId)
+        authorizationId = try object.decodeIfPresent(CodingKeys.authorizationId)
+        authId = try object.decode(CodingKeys.authId)
+        authMethod = try object.decode(CodingKeys.authMethod)
+        locationId = try object.decode(CodingKeys.locationId)
+        evseUid = try object.decode(CodingKeys.evseUid)
+        currency = try object.decode(CodingKeys.currency)
+        startDateTime = try object.decode(CodingKeys.startDateTime)
+        stopDateTime = try object.decode(CodingKeys.stopDateTime)
+        totalEnergy = try object.decode(CodingKeys.totalEnergy)
+        totalTime = try object.decode(CodingKeys.totalTime)
+        totalParkingTime = try object.decodeIfPresent(CodingKeys.totalParkingTime)
+        totalCost = try object.decode(CodingKeys.totalCost)
+        chargingPeriods = try object.decode(CodingKeys.chargingPeriods)
+    }
 }
 
 /// A frame from a charger that is not valid OCPP-J, and the CALLERROR it was answered with.
@@ -352,6 +473,14 @@ public struct OcppFrameRejected: DomainEventPayload {
         case frame
         case errorCode = "error_code"
         case description
+    }
+
+    public init(reading value: CanonicalValue) throws {
+        let object = try value.object()
+        chargePointId = try object.decode(CodingKeys.chargePointId)
+        frame = try object.decode(CodingKeys.frame)
+        errorCode = try object.decode(CodingKeys.errorCode)
+        description = try object.decode(CodingKeys.description)
     }
 }
 
@@ -376,5 +505,14 @@ public struct TransactionAnomaly: DomainEventPayload {
         case sessionId = "session_id"
         case reason
         case frame
+    }
+
+    public init(reading value: CanonicalValue) throws {
+        let object = try value.object()
+        chargePointId = try object.decode(CodingKeys.chargePointId)
+        transactionId = try object.decode(CodingKeys.transactionId)
+        sessionId = try object.decodeIfPresent(CodingKeys.sessionId)
+        reason = try object.decode(CodingKeys.reason)
+        frame = try object.decode(CodingKeys.frame)
     }
 }

@@ -40,6 +40,21 @@ public struct CommandReceived: DomainEventPayload {
         case sessionId = "session_id"
         case authorizationId = "authorization_id"
     }
+
+    public init(reading value: CanonicalValue) throws {
+        let object = try value.object()
+        commandId = try object.decode(CodingKeys.commandId)
+        command = try object.decode(CodingKeys.command)
+        body = try object.decode(CodingKeys.body)
+        bodyHash = try object.decode(CodingKeys.bodyHash)
+        responseUrl = try object.decodeIfPresent(CodingKeys.responseUrl)
+        locationId = try object.decodeIfPresent(CodingKeys.locationId)
+        evseUid = try object.decodeIfPresent(CodingKeys.evseUid)
+        tokenUid = try object.decodeIfPresent(CodingKeys.tokenUid)
+        authId = try object.decodeIfPresent(CodingKeys.authId)
+        sessionId = try object.decodeIfPresent(CodingKeys.sessionId)
+        authorizationId = try object.decodeIfPresent(CodingKeys.authorizationId)
+    }
 }
 
 /// The synchronous answer that left for the IOP: an OCPI CommandResponse or an OCPI error.
@@ -67,6 +82,16 @@ public struct CommandAnswered: DomainEventPayload {
         case result
         case statusMessage = "status_message"
         case duplicateOf = "duplicate_of"
+    }
+
+    public init(reading value: CanonicalValue) throws {
+        let object = try value.object()
+        commandId = try object.decode(CodingKeys.commandId)
+        httpStatus = try object.decode(CodingKeys.httpStatus)
+        statusCode = try object.decode(CodingKeys.statusCode)
+        result = try object.decodeIfPresent(CodingKeys.result)
+        statusMessage = try object.decodeIfPresent(CodingKeys.statusMessage)
+        duplicateOf = try object.decodeIfPresent(CodingKeys.duplicateOf)
     }
 }
 
@@ -99,6 +124,17 @@ public struct CommandDispatched: DomainEventPayload {
         case deadline
         case frame
     }
+
+    public init(reading value: CanonicalValue) throws {
+        let object = try value.object()
+        commandId = try object.decode(CodingKeys.commandId)
+        chargePointId = try object.decode(CodingKeys.chargePointId)
+        action = try object.decode(CodingKeys.action)
+        messageId = try object.decode(CodingKeys.messageId)
+        connectorId = try object.decodeIfPresent(CodingKeys.connectorId)
+        deadline = try object.decode(CodingKeys.deadline)
+        frame = try object.decodeIfPresent(CodingKeys.frame)
+    }
 }
 
 /// The charger's CALLRESULT or CALLERROR for a command, verbatim, and what it means for the
@@ -125,6 +161,15 @@ public struct ChargerAnswer<Timing: ChargerAnswerTiming>: DomainEventPayload {
         case messageId = "message_id"
         case frame
         case result
+    }
+
+    public init(reading value: CanonicalValue) throws {
+        let object = try value.object()
+        commandId = try object.decode(CodingKeys.commandId)
+        chargePointId = try object.decode(CodingKeys.chargePointId)
+        messageId = try object.decode(CodingKeys.messageId)
+        frame = try object.decode(CodingKeys.frame)
+        result = try object.decode(CodingKeys.result)
     }
 }
 
@@ -160,6 +205,12 @@ public struct CommandTimedOut: DomainEventPayload {
         case commandId = "command_id"
         case deadline
     }
+
+    public init(reading value: CanonicalValue) throws {
+        let object = try value.object()
+        commandId = try object.decode(CodingKeys.commandId)
+        deadline = try object.decode(CodingKeys.deadline)
+    }
 }
 
 /// The asynchronous `{"result": …}` for `response_url` was put in the outbox.
@@ -178,6 +229,13 @@ public struct CommandResultQueued: DomainEventPayload {
         case result
         case deliveryId = "delivery_id"
     }
+
+    public init(reading value: CanonicalValue) throws {
+        let object = try value.object()
+        commandId = try object.decode(CodingKeys.commandId)
+        result = try object.decode(CodingKeys.result)
+        deliveryId = try object.decode(CodingKeys.deliveryId)
+    }
 }
 
 /// Something about an accepted command that an operator should know, e.g. an `authorization_id`
@@ -194,5 +252,11 @@ public struct CommandWarning: DomainEventPayload {
     enum CodingKeys: String, CodingKey {
         case commandId = "command_id"
         case warning
+    }
+
+    public init(reading value: CanonicalValue) throws {
+        let object = try value.object()
+        commandId = try object.decode(CodingKeys.commandId)
+        warning = try object.decode(CodingKeys.warning)
     }
 }

@@ -45,6 +45,19 @@ public struct DeliveryScheduled: DomainEventPayload, CanonicalWritable {
             object.member(CodingKeys.url, url)
         }
     }
+
+    public init(reading value: CanonicalValue) throws {
+        let object = try value.object()
+        deliveryId = try object.decode(CodingKeys.deliveryId)
+        kind = try object.decode(CodingKeys.kind)
+        target = try object.decode(CodingKeys.target)
+        method = try object.decode(CodingKeys.method)
+        url = try object.decode(CodingKeys.url)
+        body = try object.decode(CodingKeys.body)
+        commandId = try object.decodeIfPresent(CodingKeys.commandId)
+        sessionId = try object.decodeIfPresent(CodingKeys.sessionId)
+        cdrId = try object.decodeIfPresent(CodingKeys.cdrId)
+    }
 }
 
 public struct DeliveryAttempted: DomainEventPayload {
@@ -66,6 +79,15 @@ public struct DeliveryAttempted: DomainEventPayload {
         case ocpiStatus = "ocpi_status"
         case error
     }
+
+    public init(reading value: CanonicalValue) throws {
+        let object = try value.object()
+        deliveryId = try object.decode(CodingKeys.deliveryId)
+        attempt = try object.decode(CodingKeys.attempt)
+        httpStatus = try object.decodeIfPresent(CodingKeys.httpStatus)
+        ocpiStatus = try object.decodeIfPresent(CodingKeys.ocpiStatus)
+        error = try object.decodeIfPresent(CodingKeys.error)
+    }
 }
 
 public struct DeliverySucceeded: DomainEventPayload {
@@ -75,6 +97,11 @@ public struct DeliverySucceeded: DomainEventPayload {
 
     enum CodingKeys: String, CodingKey {
         case deliveryId = "delivery_id"
+    }
+
+    public init(reading value: CanonicalValue) throws {
+        let object = try value.object()
+        deliveryId = try object.decode(CodingKeys.deliveryId)
     }
 }
 
@@ -88,6 +115,12 @@ public struct DeliveryParked: DomainEventPayload {
     enum CodingKeys: String, CodingKey {
         case deliveryId = "delivery_id"
         case reason
+    }
+
+    public init(reading value: CanonicalValue) throws {
+        let object = try value.object()
+        deliveryId = try object.decode(CodingKeys.deliveryId)
+        reason = try object.decode(CodingKeys.reason)
     }
 }
 
@@ -106,6 +139,13 @@ public struct DeliveryAbandoned: DomainEventPayload {
         case operatorName = "operator_name"
         case reason
     }
+
+    public init(reading value: CanonicalValue) throws {
+        let object = try value.object()
+        deliveryId = try object.decode(CodingKeys.deliveryId)
+        operatorName = try object.decode(CodingKeys.operatorName)
+        reason = try object.decode(CodingKeys.reason)
+    }
 }
 
 /// An operator sent a parked delivery back to the outbox to be tried again now — a recorded
@@ -122,5 +162,11 @@ public struct DeliveryRequeued: DomainEventPayload {
     enum CodingKeys: String, CodingKey {
         case deliveryId = "delivery_id"
         case operatorName = "operator_name"
+    }
+
+    public init(reading value: CanonicalValue) throws {
+        let object = try value.object()
+        deliveryId = try object.decode(CodingKeys.deliveryId)
+        operatorName = try object.decode(CodingKeys.operatorName)
     }
 }

@@ -1,8 +1,9 @@
 import Ledger
 
 /// A payload of the event catalogue (ARCHITECTURE §3): a value type with a stable type name and
-/// schema version. Encoded with snake_case keys, as OCPI is.
-public protocol DomainEventPayload: Codable, Sendable, Equatable {
+/// schema version. Encoded with snake_case keys, as OCPI is; read back by its own reader
+/// (`CanonicalReadable`), which replays and audits decode every event through.
+public protocol DomainEventPayload: Codable, Sendable, Equatable, CanonicalReadable {
     static var eventType: String { get }
     /// Bumped when the payload's shape changes; older rows are upcast on read (`EventCatalogue`).
     static var schemaVersion: Int { get }

@@ -47,7 +47,7 @@ public struct EventCatalogue: Sendable {
     public init() {}
 
     public mutating func register<P: DomainEventPayload>(_ type: P.Type, _ wrap: @escaping @Sendable (P) -> DomainEvent) {
-        decoders[P.eventType] = (P.schemaVersion, { text in wrap(try CanonicalDecoder.decode(P.self, from: text)) })
+        decoders[P.eventType] = (P.schemaVersion, { text in wrap(try CanonicalReader.decode(P.self, from: text)) })
     }
 
     /// Registers how a payload stored at `version` becomes `version + 1`.

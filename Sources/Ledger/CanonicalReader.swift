@@ -1,0 +1,100 @@
+/// A value that reads itself from stored JSON: the value `CanonicalDecoder` decodes through its
+/// `Decodable` conformance, from the same documents, without Codable's containers.
+///
+/// Why: a replay decodes every event, and `CanonicalDecoder`'s generic containers (a boxed
+/// container and its type metadata per object, a coding path per field) were a quarter of its CPU.
+/// A conformance reads each of its `CodingKeys` with `decode` or, for an optional,
+/// `decodeIfPresent`, as synthesized `init(from:)` does. Objects and arrays are scanned by the code
+/// the Codable containers use, so both accept and refuse the same documents; a refusal is reported
+/// by decoding again through `Decodable`, whose error names the field. Debug builds check every
+/// value read here against `CanonicalDecoder` (hence `Equatable`).
+public protocol CanonicalReadable: Decodable, Equatable {
+    init(reading value: CanonicalValue) throws
+}
+
+public enum CanonicalReader {
+    /// Decodes `text` through `T`'s reader; a document it refuses is decoded again by
+    /// `CanonicalDecoder`, which throws the `DecodingError` a refusal has always thrown.
+    public static func decode<T: CanonicalReadable>(_ type: T.Type, from text: String) throws -> T {
+        guard let value = read(type, from: text) else {
+            let decoded = try CanonicalDecoder.decode(type, from: text)
+            assertionFailure("\(T.self).init(reading:) refused what its Decodable conformance reads: \(text)")
+            return decoded
+        }
+        assert(value == (try? CanonicalDecoder.decode(type, from: text)), "\(T.self).init(reading:) differs from its Decodable conformance: \(text)")
+        return value
+    }
+
+    /// `T`'s reader alone: `nil` for a document it refuses. For tests that hold it to `Decodable`.
+    public static func read<T: CanonicalReadable>(_ type: T.Type, from text: String) -> T? {
+        try? T(reading: CanonicalValue(try ValueDecoder.root(of: text)))
+    }
+}
+
+/// The reader's refusal; what was wrong is for `CanonicalDecoder` to say.
+struct CanonicalReadRefusal: Error {}
+
+/// One value of a document being read.
+public struct CanonicalValue {
+    let decoder: ValueDecoder
+
+    init(_ decoder: ValueDecoder) { self.decoder = decoder }
+
+    /// The value at `offset` of the same document. Without a coding path: a refusal is explained
+    /// by `CanonicalDecoder`, so none is built here.
+    func at(_ offset: Int) -> CanonicalValue {
+        CanonicalValue(ValueDecoder(document: decoder.document, offset: offset, path: .root))
+    }
+
+    public func object() throws -> CanonicalObject { CanonicalObject(value: self, members: try ObjectMembers(decoder)) }
+}
+
+/// An object's members, for a reader to take by key.
+public struct CanonicalObject {
+    let value: CanonicalValue
+    let members: ObjectMembers
+
+    /// A member that must be present and not `null`.
+    public func decode<T: CanonicalReadable>(_ key: some CodingKey) throws -> T {
+        guard let offset = members.find(key) else { throw CanonicalReadRefusal() }
+        return try T(reading: value.at(offset))
+    }
+
+    /// A member that may be absent or `null` (`nil` then).
+    public func decodeIfPresent<T: CanonicalReadable>(_ key: some CodingKey) throws -> T? {
+        try members.findPresent(key).map { try T(reading: value.at($0)) }
+    }
+}
+
+extension String: CanonicalReadable {
+    public init(reading value: CanonicalValue) throws { self = try value.decoder.string() }
+}
+
+extension Int: CanonicalReadable {
+    public init(reading value: CanonicalValue) throws { self = try value.decoder.integer(Int.self) }
+}
+
+extension Int64: CanonicalReadable {
+    public init(reading value: CanonicalValue) throws { self = try value.decoder.integer(Int64.self) }
+}
+
+extension Bool: CanonicalReadable {
+    public init(reading value: CanonicalValue) throws { self = try value.decoder.bool() }
+}
+
+extension Double: CanonicalReadable {
+    public init(reading value: CanonicalValue) throws { self = try value.decoder.double() }
+}
+
+extension Timestamp: CanonicalReadable {
+    public init(reading value: CanonicalValue) throws {
+        guard let timestamp = Timestamp(iso8601: try value.decoder.string()) else { throw CanonicalReadRefusal() }
+        self = timestamp
+    }
+}
+
+extension Array: CanonicalReadable where Element: CanonicalReadable {
+    public init(reading value: CanonicalValue) throws {
+        self = try value.decoder.elements().map { try Element(reading: value.at($0)) }
+    }
+}
