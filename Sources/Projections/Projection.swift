@@ -16,8 +16,9 @@ public protocol Projection: Sendable {
 
     /// The entities an event changes (usually zero or one).
     func keys(for event: DomainEvent) -> [String]
-    /// The fold: the entity's state after `event`; `nil` removes it.
-    func apply(_ state: State?, _ event: LoggedEvent) -> State?
+    /// The fold: the entity's state after `event`; `nil` removes it. `state` is consumed, so a
+    /// fold that mutates it mutates the caller's only copy (no copy of every field per event).
+    func apply(_ state: consuming State?, _ event: LoggedEvent) -> State?
     /// Values for `columnNames`, in order.
     func columns(_ state: State) -> [SQLValue]
     /// What a dispute handler should look at in this entity.

@@ -85,12 +85,17 @@ public final class ProjectionRebuild {
 
 /// One projection's states during a rebuild: in memory up to `capacity`, the rest in the database.
 final class SpillingFold<P: Projection> {
+    /// A state in memory and the position of the last event that touched it (the eviction order).
+    /// `state` is `nil` only while its fold runs.
+    private struct Entry {
+        var state: P.State?
+        var touched: Int64
+    }
+
     private let table: ProjectionTable<P>
     private let database: Database
     private let capacity: Int
-    private var states: [String: P.State] = [:]
-    /// Position of the last event that touched each state in memory: the eviction order.
-    private var touched: [String: Int64] = [:]
+    private var entries: [String: Entry] = [:]
     /// Keys that have a row in the database (spilled at least once).
     private var stored: Set<String> = []
 
@@ -102,33 +107,40 @@ final class SpillingFold<P: Projection> {
 
     func apply(_ event: LoggedEvent) throws {
         for key in table.projection.keys(for: event.event) {
-            // Taken out, not copied, so the fold mutates the only reference to its arrays.
-            var state = states.removeValue(forKey: key)
-            if state == nil, stored.contains(key) { state = try table.load(key, from: database) }
-            if let after = table.projection.apply(state, event) {
-                states[key] = after
-                touched[key] = event.position
-            } else {
-                touched.removeValue(forKey: key)
-                if stored.remove(key) != nil { try table.store(nil, key: key, in: database) }
+            // One lookup per event, and the state moved out of its entry and back, not copied:
+            // the fold then mutates the only reference to its arrays.
+            let index = entries.index(forKey: key)
+            var before: P.State?
+            if let index {
+                before = entries.values[index].state.take()
+            } else if stored.contains(key) {
+                before = try table.load(key, from: database)
             }
+            guard let after = table.projection.apply(consume before, event) else {
+                if let index { entries.remove(at: index) }
+                if stored.remove(key) != nil { try table.store(nil, key: key, in: database) }
+                continue
+            }
+            let entry = Entry(state: after, touched: event.position)
+            if let index { entries.values[index] = entry } else { entries[key] = entry }
         }
-        if states.count > capacity {
+        if entries.count > capacity {
             // In key order, so the inserts walk the table's B-tree instead of jumping around it.
-            let oldest = touched.sorted { $0.value < $1.value }.prefix(states.count - capacity / 2).map(\.key)
+            let touched = entries.indices.map { (key: entries.keys[$0], position: entries.values[$0].touched) }
+            let oldest = touched.sorted { $0.position < $1.position }.prefix(entries.count - capacity / 2).map(\.key)
             try write(oldest.sorted())
         }
     }
 
     /// Writes every state still in memory.
     func flush() throws {
-        try write(states.keys.sorted())
+        try write(entries.keys.sorted())
     }
 
     /// Encodes the states of `keys` on every core, inserts them, and drops them from memory.
     private func write(_ keys: [String]) throws {
         let table = self.table
-        let values = keys.map { states[$0]! }
+        let values = keys.map { entries.removeValue(forKey: $0)!.state! }
         let rows = Mutex([Result<ProjectionTable<P>.Row, any Error>?](repeating: nil, count: keys.count))
         DispatchQueue.concurrentPerform(iterations: keys.count) { index in
             let row = Result { try table.row(values[index], key: keys[index]) }
@@ -138,8 +150,6 @@ final class SpillingFold<P: Projection> {
         for (index, key) in keys.enumerated() {
             try table.insert(try encoded[index]!.get(), key: key, in: database, fresh: !stored.contains(key))
             stored.insert(key)
-            states.removeValue(forKey: key)
-            touched.removeValue(forKey: key)
         }
     }
 }

@@ -76,9 +76,9 @@ public struct AuthorizationLinksProjection: Projection {
         return id.flatMap { $0.isEmpty ? nil : [$0] } ?? []
     }
 
-    public func apply(_ state: State?, _ logged: LoggedEvent) -> State? {
+    public func apply(_ state: consuming State?, _ logged: LoggedEvent) -> State? {
         let at = logged.recordedAt
-        var state = state ?? State(authorizationId: keys(for: logged.event)[0], firstSeenAt: at, sources: [], commandIds: [],
+        var state = (consume state) ?? State(authorizationId: keys(for: logged.event)[0], firstSeenAt: at, sources: [], commandIds: [],
                                    sessionIds: [], cdrIds: [], positions: [])
         state.positions.append(logged.position)
         switch logged.event {

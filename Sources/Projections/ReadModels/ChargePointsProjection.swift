@@ -81,8 +81,8 @@ public struct ChargePointsProjection: Projection {
         }
     }
 
-    public func apply(_ state: State?, _ logged: LoggedEvent) -> State? {
-        var state = state ?? State(chargePointId: keys(for: logged.event)[0], connected: false, connectors: [:], lastChange: logged.recordedAt)
+    public func apply(_ state: consuming State?, _ logged: LoggedEvent) -> State? {
+        var state = (consume state) ?? State(chargePointId: keys(for: logged.event)[0], connected: false, connectors: [:], lastChange: logged.recordedAt)
         state.lastChange = logged.recordedAt
         switch logged.event {
         case .chargePointConnected:

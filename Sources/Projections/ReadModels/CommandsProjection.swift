@@ -167,7 +167,7 @@ public struct CommandsProjection: Projection {
         }
     }
 
-    public func apply(_ state: State?, _ logged: LoggedEvent) -> State? {
+    public func apply(_ state: consuming State?, _ logged: LoggedEvent) -> State? {
         let at = logged.recordedAt
         if case .commandReceived(let e) = logged.event {
             return State(
@@ -176,7 +176,7 @@ public struct CommandsProjection: Projection {
                 authorizationId: e.authorizationId, status: "received", sessionIds: [], warnings: nil, positions: [logged.position])
         }
         // Events for a command this log never received are kept in the log but fold into nothing.
-        guard var state else { return nil }
+        guard var state = consume state else { return nil }
         state.positions.append(logged.position)
         switch logged.event {
         case .commandAnswered(let e):

@@ -66,12 +66,12 @@ public struct DeliveriesProjection: Projection {
         }
     }
 
-    public func apply(_ state: State?, _ logged: LoggedEvent) -> State? {
+    public func apply(_ state: consuming State?, _ logged: LoggedEvent) -> State? {
         if case .deliveryScheduled(let e) = logged.event {
             return State(scheduled: e, sequence: logged.position, status: "pending", attempts: 0,
                          scheduledAt: logged.recordedAt, positions: [logged.position])
         }
-        guard var state else { return nil }
+        guard var state = consume state else { return nil }
         state.positions.append(logged.position)
         switch logged.event {
         case .deliveryAttempted(let e):

@@ -200,7 +200,7 @@ public struct SessionsProjection: Projection {
         }
     }
 
-    public func apply(_ state: State?, _ logged: LoggedEvent) -> State? {
+    public func apply(_ state: consuming State?, _ logged: LoggedEvent) -> State? {
         let at = logged.recordedAt
         if case .sessionStarted(let e) = logged.event {
             var started = State(
@@ -213,7 +213,7 @@ public struct SessionsProjection: Projection {
             started.receive(e.authorizationId, at: at, position: logged.position, via: "session_started")
             return started
         }
-        guard var state else { return nil }
+        guard var state = consume state else { return nil }
         state.positions.append(logged.position)
         state.lastUpdated = at
         switch logged.event {

@@ -37,7 +37,7 @@ public struct TimersProjection: Projection {
         }
     }
 
-    public func apply(_ state: State?, _ logged: LoggedEvent) -> State? {
+    public func apply(_ state: consuming State?, _ logged: LoggedEvent) -> State? {
         switch logged.event {
         case .commandDispatched(let e): State(commandId: e.commandId, chargePointId: e.chargePointId, deadline: e.deadline)
         default: nil  // answered or timed out: no longer open
