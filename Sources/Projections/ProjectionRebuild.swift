@@ -35,30 +35,38 @@ public final class ProjectionRebuild {
     public func run(from store: any EventStore, pageSize: Int = 8192) async throws -> Int64 {
         let catalogue = self.catalogue
         var count: Int64 = 0
-        var page = try await Self.decodedPage(of: store, after: 0, limit: pageSize, catalogue: catalogue)
-        while let last = page.last {
+        var lanes = try await Self.decodedPage(of: store, after: 0, limit: pageSize, catalogue: catalogue)
+        while let last = lanes.last(where: { !$0.isEmpty })?.last {
             async let next = Self.decodedPage(of: store, after: last.position, limit: pageSize, catalogue: catalogue)
-            for event in page { try fold(event) }
-            count += Int64(page.count)
-            page = try await next
+            for lane in lanes {
+                // By address, not by iterator: an iterator hands out a copy of each event (a
+                // retain and a release of every string in it).
+                try lane.withUnsafeBufferPointer { events in
+                    for index in events.indices { try fold(events[index]) }
+                }
+                count += Int64(lane.count)
+            }
+            lanes = try await next
         }
         return count
     }
 
-    /// Reads a page and decodes it on all cores. Each lane stops at its first unreadable event;
-    /// the earliest lane's error is the earliest position, which is the one a replay must name.
+    /// Reads a page and decodes it on all cores, into one array per lane, in log order (joining
+    /// them would copy every event). Each lane stops at its first unreadable event; the earliest
+    /// lane's error is the earliest position, which is the one a replay must name.
     private static func decodedPage(of store: any EventStore, after position: Int64, limit: Int,
-                                    catalogue: EventCatalogue) async throws -> [LoggedEvent] {
+                                    catalogue: EventCatalogue) async throws -> [[LoggedEvent]] {
         let page = try await store.readAll(after: position, limit: limit)
         let lanes = max(1, ProcessInfo.processInfo.activeProcessorCount)
         let chunk = (page.count + lanes - 1) / lanes
         let decoded = await withTaskGroup(of: (Int, Result<[LoggedEvent], CatalogueError>).self) { group in
             for lane in 0..<lanes where lane * chunk < page.count {
                 group.addTask {
-                    let slice = page[(lane * chunk)..<min(page.count, (lane + 1) * chunk)]
-                    return (lane, Result { () throws(CatalogueError) in
-                        try slice.map { recorded throws(CatalogueError) in
-                            LoggedEvent(position: recorded.position, recordedAt: recorded.recordedAt, event: try catalogue.decode(recorded))
+                    (lane, Result { () throws(CatalogueError) in
+                        try page.withUnsafeBufferPointer { page throws(CatalogueError) in
+                            try (lane * chunk..<min(page.count, (lane + 1) * chunk)).map { index throws(CatalogueError) in
+                                LoggedEvent(position: page[index].position, recordedAt: page[index].recordedAt, event: try catalogue.decode(page[index]))
+                            }
                         }
                     })
                 }
@@ -67,7 +75,7 @@ public final class ProjectionRebuild {
             for await (lane, result) in group { results[lane] = result }
             return results
         }
-        return try decoded.flatMap { try $0.get() }
+        return try decoded.map { try $0.get() }
     }
 
     /// Writes the states still in memory and the checkpoints, and commits.
