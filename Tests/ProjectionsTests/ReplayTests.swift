@@ -33,6 +33,22 @@ struct ReplayTests {
         #expect(dumps[0].contains("session_with_several_cdrs"))
     }
 
+    @Test("a rebuilt database has every index a migrated one has (they are set aside while rows go in)")
+    func indexesRestored() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try SQLiteEventStore(path: try await Self.importedLedger("remote_start", in: directory))
+        let schema = "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY name"
+        let migrated = try Database.open(path: directory.path("migrated.sqlite")).rows(schema)
+        let database = try Database.open(path: directory.path("rebuilt.sqlite"))
+        let rebuild = try ProjectionRebuild(into: database)
+        _ = try await rebuild.run(from: store)
+        try rebuild.finish()
+        await store.close()
+        #expect(try database.rows(schema) == migrated)
+        #expect(migrated.contains { $0[1].text == "sessions_by_authorization" })
+    }
+
     @Test("replay reports a row changed in a live table")
     func detectsDrift() async throws {
         let directory = try TemporaryDirectory()
