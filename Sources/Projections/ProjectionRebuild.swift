@@ -10,7 +10,7 @@ import Synchronization
 /// of any length while the entities of recent charges stay in memory.
 public final class ProjectionRebuild {
     private let catalogue: EventCatalogue
-    private let database: Database
+    private let writer: RebuildWriter
     private let folds: [RebuildFold]
     /// The projection tables' secondary indexes, dropped for the rebuild and created again by
     /// `finish`: built once from the finished tables they cost a fraction of keeping them up to
@@ -22,8 +22,6 @@ public final class ProjectionRebuild {
     /// Starts a rebuild into `database` (freshly migrated: its projection tables empty).
     public init(into database: Database, catalogue: EventCatalogue = .standard, capacity: Int = 8192) throws {
         self.catalogue = catalogue
-        self.database = database
-        folds = ProjectionEngine.tables.map { $0.rebuildFold(into: database, capacity: capacity) }
         try database.execute("BEGIN")
         let tables = ProjectionEngine.tableNames + ["anomalies"]
         let indexes = try database.rows(
@@ -31,6 +29,8 @@ public final class ProjectionRebuild {
             tables.map(SQLValue.text))
         for index in indexes { try database.execute("DROP INDEX \"\(index[0].text ?? "")\"") }
         deferredIndexes = indexes.compactMap { $0[1].text }
+        writer = RebuildWriter(database)
+        folds = ProjectionEngine.tables.map { [writer] in $0.rebuildFold(into: writer, capacity: capacity) }
     }
 
     /// Folds one event; an event the catalogue cannot read stops the rebuild (`CatalogueError`,
@@ -92,9 +92,11 @@ public final class ProjectionRebuild {
     /// Writes the states still in memory, the indexes and the checkpoints, and commits.
     public func finish() throws {
         for fold in folds { try fold.flush() }
-        for index in deferredIndexes { try database.execute(index) }
-        try database.execute("UPDATE projection_checkpoints SET position = ?", [.integer(lastPosition)])
-        try database.execute("COMMIT")
+        try writer.sync { [deferredIndexes, lastPosition] database in
+            for index in deferredIndexes { try database.execute(index) }
+            try database.execute("UPDATE projection_checkpoints SET position = ?", [.integer(lastPosition)])
+            try database.execute("COMMIT")
+        }
     }
 
     private func fold(_ event: LoggedEvent) throws {
@@ -113,15 +115,15 @@ final class SpillingFold<P: Projection> {
     }
 
     private let table: ProjectionTable<P>
-    private let database: Database
+    private let writer: RebuildWriter
     private let capacity: Int
     private var entries: [String: Entry] = [:]
     /// Keys that have a row in the database (spilled at least once).
     private var stored: Set<String> = []
 
-    init(_ projection: P, _ database: Database, _ capacity: Int) {
+    init(_ projection: P, _ writer: RebuildWriter, _ capacity: Int) {
         table = ProjectionTable(projection)
-        self.database = database
+        self.writer = writer
         self.capacity = max(1, capacity)
     }
 
@@ -134,11 +136,11 @@ final class SpillingFold<P: Projection> {
             if let index {
                 before = entries.values[index].state.take()
             } else if stored.contains(key) {
-                before = try table.load(key, from: database)
+                before = try writer.sync { [table] in try table.load(key, from: $0) }
             }
             guard let after = table.projection.apply(consume before, event) else {
                 if let index { entries.remove(at: index) }
-                if stored.remove(key) != nil { try table.store(nil, key: key, in: database) }
+                if stored.remove(key) != nil { try writer.async { [table] in try table.store(nil, key: key, in: $0) } }
                 continue
             }
             let entry = Entry(state: after, touched: event.position)
@@ -157,19 +159,22 @@ final class SpillingFold<P: Projection> {
         try write(entries.keys.sorted())
     }
 
-    /// Encodes the states of `keys` on every core, inserts them, and drops them from memory.
+    /// Drops the states of `keys` from memory and queues their rows: encoded on every core,
+    /// then inserted.
     private func write(_ keys: [String]) throws {
         let table = self.table
         let values = keys.map { entries.removeValue(forKey: $0)!.state! }
-        let rows = Mutex([Result<ProjectionTable<P>.Row, any Error>?](repeating: nil, count: keys.count))
-        DispatchQueue.concurrentPerform(iterations: keys.count) { index in
-            let row = Result { try table.row(values[index], key: keys[index]) }
-            rows.withLock { $0[index] = row }
-        }
-        let encoded = rows.withLock { $0 }
-        for (index, key) in keys.enumerated() {
-            try table.insert(try encoded[index]!.get(), key: key, in: database, fresh: !stored.contains(key))
-            stored.insert(key)
+        let fresh = keys.map { stored.insert($0).inserted }
+        try writer.async { database in
+            let rows = Mutex([Result<ProjectionTable<P>.Row, any Error>?](repeating: nil, count: keys.count))
+            DispatchQueue.concurrentPerform(iterations: keys.count) { index in
+                let row = Result { try table.row(values[index], key: keys[index]) }
+                rows.withLock { $0[index] = row }
+            }
+            let encoded = rows.withLock { $0 }
+            for (index, key) in keys.enumerated() {
+                try table.insert(try encoded[index]!.get(), key: key, in: database, fresh: fresh[index])
+            }
         }
     }
 }

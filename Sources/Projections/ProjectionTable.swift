@@ -5,7 +5,7 @@ import Ledger
 protocol LiveProjection: Sendable {
     var name: String { get }
     func apply(_ event: LoggedEvent, in database: Database) throws
-    func rebuildFold(into database: Database, capacity: Int) -> RebuildFold
+    func rebuildFold(into writer: RebuildWriter, capacity: Int) -> RebuildFold
 }
 
 /// A projection's fold during a rebuild, as closures: see `ProjectionTable.makeRebuildFold`.
@@ -24,15 +24,15 @@ struct ProjectionTable<P: Projection>: LiveProjection {
     /// by type) so that they run as code specialized for `P`. Called through the `LiveProjection`
     /// existential instead, they ran as generic code that looked up type metadata on every
     /// dictionary access and copy: half of a replay's fold time.
-    private let makeRebuildFold: @Sendable (Database, Int) -> RebuildFold
+    private let makeRebuildFold: @Sendable (RebuildWriter, Int) -> RebuildFold
     private let liveFold: @Sendable (ProjectionTable<P>, LoggedEvent, Database) throws -> Void
 
     init(_ projection: P) {
         self.projection = projection
         let columns = ["key", "body"] + P.columnNames
         upsertSQL = "INSERT OR REPLACE INTO \(P.name) (\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))"
-        makeRebuildFold = { database, capacity in
-            let fold = SpillingFold(projection, database, capacity)
+        makeRebuildFold = { writer, capacity in
+            let fold = SpillingFold(projection, writer, capacity)
             return RebuildFold(apply: fold.apply, flush: fold.flush)
         }
         liveFold = { table, event, database in try table.foldLive(event, in: database) }
@@ -77,8 +77,8 @@ struct ProjectionTable<P: Projection>: LiveProjection {
         try insert(try row(state, key: key), key: key, in: database, fresh: false)
     }
 
-    func rebuildFold(into database: Database, capacity: Int) -> RebuildFold {
-        makeRebuildFold(database, capacity)
+    func rebuildFold(into writer: RebuildWriter, capacity: Int) -> RebuildFold {
+        makeRebuildFold(writer, capacity)
     }
 
     func apply(_ event: LoggedEvent, in database: Database) throws {

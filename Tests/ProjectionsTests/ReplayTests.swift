@@ -49,6 +49,30 @@ struct ReplayTests {
         #expect(migrated.contains { $0[1].text == "sessions_by_authorization" })
     }
 
+    @Test("a row that cannot be written stops the rebuild with its error, however far the fold has gone on")
+    func unwritableRow() async throws {
+        try await SQLiteEventStore.withTemporary { store, directory in
+            // 1e400 reads as infinity, which no row can hold: its CDR's row cannot be encoded.
+            let cdr = #"{"auth_id":"A","auth_method":"WHITELIST","cdr_id":"CDR-1","charging_periods":[],"currency":"EUR","evse_uid":"E","location_id":"L","session_id":"S","start_date_time":"2024-03-12T10:00:00.000Z","stop_date_time":"2024-03-12T11:00:00.000Z","total_cost":1,"total_energy":1e400,"total_time":1}"#
+            _ = try await store.append([try NewEvent(type: "CdrIssued", data: CanonicalJSON(parsing: cdr), metadata: EventMetadata(source: "test"))],
+                                       to: "cdr-CDR-1", expectedVersion: .any)
+            // Later CDRs push it out of memory (capacity 2): its write fails while the fold goes on.
+            let time = Timestamp(iso8601: "2024-03-12T10:00:00Z")!
+            for index in 0..<40 {
+                let event = try EventCoding.newEvent(CdrIssued(cdrId: "CDR-\(index + 2)", sessionId: "S", authorizationId: nil, authId: "A", authMethod: "WHITELIST",
+                                                               locationId: "L", evseUid: "E", currency: "EUR", startDateTime: time, stopDateTime: time,
+                                                               totalEnergy: 1, totalTime: 1, totalCost: 1, chargingPeriods: []),
+                                                     metadata: EventMetadata(source: "test"))
+                _ = try await store.append([event], to: "cdr-CDR-\(index + 2)", expectedVersion: .any)
+            }
+            let rebuild = try ProjectionRebuild(into: try Database.open(path: directory.path("rebuilt.sqlite")), capacity: 2)
+            await #expect(throws: EncodingError.self) {
+                _ = try await rebuild.run(from: store, pageSize: 7)
+                try rebuild.finish()
+            }
+        }
+    }
+
     @Test("replay reports a row changed in a live table")
     func detectsDrift() async throws {
         let directory = try TemporaryDirectory()

@@ -1,0 +1,46 @@
+import Dispatch
+import Ledger
+import Synchronization
+
+/// The database a rebuild writes into, confined to one serial queue, so that spilled states are
+/// encoded and inserted while the next events are folded: the fold spent half of its time
+/// waiting for its own writes, with a core to spare.
+///
+/// Work runs in the order it was queued: a load queued after the write of a key reads that row.
+/// At most `backlog` writes wait at a time (the fold waits for a place), which bounds the states
+/// held in memory on their way to the database.
+final class RebuildWriter: @unchecked Sendable {  // `database` is only used on `queue`
+    private let database: Database
+    private let queue = DispatchQueue(label: "chargeledger.projections.rebuild-writer")
+    private let backlog: DispatchSemaphore
+    /// The first error of a queued write: later work is skipped, and the next call throws it.
+    private let failure = Mutex<(any Error)?>(nil)
+
+    init(_ database: Database, backlog: Int = 2) {
+        self.database = database
+        self.backlog = DispatchSemaphore(value: backlog)
+    }
+
+    /// Queues `work`, once fewer than `backlog` writes wait.
+    func async(_ work: @escaping @Sendable (Database) throws -> Void) throws {
+        try throwFailure()
+        backlog.wait()
+        queue.async {
+            defer { self.backlog.signal() }
+            guard self.failure.withLock({ $0 == nil }) else { return }
+            do { try work(self.database) } catch { self.failure.withLock { $0 = error } }
+        }
+    }
+
+    /// Runs `work` after everything queued before it.
+    func sync<T>(_ work: (Database) throws -> T) throws -> T {
+        try queue.sync {
+            try throwFailure()
+            return try work(database)
+        }
+    }
+
+    private func throwFailure() throws {
+        if let error = failure.withLock({ $0 }) { throw error }
+    }
+}
