@@ -76,8 +76,9 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
             var value: Int64 = 0
             for index in from..<(from + count) {
                 let byte = bytes[index]
-                guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { return nil }
-                value = value * 10 + Int64(byte - UInt8(ascii: "0"))
+                let digit = byte &- UInt8(ascii: "0")
+                guard digit < 10 else { return nil }
+                value = value * 10 + Int64(digit)
             }
             return value
         }
@@ -92,7 +93,7 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
         if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
             index += 1
             var digits = 0
-            while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) {
+            while index < bytes.count, bytes[index] &- UInt8(ascii: "0") < 10 {
                 if digits < 3 { millisecond = millisecond * 10 + Int64(bytes[index] - UInt8(ascii: "0")) }
                 digits += 1
                 index += 1
