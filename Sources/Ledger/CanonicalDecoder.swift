@@ -17,7 +17,7 @@ public enum CanonicalDecoder {
 }
 
 /// The bytes being decoded, owned for as long as any container reads them.
-final class JSONDocument {
+@usableFromInline final class JSONDocument {
     private let storage: UnsafeMutableBufferPointer<UInt8>
     var count: Int { storage.count }
 
@@ -278,7 +278,7 @@ struct ValueDecoder: Decoder {
 
 /// An object's members, found once: where each key and value starts. Shared by the Codable
 /// containers and `CanonicalReadable` readers, so both accept and refuse the same documents.
-struct ObjectMembers {
+@usableFromInline struct ObjectMembers {
     struct Member {
         let key: Range<Int>
         /// The key when it had escapes (then `key` is not its spelling).
@@ -330,9 +330,9 @@ struct ObjectMembers {
         self.sorted = sorted
     }
 
-    /// Where the value of `key` starts, if the object has it.
-    func find(_ key: some CodingKey) -> Int? {
-        var name = key.stringValue
+    /// Where the value of the member named `key` starts, if the object has it.
+    @usableFromInline func find(_ key: String) -> Int? {
+        var name = key
         return name.withUTF8 { wanted -> Int? in
             if sorted {
                 var low = 0, high = members.count
@@ -346,7 +346,7 @@ struct ObjectMembers {
             }
             for member in members {
                 if let escaped = member.escapedKey {
-                    if escaped == key.stringValue { return member.value }
+                    if escaped == key { return member.value }
                 } else if CanonicalKeyOrder.compare(document.slice(member.key), wanted) == 0 {
                     return member.value
                 }
@@ -357,7 +357,7 @@ struct ObjectMembers {
 
     /// Where the value of `key` starts, unless it is absent or `null`: "not present", as with
     /// JSONDecoder's `decodeIfPresent`.
-    func findPresent(_ key: some CodingKey) -> Int? {
+    @usableFromInline func findPresent(_ key: String) -> Int? {
         guard let offset = find(key), document[offset] != UInt8(ascii: "n") else { return nil }
         return offset
     }
@@ -376,7 +376,7 @@ struct ObjectContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     }
 
     private func value(_ key: Key) throws -> ValueDecoder {
-        guard let offset = members.find(key) else {
+        guard let offset = members.find(key.stringValue) else {
             throw DecodingError.keyNotFound(key, .init(codingPath: codingPath, debugDescription: "no value for key \"\(key.stringValue)\""))
         }
         return object.child(at: offset, key)
@@ -388,7 +388,7 @@ struct ObjectContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
         }
     }
 
-    func contains(_ key: Key) -> Bool { members.find(key) != nil }
+    func contains(_ key: Key) -> Bool { members.find(key.stringValue) != nil }
 
     func decodeNil(forKey key: Key) throws -> Bool { try value(key).isNull }
     func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool { try value(key).bool() }
@@ -401,7 +401,7 @@ struct ObjectContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     /// Absent and `null` are both "not present", as with JSONDecoder; one lookup instead of the
     /// default's three.
     private func present(_ key: Key) -> ValueDecoder? {
-        members.findPresent(key).map { object.child(at: $0, key) }
+        members.findPresent(key.stringValue).map { object.child(at: $0, key) }
     }
 
     func decodeIfPresent(_ type: Bool.Type, forKey key: Key) throws -> Bool? { try present(key)?.bool() }

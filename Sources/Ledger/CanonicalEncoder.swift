@@ -175,7 +175,7 @@ struct NodeEncoder: Encoder {
 }
 
 /// Scalars as `JSONEncoder` spells them.
-enum ScalarSpelling {
+@usableFromInline enum ScalarSpelling {
     static func double(_ value: Double, _ path: @autoclosure () -> [any CodingKey]) throws -> JSONValue {
         guard let text = doubleText(value) else {
             throw EncodingError.invalidValue(value, .init(codingPath: path(), debugDescription: "\(value) is not a JSON number"))
@@ -184,7 +184,7 @@ enum ScalarSpelling {
     }
 
     /// The number's spelling; `nil` for a value JSON cannot hold (NaN, infinities).
-    static func doubleText(_ value: Double) -> String? {
+    @usableFromInline static func doubleText(_ value: Double) -> String? {
         guard value.isFinite else { return nil }
         var text = value.description
         if text.hasSuffix(".0") { text.removeLast(2) }

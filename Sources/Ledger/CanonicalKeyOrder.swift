@@ -2,7 +2,7 @@ import Foundation
 
 /// The canonical order of object keys: by their UTF-8 bytes. One definition for the canonical
 /// text (`JSONValue`), the encoder that writes it and the decoder that bisects it.
-enum CanonicalKeyOrder {
+@usableFromInline enum CanonicalKeyOrder {
     /// Negative, zero or positive as `a` sorts before, with or after `b`.
     static func compare(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Int {
         let common = min(a.count, b.count)
@@ -18,5 +18,5 @@ enum CanonicalKeyOrder {
         return a.withUTF8 { x in b.withUTF8 { y in compare(x, y) } }
     }
 
-    static func precedes(_ a: String, _ b: String) -> Bool { compare(a, b) < 0 }
+    @usableFromInline static func precedes(_ a: String, _ b: String) -> Bool { compare(a, b) < 0 }
 }

@@ -32,37 +32,51 @@ public enum CanonicalReader {
 }
 
 /// The reader's refusal; what was wrong is for `CanonicalDecoder` to say.
-struct CanonicalReadRefusal: Error {}
+@usableFromInline struct CanonicalReadRefusal: Error {
+    @usableFromInline init() {}
+}
 
 /// One value of a document being read.
 public struct CanonicalValue {
-    let decoder: ValueDecoder
+    @usableFromInline let document: JSONDocument
+    @usableFromInline let offset: Int
 
-    init(_ decoder: ValueDecoder) { self.decoder = decoder }
+    init(_ decoder: ValueDecoder) { self.init(document: decoder.document, offset: decoder.offset) }
 
-    /// The value at `offset` of the same document. Without a coding path: a refusal is explained
-    /// by `CanonicalDecoder`, so none is built here.
-    func at(_ offset: Int) -> CanonicalValue {
-        CanonicalValue(ValueDecoder(document: decoder.document, offset: offset, path: .root))
+    @usableFromInline init(document: JSONDocument, offset: Int) {
+        self.document = document
+        self.offset = offset
     }
+
+    /// Scalars are read by the Codable decoder's code. Without a coding path: a refusal is
+    /// explained by `CanonicalDecoder`, so none is built here.
+    var decoder: ValueDecoder { ValueDecoder(document: document, offset: offset, path: .root) }
+
+    /// The value at `offset` of the same document.
+    @usableFromInline func at(_ offset: Int) -> CanonicalValue { CanonicalValue(document: document, offset: offset) }
+
+    /// Where each element of this array starts.
+    @usableFromInline func elements() throws -> [Int] { try decoder.elements() }
 
     public func object() throws -> CanonicalObject { CanonicalObject(value: self, members: try ObjectMembers(decoder)) }
 }
 
-/// An object's members, for a reader to take by key.
+/// An object's members, for a reader to take by key. Inlinable, so that each reader is compiled
+/// for its own members' types: called as generic code from another module, every member cost a
+/// conformance lookup.
 public struct CanonicalObject {
-    let value: CanonicalValue
-    let members: ObjectMembers
+    @usableFromInline let value: CanonicalValue
+    @usableFromInline let members: ObjectMembers
 
     /// A member that must be present and not `null`.
-    public func decode<T: CanonicalReadable>(_ key: some CodingKey) throws -> T {
-        guard let offset = members.find(key) else { throw CanonicalReadRefusal() }
+    @inlinable public func decode<T: CanonicalReadable>(_ key: some CodingKey) throws -> T {
+        guard let offset = members.find(key.stringValue) else { throw CanonicalReadRefusal() }
         return try T(reading: value.at(offset))
     }
 
     /// A member that may be absent or `null` (`nil` then).
-    public func decodeIfPresent<T: CanonicalReadable>(_ key: some CodingKey) throws -> T? {
-        try members.findPresent(key).map { try T(reading: value.at($0)) }
+    @inlinable public func decodeIfPresent<T: CanonicalReadable>(_ key: some CodingKey) throws -> T? {
+        try members.findPresent(key.stringValue).map { try T(reading: value.at($0)) }
     }
 }
 
@@ -94,7 +108,7 @@ extension Timestamp: CanonicalReadable {
 }
 
 extension Array: CanonicalReadable where Element: CanonicalReadable {
-    public init(reading value: CanonicalValue) throws {
-        self = try value.decoder.elements().map { try Element(reading: value.at($0)) }
+    @inlinable public init(reading value: CanonicalValue) throws {
+        self = try value.elements().map { try Element(reading: value.at($0)) }
     }
 }

@@ -12,16 +12,21 @@ public protocol CanonicalWritable: Encodable {
 }
 
 /// Canonical JSON written straight into bytes (see `CanonicalWritable`).
+///
+/// Inlinable, so that each state's `write(to:)` is compiled for its own members' types: called
+/// as generic code from another module, every member cost a conformance lookup.
 public struct CanonicalWriter {
-    var bytes: [UInt8] = []
+    @usableFromInline var bytes: [UInt8] = []
     /// No member or element written yet in the innermost object or array: no comma before the next.
-    private var atStart = true
+    @usableFromInline var atStart = true
     /// A value JSON cannot hold (a non-finite `Double`) was met; `text(of:)` then lets
     /// `CanonicalEncoder` throw its error, which names the field.
-    var invalid = false
+    @usableFromInline var invalid = false
+
+    @usableFromInline init() {}
 
     /// The canonical text of `value`.
-    public static func text(of value: some CanonicalWritable) throws -> String {
+    @inlinable public static func text(of value: some CanonicalWritable) throws -> String {
         var writer = CanonicalWriter()
         writer.bytes.reserveCapacity(1024)
         value.write(to: &writer)
@@ -32,7 +37,7 @@ public struct CanonicalWriter {
     }
 
     /// An object; `members` writes them with `member`, in canonical key order.
-    public mutating func object(_ members: (inout CanonicalWriter) -> Void) {
+    @inlinable public mutating func object(_ members: (inout CanonicalWriter) -> Void) {
         bytes.append(UInt8(ascii: "{"))
         atStart = true
         members(&self)
@@ -40,23 +45,23 @@ public struct CanonicalWriter {
         atStart = false
     }
 
-    public mutating func member(_ key: some CodingKey, _ value: some CanonicalWritable) {
+    @inlinable public mutating func member(_ key: some CodingKey, _ value: some CanonicalWritable) {
         member(named: key.stringValue, value)
     }
 
     /// An optional member: absent when `nil` (synthesized `encode(to:)` uses `encodeIfPresent`).
-    public mutating func member(_ key: some CodingKey, _ value: (some CanonicalWritable)?) {
+    @inlinable public mutating func member(_ key: some CodingKey, _ value: (some CanonicalWritable)?) {
         if let value { member(named: key.stringValue, value) }
     }
 
-    mutating func member(named name: String, _ value: some CanonicalWritable) {
+    @inlinable mutating func member(named name: String, _ value: some CanonicalWritable) {
         separate()
         JSONValue.writeString(name, to: &bytes)
         bytes.append(UInt8(ascii: ":"))
         value.write(to: &self)
     }
 
-    mutating func array(_ elements: [some CanonicalWritable]) {
+    @inlinable mutating func array(_ elements: [some CanonicalWritable]) {
         bytes.append(UInt8(ascii: "["))
         atStart = true
         for element in elements {
@@ -67,30 +72,30 @@ public struct CanonicalWriter {
         atStart = false
     }
 
-    private mutating func separate() {
+    @inlinable mutating func separate() {
         if !atStart { bytes.append(UInt8(ascii: ",")) }
         atStart = false
     }
 }
 
 extension String: CanonicalWritable {
-    public func write(to writer: inout CanonicalWriter) { JSONValue.writeString(self, to: &writer.bytes) }
+    @inlinable public func write(to writer: inout CanonicalWriter) { JSONValue.writeString(self, to: &writer.bytes) }
 }
 
 extension Int: CanonicalWritable {
-    public func write(to writer: inout CanonicalWriter) { writer.bytes.append(contentsOf: String(self).utf8) }
+    @inlinable public func write(to writer: inout CanonicalWriter) { writer.bytes.append(contentsOf: String(self).utf8) }
 }
 
 extension Int64: CanonicalWritable {
-    public func write(to writer: inout CanonicalWriter) { writer.bytes.append(contentsOf: String(self).utf8) }
+    @inlinable public func write(to writer: inout CanonicalWriter) { writer.bytes.append(contentsOf: String(self).utf8) }
 }
 
 extension Bool: CanonicalWritable {
-    public func write(to writer: inout CanonicalWriter) { writer.bytes.append(contentsOf: (self ? "true" : "false").utf8) }
+    @inlinable public func write(to writer: inout CanonicalWriter) { writer.bytes.append(contentsOf: (self ? "true" : "false").utf8) }
 }
 
 extension Double: CanonicalWritable {
-    public func write(to writer: inout CanonicalWriter) {
+    @inlinable public func write(to writer: inout CanonicalWriter) {
         guard let text = ScalarSpelling.doubleText(self) else {
             writer.invalid = true
             writer.bytes.append(contentsOf: "null".utf8)
@@ -102,7 +107,7 @@ extension Double: CanonicalWritable {
 
 extension Timestamp: CanonicalWritable {
     /// A string that never needs an escape.
-    public func write(to writer: inout CanonicalWriter) {
+    @inlinable public func write(to writer: inout CanonicalWriter) {
         writer.bytes.append(UInt8(ascii: "\""))
         write(to: &writer.bytes)
         writer.bytes.append(UInt8(ascii: "\""))
@@ -110,12 +115,12 @@ extension Timestamp: CanonicalWritable {
 }
 
 extension Array: CanonicalWritable where Element: CanonicalWritable {
-    public func write(to writer: inout CanonicalWriter) { writer.array(self) }
+    @inlinable public func write(to writer: inout CanonicalWriter) { writer.array(self) }
 }
 
 /// An object keyed by its strings, in canonical key order, as `CanonicalEncoder` sorts them.
 extension Dictionary: CanonicalWritable where Key == String, Value: CanonicalWritable {
-    public func write(to writer: inout CanonicalWriter) {
+    @inlinable public func write(to writer: inout CanonicalWriter) {
         writer.object { writer in
             for key in keys.sorted(by: CanonicalKeyOrder.precedes) { writer.member(named: key, self[key]!) }
         }

@@ -38,7 +38,7 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
 
     /// Appends the `iso8601` text: digit by digit into `bytes`, because row encoding writes several
     /// timestamps per row and a string (or an array per field) each was a measurable part of a replay.
-    func write(to bytes: inout [UInt8]) {
+    @usableFromInline func write(to bytes: inout [UInt8]) {
         let (days, msOfDay) = millisecondsSinceEpoch.floorDivided(by: 86_400_000)
         let (year, month, day) = Self.civil(fromDays: days)
         func put(_ value: Int64, _ width: Int, then separator: UInt8) {
