@@ -9,18 +9,19 @@ struct CanonicalWriterTests {
     struct Sample: Encodable, CanonicalWritable {
         typealias Inner = CanonicalEncoderTests.Sample.Inner
 
-        var text: String
-        var numbers: [Double]
-        var integers: [Int64]
+        // In canonical key order, as `write(to:)` lists them.
         var count: Int
-        var flag: Bool
-        var missing: String?
-        var present: String?
-        var map: [String: Int]
-        var nested: [Inner]
-        var matrix: [[Int]]
         var empty: [String]
         var emptyMap: [String: String]
+        var flag: Bool
+        var integers: [Int64]
+        var map: [String: Int]
+        var matrix: [[Int]]
+        var missing: String?
+        var nested: [Inner]
+        var numbers: [Double]
+        var present: String?
+        var text: String
 
         enum CodingKeys: String, CodingKey {
             case text, numbers, integers, count, flag, missing, present, map, nested, matrix, empty
@@ -48,13 +49,13 @@ struct CanonicalWriterTests {
     static let samples: [Sample] = {
         let reference = CanonicalEncoderTests.samples[0]
         return [
-            Sample(text: reference.text, numbers: reference.numbers, integers: reference.integers, count: Int.min, flag: true,
-                   missing: nil, present: "\u{0}\u{1F}", map: reference.map,
+            Sample(count: Int.min, empty: [], emptyMap: [:], flag: true, integers: reference.integers, map: reference.map,
+                   matrix: [[1, 2], [], [3]], missing: nil,
                    nested: [Sample.Inner(name: "x", tags: ["b", "a"], when: Timestamp(iso8601: "2026-03-12T08:30:00.125Z")),
                             Sample.Inner(name: "", tags: [], when: Timestamp(millisecondsSinceEpoch: -1))],
-                   matrix: [[1, 2], [], [3]], empty: [], emptyMap: [:]),
-            Sample(text: "", numbers: [], integers: [], count: 0, flag: false, missing: nil, present: nil, map: [:], nested: [],
-                   matrix: [], empty: [], emptyMap: ["k": "v"]),
+                   numbers: reference.numbers, present: "\u{0}\u{1F}", text: reference.text),
+            Sample(count: 0, empty: [], emptyMap: ["k": "v"], flag: false, integers: [], map: [:], matrix: [], missing: nil,
+                   nested: [], numbers: [], present: nil, text: ""),
         ]
     }()
 
