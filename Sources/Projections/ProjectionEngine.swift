@@ -29,18 +29,16 @@ public final class ProjectionEngine: TransactionObserver {
     /// Folds the events into every projection that has not seen them (each has its own
     /// checkpoint: a projection added by a later migration catches up alone).
     public func apply(_ events: [RecordedEvent], in database: Database) throws {
-        guard let last = events.last else { return }
+        guard !events.isEmpty else { return }
         var checkpoints: [String: Int64] = [:]
-        for row in try database.rows("SELECT name, position FROM projection_checkpoints") {
+        for row in try database.rows(Self.checkpointsSQL) {
             if let name = row[0].text, let position = row[1].integer { checkpoints[name] = position }
         }
-        for recorded in events {
-            let event = try decode(recorded)
-            for table in Self.tables where recorded.position > checkpoints[table.name, default: 0] {
-                try table.apply(event, in: database)
-            }
-        }
-        try database.execute("UPDATE projection_checkpoints SET position = ? WHERE position < ?", [.integer(last.position), .integer(last.position)])
+        let batch = try batch(events, checkpoints: checkpoints)
+        var stored: [String: [String: String]] = [:]
+        for (table, keys) in batch.reads { stored[table] = try database.bodies(table, keys) }
+        for changes in try fold(batch, stored: stored).tables where !changes.isEmpty { try database.write(changes) }
+        try database.execute(Self.advanceCheckpointsSQL, [.integer(batch.position)])
     }
 
     public func checkpoint(in database: Database) throws -> Int64 {

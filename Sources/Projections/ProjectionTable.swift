@@ -1,10 +1,13 @@
 import Ledger
 
-/// One projection, whatever its state type: its table's name, the live fold (read, fold and
-/// write the rows an event touches) and the rebuild fold (`SpillingFold`).
+/// One projection, whatever its state type: its table's name, the live fold (the rows a batch
+/// of events changes, see `ProjectionBatch`) and the rebuild fold (`SpillingFold`).
 protocol LiveProjection: Sendable {
     var name: String { get }
-    func apply(_ event: LoggedEvent, in database: Database) throws
+    /// The entities `events` change, each once, in first-touched order.
+    func keys(in events: [LoggedEvent]) -> [String]
+    /// Folds `events` into the states stored as `stored` (canonical JSON by key).
+    func fold(_ events: [LoggedEvent], stored: [String: String]) throws -> ProjectionChanges.Table
     func rebuildFold(into writer: RebuildWriter, capacity: Int) -> RebuildFold
 }
 
@@ -18,6 +21,8 @@ struct RebuildFold {
 struct ProjectionTable<P: Projection>: LiveProjection {
     var name: String { P.name }
     let projection: P
+    /// `key`, `body`, then the projection's own columns.
+    private let columns: [String]
     private let upsertSQL: String
     private let deleteSQL = "DELETE FROM \(P.name) WHERE key = ?"
     /// The folds, made here where `P` is concrete (`ProjectionEngine.tables` names each projection
@@ -25,17 +30,18 @@ struct ProjectionTable<P: Projection>: LiveProjection {
     /// existential instead, they ran as generic code that looked up type metadata on every
     /// dictionary access and copy: half of a replay's fold time.
     private let makeRebuildFold: @Sendable (RebuildWriter, Int) -> RebuildFold
-    private let liveFold: @Sendable (ProjectionTable<P>, LoggedEvent, Database) throws -> Void
+    private let liveFold: @Sendable (ProjectionTable<P>, [LoggedEvent], [String: String]) throws -> ProjectionChanges.Table
 
     init(_ projection: P) {
         self.projection = projection
         let columns = ["key", "body"] + P.columnNames
+        self.columns = columns
         upsertSQL = "INSERT OR REPLACE INTO \(P.name) (\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))"
         makeRebuildFold = { writer, capacity in
             let fold = SpillingFold(projection, writer, capacity)
             return RebuildFold(apply: fold.apply, flush: fold.flush)
         }
-        liveFold = { table, event, database in try table.foldLive(event, in: database) }
+        liveFold = { table, events, stored in try table.foldBatch(events, stored: stored) }
     }
 
     func load(_ key: String, from database: Database) throws -> P.State? {
@@ -59,12 +65,7 @@ struct ProjectionTable<P: Projection>: LiveProjection {
     func insert(_ row: Row, key: String, in database: Database, fresh: Bool) throws {
         if !fresh { try database.execute("DELETE FROM anomalies WHERE subject = ?", [.text("\(P.name):\(key)")]) }
         try database.execute(upsertSQL, row.values)
-        for anomaly in row.anomalies {
-            try database.execute(
-                "INSERT OR IGNORE INTO anomalies (subject, kind, detail, authorization_id, position) VALUES (?, ?, ?, ?, ?)",
-                [.text(anomaly.subject), .text(anomaly.kind.rawValue), .text(anomaly.detail),
-                 anomaly.authorizationId.map(SQLValue.text) ?? .null, anomaly.position.map(SQLValue.integer) ?? .null])
-        }
+        for anomaly in row.anomalies { try database.insert(anomaly) }
     }
 
     /// Writes the state (or removes the row) and replaces the entity's anomalies.
@@ -81,16 +82,39 @@ struct ProjectionTable<P: Projection>: LiveProjection {
         makeRebuildFold(writer, capacity)
     }
 
-    func apply(_ event: LoggedEvent, in database: Database) throws {
-        try liveFold(self, event, database)
+    func keys(in events: [LoggedEvent]) -> [String] {
+        var seen: Set<String> = [], keys: [String] = []
+        for event in events {
+            for key in projection.keys(for: event.event) where seen.insert(key).inserted { keys.append(key) }
+        }
+        return keys
     }
 
-    /// The live path: load each touched entity, fold, store.
-    private func foldLive(_ event: LoggedEvent, in database: Database) throws {
-        for key in projection.keys(for: event.event) {
-            let before = try load(key, from: database)
-            let after = projection.apply(before, event)
-            if after != before { try store(after, key: key, in: database) }
+    func fold(_ events: [LoggedEvent], stored: [String: String]) throws -> ProjectionChanges.Table {
+        try liveFold(self, events, stored)
+    }
+
+    /// The live path: fold every event into the touched states in memory, then write the states
+    /// that ended different from how they were stored.
+    private func foldBatch(_ events: [LoggedEvent], stored: [String: String]) throws -> ProjectionChanges.Table {
+        let before = try stored.mapValues { try EventCoding.decode(P.State.self, from: $0) }
+        var states = before
+        for event in events {
+            for key in projection.keys(for: event.event) {
+                states[key] = projection.apply(states.removeValue(forKey: key), event)
+            }
         }
+        var changes = ProjectionChanges.Table(name: P.name, columns: columns)
+        for key in keys(in: events) where states[key] != before[key] {
+            changes.subjects.append("\(P.name):\(key)")
+            guard let state = states[key] else {
+                changes.removed.append(key)
+                continue
+            }
+            let row = try row(state, key: key)
+            changes.rows.append(row.values)
+            changes.anomalies += row.anomalies
+        }
+        return changes
     }
 }

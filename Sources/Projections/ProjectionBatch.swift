@@ -1,0 +1,77 @@
+import Ledger
+
+/// The live fold of a batch of just-appended events, worked out in memory so that every store
+/// folds the same way: the store reads the rows `reads` names, `ProjectionEngine.fold` returns
+/// the rows to write, and the store writes them inside the append's transaction — SQLite a
+/// statement per row (`ProjectionEngine.apply`), PostgreSQL a statement per table.
+public struct ProjectionBatch: Sendable {
+    /// One projection's share: the events past its checkpoint, and the entities they change.
+    public struct Part: Sendable {
+        public let table: String
+        let events: [LoggedEvent]
+        /// Keys of the rows to read (each once, in first-touched order).
+        public let keys: [String]
+    }
+
+    /// In `ProjectionEngine.tables` order.
+    public let parts: [Part]
+    /// The last event's position: every projection's checkpoint after the batch.
+    public let position: Int64
+
+    /// The rows to read before folding, by table (tables with none are left out).
+    public var reads: [(table: String, keys: [String])] {
+        parts.filter { !$0.keys.isEmpty }.map { ($0.table, $0.keys) }
+    }
+}
+
+/// What a batch changes in the projection tables.
+public struct ProjectionChanges: Sendable {
+    /// One table's writes.
+    public struct Table: Sendable {
+        public let name: String
+        /// `key`, `body`, then the projection's own columns: the order of each row's values.
+        public let columns: [String]
+        /// Rows to insert, or to replace the row with the same key.
+        public var rows: [[SQLValue]] = []
+        /// Keys whose rows are removed.
+        public var removed: [String] = []
+        /// The anomaly subjects (`<table>:<key>`) of every written or removed row: their stored
+        /// anomalies are deleted, then `anomalies` inserted.
+        public var subjects: [String] = []
+        /// The anomalies of the written rows.
+        public var anomalies: [Anomaly] = []
+
+        public var isEmpty: Bool { subjects.isEmpty }
+    }
+
+    public let tables: [Table]
+    /// Every projection's checkpoint after the batch.
+    public let position: Int64
+}
+
+extension ProjectionEngine {
+    /// Decodes `events` (an event the catalogue cannot read throws its `CatalogueError`) and
+    /// names the rows each projection past `checkpoints[name]` needs.
+    public func batch(_ events: [RecordedEvent], checkpoints: [String: Int64]) throws -> ProjectionBatch {
+        let decoded = try events.map { try decode($0) }
+        let parts = Self.tables.map { table in
+            let events = decoded.filter { $0.position > checkpoints[table.name, default: 0] }
+            return ProjectionBatch.Part(table: table.name, events: events, keys: table.keys(in: events))
+        }
+        return ProjectionBatch(parts: parts, position: events.last?.position ?? 0)
+    }
+
+    /// Folds the batch into the stored bodies (`stored[table][key]`, as `batch.reads` named
+    /// them; a key without a row is a new entity) and returns the rows that changed.
+    public func fold(_ batch: ProjectionBatch, stored: [String: [String: String]]) throws -> ProjectionChanges {
+        let tables = try zip(Self.tables, batch.parts).map { table, part in
+            try table.fold(part.events, stored: stored[part.table] ?? [:])
+        }
+        return ProjectionChanges(tables: tables, position: batch.position)
+    }
+
+    /// Each projection's checkpoint.
+    public static let checkpointsSQL = "SELECT name, position FROM projection_checkpoints"
+    /// Moves every checkpoint on to `$1`/`?1`, the batch's last position.
+    public static let advanceCheckpointsSQL = "UPDATE projection_checkpoints SET position = $1 WHERE position < $1"
+}
