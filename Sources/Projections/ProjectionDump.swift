@@ -6,25 +6,39 @@ import Ledger
 /// bytes" is measured on.
 public enum ProjectionDump {
     public static func json(_ database: Database) throws -> JSONValue {
+        try json { try database.rows($0) }
+    }
+
+    /// The queries a dump runs, in portable SQL: a store that runs them itself hands their rows
+    /// to `json(rows:)`.
+    public static let queries = ProjectionEngine.tableNames.map { "SELECT * FROM \($0)" } + [anomaliesSQL, ProjectionEngine.checkpointsSQL]
+    static let anomaliesSQL = "SELECT \(Anomaly.columns.joined(separator: ", ")) FROM anomalies"
+
+    /// The dump from the rows of each of `queries`. Nothing depends on the order rows come in
+    /// (anomalies are sorted here, by their bytes as SQLite's BINARY collation sorts): stores
+    /// that collate text differently give the same document.
+    public static func json(rows: (String) throws -> [[SQLValue]]) throws -> JSONValue {
         var tables: [String: JSONValue] = [:]
         for table in ProjectionEngine.tableNames {
-            var rows: [String: JSONValue] = [:]
-            try database.forEachRow("SELECT * FROM \(table) ORDER BY key") { row in
-                guard let key = row.first?.text, let body = row[1].text else { return }
+            var entries: [String: JSONValue] = [:]
+            for row in try rows("SELECT * FROM \(table)") {
+                guard let key = row.first?.text, let body = row[1].text else { continue }
                 var entry: [String: JSONValue] = ["body": try JSONValue(parsing: body)]
                 for (name, value) in zip(columnNames(table), row.dropFirst(2)) { entry[name] = jsonValue(value) }
-                rows[key] = .object(entry)
+                entries[key] = .object(entry)
             }
-            tables[table] = .object(rows)
+            tables[table] = .object(entries)
         }
-        var anomalies: [JSONValue] = []
-        try database.forEachRow("SELECT subject, kind, detail, authorization_id, position FROM anomalies ORDER BY subject, kind, detail") { row in
-            anomalies.append(.object(["subject": jsonValue(row[0]), "kind": jsonValue(row[1]), "detail": jsonValue(row[2]),
-                                      "authorization_id": jsonValue(row[3]), "position": jsonValue(row[4])]))
+        let anomalies = try rows(anomaliesSQL).sorted { left, right in
+            left.prefix(3).map { Array(($0.text ?? "").utf8) }.lexicographicallyPrecedes(right.prefix(3).map { Array(($0.text ?? "").utf8) }) {
+                $0.lexicographicallyPrecedes($1)
+            }
         }
-        tables["anomalies"] = .array(anomalies)
+        tables["anomalies"] = .array(anomalies.map { row in
+            .object(Dictionary(uniqueKeysWithValues: zip(Anomaly.columns, row.map(jsonValue))))
+        })
         var checkpoints: [String: JSONValue] = [:]
-        try database.forEachRow("SELECT name, position FROM projection_checkpoints ORDER BY name") { row in
+        for row in try rows(ProjectionEngine.checkpointsSQL) {
             if let name = row[0].text { checkpoints[name] = jsonValue(row[1]) }
         }
         tables["projection_checkpoints"] = .object(checkpoints)

@@ -13,6 +13,10 @@ public enum ReplayCheck {
         public let side: String
         public let row: String
         public var description: String { "\(table): \(side): \(row)" }
+
+        init(table: String, side: String, row: [SQLValue]) {
+            self.table = table; self.side = side; self.row = row.map(\.description).joined(separator: " | ")
+        }
     }
 
     public enum Outcome: Sendable {
@@ -24,7 +28,7 @@ public enum ReplayCheck {
     /// Tables compared: every projection's, the anomalies and the checkpoints.
     public static let comparedTables = ProjectionEngine.tableNames + ["anomalies", "projection_checkpoints"]
 
-    public static func run(store: SQLiteEventStore, scratchPath: String, pageSize: Int = 8192) async throws -> Outcome {
+    public static func run(store: some ProjectionStore, scratchPath: String, pageSize: Int = 8192) async throws -> Outcome {
         let scratch = try Database.open(path: scratchPath)
         let rebuild = try ProjectionRebuild(into: scratch)
         let count: Int64
@@ -34,15 +38,14 @@ public enum ReplayCheck {
             return .unreadable(error)
         }
         try rebuild.finish()
-        try scratch.execute("ATTACH DATABASE ? AS live", [.text(store.path)])
         var differences: [Difference] = []
-        for table in comparedTables {
-            for (side, left, right) in [("only in live tables", "live", "main"), ("only in replay", "main", "live")] {
-                let rows = try scratch.rows("SELECT * FROM \(left).\(table) EXCEPT SELECT * FROM \(right).\(table) ORDER BY 1 LIMIT 100")
-                differences += rows.map { Difference(table: table, side: side, row: $0.map(\.description).joined(separator: " | ")) }
-            }
-        }
-        try scratch.execute("DETACH DATABASE live")
+        for table in comparedTables { differences += try await store.differences(in: table, from: scratch, limit: 100) }
         return differences.isEmpty ? .identical(events: count) : .different(events: count, differences)
+    }
+
+    /// At most `limit` of `rows`, in the order of their first column, as differences.
+    static func differences(_ table: String, side: String, _ rows: Set<[SQLValue]>, limit: Int) -> [Difference] {
+        rows.sorted { $0.first?.description ?? "" < $1.first?.description ?? "" }.prefix(limit)
+            .map { Difference(table: table, side: side, row: $0) }
     }
 }

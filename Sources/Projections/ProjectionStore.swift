@@ -1,0 +1,47 @@
+import Ledger
+
+/// A ledger that keeps the read models in its append transactions, on SQLite or PostgreSQL:
+/// what `ledger replay`, `ledger import` and the golden tests work with, whichever the store.
+public protocol ProjectionStore: VerifiableEventStore {
+    /// The rows of a query on the projection tables, in SQL both stores speak.
+    func projectionRows(_ sql: String) async throws -> [[SQLValue]]
+    /// The rows of `table` found only in the live tables or only in `scratch` (a rebuild), at
+    /// most `limit` a side. The default compares them in memory; SQLite attaches the scratch file.
+    func differences(in table: String, from scratch: Database, limit: Int) async throws -> [ReplayCheck.Difference]
+}
+
+extension ProjectionStore {
+    /// Every projection row: see `ProjectionDump`.
+    public func projectionDump() async throws -> JSONValue {
+        var results: [String: [[SQLValue]]] = [:]
+        for sql in ProjectionDump.queries { results[sql] = try await projectionRows(sql) }
+        return try ProjectionDump.json { results[$0] ?? [] }
+    }
+
+    public func differences(in table: String, from scratch: Database, limit: Int) async throws -> [ReplayCheck.Difference] {
+        let live = Set(try await projectionRows("SELECT * FROM \(table)"))
+        let replayed = Set(try scratch.rows("SELECT * FROM \(table)"))
+        return ReplayCheck.differences(table, side: "only in live tables", live.subtracting(replayed), limit: limit)
+            + ReplayCheck.differences(table, side: "only in replay", replayed.subtracting(live), limit: limit)
+    }
+}
+
+extension SQLiteEventStore: ProjectionStore {
+    public func projectionRows(_ sql: String) async throws -> [[SQLValue]] {
+        try await withReadDatabase { try $0.rows(sql) }
+    }
+
+    /// With the live file attached to the scratch database, SQLite's EXCEPT compares the tables
+    /// without loading either into memory.
+    public func differences(in table: String, from scratch: Database, limit: Int) async throws -> [ReplayCheck.Difference] {
+        try scratch.execute("ATTACH DATABASE ? AS live", [.text(path)])
+        defer { try? scratch.execute("DETACH DATABASE live") }
+        var differences: [ReplayCheck.Difference] = []
+        for (side, left, right) in [("only in live tables", "live", "main"), ("only in replay", "main", "live")] {
+            let rows = try scratch.rows("SELECT * FROM \(left).\(table) EXCEPT SELECT * FROM \(right).\(table) ORDER BY 1 LIMIT ?",
+                                        [.integer(Int64(limit))])
+            differences += rows.map { ReplayCheck.Difference(table: table, side: side, row: $0) }
+        }
+        return differences
+    }
+}
