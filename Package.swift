@@ -61,6 +61,7 @@ let package = Package(
             name: "PostgresStore",
             dependencies: [
                 "Ledger",
+                "Projections",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -119,6 +120,7 @@ let package = Package(
             name: "LedgerTesting",
             dependencies: [
                 "Ledger",
+                "Projections",
                 "PostgresStore",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],

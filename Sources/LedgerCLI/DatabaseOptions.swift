@@ -15,21 +15,36 @@ struct DatabaseOptions: ParsableArguments {
     /// Opens a SQLite ledger, or prints why not on one line and exits with code 2.
     ///
     /// `withProjections` installs the read models (caught up first, then kept in step with every
-    /// append); commands that only read or check the log itself leave them alone. The read models
-    /// run on SQLite only so far, so the commands that need them refuse a PostgreSQL `--db`.
+    /// append); commands that only read or check the log itself leave them alone. The commands
+    /// that read the projections through SQL of their own run on SQLite only so far, so they
+    /// refuse a PostgreSQL `--db`.
     func open(withProjections: Bool = false) throws -> SQLiteEventStore {
         guard !PostgresLocation.isURL(db) else {
             throw Failure.unusableDatabase(
-                "this command needs the projections, which run on a SQLite ledger only so far; on PostgreSQL use events, verify, import --log-only and migrate-to")
+                "this command runs on a SQLite ledger only so far; on PostgreSQL use events, verify, import, replay and migrate-to")
         }
         return try Self.openSQLite(db, withProjections: withProjections)
+    }
+
+    /// Opens the ledger and its projection tables, on SQLite or PostgreSQL. `folding` keeps them
+    /// in step (`import`); without it they are only read (`replay` compares them with a rebuild
+    /// and must not fold anything into them first).
+    func openProjectionStore(folding: Bool) async throws -> any ProjectionStore {
+        guard PostgresLocation.isURL(db) else { return try Self.openSQLite(db, withProjections: folding) }
+        return try await Self.openPostgres(db, withProjections: folding)
+    }
+
+    static func openPostgres(_ url: String, withProjections: Bool) async throws -> PostgresEventStore {
+        do { return try await PostgresEventStore.open(url: url, projections: withProjections ? ProjectionEngine() : nil) } catch {
+            throw Failure.unusableDatabase(error.description)
+        }
     }
 
     /// Opens the log alone, on SQLite or PostgreSQL: for the commands that read, check or append
     /// events without the projections.
     func openLog() async throws -> any VerifiableEventStore {
         guard PostgresLocation.isURL(db) else { return try Self.openSQLite(db, withProjections: false) }
-        do { return try await PostgresEventStore.open(url: db) } catch { throw Failure.unusableDatabase(error.description) }
+        return try await Self.openPostgres(db, withProjections: false)
     }
 
     static func openSQLite(_ path: String, withProjections: Bool) throws -> SQLiteEventStore {

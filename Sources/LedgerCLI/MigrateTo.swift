@@ -12,7 +12,8 @@ struct MigrateTo: AsyncParsableCommand {
             payloads and time, so the copy's hash chain is the source's: after the copy the target \
             is verified and its last hash compared with the source's. The target must be empty, or \
             hold the beginning of this same log (an interrupted copy: it resumes where it stopped). \
-            Only the log is copied; the projections run on SQLite only so far.
+            The projections are built in the copy's own transactions, as the events go in (an event \
+            they cannot read stops the copy, naming it; --log-only copies such a log without them).
             """
     )
 
@@ -25,6 +26,10 @@ struct MigrateTo: AsyncParsableCommand {
     @Option(help: "Events per transaction.")
     var batch = 2_000
 
+    @Flag(help: ArgumentHelp(
+        "Copy the log without building projections: for logs with events this binary's catalogue does not know."))
+    var logOnly = false
+
     func validate() throws {
         guard PostgresLocation.isURL(to) else { throw ValidationError("--to must be a postgres:// URL") }
         guard !PostgresLocation.isURL(from) else { throw ValidationError("--from must be a SQLite file") }
@@ -35,9 +40,9 @@ struct MigrateTo: AsyncParsableCommand {
         try await reportingFailures {
             let source = try DatabaseOptions.openSQLite(from, withProjections: false)
             let target: PostgresEventStore
-            do { target = try await PostgresEventStore.open(url: to) } catch {
+            do { target = try await DatabaseOptions.openPostgres(to, withProjections: !logOnly) } catch {
                 await source.close()
-                throw Failure.unusableDatabase("\(error)")
+                throw error
             }
             let outcome: Result<String, Failure>
             do { outcome = .success(try await copy(from: source, to: target)) } catch let failure as Failure {

@@ -17,7 +17,7 @@ struct Replay: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingFailures {
-            let store = try database.open()
+            let store = try await database.openProjectionStore(folding: false)
             let scratch = FileManager.default.temporaryDirectory.appending(path: "ledger-replay-\(UUID().uuidString).sqlite").path()
             defer { try? FileManager.default.removeItem(atPath: scratch) }
             let outcome: ReplayCheck.Outcome

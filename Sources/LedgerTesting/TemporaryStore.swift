@@ -2,6 +2,7 @@ import Foundation
 import Ledger
 import PostgresNIO
 import PostgresStore
+import Projections
 
 /// The stores a suite runs against, one parameterized suite for both (not a copy per store):
 /// SQLite always; PostgreSQL when `CHARGELEDGER_POSTGRES_URL` names a server the tests may
@@ -30,6 +31,43 @@ public enum StoreKind: String, Sendable, CaseIterable, CustomStringConvertible {
             return try await PostgresScratch.withDatabase { location in
                 try await PostgresEventStore.open(location: location, clock: clock).closing(after: body)
             }
+        }
+    }
+}
+
+/// A new, empty ledger of one kind, opened (and reopened) as a test likes: with the projections,
+/// or as an older binary or `import --log-only` would, without them.
+public struct ScratchLedger: Sendable {
+    public let kind: StoreKind
+    /// What `--db` takes: the SQLite file's path, or the PostgreSQL URL.
+    public let db: String
+
+    public func open(projections: Bool = true, clock: any LedgerClock = ManualClock()) async throws -> any ProjectionStore {
+        switch kind {
+        case .sqlite: try SQLiteEventStore(path: db, clock: clock, observer: projections ? ProjectionEngine() : nil)
+        case .postgres: try await PostgresEventStore.open(url: db, projections: projections ? ProjectionEngine() : nil, clock: clock)
+        }
+    }
+
+    /// Runs one statement on the ledger outside any store, as an operator with a SQL shell would.
+    public func administer(_ sql: String) async throws {
+        switch kind {
+        case .sqlite: try Database.open(path: db, scratch: false).execute(sql)
+        case .postgres: try await PostgresScratch.administer(try PostgresLocation(url: db), sql)
+        }
+    }
+}
+
+extension StoreKind {
+    /// Runs `body` with a new ledger of this kind (not opened), then removes it.
+    public func withScratchLedger<T>(_ body: (ScratchLedger) async throws -> T) async throws -> T {
+        switch self {
+        case .sqlite:
+            let directory = try TemporaryDirectory()
+            defer { directory.remove() }
+            return try await body(ScratchLedger(kind: self, db: directory.path("ledger.sqlite")))
+        case .postgres:
+            return try await PostgresScratch.withDatabase { location in try await body(ScratchLedger(kind: self, db: location.connectionURL)) }
         }
     }
 }

@@ -28,6 +28,7 @@ actor PostgresAppender {
     private let logger: Logger
     private let timeout: Duration
     private let maximumBatch: Int
+    private let readModels: PostgresReadModels?
     private var jobs: [Job] = []
     private var draining = false
     private var closed = false
@@ -35,8 +36,9 @@ actor PostgresAppender {
     private var closing: [CheckedContinuation<Void, Never>] = []
 
     init(client: PostgresClient, location: PostgresLocation, clock: any LedgerClock, notifier: AppendNotifier, logger: Logger,
-         timeout: Duration, maximumBatch: Int) {
+         timeout: Duration, maximumBatch: Int, readModels: PostgresReadModels?) {
         self.timeout = timeout
+        self.readModels = readModels
         self.client = client
         self.location = location
         self.clock = clock
@@ -122,21 +124,22 @@ actor PostgresAppender {
     }
 
     /// One transaction under the append lock, within the store's timeout: what `requests` need
-    /// is read, `decide` appends them to the batch in memory, and the new rows are inserted in
-    /// one statement. Timed out, the callers get an error even if the COMMIT did land: a retry
+    /// is read, `decide` appends them to the batch in memory, the new rows are inserted in one
+    /// statement and folded into the read models. Timed out, the callers get an error even if the COMMIT did land: a retry
     /// with the same event ids is then answered with the original positions.
     private func transaction<T: Sendable>(
         _ requests: [AppendRequest], _ decide: @escaping @Sendable (inout BatchLog) throws(EventStoreError) -> T
     ) async -> Result<T, EventStoreError> {
         let now = clock.now()
-        let client = client, location = location, logger = logger
+        let client = client, location = location, logger = logger, readModels = readModels
         do {
             let (head, value) = try await withDeadline(timeout, at: location) { () async throws -> (Int64, T) in
                 try await client.withTransaction(logger: logger) { connection -> (Int64, T) in
                     try await connection.query("SELECT pg_advisory_xact_lock(\(Self.lock))", logger: logger)
-                    var log = try await BatchLog.read(for: requests, on: connection, now: now, logger: logger)
+                    var log = try await BatchLog.read(for: requests, on: connection, now: now, admit: readModels?.admit, logger: logger)
                     let value = try decide(&log)
                     try await log.insert(on: connection, logger: logger)
+                    try await readModels?.apply(log.recorded, on: connection, logger: logger)
                     try await connection.query("SELECT pg_notify(\(Self.channel), \(String(log.head.position)))", logger: logger)
                     return (log.head.position, value)
                 }
@@ -163,9 +166,14 @@ struct BatchLog {
     private var versions: [String: Int64]
     /// Rows under the batch's event ids: stored before, or appended by an earlier request.
     private var stored: [String: EventRow]
+    /// Checks each request's events before they join the batch (the read models' decoding).
+    private let admit: (@Sendable ([RecordedEvent]) throws(EventStoreError) -> Void)?
     private var rows: [EventRow] = []
+    /// The new rows as events, for the read models.
+    private(set) var recorded: [RecordedEvent] = []
 
-    static func read(for requests: [AppendRequest], on connection: PostgresConnection, now: Timestamp, logger: Logger) async throws -> BatchLog {
+    static func read(for requests: [AppendRequest], on connection: PostgresConnection, now: Timestamp,
+                     admit: (@Sendable ([RecordedEvent]) throws(EventStoreError) -> Void)?, logger: Logger) async throws -> BatchLog {
         var head = ChainHead.empty
         let heads = try await connection.query("SELECT position, hash FROM events ORDER BY position DESC LIMIT 1", logger: logger)
         for try await (position, hash) in heads.decode((Int64, ByteBuffer).self) { head = ChainHead(position: position, hash: Array(buffer: hash)) }
@@ -182,7 +190,7 @@ struct BatchLog {
             let row = EventRow(columns)
             rows[row.eventId] = row
         }
-        return BatchLog(head: head, now: now, versions: versions, stored: rows)
+        return BatchLog(head: head, now: now, versions: versions, stored: rows, admit: admit)
     }
 
     /// Appends one request to the batch, or explains why not — having added nothing.
@@ -199,17 +207,21 @@ struct BatchLog {
             throw .wrongExpectedVersion(streamId: request.streamId, expected: request.expectedVersion, actual: current)
         }
         if let retried { return retried }
-        var version = known
-        var positions: [Int64] = []
+        var version = known, head = self.head
+        var new: [EventRow] = [], events: [RecordedEvent] = []
         for event in request.events {
             version += 1
             let row = head.chain(event, streamId: request.streamId, version: version, now: now)
-            rows.append(row)
-            stored[row.eventId] = row
-            positions.append(row.position)
+            new.append(row)
+            events.append(RecordedEvent(row, of: event, now: now))
         }
+        try admit?(events)
+        self.head = head
+        for row in new { stored[row.eventId] = row }
+        rows += new
+        recorded += events
         versions[request.streamId] = version
-        return AppendResult(positions: positions, streamVersion: version, wasAlreadyStored: false)
+        return AppendResult(positions: new.map(\.position), streamVersion: version, wasAlreadyStored: false)
     }
 
     /// Inserts the batch's new rows, in one statement.

@@ -3,6 +3,7 @@ import Ledger
 import Logging
 import NIOCore
 import PostgresNIO
+import Projections
 
 /// The event log on PostgreSQL, for a CPO that outgrows one machine: `SQLiteEventStore`'s
 /// semantics — expected-version concurrency, idempotent event ids, the SHA-256 chain, append-only
@@ -26,7 +27,13 @@ import PostgresNIO
 /// at a time across all instances; group commit (`PostgresAppender`) puts every request that
 /// arrives meanwhile into the next transaction, which is how SQLite's single writer is fast too.
 /// Each commit NOTIFYs the new head, so subscribers in every instance wake without polling.
-public final class PostgresEventStore: VerifiableEventStore {
+///
+/// ## The read models
+///
+/// Opened with `projections`, every append transaction also folds its events into the
+/// projection tables (`PostgresReadModels`), and opening first folds whatever the tables have
+/// not seen — as `SQLiteEventStore` does with its observer.
+public final class PostgresEventStore: ProjectionStore {
     public let location: PostgresLocation
     private let client: PostgresClient
     private let running: Task<Void, Never>
@@ -36,15 +43,20 @@ public final class PostgresEventStore: VerifiableEventStore {
     private let logger: Logger
 
     /// Connects to the database at `url` (creating and migrating the log's tables if needed).
-    public static func open(url: String, clock: any LedgerClock = SystemClock(), logger: Logger = quietLogger,
-                            timeout: Duration = .seconds(30), maximumBatch: Int = 1024) async throws(EventStoreError) -> PostgresEventStore {
-        try await open(location: try PostgresLocation(url: url), clock: clock, logger: logger, timeout: timeout, maximumBatch: maximumBatch)
+    public static func open(url: String, projections: ProjectionEngine? = nil, clock: any LedgerClock = SystemClock(),
+                            logger: Logger = quietLogger, timeout: Duration = .seconds(30), maximumBatch: Int = 1024)
+        async throws(EventStoreError) -> PostgresEventStore
+    {
+        try await open(location: try PostgresLocation(url: url), projections: projections, clock: clock, logger: logger, timeout: timeout,
+                       maximumBatch: maximumBatch)
     }
 
     /// `timeout` bounds every operation — opening, each read, each append transaction — so a
     /// database that cannot be reached is an error, not a hang.
-    public static func open(location: PostgresLocation, clock: any LedgerClock = SystemClock(), logger: Logger = quietLogger,
-                            timeout: Duration = .seconds(30), maximumBatch: Int = 1024) async throws(EventStoreError) -> PostgresEventStore {
+    public static func open(location: PostgresLocation, projections: ProjectionEngine? = nil, clock: any LedgerClock = SystemClock(),
+                            logger: Logger = quietLogger, timeout: Duration = .seconds(30), maximumBatch: Int = 1024)
+        async throws(EventStoreError) -> PostgresEventStore
+    {
         var configuration = location.clientConfiguration
         configuration.options.connectTimeout = .seconds(5)
         // Appends take one connection at a time (they are serialized anyway), the listener one:
@@ -52,14 +64,16 @@ public final class PostgresEventStore: VerifiableEventStore {
         configuration.options.maximumConnections = 8
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         let running = Task { await client.run() }
+        let readModels = projections.map(PostgresReadModels.init)
         do {
             let head = try await withDeadline(timeout, at: location) {
                 try await location.probe(logger: logger)
                 try await PostgresMigrator.migrate(client, at: location, now: clock.now(), logger: logger)
+                if let readModels { try await Self.catchUp(readModels, client, at: location, logger: logger) }
                 return try await Self.head(client, at: location)
             }
             return PostgresEventStore(location: location, client: client, running: running, clock: clock, head: head,
-                                      logger: logger, timeout: timeout, maximumBatch: maximumBatch)
+                                      logger: logger, timeout: timeout, maximumBatch: maximumBatch, readModels: readModels)
         } catch {
             running.cancel()
             guard case .database(let reason) = error else { throw error }
@@ -78,7 +92,7 @@ public final class PostgresEventStore: VerifiableEventStore {
     private let timeout: Duration
 
     private init(location: PostgresLocation, client: PostgresClient, running: Task<Void, Never>, clock: any LedgerClock, head: Int64,
-                 logger: Logger, timeout: Duration, maximumBatch: Int) {
+                 logger: Logger, timeout: Duration, maximumBatch: Int, readModels: PostgresReadModels?) {
         self.location = location
         self.client = client
         self.running = running
@@ -87,7 +101,7 @@ public final class PostgresEventStore: VerifiableEventStore {
         let notifier = AppendNotifier(head: head)
         self.notifier = notifier
         appender = PostgresAppender(client: client, location: location, clock: clock, notifier: notifier, logger: logger,
-                                    timeout: timeout, maximumBatch: max(1, maximumBatch))
+                                    timeout: timeout, maximumBatch: max(1, maximumBatch), readModels: readModels)
         listening = Task { await Self.follow(client, at: location, notifier: notifier, logger: logger) }
     }
 
@@ -174,6 +188,41 @@ public final class PostgresEventStore: VerifiableEventStore {
             if changed { problems.append("an \(verb) on events was not refused: restore the append-only triggers (migrations/postgres/0001)") }
         }
         return problems
+    }
+
+    public func projectionRows(_ sql: String) async throws -> [[SQLValue]] {
+        let client = client, logger = logger
+        return try await withDeadline(timeout, at: location) {
+            var rows: [[SQLValue]] = []
+            for try await row in try await client.query(PostgresQuery(unsafeSQL: sql), logger: logger) { rows.append(try row.sqlValues()) }
+            return rows
+        }
+    }
+
+    /// Folds the events the read models have not seen (appended by a store opened without them,
+    /// as `ledger import --log-only` does, or by an older binary), a page per transaction. Each
+    /// holds the append lock, so no append commits between reading a page and folding it.
+    private static func catchUp(_ readModels: PostgresReadModels, _ client: PostgresClient, at location: PostgresLocation,
+                                logger: Logger) async throws {
+        while true {
+            let caughtUp = try await client.withTransaction(logger: logger) { connection -> Bool in
+                try await connection.query("SELECT pg_advisory_xact_lock(\(PostgresAppender.lock))", logger: logger)
+                let rows = try await connection.query("""
+                    SELECT \(unescaped: EventRow.columns) FROM events
+                    WHERE position > (SELECT min(position) FROM projection_checkpoints) ORDER BY position LIMIT 2048
+                    """, logger: logger)
+                var events: [RecordedEvent] = []
+                for try await columns in rows.decode(EventRow.PostgresColumns.self) { events.append(try EventRow(columns).decoded()) }
+                guard let first = events.first else { return true }
+                do {
+                    try await readModels.apply(events, on: connection, logger: logger)
+                } catch {
+                    throw EventStoreError.projectionFailed(position: first.position, reason: "\(error)")
+                }
+                return false
+            }
+            if caughtUp { return }
+        }
     }
 
     private func events(_ clause: PostgresQuery) async throws(EventStoreError) -> [RecordedEvent] {

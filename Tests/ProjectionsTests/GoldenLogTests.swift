@@ -4,7 +4,7 @@ import LedgerTesting
 import Projections
 import Testing
 
-/// The recorded logs under `Golden/` replay to exactly their expected projections.
+/// The recorded logs under `Golden/` replay to exactly their expected projections, on every store.
 ///
 /// To re-record after an intended change: `CHARGELEDGER_RECORD_GOLDEN=1 swift test --filter GoldenLogTests`,
 /// then read the diff of `Golden/*.expected.json` before committing it.
@@ -19,33 +19,50 @@ struct GoldenLogTests {
     }
 
     static func dump(_ path: String) async throws -> JSONValue {
-        let store = try SQLiteEventStore(path: path)
-        let dump = try await store.withReadDatabase { try ProjectionDump.json($0) }
-        await store.close()
-        return dump
+        try await SQLiteEventStore(path: path).closing { try await $0.projectionDump() }
     }
 
-    @Test("each golden log imports and replays to exactly its expected projections", arguments: Scenarios.all.map(\.name))
-    func goldenLog(name: String) async throws {
+    @Test("each golden log imports and replays to exactly its expected projections",
+          arguments: StoreKind.available, Scenarios.all.map(\.name))
+    func goldenLog(kind: StoreKind, name: String) async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        if Self.recording { try await record(name, in: directory) }
+        if Self.recording && kind == .sqlite { try await record(name, in: directory) }
 
-        let log = try Self.golden(name, "ndjson")
-        let ledger = directory.path("replayed.sqlite")
-        let imported = try await CLI.ledger("import", log.path(), "--db", ledger)
+        try await kind.withScratchLedger { ledger in
+            let imported = try await CLI.ledger("import", try Self.golden(name, "ndjson").path(), "--db", ledger.db)
+            #expect(imported.status == 0, "\(imported.stderr)")
+
+            let expected = try JSONValue(parsing: Data(contentsOf: try Self.golden(name, "expected.json")))
+            let actual = try await ledger.open(projections: false).closing { try await $0.projectionDump() }
+            let identical = actual == expected
+            if !identical { try actual.canonicalText.write(toFile: directory.path("actual.json"), atomically: true, encoding: .utf8) }
+            #expect(identical, "\(kind): projections of \(name) differ from \(name).expected.json (see \(directory.path("actual.json")))")
+
+            let replay = try await CLI.ledger("replay", "--db", ledger.db)
+            #expect(replay.status == 0, "\(replay.stdout)")
+            #expect(replay.stdout.hasPrefix("ok "))
+            #expect(try await CLI.ledger("verify", "--db", ledger.db).status == 0)
+        }
+    }
+
+    @Test("a golden ledger copied with migrate-to has on PostgreSQL exactly the projections it has on SQLite",
+          .enabled(if: StoreKind.available.contains(.postgres)))
+    func migratedProjections() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let sqlite = directory.path("dispute.sqlite")
+        let imported = try await CLI.ledger("import", try Self.golden("dispute_two_authorizations_three_cdrs", "ndjson").path(), "--db", sqlite)
         #expect(imported.status == 0, "\(imported.stderr)")
-
-        let expected = try JSONValue(parsing: Data(contentsOf: try Self.golden(name, "expected.json")))
-        let actual = try await Self.dump(ledger)
-        let identical = actual == expected
-        if !identical { try actual.canonicalText.write(toFile: directory.path("actual.json"), atomically: true, encoding: .utf8) }
-        #expect(identical, "projections of \(name) differ from \(name).expected.json")
-
-        let replay = try await CLI.ledger("replay", "--db", ledger)
-        #expect(replay.status == 0, "\(replay.stdout)")
-        #expect(replay.stdout.hasPrefix("ok "))
-        #expect(try await CLI.ledger("verify", "--db", ledger).status == 0)
+        try await StoreKind.postgres.withScratchLedger { ledger in
+            let copied = try await CLI.ledger("migrate-to", "--from", sqlite, "--to", ledger.db, "--batch", "5")
+            #expect(copied.status == 0, "\(copied.stderr)")
+            let original = try await Self.dump(sqlite)
+            let copy = try await ledger.open(projections: false).closing { try await $0.projectionDump() }
+            #expect(copy == original)
+            let replay = try await CLI.ledger("replay", "--db", ledger.db)
+            #expect(replay.status == 0 && replay.stdout.hasPrefix("ok "), "\(replay.stdout)")
+        }
     }
 
     /// Writes the scenario through a live ledger and stores its log and projections as the golden pair.

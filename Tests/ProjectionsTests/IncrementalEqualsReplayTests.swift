@@ -8,39 +8,51 @@ import Testing
 struct IncrementalEqualsReplayTests {
     /// Random valid histories applied event by event through the live path — with restarts at
     /// random points, and stretches written by a store without projections that the next open must
-    /// catch up on — end in exactly the rows a full replay from position 0 builds.
-    @Test("random histories, restarts at random positions", arguments: [1, 2, 3, 4, 5, 6, 7, 8] as [UInt64])
-    func incrementalEqualsReplay(seed: UInt64) async throws {
+    /// catch up on — end in exactly the rows a full replay from position 0 builds, on every store.
+    @Test("random histories, restarts at random positions", arguments: StoreKind.available, [1, 2, 3, 4, 5, 6, 7, 8] as [UInt64])
+    func incrementalEqualsReplay(kind: StoreKind, seed: UInt64) async throws {
+        try await kind.withScratchLedger { ledger in try await incrementalEqualsReplay(ledger, seed: seed) }
+    }
+
+    private func incrementalEqualsReplay(_ ledger: ScratchLedger, seed: UInt64) async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let path = directory.path("ledger.sqlite")
         var history = RandomHistory(seed: seed)
         var random = SeededGenerator(seed: seed &* 7919)
-        var store = try SQLiteEventStore(path: path, observer: ProjectionEngine())
+        var store = try await ledger.open()
         var restarts = 0, catchUps = 0
         for _ in 0..<300 {
             switch Int.random(in: 0..<40, using: &random) {
             case 0:
                 await store.close()
-                store = try SQLiteEventStore(path: path, observer: ProjectionEngine())
+                store = try await ledger.open()
                 restarts += 1
             case 1:
                 // An older binary (no projections) writes a few events; reopening must catch up.
                 await store.close()
-                let plain = try SQLiteEventStore(path: path)
+                let plain = try await ledger.open(projections: false)
                 for _ in 0..<Int.random(in: 1...10, using: &random) {
                     let (stream, event) = try history.nextNewEvent()
                     _ = try await plain.append([event], to: stream, expectedVersion: .any)
                 }
                 await plain.close()
-                store = try SQLiteEventStore(path: path, observer: ProjectionEngine())
+                store = try await ledger.open()
                 catchUps += 1
+            case 2:
+                // Several at once: group commit folds them in one batch.
+                let events = try (0..<Int.random(in: 2...12, using: &random)).map { _ in try history.nextNewEvent() }
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for (stream, event) in events {
+                        group.addTask { [store] in _ = try await store.append([event], to: stream, expectedVersion: .any) }
+                    }
+                    try await group.waitForAll()
+                }
             default:
                 let (stream, event) = try history.nextNewEvent()
                 _ = try await store.append([event], to: stream, expectedVersion: .any)
             }
         }
-        let live = try await store.withReadDatabase { try ProjectionDump.json($0).canonicalText }
+        let live = try await store.projectionDump().canonicalText
         let replay = try await ReplayCheck.run(store: store, scratchPath: directory.path("scratch.sqlite"))
         // One event at a time, not through `run`'s parallel pages: a second, independent path.
         let events = try await store.readAll(after: 0, limit: .max)
@@ -51,9 +63,9 @@ struct IncrementalEqualsReplayTests {
         for event in events { try rebuild.apply(event) }
         try rebuild.finish()
         let rebuilt = try ProjectionDump.json(database).canonicalText
-        #expect(live == rebuilt, "seed \(seed): live and rebuilt projections differ (\(restarts) restarts, \(catchUps) catch-ups)")
+        #expect(live == rebuilt, "\(ledger.kind), seed \(seed): live and rebuilt projections differ (\(restarts) restarts, \(catchUps) catch-ups)")
         guard case .identical = replay else {
-            Issue.record("seed \(seed): ledger replay found differences: \(replay)")
+            Issue.record("\(ledger.kind), seed \(seed): ledger replay found differences: \(replay)")
             return
         }
     }

@@ -73,23 +73,19 @@ struct ReplayTests {
         }
     }
 
-    @Test("replay reports a row changed in a live table")
-    func detectsDrift() async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
-        let path = try await Self.importedLedger("remote_start", in: directory)
-        let store = try SQLiteEventStore(path: path)
-        try await store.withReadDatabase { _ in }  // opened cleanly
-        await store.close()
-        let raw = try Database.open(path: directory.path("unused.sqlite"))
-        try raw.execute("ATTACH DATABASE ? AS live", [.text(path)])
-        try raw.execute("UPDATE live.sessions SET status = 'ACTIVE' WHERE key = 'SES-1'")
-        try raw.execute("DETACH DATABASE live")
+    @Test("replay reports a row changed in a live table", arguments: StoreKind.available)
+    func detectsDrift(kind: StoreKind) async throws {
+        try await kind.withScratchLedger { ledger in
+            let imported = try await CLI.ledger("import", try GoldenLogTests.golden("remote_start", "ndjson").path(), "--db", ledger.db)
+            #expect(imported.status == 0, "\(imported.stderr)")
+            try await ledger.administer("UPDATE sessions SET status = 'ACTIVE' WHERE key = 'SES-1'")
+            try await ledger.administer("DELETE FROM anomalies WHERE subject = 'commands:cmd-1'")
 
-        let result = try await CLI.ledger("replay", "--db", path)
-        #expect(result.status == 1)
-        #expect(result.stdout.contains("sessions: only in live tables: 'SES-1'"))
-        #expect(result.stdout.contains("sessions: only in replay: 'SES-1'"))
+            let result = try await CLI.ledger("replay", "--db", ledger.db)
+            #expect(result.status == 1)
+            #expect(result.stdout.contains("sessions: only in live tables: 'SES-1'"), "\(result.stdout)")
+            #expect(result.stdout.contains("sessions: only in replay: 'SES-1'"))
+        }
     }
 
     @Test("an unknown event type or malformed data stops replay at its position and leaves the live tables alone",
@@ -152,14 +148,16 @@ struct ReplayTests {
         #expect(try await CLI.ledger("events", "--db", directory.path("odd.sqlite")).stdout.isEmpty)
     }
 
-    @Test("an append the projections cannot read is refused and nothing of it is written")
-    func liveRefusal() async throws {
-        try await SQLiteEventStore.withTemporary { _, directory in
-            let store = try SQLiteEventStore(path: directory.path("live.sqlite"), observer: ProjectionEngine())
-            let bad = try NewEvent(type: "MeterValuesRecorded", data: CanonicalJSON(parsing: #"{"session_id":"S","measured_at":"2024-03-12T10:00:00Z","meter_wh":"lots"}"#),
-                                   metadata: EventMetadata(source: "test"))
+    static let unreadable = try! NewEvent(
+        type: "MeterValuesRecorded", data: CanonicalJSON(parsing: #"{"session_id":"S","measured_at":"2024-03-12T10:00:00Z","meter_wh":"lots"}"#),
+        metadata: EventMetadata(source: "test"))
+
+    @Test("an append the projections cannot read is refused and nothing of it is written", arguments: StoreKind.available)
+    func liveRefusal(kind: StoreKind) async throws {
+        try await kind.withScratchLedger { ledger in
+            let store = try await ledger.open()
             await #expect {
-                try await store.append([bad], to: "session-S", expectedVersion: .any)
+                try await store.append([Self.unreadable], to: "session-S", expectedVersion: .any)
             } throws: { error in
                 guard case EventStoreError.projectionFailed(position: 1, let reason) = error else { return false }
                 return reason.contains("meter_wh")
@@ -167,6 +165,34 @@ struct ReplayTests {
             #expect(try await store.headPosition() == 0)
             let good = try EventCoding.newEvent(ChargePointConnected(chargePointId: "CP-1"), metadata: EventMetadata(source: "ocpp:CP-1"))
             #expect(try await store.append([good], to: "chargepoint-CP-1", expectedVersion: .any).positions == [1])
+            await store.close()
+        }
+    }
+
+    @Test("an unreadable append committed together with others fails alone: theirs are written and folded",
+          arguments: StoreKind.available)
+    func refusalInsideGroupCommit(kind: StoreKind) async throws {
+        try await kind.withScratchLedger { ledger in
+            let store = try await ledger.open()
+            let outcomes = await withTaskGroup(of: Bool.self) { group in
+                for index in 0..<40 {
+                    group.addTask {
+                        let event = index == 17
+                            ? Self.unreadable
+                            : try! EventCoding.newEvent(ChargePointConnected(chargePointId: "CP-\(index)"), metadata: EventMetadata(source: "test"))
+                        return (try? await store.append([event], to: "chargepoint-CP-\(index)", expectedVersion: .any)) != nil
+                    }
+                }
+                return await group.reduce(into: [Bool]()) { $0.append($1) }
+            }
+            #expect(outcomes.filter { $0 }.count == 39)
+            #expect(try await store.headPosition() == 39)
+            let connected = try await store.projectionRows("SELECT key FROM chargepoints WHERE connected = 1")
+            #expect(connected.count == 39)
+            let directory = try TemporaryDirectory()
+            defer { directory.remove() }
+            let replay = try await ReplayCheck.run(store: store, scratchPath: directory.path("replay.sqlite"))
+            guard case .identical(events: 39) = replay else { Issue.record("\(replay)"); return }
             await store.close()
         }
     }

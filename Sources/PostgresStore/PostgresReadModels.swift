@@ -1,0 +1,112 @@
+import Ledger
+import Logging
+import PostgresNIO
+import Projections
+
+/// The projections kept on PostgreSQL, in the append transaction that caused them — as
+/// `ProjectionEngine` keeps them on SQLite, with the same fold (`ProjectionBatch`).
+///
+/// A batch costs a few statements per projection it touches, however many events it holds: one
+/// read of the touched rows, one write of each kind (anomalies out, rows out, rows in, anomalies
+/// in), then the checkpoints — round trips, not rows, are what a remote database charges for.
+struct PostgresReadModels: Sendable {
+    let engine: ProjectionEngine
+
+    /// Refuses events the catalogue cannot read before they are appended: the log never holds
+    /// what its read models could not take, and the rest of the batch goes on without them.
+    func admit(_ events: [RecordedEvent]) throws(EventStoreError) {
+        for event in events {
+            do { _ = try engine.decode(event) } catch { throw .projectionFailed(position: event.position, reason: "\(error)") }
+        }
+    }
+
+    /// Folds `events`, just inserted on `connection` inside the append transaction.
+    func apply(_ events: [RecordedEvent], on connection: PostgresConnection, logger: Logger) async throws {
+        guard !events.isEmpty else { return }
+        var checkpoints: [String: Int64] = [:]
+        for try await (name, position) in try await connection.query(
+            PostgresQuery(unsafeSQL: ProjectionEngine.checkpointsSQL), logger: logger
+        ).decode((String, Int64).self) {
+            checkpoints[name] = position
+        }
+        let batch = try engine.batch(events, checkpoints: checkpoints)
+        var stored: [String: [String: String]] = [:]
+        for (table, keys) in batch.reads {
+            var bodies: [String: String] = [:]
+            for try await (key, body) in try await connection.query(
+                PostgresQuery(unsafeSQL: "SELECT key, body FROM \(table) WHERE key = ANY($1)", binds: Self.binds([keys])), logger: logger
+            ).decode((String, String).self) {
+                bodies[key] = body
+            }
+            stored[table] = bodies
+        }
+        for changes in try engine.fold(batch, stored: stored).tables where !changes.isEmpty {
+            try await write(changes, on: connection, logger: logger)
+        }
+        try await connection.query(
+            PostgresQuery(unsafeSQL: ProjectionEngine.advanceCheckpointsSQL, binds: Self.binds([batch.position])), logger: logger)
+    }
+
+    private func write(_ changes: ProjectionChanges.Table, on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query(
+            PostgresQuery(unsafeSQL: "DELETE FROM anomalies WHERE subject = ANY($1)", binds: Self.binds([changes.subjects])), logger: logger)
+        if !changes.removed.isEmpty {
+            try await connection.query(
+                PostgresQuery(unsafeSQL: "DELETE FROM \(changes.name) WHERE key = ANY($1)", binds: Self.binds([changes.removed])), logger: logger)
+        }
+        let replace = changes.columns.dropFirst().map { "\($0) = EXCLUDED.\($0)" }.joined(separator: ", ")
+        try await insert(changes.rows, into: changes.name, columns: changes.columns, onConflict: "(key) DO UPDATE SET \(replace)",
+                         on: connection, logger: logger)
+        try await insert(changes.anomalies.map(\.values), into: "anomalies", columns: Anomaly.columns, onConflict: "DO NOTHING",
+                         on: connection, logger: logger)
+    }
+
+    /// Multi-row INSERTs, as many rows per statement as PostgreSQL's 65,535 parameters allow.
+    private func insert(_ rows: [[SQLValue]], into table: String, columns: [String], onConflict: String,
+                        on connection: PostgresConnection, logger: Logger) async throws {
+        let perStatement = 65_535 / columns.count
+        for start in stride(from: 0, to: rows.count, by: perStatement) {
+            let slice = rows[start..<min(rows.count, start + perStatement)]
+            var bindings = PostgresBindings(capacity: slice.count * columns.count)
+            var tuples: [String] = []
+            for row in slice {
+                let first = bindings.count
+                for value in row { bindings.append(value) }
+                tuples.append("(" + (first + 1...first + row.count).map { "$\($0)" }.joined(separator: ", ") + ")")
+            }
+            let sql = "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES \(tuples.joined(separator: ", ")) ON CONFLICT \(onConflict)"
+            try await connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger)
+        }
+    }
+
+    private static func binds(_ values: [any PostgresDynamicTypeEncodable]) -> PostgresBindings {
+        var bindings = PostgresBindings()
+        for value in values { bindings.append(value) }
+        return bindings
+    }
+}
+
+extension PostgresBindings {
+    mutating func append(_ value: SQLValue) {
+        switch value {
+        case .null: appendNull()
+        case .integer(let integer): append(integer)
+        case .real(let real): append(real)
+        case .text(let text): append(text)
+        }
+    }
+}
+
+extension PostgresRow {
+    /// The row as `SQLValue`s, whatever its columns: text, integers and reals as SQLite holds them.
+    func sqlValues() throws -> [SQLValue] {
+        try map { cell in
+            guard cell.bytes != nil else { return .null }
+            switch cell.dataType {
+            case .int2, .int4, .int8: return .integer(try cell.decode(Int64.self))
+            case .float4, .float8, .numeric: return .real(try cell.decode(Double.self))
+            default: return .text(try cell.decode(String.self))
+            }
+        }
+    }
+}
