@@ -190,12 +190,19 @@ public final class PostgresEventStore: ProjectionStore {
         return problems
     }
 
-    public func projectionRows(_ sql: String) async throws -> [[SQLValue]] {
-        let client = client, logger = logger
+    /// A REPEATABLE READ, read-only transaction for `body`, which runs on a dispatch thread of
+    /// its own and waits there for each query (`PostgresSnapshotReader`): the read code both
+    /// stores share is synchronous, and no cooperative thread or event loop is blocked.
+    public func withProjectionSnapshot<T: Sendable>(_ body: @escaping @Sendable (any ProjectionReading) throws -> T) async throws -> T {
+        let client = client, logger = logger, location = location
         return try await withDeadline(timeout, at: location) {
-            var rows: [[SQLValue]] = []
-            for try await row in try await client.query(PostgresQuery(unsafeSQL: sql), logger: logger) { rows.append(try row.sqlValues()) }
-            return rows
+            try await client.withTransaction(logger: logger) { connection in
+                try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger)
+                let reader = PostgresSnapshotReader(connection: connection, location: location, logger: logger)
+                return try await withCheckedThrowingContinuation { continuation in
+                    DispatchQueue.global().async { continuation.resume(with: Result { try body(reader) }) }
+                }
+            }
         }
     }
 

@@ -24,22 +24,22 @@ public struct AuditReport: Codable, Sendable {
 
 public enum Audit {
     /// The report, or `nil` when no event carries this `authorization_id`.
-    public static func report(authorizationId: String, store: SQLiteEventStore) async throws -> AuditReport? {
-        try await store.withReadDatabase { database in try build(authorizationId, database) }
+    public static func report(authorizationId: String, store: some ProjectionStore) async throws -> AuditReport? {
+        try await store.withProjectionSnapshot { database in try build(authorizationId, database) }
     }
 
     /// The `authorization_id`s to audit for a session: every one received for it, in order.
     /// `nil` when the session is unknown.
-    public static func authorizationIds(session sessionId: String, store: SQLiteEventStore) async throws -> [String]? {
-        try await store.withReadDatabase { database in
+    public static func authorizationIds(session sessionId: String, store: some ProjectionStore) async throws -> [String]? {
+        try await store.withProjectionSnapshot { database in
             guard let session = try database.state(SessionsProjection.self, sessionId) else { return nil }
             return distinct(session.authorizations.map(\.authorizationId))
         }
     }
 
     /// The `authorization_id`s of the sessions started with a token (its OCPP idTag), oldest first.
-    public static func authorizationIds(token uid: String, store: SQLiteEventStore) async throws -> [String] {
-        try await store.withReadDatabase { database in
+    public static func authorizationIds(token uid: String, store: some ProjectionStore) async throws -> [String] {
+        try await store.withProjectionSnapshot { database in
             let bodies = try database.rows("SELECT body FROM sessions WHERE id_tag = ? ORDER BY start_datetime, key", [.text(uid)])
             let sessions = try bodies.compactMap { try $0.first?.text.map { try EventCoding.decode(SessionsProjection.State.self, from: $0) } }
             return distinct(sessions.flatMap { $0.authorizations.map(\.authorizationId) })
@@ -51,7 +51,7 @@ public enum Audit {
     }
 
     /// The report read through an open database (one snapshot is the caller's to arrange).
-    public static func build(_ authorizationId: String, _ database: Database) throws -> AuditReport? {
+    public static func build(_ authorizationId: String, _ database: any ProjectionReading) throws -> AuditReport? {
         guard let links: AuthorizationLinksProjection.State = try database.state(AuthorizationLinksProjection.self, authorizationId) else {
             return nil
         }
@@ -93,7 +93,7 @@ public enum Audit {
             cdrs: cdrs.map(\.cdr), deliveries: deliveries, anomalies: anomalies, timeline: timeline)
     }
 
-    private static func timelineEntry(at position: Int64, _ database: Database) throws -> AuditReport.TimelineEntry? {
+    private static func timelineEntry(at position: Int64, _ database: any ProjectionReading) throws -> AuditReport.TimelineEntry? {
         guard let row = try database.rows(
             "SELECT type, schema_version, data, metadata, recorded_at FROM events WHERE position = ?", [.integer(position)]
         ).first, let type = row[0].text, let data = row[2].text, let recordedAt = row[4].text.flatMap(Timestamp.init(iso8601:))

@@ -79,8 +79,8 @@ public enum BillingExport {
     }
 
     /// Up to `limit` CDRs issued after `position`, oldest first.
-    public static func records(after position: Int64, limit: Int, store: SQLiteEventStore) async throws -> [Record] {
-        try await store.withReadDatabase { database in
+    public static func records(after position: Int64, limit: Int, store: some ProjectionStore) async throws -> [Record] {
+        try await store.withProjectionSnapshot { database in
             try database.rows("SELECT body FROM cdrs WHERE issued_position > ? ORDER BY issued_position LIMIT ?",
                               [.integer(position), .integer(Int64(limit))])
                 .map { row in Record(try EventCoding.decode(CdrsProjection.State.self, from: row.first?.text ?? "")) }

@@ -72,10 +72,10 @@ public struct Anomaly: Codable, Sendable, Equatable, Hashable {
     }
 
     /// Anomalies stored in `database`, filtered by an SQL condition on the `anomalies` table.
-    public static func read(where condition: String = "1", _ arguments: [SQLValue] = [], orderBy order: String = "subject, kind, detail",
-                            limit: Int = .max, offset: Int = 0, in database: Database) throws -> [Anomaly] {
+    public static func read(where condition: String = "1 = 1", _ arguments: [SQLValue] = [], orderBy order: String = "subject, kind, detail",
+                            limit: Int = .max, offset: Int = 0, in database: any ProjectionReading) throws -> [Anomaly] {
         try database.rows(
-            "SELECT subject, kind, detail, authorization_id, position FROM anomalies WHERE \(condition) ORDER BY \(order) LIMIT ? OFFSET ?",
+            "SELECT \(columns.joined(separator: ", ")) FROM anomalies WHERE \(condition) ORDER BY \(order) LIMIT ? OFFSET ?",
             arguments + [.integer(Int64(min(limit, Int(Int64.max)))), .integer(Int64(offset))]
         ).compactMap { row in
             guard let subject = row[0].text, let kind = row[1].text.flatMap(Kind.init(rawValue:)), let detail = row[2].text else { return nil }

@@ -1,6 +1,16 @@
 import Ledger
 
-extension Database {
+/// Reads of the projection tables inside one consistent snapshot, in SQL both stores speak
+/// (`?` placeholders, no SQLite-only functions): how the audit, billing export and dumps read,
+/// whichever the store. Synchronous, as the read code is: a SQLite `Database` on its reader
+/// queue, or a PostgreSQL transaction waited on from a thread of its own.
+public protocol ProjectionReading {
+    func rows(_ sql: String, _ arguments: [SQLValue]) throws -> [[SQLValue]]
+}
+
+extension Database: ProjectionReading {}
+
+extension ProjectionReading {
     /// One entity's state from a projection's table, or `nil` when it has none.
     public func state<P: Projection>(_ projection: P.Type, _ key: String) throws -> P.State? {
         guard let body = try rows("SELECT body FROM \(P.name) WHERE key = ?", [.text(key)]).first?.first?.text else { return nil }
@@ -8,9 +18,14 @@ extension Database {
     }
 }
 
-extension SQLiteEventStore {
-    /// One entity's state, read on a reader connection.
+extension ProjectionStore {
+    /// One entity's state, read in a snapshot of its own.
     public func state<P: Projection>(_ projection: P.Type, _ key: String) async throws -> P.State? {
-        try await withReadDatabase { try $0.state(projection, key) }
+        try await withProjectionSnapshot { try $0.state(projection, key) }
+    }
+
+    /// The rows of a query on the projection tables.
+    public func projectionRows(_ sql: String, _ arguments: [SQLValue] = []) async throws -> [[SQLValue]] {
+        try await withProjectionSnapshot { try $0.rows(sql, arguments) }
     }
 }

@@ -3,8 +3,8 @@ import Ledger
 /// A ledger that keeps the read models in its append transactions, on SQLite or PostgreSQL:
 /// what `ledger replay`, `ledger import` and the golden tests work with, whichever the store.
 public protocol ProjectionStore: VerifiableEventStore {
-    /// The rows of a query on the projection tables, in SQL both stores speak.
-    func projectionRows(_ sql: String) async throws -> [[SQLValue]]
+    /// Runs `body` on one consistent snapshot of the projection tables (and the log).
+    func withProjectionSnapshot<T: Sendable>(_ body: @escaping @Sendable (any ProjectionReading) throws -> T) async throws -> T
     /// The rows of `table` found only in the live tables or only in `scratch` (a rebuild), at
     /// most `limit` a side. The default compares them in memory; SQLite attaches the scratch file.
     func differences(in table: String, from scratch: Database, limit: Int) async throws -> [ReplayCheck.Difference]
@@ -13,9 +13,7 @@ public protocol ProjectionStore: VerifiableEventStore {
 extension ProjectionStore {
     /// Every projection row: see `ProjectionDump`.
     public func projectionDump() async throws -> JSONValue {
-        var results: [String: [[SQLValue]]] = [:]
-        for sql in ProjectionDump.queries { results[sql] = try await projectionRows(sql) }
-        return try ProjectionDump.json { results[$0] ?? [] }
+        try await withProjectionSnapshot { reader in try ProjectionDump.json(reader) }
     }
 
     public func differences(in table: String, from scratch: Database, limit: Int) async throws -> [ReplayCheck.Difference] {
@@ -27,8 +25,8 @@ extension ProjectionStore {
 }
 
 extension SQLiteEventStore: ProjectionStore {
-    public func projectionRows(_ sql: String) async throws -> [[SQLValue]] {
-        try await withReadDatabase { try $0.rows(sql) }
+    public func withProjectionSnapshot<T: Sendable>(_ body: @escaping @Sendable (any ProjectionReading) throws -> T) async throws -> T {
+        try await withReadDatabase { try body($0) }
     }
 
     /// With the live file attached to the scratch database, SQLite's EXCEPT compares the tables
