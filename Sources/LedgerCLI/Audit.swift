@@ -37,7 +37,7 @@ struct Audit: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingFailures {
-            let store = try database.open(withProjections: true)
+            let store = try await database.openProjectionStore(folding: true)
             let outcome: Result<[AuditReport], Failure>
             do {
                 outcome = try await reports(store)
@@ -55,13 +55,13 @@ struct Audit: AsyncParsableCommand {
         }
     }
 
-    private func reports(_ store: SQLiteEventStore) async throws -> Result<[AuditReport], Failure> {
+    private func reports(_ store: some ProjectionStore) async throws -> Result<[AuditReport], Failure> {
         let ids: [String]
         if let authorizationId {
             ids = [authorizationId]
         } else if let session {
             guard let found = try await Projections.Audit.authorizationIds(session: session, store: store) else {
-                return .failure(.refused("no session \(session) in \(database.db)"))
+                return .failure(.refused("no session \(session) in \(database.displayName)"))
             }
             guard !found.isEmpty else { return .failure(.refused("session \(session) carries no authorization_id: nothing to audit")) }
             ids = found
@@ -72,7 +72,7 @@ struct Audit: AsyncParsableCommand {
         var reports: [AuditReport] = []
         for id in ids {
             guard let report = try await Projections.Audit.report(authorizationId: id, store: store) else {
-                return .failure(.refused("no event in \(database.db) carries authorization_id \(id)"))
+                return .failure(.refused("no event in \(database.displayName) carries authorization_id \(id)"))
             }
             reports.append(report)
         }

@@ -36,14 +36,14 @@ struct Cdrs: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingFailures {
-            let store = try database.open(withProjections: true)
+            let store = try await database.openProjectionStore(folding: true)
             let outcome = await printCdrs(from: store)
             await store.close()
             try outcome.get()
         }
     }
 
-    private func printCdrs(from store: SQLiteEventStore) async -> Result<Void, Failure> {
+    private func printCdrs(from store: some ProjectionStore) async -> Result<Void, Failure> {
         var output = OutputBuffer()
         defer { output.flush() }
         if format == .csv { output.writeLine(BillingExport.Record.csvHeader) }

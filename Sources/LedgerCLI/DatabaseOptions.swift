@@ -12,6 +12,12 @@ struct DatabaseOptions: ParsableArguments {
         valueName: "path-or-url"))
     var db: String = ProcessInfo.processInfo.environment["LEDGER_DB"] ?? "ledger.sqlite"
 
+    /// The ledger as messages name it: the path, or the PostgreSQL URL without its password.
+    var displayName: String {
+        guard PostgresLocation.isURL(db) else { return db }
+        return (try? PostgresLocation(url: db).description) ?? "the PostgreSQL database"
+    }
+
     /// Opens a SQLite ledger, or prints why not on one line and exits with code 2.
     ///
     /// `withProjections` installs the read models (caught up first, then kept in step with every
@@ -21,14 +27,14 @@ struct DatabaseOptions: ParsableArguments {
     func open(withProjections: Bool = false) throws -> SQLiteEventStore {
         guard !PostgresLocation.isURL(db) else {
             throw Failure.unusableDatabase(
-                "this command runs on a SQLite ledger only so far; on PostgreSQL use events, verify, import, replay and migrate-to")
+                "this command runs on a SQLite ledger only so far: give it a SQLite --db")
         }
         return try Self.openSQLite(db, withProjections: withProjections)
     }
 
     /// Opens the ledger and its projection tables, on SQLite or PostgreSQL. `folding` keeps them
-    /// in step (`import`); without it they are only read (`replay` compares them with a rebuild
-    /// and must not fold anything into them first).
+    /// in step, catching up first (`import`, `audit`, `cdrs`); without it they are only read
+    /// (`replay` compares them with a rebuild and must not fold anything into them first).
     func openProjectionStore(folding: Bool) async throws -> any ProjectionStore {
         guard PostgresLocation.isURL(db) else { return try Self.openSQLite(db, withProjections: folding) }
         return try await Self.openPostgres(db, withProjections: folding)

@@ -36,7 +36,7 @@ struct Import: AsyncParsableCommand {
             switch outcome {
             case .success(let summary):
                 let new = summary.events - summary.alreadyStored
-                print("imported \(new) events (\(summary.alreadyStored) already stored) into \(database.db)")
+                print("imported \(new) events (\(summary.alreadyStored) already stored) into \(database.displayName)")
             case .failure(let failure):
                 throw Failure.refused("\(file): \(failure); nothing was imported")
             }

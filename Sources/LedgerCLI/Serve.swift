@@ -3,6 +3,7 @@ import ArgumentParser
 import Foundation
 import Ledger
 import Logging
+import PostgresStore
 import Projections
 
 struct Serve: AsyncParsableCommand {
@@ -69,6 +70,9 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingFailures {
+            guard !PostgresLocation.isURL(database.db) else {
+                throw Failure.unusableDatabase("ledger serve runs on a SQLite ledger only so far: give it a SQLite --db")
+            }
             let registry: LocationRegistry
             do { registry = try LocationRegistry(contentsOf: URL(fileURLWithPath: locations)) } catch {
                 throw Failure.refused("\(error)")

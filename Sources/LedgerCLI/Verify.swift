@@ -21,7 +21,7 @@ struct Verify: AsyncParsableCommand {
             }
             await store.close()
             guard report.isClean else {
-                print("FAILED \(database.db) (\(report.eventCount) events read)")
+                print("FAILED \(database.displayName) (\(report.eventCount) events read)")
                 for problem in report.problems { print(problem) }
                 throw ExitCode(1)
             }

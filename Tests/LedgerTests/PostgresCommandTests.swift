@@ -100,13 +100,23 @@ struct PostgresCommandTests {
         }
     }
 
-    @Test("commands that read the projections with SQLite's SQL say they run on SQLite only so far (exit 2)", arguments: ["audit", "cdrs"])
-    func projectionCommandsRefused(command: String) async throws {
+    @Test("ledger serve on PostgreSQL says it runs on SQLite only so far (exit 2), without the password")
+    func serveRefused() async throws {
         try await PostgresScratch.withDatabase { location in
-            let arguments = command == "audit" ? ["audit", "some-id", "--db", location.connectionURL] : [command, "--db", location.connectionURL]
-            let result = try await ChildProcess.run("ledger", arguments, executable: BuiltProduct.url("ledger"))
+            let result = try await ChildProcess.ledger("serve", "--db", location.connectionURL)
             #expect(result.status == 2)
-            #expect(result.stderr.contains("this command runs on a SQLite ledger only so far"), "\(result.stderr)")
+            #expect(result.stderr.contains("ledger serve runs on a SQLite ledger only so far"), "\(result.stderr)")
+            #expect(!result.stderr.contains(":ledger@"))
+        }
+    }
+
+    @Test("an audit that finds nothing on PostgreSQL names the database without its password")
+    func auditNamesDatabaseRedacted() async throws {
+        try await PostgresScratch.withDatabase { location in
+            let result = try await ChildProcess.ledger("audit", "never-seen", "--db", location.connectionURL)
+            #expect(result.status == 1)
+            #expect(result.stderr.contains("no event in \(location) carries authorization_id never-seen"), "\(result.stderr)")
+            #expect(!result.stderr.contains(":ledger@"))
         }
     }
 

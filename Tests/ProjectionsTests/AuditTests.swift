@@ -9,12 +9,14 @@ struct AuditTests {
     static let a = "d1a0b2c3-0000-4aaa-8000-00000000000a"
     static let b = "d1a0b2c3-0000-4bbb-8000-00000000000b"
 
-    @Test("the dispute (2 authorizations, 3 CDRs) is untangled: every CDR of the sessions involved, and the flags")
-    func disputeText() async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
-        let path = try await ReplayTests.importedLedger("dispute_two_authorizations_three_cdrs", in: directory)
-        let result = try await CLI.ledger("audit", Self.a, "--db", path)
+    @Test("the dispute (2 authorizations, 3 CDRs) is untangled: every CDR of the sessions involved, and the flags",
+          arguments: StoreKind.available)
+    func disputeText(kind: StoreKind) async throws {
+        try await ReplayTests.withImportedLedger("dispute_two_authorizations_three_cdrs", kind: kind) { ledger in try await disputeText(ledger.db) }
+    }
+
+    private func disputeText(_ db: String) async throws {
+        let result = try await CLI.ledger("audit", Self.a, "--db", db)
         #expect(result.status == 0, "\(result.stderr)")
         let text = result.stdout
         // A's own links, and the CDR of its session that carries B.
@@ -47,18 +49,17 @@ struct AuditTests {
         #expect(kinds.isSuperset(of: ["session_with_several_cdrs", "authorization_mismatch", "several_authorizations_for_session"]))
     }
 
-    @Test("each golden case's audit shows its chain", arguments: [
+    @Test("each golden case's audit shows its chain", arguments: StoreKind.available, [
         ("remote_start", "b3f1c9e2-7a4d-4e8b-9c21-5d7e0a6f3b48", ["received via command cmd-start-1", "SES-1 COMPLETED 18.456 kWh", "CDR-1 session SES-1 18.456 kWh", "Anomalies (0)"]),
         ("local_rfid", "4f2a8c1e-6b3d-4e9f-8a7c-2d1e0f9b8a76", ["received via authorize 04A1B2C3D4E5F6@CP-0042", "SES-2 COMPLETED 7.0 kWh", "CDR-2 session SES-2"]),
         ("command_timeout", "c7d2a4e1-5f3b-4a8c-9e6d-1b0a2f3c4d5e", ["status TIMEOUT (charger said ACCEPTED late)", "result TIMEOUT queued", "SES-3 COMPLETED", "LateChargerResponse"]),
     ])
-    func goldenAudits(name: String, authorizationId: String, expected: [String]) async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
-        let path = try await ReplayTests.importedLedger(name, in: directory)
-        let result = try await CLI.ledger("audit", authorizationId, "--db", path)
-        #expect(result.status == 0)
-        for line in expected { #expect(result.stdout.contains(line), "\(name): missing \(line)\n\(result.stdout)") }
+    func goldenAudits(kind: StoreKind, golden: (name: String, authorizationId: String, expected: [String])) async throws {
+        try await ReplayTests.withImportedLedger(golden.name, kind: kind) { ledger in
+            let result = try await CLI.ledger("audit", golden.authorizationId, "--db", ledger.db)
+            #expect(result.status == 0)
+            for line in golden.expected { #expect(result.stdout.contains(line), "\(kind) \(golden.name): missing \(line)\n\(result.stdout)") }
+        }
     }
 
     @Test("an unknown authorization_id says so and exits 1; ids are compared exactly", arguments: [
@@ -74,11 +75,13 @@ struct AuditTests {
         #expect(result.stdout.isEmpty)
     }
 
-    @Test("--session audits every authorization received for the session; --token every session started with the token")
-    func lookups() async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
-        let path = try await ReplayTests.importedLedger("dispute_two_authorizations_three_cdrs", in: directory)
+    @Test("--session audits every authorization received for the session; --token every session started with the token",
+          arguments: StoreKind.available)
+    func lookups(kind: StoreKind) async throws {
+        try await ReplayTests.withImportedLedger("dispute_two_authorizations_three_cdrs", kind: kind) { ledger in try await lookups(ledger.db) }
+    }
+
+    private func lookups(_ path: String) async throws {
         func audited(_ arguments: String...) async throws -> [String] {
             let result = try await CLI.ledger(["audit"] + arguments + ["--db", path, "--json"])
             #expect(result.status == 0, "\(result.stderr)")

@@ -16,11 +16,13 @@ struct BillingExportTests {
                          totalEnergy: Double(index) + 0.5, totalTime: 0.5, totalCost: 1.25, chargingPeriods: [])
     }
 
-    @Test("the dispute log's three CDRs, with their authorization_ids, in issue order; --after resumes; CSV has a header")
-    func disputeLog() async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
-        let path = try await ReplayTests.importedLedger("dispute_two_authorizations_three_cdrs", in: directory)
+    @Test("the dispute log's three CDRs, with their authorization_ids, in issue order; --after resumes; CSV has a header",
+          arguments: StoreKind.available)
+    func disputeLog(kind: StoreKind) async throws {
+        try await ReplayTests.withImportedLedger("dispute_two_authorizations_three_cdrs", kind: kind) { ledger in try await disputeLog(ledger.db) }
+    }
+
+    private func disputeLog(_ path: String) async throws {
 
         let all = try await CLI.ledger("cdrs", "--db", path)
         #expect(all.status == 0, "\(all.stderr)")
@@ -50,11 +52,13 @@ struct BillingExportTests {
         #expect(result.status == 64, "\(result.stderr)")
     }
 
-    @Test("a consumer reading in chunks while CDRs keep being issued gets every CDR exactly once, in order")
-    func resumesWhileAppending() async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
-        let store = try SQLiteEventStore(path: directory.path("ledger.sqlite"), observer: ProjectionEngine())
+    @Test("a consumer reading in chunks while CDRs keep being issued gets every CDR exactly once, in order",
+          arguments: StoreKind.available)
+    func resumesWhileAppending(kind: StoreKind) async throws {
+        try await kind.withScratchLedger { ledger in try await resumesWhileAppending(try await ledger.open()) }
+    }
+
+    private func resumesWhileAppending(_ store: any ProjectionStore) async throws {
         do {
             let total = 300
             let writerDone = Mutex(false)

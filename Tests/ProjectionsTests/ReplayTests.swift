@@ -6,6 +6,15 @@ import Testing
 
 @Suite("Replay")
 struct ReplayTests {
+    /// Runs `body` on a fresh ledger of `kind` into which the golden log `name` was imported.
+    static func withImportedLedger<T>(_ name: String, kind: StoreKind, _ body: (ScratchLedger) async throws -> T) async throws -> T {
+        try await kind.withScratchLedger { ledger in
+            let result = try await CLI.ledger("import", try GoldenLogTests.golden(name, "ndjson").path(), "--db", ledger.db)
+            #expect(result.status == 0, "\(result.stderr)")
+            return try await body(ledger)
+        }
+    }
+
     /// Imports a golden log into a fresh ledger with projections.
     static func importedLedger(_ name: String, in directory: TemporaryDirectory) async throws -> String {
         let path = directory.path("\(name).sqlite")
@@ -75,9 +84,7 @@ struct ReplayTests {
 
     @Test("replay reports a row changed in a live table", arguments: StoreKind.available)
     func detectsDrift(kind: StoreKind) async throws {
-        try await kind.withScratchLedger { ledger in
-            let imported = try await CLI.ledger("import", try GoldenLogTests.golden("remote_start", "ndjson").path(), "--db", ledger.db)
-            #expect(imported.status == 0, "\(imported.stderr)")
+        try await Self.withImportedLedger("remote_start", kind: kind) { ledger in
             try await ledger.administer("UPDATE sessions SET status = 'ACTIVE' WHERE key = 'SES-1'")
             try await ledger.administer("DELETE FROM anomalies WHERE subject = 'commands:cmd-1'")
 
