@@ -1,5 +1,4 @@
--- The read models of ../0002_projections.sql, ../0003_command_lookup_and_chargepoints.sql and
--- ../0004_anomaly_positions.sql (SQLite) as one step, in PostgreSQL's dialect: the same tables,
+-- The read models of ../0002_projections.sql to ../0005_session_charge_points.sql (SQLite) as one step, in PostgreSQL's dialect: the same tables,
 -- columns in the same order, the same indexes. Each row's `body` is the entity's state as
 -- canonical JSON text, byte for byte what SQLite stores; everything here is rebuilt from the log
 -- by `ledger replay`, which compares row by row.
@@ -32,7 +31,8 @@ CREATE TABLE sessions (
     authorization_id TEXT COLLATE "C",
     evse_uid TEXT COLLATE "C" NOT NULL,
     id_tag TEXT COLLATE "C" NOT NULL,
-    start_datetime TEXT COLLATE "C" NOT NULL
+    start_datetime TEXT COLLATE "C" NOT NULL,
+    charge_point_id TEXT COLLATE "C"
 );
 CREATE TABLE cdrs (
     key  TEXT COLLATE "C" PRIMARY KEY,
@@ -71,6 +71,7 @@ CREATE INDEX commands_by_response_url ON commands (command, response_url) WHERE 
 CREATE INDEX sessions_by_last_updated ON sessions (last_updated, key);
 CREATE INDEX sessions_by_authorization ON sessions (authorization_id) WHERE authorization_id IS NOT NULL;
 CREATE INDEX sessions_by_token ON sessions (id_tag);
+CREATE INDEX sessions_by_charge_point ON sessions (charge_point_id);
 CREATE INDEX cdrs_by_last_updated ON cdrs (last_updated, key);
 CREATE INDEX cdrs_by_issued_position ON cdrs (issued_position);
 CREATE INDEX cdrs_by_session ON cdrs (session_id);

@@ -183,7 +183,13 @@ public struct SessionsProjection: Projection {
     }
 
     public static let name = "sessions"
-    public static let columnNames = ["status", "last_updated", "authorization_id", "evse_uid", "id_tag", "start_datetime"]
+    /// Sessions in id order, for pages that must not shift while sessions are added: keys are
+    /// transaction ids, so numbers by value (length, then digits), after any other keys a log
+    /// imported from elsewhere holds. In SQL both stores speak: a CAST, as SQLite allows, fails in
+    /// PostgreSQL on text that is not a number.
+    public static let idOrder = "ltrim(key, '0123456789') = '', length(key), key"
+
+    public static let columnNames = ["status", "last_updated", "authorization_id", "evse_uid", "id_tag", "start_datetime", "charge_point_id"]
 
     public init() {}
 
@@ -240,7 +246,7 @@ public struct SessionsProjection: Projection {
 
     public func columns(_ state: State) -> [SQLValue] {
         [.text(state.status), .text(state.lastUpdated.iso8601), state.authorizationId.map(SQLValue.text) ?? .null,
-         .text(state.evseUid), .text(state.idTag), .text(state.startDatetime.iso8601)]
+         .text(state.evseUid), .text(state.idTag), .text(state.startDatetime.iso8601), .text(state.chargePointId)]
     }
 
     public func lastPosition(_ state: State) -> Int64? { state.positions.max() }
