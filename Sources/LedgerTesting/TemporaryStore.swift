@@ -42,6 +42,11 @@ public struct ScratchLedger: Sendable {
     /// What `--db` takes: the SQLite file's path, or the PostgreSQL URL.
     public let db: String
 
+    public init(kind: StoreKind, db: String) {
+        self.kind = kind
+        self.db = db
+    }
+
     public func open(projections: Bool = true, clock: any LedgerClock = ManualClock()) async throws -> any ProjectionStore {
         switch kind {
         case .sqlite: try SQLiteEventStore(path: db, clock: clock, observer: projections ? ProjectionEngine() : nil)

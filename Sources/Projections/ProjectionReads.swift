@@ -11,6 +11,8 @@ public protocol ProjectionReading {
 extension Database: ProjectionReading {}
 
 extension ProjectionReading {
+    public func rows(_ sql: String) throws -> [[SQLValue]] { try rows(sql, []) }
+
     /// One entity's state from a projection's table, or `nil` when it has none.
     public func state<P: Projection>(_ projection: P.Type, _ key: String) throws -> P.State? {
         guard let body = try rows("SELECT body FROM \(P.name) WHERE key = ?", [.text(key)]).first?.first?.text else { return nil }

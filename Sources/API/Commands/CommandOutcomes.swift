@@ -10,11 +10,11 @@ import Projections
 /// Both paths append to the command's stream at the version they read, so the race between a
 /// CALLRESULT and the timeout is decided by the log's optimistic concurrency, not by timing.
 public struct CommandOutcomes: Sendable {
-    let store: SQLiteEventStore
+    let store: any ProjectionStore
     let metrics: LedgerMetrics
     let logger: Logger
 
-    public init(store: SQLiteEventStore, metrics: LedgerMetrics = LedgerMetrics(), logger: Logger) {
+    public init(store: any ProjectionStore, metrics: LedgerMetrics = LedgerMetrics(), logger: Logger) {
         self.store = store
         self.metrics = metrics
         self.logger = logger

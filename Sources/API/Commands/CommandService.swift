@@ -11,7 +11,7 @@ import Projections
 /// in one append to the command's own stream — and the answer leaves only once that is durable.
 /// If it cannot be recorded, the IOP gets a 3000-class error and nothing was accepted.
 public struct CommandService: Sendable {
-    let store: SQLiteEventStore
+    let store: any ProjectionStore
     let locations: LocationRegistry
     let gateway: any ChargerGateway
     let clock: any LedgerClock
@@ -22,7 +22,7 @@ public struct CommandService: Sendable {
     let logger: Logger
     private let repeats = KeyedSerializer()
 
-    public init(store: SQLiteEventStore, locations: LocationRegistry, gateway: any ChargerGateway, clock: any LedgerClock,
+    public init(store: any ProjectionStore, locations: LocationRegistry, gateway: any ChargerGateway, clock: any LedgerClock,
                 commandTimeout: Duration, offered: Set<CommandType> = CommandType.gireve, metrics: LedgerMetrics = LedgerMetrics(),
                 logger: Logger) {
         self.store = store
@@ -123,7 +123,7 @@ public struct CommandService: Sendable {
     private func repeatedCommand(_ received: CommandReceived) async -> Decision? {
         guard let responseURL = received.responseUrl else { return nil }
         let command = received.command
-        let original = try? await store.withReadDatabase { database -> CommandsProjection.State? in
+        let original = try? await store.withProjectionSnapshot { database -> CommandsProjection.State? in
             let rows = try database.rows(
                 "SELECT body FROM commands WHERE command = ? AND response_url = ? ORDER BY received_at LIMIT 1",
                 [.text(command), .text(responseURL)])

@@ -9,12 +9,12 @@ import ServiceLifecycle
 /// fires after the restart (at once if it has passed). The service sleeps on the injected clock
 /// until the earliest deadline, or until the log moves (a new command may have an earlier one).
 public struct TimeoutService: Service {
-    let store: SQLiteEventStore
+    let store: any ProjectionStore
     let outcomes: CommandOutcomes
     let clock: any LedgerClock
     let logger: Logger
 
-    public init(store: SQLiteEventStore, outcomes: CommandOutcomes, clock: any LedgerClock, logger: Logger) {
+    public init(store: any ProjectionStore, outcomes: CommandOutcomes, clock: any LedgerClock, logger: Logger) {
         self.store = store
         self.outcomes = outcomes
         self.clock = clock
@@ -31,7 +31,7 @@ public struct TimeoutService: Service {
     }
 
     private func earliestTimer() async throws -> TimersProjection.State? {
-        try await store.withReadDatabase { database in
+        try await store.withProjectionSnapshot { database in
             guard let body = try database.rows("SELECT body FROM timers ORDER BY deadline, key LIMIT 1").first?.first?.text else { return nil }
             return try EventCoding.decode(TimersProjection.State.self, from: body)
         }

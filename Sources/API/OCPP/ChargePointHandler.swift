@@ -10,13 +10,13 @@ public struct ChargePointHandler: Sendable {
     let chargePointId: String
     let connectionId = UUID()
     let centralSystem: CentralSystem
-    let store: SQLiteEventStore
+    let store: any ProjectionStore
     let outcomes: CommandOutcomes
     let transactions: TransactionService
     let clock: any LedgerClock
     let logger: Logger
 
-    public init(chargePointId: String, centralSystem: CentralSystem, store: SQLiteEventStore, outcomes: CommandOutcomes,
+    public init(chargePointId: String, centralSystem: CentralSystem, store: any ProjectionStore, outcomes: CommandOutcomes,
                 transactions: TransactionService, clock: any LedgerClock, logger: Logger) {
         self.chargePointId = chargePointId
         self.centralSystem = centralSystem

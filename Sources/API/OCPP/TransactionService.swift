@@ -12,7 +12,7 @@ import Projections
 /// A command that timed out, or whose answer has not been recorded yet, still binds — only a
 /// charger's explicit refusal rules it out: the session is real even if we were impatient.
 public struct TransactionService: Sendable {
-    let store: SQLiteEventStore
+    let store: any ProjectionStore
     let locations: LocationRegistry
     let iop: IOPEndpoint?
     /// Real-time authorization of local swipes; `nil` without an IOP (then `rfidFallback` decides).
@@ -217,7 +217,7 @@ public struct TransactionService: Sendable {
         -> SessionsProjection.State?
     {
         guard let evse = locations.evse(chargePointId: chargePointId, connectorId: connectorId) else { return nil }
-        return try await store.withReadDatabase { database in
+        return try await store.withProjectionSnapshot { database in
             try database.rows("SELECT body FROM sessions WHERE evse_uid = ? AND id_tag = ? AND start_datetime = ?",
                               [.text(evse.uid), .text(idTag), .text(startedAt.iso8601)]).compactMap { row -> SessionsProjection.State? in
                 guard let body = row.first?.text else { return nil }
@@ -237,7 +237,7 @@ public struct TransactionService: Sendable {
     /// The START_SESSION commands this transaction could belong to, and the recorded verdict.
     private func bind(sessionId: String, idTag: String, evse: LocationRegistry.EVSE, startedAt: Timestamp) async throws -> (event: AuthorizationBound, command: CommandsProjection.State?) {
         let since = clock.now().adding(milliseconds: -bindingWindow.milliseconds).iso8601
-        let candidates = try await store.withReadDatabase { database in
+        let candidates = try await store.withProjectionSnapshot { database in
             try database.rows("SELECT body FROM commands WHERE command = 'START_SESSION' AND received_at >= ? ORDER BY received_at",
                               [.text(since)]).compactMap { row -> CommandsProjection.State? in
                 guard let body = row.first?.text else { return nil }
@@ -283,9 +283,12 @@ public struct TransactionService: Sendable {
 public actor TransactionIds {
     private var last: Int
 
-    public init(store: SQLiteEventStore) async throws {
-        last = try await store.withReadDatabase { database in
-            Int(try database.rows("SELECT coalesce(max(CAST(key AS INTEGER)), 0) FROM sessions").first?.first?.integer ?? 0)
+    /// Session keys are transaction ids, except in logs imported from elsewhere: the highest
+    /// numeric one, found in Swift (a cast in SQL is not portable: PostgreSQL refuses non-numeric
+    /// text where SQLite reads 0). Read once, at start-up.
+    public init(store: any ProjectionStore) async throws {
+        last = try await store.withProjectionSnapshot { database in
+            try database.rows("SELECT key FROM sessions").compactMap { $0.first?.text.flatMap { Int($0) } }.max() ?? 0
         }
     }
 

@@ -1,5 +1,6 @@
 import CoreMetrics
 import Ledger
+import Projections
 import Prometheus
 import Synchronization
 
@@ -44,8 +45,8 @@ public final class LedgerMetrics: Sendable {
     }
 
     /// The text for one scrape.
-    func exposition(store: SQLiteEventStore, now: Timestamp) async throws -> String {
-        let state = try await store.withReadDatabase { database in try LedgerState(database, now: now) }
+    func exposition(store: any ProjectionStore, now: Timestamp) async throws -> String {
+        let state = try await store.withProjectionSnapshot { database in try LedgerState(database, now: now) }
         gauge("events", unit: "", "Events in the log (its last position).").set(to: Double(state.lastPosition))
         gauge("chargers_connected", unit: "", "Charge points with an open OCPP connection.").set(to: Double(state.connectedChargers))
         gauge("outbox_depth", unit: "", "Deliveries waiting to be sent.").set(to: Double(state.pendingDeliveries))
@@ -79,14 +80,15 @@ private struct LedgerState {
     var oldestPendingSeconds: Double = 0
     var commandsByStatus: [[String]: Int64] = [:]
 
-    init(_ database: Database, now: Timestamp) throws {
+    init(_ database: any ProjectionReading, now: Timestamp) throws {
         func count(_ sql: String) throws -> Int64 { try database.rows(sql).first?.first?.integer ?? 0 }
         lastPosition = try count("SELECT coalesce(max(position), 0) FROM events")
         connectedChargers = try count("SELECT count(*) FROM chargepoints WHERE connected = 1")
         pendingDeliveries = try count("SELECT count(*) FROM deliveries WHERE status = 'pending'")
         parkedDeliveries = try count("SELECT count(*) FROM deliveries WHERE status = 'parked'")
-        if let oldest = try database.rows("SELECT min(json_extract(body, '$.scheduled_at')) FROM deliveries WHERE status = 'pending'")
-            .first?.first?.text.flatMap(Timestamp.init(iso8601:)) {
+        // Sequences are taken in scheduling order, so the first pending one was scheduled first.
+        if let body = try database.rows("SELECT body FROM deliveries WHERE status = 'pending' ORDER BY sequence LIMIT 1").first?.first?.text {
+            let oldest = try EventCoding.decode(DeliveriesProjection.State.self, from: body).scheduledAt
             oldestPendingSeconds = max(0, Double(now.millisecondsSinceEpoch - oldest.millisecondsSinceEpoch) / 1000)
         }
         for row in try database.rows("SELECT command, status, count(*) FROM commands GROUP BY command, status") {

@@ -6,7 +6,7 @@ import Projections
 /// delivery given up. Each is an event in the delivery's stream with the operator's name (source
 /// `ops:<name>`), so the ledger says who decided what, and when.
 struct OpsActions {
-    let store: SQLiteEventStore
+    let store: any ProjectionStore
 
     enum Outcome: Equatable {
         case done(String)
@@ -37,7 +37,7 @@ struct OpsActions {
                      _ payload: any DomainEventPayload, done: String) async throws -> Outcome {
         let stream = "delivery-\(deliveryId)"
         // The state and the stream's version from one snapshot: the decision's basis.
-        let read = try await store.withReadDatabase { database -> (DeliveriesProjection.State, Int64)? in
+        let read = try await store.withProjectionSnapshot { database -> (DeliveriesProjection.State, Int64)? in
             guard let state = try database.state(DeliveriesProjection.self, deliveryId) else { return nil }
             let version = try database.rows("SELECT max(stream_version) FROM events WHERE stream_id = ?", [.text(stream)]).first?.first?.integer
             return (state, version ?? 0)

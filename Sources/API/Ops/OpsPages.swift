@@ -11,7 +11,7 @@ import Projections
 /// recorded actions. A browser logs in with Basic authentication: the operator's name as user,
 /// the ops token as password.
 struct OpsPages {
-    let store: SQLiteEventStore
+    let store: any ProjectionStore
     let token: String?
     let templates: MustacheLibrary
     static let homeAnomalies = 200
@@ -54,7 +54,7 @@ struct OpsPages {
 
     private func home(_ request: Request, _ context: LedgerRequestContext) async throws -> Response {
         let query = request.uri.queryParameters
-        let (anomalies, total, outbox) = try await store.withReadDatabase { database in
+        let (anomalies, total, outbox) = try await store.withProjectionSnapshot { database in
             let total = try database.rows("SELECT count(*) FROM anomalies").first?.first?.integer ?? 0
             let anomalies = try Anomaly.read(orderBy: "position DESC, subject, kind", limit: Self.homeAnomalies, in: database)
             let outbox = try database.rows("SELECT body FROM deliveries WHERE status IN ('pending', 'parked') ORDER BY target, sequence LIMIT 500")
@@ -68,7 +68,7 @@ struct OpsPages {
     /// What `q` names: an authorization, a session, a command or CDR, a token uid or an EVSE uid.
     private func search(_ query: String) async throws -> [SearchPage.Result] {
         guard !query.isEmpty else { return [] }
-        return try await store.withReadDatabase { database in
+        return try await store.withProjectionSnapshot { database in
             var results: [SearchPage.Result] = []
             func add(_ label: String, _ link: String, _ detail: String) {
                 if !results.contains(where: { $0.link == link }) { results.append(.init(label: label, link: link, detail: detail)) }

@@ -13,7 +13,7 @@ import Projections
 /// Behind the ops token (`OpsAuthentication`); without `--ops-token` every ops route answers 404
 /// saying that the ops API is disabled, so a forgotten token never leaves the data open.
 struct OpsRoutes {
-    let store: SQLiteEventStore
+    let store: any ProjectionStore
     /// `nil`: the ops API is disabled.
     let token: String?
     static let defaultLimit = 50
@@ -40,7 +40,7 @@ struct OpsRoutes {
     private func entity<P: Projection>(_ ops: RouterGroup<LedgerRequestContext>, _ table: String, _ projection: P.Type) {
         ops.get("\(table)/:id") { _, context -> Response in
             let id = try context.parameters.require("id")
-            let found = try await store.withReadDatabase { database -> (String, [JSONValue])? in
+            let found = try await store.withProjectionSnapshot { database -> (String, [JSONValue])? in
                 guard let body = try database.rows("SELECT body FROM \(P.name) WHERE key = ?", [.text(id)]).first?.first?.text else { return nil }
                 return (body, try Anomaly.read(where: "subject = ?", [.text("\(P.name):\(id)")], in: database).map(Self.json))
             }
@@ -57,7 +57,7 @@ struct OpsRoutes {
         guard let (offset, limit) = Self.paging(request) else { return Self.error(.badRequest, "offset and limit must be whole numbers (limit 1…\(Self.maximumLimit))") }
         var conditions: [String] = []
         var arguments: [SQLValue] = []
-        for (parameter, column) in [("token_uid", "id_tag"), ("evse_uid", "evse_uid"), ("charge_point_id", "json_extract(body, '$.charge_point_id')")] {
+        for (parameter, column) in [("token_uid", "id_tag"), ("evse_uid", "evse_uid"), ("charge_point_id", "charge_point_id")] {
             if let value = query.get(parameter) { conditions.append("\(column) = ?"); arguments.append(.text(value)) }
         }
         for (parameter, comparison) in [("from", ">="), ("to", "<")] {
@@ -68,9 +68,9 @@ struct OpsRoutes {
         }
         let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         let filterArguments = arguments
-        let (total, bodies) = try await store.withReadDatabase { database in
+        let (total, bodies) = try await store.withProjectionSnapshot { database in
             let total = try database.rows("SELECT count(*) FROM sessions \(filter)", filterArguments).first?.first?.integer ?? 0
-            let bodies = try database.rows("SELECT body FROM sessions \(filter) ORDER BY CAST(key AS INTEGER), key LIMIT ? OFFSET ?",
+            let bodies = try database.rows("SELECT body FROM sessions \(filter) ORDER BY \(SessionsProjection.idOrder) LIMIT ? OFFSET ?",
                                            filterArguments + [.integer(Int64(limit)), .integer(Int64(offset))]).compactMap { $0.first?.text }
             return (total, bodies)
         }
@@ -110,16 +110,16 @@ struct OpsRoutes {
             } else if let time {
                 conditions.append("position >= ?")
                 // The first event recorded at or after `time` (none yet: past the end).
-                let first = try await store.withReadDatabase { database in
+                let first = try await store.withProjectionSnapshot { database in
                     try database.rows("SELECT coalesce(min(position), (SELECT coalesce(max(position), 0) + 1 FROM events)) FROM events WHERE recorded_at >= ?",
                                       [.text(time.iso8601)]).first?.first?.integer ?? 0
                 }
                 arguments.append(.integer(first))
             }
         }
-        let filter = conditions.isEmpty ? "1" : conditions.joined(separator: " AND ")
+        let filter = conditions.isEmpty ? "1 = 1" : conditions.joined(separator: " AND ")
         let filterArguments = arguments
-        let (total, anomalies) = try await store.withReadDatabase { database in
+        let (total, anomalies) = try await store.withProjectionSnapshot { database in
             (try database.rows("SELECT count(*) FROM anomalies WHERE \(filter)", filterArguments).first?.first?.integer ?? 0,
              try Anomaly.read(where: filter, filterArguments, limit: limit, offset: offset, in: database).map(Self.json))
         }

@@ -14,7 +14,7 @@ import Synchronization
 /// hangs until its timeout — every lane's attempt runs on its own, and the loop starts the next
 /// due ones without waiting for it.
 public struct OutboxSender: Service {
-    let store: SQLiteEventStore
+    let store: any ProjectionStore
     let transport: any DeliveryTransport
     let clock: any LedgerClock
     let logger: Logger
@@ -23,7 +23,7 @@ public struct OutboxSender: Service {
     /// Attempts under way at once, at most (after an outage every lane is due together).
     let maximumInFlight: Int
 
-    public init(store: SQLiteEventStore, transport: any DeliveryTransport, clock: any LedgerClock, logger: Logger,
+    public init(store: any ProjectionStore, transport: any DeliveryTransport, clock: any LedgerClock, logger: Logger,
                 maximumAttempts: Int = 12, maximumInFlight: Int = 32) {
         self.store = store
         self.transport = transport
@@ -63,10 +63,10 @@ public struct OutboxSender: Service {
 
     /// The first undelivered delivery of each target.
     private func laneHeads() async throws -> [DeliveriesProjection.State] {
-        try await store.withReadDatabase { database in
+        try await store.withProjectionSnapshot { database in
             var heads: [String: DeliveriesProjection.State] = [:]
-            try database.forEachRow("SELECT target, body FROM deliveries WHERE status IN ('pending', 'parked') ORDER BY target, sequence") { row in
-                guard let target = row[0].text, heads[target] == nil, let body = row[1].text else { return }
+            for row in try database.rows("SELECT target, body FROM deliveries WHERE status IN ('pending', 'parked') ORDER BY target, sequence") {
+                guard let target = row[0].text, heads[target] == nil, let body = row[1].text else { continue }
                 heads[target] = try EventCoding.decode(DeliveriesProjection.State.self, from: body)
             }
             return heads.values.sorted { $0.sequence < $1.sequence }
@@ -105,8 +105,8 @@ public struct OutboxSender: Service {
                     logger.info("delivery \(id) attempt \(number): \(outcome)", metadata: ["delivery_id": .string(id)])
                     return
                 } catch {
-                    logger.error("delivery \(id) attempt \(number) not recorded, trying again in \(SQLiteEventStore.storageRetryDelay) ms: \(error)")
-                    try await clock.sleep(until: clock.now().adding(milliseconds: SQLiteEventStore.storageRetryDelay))
+                    logger.error("delivery \(id) attempt \(number) not recorded, trying again in \(storageRetryDelay) ms: \(error)")
+                    try await clock.sleep(until: clock.now().adding(milliseconds: storageRetryDelay))
                 }
             }
         } catch {

@@ -45,11 +45,11 @@ public struct LedgerServer: Sendable {
     }
 
     let configuration: Configuration
-    let store: SQLiteEventStore
+    let store: any ProjectionStore
     let clock: any LedgerClock
     let logger: Logger
 
-    public init(configuration: Configuration, store: SQLiteEventStore, clock: any LedgerClock = SystemClock(), logger: Logger) {
+    public init(configuration: Configuration, store: any ProjectionStore, clock: any LedgerClock = SystemClock(), logger: Logger) {
         self.configuration = configuration
         self.store = store
         self.clock = clock
@@ -133,7 +133,7 @@ public struct LedgerServer: Sendable {
 
     /// Chargers the log says were connected when the last run ended are not any more.
     private func recordStaleConnections() async throws {
-        let stale = try await store.withReadDatabase { database in
+        let stale = try await store.withProjectionSnapshot { database in
             try database.rows("SELECT key FROM chargepoints WHERE connected = 1").compactMap { $0.first?.text }
         }
         for chargePointId in stale {

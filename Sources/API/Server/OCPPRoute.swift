@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdWebSocket
 import Ledger
+import Projections
 import Logging
 import NIOWebSocket
 
@@ -11,7 +12,7 @@ import NIOWebSocket
 /// profile 1, `ChargerPassword`).
 struct OCPPRoute {
     let centralSystem: CentralSystem
-    let store: SQLiteEventStore
+    let store: any ProjectionStore
     let outcomes: CommandOutcomes
     let transactions: TransactionService
     let locations: LocationRegistry

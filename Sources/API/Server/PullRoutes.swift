@@ -9,7 +9,7 @@ import Projections
 /// `date_to` (exclusive) on `last_updated`, `offset`, `limit`, and the `Link`, `X-Total-Count` and
 /// `X-Limit` headers. Oldest first, in creation order, so a crawl sees a stable sequence.
 struct PullRoutes {
-    let store: SQLiteEventStore
+    let store: any ProjectionStore
     let objects: OCPIObjects
     let clock: any LedgerClock
     static let defaultLimit = 20
@@ -17,7 +17,7 @@ struct PullRoutes {
 
     func register(on group: RouterGroup<LedgerRequestContext>) {
         group.get("cpo/2.1.1/sessions") { request, _ -> Response in
-            try await page(request, table: "sessions", order: "CAST(key AS INTEGER)", dateFromRequired: true) { body in
+            try await page(request, table: "sessions", order: SessionsProjection.idOrder, dateFromRequired: true) { body in
                 objects.session(try EventCoding.decode(SessionsProjection.State.self, from: body))
             }
         }
@@ -51,7 +51,7 @@ struct PullRoutes {
         if let dateTo { conditions.append("last_updated < ?"); arguments.append(.text(dateTo.iso8601)) }
         let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         let filterArguments = arguments
-        let (total, bodies) = try await store.withReadDatabase { database in
+        let (total, bodies) = try await store.withProjectionSnapshot { database in
             let total = try database.rows("SELECT count(*) FROM \(table) \(filter)", filterArguments).first?.first?.integer ?? 0
             let bodies = try database.rows("SELECT body FROM \(table) \(filter) ORDER BY \(order) LIMIT ? OFFSET ?",
                                            filterArguments + [.integer(Int64(limit)), .integer(Int64(offset))]).compactMap { $0.first?.text }

@@ -14,12 +14,12 @@ enum PassOutcome: Sendable {
     case retryLater
 }
 
-extension SQLiteEventStore {
-    /// How long a log-driven service waits after a storage failure before it looks again: long
-    /// enough not to spin on a full disk, short enough that work resumes within a second of space
-    /// returning.
-    static let storageRetryDelay: Int64 = 1000
+/// How long a log-driven service waits after a storage failure before it looks again, in ms:
+/// long enough not to spin on a full disk, short enough that work resumes within a second of
+/// space returning.
+let storageRetryDelay: Int64 = 1000
 
+extension EventStore {
     /// Runs `pass` over and over until graceful shutdown, sleeping between passes on the clock or
     /// the next append — never polling. How the timeout service and the outbox work: whatever they
     /// need to know is in the projections, so a pass after a restart picks up where the last run
@@ -37,13 +37,13 @@ extension SQLiteEventStore {
                         outcome = try await pass()
                     } catch {
                         if error is CancellationError { throw error }
-                        logger.error("ledger unavailable, trying again in \(Self.storageRetryDelay) ms: \(error)")
+                        logger.error("ledger unavailable, trying again in \(storageRetryDelay) ms: \(error)")
                         outcome = .retryLater
                     }
                     switch outcome {
                     case .again: continue
                     case .wait(let deadline): await self.waitForAppend(after: head, orUntil: deadline, on: clock)
-                    case .retryLater: try? await clock.sleep(until: clock.now().adding(milliseconds: Self.storageRetryDelay))
+                    case .retryLater: try? await clock.sleep(until: clock.now().adding(milliseconds: storageRetryDelay))
                     }
                 }
             }

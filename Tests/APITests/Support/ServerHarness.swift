@@ -16,18 +16,21 @@ final class ServerHarness: Sendable {
     static let opsToken = "ops-token-for-the-tests"
 
     let directory: TemporaryDirectory
-    let store: SQLiteEventStore
+    /// The ledger the server runs on: SQLite in `directory`, or a PostgreSQL scratch database.
+    let ledger: ScratchLedger
+    let store: any ProjectionStore
     let clock: ManualClock
     let port: Int
     let client: HTTPClient
     private let task: Task<Void, any Error>
     private let stopSignal: AsyncStream<Void>.Continuation
 
-    init(commands: Set<CommandType> = CommandType.gireve, directory: TemporaryDirectory? = nil, iop: String? = nil,
+    init(commands: Set<CommandType> = CommandType.gireve, directory: TemporaryDirectory? = nil, ledger: ScratchLedger? = nil, iop: String? = nil,
          opsToken: String? = ServerHarness.opsToken, locations: LocationRegistry? = nil, idleTimeout: Duration = .seconds(60)) async throws {
         let directory = try directory ?? TemporaryDirectory()
+        let ledger = ledger ?? ScratchLedger(kind: .sqlite, db: directory.path("ledger.sqlite"))
         let clock = ManualClock(Timestamp(Date()))
-        let store = try SQLiteEventStore(path: directory.path("ledger.sqlite"), clock: clock, observer: ProjectionEngine())
+        let store = try await ledger.open(clock: clock)
         let locations = try locations ?? LocationRegistry(contentsOf: Self.examplesLocations)
         var logger = Logger(label: "ledger-under-test")
         logger.logLevel = .warning
@@ -48,6 +51,7 @@ final class ServerHarness: Sendable {
         guard let port = await iterator.next() else { throw WaitTimedOut(what: "the server to start", items: "") }
         self.port = port
         self.directory = directory
+        self.ledger = ledger
         self.store = store
         self.clock = clock
         client = HTTPClient(eventLoopGroupProvider: .singleton)
@@ -113,10 +117,21 @@ final class ServerHarness: Sendable {
 
     /// Runs `body` with a fresh server, always shutting it down afterwards — also when the body
     /// throws — and removing its directory.
-    static func with<T>(commands: Set<CommandType> = CommandType.gireve, iop: String? = nil, opsToken: String? = ServerHarness.opsToken,
-                        locations: LocationRegistry? = nil, idleTimeout: Duration = .seconds(60),
+    /// `kind`: the store the server runs on (a fresh PostgreSQL database for `.postgres`).
+    static func with<T>(_ kind: StoreKind = .sqlite, commands: Set<CommandType> = CommandType.gireve, iop: String? = nil,
+                        opsToken: String? = ServerHarness.opsToken, locations: LocationRegistry? = nil, idleTimeout: Duration = .seconds(60),
                         _ body: (ServerHarness) async throws -> T) async throws -> T {
-        let server = try await ServerHarness(commands: commands, iop: iop, opsToken: opsToken, locations: locations, idleTimeout: idleTimeout)
+        guard kind == .sqlite else {
+            return try await kind.withScratchLedger { ledger in
+                try await run(try await ServerHarness(commands: commands, ledger: ledger, iop: iop, opsToken: opsToken, locations: locations,
+                                                      idleTimeout: idleTimeout), body)
+            }
+        }
+        return try await run(try await ServerHarness(commands: commands, iop: iop, opsToken: opsToken, locations: locations, idleTimeout: idleTimeout),
+                             body)
+    }
+
+    private static func run<T>(_ server: ServerHarness, _ body: (ServerHarness) async throws -> T) async throws -> T {
         defer { server.directory.remove() }
         do {
             let result = try await body(server)
@@ -132,7 +147,7 @@ final class ServerHarness: Sendable {
     /// After a run: the hash chain verifies and a replay from position 0 rebuilds exactly the live
     /// projections — whatever the scenario did.
     func expectLedgerConsistent() async throws {
-        let store = try SQLiteEventStore(path: directory.path("ledger.sqlite"))
+        let store = try await ledger.open(projections: false)
         let report = try await store.verify()
         let replay = try await ReplayCheck.run(store: store, scratchPath: directory.path("replay.sqlite"))
         await store.close()
