@@ -18,20 +18,6 @@ struct DatabaseOptions: ParsableArguments {
         return (try? PostgresLocation(url: db).description) ?? "the PostgreSQL database"
     }
 
-    /// Opens a SQLite ledger, or prints why not on one line and exits with code 2.
-    ///
-    /// `withProjections` installs the read models (caught up first, then kept in step with every
-    /// append); commands that only read or check the log itself leave them alone. The commands
-    /// that read the projections through SQL of their own run on SQLite only so far, so they
-    /// refuse a PostgreSQL `--db`.
-    func open(withProjections: Bool = false) throws -> SQLiteEventStore {
-        guard !PostgresLocation.isURL(db) else {
-            throw Failure.unusableDatabase(
-                "this command runs on a SQLite ledger only so far: give it a SQLite --db")
-        }
-        return try Self.openSQLite(db, withProjections: withProjections)
-    }
-
     /// Opens the ledger and its projection tables, on SQLite or PostgreSQL. `folding` keeps them
     /// in step, catching up first (`import`, `audit`, `cdrs`); without it they are only read
     /// (`replay` compares them with a rebuild and must not fold anything into them first).
@@ -53,6 +39,8 @@ struct DatabaseOptions: ParsableArguments {
         return try await Self.openPostgres(db, withProjections: false)
     }
 
+    /// Opens a SQLite ledger, or says why not on one line (exit 2). `withProjections` installs the
+    /// read models (caught up first, then kept in step with every append).
     static func openSQLite(_ path: String, withProjections: Bool) throws -> SQLiteEventStore {
         do {
             return try SQLiteEventStore(path: path, observer: withProjections ? ProjectionEngine() : nil)

@@ -70,16 +70,12 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingFailures {
-            guard !PostgresLocation.isURL(database.db) else {
-                throw Failure.unusableDatabase("ledger serve runs on a SQLite ledger only so far: give it a SQLite --db")
-            }
             let registry: LocationRegistry
             do { registry = try LocationRegistry(contentsOf: URL(fileURLWithPath: locations)) } catch {
                 throw Failure.refused("\(error)")
             }
-            let lock: InstanceLock
-            do { lock = try InstanceLock(ledger: database.db) } catch { throw Failure.unusableDatabase("\(error)") }
-            let store = try database.open(withProjections: true)
+            let lock = try await instanceLock()
+            let store = try await database.openProjectionStore(folding: true)
             var logger = Logger(label: "chargeledger")
             logger.logLevel = .info
             let configuration = LedgerServer.Configuration(
@@ -90,23 +86,50 @@ struct Serve: AsyncParsableCommand {
                 rfidFallback: rfidFallback == "accept" ? "ALLOWED" : "NOT_ALLOWED", opsToken: opsToken ?? environment("OPS_TOKEN"),
                 idleTimeout: .seconds(idleTimeout))
             let server = LedgerServer(configuration: configuration, store: store, logger: logger)
-            let path = database.db
+            let path = database.displayName
             do {
                 try await server.run { port in
                     FileHandle.standardOutput.write(Data("ledger serving on http://\(configuration.host):\(port) (database \(path))\n".utf8))
                 }
             } catch {
                 await store.close()
+                await lock.release()
                 throw Failure.refused("server stopped: \(error)")
             }
             await store.close()
-            withExtendedLifetime(lock) {}
+            await lock.release()
         }
     }
 
-    /// The IOP's token: given, or generated once and kept in `<db>.token` (mode 0600).
+    /// One server per ledger (`InstanceLock` on SQLite, `PostgresServeLock` on PostgreSQL).
+    private func instanceLock() async throws -> ServeLock {
+        guard PostgresLocation.isURL(database.db) else {
+            do { return .file(try InstanceLock(ledger: database.db)) } catch { throw Failure.unusableDatabase("\(error)") }
+        }
+        do { return .postgres(try await PostgresServeLock.acquire(at: try PostgresLocation(url: database.db))) } catch {
+            throw Failure.unusableDatabase(error.description)
+        }
+    }
+
+    private enum ServeLock {
+        case file(InstanceLock)
+        case postgres(PostgresServeLock)
+
+        func release() async {
+            switch self {
+            case .file(let lock): withExtendedLifetime(lock) {}
+            case .postgres(let lock): await lock.release()
+            }
+        }
+    }
+
+    /// The IOP's token: given, or generated once and kept in `<db>.token` (mode 0600) — on
+    /// SQLite; a PostgreSQL ledger has no file beside it, so there it must be given.
     private func serverToken() throws -> String {
         if let token = token ?? environment("TOKEN") { return token }
+        guard !PostgresLocation.isURL(database.db) else {
+            throw Failure.refused("on a PostgreSQL ledger give the IOP's token with --token (LEDGER_TOKEN)")
+        }
         let file = database.db + ".token"
         if let stored = try? String(contentsOfFile: file, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines), !stored.isEmpty {
             return stored

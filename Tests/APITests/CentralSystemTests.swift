@@ -15,7 +15,7 @@ struct CentralSystemTests {
             charger.send(#"{"send":"Heartbeat"}"#)
             let heartbeat = try await charger.waitFor("heartbeat answer") { $0["action"]?.stringValue == "Heartbeat" && $0["event"]?.stringValue == "result" }
             #expect(heartbeat["payload"]?["currentTime"]?.stringValue?.hasSuffix("Z") == true)
-            let state = try await server.store.withReadDatabase { try $0.rows("SELECT body, connected FROM chargepoints WHERE key = 'CP-0042-B'").first }
+            let state = try await server.store.withProjectionSnapshot { try $0.rows("SELECT body, connected FROM chargepoints WHERE key = 'CP-0042-B'").first }
             #expect(state?[1] == .integer(1))
             #expect(state?[0].text?.contains(#""1":"Available""#) == true)
             #expect(try await server.events("BootNotified").count == 1)

@@ -12,10 +12,10 @@ struct CommandPathTests {
     static let chargePoint = "CP-0042-A"
 
     /// A server, a stand-in for the IOP, and optionally a connected charger in `mode`.
-    func scenario(charger mode: String?, commands: Set<CommandType> = CommandType.gireve,
+    func scenario(charger mode: String?, commands: Set<CommandType> = CommandType.gireve, on kind: StoreKind = .sqlite,
                   _ body: (ServerHarness, IOPStandIn, ChargerSimulator?) async throws -> Void) async throws {
         let iop = try await IOPStandIn()
-        try await ServerHarness.with(commands: commands, iop: iop.url) { server in
+        try await ServerHarness.with(kind, commands: commands, iop: iop.url) { server in
             let charger = try await mode.asyncMap { try await ChargerSimulator(id: Self.chargePoint, port: server.port, mode: $0) }
             defer { charger?.stop() }
             try await body(server, iop, charger)
@@ -26,9 +26,10 @@ struct CommandPathTests {
         try Requests.vector("G-01", responseURL: "\(iop.url)/ocpi/emsp/2.1.1/commands/START_SESSION/\(name)")
     }
 
-    @Test("remote start accepted by the charger: ACCEPTED at once, then {\"result\":\"ACCEPTED\"} at response_url")
-    func accepted() async throws {
-        try await scenario(charger: "accept") { server, iop, charger in
+    @Test("remote start accepted by the charger: ACCEPTED at once, then {\"result\":\"ACCEPTED\"} at response_url",
+          arguments: StoreKind.available)
+    func accepted(kind: StoreKind) async throws {
+        try await scenario(charger: "accept", on: kind) { server, iop, charger in
             let answer = try await server.command("START_SESSION", try startSession(iop))
             #expect(answer.httpStatus == 200 && answer.statusCode == 1000 && answer.result == "ACCEPTED")
             let call = try await charger!.waitFor("RemoteStartTransaction") { $0["action"]?.stringValue == "RemoteStartTransaction" && $0["event"]?.stringValue == "call" }
@@ -55,9 +56,9 @@ struct CommandPathTests {
         }
     }
 
-    @Test("a silent charger: TIMEOUT at response_url once the deadline passes, exactly once")
-    func silentTimesOut() async throws {
-        try await scenario(charger: "silent") { server, iop, charger in
+    @Test("a silent charger: TIMEOUT at response_url once the deadline passes, exactly once", arguments: StoreKind.available)
+    func silentTimesOut(kind: StoreKind) async throws {
+        try await scenario(charger: "silent", on: kind) { server, iop, charger in
             #expect(try await server.command("START_SESSION", try startSession(iop)).result == "ACCEPTED")
             try await charger!.waitFor("the CALL") { $0["event"]?.stringValue == "call" }
             #expect(iop.requests.items.isEmpty)

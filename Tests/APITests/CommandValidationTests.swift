@@ -75,7 +75,7 @@ struct CommandValidationTests {
     func refusedCommandKeepsAuthorizationId() async throws {
         let (events, links) = try await ServerHarness.with { server in
             _ = try await server.command("START_SESSION", try Requests.vector("G-02", responseURL: "http://127.0.0.1:9/unused"))
-            return (try await server.events("CommandReceived"), try await server.store.withReadDatabase { try $0.rows("SELECT body FROM authorizations").count })
+            return (try await server.events("CommandReceived"), try await server.store.withProjectionSnapshot { try $0.rows("SELECT body FROM authorizations").count })
         }
         let received = try #require(events.first)
         #expect(received.data.value["authorization_id"]?.stringValue == "0d6e2f1a-9b8c-4d7e-a6f5-e4d3c2b1a098")

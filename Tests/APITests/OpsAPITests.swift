@@ -15,8 +15,9 @@ struct OpsAPITests {
     static let disputeLog = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appending(path: "ProjectionsTests/Golden/dispute_two_authorizations_three_cdrs.ndjson")
 
-    func withDispute(opsToken: String? = ServerHarness.opsToken, _ body: (ServerHarness) async throws -> Void) async throws {
-        try await ServerHarness.with(opsToken: opsToken) { server in
+    func withDispute(opsToken: String? = ServerHarness.opsToken, on kind: StoreKind = .sqlite,
+                     _ body: (ServerHarness) async throws -> Void) async throws {
+        try await ServerHarness.with(kind, opsToken: opsToken) { server in
             _ = try await LogImport.run(contentsOf: Self.disputeLog, into: server.store)
             try await body(server)
         }
@@ -50,9 +51,10 @@ struct OpsAPITests {
         }
     }
 
-    @Test("an authorization's timeline is what `ledger audit --json` prints; an unknown one is a 404 with an error body")
-    func authorizationTimeline() async throws {
-        try await withDispute { server in
+    @Test("an authorization's timeline is what `ledger audit --json` prints; an unknown one is a 404 with an error body",
+          arguments: StoreKind.available)
+    func authorizationTimeline(kind: StoreKind) async throws {
+        try await withDispute(on: kind) { server in
             let answer = try await server.ops("/ops/authorizations/\(Self.a)")
             #expect(answer.status == 200)
             let report = try #require(try await Projections.Audit.report(authorizationId: Self.a, store: server.store))
@@ -114,9 +116,10 @@ struct OpsAPITests {
         }
     }
 
-    @Test("sessions are searched by token, EVSE, charge point and start time, and a page does not shift while sessions are added")
-    func sessionSearch() async throws {
-        try await withDispute { server in
+    @Test("sessions are searched by token, EVSE, charge point and start time, and a page does not shift while sessions are added",
+          arguments: StoreKind.available)
+    func sessionSearch(kind: StoreKind) async throws {
+        try await withDispute(on: kind) { server in
             func ids(_ query: String) async throws -> [String] {
                 let document = try JSONValue(parsing: try await server.ops("/ops/sessions?\(query)").text)
                 guard case .array(let sessions)? = document["sessions"] else { return [] }

@@ -13,10 +13,10 @@ struct SessionFlowTests {
 
     /// A remote start (vector `vector`) accepted by the charger, then a transaction with one meter
     /// reading and a stop; returns what the IOP received for the session and the ledger.
-    func charge(vector: String, meterStop: Int = 19456, remoteStop: Bool = false,
+    func charge(vector: String, meterStop: Int = 19456, remoteStop: Bool = false, on kind: StoreKind = .sqlite,
                 _ check: (ServerHarness, IOPStandIn, Int) async throws -> Void) async throws {
         let iop = try await IOPStandIn()
-        try await ServerHarness.with(iop: iop.url) { server in
+        try await ServerHarness.with(kind, iop: iop.url) { server in
             let start = try Requests.vector(vector, responseURL: "\(iop.url)/ocpi/emsp/2.1.1/commands/START_SESSION/1")
             let request = try JSONValue(parsing: start)
             let idTag = try #require(request["token"]?["uid"]?.stringValue)
@@ -43,9 +43,10 @@ struct SessionFlowTests {
         }
     }
 
-    @Test("remote start → Session PUT with the command's authorization_id → remote stop → PATCH COMPLETED → CDR with the same id")
-    func authorizationIdAllTheWay() async throws {
-        try await charge(vector: "G-01", remoteStop: true) { server, iop, transactionId in
+    @Test("remote start → Session PUT with the command's authorization_id → remote stop → PATCH COMPLETED → CDR with the same id",
+          arguments: StoreKind.available)
+    func authorizationIdAllTheWay(kind: StoreKind) async throws {
+        try await charge(vector: "G-01", remoteStop: true, on: kind) { server, iop, transactionId in
             let pushes = try await iop.requests.wait("PUT, PATCH and CDR") { $0.filter { $0.path.contains("/sessions/") || $0.path.hasSuffix("/cdrs") }.count == 3 }
                 .filter { $0.path.contains("/sessions/") || $0.path.hasSuffix("/cdrs") }
             #expect(pushes.map(\.method) == ["PUT", "PATCH", "POST"])
@@ -97,7 +98,7 @@ struct SessionFlowTests {
             #expect(anomaly.data.value["reason"]?.stringValue?.contains("no CDR issued") == true)
             #expect(try await server.events("CdrIssued").isEmpty)
             #expect(try await server.events("SessionEnded").count == 1)
-            let flags = try await server.store.withReadDatabase { try $0.rows("SELECT kind FROM anomalies").compactMap { $0.first?.text } }
+            let flags = try await server.store.withProjectionSnapshot { try $0.rows("SELECT kind FROM anomalies").compactMap { $0.first?.text } }
             #expect(flags.contains("session_without_cdr"))
             #expect(iop.pushes.allSatisfy { !$0.path.hasSuffix("/cdrs") })
         }

@@ -67,11 +67,11 @@ struct StoreAndForwardTests {
         }
     }
 
-    @Test("the IOP down for a while: every message arrives later, in order, exactly once")
-    func outage() async throws {
+    @Test("the IOP down for a while: every message arrives later, in order, exactly once", arguments: StoreKind.available)
+    func outage(kind: StoreKind) async throws {
         let iop = try await IOPStandIn()
         iop.answer(.httpStatus(503))
-        try await ServerHarness.with(iop: iop.url) { server in
+        try await ServerHarness.with(kind, iop: iop.url) { server in
             let session = try await charge(server, iop, chargePoint: "CP-0042-A", evse: "EVSE-0042-01", name: "outage")
             try await iop.requests.wait("a refused Session PUT") { $0.contains { $0.method == "PUT" && $0.refusedWith != nil } }
             // Still down: once the outbox waits for its backoff, move past it — the retries fail again.
@@ -100,7 +100,7 @@ struct StoreAndForwardTests {
             _ = try await server.waitForEvents("DeliverySucceeded", count: 4)
             let attempts = try await server.events("DeliveryAttempted").count
             #expect(attempts > 4)  // the failures are in the ledger too
-            let pending = try await server.store.withReadDatabase { try $0.rows("SELECT count(*) FROM deliveries WHERE status != 'delivered'").first?.first }
+            let pending = try await server.store.withProjectionSnapshot { try $0.rows("SELECT count(*) FROM deliveries WHERE status != 'delivered'").first?.first }
             #expect(pending == .integer(0))
             // The dispute view shows the delivery history: the failed attempts and the success.
             let report = try #require(try await Projections.Audit.report(authorizationId: "b3f1c9e2-7a4d-4e8b-9c21-5d7e0a6f3b48", store: server.store))

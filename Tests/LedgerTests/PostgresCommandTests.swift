@@ -100,16 +100,6 @@ struct PostgresCommandTests {
         }
     }
 
-    @Test("ledger serve on PostgreSQL says it runs on SQLite only so far (exit 2), without the password")
-    func serveRefused() async throws {
-        try await PostgresScratch.withDatabase { location in
-            let result = try await ChildProcess.ledger("serve", "--db", location.connectionURL)
-            #expect(result.status == 2)
-            #expect(result.stderr.contains("ledger serve runs on a SQLite ledger only so far"), "\(result.stderr)")
-            #expect(!result.stderr.contains(":ledger@"))
-        }
-    }
-
     @Test("an audit that finds nothing on PostgreSQL names the database without its password")
     func auditNamesDatabaseRedacted() async throws {
         try await PostgresScratch.withDatabase { location in

@@ -7,11 +7,11 @@ enum ServeProcess {
     /// The `ledger` executable built beside the test bundle.
     static let ledger = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent().appending(path: "ledger")
 
-    /// Starts `ledger serve` on `directory/ledger.sqlite` and returns it with the port it printed.
-    static func start(_ directory: TemporaryDirectory, timeout: Int = 30, iop: String? = nil, iopToken: String = ServerHarness.iopToken,
+    /// Starts `ledger serve` on `db` (default `directory/ledger.sqlite`) and returns it with the port it printed.
+    static func start(_ directory: TemporaryDirectory, db: String? = nil, timeout: Int = 30, iop: String? = nil, iopToken: String = ServerHarness.iopToken,
                       locations: String = ServerHarness.examplesLocations.path(), extra: [String] = []) async throws -> (LineProcess, Int) {
         let process = try LineProcess(ledger, [
-            "serve", "--db", directory.path("ledger.sqlite"), "--port", "0", "--locations", locations,
+            "serve", "--db", db ?? directory.path("ledger.sqlite"), "--port", "0", "--locations", locations,
             "--token", ServerHarness.token, "--iop-token", iopToken, "--command-timeout", String(timeout),
         ] + (iop.map { ["--iop-url", "\($0)/ocpi/emsp/2.1.1"] } ?? []) + extra, logs: true)
         let lines = try await process.lines.wait("the server to listen") { $0.contains { $0.hasPrefix("ledger serving on") } }
