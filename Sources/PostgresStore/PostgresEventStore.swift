@@ -192,13 +192,18 @@ public final class PostgresEventStore: ProjectionStore {
 
     /// A REPEATABLE READ, read-only transaction for `body`, which runs on a dispatch thread of
     /// its own and waits there for each query (`PostgresSnapshotReader`): the read code both
-    /// stores share is synchronous, and no cooperative thread or event loop is blocked.
+    /// stores share is synchronous, and no cooperative thread or event loop is blocked. The
+    /// server cancels a statement that runs past the store's timeout (`statement_timeout`), so
+    /// the connection is free again at once; the reader's own wait is the backstop for a server
+    /// that does not answer at all.
     public func withProjectionSnapshot<T: Sendable>(_ body: @escaping @Sendable (any ProjectionReading) throws -> T) async throws -> T {
-        let client = client, logger = logger, location = location
+        let client = client, logger = logger, location = location, timeout = timeout
         return try await withDeadline(timeout, at: location) {
             try await client.withTransaction(logger: logger) { connection in
                 try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger)
-                let reader = PostgresSnapshotReader(connection: connection, location: location, logger: logger)
+                let milliseconds = timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000
+                try await connection.query(PostgresQuery(unsafeSQL: "SET LOCAL statement_timeout = \(milliseconds)"), logger: logger)
+                let reader = PostgresSnapshotReader(connection: connection, location: location, logger: logger, timeout: timeout + .seconds(1))
                 return try await withCheckedThrowingContinuation { continuation in
                     DispatchQueue.global().async { continuation.resume(with: Result { try body(reader) }) }
                 }

@@ -5,18 +5,22 @@ import PostgresNIO
 import Projections
 
 /// `ProjectionReading` on the connection of an open PostgreSQL transaction, for read code that
-/// is synchronous (the audit, the billing export, dumps): each query runs as a task on the
+/// is synchronous (the audit, the billing export, dumps, the server's reads; see
+/// `PostgresEventStore.withProjectionSnapshot`): each query runs as a task on the
 /// connection and the calling thread — a dispatch thread, never a cooperative one or an event
-/// loop (`PostgresEventStore.withProjectionSnapshot`) — waits for its rows.
+/// loop — waits for its rows, at most `timeout` per query (the deadline around the snapshot
+/// cannot interrupt a thread that waits).
 final class PostgresSnapshotReader: ProjectionReading, Sendable {
     private let connection: PostgresConnection
     private let location: PostgresLocation
     private let logger: Logger
+    private let timeout: Duration
 
-    init(connection: PostgresConnection, location: PostgresLocation, logger: Logger) {
+    init(connection: PostgresConnection, location: PostgresLocation, logger: Logger, timeout: Duration) {
         self.connection = connection
         self.location = location
         self.logger = logger
+        self.timeout = timeout
     }
 
     func rows(_ sql: String, _ arguments: [SQLValue]) throws -> [[SQLValue]] {
@@ -24,7 +28,7 @@ final class PostgresSnapshotReader: ProjectionReading, Sendable {
         for argument in arguments { bindings.append(argument) }
         let query = PostgresQuery(unsafeSQL: Self.numbered(sql), binds: bindings)
         let pending = Pending()
-        Task { [connection, logger] in
+        let task = Task { [connection, logger] in
             do {
                 var rows: [[SQLValue]] = []
                 for try await row in try await connection.query(query, logger: logger) { rows.append(try row.sqlValues()) }
@@ -33,7 +37,11 @@ final class PostgresSnapshotReader: ProjectionReading, Sendable {
                 pending.finish(.failure(error))
             }
         }
-        do { return try pending.wait() } catch { throw EventStoreError.postgres(error, at: location) }
+        guard let outcome = pending.wait(upTo: timeout) else {
+            task.cancel()
+            throw EventStoreError.database("\(location) did not answer within \(timeout): is the server up and reachable?")
+        }
+        do { return try outcome.get() } catch { throw EventStoreError.postgres(error, at: location) }
     }
 
     /// `?` placeholders numbered `$1`, `$2`… as PostgreSQL wants them (not inside quoted text).
@@ -62,9 +70,12 @@ final class PostgresSnapshotReader: ProjectionReading, Sendable {
             done.signal()
         }
 
-        func wait() throws -> [[SQLValue]] {
-            done.wait()
-            return try outcome!.get()
+        /// The outcome, or `nil` if it did not come within `limit`.
+        func wait(upTo limit: Duration) -> Result<[[SQLValue]], any Error>? {
+            let (seconds, attoseconds) = limit.components
+            let nanoseconds = Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000)
+            guard done.wait(timeout: .now() + .nanoseconds(nanoseconds)) == .success else { return nil }
+            return outcome
         }
     }
 }

@@ -1,0 +1,44 @@
+import Foundation
+import Ledger
+import LedgerTesting
+import PostgresStore
+import Projections
+import Testing
+
+/// The synchronous reads of a PostgreSQL snapshot (`PostgresSnapshotReader`), which the audit,
+/// billing export and the server's reads go through.
+@Suite("PostgreSQL snapshot reads", .enabled(if: StoreKind.available.contains(.postgres)))
+struct PostgresSnapshotTests {
+    @Test("placeholders are numbered for PostgreSQL outside quoted text, and values keep their kinds")
+    func placeholders() async throws {
+        try await PostgresScratch.withDatabase { location in
+            try await PostgresEventStore.open(location: location).closing { store -> Void in
+                let rows = try await store.projectionRows("SELECT '?', ?, ? + 1, ?", [.text("x"), .integer(41), .null])
+                #expect(rows == [[.text("?"), .text("x"), .integer(42), .null]])
+            }
+        }
+    }
+
+    /// The thread that waits for a query cannot be interrupted by the deadline around the
+    /// snapshot: the server cancels the statement at the store's timeout (and the reader would
+    /// give up on its own a second later), so the caller gets an error, not a 40 s wait.
+    @Test("a query that runs past the store's timeout is cancelled with an error instead of holding the caller")
+    func queryTimeout() async throws {
+        try await PostgresScratch.withDatabase { location in
+            // Migrated first, so that opening with the short timeout has little to do on a busy machine.
+            await (try await PostgresEventStore.open(location: location)).close()
+            try await PostgresEventStore.open(location: location, timeout: .seconds(3)).closing { store -> Void in
+                let start = ContinuousClock.now
+                await #expect {
+                    _ = try await store.projectionRows("SELECT pg_sleep(40)")
+                } throws: { error in
+                    "\(error)".contains("statement timeout") || "\(error)".contains("did not answer within")
+                }
+                #expect(ContinuousClock.now - start < .seconds(25))
+                // The store is usable at once.
+                let after = try await store.projectionRows("SELECT 1", [])
+                #expect(after == [[.integer(1)]])
+            }
+        }
+    }
+}
