@@ -74,24 +74,14 @@ struct StoreAndForwardTests {
         try await ServerHarness.with(kind, iop: iop.url) { server in
             let session = try await charge(server, iop, chargePoint: "CP-0042-A", evse: "EVSE-0042-01", name: "outage")
             try await iop.requests.wait("a refused Session PUT") { $0.contains { $0.method == "PUT" && $0.refusedWith != nil } }
-            // Still down: once the outbox waits for its backoff, move past it — the retries fail again.
-            await server.clock.waitForSleeper()
+            // Still down: move past the outbox's backoff — the retries fail again.
             let refusedBefore = iop.requests.items.count
-            server.clock.advance(milliseconds: 2_000)
-            try await iop.requests.wait("the retries") { $0.count >= refusedBefore + 2 }
-            // Back up; ten minutes later every backoff has passed. Another service may be the one
-            // asleep when the clock moves, with the outbox still recording its failures and going to
-            // sleep after: then the next ten minutes wake it.
+            _ = try await advance(server, iop, by: 2_000, until: "the retries") { $0.count >= refusedBefore + 2 }
+            // Back up; ten minutes later every backoff has passed.
             iop.answer(.success)
-            var accepted: [IOPStandIn.Received] = []
-            for _ in 0..<10 where accepted.count < 4 {
-                await server.clock.waitForSleeper()
-                server.clock.advance(milliseconds: 600_000)
-                let seen = try? await iop.requests.wait(upTo: 5, "result, PUT, PATCH and CDR accepted") { $0.filter { $0.refusedWith == nil }.count == 4 }
-                accepted = (seen ?? iop.requests.items).filter { $0.refusedWith == nil }
-            }
-            try #require(accepted.count == 4, "\(iop.requests.items.map(\.path))")
-            let delivered = accepted
+            let delivered = try await advance(server, iop, by: 600_000, until: "result, PUT, PATCH and CDR accepted") {
+                $0.filter { $0.refusedWith == nil }.count == 4
+            }.filter { $0.refusedWith == nil }
             let lane = delivered.filter { $0.path.contains("/sessions/") || $0.path.hasSuffix("/cdrs") }
             #expect(lane.map(\.method) == ["PUT", "PATCH", "POST"], "\(lane.map(\.path))")
             #expect(lane.allSatisfy { $0.body?["authorization_id"]?.stringValue == "b3f1c9e2-7a4d-4e8b-9c21-5d7e0a6f3b48" })
@@ -108,6 +98,20 @@ struct StoreAndForwardTests {
             // The result and the PUT were tried during the outage; PATCH and CDR waited behind the PUT.
             #expect(report.deliveries.filter { $0.attempts > 1 }.map(\.scheduled.kind).sorted() == ["command_result", "session_put"])
         }
+    }
+
+    /// Moves the clock on by `step` whenever a service is asleep, until what the IOP received
+    /// satisfies `done` (at most ten steps). Another service may be the one asleep when the clock
+    /// moves, with the outbox still recording an attempt and going to sleep just after: the next
+    /// step wakes it.
+    private func advance(_ server: ServerHarness, _ iop: IOPStandIn, by step: Int64, until what: String,
+                         _ done: @escaping @Sendable ([IOPStandIn.Received]) -> Bool) async throws -> [IOPStandIn.Received] {
+        for _ in 0..<10 {
+            await server.clock.waitForSleeper()
+            server.clock.advance(milliseconds: step)
+            if let seen = try? await iop.requests.wait(upTo: 5, what, until: done) { return seen }
+        }
+        return try await iop.requests.wait(upTo: 0, what, until: done)
     }
 
     @Test("an OCPI 2xxx answer parks that message for review and holds its session's queue, while other sessions flow")
