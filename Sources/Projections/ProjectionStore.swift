@@ -1,7 +1,7 @@
 import Ledger
 
 /// A ledger that keeps the read models in its append transactions, on SQLite or PostgreSQL:
-/// what `ledger replay`, `ledger import` and the golden tests work with, whichever the store.
+/// what the server, every `ledger` command and the tests work with, whichever the store.
 public protocol ProjectionStore: VerifiableEventStore {
     /// Runs `body` on one consistent snapshot of the projection tables (and the log).
     func withProjectionSnapshot<T: Sendable>(_ body: @escaping @Sendable (any ProjectionReading) throws -> T) async throws -> T

@@ -36,7 +36,7 @@ struct ProjectionTable<P: Projection>: LiveProjection {
         self.projection = projection
         let columns = ["key", "body"] + P.columnNames
         self.columns = columns
-        upsertSQL = "INSERT OR REPLACE INTO \(P.name) (\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))"
+        upsertSQL = Database.replaceSQL(P.name, columns)
         makeRebuildFold = { writer, capacity in
             let fold = SpillingFold(projection, writer, capacity)
             return RebuildFold(apply: fold.apply, flush: fold.flush)

@@ -21,10 +21,15 @@ extension Database {
         for subject in changes.subjects { try execute("DELETE FROM anomalies WHERE subject = ?", [.text(subject)]) }
         for key in changes.removed { try execute("DELETE FROM \(changes.name) WHERE key = ?", [.text(key)]) }
         if !changes.rows.isEmpty {
-            let sql = "INSERT OR REPLACE INTO \(changes.name) (\(changes.columns.joined(separator: ", "))) VALUES (\(changes.columns.map { _ in "?" }.joined(separator: ", ")))"
+            let sql = Self.replaceSQL(changes.name, changes.columns)
             for row in changes.rows { try execute(sql, row) }
         }
         for anomaly in changes.anomalies { try insert(anomaly) }
+    }
+
+    /// Inserts a row, or replaces the one with its key.
+    static func replaceSQL(_ table: String, _ columns: [String]) -> String {
+        "INSERT OR REPLACE INTO \(table) (\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))"
     }
 
     func insert(_ anomaly: Anomaly) throws {
