@@ -2,6 +2,7 @@ import Foundation
 import Ledger
 import Logging
 import PostgresNIO
+import Projections
 
 /// The appends of one process, group-committed: requests that arrive while a transaction is
 /// being committed go into the next one together, and each caller is answered after its COMMIT.
@@ -139,7 +140,7 @@ actor PostgresAppender {
                     var log = try await BatchLog.read(for: requests, on: connection, now: now, admit: readModels?.admit, logger: logger)
                     let value = try decide(&log)
                     try await log.insert(on: connection, logger: logger)
-                    try await readModels?.apply(log.recorded, on: connection, logger: logger)
+                    try await readModels?.apply(log.decoded, on: connection, logger: logger)
                     try await connection.query("SELECT pg_notify(\(Self.channel), \(String(log.head.position)))", logger: logger)
                     return (log.head.position, value)
                 }
@@ -166,14 +167,15 @@ struct BatchLog {
     private var versions: [String: Int64]
     /// Rows under the batch's event ids: stored before, or appended by an earlier request.
     private var stored: [String: EventRow]
-    /// Checks each request's events before they join the batch (the read models' decoding).
-    private let admit: (@Sendable ([RecordedEvent]) throws(EventStoreError) -> Void)?
+    /// Decodes each request's events before they join the batch, refusing what the read models
+    /// cannot read.
+    private let admit: (@Sendable ([RecordedEvent]) throws(EventStoreError) -> [LoggedEvent])?
     private var rows: [EventRow] = []
-    /// The new rows as events, for the read models.
-    private(set) var recorded: [RecordedEvent] = []
+    /// The new rows as the read models fold them (empty without read models).
+    private(set) var decoded: [LoggedEvent] = []
 
     static func read(for requests: [AppendRequest], on connection: PostgresConnection, now: Timestamp,
-                     admit: (@Sendable ([RecordedEvent]) throws(EventStoreError) -> Void)?, logger: Logger) async throws -> BatchLog {
+                     admit: (@Sendable ([RecordedEvent]) throws(EventStoreError) -> [LoggedEvent])?, logger: Logger) async throws -> BatchLog {
         var head = ChainHead.empty
         let heads = try await connection.query("SELECT position, hash FROM events ORDER BY position DESC LIMIT 1", logger: logger)
         for try await (position, hash) in heads.decode((Int64, ByteBuffer).self) { head = ChainHead(position: position, hash: Array(buffer: hash)) }
@@ -215,11 +217,11 @@ struct BatchLog {
             new.append(row)
             events.append(RecordedEvent(row, of: event, now: now))
         }
-        try admit?(events)
+        let admitted = try admit?(events) ?? []
         self.head = head
         for row in new { stored[row.eventId] = row }
         rows += new
-        recorded += events
+        decoded += admitted
         versions[request.streamId] = version
         return AppendResult(positions: new.map(\.position), streamVersion: version, wasAlreadyStored: false)
     }

@@ -226,8 +226,10 @@ public final class PostgresEventStore: ProjectionStore {
                 var events: [RecordedEvent] = []
                 for try await columns in rows.decode(EventRow.PostgresColumns.self) { events.append(try EventRow(columns).decoded()) }
                 guard let first = events.first else { return true }
+                // An event the catalogue cannot read is named by its own position (`admit`).
+                let decoded = try readModels.admit(events)
                 do {
-                    try await readModels.apply(events, on: connection, logger: logger)
+                    try await readModels.apply(decoded, on: connection, logger: logger)
                 } catch {
                     throw EventStoreError.projectionFailed(position: first.position, reason: "\(error)")
                 }

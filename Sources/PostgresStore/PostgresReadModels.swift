@@ -12,16 +12,17 @@ import Projections
 struct PostgresReadModels: Sendable {
     let engine: ProjectionEngine
 
-    /// Refuses events the catalogue cannot read before they are appended: the log never holds
-    /// what its read models could not take, and the rest of the batch goes on without them.
-    func admit(_ events: [RecordedEvent]) throws(EventStoreError) {
-        for event in events {
-            do { _ = try engine.decode(event) } catch { throw .projectionFailed(position: event.position, reason: "\(error)") }
+    /// Decodes events before they are appended, refusing those the catalogue cannot read: the log
+    /// never holds what its read models could not take, and the rest of the batch goes on
+    /// without them. The decoded events are what `apply` folds once they are inserted.
+    func admit(_ events: [RecordedEvent]) throws(EventStoreError) -> [LoggedEvent] {
+        try events.map { event throws(EventStoreError) in
+            do { return try engine.decode(event) } catch { throw .projectionFailed(position: event.position, reason: "\(error)") }
         }
     }
 
     /// Folds `events`, just inserted on `connection` inside the append transaction.
-    func apply(_ events: [RecordedEvent], on connection: PostgresConnection, logger: Logger) async throws {
+    func apply(_ events: [LoggedEvent], on connection: PostgresConnection, logger: Logger) async throws {
         guard !events.isEmpty else { return }
         var checkpoints: [String: Int64] = [:]
         for try await (name, position) in try await connection.query(
@@ -29,7 +30,7 @@ struct PostgresReadModels: Sendable {
         ).decode((String, Int64).self) {
             checkpoints[name] = position
         }
-        let batch = try engine.batch(events, checkpoints: checkpoints)
+        let batch = engine.batch(decoded: events, checkpoints: checkpoints)
         var stored: [String: [String: String]] = [:]
         for (table, keys) in batch.reads {
             var bodies: [String: String] = [:]

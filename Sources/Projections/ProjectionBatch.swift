@@ -53,19 +53,23 @@ extension ProjectionEngine {
     /// Decodes `events` (an event the catalogue cannot read throws its `CatalogueError`) and
     /// names the rows each projection past `checkpoints[name]` needs.
     public func batch(_ events: [RecordedEvent], checkpoints: [String: Int64]) throws -> ProjectionBatch {
-        let decoded = try events.map { try decode($0) }
+        try batch(decoded: events.map { try decode($0) }, checkpoints: checkpoints)
+    }
+
+    /// `batch` of events already decoded (as a store that checked them before appending has them).
+    public func batch(decoded: [LoggedEvent], checkpoints: [String: Int64]) -> ProjectionBatch {
         let parts = Self.tables.map { table in
             let events = decoded.filter { $0.position > checkpoints[table.name, default: 0] }
             return ProjectionBatch.Part(table: table.name, events: events, keys: table.keys(in: events))
         }
-        return ProjectionBatch(parts: parts, position: events.last?.position ?? 0)
+        return ProjectionBatch(parts: parts, position: decoded.last?.position ?? 0)
     }
 
     /// Folds the batch into the stored bodies (`stored[table][key]`, as `batch.reads` named
     /// them; a key without a row is a new entity) and returns the rows that changed.
     public func fold(_ batch: ProjectionBatch, stored: [String: [String: String]]) throws -> ProjectionChanges {
         let tables = try zip(Self.tables, batch.parts).map { table, part in
-            try table.fold(part.events, stored: stored[part.table] ?? [:])
+            try table.fold(part.events, keys: part.keys, stored: stored[part.table] ?? [:])
         }
         return ProjectionChanges(tables: tables, position: batch.position)
     }

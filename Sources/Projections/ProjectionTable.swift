@@ -6,8 +6,9 @@ protocol LiveProjection: Sendable {
     var name: String { get }
     /// The entities `events` change, each once, in first-touched order.
     func keys(in events: [LoggedEvent]) -> [String]
-    /// Folds `events` into the states stored as `stored` (canonical JSON by key).
-    func fold(_ events: [LoggedEvent], stored: [String: String]) throws -> ProjectionChanges.Table
+    /// Folds `events` into the states stored as `stored` (canonical JSON by key); `keys` are
+    /// `keys(in: events)`, worked out when the rows to read were named.
+    func fold(_ events: [LoggedEvent], keys: [String], stored: [String: String]) throws -> ProjectionChanges.Table
     func rebuildFold(into writer: RebuildWriter, capacity: Int) -> RebuildFold
 }
 
@@ -30,7 +31,7 @@ struct ProjectionTable<P: Projection>: LiveProjection {
     /// existential instead, they ran as generic code that looked up type metadata on every
     /// dictionary access and copy: half of a replay's fold time.
     private let makeRebuildFold: @Sendable (RebuildWriter, Int) -> RebuildFold
-    private let liveFold: @Sendable (ProjectionTable<P>, [LoggedEvent], [String: String]) throws -> ProjectionChanges.Table
+    private let liveFold: @Sendable (ProjectionTable<P>, [LoggedEvent], [String], [String: String]) throws -> ProjectionChanges.Table
 
     init(_ projection: P) {
         self.projection = projection
@@ -41,7 +42,7 @@ struct ProjectionTable<P: Projection>: LiveProjection {
             let fold = SpillingFold(projection, writer, capacity)
             return RebuildFold(apply: fold.apply, flush: fold.flush)
         }
-        liveFold = { table, events, stored in try table.foldBatch(events, stored: stored) }
+        liveFold = { table, events, keys, stored in try table.foldBatch(events, keys: keys, stored: stored) }
     }
 
     func load(_ key: String, from database: Database) throws -> P.State? {
@@ -90,13 +91,13 @@ struct ProjectionTable<P: Projection>: LiveProjection {
         return keys
     }
 
-    func fold(_ events: [LoggedEvent], stored: [String: String]) throws -> ProjectionChanges.Table {
-        try liveFold(self, events, stored)
+    func fold(_ events: [LoggedEvent], keys: [String], stored: [String: String]) throws -> ProjectionChanges.Table {
+        try liveFold(self, events, keys, stored)
     }
 
     /// The live path: fold every event into the touched states in memory, then write the states
     /// that ended different from how they were stored.
-    private func foldBatch(_ events: [LoggedEvent], stored: [String: String]) throws -> ProjectionChanges.Table {
+    private func foldBatch(_ events: [LoggedEvent], keys: [String], stored: [String: String]) throws -> ProjectionChanges.Table {
         let before = try stored.mapValues { try EventCoding.decode(P.State.self, from: $0) }
         var states = before
         for event in events {
@@ -105,7 +106,7 @@ struct ProjectionTable<P: Projection>: LiveProjection {
             }
         }
         var changes = ProjectionChanges.Table(name: P.name, columns: columns)
-        for key in keys(in: events) where states[key] != before[key] {
+        for key in keys where states[key] != before[key] {
             changes.subjects.append("\(P.name):\(key)")
             guard let state = states[key] else {
                 changes.removed.append(key)
