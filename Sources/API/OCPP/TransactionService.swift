@@ -284,11 +284,12 @@ public actor TransactionIds {
     private var last: Int
 
     /// Session keys are transaction ids, except in logs imported from elsewhere: the highest
-    /// numeric one, found in Swift (a cast in SQL is not portable: PostgreSQL refuses non-numeric
-    /// text where SQLite reads 0). Read once, at start-up.
+    /// all-digit one, by `SessionsProjection.idOrder`'s rule (a cast in SQL is not portable:
+    /// PostgreSQL refuses non-numeric text where SQLite reads 0).
     public init(store: any ProjectionStore) async throws {
         last = try await store.withProjectionSnapshot { database in
-            try database.rows("SELECT key FROM sessions").compactMap { $0.first?.text.flatMap { Int($0) } }.max() ?? 0
+            try database.rows("SELECT key FROM sessions WHERE ltrim(key, '0123456789') = '' ORDER BY length(key) DESC, key DESC LIMIT 1")
+                .first?.first?.text.flatMap { Int($0) } ?? 0
         }
     }
 
