@@ -19,8 +19,9 @@ struct DatabaseOptions: ParsableArguments {
     }
 
     /// Opens the ledger and its projection tables, on SQLite or PostgreSQL. `folding` keeps them
-    /// in step, catching up first (`import`, `audit`, `cdrs`); without it they are only read
-    /// (`replay` compares them with a rebuild and must not fold anything into them first).
+    /// in step, catching up first (`import`, `audit`, `cdrs`, `serve`); without it they are only
+    /// read (`replay` compares them with a rebuild and must not fold anything into them first) or
+    /// left alone (`events`, `verify`, `import --log-only` work on the log itself).
     func openProjectionStore(folding: Bool) async throws -> any ProjectionStore {
         guard PostgresLocation.isURL(db) else { return try Self.openSQLite(db, withProjections: folding) }
         return try await Self.openPostgres(db, withProjections: folding)
@@ -30,13 +31,6 @@ struct DatabaseOptions: ParsableArguments {
         do { return try await PostgresEventStore.open(url: url, projections: withProjections ? ProjectionEngine() : nil) } catch {
             throw Failure.unusableDatabase(error.description)
         }
-    }
-
-    /// Opens the log alone, on SQLite or PostgreSQL: for the commands that read, check or append
-    /// events without the projections.
-    func openLog() async throws -> any VerifiableEventStore {
-        guard PostgresLocation.isURL(db) else { return try Self.openSQLite(db, withProjections: false) }
-        return try await Self.openPostgres(db, withProjections: false)
     }
 
     /// Opens a SQLite ledger, or says why not on one line (exit 2). `withProjections` installs the

@@ -25,7 +25,7 @@ struct Events: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingFailures {
-            let store = try await database.openLog()
+            let store = try await database.openProjectionStore(folding: false)
             let outcome = await printEvents(from: store)
             await store.close()
             try outcome.get()

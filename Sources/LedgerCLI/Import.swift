@@ -25,7 +25,7 @@ struct Import: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingFailures {
-            let store: any VerifiableEventStore = logOnly ? try await database.openLog() : try await database.openProjectionStore(folding: true)
+            let store = try await database.openProjectionStore(folding: !logOnly)
             let outcome: Result<LogImport.Summary, any Error>
             do {
                 outcome = .success(try await LogImport.run(contentsOf: URL(fileURLWithPath: file), into: store))

@@ -11,7 +11,7 @@ struct Verify: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingFailures {
-            let store = try await database.openLog()
+            let store = try await database.openProjectionStore(folding: false)
             let report: VerificationReport
             do {
                 report = try await store.verify()
