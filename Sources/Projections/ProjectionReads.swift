@@ -6,12 +6,19 @@ import Ledger
 /// queue, or a PostgreSQL transaction waited on from a thread of its own.
 public protocol ProjectionReading {
     func rows(_ sql: String, _ arguments: [SQLValue]) throws -> [[SQLValue]]
+    /// The rows one at a time, for reads that may be long (the outbox's lane heads in an outage):
+    /// SQLite steps its statement; the default reads them all first.
+    func forEachRow(_ sql: String, _ arguments: [SQLValue], _ body: ([SQLValue]) throws -> Void) throws
 }
 
 extension Database: ProjectionReading {}
 
 extension ProjectionReading {
     public func rows(_ sql: String) throws -> [[SQLValue]] { try rows(sql, []) }
+
+    public func forEachRow(_ sql: String, _ arguments: [SQLValue], _ body: ([SQLValue]) throws -> Void) throws {
+        for row in try rows(sql, arguments) { try body(row) }
+    }
 
     /// One entity's state from a projection's table, or `nil` when it has none.
     public func state<P: Projection>(_ projection: P.Type, _ key: String) throws -> P.State? {

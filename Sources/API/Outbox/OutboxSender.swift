@@ -65,8 +65,8 @@ public struct OutboxSender: Service {
     private func laneHeads() async throws -> [DeliveriesProjection.State] {
         try await store.withProjectionSnapshot { database in
             var heads: [String: DeliveriesProjection.State] = [:]
-            for row in try database.rows("SELECT target, body FROM deliveries WHERE status IN ('pending', 'parked') ORDER BY target, sequence") {
-                guard let target = row[0].text, heads[target] == nil, let body = row[1].text else { continue }
+            try database.forEachRow("SELECT target, body FROM deliveries WHERE status IN ('pending', 'parked') ORDER BY target, sequence", []) { row in
+                guard let target = row[0].text, heads[target] == nil, let body = row[1].text else { return }
                 heads[target] = try EventCoding.decode(DeliveriesProjection.State.self, from: body)
             }
             return heads.values.sorted { $0.sequence < $1.sequence }
