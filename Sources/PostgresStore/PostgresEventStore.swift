@@ -35,12 +35,12 @@ import Projections
 /// not seen — as `SQLiteEventStore` does with its observer.
 public final class PostgresEventStore: ProjectionStore {
     public let location: PostgresLocation
-    private let client: PostgresClient
+    let client: PostgresClient
     private let running: Task<Void, Never>
     private let appender: PostgresAppender
     private let notifier: AppendNotifier
     private let listening: Task<Void, Never>
-    private let logger: Logger
+    let logger: Logger
 
     /// Connects to the database at `url` (creating and migrating the log's tables if needed).
     public static func open(url: String, projections: ProjectionEngine? = nil, clock: any LedgerClock = SystemClock(),
@@ -89,7 +89,7 @@ public final class PostgresEventStore: ProjectionStore {
         return logger
     }
 
-    private let timeout: Duration
+    let timeout: Duration
 
     private init(location: PostgresLocation, client: PostgresClient, running: Task<Void, Never>, clock: any LedgerClock, head: Int64,
                  logger: Logger, timeout: Duration, maximumBatch: Int, readModels: PostgresReadModels?) {
