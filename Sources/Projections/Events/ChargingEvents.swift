@@ -3,15 +3,29 @@ import Ledger
 public struct ChargePointConnected: DomainEventPayload {
     public static let eventType = "ChargePointConnected"
     public var chargePointId: String
-    public init(chargePointId: String) { self.chargePointId = chargePointId }
+    /// This WebSocket connection's id: its `ChargePointDisconnected` names it, so the end of a
+    /// connection already replaced (on another instance, noticed late) does not end the new one.
+    /// Absent in events recorded before it was kept.
+    public var connection: String?
+    /// The `ledger serve` instance holding the connection: commands for this charger are sent
+    /// through it (`CommandDispatched.via`), and it is gone when that instance stops.
+    public var instance: String?
+
+    public init(chargePointId: String, connection: String? = nil, instance: String? = nil) {
+        self.chargePointId = chargePointId; self.connection = connection; self.instance = instance
+    }
 
     enum CodingKeys: String, CodingKey {
         case chargePointId = "charge_point_id"
+        case connection
+        case instance
     }
 
     public init(reading value: CanonicalValue) throws {
         let object = try value.object()
         chargePointId = try object.decode(CodingKeys.chargePointId)
+        connection = try object.decodeIfPresent(CodingKeys.connection)
+        instance = try object.decodeIfPresent(CodingKeys.instance)
     }
 }
 
@@ -19,17 +33,24 @@ public struct ChargePointDisconnected: DomainEventPayload {
     public static let eventType = "ChargePointDisconnected"
     public var chargePointId: String
     public var reason: String?
-    public init(chargePointId: String, reason: String? = nil) { self.chargePointId = chargePointId; self.reason = reason }
+    /// The connection that ended (`ChargePointConnected.connection`); absent: whatever connection there was.
+    public var connection: String?
+
+    public init(chargePointId: String, reason: String? = nil, connection: String? = nil) {
+        self.chargePointId = chargePointId; self.reason = reason; self.connection = connection
+    }
 
     enum CodingKeys: String, CodingKey {
         case chargePointId = "charge_point_id"
         case reason
+        case connection
     }
 
     public init(reading value: CanonicalValue) throws {
         let object = try value.object()
         chargePointId = try object.decode(CodingKeys.chargePointId)
         reason = try object.decodeIfPresent(CodingKeys.reason)
+        connection = try object.decodeIfPresent(CodingKeys.connection)
     }
 }
 

@@ -108,11 +108,15 @@ public struct CommandDispatched: DomainEventPayload {
     /// The CALL frame exactly as it was sent to the charger, recorded before it left: the
     /// evidence of what the charger was asked. Absent in events recorded before it was kept.
     public var frame: String?
+    /// The instance that sends the CALL, when it is not the one that recorded the command: the
+    /// charger is connected to another `ledger serve` on the same ledger, which follows the log
+    /// and sends the commands addressed to it (`RemoteDispatch`). Absent: sent by the recorder.
+    public var via: String?
 
     public init(commandId: String, chargePointId: String, action: String, messageId: String, connectorId: Int? = nil,
-                deadline: Timestamp, frame: String? = nil) {
+                deadline: Timestamp, frame: String? = nil, via: String? = nil) {
         self.commandId = commandId; self.chargePointId = chargePointId; self.action = action
-        self.messageId = messageId; self.connectorId = connectorId; self.deadline = deadline; self.frame = frame
+        self.messageId = messageId; self.connectorId = connectorId; self.deadline = deadline; self.frame = frame; self.via = via
     }
 
     enum CodingKeys: String, CodingKey {
@@ -123,6 +127,7 @@ public struct CommandDispatched: DomainEventPayload {
         case connectorId = "connector_id"
         case deadline
         case frame
+        case via
     }
 
     public init(reading value: CanonicalValue) throws {
@@ -134,6 +139,7 @@ public struct CommandDispatched: DomainEventPayload {
         connectorId = try object.decodeIfPresent(CodingKeys.connectorId)
         deadline = try object.decode(CodingKeys.deadline)
         frame = try object.decodeIfPresent(CodingKeys.frame)
+        via = try object.decodeIfPresent(CodingKeys.via)
     }
 }
 

@@ -6,6 +6,9 @@ public struct ChargePointsProjection: Projection {
     public struct State: Codable, Sendable, Equatable, CanonicalWritable {
         public var chargePointId: String
         public var connected: Bool
+        /// The open connection (`ChargePointConnected.connection`) and the instance holding it.
+        public var connection: String?
+        public var instance: String?
         public var vendor: String?
         public var model: String?
         /// Connector id (as text; OCPP's 0 is the whole charge point) → OCPP ChargePointStatus.
@@ -38,6 +41,8 @@ public struct ChargePointsProjection: Projection {
         enum CodingKeys: String, CodingKey {
             case chargePointId = "charge_point_id"
             case connected
+            case connection
+            case instance
             case vendor
             case model
             case connectors
@@ -50,7 +55,9 @@ public struct ChargePointsProjection: Projection {
                 object.member(CodingKeys.authorizations, authorizations)
                 object.member(CodingKeys.chargePointId, chargePointId)
                 object.member(CodingKeys.connected, connected)
+                object.member(CodingKeys.connection, connection)
                 object.member(CodingKeys.connectors, connectors)
+                object.member(CodingKeys.instance, instance)
                 object.member(CodingKeys.lastChange, lastChange)
                 object.member(CodingKeys.model, model)
                 object.member(CodingKeys.vendor, vendor)
@@ -85,10 +92,16 @@ public struct ChargePointsProjection: Projection {
         var state = (consume state) ?? State(chargePointId: keys(for: logged.event)[0], connected: false, connectors: [:], lastChange: logged.recordedAt)
         state.lastChange = logged.recordedAt
         switch logged.event {
-        case .chargePointConnected:
+        case .chargePointConnected(let e):
             state.connected = true
-        case .chargePointDisconnected:
+            state.connection = e.connection
+            state.instance = e.instance
+        case .chargePointDisconnected(let e):
+            // The end of a connection that was already replaced leaves the new one open.
+            if let ended = e.connection, let open = state.connection, ended != open { break }
             state.connected = false
+            state.connection = nil
+            state.instance = nil
         case .bootNotified(let e):
             state.vendor = e.vendor
             state.model = e.model

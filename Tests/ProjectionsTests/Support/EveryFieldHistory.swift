@@ -11,7 +11,7 @@ enum EveryFieldHistory {
         func at(_ seconds: Int64) -> Timestamp { start.adding(milliseconds: seconds * 1000 + 7) }
         let period = ChargingPeriod(startDateTime: at(40), dimensions: [CdrDimension(type: "ENERGY", volume: 6.5), CdrDimension(type: "TIME", volume: 0.1 + 0.2)])
         return [
-            ("chargepoint-CP-1", ChargePointConnected(chargePointId: "CP-1")),
+            ("chargepoint-CP-1", ChargePointConnected(chargePointId: "CP-1", connection: "conn-1", instance: odd)),
             ("chargepoint-CP-1", BootNotified(chargePointId: "CP-1", vendor: odd, model: "M", firmwareVersion: "1.6")),
             ("chargepoint-CP-1", ConnectorStatusChanged(chargePointId: "CP-1", connectorId: 1, status: "Preparing", errorCode: "NoError")),
             ("chargepoint-CP-1", AuthorizeRequested(chargePointId: "CP-1", idTag: "tag-é", connectorId: 1, locationId: "L", evseUid: "E")),
@@ -21,7 +21,7 @@ enum EveryFieldHistory {
                                               locationId: "L", evseUid: "E", tokenUid: "T", authId: "A", sessionId: "ses-1", authorizationId: "auth-1")),
             ("command-cmd-1", CommandAnswered(commandId: "cmd-1", httpStatus: 200, statusCode: 1000, result: "ACCEPTED", statusMessage: odd, duplicateOf: "cmd-0")),
             ("command-cmd-1", CommandDispatched(commandId: "cmd-1", chargePointId: "CP-1", action: "RemoteStartTransaction", messageId: "m-1",
-                                                connectorId: 1, deadline: at(30), frame: "[2,\"m-1\"]")),
+                                                connectorId: 1, deadline: at(30), frame: "[2,\"m-1\"]", via: odd)),
             ("command-cmd-1", ChargerResponded(commandId: "cmd-1", chargePointId: "CP-1", messageId: "m-1", frame: odd, result: "ACCEPTED")),
             ("command-cmd-1", CommandTimedOut(commandId: "cmd-1", deadline: at(30))),
             ("command-cmd-1", LateChargerResponse(commandId: "cmd-1", chargePointId: "CP-1", messageId: "m-1", frame: "[3]", result: "ACCEPTED")),
@@ -52,7 +52,10 @@ enum EveryFieldHistory {
                                                sessionId: "ses-1", cdrId: "cdr-2")),
             ("delivery-d-2", DeliverySucceeded(deliveryId: "d-2")),
             ("chargepoint-CP-1", OcppFrameRejected(chargePointId: "CP-1", frame: odd, errorCode: "FormationViolation", description: odd)),
-            ("chargepoint-CP-1", ChargePointDisconnected(chargePointId: "CP-1", reason: odd)),
+            ("chargepoint-CP-1", ChargePointDisconnected(chargePointId: "CP-1", reason: odd, connection: "conn-1")),
+            // Connected again (elsewhere), and the late end of a connection already replaced: the new one stays open.
+            ("chargepoint-CP-1", ChargePointConnected(chargePointId: "CP-1", connection: "conn-3", instance: "instance-b")),
+            ("chargepoint-CP-1", ChargePointDisconnected(chargePointId: "CP-1", reason: "noticed late", connection: "conn-2")),
             ("command-cmd-2", CommandReceived(commandId: "cmd-2", command: "STOP_SESSION", body: "", bodyHash: "")),
             ("command-cmd-2", CommandDispatched(commandId: "cmd-2", chargePointId: "CP-1", action: "RemoteStopTransaction", messageId: "m-2", deadline: at(60))),
         ]
