@@ -175,7 +175,7 @@ let package = Package(
         .testTarget(
             name: "APITests",
             dependencies: [
-                "API", "Ledger", "Projections", "LedgerTesting", "LedgerCLI",
+                "API", "Ledger", "Projections", "LedgerTesting", "LedgerCLI", "PostgresStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),

@@ -13,7 +13,8 @@ struct Serve: AsyncParsableCommand {
             Every option can also be set with an environment variable LEDGER_<NAME> \
             (LEDGER_PORT, LEDGER_IOP_TOKEN, …); a command-line option wins. \
             Stops gracefully on SIGTERM or SIGINT: no new requests, in-flight appends finish, \
-            WebSockets are closed.
+            WebSockets are closed. One server per SQLite ledger; on a PostgreSQL ledger any number \
+            may serve at once (behind one load balancer), sharing commands, chargers and the outbox.
             """
     )
 
@@ -74,8 +75,7 @@ struct Serve: AsyncParsableCommand {
             do { registry = try LocationRegistry(contentsOf: URL(fileURLWithPath: locations)) } catch {
                 throw Failure.refused("\(error)")
             }
-            let lock = try await instanceLock()
-            let store = try await database.openProjectionStore(folding: true)
+            let (store, coordination, lock) = try await openLedger()
             var logger = Logger(label: "chargeledger")
             logger.logLevel = .info
             let configuration = LedgerServer.Configuration(
@@ -85,7 +85,7 @@ struct Serve: AsyncParsableCommand {
                 offeredCommands: Set(commands.split(separator: ",").compactMap { CommandType(rawValue: String($0)) }),
                 rfidFallback: rfidFallback == "accept" ? "ALLOWED" : "NOT_ALLOWED", opsToken: opsToken ?? environment("OPS_TOKEN"),
                 idleTimeout: .seconds(idleTimeout))
-            let server = LedgerServer(configuration: configuration, store: store, logger: logger)
+            let server = LedgerServer(configuration: configuration, store: store, coordination: coordination, logger: logger)
             let path = database.displayName
             do {
                 try await server.run { port in
@@ -93,34 +93,25 @@ struct Serve: AsyncParsableCommand {
                 }
             } catch {
                 await store.close()
-                await lock.release()
+                withExtendedLifetime(lock) {}
                 throw Failure.refused("server stopped: \(error)")
             }
             await store.close()
-            await lock.release()
+            withExtendedLifetime(lock) {}
         }
     }
 
-    /// One server per ledger (`InstanceLock` on SQLite, `PostgresServeLock` on PostgreSQL).
-    private func instanceLock() async throws -> ServeLock {
+    /// The ledger and how this server shares it: a SQLite ledger has one server at a time
+    /// (`InstanceLock`, held until the process ends); a PostgreSQL ledger any number, which
+    /// coordinate through the database (`PostgresInstanceCoordination`).
+    private func openLedger() async throws -> (any ProjectionStore, any InstanceCoordination, InstanceLock?) {
         guard PostgresLocation.isURL(database.db) else {
-            do { return .file(try InstanceLock(ledger: database.db)) } catch { throw Failure.unusableDatabase("\(error)") }
+            let lock: InstanceLock
+            do { lock = try InstanceLock(ledger: database.db) } catch { throw Failure.unusableDatabase("\(error)") }
+            return (try DatabaseOptions.openSQLite(database.db, withProjections: true), SoleInstance(), lock)
         }
-        do { return .postgres(try await PostgresServeLock.acquire(at: try PostgresLocation(url: database.db))) } catch {
-            throw Failure.unusableDatabase(error.description)
-        }
-    }
-
-    private enum ServeLock {
-        case file(InstanceLock)
-        case postgres(PostgresServeLock)
-
-        func release() async {
-            switch self {
-            case .file(let lock): withExtendedLifetime(lock) {}
-            case .postgres(let lock): await lock.release()
-            }
-        }
+        let store = try await DatabaseOptions.openPostgres(database.db, withProjections: true)
+        return (store, store.coordination(), nil)
     }
 
     /// The IOP's token: given, or generated once and kept in `<db>.token` (mode 0600) — on

@@ -21,8 +21,13 @@ public struct OutboundCall: Sendable {
     public let text: String
 
     public init(commandId: String, action: String, payload: JSONValue) {
+        self.init(commandId: commandId, action: action, text: OCPPFrame.call(messageId: commandId, action: action, payload: payload).text)
+    }
+
+    /// The CALL another instance recorded (`CommandDispatched.frame`), to be sent as it is.
+    init(commandId: String, action: String, text: String) {
         self.commandId = commandId
         self.action = action
-        text = OCPPFrame.call(messageId: commandId, action: action, payload: payload).text
+        self.text = text
     }
 }

@@ -10,10 +10,15 @@ import Projections
 /// body and `CommandAnswered` with the answer (plus `CommandDispatched` when it goes to a charger)
 /// in one append to the command's own stream — and the answer leaves only once that is durable.
 /// If it cannot be recorded, the IOP gets a 3000-class error and nothing was accepted.
+///
+/// With several instances on one ledger, the charger may be connected to another one: the
+/// command is then recorded here as dispatched `via` that instance, which sends the CALL
+/// (`RemoteDispatch`) and hears the answer.
 public struct CommandService: Sendable {
     let store: any ProjectionStore
     let locations: LocationRegistry
     let gateway: any ChargerGateway
+    let coordination: any InstanceCoordination
     let clock: any LedgerClock
     /// How long a charger has to answer a CALL before the result is TIMEOUT.
     let commandTimeout: Duration
@@ -22,12 +27,14 @@ public struct CommandService: Sendable {
     let logger: Logger
     private let repeats = KeyedSerializer()
 
-    public init(store: any ProjectionStore, locations: LocationRegistry, gateway: any ChargerGateway, clock: any LedgerClock,
+    public init(store: any ProjectionStore, locations: LocationRegistry, gateway: any ChargerGateway,
+                coordination: any InstanceCoordination = SoleInstance(), clock: any LedgerClock,
                 commandTimeout: Duration, offered: Set<CommandType> = CommandType.gireve, metrics: LedgerMetrics = LedgerMetrics(),
                 logger: Logger) {
         self.store = store
         self.locations = locations
         self.gateway = gateway
+        self.coordination = coordination
         self.clock = clock
         self.commandTimeout = commandTimeout
         self.offered = offered
@@ -38,7 +45,7 @@ public struct CommandService: Sendable {
     /// The decision for one request, before it is recorded.
     struct Decision {
         var response: OCPIResponse
-        var dispatch: (chargePointId: String, action: String, payload: JSONValue, connectorId: Int?)?
+        var dispatch: Dispatch?
         var warnings: [String] = []
         var duplicateOf: String?
     }
@@ -80,7 +87,7 @@ public struct CommandService: Sendable {
             return .serverError("the command could not be recorded; nothing was accepted — retry later")
         }
         logger.info("command \(segment) answered \(decision.response.data?["result"]?.stringValue ?? "OCPI \(decision.response.statusCode)")")
-        if let dispatch = decision.dispatch, let call {
+        if let dispatch = decision.dispatch, dispatch.via == nil, let call {
             do {
                 try await gateway.send(call, to: dispatch.chargePointId)
             } catch {
@@ -166,9 +173,9 @@ public struct CommandService: Sendable {
             default: "REMOTE_START_STOP_CAPABLE"
             }
             guard evse.capabilities.contains(capability) else { return Decision(response: .command(.notSupported)) }
-            guard await gateway.isConnected(evse.chargePointId) else { return Decision(response: .command(.rejected)) }
+            guard let route = await route(evse.chargePointId) else { return Decision(response: .command(.rejected)) }
             if request.type != .unlockConnector, await !connectorIsFree(evse) { return Decision(response: .command(.rejected)) }
-            return Decision(response: .command(.accepted), dispatch: dispatch(request, to: evse))
+            return Decision(response: .command(.accepted), dispatch: dispatch(request, to: evse, via: route.via))
         }
     }
 
@@ -177,11 +184,35 @@ public struct CommandService: Sendable {
         guard let session = try? await store.state(SessionsProjection.self, sessionId) else {
             return Decision(response: .command(.unknownSession))
         }
-        guard session.status == "ACTIVE", await gateway.isConnected(session.chargePointId) else {
+        guard session.status == "ACTIVE", let route = await route(session.chargePointId) else {
             return Decision(response: .command(.rejected))
         }
         return Decision(response: .command(.accepted),
-                        dispatch: (session.chargePointId, "RemoteStopTransaction", .object(["transactionId": .number(String(session.transactionId))]), session.connectorId))
+                        dispatch: Dispatch(chargePointId: session.chargePointId, action: "RemoteStopTransaction",
+                                           payload: .object(["transactionId": .number(String(session.transactionId))]),
+                                           connectorId: session.connectorId, via: route.via))
+    }
+
+    /// Which instance a CALL to a charger leaves from.
+    enum Route {
+        /// This one: the charger is connected here.
+        case here
+        /// Another live instance, which the log says holds the charger's connection.
+        case via(instance: String)
+
+        var via: String? {
+            guard case .via(let instance) = self else { return nil }
+            return instance
+        }
+    }
+
+    /// `nil` when the charger is connected nowhere (or to an instance that stopped).
+    private func route(_ chargePointId: String) async -> Route? {
+        if await gateway.isConnected(chargePointId) { return .here }
+        guard let state = try? await store.state(ChargePointsProjection.self, chargePointId), state.connected,
+              let holder = state.instance, holder != coordination.instance,
+              (try? await coordination.liveInstances(now: clock.now()).contains(holder)) == true else { return nil }
+        return .via(instance: holder)
     }
 
     private func connectorIsFree(_ evse: LocationRegistry.EVSE) async -> Bool {
@@ -189,20 +220,30 @@ public struct CommandService: Sendable {
         return state?.isFree(connector: evse.connectorId) ?? true
     }
 
-    private func dispatch(_ request: CommandRequest, to evse: LocationRegistry.EVSE) -> (String, String, JSONValue, Int?) {
+    /// A CALL to send, and through which instance (`nil`: this one).
+    struct Dispatch {
+        var chargePointId: String
+        var action: String
+        var payload: JSONValue
+        var connectorId: Int?
+        var via: String?
+    }
+
+    private func dispatch(_ request: CommandRequest, to evse: LocationRegistry.EVSE, via: String?) -> Dispatch {
         let connector = JSONValue.number(String(evse.connectorId))
-        switch request.type {
+        let (action, payload): (String, JSONValue) = switch request.type {
         case .reserveNow:
-            return (evse.chargePointId, "ReserveNow", .object([
+            ("ReserveNow", .object([
                 "connectorId": connector, "expiryDate": .string(request.expiryDate?.ocpiDateTime ?? ""),
                 "idTag": .string(request.tokenUid ?? ""), "reservationId": .number(String(request.reservationId ?? 0)),
-            ]), evse.connectorId)
+            ]))
         case .unlockConnector:
-            return (evse.chargePointId, "UnlockConnector", .object(["connectorId": connector]), evse.connectorId)
+            ("UnlockConnector", .object(["connectorId": connector]))
         default:
             // OCPP idTag is CiString20; OCPI's token uid may be up to 36: sent as is, the charger decides.
-            return (evse.chargePointId, "RemoteStartTransaction", .object(["connectorId": connector, "idTag": .string(request.tokenUid ?? "")]), evse.connectorId)
+            ("RemoteStartTransaction", .object(["connectorId": connector, "idTag": .string(request.tokenUid ?? "")]))
         }
+        return Dispatch(chargePointId: evse.chargePointId, action: action, payload: payload, connectorId: evse.connectorId, via: via)
     }
 
     private func record(_ received: CommandReceived, _ decision: Decision, call: OutboundCall?) async throws {
@@ -222,7 +263,8 @@ public struct CommandService: Sendable {
             let deadline = clock.now().adding(milliseconds: commandTimeout.milliseconds)
             events.append(try EventCoding.newEvent(
                 CommandDispatched(commandId: commandId, chargePointId: dispatch.chargePointId, action: call.action,
-                                  messageId: call.messageId, connectorId: dispatch.connectorId, deadline: deadline, frame: call.text),
+                                  messageId: call.messageId, connectorId: dispatch.connectorId, deadline: deadline, frame: call.text,
+                                  via: dispatch.via),
                 metadata: metadata))
         }
         let appending = ContinuousClock.now

@@ -30,8 +30,8 @@ public actor CentralSystem: ChargerGateway {
     public init() {}
 
     /// Registers a new connection for `chargePointId`; returns the one it replaces, if any.
-    func connect(_ chargePointId: String, id: UUID, sink: any FrameSink) -> (any FrameSink)? {
-        let replaced = connections[chargePointId]?.sink
+    func connect(_ chargePointId: String, id: UUID, sink: any FrameSink) -> (id: UUID, sink: any FrameSink)? {
+        let replaced = connections[chargePointId].map { (id: $0.id, sink: $0.sink) }
         connections[chargePointId] = Connection(id: id, sink: sink)
         pending[chargePointId] = [:]
         return replaced

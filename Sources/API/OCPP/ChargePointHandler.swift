@@ -9,6 +9,8 @@ import Projections
 public struct ChargePointHandler: Sendable {
     let chargePointId: String
     let connectionId = UUID()
+    /// The `ledger serve` instance this connection is held by (`InstanceCoordination.instance`).
+    let instance: String
     let centralSystem: CentralSystem
     let store: any ProjectionStore
     let outcomes: CommandOutcomes
@@ -16,9 +18,10 @@ public struct ChargePointHandler: Sendable {
     let clock: any LedgerClock
     let logger: Logger
 
-    public init(chargePointId: String, centralSystem: CentralSystem, store: any ProjectionStore, outcomes: CommandOutcomes,
+    public init(chargePointId: String, instance: String, centralSystem: CentralSystem, store: any ProjectionStore, outcomes: CommandOutcomes,
                 transactions: TransactionService, clock: any LedgerClock, logger: Logger) {
         self.chargePointId = chargePointId
+        self.instance = instance
         self.centralSystem = centralSystem
         self.store = store
         self.outcomes = outcomes
@@ -36,17 +39,17 @@ public struct ChargePointHandler: Sendable {
     /// when the ledger can write again, rather than stay connected to a ledger that does not know it.
     public func connected(sink: any FrameSink) async -> Bool {
         if let replaced = await centralSystem.connect(chargePointId, id: connectionId, sink: sink) {
-            await replaced.close(reason: "replaced by a new connection")
-            await record(ChargePointDisconnected(chargePointId: chargePointId, reason: "replaced by a new connection"))
+            await replaced.sink.close(reason: "replaced by a new connection")
+            await record(ChargePointDisconnected(chargePointId: chargePointId, reason: "replaced by a new connection", connection: replaced.id.uuidString))
         }
-        guard await record(ChargePointConnected(chargePointId: chargePointId)) else { return false }
+        guard await record(ChargePointConnected(chargePointId: chargePointId, connection: connectionId.uuidString, instance: instance)) else { return false }
         logger.info("connected")
         return true
     }
 
     public func disconnected(reason: String) async {
         guard await centralSystem.disconnect(chargePointId, id: connectionId) else { return }
-        await record(ChargePointDisconnected(chargePointId: chargePointId, reason: reason))
+        await record(ChargePointDisconnected(chargePointId: chargePointId, reason: reason, connection: connectionId.uuidString))
         logger.info("disconnected: \(reason)")
     }
 

@@ -79,21 +79,39 @@ public struct TransactionService: Sendable {
             logger.info("StartTransaction sent again: transaction \(repeated.transactionId) answered again")
             return Self.conf(status: "Accepted", transactionId: repeated.transactionId)
         }
-        let transactionId = await transactionIds.next()
         guard let evse = locations.evse(chargePointId: chargePointId, connectorId: Int(connector)) else {
+            let transactionId = await transactionIds.next()
             try await record(TransactionAnomaly(chargePointId: chargePointId, transactionId: transactionId, sessionId: nil,
                                             reason: "connector \(connector) is not in the locations file", frame: frame), chargePointId)
             return Self.conf(status: "Invalid", transactionId: transactionId)
         }
+        // Another instance on the same ledger may have taken the id meanwhile: its session's
+        // stream exists, the append is refused, and the counter moves past the ids taken.
+        for _ in 0..<8 {
+            let transactionId = await transactionIds.next()
+            do {
+                try await startSession(transactionId: transactionId, chargePointId: chargePointId, connector: Int(connector), idTag: idTag,
+                                       meterStart: Int(meterStart), startedAt: startedAt, evse: evse)
+                return Self.conf(status: "Accepted", transactionId: transactionId)
+            } catch EventStoreError.wrongExpectedVersion {
+                try await transactionIds.skipTaken(in: store)
+            }
+        }
+        throw EventStoreError.database("no free transaction id after 8 tries: other instances keep taking them; the charger will retry")
+    }
+
+    /// Records the session of transaction `transactionId` (a stream of its own, which must not exist yet).
+    private func startSession(transactionId: Int, chargePointId: String, connector: Int, idTag: String, meterStart: Int,
+                              startedAt: Timestamp, evse: LocationRegistry.EVSE) async throws {
         let sessionId = String(transactionId)
         let commandBinding = try await bind(sessionId: sessionId, idTag: idTag, evse: evse, startedAt: startedAt)
         let binding = commandBinding.event.candidates == 0
             ? try await bindSwipe(sessionId: sessionId, idTag: idTag, chargePointId: chargePointId, startedAt: startedAt) ?? commandBinding
             : commandBinding
         let started = SessionStarted(
-            sessionId: sessionId, chargePointId: chargePointId, connectorId: Int(connector), transactionId: transactionId, idTag: idTag,
+            sessionId: sessionId, chargePointId: chargePointId, connectorId: connector, transactionId: transactionId, idTag: idTag,
             locationId: evse.locationId, evseUid: evse.uid, authId: binding.command?.authId ?? idTag, authMethod: "AUTH_REQUEST",
-            startedAt: startedAt, meterStartWh: Int(meterStart), currency: "EUR",
+            startedAt: startedAt, meterStartWh: meterStart, currency: "EUR",
             authorizationId: binding.event.authorizationId, commandId: binding.event.commandId)
         let metadata = EventMetadata(source: "ocpp:\(chargePointId)", correlationId: sessionId)
         var events = [try EventCoding.newEvent(started, metadata: metadata), try EventCoding.newEvent(binding.event, metadata: metadata)]
@@ -105,7 +123,6 @@ public struct TransactionService: Sendable {
         }
         _ = try await store.append(events, to: "session-\(sessionId)", expectedVersion: .noStream)
         logger.info("session \(sessionId) started", metadata: ["authorization_id": .string(started.authorizationId ?? "")])
-        return Self.conf(status: "Accepted", transactionId: transactionId)
     }
 
     /// MeterValues.req: the energy register (Energy.Active.Import.Register, Wh unless kWh).
@@ -287,14 +304,23 @@ public actor TransactionIds {
     /// all-digit one, by `SessionsProjection.idOrder`'s rule (a cast in SQL is not portable:
     /// PostgreSQL refuses non-numeric text where SQLite reads 0).
     public init(store: any ProjectionStore) async throws {
-        last = try await store.withProjectionSnapshot { database in
-            try database.rows("SELECT key FROM sessions WHERE ltrim(key, '0123456789') = '' ORDER BY length(key) DESC, key DESC LIMIT 1")
-                .first?.first?.text.flatMap { Int($0) } ?? 0
-        }
+        last = try await Self.highest(in: store)
     }
 
     func next() -> Int {
         last += 1
         return last
+    }
+
+    /// Moves past the ids other instances on the same ledger have taken since.
+    func skipTaken(in store: any ProjectionStore) async throws {
+        last = max(last, try await Self.highest(in: store))
+    }
+
+    private static func highest(in store: any ProjectionStore) async throws -> Int {
+        try await store.withProjectionSnapshot { database in
+            try database.rows("SELECT key FROM sessions WHERE ltrim(key, '0123456789') = '' ORDER BY length(key) DESC, key DESC LIMIT 1")
+                .first?.first?.text.flatMap { Int($0) } ?? 0
+        }
     }
 }

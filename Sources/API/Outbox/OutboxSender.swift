@@ -13,8 +13,16 @@ import Synchronization
 /// queue (a PATCH must not overtake its PUT) but not the others, and so does an attempt that
 /// hangs until its timeout — every lane's attempt runs on its own, and the loop starts the next
 /// due ones without waiting for it.
+///
+/// With several instances on one ledger, an attempt is made only under a lease on its lane
+/// (`InstanceCoordination.claim`), taken before the POST and given back once the attempt is
+/// recorded: the attempt that leaves is never also sent by another instance — unless this one
+/// stops for longer than the lease mid-attempt, when the lane's next owner sends it again
+/// (at-least-once, as after a crash). A lane held by another instance is left alone until that
+/// lease lapses.
 public struct OutboxSender: Service {
     let store: any ProjectionStore
+    let coordination: any InstanceCoordination
     let transport: any DeliveryTransport
     let clock: any LedgerClock
     let logger: Logger
@@ -23,9 +31,14 @@ public struct OutboxSender: Service {
     /// Attempts under way at once, at most (after an outage every lane is due together).
     let maximumInFlight: Int
 
-    public init(store: any ProjectionStore, transport: any DeliveryTransport, clock: any LedgerClock, logger: Logger,
-                maximumAttempts: Int = 12, maximumInFlight: Int = 32) {
+    /// How long a lane's lease lasts, in ms: longer than an attempt can take (the transport's
+    /// connect and read timeouts) plus its record.
+    static let lease: Int64 = 60_000
+
+    public init(store: any ProjectionStore, coordination: any InstanceCoordination = SoleInstance(), transport: any DeliveryTransport,
+                clock: any LedgerClock, logger: Logger, maximumAttempts: Int = 12, maximumInFlight: Int = 32) {
         self.store = store
+        self.coordination = coordination
         self.transport = transport
         self.clock = clock
         self.logger = logger
@@ -41,16 +54,23 @@ public struct OutboxSender: Service {
 
     public func run() async throws {
         let attempts = AttemptsUnderWay()
+        let elsewhere = LanesHeldElsewhere()
         try await store.repeatUntilShutdown(clock: clock, logger: logger) {
             let now = clock.now()
             // Taken before the read: an attempt that ends while the heads are read is still
             // under way in this snapshot, so a head read before its record is not sent again.
             let underWay = attempts.snapshot()
-            let heads = try await laneHeads().filter { $0.status == "pending" && underWay[$0.scheduled.deliveryId] != $0.attempts }
+            let heldElsewhere = elsewhere.lanes(at: now)
+            let heads = try await laneHeads().filter {
+                $0.status == "pending" && underWay[$0.scheduled.deliveryId] != $0.attempts && heldElsewhere[$0.scheduled.target] == nil
+            }
             let due = heads.filter { dueAt($0) <= now }.prefix(max(0, maximumInFlight - underWay.count))
-            for delivery in due { attempts.start(delivery) { await attempt(delivery) } }
-            // A started attempt wakes the loop when it is recorded (an append); the others are due later.
-            return .wait(until: heads.filter { dueAt($0) > now }.map(dueAt).min())
+            for (delivery, claim) in try await claimed(Array(due), elsewhere: elsewhere) {
+                attempts.start(delivery) { await attempt(delivery, claim: claim) }
+            }
+            // A started attempt wakes the loop when it is recorded (an append); the others are
+            // due later, or their lane's lease elsewhere lapses.
+            return .wait(until: (heads.filter { dueAt($0) > now }.map(dueAt) + elsewhere.lanes(at: now).values).min())
         }
         await attempts.cancelAll()
     }
@@ -73,11 +93,13 @@ public struct OutboxSender: Service {
         }
     }
 
-    /// One attempt, and its record. If the ledger cannot take the record (a full disk), the same
-    /// events are appended again every `storageRetryDelay` until it can — the attempt happened,
-    /// and sending it again would only make a duplicate. The lane waits meanwhile.
-    private func attempt(_ delivery: DeliveriesProjection.State) async {
+    /// One attempt under its lane's lease, and its record. If the ledger cannot take the record
+    /// (a full disk), the same events are appended again every `storageRetryDelay` until it can —
+    /// the attempt happened, and sending it again would only make a duplicate. The lane waits
+    /// meanwhile, its lease renewed.
+    private func attempt(_ delivery: DeliveriesProjection.State, claim: String) async {
         let scheduled = delivery.scheduled
+        let lane = scheduled.target
         let number = delivery.attempts + 1
         let outcome = await transport.deliver(method: scheduled.method, url: scheduled.url, body: scheduled.body)
         // Interrupted by our own shutdown: not an attempt to record; it stays pending for the next run.
@@ -103,14 +125,63 @@ public struct OutboxSender: Service {
                 do {
                     _ = try await store.append(newEvents, to: "delivery-\(id)", expectedVersion: .any)
                     logger.info("delivery \(id) attempt \(number): \(outcome)", metadata: ["delivery_id": .string(id)])
+                    try? await coordination.release(lane, for: claim)  // a lease left behind lapses by itself
                     return
                 } catch {
                     logger.error("delivery \(id) attempt \(number) not recorded, trying again in \(storageRetryDelay) ms: \(error)")
                     try await clock.sleep(until: clock.now().adding(milliseconds: storageRetryDelay))
+                    _ = try? await coordination.claim(lane, for: claim, now: clock.now(), until: clock.now().adding(milliseconds: Self.lease))
                 }
             }
         } catch {
             // Cancelled (shutdown) or not encodable: the delivery stays pending for the next run.
+        }
+    }
+
+    /// The due deliveries this instance may attempt now: their lane's lease taken, and each still
+    /// where the heads read saw it — another instance may have attempted it between that read and
+    /// the claim, and given the lane back since. A lane another instance holds is noted in
+    /// `elsewhere` until its lease lapses. Each attempt's claim is its own (a fresh id), so the
+    /// release after one attempt cannot free the lane while the next attempt is out.
+    private func claimed(_ due: [DeliveriesProjection.State], elsewhere: LanesHeldElsewhere) async throws -> [(DeliveriesProjection.State, claim: String)] {
+        let now = clock.now()
+        var won: [(DeliveriesProjection.State, claim: String)] = []
+        for delivery in due {
+            let claim = UUID().uuidString.lowercased()
+            if let lapses = try await coordination.claim(delivery.scheduled.target, for: claim, now: now, until: now.adding(milliseconds: Self.lease)) {
+                elsewhere.note(delivery.scheduled.target, until: lapses)
+            } else {
+                won.append((delivery, claim))
+            }
+        }
+        guard !won.isEmpty else { return [] }
+        let ids = won.map(\.0.scheduled.deliveryId)
+        let states = try await store.withProjectionSnapshot { database in try ids.map { try database.state(DeliveriesProjection.self, $0) } }
+        var kept: [(DeliveriesProjection.State, claim: String)] = []
+        for ((delivery, claim), state) in zip(won, states) {
+            if state?.status == "pending", state?.attempts == delivery.attempts {
+                kept.append((delivery, claim))
+            } else {
+                try await coordination.release(delivery.scheduled.target, for: claim)
+            }
+        }
+        return kept
+    }
+}
+
+/// Lanes another instance holds, and when its lease lapses: the loop leaves them alone until then.
+private final class LanesHeldElsewhere: Sendable {
+    private let state = Mutex<[String: Timestamp]>([:])
+
+    func note(_ lane: String, until lapses: Timestamp) {
+        state.withLock { $0[lane] = lapses }
+    }
+
+    /// The lanes still held elsewhere at `now` (forgetting those whose lease has lapsed).
+    func lanes(at now: Timestamp) -> [String: Timestamp] {
+        state.withLock { lanes in
+            lanes = lanes.filter { $0.value > now }
+            return lanes
         }
     }
 }

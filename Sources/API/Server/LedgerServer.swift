@@ -13,6 +13,12 @@ import UnixSignals
 /// Everything `ledger serve` runs, on one port: the OCPI endpoints, the OCPP 1.6J central system,
 /// the timeout service and the outbox — as `Service`s in one `ServiceGroup`, shut down gracefully
 /// on SIGTERM/SIGINT (the HTTP server first, so nothing new arrives while the rest drains).
+///
+/// Several servers may share one PostgreSQL ledger (`coordination`): each takes any request and
+/// any charger; commands reach a charger through the instance holding its connection
+/// (`RemoteDispatch`), outbox lanes are leased (`OutboxSender`), deadlines are settled by
+/// whichever instance records first (`CommandOutcomes`), and the connections of an instance that
+/// stopped are ended by the others (`InstanceHeartbeat`).
 public struct LedgerServer: Sendable {
     public struct Configuration: Sendable {
         public var host: String
@@ -46,12 +52,15 @@ public struct LedgerServer: Sendable {
 
     let configuration: Configuration
     let store: any ProjectionStore
+    let coordination: any InstanceCoordination
     let clock: any LedgerClock
     let logger: Logger
 
-    public init(configuration: Configuration, store: any ProjectionStore, clock: any LedgerClock = SystemClock(), logger: Logger) {
+    public init(configuration: Configuration, store: any ProjectionStore, coordination: any InstanceCoordination = SoleInstance(),
+                clock: any LedgerClock = SystemClock(), logger: Logger) {
         self.configuration = configuration
         self.store = store
+        self.coordination = coordination
         self.clock = clock
         self.logger = logger
     }
@@ -62,7 +71,13 @@ public struct LedgerServer: Sendable {
         onRunning: @escaping @Sendable (Int) async -> Void = { _ in },
         stopWhen: (@Sendable () async -> Void)? = nil
     ) async throws {
-        try await recordStaleConnections()
+        // Alive, and the connections a stopped instance left open ended, before anything is accepted;
+        // commands other instances record from here on may name this one.
+        let heartbeat = InstanceHeartbeat(store: store, coordination: coordination, clock: clock, logger: logger)
+        try await heartbeat.beat()
+        let start = try await store.headPosition()
+        var logger = logger
+        logger[metadataKey: "instance"] = .string(coordination.instance)
         let client = HTTPClient(
             eventLoopGroupProvider: .singleton,
             configuration: .init(timeout: .init(connect: .seconds(5), read: .seconds(15))))
@@ -76,7 +91,7 @@ public struct LedgerServer: Sendable {
             authorizer: configuration.iop.map { HTTPTokenAuthorizer(client: client, iopURL: $0.url, token: configuration.iopToken) },
             rfidFallback: configuration.rfidFallback, transactionIds: try await TransactionIds(store: store),
             clock: clock, bindingWindow: configuration.commandTimeout + .seconds(300), logger: logger)
-        let commands = CommandService(store: store, locations: configuration.locations, gateway: centralSystem, clock: clock,
+        let commands = CommandService(store: store, locations: configuration.locations, gateway: centralSystem, coordination: coordination, clock: clock,
                                       commandTimeout: configuration.commandTimeout, offered: configuration.offeredCommands, metrics: metrics,
                                       logger: logger)
 
@@ -91,7 +106,7 @@ public struct LedgerServer: Sendable {
         OpsRoutes(store: store, token: configuration.opsToken).register(on: router)
         OpsPages(store: store, token: configuration.opsToken, templates: try await OpsPages.templates()).register(on: router)
         let webSocketRouter = Router(context: LedgerRequestContext.self)
-        OCPPRoute(centralSystem: centralSystem, store: store, outcomes: outcomes, transactions: transactions,
+        OCPPRoute(instance: coordination.instance, centralSystem: centralSystem, store: store, outcomes: outcomes, transactions: transactions,
                   locations: configuration.locations, clock: clock, logger: logger).register(on: webSocketRouter)
 
         let app = Application(
@@ -102,9 +117,13 @@ public struct LedgerServer: Sendable {
             logger: logger)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: ShutdownAction { try await client.shutdown() }),
+            // Shut down after the services that hold leases: the lane leases and the heartbeat go last.
+            .init(service: ShutdownAction { try await coordination.leave() }),
+            .init(service: heartbeat),
             .init(service: TimeoutService(store: store, outcomes: outcomes, clock: clock, logger: logger)),
-            .init(service: OutboxSender(store: store, transport: HTTPDeliveryTransport(client: client, token: configuration.iopToken),
-                                        clock: clock, logger: logger)),
+            .init(service: OutboxSender(store: store, coordination: coordination,
+                                        transport: HTTPDeliveryTransport(client: client, token: configuration.iopToken), clock: clock, logger: logger)),
+            .init(service: RemoteDispatch(store: store, gateway: centralSystem, instance: coordination.instance, start: start, clock: clock, logger: logger)),
             .init(service: app),
         ]
         if let stopWhen {
@@ -128,18 +147,6 @@ public struct LedgerServer: Sendable {
             RequestHeadDeadlineChannel(
                 inner: HTTP1WebSocketUpgradeChannel(responder: responder, webSocketResponder: webSocketResponder, configuration: configuration),
                 deadline: timeout)
-        }
-    }
-
-    /// Chargers the log says were connected when the last run ended are not any more.
-    private func recordStaleConnections() async throws {
-        let stale = try await store.withProjectionSnapshot { database in
-            try database.rows("SELECT key FROM chargepoints WHERE connected = 1").compactMap { $0.first?.text }
-        }
-        for chargePointId in stale {
-            let event = try EventCoding.newEvent(ChargePointDisconnected(chargePointId: chargePointId, reason: "server restarted"),
-                                                 metadata: EventMetadata(source: "ocpp:\(chargePointId)"))
-            _ = try await store.append([event], to: "chargepoint-\(chargePointId)", expectedVersion: .any)
         }
     }
 }

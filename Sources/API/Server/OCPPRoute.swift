@@ -11,6 +11,7 @@ import NIOWebSocket
 /// named in the locations file only, each with its Basic password when it has one (security
 /// profile 1, `ChargerPassword`).
 struct OCPPRoute {
+    let instance: String
     let centralSystem: CentralSystem
     let store: any ProjectionStore
     let outcomes: CommandOutcomes
@@ -43,7 +44,7 @@ struct OCPPRoute {
             return .upgrade([.secWebSocketProtocol: "ocpp1.6"])
         } onUpgrade: { inbound, outbound, context in
             guard let id = context.requestContext.parameters.get("id") else { return }
-            let handler = ChargePointHandler(chargePointId: id, centralSystem: centralSystem, store: store, outcomes: outcomes,
+            let handler = ChargePointHandler(chargePointId: id, instance: instance, centralSystem: centralSystem, store: store, outcomes: outcomes,
                                              transactions: transactions, clock: clock, logger: logger)
             guard await handler.connected(sink: WebSocketSink(writer: outbound)) else {
                 try? await outbound.close(.unexpectedServerError, reason: "the ledger cannot record this connection now; reconnect later")

@@ -36,7 +36,8 @@ extension EventStore {
                         head = try await self.headPosition()
                         outcome = try await pass()
                     } catch {
-                        if error is CancellationError { throw error }
+                        // Shutting down: PostgreSQL reports the cancelled query as its own error.
+                        if error is CancellationError || Task.isCancelled { throw CancellationError() }
                         logger.error("ledger unavailable, trying again in \(storageRetryDelay) ms: \(error)")
                         outcome = .retryLater
                     }

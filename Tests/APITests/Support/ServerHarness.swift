@@ -6,10 +6,13 @@ import LedgerTesting
 import Logging
 import NIOCore
 import NIOHTTP1
+import PostgresStore
 import Projections
 
 /// `ledger serve` in this process, on a free port, with a manual clock: the real server (HTTP,
-/// WebSocket, timeouts, outbox) whose time only moves when the test says.
+/// WebSocket, timeouts, outbox) whose time only moves when the test says. On PostgreSQL it
+/// coordinates with the other servers on its database, as `ledger serve` does (several harnesses
+/// on one `ledger`, sharing a `clock`, are several instances).
 final class ServerHarness: Sendable {
     static let token = "iop-token-for-abc-example"
     static let iopToken = "7c1e9d44-cpo-token-example"
@@ -19,6 +22,7 @@ final class ServerHarness: Sendable {
     /// The ledger the server runs on: SQLite in `directory`, or a PostgreSQL scratch database.
     let ledger: ScratchLedger
     let store: any ProjectionStore
+    let coordination: any InstanceCoordination
     let clock: ManualClock
     let port: Int
     let client: HTTPClient
@@ -26,11 +30,13 @@ final class ServerHarness: Sendable {
     private let stopSignal: AsyncStream<Void>.Continuation
 
     init(commands: Set<CommandType> = CommandType.gireve, directory: TemporaryDirectory? = nil, ledger: ScratchLedger? = nil, iop: String? = nil,
-         opsToken: String? = ServerHarness.opsToken, locations: LocationRegistry? = nil, idleTimeout: Duration = .seconds(60)) async throws {
+         opsToken: String? = ServerHarness.opsToken, locations: LocationRegistry? = nil, idleTimeout: Duration = .seconds(60),
+         clock: ManualClock? = nil) async throws {
         let directory = try directory ?? TemporaryDirectory()
         let ledger = ledger ?? ScratchLedger(kind: .sqlite, db: directory.path("ledger.sqlite"))
-        let clock = ManualClock(Timestamp(Date()))
+        let clock = clock ?? ManualClock(Timestamp(Date()))
         let store = try await ledger.open(clock: clock)
+        let coordination: any InstanceCoordination = (store as? PostgresEventStore)?.coordination() ?? SoleInstance()
         let locations = try locations ?? LocationRegistry(contentsOf: Self.examplesLocations)
         var logger = Logger(label: "ledger-under-test")
         logger.logLevel = .warning
@@ -38,7 +44,7 @@ final class ServerHarness: Sendable {
             configuration: .init(host: "127.0.0.1", port: 0, locations: locations, token: Self.token, iopToken: Self.iopToken,
                                  iop: iop.map { .init(url: "\($0)/ocpi/emsp/2.1.1", countryCode: "FR", partyId: "ABC") },
                                  commandTimeout: .seconds(30), offeredCommands: commands, opsToken: opsToken, idleTimeout: idleTimeout),
-            store: store, clock: clock, logger: logger)
+            store: store, coordination: coordination, clock: clock, logger: logger)
         let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
         let (stops, stopSignal) = AsyncStream.makeStream(of: Void.self)
         self.stopSignal = stopSignal
@@ -53,6 +59,7 @@ final class ServerHarness: Sendable {
         self.directory = directory
         self.ledger = ledger
         self.store = store
+        self.coordination = coordination
         self.clock = clock
         client = HTTPClient(eventLoopGroupProvider: .singleton)
     }

@@ -1,0 +1,123 @@
+import API
+import Foundation
+import Ledger
+import LedgerTesting
+import Projections
+import Testing
+
+/// Several `ledger serve` instances on one PostgreSQL ledger, in this process: two real servers
+/// sharing a database (and a clock), a real charger connected to one of them, and the IOP's
+/// commands sent to either. Every result and push is counted at the IOP after both servers have
+/// stopped, so a second send by either instance could not go unseen.
+@Suite("Several instances on one PostgreSQL ledger", .serialized, .enabled(if: StoreKind.available.contains(.postgres)))
+struct MultiInstanceTests {
+    /// Two servers on one scratch database; both stopped, and the ledger checked, afterwards.
+    func withTwoInstances(iop: IOPStandIn, clocks: (ManualClock, ManualClock)? = nil,
+                          _ body: (ServerHarness, ServerHarness) async throws -> Void) async throws {
+        try await StoreKind.postgres.withScratchLedger { ledger in
+            let shared = ManualClock(Timestamp(Date()))
+            let a = try await ServerHarness(ledger: ledger, iop: iop.url, clock: clocks?.0 ?? shared)
+            let b: ServerHarness
+            do { b = try await ServerHarness(ledger: ledger, iop: iop.url, clock: clocks?.1 ?? shared) } catch {
+                try? await a.stop()
+                throw error
+            }
+            defer { a.directory.remove(); b.directory.remove() }
+            var failure: (any Error)?
+            do { try await body(a, b) } catch { failure = error }
+            try await b.stop()
+            try await a.stop()
+            if let failure { throw failure }
+            try await a.expectLedgerConsistent()
+        }
+    }
+
+    func responseURL(_ iop: IOPStandIn, _ command: String, _ name: String) -> String {
+        "\(iop.url)/ocpi/emsp/2.1.1/commands/\(command)/\(name)"
+    }
+
+    @Test("a command taken by one instance reaches the charger connected to the other; its session's PUT, PATCH and CDR and both results reach the IOP once each")
+    func commandThroughTheOtherInstance() async throws {
+        let iop = try await IOPStandIn()
+        var transactionId = 0
+        try await withTwoInstances(iop: iop) { a, b in
+            let charger = try await ChargerSimulator(id: "CP-0042-A", port: a.port, mode: "accept")
+            defer { charger.stop() }
+            let start = try Requests.vector("G-01", responseURL: responseURL(iop, "START_SESSION", "via-b"))
+            let idTag = try #require(try JSONValue(parsing: start)["token"]?["uid"]?.stringValue)
+            #expect(try await b.command("START_SESSION", start).result == "ACCEPTED")
+            let call = try await charger.waitFor("the CALL, sent by the instance holding the charger") {
+                $0["event"]?.stringValue == "call" && $0["action"]?.stringValue == "RemoteStartTransaction"
+            }
+            let dispatched = try #require(try await b.events("CommandDispatched").first?.data.value)
+            #expect(dispatched["via"]?.stringValue == a.coordination.instance)
+            #expect(call["frame"]?.stringValue == dispatched["frame"]?.stringValue)
+            try await iop.requests.wait("the start's result") { $0.contains { $0.body?["result"] != nil } }
+
+            charger.send(#"{"send":"StartTransaction","connector":1,"id_tag":"\#(idTag)","meter_start":1000}"#)
+            let started = try await charger.waitFor("the transaction id") { $0["action"]?.stringValue == "StartTransaction" && $0["event"]?.stringValue == "result" }
+            transactionId = Int(try #require(started["transaction_id"]?.int64Value))
+            let stop = try Requests.vector("G-05", responseURL: responseURL(iop, "STOP_SESSION", "via-b"),
+                                           replacing: ["session_id": .string(String(transactionId))])
+            #expect(try await b.command("STOP_SESSION", stop).result == "ACCEPTED")
+            try await charger.waitFor("RemoteStopTransaction") { $0["action"]?.stringValue == "RemoteStopTransaction" && $0["event"]?.stringValue == "call" }
+            charger.send(#"{"send":"StopTransaction","transaction_id":\#(transactionId),"meter_stop":6000}"#)
+            try await iop.requests.wait("both results, PUT, PATCH and CDR") { requests in
+                requests.filter { $0.body?["result"] != nil }.count == 2 && requests.contains { $0.path.hasSuffix("/cdrs") }
+            }
+            let report = try #require(try await Projections.Audit.report(authorizationId: SessionFlowTests.authorization, store: b.store))
+            #expect(report.cdrs.map(\.cdrId) == ["CDR-\(transactionId)"])
+        }
+        let received = iop.requests.items
+        #expect(received.filter { $0.body?["result"] != nil }.map(\.path).sorted()
+                == ["/ocpi/emsp/2.1.1/commands/START_SESSION/via-b", "/ocpi/emsp/2.1.1/commands/STOP_SESSION/via-b"])
+        #expect(received.filter { $0.path.contains("/sessions/") || $0.path.hasSuffix("/cdrs") }.map(\.method) == ["PUT", "PATCH", "POST"])
+        #expect(received.filter { $0.path.hasSuffix("/cdrs") }.compactMap { $0.body?["authorization_id"]?.stringValue } == [SessionFlowTests.authorization])
+    }
+
+    @Test("twelve commands spread over both instances for a silent charger: both race every deadline and every delivery, each command gets one TIMEOUT, delivered once")
+    func racedDeadlinesAndDeliveries() async throws {
+        let iop = try await IOPStandIn()
+        let count = 12
+        try await withTwoInstances(iop: iop) { a, b in
+            let charger = try await ChargerSimulator(id: "CP-0042-A", port: a.port, mode: "silent")
+            defer { charger.stop() }
+            for index in 0..<count {
+                let body = try Requests.vector("G-01", responseURL: responseURL(iop, "START_SESSION", "race-\(index)"))
+                #expect(try await (index.isMultiple(of: 2) ? a : b).command("START_SESSION", body).result == "ACCEPTED")
+            }
+            try await charger.waitFor("every CALL", count: count) { $0["event"]?.stringValue == "call" }
+            a.clock.advance(milliseconds: 31_000)
+            try await iop.requests.wait("every result") { $0.filter { $0.body?["result"] != nil }.count >= count }
+            #expect(try await a.events("CommandTimedOut").count == count)
+            #expect(try await a.events("CommandDispatched").filter { $0.data.value["via"] != nil }.count == count / 2)
+        }
+        let results = iop.requests.items.filter { $0.body?["result"] != nil }
+        #expect(results.count == count)
+        #expect(Set(results.map(\.path)).count == count)
+        #expect(Set(results.compactMap { $0.body?["result"]?.stringValue }) == ["TIMEOUT"])
+    }
+
+    @Test("an instance that stops answering: the other records its charger disconnected and rejects commands for it, until the charger reconnects there")
+    func chargerOfAStoppedInstance() async throws {
+        let iop = try await IOPStandIn()
+        // Two clocks: the first instance's stands still, as a hung instance's heartbeat would.
+        let start = Timestamp(Date())
+        try await withTwoInstances(iop: iop, clocks: (ManualClock(start), ManualClock(start))) { a, b in
+            let stuck = try await ChargerSimulator(id: "CP-0042-A", port: a.port, mode: "accept")
+            defer { stuck.stop() }
+            #expect(try await b.command("START_SESSION", try Requests.vector("G-01", responseURL: responseURL(iop, "START_SESSION", "before"))).result == "ACCEPTED")
+            try await stuck.waitFor("the CALL through the first instance") { $0["event"]?.stringValue == "call" }
+
+            b.clock.advance(milliseconds: InstanceHeartbeat.lease + 1000)
+            let gone = try await b.waitForEvent("ChargePointDisconnected")
+            #expect(gone.data.value["reason"]?.stringValue == "its server stopped (instance \(a.coordination.instance))")
+            #expect(try await b.command("START_SESSION", try Requests.vector("G-01", responseURL: responseURL(iop, "START_SESSION", "stopped"))).result == "REJECTED")
+
+            let moved = try await ChargerSimulator(id: "CP-0042-A", port: b.port, mode: "accept")
+            defer { moved.stop() }
+            #expect(try await b.command("START_SESSION", try Requests.vector("G-01", responseURL: responseURL(iop, "START_SESSION", "after"))).result == "ACCEPTED")
+            try await moved.waitFor("the CALL, now from the second instance") { $0["event"]?.stringValue == "call" }
+        }
+    }
+}
