@@ -18,6 +18,21 @@ result, delivered; every StartTransaction, MeterValues and StopTransaction a cha
 answer to is in the ledger; every ended session has exactly one CDR, delivered; nothing is left
 in the outbox; the server's RSS and open file descriptors stayed bounded.
 
+Multi-instance mode (`--instances N`, N >= 2, on a PostgreSQL `--db`):
+
+    python3 Tests/APITests/Soak/soak.py --ledger .build/debug/ledger --seconds 60 --instances 2 \
+        --db postgres://ledger:ledger@127.0.0.1:5432/soak_scratch
+
+runs N `ledger serve` on the same database (one port each, same locations, tokens and IOP). Each
+charger connects to instance (its index % N) first and, when a connection fails or drops, to the
+next instance that is up - so the chargers of a killed instance move to the survivors; the IOP
+stand-in posts each command to a random live instance (another one on connection refused). The
+faults: the two IOP outages, and one kill -9 of instance 0 in the middle of the first outage
+(restarted later: a new instance id on the same port). On top of every check above: each result
+and each CDR reached the IOP exactly once (no duplicates), every instance answered commands, and
+some CALLs were sent through another instance (`CommandDispatched.via`). The drain allows for the
+leases a killed instance leaves behind (60 s on an outbox lane, 30 s on its heartbeat).
+
 Exit 0 when every check holds, 1 otherwise. The last line of stdout is a JSON summary (also
 written to <workdir>/summary.json); progress goes to stderr.
 """
@@ -27,6 +42,8 @@ import http.server
 import json
 import os
 import random
+import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -50,6 +67,7 @@ from ocpp.v16.enums import Action
 TOKEN = "soak-iop-token"
 IOP_TOKEN = "soak-cpo-token"
 COMMAND_TIMEOUT = 5
+DISPATCHED = 'status="dispatched"'  # the /metrics label of commands waiting for their charger
 STARTED = time.monotonic()
 
 
@@ -75,6 +93,7 @@ class IOP:
         self.port = port
         self.lock = threading.Lock()
         self.received = []          # (method, path, body) of every request answered 200
+        self.arrivals = []          # (wall time, method, path, CDR id or result) of each, for the record
         self.active_sessions = {}   # session id -> evse uid, from PUTs not yet COMPLETED
         self.server = None
         self.outages = 0
@@ -96,6 +115,8 @@ class IOP:
                     data = None
                 with iop.lock:
                     iop.received.append((self.command, path, parsed))
+                    iop.arrivals.append((datetime.now(timezone.utc).isoformat(timespec="milliseconds"), self.command, path,
+                                         (parsed or {}).get("id") or (parsed or {}).get("result") if isinstance(parsed, dict) else None))
                     if "/sessions/" in path and isinstance(parsed, dict):
                         session_id = path.rsplit("/", 1)[-1]
                         if self.command == "PUT":
@@ -130,20 +151,37 @@ class IOP:
 # `ledger serve`, killed and restarted; its RSS and open descriptors sampled every second.
 
 class Server:
-    def __init__(self, ledger, workdir, port, iop_port, locations):
-        self.ledger, self.workdir, self.port = ledger, workdir, port
-        self.db = os.path.join(workdir, "ledger.sqlite")
+    def __init__(self, ledger, workdir, port, iop_port, locations, db, index=0, multi=False):
+        self.ledger, self.workdir, self.port, self.db = ledger, workdir, port, db
+        self.index, self.multi = index, multi
+        self.name = f"server {index}" if multi else "server"
         self.args = [ledger, "serve", "--db", self.db, "--port", str(port), "--locations", locations,
                      "--token", TOKEN, "--iop-token", IOP_TOKEN,
                      "--iop-url", f"http://127.0.0.1:{iop_port}/ocpi/emsp/2.1.1",
                      "--command-timeout", str(COMMAND_TIMEOUT)]
         self.process = None
         self.instances = []   # per run of the server: list of (seconds since its start, rss kB, fds)
+        self.logs = []        # per run: its log file (stderr)
         self.kills = 0
+        self.up = False       # started and not killed (what chargers and the IOP stand-in go by)
+
+    def instance_ids(self):
+        """The instance id of each run, from its log (every line carries `instance=<id>`)."""
+        ids = []
+        for path in self.logs:
+            try:
+                with open(path) as f:
+                    found = re.search(r"instance=([0-9a-f-]{36})", f.read())
+            except OSError:
+                found = None
+            ids.append(found.group(1) if found else None)
+        return ids
 
     async def start(self):
         self.instances.append([])
-        logfile = open(os.path.join(self.workdir, f"server-{len(self.instances)}.log"), "w")
+        filename = f"server{self.index}-{len(self.instances)}.log" if self.multi else f"server-{len(self.instances)}.log"
+        self.logs.append(os.path.join(self.workdir, filename))
+        logfile = open(self.logs[-1], "w")
         self.process = await asyncio.create_subprocess_exec(
             *self.args, stdout=asyncio.subprocess.PIPE, stderr=logfile)
         while True:
@@ -154,7 +192,11 @@ class Server:
                 break
         asyncio.get_running_loop().create_task(self.process.stdout.read())  # keep the pipe drained
         asyncio.get_running_loop().create_task(self.sample(self.process, self.instances[-1]))
-        log(f"server {len(self.instances)} up (pid {self.process.pid})")
+        self.up = True
+        if self.multi:
+            log(f"{self.name} run {len(self.instances)} up on port {self.port} (pid {self.process.pid})")
+        else:
+            log(f"server {len(self.instances)} up (pid {self.process.pid})")
 
     async def sample(self, process, samples):
         began = time.monotonic()
@@ -170,11 +212,13 @@ class Server:
 
     async def kill9(self):
         self.kills += 1
+        self.up = False
         self.process.send_signal(signal.SIGKILL)
         await self.process.wait()
-        log(f"server killed with SIGKILL ({self.kills})")
+        log(f"{self.name} killed with SIGKILL ({self.kills})")
 
     async def terminate(self):
+        self.up = False
         self.process.send_signal(signal.SIGTERM)
         try:
             await asyncio.wait_for(self.process.wait(), 30)
@@ -203,6 +247,9 @@ class Charger:
         self.idle = asyncio.Event()    # set when the queue is empty and nothing is in flight
         self.idle.set()
         self.rfid_count = 0
+        self.target = 0                # the instance it connects to next (first: its index % N)
+        self.connected_to = None       # the instance of the current (or last) connection
+        self.connections = []          # (server index, its run) of each connection made, in order
 
     # -- the CALL queue: every CALL is sent until it is answered (a CALLRESULT, or a CALLERROR
     #    other than InternalError), across disconnections and server restarts.
@@ -293,20 +340,27 @@ class Charger:
         self.soak.count("RFID swipes")
         self.enqueue("Authorize", lambda: call.Authorize(id_tag=id_tag), decided)
 
-    # -- the connection, reconnected whenever it drops
+    # -- the connection, reconnected whenever it drops: with several instances, to the next one
+    #    that is up (with one, to the same one again)
     async def run(self):
         self.soak.loop.create_task(self.sender())
         while not self.soak.finished:
+            server = self.soak.servers[self.target]
             try:
                 socket_ = await websockets.connect(
-                    f"ws://127.0.0.1:{self.soak.server.port}/ocpp/{self.id}", subprotocols=["ocpp1.6"],
+                    f"ws://127.0.0.1:{server.port}/ocpp/{self.id}", subprotocols=["ocpp1.6"],
                     compression=None, open_timeout=5, ping_interval=None)
             except (OSError, asyncio.TimeoutError, websockets.InvalidHandshake, websockets.InvalidStatus):
+                self.target = self.soak.next_server(self.target)
                 await asyncio.sleep(random.uniform(0.3, 1.0))
                 continue
             connection = SoakConnection(self, socket_)
             self.connection = connection
             self.soak.count("charger connections")
+            if self.connected_to is not None and self.connected_to != server.index:
+                self.soak.count("charger connections moved to another instance")
+            self.connected_to = server.index
+            self.connections.append((server.index, len(server.instances)))
             reader = self.soak.loop.create_task(connection.start())
             try:
                 await connection.send_call(call.BootNotification(charge_point_vendor="Soak", charge_point_model="Sim-50"))
@@ -321,6 +375,7 @@ class Charger:
                 connection.closed.set()
                 reader.cancel()
                 await socket_.close()
+            self.target = self.soak.next_server(self.target)
             await asyncio.sleep(random.uniform(0.2, 1.0))
 
     async def drop(self):
@@ -391,7 +446,17 @@ class Soak:
         self.locations = os.path.join(self.workdir, "locations.json")
         self.chargers = [Charger(self, f"SOAK-CP-{n:02d}", f"SOAK-EVSE-{n:02d}") for n in range(args.chargers)]
         self.write_locations()
-        self.server = Server(args.ledger, self.workdir, free_port(), self.iop.port, self.locations)
+        self.db = args.db or os.path.join(self.workdir, "ledger.sqlite")
+        self.multi = args.instances > 1
+        self.servers = [Server(args.ledger, self.workdir, free_port(), self.iop.port, self.locations, self.db, index, self.multi)
+                        for index in range(args.instances)]
+        self.server = self.servers[0]
+        for index, charger in enumerate(self.chargers):
+            charger.target = index % len(self.servers)
+        self.drain_problems = []         # what the drain found wrong without failing the run
+        self.answered_by = Counter()     # (server index, its run) -> commands it answered
+        self.posted_elsewhere = 0        # commands re-posted to another instance after connection refused
+        self.moved_at_kill = None        # chargers on the killed instance then: charger -> its connections so far
         self.counts = Counter()
         self.acked = defaultdict(list)   # charger CALLs answered by the server: action -> [...]
         self.answers = []                # (command, response_url, http status, status_code, result) of commands answered
@@ -424,19 +489,47 @@ class Soak:
     def location_of(self, charger):
         return f"SOAK-LOC-{self.chargers.index(charger) // 5:02d}"
 
+    def next_server(self, index):
+        """The instance a charger tries after `index`: the next one that is up (`index` itself when
+        it is the only one; the next one anyway when none is up)."""
+        n = len(self.servers)
+        for step in range(1, n + 1):
+            candidate = (index + step) % n
+            if self.servers[candidate].up:
+                return candidate
+        return (index + 1) % n
+
+    def post_order(self):
+        """Where the IOP stand-in posts a command: the one server; or the live instances, in random order."""
+        if not self.multi:
+            return [self.server]
+        live = [server for server in self.servers if server.up] or list(self.servers)
+        return random.sample(live, len(live))
+
     # -- the IOP's side: commands
-    def post(self, command, body):
-        request = urllib.request.Request(
-            f"http://127.0.0.1:{self.server.port}/ocpi/cpo/2.1.1/commands/{command}", data=json.dumps(body).encode(),
-            headers={"Authorization": f"Token {TOKEN}", "Content-Type": "application/json"}, method="POST")
-        try:
-            with urllib.request.urlopen(request, timeout=10) as response:
-                status, text = response.status, response.read()
-        except urllib.error.HTTPError as error:
-            status, text = error.code, error.read()
-        except (OSError, urllib.error.URLError):
-            self.count("commands not answered (server down)")
-            return
+    def post(self, command, body, servers):
+        for attempt, server in enumerate(servers):
+            run = len(server.instances)
+            request = urllib.request.Request(
+                f"http://127.0.0.1:{server.port}/ocpi/cpo/2.1.1/commands/{command}", data=json.dumps(body).encode(),
+                headers={"Authorization": f"Token {TOKEN}", "Content-Type": "application/json"}, method="POST")
+            try:
+                with urllib.request.urlopen(request, timeout=10) as response:
+                    status, text = response.status, response.read()
+            except urllib.error.HTTPError as error:
+                status, text = error.code, error.read()
+            except (OSError, urllib.error.URLError) as error:
+                refused = isinstance(getattr(error, "reason", error), ConnectionRefusedError)
+                if refused and attempt + 1 < len(servers):  # never reached it: nothing recorded, try another
+                    self.count("commands re-posted to another instance (connection refused)")
+                    with self.iop.lock:
+                        self.posted_elsewhere += 1
+                    continue
+                self.count("commands not answered (server down)")
+                return
+            break
+        with self.iop.lock:
+            self.answered_by[(server.index, run)] += 1
         envelope = json.loads(text)
         result = (envelope.get("data") or {}).get("result")
         self.answers.append((command, body["response_url"], status, envelope.get("status_code"), result))
@@ -459,7 +552,7 @@ class Soak:
                         "token": {"uid": f"APP-{worker}-{random.randint(1, 10**6)}", "type": "OTHER", "auth_id": "FR*XYZ*C0012345*6",
                                   "issuer": "FR*XYZ", "valid": True, "whitelist": "ALWAYS", "last_updated": "2024-02-01T08:00:00Z"},
                         "authorization_id": str(uuid.uuid4()), "location_id": self.location_of(charger), "evse_uid": charger.evse_uid}
-            await asyncio.to_thread(self.post, command, body)
+            await asyncio.to_thread(self.post, command, body, self.post_order())
 
     async def swipes(self):
         while not self.stop_load:
@@ -474,14 +567,27 @@ class Soak:
             await random.choice(self.chargers).drop()
 
     async def faults(self, began):
-        """Two IOP outages and two kill -9 restarts, at fixed fractions of the run."""
+        """Two IOP outages and two kill -9 restarts, at fixed fractions of the run. With several
+        instances: the two IOP outages, and one kill -9 of instance 0 (restarted later)."""
         duration = self.args.seconds
         plan = [(0.15, "iop down"), (0.25, "iop up"), (0.35, "kill"), (0.55, "iop down"), (0.65, "iop up"), (0.75, "kill")]
+        if self.multi:
+            # Instance 0 is killed while the IOP is down (in the middle of the outage): whatever
+            # delivery attempt it had in flight is refused, so it cannot have had a result or CDR
+            # accepted by the IOP but not yet recorded (the one case a kill -9 makes at-least-once).
+            # So here every result and CDR must reach the IOP exactly once.
+            plan = [(0.15, "iop down"), (0.20, "kill 0"), (0.25, "iop up"), (0.45, "restart 0"), (0.55, "iop down"), (0.65, "iop up")]
         for at, what in plan:
             await asyncio.sleep(max(0, began + at * duration - time.monotonic()))
             if what == "kill":
                 await self.server.kill9()
                 await self.server.start()
+            elif what == "kill 0":
+                self.moved_at_kill = {c: len(c.connections) for c in self.chargers if c.connected.is_set() and c.connected_to == 0}
+                await self.servers[0].kill9()
+                log(f"{len(self.moved_at_kill)} chargers were connected to server 0")
+            elif what == "restart 0":
+                await self.servers[0].start()
             elif what == "iop down":
                 await asyncio.to_thread(self.iop.down)
                 log("IOP down")
@@ -489,12 +595,87 @@ class Soak:
                 self.iop.up()
                 log("IOP up")
 
-    async def wait_for(self, what, predicate, seconds):
-        deadline = time.monotonic() + seconds
+    async def wait_for(self, what, predicate, seconds, status=None):
+        """Waits until `predicate`; with `status`, logs what it still waits for every 10 s."""
+        began = time.monotonic()
+        deadline = began + seconds
+        logged = began
         while not await predicate():
             if time.monotonic() > deadline:
-                raise RuntimeError(f"gave up waiting for {what} after {seconds} s")
+                raise RuntimeError(f"gave up waiting for {what} after {seconds} s" + (f" ({await status()})" if status else ""))
+            if status and time.monotonic() - logged >= 10:
+                logged = time.monotonic()
+                log(f"waiting {logged - began:.0f} s for {what}: {await status()}")
             await asyncio.sleep(0.5)
+        if status:
+            log(f"{what} after {time.monotonic() - began:.0f} s")
+
+    # -- several instances: what each live one's /metrics says, and the leases in the database
+
+    async def scrape(self, server):
+        def read():
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{server.port}/metrics", timeout=10) as response:
+                    return response.read().decode()
+            except OSError:
+                return None
+        return await asyncio.to_thread(read)
+
+    @staticmethod
+    def gauge(text, name, label=None):
+        return sum(float(line.split()[-1]) for line in text.splitlines()
+                   if (line.startswith(name + " ") or line.startswith(name + "{")) and (label is None or label in line))
+
+    async def live_metrics(self):
+        """server index -> /metrics text (None when it does not answer), for every instance up."""
+        return {server.index: await self.scrape(server) for server in self.servers if server.up}
+
+    async def settled_everywhere(self):
+        """Every live instance sees an empty outbox (nothing pending, nothing parked) and no command
+        still waiting for its charger (dispatched, neither answered nor timed out)."""
+        texts = await self.live_metrics()
+        return bool(texts) and all(text is not None and self.gauge(text, "ledger_outbox_depth") == 0
+                                   and self.gauge(text, "ledger_deliveries_parked") == 0
+                                   and self.gauge(text, "ledger_commands", DISPATCHED) == 0 for text in texts.values())
+
+    async def all_connected_in_ledger(self):
+        texts = await self.live_metrics()
+        return bool(texts) and all(text is not None and self.gauge(text, "ledger_chargers_connected") == len(self.chargers)
+                                   for text in texts.values())
+
+    def instance_name(self, instance_id):
+        for server in self.servers:
+            for run, known in enumerate(server.instance_ids(), 1):
+                if known == instance_id:
+                    return f"server {server.index} run {run}"
+        return (instance_id or "?")[:8]
+
+    async def drain_status(self):
+        parts = []
+        for index, text in (await self.live_metrics()).items():
+            if text is None:
+                parts.append(f"server {index}: no /metrics")
+                continue
+            parts.append(f"server {index}: outbox {self.gauge(text, 'ledger_outbox_depth'):.0f} "
+                         f"(oldest {self.gauge(text, 'ledger_outbox_oldest_pending_seconds'):.0f} s), "
+                         f"parked {self.gauge(text, 'ledger_deliveries_parked'):.0f}, "
+                         f"dispatched {self.gauge(text, 'ledger_commands', DISPATCHED):.0f}, "
+                         f"chargers connected {self.gauge(text, 'ledger_chargers_connected'):.0f}")
+        busy = sum(1 for c in self.chargers if not (c.idle.is_set() and c.session is None))
+        parts.append(f"{busy} chargers busy, {sum(1 for c in self.chargers if not c.connected.is_set())} not connected")
+        if shutil.which("psql") and self.db.startswith("postgres"):
+            def leases():
+                sql = ("SELECT 'lease ' || lane || ' held by ' || instance || ' for ' || (until_ms - (extract(epoch FROM now()) * 1000)::bigint) / 1000 || ' s' FROM lane_leases "
+                       "UNION ALL SELECT 'instance ' || instance || ' alive for ' || (until_ms - (extract(epoch FROM now()) * 1000)::bigint) / 1000 || ' s' FROM ledger_instances")
+                done = subprocess.run(["psql", self.db, "-At", "-c", sql], capture_output=True, text=True, timeout=10)
+                return done.stdout.splitlines() if done.returncode == 0 else [f"psql: {done.stderr.strip()[:200]}"]
+            try:
+                lines = await asyncio.to_thread(leases)
+            except (OSError, subprocess.SubprocessError) as error:
+                lines = [f"psql: {error}"]
+            for line in lines:
+                parts.append(re.sub(r"[0-9a-f]{8}-[0-9a-f-]{27}", lambda m: self.instance_name(m.group(0)), line))
+        return "; ".join(parts)
 
     async def outbox_depth(self):
         def read():
@@ -510,7 +691,8 @@ class Soak:
     async def run(self):
         self.loop = asyncio.get_running_loop()
         self.iop.up()
-        await self.server.start()
+        for server in self.servers:  # one after the other: the first one migrates the database
+            await server.start()
         for charger in self.chargers:
             self.loop.create_task(charger.run())
         await self.wait_for("every charger connected", self.all_connected, 60)
@@ -525,12 +707,33 @@ class Soak:
         for charger in self.chargers:
             if charger.session:
                 charger.session.stop_requested = True
-        await self.wait_for("every charger's CALLs answered", self.chargers_idle, 120)
+        if not self.multi:
+            await self.wait_for("every charger's CALLs answered", self.chargers_idle, 120)
+            await asyncio.sleep(COMMAND_TIMEOUT + 1)  # the last commands' deadlines pass
+            await self.wait_for("an empty outbox", self.outbox_empty, 180)
+            self.finished = True
+            await self.server.terminate()
+            log("server stopped")
+            return
+        # Several instances: a lane whose attempt was in flight in the killed instance stays
+        # leased to it for up to 60 s, and its chargers are recorded disconnected only once its
+        # 30 s heartbeat lease lapses (then the next 10 s beat): 120 s more for each wait.
+        await self.wait_for("every charger's CALLs answered", self.chargers_idle, 120 + 120, self.drain_status)
         await asyncio.sleep(COMMAND_TIMEOUT + 1)  # the last commands' deadlines pass
-        await self.wait_for("an empty outbox", self.outbox_empty, 180)
+        await self.wait_for("an empty outbox and no command waiting for its charger, on every instance",
+                            self.settled_everywhere, 180 + 120, self.drain_status)
+        # Before the servers stop (which ends every connection): the ledger sees the charger
+        # connections the soak holds - those left open by the killed instance ended, those moved
+        # to another instance not ended by the end of the previous one.
+        try:
+            await self.wait_for("the ledger seeing every charger connected", self.all_connected_in_ledger, 60, self.drain_status)
+        except RuntimeError as error:
+            self.drain_problems.append(str(error))
         self.finished = True
-        await self.server.terminate()
-        log("server stopped")
+        for server in self.servers:
+            if server.up:
+                await server.terminate()
+        log("servers stopped")
 
     async def all_connected(self):
         return all(c.connected.is_set() for c in self.chargers)
@@ -546,7 +749,7 @@ class Soak:
 # The checks, on the ledger itself
 
 def ledger_events(soak):
-    output = subprocess.run([soak.args.ledger, "events", "--db", soak.server.db, "--after", "0"],
+    output = subprocess.run([soak.args.ledger, "events", "--db", soak.db, "--after", "0"],
                             capture_output=True, check=True, text=True).stdout
     return [json.loads(line) for line in output.splitlines() if line]
 
@@ -554,7 +757,7 @@ def ledger_events(soak):
 def check(soak):
     problems = []
     for command in ("verify", "replay"):
-        done = subprocess.run([soak.args.ledger, command, "--db", soak.server.db], capture_output=True, text=True)
+        done = subprocess.run([soak.args.ledger, command, "--db", soak.db], capture_output=True, text=True)
         if done.returncode != 0:
             problems.append(f"ledger {command} exit {done.returncode}: {(done.stdout + done.stderr)[-2000:]}")
     events = ledger_events(soak)
@@ -631,24 +834,74 @@ def check(soak):
     if pending:
         problems.append(f"{len(pending)} deliveries never succeeded, e.g. {pending[:3]}")
 
-    # Resources: bounded, and no steady growth within a server's life.
+    # Resources: bounded, and no steady growth within a server's life (each process on its own).
     resources = []
-    for index, samples in enumerate(soak.server.instances, 1):
-        if not samples:
-            continue
-        peak_rss = max(s[1] for s in samples) // 1024
-        peak_fds = max(s[2] for s in samples)
-        quarter = max(1, len(samples) // 4)
-        early = sum(s[1] for s in samples[quarter:2 * quarter]) / max(1, len(samples[quarter:2 * quarter]))
-        late = sum(s[1] for s in samples[-quarter:]) / quarter
-        resources.append({"instance": index, "seconds": round(samples[-1][0]), "peak_rss_mb": peak_rss, "peak_fds": peak_fds,
-                          "rss_mb_second_quarter": round(early / 1024), "rss_mb_last_quarter": round(late / 1024)})
-        if peak_rss > soak.args.max_rss_mb:
-            problems.append(f"server {index}: RSS peaked at {peak_rss} MB (limit {soak.args.max_rss_mb})")
-        if peak_fds > len(soak.chargers) + 100:
-            problems.append(f"server {index}: {peak_fds} open descriptors for {len(soak.chargers)} chargers")
-        if samples[-1][0] >= 60 and late > early * 1.5 + 30 * 1024:
-            problems.append(f"server {index}: RSS grew from {early / 1024:.0f} MB to {late / 1024:.0f} MB while it ran")
+    for server in soak.servers:
+        for index, samples in enumerate(server.instances, 1):
+            if not samples:
+                continue
+            name = f"server {server.index} run {index}" if soak.multi else f"server {index}"
+            peak_rss = max(s[1] for s in samples) // 1024
+            peak_fds = max(s[2] for s in samples)
+            quarter = max(1, len(samples) // 4)
+            early = sum(s[1] for s in samples[quarter:2 * quarter]) / max(1, len(samples[quarter:2 * quarter]))
+            late = sum(s[1] for s in samples[-quarter:]) / quarter
+            resources.append(({"server": server.index, "run": index} if soak.multi else {"instance": index}) | {
+                "seconds": round(samples[-1][0]), "peak_rss_mb": peak_rss, "peak_fds": peak_fds,
+                "rss_mb_second_quarter": round(early / 1024), "rss_mb_last_quarter": round(late / 1024)})
+            if peak_rss > soak.args.max_rss_mb:
+                problems.append(f"{name}: RSS peaked at {peak_rss} MB (limit {soak.args.max_rss_mb})")
+            if peak_fds > len(soak.chargers) + 100:
+                problems.append(f"{name}: {peak_fds} open descriptors for {len(soak.chargers)} chargers")
+            if samples[-1][0] >= 60 and late > early * 1.5 + 30 * 1024:
+                problems.append(f"{name}: RSS grew from {early / 1024:.0f} MB to {late / 1024:.0f} MB while it ran")
+
+    # Several instances: each result and CDR exactly once (no kill -9 could make it at-least-once:
+    # see Soak.faults); every instance answered commands; some CALLs went through another instance.
+    dispatched = by_type["CommandDispatched"]
+    via = Counter(e["via"] for e in dispatched if e.get("via"))
+    per_instance = []
+    for server in soak.servers:
+        ids = server.instance_ids()
+        for run in range(1, len(server.instances) + 1):
+            instance = ids[run - 1] if run - 1 < len(ids) else None
+            calls_for_others = 0
+            try:
+                with open(server.logs[run - 1]) as f:
+                    calls_for_others = sum(1 for line in f if "sent for another instance" in line)
+            except (OSError, IndexError):
+                pass
+            per_instance.append({"server": server.index, "run": run, "instance": instance,
+                                 "commands_answered": soak.answered_by[(server.index, run)],
+                                 "calls_dispatched_via_it": via.get(instance, 0), "calls_it_sent_for_another": calls_for_others,
+                                 "charger_connections": sum(1 for c in soak.chargers for i in c.connections if i == (server.index, run))})
+    moved = None
+    if soak.moved_at_kill is not None:
+        moved = sum(1 for c, before in soak.moved_at_kill.items() if any(i != 0 for i, _ in c.connections[before:]))
+    if soak.multi:
+        # In the ledger too: one success recorded per delivery (two mean two instances sent it).
+        positions = defaultdict(list)
+        for event in events:
+            if event["type"] == "DeliverySucceeded":
+                positions[event["data"]["delivery_id"]].append(event["position"])
+        for delivery, at in positions.items():
+            if len(at) > 1:
+                problems.append(f"delivery {delivery} recorded succeeded {len(at)} times (positions {at})")
+        if duplicates or cdr_duplicates:
+            problems.append(f"duplicates at the IOP with {len(soak.servers)} instances: {duplicates} results, {cdr_duplicates} CDRs "
+                            "(the kill was made while the IOP was down: each must arrive exactly once)")
+        for server in soak.servers:
+            if not any(soak.answered_by[(server.index, run)] for run in range(1, len(server.instances) + 1)):
+                problems.append(f"server {server.index} answered no command")
+        if not via:
+            problems.append(f"no CALL went through another instance ({len(dispatched)} CommandDispatched, none with via)")
+        known = {i for server in soak.servers for i in server.instance_ids()}
+        for instance, count in via.items():
+            if instance not in known:
+                problems.append(f"{count} CommandDispatched via {instance}, not an instance of this run")
+        if moved is not None and soak.moved_at_kill and moved < len(soak.moved_at_kill):
+            problems.append(f"of the {len(soak.moved_at_kill)} chargers on server 0 at its kill only {moved} connected to another instance")
+        problems.extend(soak.drain_problems)
 
     attempts = by_type["DeliveryAttempted"]
     summary = {
@@ -663,10 +916,18 @@ def check(soak):
         "meter_values_acknowledged": len(soak.acked["MeterValues"]),
         "deliveries": len(scheduled), "delivery_attempts": len(attempts),
         "delivery_attempts_failed": sum(1 for a in attempts if a.get("error")),
-        "faults": {"kill_9": soak.server.kills, "iop_outages": soak.iop.outages,
+        "faults": {"kill_9": sum(server.kills for server in soak.servers), "iop_outages": soak.iop.outages,
                    "charger_drops": soak.counts["charger connections dropped on purpose"]},
-        "restarts": len(soak.server.instances) - 1,
+        "restarts": sum(len(server.instances) - 1 for server in soak.servers),
         "duplicates_at_iop": {"results": duplicates, "cdrs": cdr_duplicates},
+        "instances": len(soak.servers),
+        "commands_per_instance": {f"{p['server']}.{p['run']}": p["commands_answered"] for p in per_instance},
+        "commands_posted_elsewhere_after_refusal": soak.posted_elsewhere,
+        "dispatched_via_another_instance": sum(via.values()),
+        "chargers_on_killed_instance": len(soak.moved_at_kill) if soak.moved_at_kill is not None else None,
+        "chargers_moved": moved,
+        "charger_connections_moved": soak.counts["charger connections moved to another instance"],
+        "per_instance": per_instance if soak.multi else None,
         "lost": len(problems), "resources": resources, "counts": dict(sorted(soak.counts.items())),
         "problems": problems[:50],
     }
@@ -681,7 +942,14 @@ def main():
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--max-rss-mb", type=int, default=400)
     parser.add_argument("--workdir", help="where the ledger and the server logs go (default: a new temporary directory)")
+    parser.add_argument("--db", help="the ledger: a PostgreSQL URL (postgres://user:password@host:5432/database, an empty "
+                                     "database); default: ledger.sqlite in the work directory")
+    parser.add_argument("--instances", type=int, default=1, help="`ledger serve` instances on the ledger (2 or more: PostgreSQL only)")
     args = parser.parse_args()
+    if args.instances < 1:
+        parser.error("--instances must be at least 1")
+    if args.instances > 1 and not (args.db or "").startswith(("postgres://", "postgresql://")):
+        parser.error("--instances 2 or more needs a PostgreSQL --db: a SQLite ledger has one server at a time")
     random.seed(args.seed)
     soak = Soak(args)
     log(f"work directory {soak.workdir}")
@@ -689,8 +957,9 @@ def main():
         asyncio.run(soak.run())
     except Exception as error:  # the run itself failed: still check what the ledger holds
         log(f"run failed: {type(error).__name__}: {error}")
-        if soak.server.process and soak.server.process.returncode is None:
-            os.kill(soak.server.process.pid, signal.SIGKILL)
+        for server in soak.servers:
+            if server.process and server.process.returncode is None:
+                os.kill(server.process.pid, signal.SIGKILL)
         problems, summary = check(soak)
         problems.insert(0, f"the run failed: {error}")
         summary["problems"].insert(0, problems[0])
@@ -698,6 +967,9 @@ def main():
         problems, summary = check(soak)
     with open(os.path.join(soak.workdir, "summary.json"), "w") as f:
         json.dump(summary, f, indent=2)
+    with open(os.path.join(soak.workdir, "iop-received.ndjson"), "w") as f:  # what reached the IOP, when
+        for arrival in soak.iop.arrivals:
+            f.write(json.dumps(arrival) + "\n")
     for problem in problems[:50]:
         log(f"PROBLEM: {problem}")
     print(json.dumps(summary), flush=True)
