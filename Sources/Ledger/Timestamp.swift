@@ -152,3 +152,8 @@ extension Int64 {
         return (quotient, self - quotient * divisor)
     }
 }
+
+extension Duration {
+    /// Whole milliseconds: the ledger's timestamps count in them (and PostgreSQL's timeouts).
+    public var milliseconds: Int64 { components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000 }
+}

@@ -133,10 +133,16 @@ actor PostgresAppender {
     ) async -> Result<T, EventStoreError> {
         let now = clock.now()
         let client = client, location = location, logger = logger, readModels = readModels
+        let idleLimit = String(timeout.milliseconds)
         do {
             let (head, value) = try await withDeadline(timeout, at: location) { () async throws -> (Int64, T) in
                 try await client.withTransaction(logger: logger) { connection -> (Int64, T) in
-                    try await connection.query("SELECT pg_advisory_xact_lock(\(Self.lock))", logger: logger)
+                    // The server ends this transaction itself if this side goes silent in it
+                    // (`withDeadline` gives up on it, the network is cut): the lock it holds
+                    // must not stop every other instance's appends for longer than the timeout.
+                    try await connection.query("""
+                        SELECT pg_advisory_xact_lock(\(Self.lock)), set_config('idle_in_transaction_session_timeout', \(idleLimit), true)
+                        """, logger: logger)
                     var log = try await BatchLog.read(for: requests, on: connection, now: now, admit: readModels?.admit, logger: logger)
                     let value = try decide(&log)
                     try await log.insert(on: connection, logger: logger)

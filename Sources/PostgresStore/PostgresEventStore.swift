@@ -201,8 +201,7 @@ public final class PostgresEventStore: ProjectionStore {
         return try await withDeadline(timeout, at: location) {
             try await client.withTransaction(logger: logger) { connection in
                 try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger)
-                let milliseconds = timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000
-                try await connection.query(PostgresQuery(unsafeSQL: "SET LOCAL statement_timeout = \(milliseconds)"), logger: logger)
+                try await connection.query(PostgresQuery(unsafeSQL: "SET LOCAL statement_timeout = \(timeout.milliseconds)"), logger: logger)
                 let reader = PostgresSnapshotReader(connection: connection, location: location, logger: logger, timeout: timeout + .seconds(1))
                 return try await withCheckedThrowingContinuation { continuation in
                     DispatchQueue.global().async { continuation.resume(with: Result { try body(reader) }) }
