@@ -39,7 +39,6 @@ struct MultiInstanceTests {
     @Test("a command taken by one instance reaches the charger connected to the other; its session's PUT, PATCH and CDR and both results reach the IOP once each")
     func commandThroughTheOtherInstance() async throws {
         let iop = try await IOPStandIn()
-        var transactionId = 0
         try await withTwoInstances(iop: iop) { a, b in
             let charger = try await ChargerSimulator(id: "CP-0042-A", port: a.port, mode: "accept")
             defer { charger.stop() }
@@ -56,7 +55,7 @@ struct MultiInstanceTests {
 
             charger.send(#"{"send":"StartTransaction","connector":1,"id_tag":"\#(idTag)","meter_start":1000}"#)
             let started = try await charger.waitFor("the transaction id") { $0["action"]?.stringValue == "StartTransaction" && $0["event"]?.stringValue == "result" }
-            transactionId = Int(try #require(started["transaction_id"]?.int64Value))
+            let transactionId = Int(try #require(started["transaction_id"]?.int64Value))
             let stop = try Requests.vector("G-05", responseURL: responseURL(iop, "STOP_SESSION", "via-b"),
                                            replacing: ["session_id": .string(String(transactionId))])
             #expect(try await b.command("STOP_SESSION", stop).result == "ACCEPTED")

@@ -123,9 +123,13 @@ public struct LedgerServer: Sendable {
             .init(service: TimeoutService(store: store, outcomes: outcomes, clock: clock, logger: logger)),
             .init(service: OutboxSender(store: store, coordination: coordination,
                                         transport: HTTPDeliveryTransport(client: client, token: configuration.iopToken), clock: clock, logger: logger)),
-            .init(service: RemoteDispatch(store: store, gateway: centralSystem, instance: coordination.instance, start: start, clock: clock, logger: logger)),
-            .init(service: app),
         ]
+        // Alone on its ledger, no other instance can address a CALL to this one.
+        if !(coordination is SoleInstance) {
+            services.append(.init(service: RemoteDispatch(store: store, gateway: centralSystem, instance: coordination.instance, start: start,
+                                                          clock: clock, logger: logger)))
+        }
+        services.append(.init(service: app))
         if let stopWhen {
             services.append(.init(service: ShutdownAction(waitsForShutdown: false) { await stopWhen() },
                                   successTerminationBehavior: .gracefullyShutdownGroup))
