@@ -71,13 +71,13 @@ public struct LedgerServer: Sendable {
         onRunning: @escaping @Sendable (Int) async -> Void = { _ in },
         stopWhen: (@Sendable () async -> Void)? = nil
     ) async throws {
+        var logger = logger
+        logger[metadataKey: "instance"] = .string(coordination.instance)
         // Alive, and the connections a stopped instance left open ended, before anything is accepted;
         // commands other instances record from here on may name this one.
         let heartbeat = InstanceHeartbeat(store: store, coordination: coordination, clock: clock, logger: logger)
         try await heartbeat.beat()
         let start = try await store.headPosition()
-        var logger = logger
-        logger[metadataKey: "instance"] = .string(coordination.instance)
         let client = HTTPClient(
             eventLoopGroupProvider: .singleton,
             configuration: .init(timeout: .init(connect: .seconds(5), read: .seconds(15))))
