@@ -97,6 +97,26 @@ struct MultiInstanceTests {
         #expect(Set(results.compactMap { $0.body?["result"]?.stringValue }) == ["TIMEOUT"])
     }
 
+    @Test("copies of one command sent to both instances at once: one CALL, one result, every copy gets the first one's answer")
+    func copiesAtBothInstances() async throws {
+        let iop = try await IOPStandIn()
+        try await withTwoInstances(iop: iop) { a, b in
+            let charger = try await ChargerSimulator(id: "CP-0042-A", port: a.port, mode: "accept")
+            defer { charger.stop() }
+            let body = try Requests.vector("G-01", responseURL: responseURL(iop, "START_SESSION", "copies"))
+            let answers = try await withThrowingTaskGroup(of: ServerHarness.Answer.self) { group in
+                for index in 0..<8 { group.addTask { try await (index.isMultiple(of: 2) ? a : b).command("START_SESSION", body) } }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(answers.allSatisfy { $0.result == "ACCEPTED" && $0.statusCode == 1000 }, "\(answers.map(\.envelope))")
+            try await iop.requests.wait("the async result") { !$0.isEmpty }
+            #expect(try await a.events("CommandDispatched").count == 1)
+            #expect(try await a.events("CommandAnswered").filter { $0.data.value["duplicate_of"] != nil }.count == 7)
+            #expect(charger.lines { $0["event"]?.stringValue == "call" }.count == 1)
+        }
+        #expect(iop.results == ["ACCEPTED"])
+    }
+
     @Test("an instance that stops answering: the other records its charger disconnected and rejects commands for it, until the charger reconnects there")
     func chargerOfAStoppedInstance() async throws {
         let iop = try await IOPStandIn()

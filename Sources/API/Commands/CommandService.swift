@@ -70,18 +70,21 @@ public struct CommandService: Sendable {
         if let authorizationId = received.authorizationId { logger[metadataKey: "authorization_id"] = .string(authorizationId) }
 
         // Copies of one command (same type and response_url) are decided one at a time, each after
-        // the previous one is recorded, so that only the first can reach the charger.
+        // the previous one is recorded, so that only the first can reach the charger: in this
+        // instance by the serializer, across instances under the copies' lease.
         let repeatKey = received.responseUrl.map { "\(segment) \($0)" }
-        let outcome = await repeats.serialize(repeatKey) { () -> (Decision, OutboundCall?)? in
-            let decision = await decide(segment: segment, json: json, received: received)
-            let call = decision.dispatch.map { OutboundCall(commandId: commandId, action: $0.action, payload: $0.payload) }
-            do {
-                try await record(received, decision, call: call)
-            } catch {
-                logger.error("command not recorded, answered 3000: \(error)")
-                return nil
+        let outcome = await repeats.serialize(repeatKey) {
+            await aloneAcrossInstances(repeatKey, logger: logger) { () -> (Decision, OutboundCall?)? in
+                let decision = await decide(segment: segment, json: json, received: received)
+                let call = decision.dispatch.map { OutboundCall(commandId: commandId, action: $0.action, payload: $0.payload) }
+                do {
+                    try await record(received, decision, call: call)
+                } catch {
+                    logger.error("command not recorded, answered 3000: \(error)")
+                    return nil
+                }
+                return (decision, call)
             }
-            return (decision, call)
         }
         guard let (decision, call) = outcome else {
             return .serverError("the command could not be recorded; nothing was accepted — retry later")
@@ -96,6 +99,38 @@ public struct CommandService: Sendable {
             }
         }
         return decision.response
+    }
+
+    /// How long the copies of one command are one instance's, in ledger-clock ms, if that
+    /// instance stops before it gives them back; and how long (real time) another instance waits
+    /// for them before it answers 3000 (nothing recorded: the IOP retries, and then gets the
+    /// first copy's answer).
+    static let copiesLease: Int64 = 10_000
+    static let copiesWait: Duration = .seconds(2)
+
+    /// Runs `operation` holding the lease on the copies of one command (`key`) across the instances
+    /// of the ledger; `nil` if another instance kept it for `copiesWait`. Held only while a copy is
+    /// decided and recorded (a few milliseconds), so the wait polls: copies racing at two
+    /// instances are rare, and a wait on the log would not see a lease given back.
+    private func aloneAcrossInstances<T>(_ key: String?, logger: Logger, _ operation: () async -> T?) async -> T? {
+        guard let key else { return await operation() }
+        let lane = "command-copies:\(key)", claim = UUID().uuidString.lowercased()
+        let started = ContinuousClock.now
+        do {
+            while try await coordination.claim(lane, for: claim, now: clock.now(), until: clock.now().adding(milliseconds: Self.copiesLease)) != nil {
+                guard ContinuousClock.now - started < Self.copiesWait else {
+                    logger.warning("a copy of this command is being recorded by another instance for \(Self.copiesWait): answered 3000")
+                    return nil
+                }
+                try await Task.sleep(for: .milliseconds(5))
+            }
+        } catch {
+            logger.error("lease on the copies of this command not taken, answered 3000: \(error)")
+            return nil
+        }
+        let result = await operation()
+        try? await coordination.release(lane, for: claim)  // a lease left behind lapses by itself
+        return result
     }
 
     /// What was received, read leniently: a refused request keeps every field it did carry
