@@ -11,9 +11,10 @@ import Testing
 /// stopped, so a second send by either instance could not go unseen.
 @Suite("Several instances on one PostgreSQL ledger", .serialized, .enabled(if: StoreKind.available.contains(.postgres)))
 struct MultiInstanceTests {
-    /// Two servers on one scratch database; both stopped, and the ledger checked, afterwards.
-    func withTwoInstances(iop: IOPStandIn, clocks: (ManualClock, ManualClock)? = nil,
-                          _ body: (ServerHarness, ServerHarness) async throws -> Void) async throws {
+    /// Two servers on one scratch database, a charger (`mode`) connected to the first; both
+    /// stopped, and the ledger checked, afterwards.
+    func withTwoInstances(iop: IOPStandIn, clocks: (ManualClock, ManualClock)? = nil, charger mode: String,
+                          _ body: (ServerHarness, ServerHarness, ChargerSimulator) async throws -> Void) async throws {
         try await StoreKind.postgres.withScratchLedger { ledger in
             let shared = ManualClock(Timestamp(Date()))
             let a = try await ServerHarness(ledger: ledger, iop: iop.url, clock: clocks?.0 ?? shared)
@@ -24,7 +25,13 @@ struct MultiInstanceTests {
             }
             defer { a.directory.remove(); b.directory.remove() }
             var failure: (any Error)?
-            do { try await body(a, b) } catch { failure = error }
+            do {
+                let charger = try await ChargerSimulator(id: "CP-0042-A", port: a.port, mode: mode)
+                defer { charger.stop() }
+                try await body(a, b, charger)
+            } catch {
+                failure = error
+            }
             try await b.stop()
             try await a.stop()
             if let failure { throw failure }
@@ -39,9 +46,7 @@ struct MultiInstanceTests {
     @Test("a command taken by one instance reaches the charger connected to the other; its session's PUT, PATCH and CDR and both results reach the IOP once each")
     func commandThroughTheOtherInstance() async throws {
         let iop = try await IOPStandIn()
-        try await withTwoInstances(iop: iop) { a, b in
-            let charger = try await ChargerSimulator(id: "CP-0042-A", port: a.port, mode: "accept")
-            defer { charger.stop() }
+        try await withTwoInstances(iop: iop, charger: "accept") { a, b, charger in
             let start = try Requests.vector("G-01", responseURL: responseURL(iop, "START_SESSION", "via-b"))
             let idTag = try #require(try JSONValue(parsing: start)["token"]?["uid"]?.stringValue)
             #expect(try await b.command("START_SESSION", start).result == "ACCEPTED")
@@ -78,9 +83,7 @@ struct MultiInstanceTests {
     func racedDeadlinesAndDeliveries() async throws {
         let iop = try await IOPStandIn()
         let count = 12
-        try await withTwoInstances(iop: iop) { a, b in
-            let charger = try await ChargerSimulator(id: "CP-0042-A", port: a.port, mode: "silent")
-            defer { charger.stop() }
+        try await withTwoInstances(iop: iop, charger: "silent") { a, b, charger in
             for index in 0..<count {
                 let body = try Requests.vector("G-01", responseURL: responseURL(iop, "START_SESSION", "race-\(index)"))
                 #expect(try await (index.isMultiple(of: 2) ? a : b).command("START_SESSION", body).result == "ACCEPTED")
@@ -100,9 +103,7 @@ struct MultiInstanceTests {
     @Test("copies of one command sent to both instances at once: one CALL, one result, every copy gets the first one's answer")
     func copiesAtBothInstances() async throws {
         let iop = try await IOPStandIn()
-        try await withTwoInstances(iop: iop) { a, b in
-            let charger = try await ChargerSimulator(id: "CP-0042-A", port: a.port, mode: "accept")
-            defer { charger.stop() }
+        try await withTwoInstances(iop: iop, charger: "accept") { a, b, charger in
             let body = try Requests.vector("G-01", responseURL: responseURL(iop, "START_SESSION", "copies"))
             let answers = try await withThrowingTaskGroup(of: ServerHarness.Answer.self) { group in
                 for index in 0..<8 { group.addTask { try await (index.isMultiple(of: 2) ? a : b).command("START_SESSION", body) } }
@@ -122,9 +123,7 @@ struct MultiInstanceTests {
         let iop = try await IOPStandIn()
         // Two clocks: the first instance's stands still, as a hung instance's heartbeat would.
         let start = Timestamp(Date())
-        try await withTwoInstances(iop: iop, clocks: (ManualClock(start), ManualClock(start))) { a, b in
-            let stuck = try await ChargerSimulator(id: "CP-0042-A", port: a.port, mode: "accept")
-            defer { stuck.stop() }
+        try await withTwoInstances(iop: iop, clocks: (ManualClock(start), ManualClock(start)), charger: "accept") { a, b, stuck in
             #expect(try await b.command("START_SESSION", try Requests.vector("G-01", responseURL: responseURL(iop, "START_SESSION", "before"))).result == "ACCEPTED")
             try await stuck.waitFor("the CALL through the first instance") { $0["event"]?.stringValue == "call" }
 
