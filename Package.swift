@@ -169,7 +169,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LedgerTests",
-            dependencies: ["Ledger", "LedgerTesting", "PostgresStore", "CSQLite", "LedgerCLI", "LedgerTestWriter"],
+            dependencies: ["Ledger", "LedgerTesting", "PostgresStore", "Projections", "CSQLite", "LedgerCLI", "LedgerTestWriter"],
             swiftSettings: strictSettings
         ),
         .testTarget(

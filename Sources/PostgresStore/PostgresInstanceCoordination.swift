@@ -16,11 +16,16 @@ public struct PostgresInstanceCoordination: InstanceCoordination {
     let timeout: Duration
     let logger: Logger
 
+    /// Also clears what instances killed without leaving left behind: lapsed leases (free to
+    /// claim anyway; a result's lane is never claimed again) and heartbeats lapsed for an hour
+    /// (kept that long for an operator looking at which instance stopped when).
     public func heartbeat(now: Timestamp, until: Timestamp) async throws {
         try await run("""
             INSERT INTO ledger_instances (instance, until_ms, started_ms) VALUES (\(instance), \(until.millisecondsSinceEpoch), \(now.millisecondsSinceEpoch))
             ON CONFLICT (instance) DO UPDATE SET until_ms = excluded.until_ms
             """)
+        try await run("DELETE FROM lane_leases WHERE until_ms <= \(now.millisecondsSinceEpoch)")
+        try await run("DELETE FROM ledger_instances WHERE until_ms <= \(now.millisecondsSinceEpoch - 3_600_000)")
     }
 
     public func liveInstances(now: Timestamp) async throws -> Set<String> {

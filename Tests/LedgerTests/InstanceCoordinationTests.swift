@@ -2,6 +2,7 @@ import Foundation
 import Ledger
 import LedgerTesting
 import PostgresStore
+import Projections
 import Testing
 
 /// Heartbeats and lane leases of several instances on one PostgreSQL ledger
@@ -18,12 +19,15 @@ struct InstanceCoordinationTests {
         #expect(answer == expected, sourceLocation: sourceLocation)
     }
 
-    /// Two instances, `a` and `b`, on one scratch database.
-    func withTwoInstances(_ body: (PostgresInstanceCoordination, PostgresInstanceCoordination) async throws -> Void) async throws {
+    /// Two instances, `a` and `b`, on one scratch database, and a way to count a table's rows.
+    func withTwoInstances(_ body: (PostgresInstanceCoordination, PostgresInstanceCoordination, _ rows: (String) async throws -> Int64?)
+        async throws -> Void) async throws {
         try await PostgresScratch.withDatabase { location in
             try await PostgresEventStore.open(location: location).closing { first in
                 try await PostgresEventStore.open(location: location).closing { second in
-                    try await body(first.coordination(instance: "a"), second.coordination(instance: "b"))
+                    try await body(first.coordination(instance: "a"), second.coordination(instance: "b")) { table in
+                        try await first.projectionRows("SELECT count(*) FROM \(table)").first?.first?.integer
+                    }
                 }
             }
         }
@@ -31,7 +35,7 @@ struct InstanceCoordinationTests {
 
     @Test("a lane is one instance's until its lease lapses; the other learns when that is, and takes it after")
     func leaseLapses() async throws {
-        try await withTwoInstances { a, b in
+        try await withTwoInstances { a, b, _ in
             try await expectClaim(a, "a-1", now: 0, until: 60, answers: nil)
             try await expectClaim(b, "b-1", now: 10, until: 70, answers: at(60))
             try await expectClaim(a, "a-1", now: 50, until: 110, answers: nil)  // renewed
@@ -43,7 +47,7 @@ struct InstanceCoordinationTests {
 
     @Test("a release frees the lane only for the claim that took it: an earlier attempt's release leaves the next attempt's lease alone")
     func releaseMatchesItsClaim() async throws {
-        try await withTwoInstances { a, b in
+        try await withTwoInstances { a, b, _ in
             try await expectClaim(a, "attempt-1", now: 0, until: 60, answers: nil)
             try await expectClaim(a, "attempt-2", now: 1, until: 61, answers: nil)
             try await a.release("lane", for: "attempt-1")
@@ -55,9 +59,26 @@ struct InstanceCoordinationTests {
         }
     }
 
+    @Test("a heartbeat clears the leases that lapsed and the heartbeats lapsed for an hour: what instances killed without leaving left")
+    func heartbeatClearsWhatTheDeadLeft() async throws {
+        try await withTwoInstances { a, b, rows in
+            try await b.heartbeat(now: at(0), until: at(30))
+            try await expectClaim(b, "b", now: 0, until: 60, answers: nil)
+            // b is killed: it never beats or releases again.
+            try await a.heartbeat(now: at(59), until: at(89))
+            #expect(try await rows("lane_leases") == 1)
+            try await a.heartbeat(now: at(60), until: at(90))
+            #expect(try await rows("lane_leases") == 0)
+            #expect(try await rows("ledger_instances") == 2)
+            try await a.heartbeat(now: at(30 + 3600), until: at(30 + 3630))
+            #expect(try await a.liveInstances(now: at(30 + 3600)) == ["a"])
+            #expect(try await rows("ledger_instances") == 1)
+        }
+    }
+
     @Test("an instance is alive until its heartbeat lapses, and gone at once when it leaves, its leases with it")
     func heartbeatsAndLeaving() async throws {
-        try await withTwoInstances { a, b in
+        try await withTwoInstances { a, b, _ in
             try await a.heartbeat(now: at(0), until: at(30))
             try await b.heartbeat(now: at(0), until: at(30))
             #expect(try await a.liveInstances(now: at(29)) == ["a", "b"])
