@@ -156,4 +156,7 @@ extension Int64 {
 extension Duration {
     /// Whole milliseconds: the ledger's timestamps count in them (and PostgreSQL's timeouts).
     public var milliseconds: Int64 { components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000 }
+
+    /// Whole nanoseconds: what NIO's time amounts, Dispatch's waits and swift-metrics' timers take.
+    public var nanoseconds: Int64 { components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000 }
 }

@@ -72,9 +72,7 @@ final class PostgresSnapshotReader: ProjectionReading, Sendable {
 
         /// The outcome, or `nil` if it did not come within `limit`.
         func wait(upTo limit: Duration) -> Result<[[SQLValue]], any Error>? {
-            let (seconds, attoseconds) = limit.components
-            let nanoseconds = Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000)
-            guard done.wait(timeout: .now() + .nanoseconds(nanoseconds)) == .success else { return nil }
+            guard done.wait(timeout: .now() + .nanoseconds(Int(limit.nanoseconds))) == .success else { return nil }
             return outcome
         }
     }
