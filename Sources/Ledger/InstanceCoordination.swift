@@ -15,6 +15,10 @@ public protocol InstanceCoordination: Sendable {
     /// This instance's id, recorded in the events that name who holds what (a charger's connection).
     var instance: String { get }
 
+    /// Whether other instances may serve the same ledger: when not, nobody else can address a
+    /// CALL to this one, take a lane from it, or stop while holding chargers.
+    var sharesLedger: Bool { get }
+
     /// Announces this instance alive until `until`.
     func heartbeat(now: Timestamp, until: Timestamp) async throws
 
@@ -43,6 +47,7 @@ public struct SoleInstance: InstanceCoordination {
         self.instance = instance
     }
 
+    public var sharesLedger: Bool { false }
     public func heartbeat(now: Timestamp, until: Timestamp) {}
     public func liveInstances(now: Timestamp) -> Set<String> { [instance] }
     public func claim(_ lane: String, for claim: String, now: Timestamp, until: Timestamp) -> Timestamp? { nil }

@@ -11,6 +11,7 @@ import PostgresNIO
 /// PostgreSQL's unique index decides. Every statement is bounded by the store's timeout.
 public struct PostgresInstanceCoordination: InstanceCoordination {
     public let instance: String
+    public var sharesLedger: Bool { true }
     let client: PostgresClient
     let location: PostgresLocation
     let timeout: Duration

@@ -154,7 +154,8 @@ public struct OutboxSender: Service {
                 won.append((delivery, claim))
             }
         }
-        guard !won.isEmpty else { return [] }
+        // Alone on the ledger, nobody else can have moved them since the heads were read.
+        guard !won.isEmpty, coordination.sharesLedger else { return won }
         let ids = won.map(\.0.scheduled.deliveryId)
         let states = try await store.withProjectionSnapshot { database in try ids.map { try database.state(DeliveriesProjection.self, $0) } }
         var kept: [(DeliveriesProjection.State, claim: String)] = []

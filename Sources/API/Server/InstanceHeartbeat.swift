@@ -10,7 +10,7 @@ import ServiceLifecycle
 /// says otherwise; commands for it would be accepted and time out. So every beat, the instance
 /// that holds the sweep lease records `ChargePointDisconnected` for each connection whose holder
 /// is no longer alive — naming the connection, so a charger that has reconnected elsewhere in the
-/// meantime stays connected. On SQLite (`SoleInstance`) the first sweep, at start-up, ends the
+/// meantime stays connected. On SQLite (`SoleInstance`) the one sweep, at start-up, ends the
 /// connections the previous run left open.
 public struct InstanceHeartbeat: Service {
     let store: any ProjectionStore

@@ -119,13 +119,14 @@ public struct LedgerServer: Sendable {
             .init(service: ShutdownAction { try await client.shutdown() }),
             // Shut down after the services that hold leases: the lane leases and the heartbeat go last.
             .init(service: ShutdownAction { try await coordination.leave() }),
-            .init(service: heartbeat),
             .init(service: TimeoutService(store: store, outcomes: outcomes, clock: clock, logger: logger)),
             .init(service: OutboxSender(store: store, coordination: coordination,
                                         transport: HTTPDeliveryTransport(client: client, token: configuration.iopToken), clock: clock, logger: logger)),
         ]
-        // Alone on its ledger, no other instance can address a CALL to this one.
-        if !(coordination is SoleInstance) {
+        // Alone on its ledger, the beat at start-up is the only one needed (nobody else can die
+        // holding chargers), and no other instance can address a CALL to this one.
+        if coordination.sharesLedger {
+            services.insert(.init(service: heartbeat), at: 2)  // right after `leave`: stopped just before it
             services.append(.init(service: RemoteDispatch(store: store, gateway: centralSystem, instance: coordination.instance, start: start,
                                                           clock: clock, logger: logger)))
         }
