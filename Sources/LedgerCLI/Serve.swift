@@ -75,7 +75,13 @@ struct Serve: AsyncParsableCommand {
             do { registry = try LocationRegistry(contentsOf: URL(fileURLWithPath: locations)) } catch {
                 throw Failure.refused("\(error)")
             }
-            let (store, coordination, lock) = try await openLedger()
+            // One server per SQLite ledger; on PostgreSQL the instances coordinate instead.
+            let lock: InstanceLock?
+            do { lock = PostgresLocation.isURL(database.db) ? nil : try InstanceLock(ledger: database.db) } catch {
+                throw Failure.unusableDatabase("\(error)")
+            }
+            let store = try await database.openProjectionStore(folding: true)
+            let coordination = instanceCoordination(for: store)
             var logger = Logger(label: "chargeledger")
             logger.logLevel = .info
             let configuration = LedgerServer.Configuration(
@@ -99,19 +105,6 @@ struct Serve: AsyncParsableCommand {
             await store.close()
             withExtendedLifetime(lock) {}
         }
-    }
-
-    /// The ledger and how this server shares it: a SQLite ledger has one server at a time
-    /// (`InstanceLock`, held until the process ends); a PostgreSQL ledger any number, which
-    /// coordinate through the database (`PostgresInstanceCoordination`).
-    private func openLedger() async throws -> (any ProjectionStore, any InstanceCoordination, InstanceLock?) {
-        guard PostgresLocation.isURL(database.db) else {
-            let lock: InstanceLock
-            do { lock = try InstanceLock(ledger: database.db) } catch { throw Failure.unusableDatabase("\(error)") }
-            return (try DatabaseOptions.openSQLite(database.db, withProjections: true), SoleInstance(), lock)
-        }
-        let store = try await DatabaseOptions.openPostgres(database.db, withProjections: true)
-        return (store, store.coordination(), nil)
     }
 
     /// The IOP's token: given, or generated once and kept in `<db>.token` (mode 0600) — on

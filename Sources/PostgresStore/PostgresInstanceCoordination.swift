@@ -2,6 +2,7 @@ import Foundation
 import Ledger
 import Logging
 import PostgresNIO
+import Projections
 
 /// `InstanceCoordination` for several `ledger serve` instances on one PostgreSQL ledger: the
 /// heartbeats in `ledger_instances`, the leases in `lane_leases` (migrations/postgres/0003).
@@ -76,6 +77,12 @@ public struct PostgresInstanceCoordination: InstanceCoordination {
             return values
         }
     }
+}
+
+/// How a server on `store` shares its ledger: through the database on PostgreSQL; alone on
+/// SQLite, which has one server per file (`InstanceLock`).
+public func instanceCoordination(for store: any ProjectionStore) -> any InstanceCoordination {
+    (store as? PostgresEventStore)?.coordination() ?? SoleInstance()
 }
 
 extension PostgresEventStore {

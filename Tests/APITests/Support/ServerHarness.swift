@@ -36,7 +36,7 @@ final class ServerHarness: Sendable {
         let ledger = ledger ?? ScratchLedger(kind: .sqlite, db: directory.path("ledger.sqlite"))
         let clock = clock ?? ManualClock(Timestamp(Date()))
         let store = try await ledger.open(clock: clock)
-        let coordination: any InstanceCoordination = (store as? PostgresEventStore)?.coordination() ?? SoleInstance()
+        let coordination = instanceCoordination(for: store)
         let locations = try locations ?? LocationRegistry(contentsOf: Self.examplesLocations)
         var logger = Logger(label: "ledger-under-test")
         logger.logLevel = .warning
