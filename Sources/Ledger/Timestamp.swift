@@ -36,29 +36,34 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// Appends the `iso8601` text: digit by digit into `bytes`, because row encoding writes several
-    /// timestamps per row and a string (or an array per field) each was a measurable part of a replay.
+    /// Appends the `iso8601` text: into a fixed 24-byte buffer, then in one append, because row
+    /// encoding writes several timestamps per row and a replay writes every row (a string, an
+    /// append per digit and a division by a variable divisor per digit each showed in profiles).
     @usableFromInline func write(to bytes: inout [UInt8]) {
         let (days, msOfDay) = millisecondsSinceEpoch.floorDivided(by: 86_400_000)
         let (year, month, day) = Self.civil(fromDays: days)
-        func put(_ value: Int64, _ width: Int, then separator: UInt8) {
-            var divisor: Int64 = 1
-            for _ in 1..<width { divisor *= 10 }
-            var rest = value
-            while divisor > 0 {
-                bytes.append(UInt8(ascii: "0") + UInt8(rest / divisor % 10))
-                rest %= divisor
-                divisor /= 10
-            }
-            bytes.append(separator)
+        guard (0...9999).contains(year) else {
+            // Outside four digits: the general path (never met in a ledger, kept correct).
+            bytes.append(contentsOf: String(format: "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld.%03lldZ", year, month, day, msOfDay / 3_600_000,
+                                            msOfDay / 60_000 % 60, msOfDay / 1000 % 60, msOfDay % 1000).utf8)
+            return
         }
-        put(year, 4, then: UInt8(ascii: "-"))
-        put(month, 2, then: UInt8(ascii: "-"))
-        put(day, 2, then: UInt8(ascii: "T"))
-        put(msOfDay / 3_600_000, 2, then: UInt8(ascii: ":"))
-        put(msOfDay / 60_000 % 60, 2, then: UInt8(ascii: ":"))
-        put(msOfDay / 1000 % 60, 2, then: UInt8(ascii: "."))
-        put(msOfDay % 1000, 3, then: UInt8(ascii: "Z"))
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { text in
+            let zero = UInt8(ascii: "0")
+            func two(_ value: Int64, at index: Int) {
+                text[index] = zero + UInt8(truncatingIfNeeded: value / 10)
+                text[index + 1] = zero + UInt8(truncatingIfNeeded: value % 10)
+            }
+            two(year / 100, at: 0); two(year % 100, at: 2); text[4] = UInt8(ascii: "-")
+            two(month, at: 5); text[7] = UInt8(ascii: "-")
+            two(day, at: 8); text[10] = UInt8(ascii: "T")
+            two(msOfDay / 3_600_000, at: 11); text[13] = UInt8(ascii: ":")
+            two(msOfDay / 60_000 % 60, at: 14); text[16] = UInt8(ascii: ":")
+            two(msOfDay / 1000 % 60, at: 17); text[19] = UInt8(ascii: ".")
+            text[20] = zero + UInt8(truncatingIfNeeded: msOfDay % 1000 / 100)
+            two(msOfDay % 100, at: 21); text[23] = UInt8(ascii: "Z")
+            bytes.append(contentsOf: text)
+        }
     }
 
     /// Parses RFC 3339 UTC text: `YYYY-MM-DDTHH:MM:SS[.fraction]Z` (fraction truncated to ms).

@@ -25,6 +25,22 @@ struct TimestampTests {
         #expect(Timestamp(iso8601: "2025-11-25T12:44:07.123Z")?.date == date)
     }
 
+    @Test("every field formats as Foundation formats it, across years and milliseconds")
+    func formatsLikeFoundation() {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        var random = SystemRandomNumberGenerator()
+        // 1600-01-01 (Foundation's calendar is Julian before 1582) to 9999-12-31, and the edges
+        // of days, years and the epoch.
+        let edges: [Int64] = [-11_676_096_000_000, 253_402_300_799_999, -1, 0, 1, 999, 86_399_999, 86_400_000, 951_782_400_000]
+        for milliseconds in edges + (0..<2_000).map({ _ in Int64.random(in: -11_676_096_000_000...253_402_300_799_999, using: &random) }) {
+            let timestamp = Timestamp(millisecondsSinceEpoch: milliseconds)
+            #expect(timestamp.iso8601 == formatter.string(from: timestamp.date), "\(milliseconds)")
+            #expect(Timestamp(iso8601: timestamp.iso8601) == timestamp)
+        }
+    }
+
     @Test("malformed or impossible times are refused", arguments: [
         "", "2026-11-25", "2026-11-25 12:44:07Z", "2026-13-01T00:00:00Z", "2026-02-30T00:00:00Z",
         "2026-11-25T24:00:00Z", "2026-11-25T12:44:07+01:00", "2026-11-25T12:44:07.Z", "2026-11-25T12:44:07ZZ",
