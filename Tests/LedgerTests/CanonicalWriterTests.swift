@@ -46,6 +46,30 @@ struct CanonicalWriterTests {
         }
     }
 
+    /// Every ASCII byte at every place of a string long enough for the eight-byte escape scan,
+    /// with multi-byte UTF-8 around it, escapes as JSON requires: `"`, `\\` and control
+    /// characters, nothing else.
+    @Test("each character that needs an escape is escaped wherever it stands in a string")
+    func escapesEveryPlace() throws {
+        func reference(_ text: String) -> String {
+            let named: [UInt8: String] = [0x22: "\\\"", 0x5C: "\\\\", 0x0A: "\\n", 0x0D: "\\r", 0x09: "\\t", 0x08: "\\b", 0x0C: "\\f"]
+            return "\"" + text.unicodeScalars.map { scalar in
+                guard scalar.value < 0x80, let byte = UInt8(exactly: scalar.value) else { return String(scalar) }
+                if let name = named[byte] { return name }
+                return byte < 0x20 ? String(format: "\\u%04x", byte) : String(scalar)
+            }.joined() + "\""
+        }
+        for byte in UInt8(0)..<0x80 {
+            for place in 0..<19 {
+                var scalars = Array("abcdéfgh€ijklmnopq".unicodeScalars)
+                scalars.insert(Unicode.Scalar(byte), at: place)
+                let text = String(String.UnicodeScalarView(scalars))
+                #expect(JSONValue.string(text).canonicalText == reference(text), "byte \(byte) at \(place)")
+            }
+        }
+        #expect(JSONValue.string("").canonicalText == "\"\"")
+    }
+
     static let samples: [Sample] = {
         let reference = CanonicalEncoderTests.samples[0]
         return [
