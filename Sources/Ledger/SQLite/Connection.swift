@@ -12,7 +12,11 @@ final class Connection {
     /// SQLite 3.35 brought `RETURNING` and the generated-column fixes the schema relies on.
     static let minimumLibraryVersion: Int32 = 3_035_000
 
+    /// Process-wide settings, applied once before the first connection opens.
+    private static let configured: Void = { _ = csqlite_disable_memory_statistics() }()
+
     init(path: String, readOnly: Bool = false) throws(SQLiteError) {
+        Self.configured
         guard sqlite3_libversion_number() >= Self.minimumLibraryVersion else {
             throw SQLiteError(
                 extendedCode: SQLITE_MISUSE,
