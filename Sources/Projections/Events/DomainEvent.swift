@@ -15,7 +15,7 @@ extension DomainEventPayload {
 
 /// Every event the ledger knows, decoded. Projections switch over this exhaustively, so adding
 /// an event type makes the compiler point at each fold that must consider it.
-public enum DomainEvent: Sendable, Equatable {
+public indirect enum DomainEvent: Sendable, Equatable {
     case commandReceived(CommandReceived)
     case commandAnswered(CommandAnswered)
     case commandDispatched(CommandDispatched)
