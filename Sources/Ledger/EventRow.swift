@@ -78,7 +78,25 @@ extension RecordedEvent {
     }
 }
 
+extension StoredPayload {
+    /// Reads the current row of a statement selecting `position, recorded_at, type,
+    /// schema_version, data`.
+    init(row statement: Statement) throws(EventStoreError) {
+        let position = statement.int64(0)
+        guard let recordedAt = statement.withBytes(1, Timestamp.init(iso8601:)) else { throw EventRow.damaged(at: position) }
+        self.init(position: position, recordedAt: recordedAt, type: statement.string(2), schemaVersion: statement.int(3), data: statement.string(4))
+    }
+}
+
 extension Statement {
+    /// Every row of a statement selecting what `StoredPayload(row:)` reads; then resets.
+    func storedPayloads() throws -> [StoredPayload] {
+        defer { reset() }
+        var payloads: [StoredPayload] = []
+        while try step() { payloads.append(try StoredPayload(row: self)) }
+        return payloads
+    }
+
     /// Every row of a statement selecting `EventRow.columns`, as events; then resets (see `rows`).
     func recordedEvents() throws -> [RecordedEvent] {
         defer { reset() }

@@ -22,6 +22,9 @@ public protocol EventStore: Sendable {
     /// The log in position order, strictly after `position` (0 reads from the start).
     func readAll(after position: Int64, limit: Int) async throws(EventStoreError) -> [RecordedEvent]
 
+    /// `readAll`, with only what a fold reads of each event (see `StoredPayload`).
+    func readPayloads(after position: Int64, limit: Int) async throws(EventStoreError) -> [StoredPayload]
+
     /// Every event whose metadata names `correlationId`, in position order, strictly after `position`.
     func read(correlationId: String, after position: Int64, limit: Int) async throws(EventStoreError) -> [RecordedEvent]
 
@@ -41,6 +44,11 @@ public protocol VerifiableEventStore: EventStore {
 }
 
 extension EventStore {
+    /// A store without a narrower read reads the whole events.
+    public func readPayloads(after position: Int64, limit: Int) async throws(EventStoreError) -> [StoredPayload] {
+        try await readAll(after: position, limit: limit).map(StoredPayload.init)
+    }
+
     public func append(
         _ events: [NewEvent], to streamId: String, expectedVersion: ExpectedVersion
     ) async throws(EventStoreError) -> AppendResult {

@@ -125,6 +125,14 @@ public final class SQLiteEventStore: VerifiableEventStore {
         try await readRows("WHERE position > ? ORDER BY position LIMIT ?", [.integer(position), .integer(Int64(limit))])
     }
 
+    public func readPayloads(after position: Int64, limit: Int) async throws(EventStoreError) -> [StoredPayload] {
+        try await readers.read { connection in
+            let statement = try connection.cached("SELECT position, recorded_at, type, schema_version, data FROM events WHERE position > ? ORDER BY position LIMIT ?")
+            statement.bind([.integer(position), .integer(Int64(limit))])
+            return try statement.storedPayloads()
+        }
+    }
+
     public func read(correlationId: String, after position: Int64 = 0, limit: Int = .max) async throws(EventStoreError) -> [RecordedEvent] {
         try await readRows(
             "WHERE correlation_id = ? AND position > ? ORDER BY position LIMIT ?",

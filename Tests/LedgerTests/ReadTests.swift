@@ -42,6 +42,17 @@ struct ReadTests {
         }
     }
 
+    @Test("a replay's narrow read gives each event's position, time, type, version and data, as the whole read does", arguments: StoreKind.available)
+    func payloadsMatchEvents(kind: StoreKind) async throws {
+        try await kind.withTemporaryStore { store in
+            try await seed(store)
+            let events = try await store.readAll(after: 1, limit: 3)
+            #expect(events.count == 3)
+            #expect(try await store.readPayloads(after: 1, limit: 3) == events.map(StoredPayload.init))
+            #expect(try await store.readPayloads(after: 5, limit: 3).isEmpty)
+        }
+    }
+
     @Test("all events after a position, paged", arguments: StoreKind.available)
     func byPosition(kind: StoreKind) async throws {
         try await kind.withTemporaryStore { store in
