@@ -6,7 +6,7 @@ import Projections
 /// Replay rate of a generated log through all projections, audit latency on it, and peak RSS.
 ///
 /// Baselines measured in the same run: for replay, reading the same events through the store
-/// without decoding or folding them; for audit, one primary-key lookup of the same
+/// (the read a replay makes, `readPayloads`) without decoding or folding them; for audit, one primary-key lookup of the same
 /// authorization's row through the same read path.
 struct ReplayBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -19,19 +19,29 @@ struct ReplayBenchmark: AsyncParsableCommand {
     @Option(help: "Audits to time, on random authorization ids.")
     var audits = 2_000
 
+    @Option(help: "Keep the generated log at this path, and reuse it when it is there (`--events` is then ignored): generating takes most of a run. The runs use a copy.")
+    var log: String?
+
     func run() async throws {
         let directory = try BenchmarkDirectory("replay")
         defer { directory.remove() }
         let path = directory.path("ledger.sqlite")
 
         var generated = GeneratedLog()
-        let generation = ContinuousClock.now
-        let writer = try SQLiteEventStore(path: path, configuration: .init(durability: .normal))
-        while generated.count < events {
-            _ = try await writer.appendAll(try generated.nextCharges(200))
+        if let log, FileManager.default.fileExists(atPath: log) {
+            try FileManager.default.copyItem(atPath: log, toPath: path)
+            try await generated.skip(log: path)
+            print("reused \(generated.count) events (\(generated.charges) charges) of \(log)")
+        } else {
+            let generation = ContinuousClock.now
+            let writer = try SQLiteEventStore(path: path, configuration: .init(durability: .normal))
+            while generated.count < events {
+                _ = try await writer.appendAll(try generated.nextCharges(200))
+            }
+            await writer.close()
+            print("generated \(generated.count) events (\(generated.charges) charges) in \(String(format: "%.1f", (ContinuousClock.now - generation).seconds)) s; RSS \(PeakMemory.megabytes) MB")
+            if let log { try FileManager.default.copyItem(atPath: path, toPath: log) }
         }
-        await writer.close()
-        print("generated \(generated.count) events (\(generated.charges) charges) in \(String(format: "%.1f", (ContinuousClock.now - generation).seconds)) s; RSS \(PeakMemory.megabytes) MB")
 
         let store = try SQLiteEventStore(path: path)
         for round in 1...2 {
@@ -39,7 +49,7 @@ struct ReplayBenchmark: AsyncParsableCommand {
             var cursor: Int64 = 0
             var read = 0
             while true {
-                let page = try await store.readAll(after: cursor, limit: 8192)
+                let page = try await store.readPayloads(after: cursor, limit: 8192)
                 guard let last = page.last else { break }
                 read += page.count
                 cursor = last.position
@@ -47,16 +57,19 @@ struct ReplayBenchmark: AsyncParsableCommand {
             let readSeconds = (ContinuousClock.now - readStart).seconds
 
             let scratch = try Database.open(path: directory.path("rebuild-\(round).sqlite"))
+            let cpuStart = ProcessorTime.seconds
             let replayStart = ContinuousClock.now
             let rebuild = try ProjectionRebuild(into: scratch)
             _ = try await rebuild.run(from: store)
             let foldSeconds = (ContinuousClock.now - replayStart).seconds
             try rebuild.finish()
             let totalSeconds = (ContinuousClock.now - replayStart).seconds
+            let cpuSeconds = ProcessorTime.seconds - cpuStart
             let readRate = Double(read) / readSeconds
             let foldRate = Double(read) / foldSeconds
             print("replay round \(round): read only \(Int(readRate)) events/s; read+fold \(Int(foldRate)) events/s (ratio \(String(format: "%.2f", foldRate / readRate))); "
-                  + "read+fold+write tables \(Int(Double(read) / totalSeconds)) events/s; RSS \(PeakMemory.megabytes) MB")
+                  + "read+fold+write tables \(Int(Double(read) / totalSeconds)) events/s, "
+                  + String(format: "%.2f CPU-s (%.2f cores); ", cpuSeconds, cpuSeconds / totalSeconds) + "RSS \(PeakMemory.megabytes) MB")
             fflush(nil)  // progress shows when output goes to a file
         }
         await store.close()
@@ -95,12 +108,22 @@ struct ReplayBenchmark: AsyncParsableCommand {
 }
 
 /// A plausible day of a CPO, repeated: each charge is a remote start with its result delivered,
-/// a session with meter values, a stop, a CDR and its delivery (22 events). One charge in 50
+/// a session with meter values, a stop, a CDR and its delivery (`eventsPerCharge` events). One charge in 50
 /// reuses the previous authorization, as a retried StartSession would.
 struct GeneratedLog {
     private(set) var count = 0
     private(set) var charges = 0
     private var time = Timestamp(iso8601: "2026-01-01T00:00:00Z")!
+
+    /// Takes the counts of a log generated before (charges are whole: `eventsPerCharge` each).
+    mutating func skip(log path: String) async throws {
+        let store = try SQLiteEventStore(path: path)
+        count = Int(try await store.headPosition())
+        await store.close()
+        charges = count / Self.eventsPerCharge
+    }
+
+    static let eventsPerCharge = 19
 
     func authorizationId(_ charge: Int) -> String {
         let index = charge % 50 == 49 ? charge - 1 : charge
@@ -170,6 +193,17 @@ struct GeneratedLog {
 
     private static func encode<P: DomainEventPayload>(_ payload: P) throws -> NewEvent {
         try EventCoding.newEvent(payload, metadata: EventMetadata(source: "bench"))
+    }
+}
+
+/// User and system time of this process, all threads: what a replay costs, whatever the
+/// machine's other load does to its wall time.
+enum ProcessorTime {
+    static var seconds: Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1_000_000 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 }
 
