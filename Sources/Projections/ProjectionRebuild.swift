@@ -18,6 +18,11 @@ public final class ProjectionRebuild {
     /// and primary keys stay, so every insert is checked and every lookup by key is indexed.
     private let deferredIndexes: [String]
     public private(set) var lastPosition: Int64 = 0
+    /// Events read, decoded and folded per step of `run`. With events boxed (`DomainEvent` is
+    /// indirect) a page is small; 32,768 rather than 8,192 gave fewer hand-overs between the
+    /// reading, decoding and folding tasks (1M events: 10.8–11.9 vs 11.9–12.3 CPU-s, RSS
+    /// 220–229 vs 198–224 MB).
+    public static let defaultPageSize = 32_768
 
     /// Starts a rebuild into `database` (freshly migrated: its projection tables empty).
     public init(into database: Database, catalogue: EventCatalogue = .standard, capacity: Int = 8192) throws {
@@ -43,7 +48,7 @@ public final class ProjectionRebuild {
     ///
     /// A pipeline: while one page is folded (in log order, on this task), the next is read and
     /// decoded on the other cores — decoding needs no order and is half of the work.
-    public func run(from store: any EventStore, pageSize: Int = 8192) async throws -> Int64 {
+    public func run(from store: any EventStore, pageSize: Int = ProjectionRebuild.defaultPageSize) async throws -> Int64 {
         let catalogue = self.catalogue
         var count: Int64 = 0
         var lanes = try await Self.decodedPage(of: store, after: 0, limit: pageSize, catalogue: catalogue)

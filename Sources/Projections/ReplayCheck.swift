@@ -28,7 +28,7 @@ public enum ReplayCheck {
     /// Tables compared: every projection's, the anomalies and the checkpoints.
     public static let comparedTables = ProjectionEngine.tableNames + ["anomalies", "projection_checkpoints"]
 
-    public static func run(store: some ProjectionStore, scratchPath: String, pageSize: Int = 8192) async throws -> Outcome {
+    public static func run(store: some ProjectionStore, scratchPath: String, pageSize: Int = ProjectionRebuild.defaultPageSize) async throws -> Outcome {
         let scratch = try Database.open(path: scratchPath)
         let rebuild = try ProjectionRebuild(into: scratch)
         let count: Int64
