@@ -15,6 +15,9 @@ extension DomainEventPayload {
 
 /// Every event the ledger knows, decoded. Projections switch over this exhaustively, so adding
 /// an event type makes the compiler point at each fold that must consider it.
+///
+/// Indirect: a replay hands each event to every projection, and each hand-over copied it — with
+/// the payload inline, a retain and a release of each of its strings; boxed, one of each.
 public indirect enum DomainEvent: Sendable, Equatable {
     case commandReceived(CommandReceived)
     case commandAnswered(CommandAnswered)
