@@ -89,7 +89,7 @@ extension JSONValue {
             }
             // Runs of bytes that need no escape are copied in one go.
             var runStart = 0
-            for (index, byte) in bytes.enumerated() where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+            for (index, byte) in bytes.enumerated() where needsEscape(byte) {
                 output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
                 runStart = index + 1
                 output.append(UInt8(ascii: "\\"))
@@ -130,11 +130,15 @@ extension JSONValue {
             index += 8
         }
         while index < bytes.count {
-            let byte = bytes[index]
-            if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { return true }
+            if needsEscape(bytes[index]) { return true }
             index += 1
         }
         return false
+    }
+
+    /// A control character, `"` or `\`: what a JSON string must escape.
+    @usableFromInline static func needsEscape(_ byte: UInt8) -> Bool {
+        byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
     }
 }
 
