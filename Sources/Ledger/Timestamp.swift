@@ -43,7 +43,8 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
         let (days, msOfDay) = millisecondsSinceEpoch.floorDivided(by: 86_400_000)
         let (year, month, day) = Self.civil(fromDays: days)
         guard (0...9999).contains(year) else {
-            // Outside four digits: the general path (never met in a ledger, kept correct).
+            // A year outside four digits (no clock gives one, and `init(iso8601:)` reads none back):
+            // spelled by the general formatter rather than cut to four digits.
             bytes.append(contentsOf: String(format: "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld.%03lldZ", year, month, day, msOfDay / 3_600_000,
                                             msOfDay / 60_000 % 60, msOfDay / 1000 % 60, msOfDay % 1000).utf8)
             return

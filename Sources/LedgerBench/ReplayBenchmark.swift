@@ -6,7 +6,7 @@ import Projections
 /// Replay rate of a generated log through all projections, audit latency on it, and peak RSS.
 ///
 /// Baselines measured in the same run: for replay, reading the same events through the store
-/// (the read a replay makes, `readPayloads`) without decoding or folding them; for audit, one primary-key lookup of the same
+/// (the read a replay makes: `readPayloads`, pages of the same size) without decoding or folding them; for audit, one primary-key lookup of the same
 /// authorization's row through the same read path.
 struct ReplayBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -49,7 +49,7 @@ struct ReplayBenchmark: AsyncParsableCommand {
             var cursor: Int64 = 0
             var read = 0
             while true {
-                let page = try await store.readPayloads(after: cursor, limit: 8192)
+                let page = try await store.readPayloads(after: cursor, limit: ProjectionRebuild.defaultPageSize)
                 guard let last = page.last else { break }
                 read += page.count
                 cursor = last.position
