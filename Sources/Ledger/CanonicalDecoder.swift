@@ -296,6 +296,9 @@ struct ValueDecoder: Decoder {
         let document = object.document
         self.document = document
         var members: [Member] = []
+        // Room for a stored event's members at once: grown from empty, the array was reallocated
+        // four or five times per object (15 % of a replay's decoding).
+        members.reserveCapacity(16)
         var sorted = true
         var cursor = document.skipWhitespace(object.offset + 1)
         if cursor < document.count, document[cursor] == UInt8(ascii: "}") {
