@@ -28,7 +28,9 @@ public struct CanonicalWriter {
     /// The canonical text of `value`.
     @inlinable public static func text(of value: some CanonicalWritable) throws -> String {
         var writer = CanonicalWriter()
-        writer.bytes.reserveCapacity(1024)
+        // Room for most rows at once (a session is ~1.5 KB): growing the buffer copied it, a
+        // fifth of a replay's row encoding.
+        writer.bytes.reserveCapacity(4096)
         value.write(to: &writer)
         guard !writer.invalid else { return try CanonicalEncoder.text(of: value) }
         let text = String(decoding: writer.bytes, as: UTF8.self)
