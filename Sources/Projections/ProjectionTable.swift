@@ -14,7 +14,7 @@ protocol LiveProjection: Sendable {
 
 /// A projection's fold during a rebuild, as closures: see `ProjectionTable.makeRebuildFold`.
 struct RebuildFold {
-    /// Folds a page of events, in order.
+    /// Folds a block of events, in order.
     let apply: (UnsafeBufferPointer<LoggedEvent>) throws -> Void
     let flush: () throws -> Void
 }
@@ -41,7 +41,7 @@ struct ProjectionTable<P: Projection>: LiveProjection {
         upsertSQL = Database.replaceSQL(P.name, columns)
         makeRebuildFold = { writer, capacity in
             let fold = SpillingFold(projection, writer, capacity)
-            return RebuildFold(apply: fold.apply(page:), flush: fold.flush)
+            return RebuildFold(apply: fold.apply(block:), flush: fold.flush)
         }
         liveFold = { table, events, keys, stored in try table.foldBatch(events, keys: keys, stored: stored) }
     }
