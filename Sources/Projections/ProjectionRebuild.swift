@@ -192,22 +192,23 @@ final class SpillingFold<P: Projection> {
         try write(entries.keys.sorted())
     }
 
-    /// Drops the states of `keys` from memory and queues their rows: encoded on every core,
-    /// then inserted.
+    /// Drops the states of `keys` from memory and queues their rows: encoded on every core
+    /// (where the states are freed too), then inserted on the writer's queue.
     private func write(_ keys: [String]) throws {
         let table = self.table
         let values = keys.map { entries.removeValue(forKey: $0)!.state.take()! }
         let fresh = keys.map { stored.insert($0).inserted }
-        try writer.async { database in
+        try writer.async({
             let rows = Mutex([Result<ProjectionTable<P>.Row, any Error>?](repeating: nil, count: keys.count))
             DispatchQueue.concurrentPerform(iterations: keys.count) { index in
                 let row = Result { try table.row(values[index], key: keys[index]) }
                 rows.withLock { $0[index] = row }
             }
-            let encoded = rows.withLock { $0 }
+            return try rows.withLock { $0 }.map { try $0!.get() }
+        }, then: { rows, database in
             for (index, key) in keys.enumerated() {
-                try table.insert(try encoded[index]!.get(), key: key, in: database, fresh: fresh[index])
+                try table.insert(rows[index], key: key, in: database, fresh: fresh[index])
             }
-        }
+        })
     }
 }
