@@ -14,8 +14,10 @@ public protocol Projection: Sendable {
     /// Indexed columns beside `key` and `body`, for the queries operations and billing run.
     static var columnNames: [String] { get }
 
-    /// The entities an event changes (usually zero or one).
-    func keys(for event: DomainEvent) -> [String]
+    /// The entity an event changes, if any. One at most: no event in the catalogue changes two
+    /// entities of one projection, and an optional costs no allocation where a one-element array
+    /// cost one per event and projection (millions in a replay).
+    func key(for event: DomainEvent) -> String?
     /// The fold: the entity's state after `event`; `nil` removes it. `state` is consumed, so a
     /// fold that mutates it mutates the caller's only copy (no copy of every field per event).
     func apply(_ state: consuming State?, _ event: LoggedEvent) -> State?

@@ -157,22 +157,21 @@ final class SpillingFold<P: Projection> {
     }
 
     private func apply(_ event: LoggedEvent) throws {
-        for key in table.projection.keys(for: event.event) {
-            // A state in memory moves into the fold and back (the fold mutates the only reference
-            // to its arrays); one spilled before is read back from the database.
-            let slot = entries[key]
-            let before = try slot.map { $0.state.take() } ?? (stored.contains(key) ? writer.sync { [table] in try table.load(key, from: $0) } : nil)
-            guard let after = table.projection.apply(consume before, event) else {
-                try forget(key)
-                continue
-            }
-            if let slot {
-                slot.state = consume after
-                slot.touched = event.position
-            } else {
-                entries[key] = Slot(consume after, touched: event.position)
-            }
+        guard let key = table.projection.key(for: event.event) else { return }
+        // A state in memory moves into the fold and back (the fold mutates the only reference to
+        // its arrays); one spilled before is read back from the database.
+        let slot = entries[key]
+        let before = try slot.map { $0.state.take() } ?? (stored.contains(key) ? writer.sync { [table] in try table.load(key, from: $0) } : nil)
+        guard let after = table.projection.apply(consume before, event) else {
+            try forget(key)
+            return
         }
+        if let slot {
+            slot.state = consume after
+            slot.touched = event.position
+            return
+        }
+        entries[key] = Slot(consume after, touched: event.position)
         if entries.count > capacity {
             // In key order, so the inserts walk the table's B-tree instead of jumping around it.
             let touched = entries.map { (key: $0.key, position: $0.value.touched) }

@@ -87,7 +87,7 @@ struct ProjectionTable<P: Projection>: LiveProjection {
     func keys(in events: [LoggedEvent]) -> [String] {
         var seen: Set<String> = [], keys: [String] = []
         for event in events {
-            for key in projection.keys(for: event.event) where seen.insert(key).inserted { keys.append(key) }
+            if let key = projection.key(for: event.event), seen.insert(key).inserted { keys.append(key) }
         }
         return keys
     }
@@ -102,7 +102,7 @@ struct ProjectionTable<P: Projection>: LiveProjection {
         let before = try stored.mapValues { try EventCoding.decode(P.State.self, from: $0) }
         var states = before
         for event in events {
-            for key in projection.keys(for: event.event) {
+            if let key = projection.key(for: event.event) {
                 states[key] = projection.apply(states.removeValue(forKey: key), event)
             }
         }

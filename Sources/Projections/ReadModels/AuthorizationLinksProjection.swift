@@ -63,7 +63,7 @@ public struct AuthorizationLinksProjection: Projection {
 
     public init() {}
 
-    public func keys(for event: DomainEvent) -> [String] {
+    public func key(for event: DomainEvent) -> String? {
         let id: String? = switch event {
         case .commandReceived(let e): e.authorizationId
         case .authorizationDecided(let e): e.authorizationId
@@ -73,12 +73,12 @@ public struct AuthorizationLinksProjection: Projection {
         default: nil
         }
         // Stored verbatim; an empty string is not an authorization (and is flagged on the CDR).
-        return id.flatMap { $0.isEmpty ? nil : [$0] } ?? []
+        return id?.isEmpty == false ? id : nil
     }
 
     public func apply(_ state: consuming State?, _ logged: LoggedEvent) -> State? {
         let at = logged.recordedAt
-        var state = (consume state) ?? State(authorizationId: keys(for: logged.event)[0], firstSeenAt: at, sources: [], commandIds: [],
+        var state = (consume state) ?? State(authorizationId: key(for: logged.event)!, firstSeenAt: at, sources: [], commandIds: [],
                                    sessionIds: [], cdrIds: [], positions: [])
         state.positions.append(logged.position)
         switch logged.event {

@@ -31,11 +31,11 @@ public struct CdrsProjection: Projection {
 
     public init() {}
 
-    public func keys(for event: DomainEvent) -> [String] {
+    public func key(for event: DomainEvent) -> String? {
         switch event {
-        case .cdrIssued(let e): [e.cdrId]
-        case .deliveryScheduled(let e): e.cdrId.map { [$0] } ?? []
-        default: []
+        case .cdrIssued(let e): e.cdrId
+        case .deliveryScheduled(let e): e.cdrId
+        default: nil
         }
     }
 

@@ -76,20 +76,20 @@ public struct ChargePointsProjection: Projection {
 
     public init() {}
 
-    public func keys(for event: DomainEvent) -> [String] {
+    public func key(for event: DomainEvent) -> String? {
         switch event {
-        case .chargePointConnected(let e): [e.chargePointId]
-        case .chargePointDisconnected(let e): [e.chargePointId]
-        case .bootNotified(let e): [e.chargePointId]
-        case .connectorStatusChanged(let e): [e.chargePointId]
-        case .authorizationDecided(let e): [e.chargePointId]
-        case .sessionStarted(let e): [e.chargePointId]
-        default: []
+        case .chargePointConnected(let e): e.chargePointId
+        case .chargePointDisconnected(let e): e.chargePointId
+        case .bootNotified(let e): e.chargePointId
+        case .connectorStatusChanged(let e): e.chargePointId
+        case .authorizationDecided(let e): e.chargePointId
+        case .sessionStarted(let e): e.chargePointId
+        default: nil
         }
     }
 
     public func apply(_ state: consuming State?, _ logged: LoggedEvent) -> State? {
-        var state = (consume state) ?? State(chargePointId: keys(for: logged.event)[0], connected: false, connectors: [:], lastChange: logged.recordedAt)
+        var state = (consume state) ?? State(chargePointId: key(for: logged.event)!, connected: false, connectors: [:], lastChange: logged.recordedAt)
         state.lastChange = logged.recordedAt
         switch logged.event {
         case .chargePointConnected(let e):

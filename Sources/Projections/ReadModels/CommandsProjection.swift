@@ -150,20 +150,20 @@ public struct CommandsProjection: Projection {
 
     public init() {}
 
-    public func keys(for event: DomainEvent) -> [String] {
+    public func key(for event: DomainEvent) -> String? {
         switch event {
-        case .commandReceived(let e): [e.commandId]
-        case .commandAnswered(let e): [e.commandId]
-        case .commandDispatched(let e): [e.commandId]
-        case .chargerResponded(let e): [e.commandId]
-        case .lateChargerResponse(let e): [e.commandId]
-        case .commandTimedOut(let e): [e.commandId]
-        case .commandResultQueued(let e): [e.commandId]
-        case .commandWarning(let e): [e.commandId]
-        case .authorizationBound(let e): e.commandId.map { [$0] } ?? []
-        case .sessionStarted(let e): e.commandId.map { [$0] } ?? []
-        case .deliveryScheduled(let e): e.kind == "command_result" ? (e.commandId.map { [$0] } ?? []) : []
-        default: []
+        case .commandReceived(let e): e.commandId
+        case .commandAnswered(let e): e.commandId
+        case .commandDispatched(let e): e.commandId
+        case .chargerResponded(let e): e.commandId
+        case .lateChargerResponse(let e): e.commandId
+        case .commandTimedOut(let e): e.commandId
+        case .commandResultQueued(let e): e.commandId
+        case .commandWarning(let e): e.commandId
+        case .authorizationBound(let e): e.commandId
+        case .sessionStarted(let e): e.commandId
+        case .deliveryScheduled(let e): e.kind == "command_result" ? e.commandId : nil
+        default: nil
         }
     }
 

@@ -54,15 +54,15 @@ public struct DeliveriesProjection: Projection {
 
     public init() {}
 
-    public func keys(for event: DomainEvent) -> [String] {
+    public func key(for event: DomainEvent) -> String? {
         switch event {
-        case .deliveryScheduled(let e): [e.deliveryId]
-        case .deliveryAttempted(let e): [e.deliveryId]
-        case .deliverySucceeded(let e): [e.deliveryId]
-        case .deliveryParked(let e): [e.deliveryId]
-        case .deliveryAbandoned(let e): [e.deliveryId]
-        case .deliveryRequeued(let e): [e.deliveryId]
-        default: []
+        case .deliveryScheduled(let e): e.deliveryId
+        case .deliveryAttempted(let e): e.deliveryId
+        case .deliverySucceeded(let e): e.deliveryId
+        case .deliveryParked(let e): e.deliveryId
+        case .deliveryAbandoned(let e): e.deliveryId
+        case .deliveryRequeued(let e): e.deliveryId
+        default: nil
         }
     }
 

@@ -193,16 +193,16 @@ public struct SessionsProjection: Projection {
 
     public init() {}
 
-    public func keys(for event: DomainEvent) -> [String] {
+    public func key(for event: DomainEvent) -> String? {
         switch event {
-        case .sessionStarted(let e): [e.sessionId]
-        case .authorizationBound(let e): [e.sessionId]
-        case .meterValuesRecorded(let e): [e.sessionId]
-        case .sessionEnded(let e): [e.sessionId]
-        case .cdrIssued(let e): [e.sessionId]
-        case .transactionAnomaly(let e): e.sessionId.map { [$0] } ?? []
-        case .deliveryScheduled(let e): e.kind == "command_result" ? [] : (e.sessionId.map { [$0] } ?? [])
-        default: []
+        case .sessionStarted(let e): e.sessionId
+        case .authorizationBound(let e): e.sessionId
+        case .meterValuesRecorded(let e): e.sessionId
+        case .sessionEnded(let e): e.sessionId
+        case .cdrIssued(let e): e.sessionId
+        case .transactionAnomaly(let e): e.sessionId
+        case .deliveryScheduled(let e): e.kind == "command_result" ? nil : e.sessionId
+        default: nil
         }
     }
 

@@ -28,12 +28,12 @@ public struct TimersProjection: Projection {
 
     public init() {}
 
-    public func keys(for event: DomainEvent) -> [String] {
+    public func key(for event: DomainEvent) -> String? {
         switch event {
-        case .commandDispatched(let e): [e.commandId]
-        case .chargerResponded(let e): [e.commandId]
-        case .commandTimedOut(let e): [e.commandId]
-        default: []
+        case .commandDispatched(let e): e.commandId
+        case .chargerResponded(let e): e.commandId
+        case .commandTimedOut(let e): e.commandId
+        default: nil
         }
     }
 
