@@ -121,10 +121,17 @@ public enum CanonicalDecoder {
 
     /// The string whose opening quote is at `index`.
     func readString(_ index: Int, path: CodingPathNode) throws -> String {
+        if let bytes = unescapedString(index) { return String(decoding: bytes, as: UTF8.self) }
+        guard index + 1 < count, quoteOrBackslash(from: index + 1) < count else { throw corrupted("unterminated string", at: index, path: path) }
+        return try readEscapedString(index, path: path)
+    }
+
+    /// The bytes of the string whose opening quote is at `index`, if it has no escapes (`nil`
+    /// if it has, or is unterminated): for values parsed where they are, without a `String`.
+    func unescapedString(_ index: Int) -> UnsafeBufferPointer<UInt8>? {
         let stop = index + 1 < count ? quoteOrBackslash(from: index + 1) : count
-        guard stop < count else { throw corrupted("unterminated string", at: index, path: path) }
-        if storage[stop] == UInt8(ascii: "\\") { return try readEscapedString(index, path: path) }
-        return String(decoding: slice(index + 1..<stop), as: UTF8.self)
+        guard stop < count, storage[stop] == UInt8(ascii: "\"") else { return nil }
+        return slice(index + 1..<stop)
     }
 }
 
@@ -224,6 +231,14 @@ struct ValueDecoder: Decoder {
     func string() throws -> String {
         guard byte == UInt8(ascii: "\"") else { throw mismatch(String.self, expected: "a string") }
         return try document.readString(offset, path: path)
+    }
+
+    /// A timestamp parsed from the document's bytes, not through a `String`: 24 bytes are past
+    /// Swift's inline strings, so each timestamp read was an allocation. An escaped one (valid,
+    /// if odd) takes `string()`; both reach the same parser.
+    func timestamp() throws -> Timestamp? {
+        guard byte == UInt8(ascii: "\""), let bytes = document.unescapedString(offset) else { return Timestamp(iso8601: try string()) }
+        return Timestamp(iso8601: bytes)
     }
 
     func bool() throws -> Bool {

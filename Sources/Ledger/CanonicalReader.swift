@@ -102,7 +102,7 @@ extension Double: CanonicalReadable {
 
 extension Timestamp: CanonicalReadable {
     public init(reading value: CanonicalValue) throws {
-        guard let timestamp = Timestamp(iso8601: try value.decoder.string()) else { throw CanonicalReadRefusal() }
+        guard let timestamp = try value.decoder.timestamp() else { throw CanonicalReadRefusal() }
         self = timestamp
     }
 }
