@@ -58,7 +58,7 @@ public final class PostgresEventStore: ProjectionStore {
         async throws(EventStoreError) -> PostgresEventStore
     {
         var configuration = location.clientConfiguration
-        configuration.options.connectTimeout = .seconds(5)
+        configuration.options.connectTimeout = PostgresLocation.connectTimeout
         // Appends take one connection at a time (they are serialized anyway), the listener one:
         // the rest is for reads. Several instances and tools share the server's max_connections.
         configuration.options.maximumConnections = 8

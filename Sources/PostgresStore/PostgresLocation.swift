@@ -62,6 +62,11 @@ public struct PostgresLocation: Sendable, CustomStringConvertible {
             tls: requireTLS ? .require(.makeClientConfiguration()) : .disable)
     }
 
+    /// How long one connection may take, its session start-up on the server included: PostgresNIO's
+    /// default. 5 s was too short for a server starting dozens of sessions at once on two busy
+    /// cores (CI: 3 of 173 tests). Opening a store is bounded by its own timeout all the same.
+    static let connectTimeout: Duration = .seconds(10)
+
     /// Whether the server answers at all, in one connection attempt: the pool behind
     /// `PostgresClient` retries a refused connection for ever, so opening a store asks this
     /// first, and a wrong port or a stopped server is an error at once, not after the timeout.
@@ -69,7 +74,7 @@ public struct PostgresLocation: Sendable, CustomStringConvertible {
         var configuration = PostgresConnection.Configuration(
             host: host, port: port, username: username, password: password, database: database,
             tls: requireTLS ? .require(try NIOSSLContext(configuration: .makeClientConfiguration())) : .disable)
-        configuration.options.connectTimeout = .seconds(5)
+        configuration.options.connectTimeout = TimeAmount(Self.connectTimeout)
         let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
         try await connection.close()
     }
