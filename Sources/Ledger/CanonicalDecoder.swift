@@ -121,17 +121,24 @@ public enum CanonicalDecoder {
 
     /// The string whose opening quote is at `index`.
     func readString(_ index: Int, path: CodingPathNode) throws -> String {
-        if let bytes = unescapedString(index) { return String(decoding: bytes, as: UTF8.self) }
-        guard index + 1 < count, quoteOrBackslash(from: index + 1) < count else { throw corrupted("unterminated string", at: index, path: path) }
-        return try readEscapedString(index, path: path)
+        let stop = plainEnd(ofStringAt: index)
+        guard stop < count else { throw corrupted("unterminated string", at: index, path: path) }
+        if storage[stop] == UInt8(ascii: "\\") { return try readEscapedString(index, path: path) }
+        return String(decoding: slice(index + 1..<stop), as: UTF8.self)
     }
 
     /// The bytes of the string whose opening quote is at `index`, if it has no escapes (`nil`
     /// if it has, or is unterminated): for values parsed where they are, without a `String`.
     func unescapedString(_ index: Int) -> UnsafeBufferPointer<UInt8>? {
-        let stop = index + 1 < count ? quoteOrBackslash(from: index + 1) : count
+        let stop = plainEnd(ofStringAt: index)
         guard stop < count, storage[stop] == UInt8(ascii: "\"") else { return nil }
         return slice(index + 1..<stop)
+    }
+
+    /// Where the string whose opening quote is at `index` stops being plain text: its closing
+    /// quote, its first backslash, or `count` if neither comes.
+    private func plainEnd(ofStringAt index: Int) -> Int {
+        index + 1 < count ? quoteOrBackslash(from: index + 1) : count
     }
 }
 
