@@ -23,7 +23,9 @@ final class RebuildWriter: @unchecked Sendable {  // `database` is only used on 
 
     /// Queues `work`, once fewer than `backlog` writes wait.
     func async(_ work: @escaping @Sendable (Database) throws -> Void) throws {
-        try async({ () }, then: { _, database in try work(database) })
+        try throwFailure()
+        backlog.wait()
+        queue.async { self.run(work) }
     }
 
     /// Queues a write in two stages: `prepare` (encoding rows, say) runs at once on any core, and
@@ -43,11 +45,16 @@ final class RebuildWriter: @unchecked Sendable {  // `database` is only used on 
             ready.leave()
         }
         queue.async {
-            defer { self.backlog.signal() }
             ready.wait()
-            guard self.failure.withLock({ $0 == nil }), let result = prepared.withLock({ $0.take() }) else { return }
-            do { try write(try result.get(), self.database) } catch { self.failure.withLock { $0 = error } }
+            self.run { database in try write(try prepared.withLock { $0.take()! }.get(), database) }
         }
+    }
+
+    /// Runs one queued write (on `queue`) unless an earlier one failed, and frees its place.
+    private func run(_ work: (Database) throws -> Void) {
+        defer { backlog.signal() }
+        guard failure.withLock({ $0 == nil }) else { return }
+        do { try work(database) } catch { failure.withLock { $0 = error } }
     }
 
     /// Runs `work` after everything queued before it.
