@@ -12,22 +12,38 @@ import Foundation
 /// by field as before.
 public enum CanonicalDecoder {
     public static func decode<T: Decodable>(_ type: T.Type, from text: String) throws -> T {
-        try ValueDecoder.root(of: text).decode(T.self)
+        try decode(type, from: StoredJSON(text))
+    }
+
+    public static func decode<T: Decodable>(_ type: T.Type, from json: StoredJSON) throws -> T {
+        try ValueDecoder.root(of: json.document).decode(T.self)
     }
 }
 
-/// The bytes being decoded, owned for as long as any container reads them.
-@usableFromInline final class JSONDocument {
+/// The bytes being decoded, owned for as long as any container reads them. Written once, by
+/// `init`, and only read after: shared between threads as freely as a `let` array.
+@usableFromInline final class JSONDocument: @unchecked Sendable {
     private let storage: UnsafeMutableBufferPointer<UInt8>
     var count: Int { storage.count }
+    /// Where the document's one value starts and ends (whitespace trimmed), so that a root object
+    /// is checked for trailing content by the scan that finds its members, not by a scan of its own.
+    let rootStart: Int
+    let rootEnd: Int
 
-    init(_ text: String) {
+    static func copying(_ text: String) -> JSONDocument {
         var text = text
-        storage = text.withUTF8 { bytes in
-            let storage = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: bytes.count)
-            _ = storage.initialize(from: bytes)
-            return storage
-        }
+        return text.withUTF8(JSONDocument.init(copying:))
+    }
+
+    /// A copy of `bytes` (SQLite's, say, valid only until its statement steps on).
+    init(copying bytes: UnsafeBufferPointer<UInt8>) {
+        storage = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: bytes.count)
+        _ = storage.initialize(from: bytes)
+        var start = 0, end = storage.count
+        while start < end, Self.isWhitespace(storage[start]) { start += 1 }
+        while end > start, Self.isWhitespace(storage[end - 1]) { end -= 1 }
+        rootStart = start
+        rootEnd = end
     }
 
     deinit { storage.deallocate() }
@@ -40,12 +56,23 @@ public enum CanonicalDecoder {
         .dataCorrupted(.init(codingPath: path.path, debugDescription: "invalid JSON at byte \(offset): \(reason)"))
     }
 
+    func trailingContent(after end: Int) -> DecodingError {
+        .dataCorrupted(.init(codingPath: [], debugDescription: "unexpected content after the JSON value at byte \(end)"))
+    }
+
+    /// The root object (the one at `rootStart`) must be all the document holds (see `ValueDecoder.root`).
+    func checkEnd(ofObjectAt offset: Int, closingAt brace: Int) throws {
+        if offset == rootStart, brace + 1 != rootEnd { throw trailingContent(after: brace + 1) }
+    }
+
     func skipWhitespace(_ index: Int) -> Int {
         var index = index
-        while index < count, storage[index] == 0x20 || storage[index] == 0x0A || storage[index] == 0x0D || storage[index] == 0x09 {
-            index += 1
-        }
+        while index < count, Self.isWhitespace(storage[index]) { index += 1 }
         return index
+    }
+
+    private static func isWhitespace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09
     }
 
     /// The index just past the string whose opening quote is at `index`.
@@ -184,13 +211,14 @@ struct ValueDecoder: Decoder {
 
     func singleValueContainer() throws -> any SingleValueDecodingContainer { SingleContainer(value: self) }
 
-    /// The one value of `text`, which must hold nothing else but whitespace.
-    static func root(of text: String) throws -> ValueDecoder {
-        let document = JSONDocument(text)
-        let start = document.skipWhitespace(0)
-        let end = try document.skipValue(start, path: .root)
-        guard document.skipWhitespace(end) == document.count else {
-            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "unexpected content after the JSON value at byte \(end)"))
+    /// The one value of `document`, which must hold nothing else but whitespace. An object (every
+    /// stored payload and row) is checked for content after it when its members are scanned, which
+    /// every keyed decode does first: scanning the whole document here as well read it twice.
+    static func root(of document: JSONDocument) throws -> ValueDecoder {
+        let start = document.rootStart
+        if start == document.count || document[start] != UInt8(ascii: "{") {
+            let end = try document.skipValue(start, path: .root)
+            guard end == document.rootEnd else { throw document.trailingContent(after: end) }
         }
         return ValueDecoder(document: document, offset: start, path: .root)
     }
@@ -324,6 +352,7 @@ struct ValueDecoder: Decoder {
         var sorted = true
         var cursor = document.skipWhitespace(object.offset + 1)
         if cursor < document.count, document[cursor] == UInt8(ascii: "}") {
+            try document.checkEnd(ofObjectAt: object.offset, closingAt: cursor)
             self.members = []
             self.sorted = true
             return
@@ -351,6 +380,7 @@ struct ValueDecoder: Decoder {
             if document[cursor] == UInt8(ascii: "}") { break }
             throw document.corrupted("expected ',' or '}'", at: cursor, path: object.path)
         }
+        try document.checkEnd(ofObjectAt: object.offset, closingAt: cursor)
         self.members = members
         self.sorted = sorted
     }

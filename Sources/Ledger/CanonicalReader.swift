@@ -16,18 +16,27 @@ public enum CanonicalReader {
     /// Decodes `text` through `T`'s reader; a document it refuses is decoded again by
     /// `CanonicalDecoder`, which throws the `DecodingError` a refusal has always thrown.
     public static func decode<T: CanonicalReadable>(_ type: T.Type, from text: String) throws -> T {
-        guard let value = read(type, from: text) else {
-            let decoded = try CanonicalDecoder.decode(type, from: text)
-            assertionFailure("\(T.self).init(reading:) refused what its Decodable conformance reads: \(text)")
+        try decode(type, from: StoredJSON(text))
+    }
+
+    /// Decodes a stored payload where its bytes lie (see `decode(_:from:)`).
+    public static func decode<T: CanonicalReadable>(_ type: T.Type, from json: StoredJSON) throws -> T {
+        guard let value = read(type, from: json) else {
+            let decoded = try CanonicalDecoder.decode(type, from: json)
+            assertionFailure("\(T.self).init(reading:) refused what its Decodable conformance reads: \(json.text)")
             return decoded
         }
-        assert(value == (try? CanonicalDecoder.decode(type, from: text)), "\(T.self).init(reading:) differs from its Decodable conformance: \(text)")
+        assert(value == (try? CanonicalDecoder.decode(type, from: json)), "\(T.self).init(reading:) differs from its Decodable conformance: \(json.text)")
         return value
     }
 
     /// `T`'s reader alone: `nil` for a document it refuses. For tests that hold it to `Decodable`.
     public static func read<T: CanonicalReadable>(_ type: T.Type, from text: String) -> T? {
-        try? T(reading: CanonicalValue(try ValueDecoder.root(of: text)))
+        read(type, from: StoredJSON(text))
+    }
+
+    static func read<T: CanonicalReadable>(_ type: T.Type, from json: StoredJSON) -> T? {
+        try? T(reading: CanonicalValue(try ValueDecoder.root(of: json.document)))
     }
 }
 

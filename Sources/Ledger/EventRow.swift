@@ -80,11 +80,26 @@ extension RecordedEvent {
 
 extension StoredPayload {
     /// Reads the current row of a statement selecting `position, recorded_at, type,
-    /// schema_version, data`.
-    init(row statement: Statement) throws(EventStoreError) {
+    /// schema_version, data`, the type's name through `names`.
+    init(row statement: Statement, names: inout InternedNames) throws(EventStoreError) {
         let position = statement.int64(0)
         guard let recordedAt = statement.withBytes(1, Timestamp.init(iso8601:)) else { throw EventRow.damaged(at: position) }
-        self.init(position: position, recordedAt: recordedAt, type: statement.string(2), schemaVersion: statement.int(3), data: statement.string(4))
+        self.init(position: position, recordedAt: recordedAt, type: statement.withBytes(2) { names.name($0) }, schemaVersion: statement.int(3),
+                  data: statement.withBytes(4, StoredJSON.init(copying:)))
+    }
+}
+
+/// The event type names of one read, each made into a `String` once: most are past Swift's 15
+/// inline bytes, so reading the name of every event was an allocation per event. A page holds a
+/// few dozen names at most, so a look-up by length and bytes is enough.
+struct InternedNames {
+    private var names: [(bytes: [UInt8], name: String)] = []
+
+    mutating func name(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        for entry in names where entry.bytes.count == bytes.count && entry.bytes.elementsEqual(bytes) { return entry.name }
+        let name = String(decoding: bytes, as: UTF8.self)
+        names.append((Array(bytes), name))
+        return name
     }
 }
 
@@ -93,7 +108,8 @@ extension Statement {
     func storedPayloads() throws -> [StoredPayload] {
         defer { reset() }
         var payloads: [StoredPayload] = []
-        while try step() { payloads.append(try StoredPayload(row: self)) }
+        var names = InternedNames()
+        while try step() { payloads.append(try StoredPayload(row: self, names: &names)) }
         return payloads
     }
 

@@ -64,14 +64,14 @@ public struct StoredPayload: Sendable, Equatable {
     public let recordedAt: Timestamp
     public let type: String
     public let schemaVersion: Int
-    public let data: String
+    public let data: StoredJSON
 
-    public init(position: Int64, recordedAt: Timestamp, type: String, schemaVersion: Int, data: String) {
+    public init(position: Int64, recordedAt: Timestamp, type: String, schemaVersion: Int, data: StoredJSON) {
         self.position = position; self.recordedAt = recordedAt; self.type = type; self.schemaVersion = schemaVersion; self.data = data
     }
 
     public init(_ event: RecordedEvent) {
-        self.init(position: event.position, recordedAt: event.recordedAt, type: event.type, schemaVersion: event.schemaVersion, data: event.data.text)
+        self.init(position: event.position, recordedAt: event.recordedAt, type: event.type, schemaVersion: event.schemaVersion, data: StoredJSON(event.data.text))
     }
 }
 

@@ -56,6 +56,10 @@ struct CanonicalDecoderTests {
         (#"{"id":"a","count":1,"nested":[{"id":"b"}]}"#, .keyNotFound),
         (#"["id","count"]"#, .typeMismatch),
         (#"{"id":"a","count":1} trailing"#, .dataCorrupted),
+        // Two values that end as one would: the root object's own scan finds where it ends.
+        (#"{"id":"a","count":1} {"id":"b","count":2}"#, .dataCorrupted),
+        (#"{"id":"a","count":1}}"#, .dataCorrupted),
+        ("{} {}", .dataCorrupted),
         (#"{"id":"a","count":1"#, .dataCorrupted),
         (#"{"id":"a" "count":1}"#, .dataCorrupted),
         (#"{"id":"unterminated}"#, .dataCorrupted),

@@ -4,7 +4,7 @@ import Ledger
 /// The one registry from stored type names to event types, and the upcasters that bring an old
 /// schema version up to date on read (rows are never rewritten).
 public struct EventCatalogue: Sendable {
-    typealias Decode = @Sendable (String) throws -> DomainEvent
+    typealias Decode = @Sendable (StoredJSON) throws -> DomainEvent
     /// Turns a payload of version `n` into version `n + 1`.
     public typealias Upcaster = @Sendable (JSONValue) throws -> JSONValue
 
@@ -47,7 +47,7 @@ public struct EventCatalogue: Sendable {
     public init() {}
 
     public mutating func register<P: DomainEventPayload>(_ type: P.Type, _ wrap: @escaping @Sendable (P) -> DomainEvent) {
-        decoders[P.eventType] = (P.schemaVersion, { text in wrap(try CanonicalReader.decode(P.self, from: text)) })
+        decoders[P.eventType] = (P.schemaVersion, { json in wrap(try CanonicalReader.decode(P.self, from: json)) })
     }
 
     /// Registers how a payload stored at `version` becomes `version + 1`.
@@ -64,6 +64,11 @@ public struct EventCatalogue: Sendable {
 
     /// Decodes stored fields; `position` only names the event in errors.
     public func decode(type: String, schemaVersion: Int, data text: String, position: Int64) throws(CatalogueError) -> DomainEvent {
+        try decode(type: type, schemaVersion: schemaVersion, data: StoredJSON(text), position: position)
+    }
+
+    /// Decodes a stored payload where its bytes lie (a page read for a replay).
+    public func decode(type: String, schemaVersion: Int, data json: StoredJSON, position: Int64) throws(CatalogueError) -> DomainEvent {
         guard let entry = decoders[type] else {
             throw CatalogueError(position: position, type: type, reason: "unknown event type")
         }
@@ -72,18 +77,18 @@ public struct EventCatalogue: Sendable {
                                  reason: "schema version \(schemaVersion) is newer than this binary's \(entry.schemaVersion): upgrade")
         }
         do {
-            var text = text
+            var json = json
             if schemaVersion < entry.schemaVersion {
-                var value = try JSONValue(parsing: text)
+                var value = try JSONValue(parsing: json.text)
                 for version in schemaVersion..<entry.schemaVersion {
                     guard let upcast = upcasters[type]?[version] else {
                         throw CatalogueError(position: position, type: type, reason: "no upcaster from schema version \(version)")
                     }
                     value = try upcast(value)
                 }
-                text = value.canonicalText
+                json = StoredJSON(value.canonicalText)
             }
-            return try entry.decode(text)
+            return try entry.decode(json)
         } catch let error as CatalogueError {
             throw error
         } catch {
