@@ -18,9 +18,11 @@ public protocol Projection: Sendable {
     /// entities of one projection, and an optional costs no allocation where a one-element array
     /// cost one per event and projection (millions in a replay).
     func key(for event: DomainEvent) -> String?
-    /// The fold: the entity's state after `event`; `nil` removes it. `state` is consumed, so a
-    /// fold that mutates it mutates the caller's only copy (no copy of every field per event).
-    func apply(_ state: consuming State?, _ event: LoggedEvent) -> State?
+    /// The fold, in place: `state` holds the entity's state before `event` (`nil` when it has
+    /// none) and is left holding its state after (`nil` removes the entity). In place because a
+    /// state is a few hundred bytes: passed in and returned as a value, it was moved five or six
+    /// times per event and projection (2.5 % of a replay, in `memmove`).
+    func apply(_ state: inout State?, _ event: LoggedEvent)
     /// Values for `columnNames`, in order.
     func columns(_ state: State) -> [SQLValue]
     /// What a dispute handler should look at in this entity.
@@ -83,6 +85,14 @@ public struct Anomaly: Codable, Sendable, Equatable, Hashable {
             guard let subject = row[0].text, let kind = row[1].text.flatMap(Kind.init(rawValue:)), let detail = row[2].text else { return nil }
             return Anomaly(kind: kind, subject: subject, authorizationId: row[3].text, detail: detail, position: row[4].integer)
         }
+    }
+}
+
+extension Optional {
+    /// Changes the wrapped value where it lies, if there is one: a fold's body, written for a
+    /// state, without moving the state out of its optional and back.
+    mutating func update(_ body: (inout Wrapped) -> Void) {
+        if self != nil { body(&self!) }
     }
 }
 

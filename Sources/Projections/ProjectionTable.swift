@@ -103,7 +103,7 @@ struct ProjectionTable<P: Projection>: LiveProjection {
         var states = before
         for event in events {
             if let key = projection.key(for: event.event) {
-                states[key] = projection.apply(states.removeValue(forKey: key), event)
+                projection.apply(&states[key], event)
             }
         }
         var changes = ProjectionChanges.Table(name: P.name, columns: columns)

@@ -76,10 +76,16 @@ public struct AuthorizationLinksProjection: Projection {
         return id?.isEmpty == false ? id : nil
     }
 
-    public func apply(_ state: consuming State?, _ logged: LoggedEvent) -> State? {
+    public func apply(_ state: inout State?, _ logged: LoggedEvent) {
+        if state == nil {
+            state = State(authorizationId: key(for: logged.event)!, firstSeenAt: logged.recordedAt, sources: [], commandIds: [],
+                          sessionIds: [], cdrIds: [], positions: [])
+        }
+        state.update { state in fold(logged, into: &state) }
+    }
+
+    private func fold(_ logged: LoggedEvent, into state: inout State) {
         let at = logged.recordedAt
-        var state = (consume state) ?? State(authorizationId: key(for: logged.event)!, firstSeenAt: at, sources: [], commandIds: [],
-                                   sessionIds: [], cdrIds: [], positions: [])
         state.positions.append(logged.position)
         switch logged.event {
         case .commandReceived(let e):
@@ -98,7 +104,6 @@ public struct AuthorizationLinksProjection: Projection {
         default:
             break
         }
-        return state
     }
 
     public func lastPosition(_ state: State) -> Int64? { state.positions.max() }

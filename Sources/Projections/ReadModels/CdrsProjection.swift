@@ -39,15 +39,13 @@ public struct CdrsProjection: Projection {
         }
     }
 
-    public func apply(_ state: consuming State?, _ logged: LoggedEvent) -> State? {
+    public func apply(_ state: inout State?, _ logged: LoggedEvent) {
         switch logged.event {
         case .cdrIssued(let e) where state == nil:
-            return State(cdr: e, issuedPosition: logged.position, lastUpdated: logged.recordedAt, positions: [logged.position])
+            state = State(cdr: e, issuedPosition: logged.position, lastUpdated: logged.recordedAt, positions: [logged.position])
         default:
             // A CDR is immutable: a second CdrIssued with the same id changes nothing but is linked.
-            guard var state = consume state else { return nil }
-            state.positions.append(logged.position)
-            return state
+            state?.positions.append(logged.position)
         }
     }
 

@@ -88,8 +88,14 @@ public struct ChargePointsProjection: Projection {
         }
     }
 
-    public func apply(_ state: consuming State?, _ logged: LoggedEvent) -> State? {
-        var state = (consume state) ?? State(chargePointId: key(for: logged.event)!, connected: false, connectors: [:], lastChange: logged.recordedAt)
+    public func apply(_ state: inout State?, _ logged: LoggedEvent) {
+        if state == nil {
+            state = State(chargePointId: key(for: logged.event)!, connected: false, connectors: [:], lastChange: logged.recordedAt)
+        }
+        state.update { state in fold(logged, into: &state) }
+    }
+
+    private func fold(_ logged: LoggedEvent, into state: inout State) {
         state.lastChange = logged.recordedAt
         switch logged.event {
         case .chargePointConnected(let e):
@@ -117,7 +123,6 @@ public struct ChargePointsProjection: Projection {
         default:
             break
         }
-        return state
     }
 
     public func columns(_ state: State) -> [SQLValue] { [.integer(state.connected ? 1 : 0)] }

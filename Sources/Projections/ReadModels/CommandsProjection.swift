@@ -167,16 +167,21 @@ public struct CommandsProjection: Projection {
         }
     }
 
-    public func apply(_ state: consuming State?, _ logged: LoggedEvent) -> State? {
-        let at = logged.recordedAt
+    public func apply(_ state: inout State?, _ logged: LoggedEvent) {
         if case .commandReceived(let e) = logged.event {
-            return State(
-                commandId: e.commandId, command: e.command, receivedAt: at, bodyHash: e.bodyHash, responseUrl: e.responseUrl,
+            state = State(
+                commandId: e.commandId, command: e.command, receivedAt: logged.recordedAt, bodyHash: e.bodyHash, responseUrl: e.responseUrl,
                 locationId: e.locationId, evseUid: e.evseUid, tokenUid: e.tokenUid, authId: e.authId, sessionId: e.sessionId,
                 authorizationId: e.authorizationId, status: "received", sessionIds: [], warnings: nil, positions: [logged.position])
+            return
         }
         // Events for a command this log never received are kept in the log but fold into nothing.
-        guard var state = consume state else { return nil }
+        state.update { state in fold(logged, into: &state) }
+    }
+
+    /// An event for a command already received.
+    private func fold(_ logged: LoggedEvent, into state: inout State) {
+        let at = logged.recordedAt
         state.positions.append(logged.position)
         switch logged.event {
         case .commandAnswered(let e):
@@ -209,7 +214,6 @@ public struct CommandsProjection: Projection {
         default:
             break
         }
-        return state
     }
 
     public func columns(_ state: State) -> [SQLValue] {

@@ -66,12 +66,17 @@ public struct DeliveriesProjection: Projection {
         }
     }
 
-    public func apply(_ state: consuming State?, _ logged: LoggedEvent) -> State? {
+    public func apply(_ state: inout State?, _ logged: LoggedEvent) {
         if case .deliveryScheduled(let e) = logged.event {
-            return State(scheduled: e, sequence: logged.position, status: "pending", attempts: 0,
-                         scheduledAt: logged.recordedAt, positions: [logged.position])
+            state = State(scheduled: e, sequence: logged.position, status: "pending", attempts: 0,
+                          scheduledAt: logged.recordedAt, positions: [logged.position])
+            return
         }
-        guard var state = consume state else { return nil }
+        state.update { state in fold(logged, into: &state) }
+    }
+
+    /// An event for a delivery already scheduled.
+    private func fold(_ logged: LoggedEvent, into state: inout State) {
         state.positions.append(logged.position)
         switch logged.event {
         case .deliveryAttempted(let e):
@@ -94,7 +99,6 @@ public struct DeliveriesProjection: Projection {
         default:
             break
         }
-        return state
     }
 
     public func columns(_ state: State) -> [SQLValue] {

@@ -206,7 +206,7 @@ public struct SessionsProjection: Projection {
         }
     }
 
-    public func apply(_ state: consuming State?, _ logged: LoggedEvent) -> State? {
+    public func apply(_ state: inout State?, _ logged: LoggedEvent) {
         let at = logged.recordedAt
         if case .sessionStarted(let e) = logged.event {
             var started = State(
@@ -217,9 +217,15 @@ public struct SessionsProjection: Projection {
                 meterStartWh: e.meterStartWh, lastMeterWh: e.meterStartWh, lastReadingAt: e.startedAt,
                 positions: [logged.position])
             started.receive(e.authorizationId, at: at, position: logged.position, via: "session_started")
-            return started
+            state = started
+            return
         }
-        guard var state = consume state else { return nil }
+        state.update { state in fold(logged, into: &state) }
+    }
+
+    /// An event for a session already started.
+    private func fold(_ logged: LoggedEvent, into state: inout State) {
+        let at = logged.recordedAt
         state.positions.append(logged.position)
         state.lastUpdated = at
         switch logged.event {
@@ -241,7 +247,6 @@ public struct SessionsProjection: Projection {
         default:
             break
         }
-        return state
     }
 
     public func columns(_ state: State) -> [SQLValue] {

@@ -37,10 +37,10 @@ public struct TimersProjection: Projection {
         }
     }
 
-    public func apply(_ state: consuming State?, _ logged: LoggedEvent) -> State? {
+    public func apply(_ state: inout State?, _ logged: LoggedEvent) {
         switch logged.event {
-        case .commandDispatched(let e): State(commandId: e.commandId, chargePointId: e.chargePointId, deadline: e.deadline)
-        default: nil  // answered or timed out: no longer open
+        case .commandDispatched(let e): state = State(commandId: e.commandId, chargePointId: e.chargePointId, deadline: e.deadline)
+        default: state = nil  // answered or timed out: no longer open
         }
     }
 
