@@ -114,8 +114,8 @@ public protocol TransactionObserver: Sendable {
 
 extension Statement {
     func bind(_ arguments: [SQLValue]) {
-        for (index, argument) in arguments.enumerated() {
-            bind(argument, at: Int32(index + 1))
+        for index in arguments.indices {
+            bind(arguments[index], at: Int32(index + 1))
         }
     }
 

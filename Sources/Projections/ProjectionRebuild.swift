@@ -213,7 +213,8 @@ final class SpillingFold<P: Projection> {
         try writer.async({
             let rows = Mutex([Result<ProjectionTable<P>.Row, any Error>?](repeating: nil, count: keys.count))
             DispatchQueue.concurrentPerform(iterations: keys.count) { index in
-                let row = Result { try table.row(values[index], key: keys[index]) }
+                // Borrowed where it lies (`values[index]` copied the state: a retain per field).
+                let row = values.withUnsafeBufferPointer { values in Result { try table.row(values[index], key: keys[index]) } }
                 rows.withLock { $0[index] = row }
             }
             return try rows.withLock { $0 }.map { try $0!.get() }

@@ -56,9 +56,16 @@ struct ProjectionTable<P: Projection>: LiveProjection {
         let anomalies: [Anomaly]
     }
 
-    func row(_ state: P.State, key: String) throws -> Row {
+    /// `state` is borrowed: a rebuild encodes states where they lie in its batch, and a copy of
+    /// one was a retain of each of its strings and arrays.
+    func row(_ state: borrowing P.State, key: String) throws -> Row {
         let position = projection.lastPosition(state)
-        return Row(values: [.text(key), .text(try EventCoding.rowText(state))] + projection.columns(state),
+        var values: [SQLValue] = []
+        values.reserveCapacity(2 + P.columnNames.count)
+        values.append(.text(key))
+        values.append(.text(try EventCoding.rowText(state)))
+        values.append(contentsOf: projection.columns(state))
+        return Row(values: values,
                    anomalies: projection.anomalies(state, key: key).map { var anomaly = $0; anomaly.position = position; return anomaly })
     }
 

@@ -47,16 +47,23 @@ final class Statement {
 
     /// Binds the string's bytes with their length: a NUL inside an id (an `authorization_id` is
     /// the IOP's opaque string) must not cut it short, or two ids would share one row.
+    ///
+    /// A native string's bytes are read where they lie: `withUTF8` needs a `var`, a copy of the
+    /// string, and so a retain and release of it per bind — for a row encoded on another core, a
+    /// cache miss each (binding was half retains in a replay's inserts).
     func bind(_ value: String, at index: Int32) {
+        if value.utf8.withContiguousStorageIfAvailable({ bindText($0, at: index) }) != nil { return }
         var value = value
-        value.withUTF8 { bytes in
-            bytes.withMemoryRebound(to: CChar.self) { text in
-                if let start = text.baseAddress {
-                    _ = sqlite3_bind_text(handle, index, start, Int32(text.count), csqlite_transient())
-                } else {
-                    // An empty buffer may have no address, and a null pointer would bind NULL, not "".
-                    _ = sqlite3_bind_text(handle, index, "", 0, csqlite_transient())
-                }
+        value.withUTF8 { bindText($0, at: index) }
+    }
+
+    private func bindText(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int32) {
+        bytes.withMemoryRebound(to: CChar.self) { text in
+            if let start = text.baseAddress {
+                _ = sqlite3_bind_text(handle, index, start, Int32(text.count), csqlite_transient())
+            } else {
+                // An empty buffer may have no address, and a null pointer would bind NULL, not "".
+                _ = sqlite3_bind_text(handle, index, "", 0, csqlite_transient())
             }
         }
     }
