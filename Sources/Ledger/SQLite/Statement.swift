@@ -49,8 +49,7 @@ final class Statement {
     /// the IOP's opaque string) must not cut it short, or two ids would share one row.
     ///
     /// A native string's bytes are read where they lie: `withUTF8` needs a `var`, a copy of the
-    /// string, and so a retain and release of it per bind — for a row encoded on another core, a
-    /// cache miss each (binding was half retains in a replay's inserts).
+    /// string (a retain and release per bound value; a replay binds millions).
     func bind(_ value: String, at index: Int32) {
         if value.utf8.withContiguousStorageIfAvailable({ bindText($0, at: index) }) != nil { return }
         var value = value
