@@ -12,18 +12,25 @@ import Foundation
 /// by field as before.
 public enum CanonicalDecoder {
     public static func decode<T: Decodable>(_ type: T.Type, from text: String) throws -> T {
-        try decode(type, from: StoredJSON(text))
+        try decode(type, from: .copying(text))
     }
 
     public static func decode<T: Decodable>(_ type: T.Type, from json: StoredJSON) throws -> T {
-        try ValueDecoder.root(of: json.document).decode(T.self)
+        try decode(type, from: json.document)
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, from document: JSONDocument) throws -> T {
+        try ValueDecoder.root(of: document).decode(T.self)
     }
 }
 
-/// The bytes being decoded, owned for as long as any container reads them. Written once, by
-/// `init`, and only read after: shared between threads as freely as a `let` array.
+/// The bytes being decoded, kept for as long as any container reads them: a copy the document
+/// owns, or a range of a page of payloads (`PayloadBytes`) it keeps alive. Never written after
+/// `init`: shared between threads as freely as a `let` array.
 @usableFromInline final class JSONDocument: @unchecked Sendable {
-    private let storage: UnsafeMutableBufferPointer<UInt8>
+    private let storage: UnsafeBufferPointer<UInt8>
+    /// The page `storage` lies in, or `nil` when the document copied its bytes (and frees them).
+    private let page: PayloadBytes?
     var count: Int { storage.count }
     /// Where the document's one value starts and ends (whitespace trimmed), so that a root object
     /// is checked for trailing content by the scan that finds its members, not by a scan of its own.
@@ -35,10 +42,21 @@ public enum CanonicalDecoder {
         return text.withUTF8(JSONDocument.init(copying:))
     }
 
-    /// A copy of `bytes` (SQLite's, say, valid only until its statement steps on).
-    init(copying bytes: UnsafeBufferPointer<UInt8>) {
-        storage = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: bytes.count)
-        _ = storage.initialize(from: bytes)
+    /// A copy of `bytes`.
+    convenience init(copying bytes: UnsafeBufferPointer<UInt8>) {
+        let copy = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: bytes.count)
+        _ = copy.initialize(from: bytes)
+        self.init(UnsafeBufferPointer(copy), in: nil)
+    }
+
+    /// The payload at `range` of a page, read where it lies.
+    convenience init(_ range: Range<Int>, of page: PayloadBytes) {
+        self.init(page.bytes(range), in: page)
+    }
+
+    private init(_ storage: UnsafeBufferPointer<UInt8>, in page: PayloadBytes?) {
+        self.storage = storage
+        self.page = page
         var start = 0, end = storage.count
         while start < end, Self.isWhitespace(storage[start]) { start += 1 }
         while end > start, Self.isWhitespace(storage[end - 1]) { end -= 1 }
@@ -46,9 +64,14 @@ public enum CanonicalDecoder {
         rootEnd = end
     }
 
-    deinit { storage.deallocate() }
+    deinit {
+        if page == nil { UnsafeMutableBufferPointer(mutating: storage).deallocate() }
+    }
 
     subscript(index: Int) -> UInt8 { storage[index] }
+
+    /// The document as text, for messages.
+    var text: String { String(decoding: storage, as: UTF8.self) }
 
     func slice(_ range: Range<Int>) -> UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: storage[range]) }
 
@@ -92,8 +115,8 @@ public enum CanonicalDecoder {
     /// bytes was the decoder's largest cost.
     private func quoteOrBackslash(from index: Int) -> Int {
         guard let base = storage.baseAddress else { return count }
-        let quote = memchr(base + index, Int32(UInt8(ascii: "\"")), count - index).map { $0.assumingMemoryBound(to: UInt8.self) - base } ?? count
-        let backslash = memchr(base + index, Int32(UInt8(ascii: "\\")), quote - index).map { $0.assumingMemoryBound(to: UInt8.self) - base }
+        let quote = memchr(base + index, Int32(UInt8(ascii: "\"")), count - index).map { UnsafePointer($0.assumingMemoryBound(to: UInt8.self)) - base } ?? count
+        let backslash = memchr(base + index, Int32(UInt8(ascii: "\\")), quote - index).map { UnsafePointer($0.assumingMemoryBound(to: UInt8.self)) - base }
         return backslash ?? quote
     }
 

@@ -16,27 +16,31 @@ public enum CanonicalReader {
     /// Decodes `text` through `T`'s reader; a document it refuses is decoded again by
     /// `CanonicalDecoder`, which throws the `DecodingError` a refusal has always thrown.
     public static func decode<T: CanonicalReadable>(_ type: T.Type, from text: String) throws -> T {
-        try decode(type, from: StoredJSON(text))
+        try decode(type, from: .copying(text))
     }
 
     /// Decodes a stored payload where its bytes lie (see `decode(_:from:)`).
     public static func decode<T: CanonicalReadable>(_ type: T.Type, from json: StoredJSON) throws -> T {
-        guard let value = read(type, from: json) else {
-            let decoded = try CanonicalDecoder.decode(type, from: json)
-            assertionFailure("\(T.self).init(reading:) refused what its Decodable conformance reads: \(json.text)")
+        try decode(type, from: json.document)
+    }
+
+    private static func decode<T: CanonicalReadable>(_ type: T.Type, from document: JSONDocument) throws -> T {
+        guard let value = read(type, from: document) else {
+            let decoded = try CanonicalDecoder.decode(type, from: document)
+            assertionFailure("\(T.self).init(reading:) refused what its Decodable conformance reads: \(document.text)")
             return decoded
         }
-        assert(value == (try? CanonicalDecoder.decode(type, from: json)), "\(T.self).init(reading:) differs from its Decodable conformance: \(json.text)")
+        assert(value == (try? CanonicalDecoder.decode(type, from: document)), "\(T.self).init(reading:) differs from its Decodable conformance: \(document.text)")
         return value
     }
 
     /// `T`'s reader alone: `nil` for a document it refuses. For tests that hold it to `Decodable`.
     public static func read<T: CanonicalReadable>(_ type: T.Type, from text: String) -> T? {
-        read(type, from: StoredJSON(text))
+        read(type, from: .copying(text))
     }
 
-    static func read<T: CanonicalReadable>(_ type: T.Type, from json: StoredJSON) -> T? {
-        try? T(reading: CanonicalValue(try ValueDecoder.root(of: json.document)))
+    private static func read<T: CanonicalReadable>(_ type: T.Type, from document: JSONDocument) -> T? {
+        try? T(reading: CanonicalValue(try ValueDecoder.root(of: document)))
     }
 }
 

@@ -80,12 +80,12 @@ extension RecordedEvent {
 
 extension StoredPayload {
     /// Reads the current row of a statement selecting `position, recorded_at, type,
-    /// schema_version, data`, the type's name through `names`.
-    init(row statement: Statement, names: inout InternedNames) throws(EventStoreError) {
+    /// schema_version, data`, the type's name through `names`, the payload into `page`.
+    init(row statement: Statement, names: inout InternedNames, page: PayloadBytes) throws(EventStoreError) {
         let position = statement.int64(0)
         guard let recordedAt = statement.withBytes(1, Timestamp.init(iso8601:)) else { throw EventRow.damaged(at: position) }
         self.init(position: position, recordedAt: recordedAt, type: statement.withBytes(2) { names.name($0) }, schemaVersion: statement.int(3),
-                  data: statement.withBytes(4, StoredJSON.init(copying:)))
+                  data: StoredJSON(statement.withBytes(4, page.append), of: page))
     }
 }
 
@@ -109,7 +109,8 @@ extension Statement {
         defer { reset() }
         var payloads: [StoredPayload] = []
         var names = InternedNames()
-        while try step() { payloads.append(try StoredPayload(row: self, names: &names)) }
+        let page = PayloadBytes()
+        while try step() { payloads.append(try StoredPayload(row: self, names: &names, page: page)) }
         return payloads
     }
 

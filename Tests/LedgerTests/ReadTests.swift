@@ -53,6 +53,23 @@ struct ReadTests {
         }
     }
 
+    /// A page's payloads are read into one buffer that starts at 64 KiB and grows: every payload
+    /// of a page past that (and one of a kilobyte, past Swift's small strings) reads as stored.
+    @Test("a replay's narrow read of a page larger than its first buffer gives every payload as stored", arguments: StoreKind.available)
+    func largePage(kind: StoreKind) async throws {
+        try await kind.withTemporaryStore { store in
+            let events = try (0..<300).map { index in
+                try Fixture.event("Large\(index % 7)", data: ["index": "\(index)", "text": String(repeating: "é\u{1F600}\\\"", count: 1 + index % 97)])
+            }
+            _ = try await store.append(events, to: "large", expectedVersion: .noStream)
+            let all = try await store.readAll(after: 0, limit: 300)
+            let payloads = try await store.readPayloads(after: 0, limit: 300)
+            #expect(payloads.reduce(0) { $0 + $1.data.text.utf8.count } > 1 << 16)
+            #expect(payloads == all.map(StoredPayload.init))
+            #expect(payloads.map(\.data.text) == all.map(\.data.text))
+        }
+    }
+
     @Test("all events after a position, paged", arguments: StoreKind.available)
     func byPosition(kind: StoreKind) async throws {
         try await kind.withTemporaryStore { store in
