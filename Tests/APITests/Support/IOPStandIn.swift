@@ -24,7 +24,8 @@ final class IOPStandIn: Sendable {
         case ocpiError(Int)
         /// HTTP 200 with this envelope (e.g. an AuthorizationInfo).
         case envelope(String)
-        /// No answer until `releaseHeld()`, then success: an IOP endpoint that hangs.
+        /// No answer until `releaseHeld()`, then success (from then on at once): an IOP endpoint
+        /// that hangs until it recovers.
         case hold
     }
 
@@ -35,8 +36,10 @@ final class IOPStandIn: Sendable {
         let rule = Mutex<(@Sendable (String, String) -> Answer?)?>(nil)
         /// Requests presenting this `Authorization` are answered 503, whatever else is set.
         let refused = Mutex<String?>(nil)
-        /// Requests answered `.hold`, waiting for `releaseHeld()`.
-        let held = Mutex<[CheckedContinuation<Void, Never>]>([])
+        /// Requests answered `.hold`, waiting for `releaseHeld()`; once it was called, none wait:
+        /// a request still on its way when the test released the others (or a retry after the
+        /// client's read timeout) would otherwise hang for good.
+        let held = Mutex<(released: Bool, waiting: [CheckedContinuation<Void, Never>])>((false, []))
 
         func answer(method: String, path: String) -> Answer {
             rule.withLock { $0 }?(method, path) ?? current.withLock { $0 }
@@ -56,7 +59,15 @@ final class IOPStandIn: Sendable {
             let body = try await request.body.collect(upTo: 1 << 20)
             let refusedCaller = answer.refused.withLock { $0 }.map { $0 == request.headers[.authorization] } ?? false
             let given = refusedCaller ? .httpStatus(503) : answer.answer(method: request.method.rawValue, path: request.uri.path)
-            if given == .hold { await withCheckedContinuation { continuation in answer.held.withLock { $0.append(continuation) } } }
+            if given == .hold {
+                await withCheckedContinuation { continuation in
+                    let wait = answer.held.withLock { held in
+                        if !held.released { held.waiting.append(continuation) }
+                        return !held.released
+                    }
+                    if !wait { continuation.resume() }
+                }
+            }
             requests.append(Received(method: request.method.rawValue, path: request.uri.path, authorization: request.headers[.authorization],
                                      body: try? JSONValue(parsing: Array(buffer: body)),
                                      refusedWith: given == .success || given == .hold || { if case .envelope = given { true } else { false } }() ? nil : given))
@@ -86,7 +97,12 @@ final class IOPStandIn: Sendable {
 
     /// Answers the requests held by `.hold`.
     func releaseHeld() {
-        for continuation in answer.held.withLock({ held in defer { held.removeAll() }; return held }) { continuation.resume() }
+        let waiting = answer.held.withLock { held in
+            held.released = true
+            defer { held.waiting.removeAll() }
+            return held.waiting
+        }
+        for continuation in waiting { continuation.resume() }
     }
 
     /// How the next requests are answered.
