@@ -15,10 +15,6 @@ public enum CanonicalDecoder {
         try decode(type, from: .copying(text))
     }
 
-    public static func decode<T: Decodable>(_ type: T.Type, from json: StoredJSON) throws -> T {
-        try decode(type, from: json.document)
-    }
-
     static func decode<T: Decodable>(_ type: T.Type, from document: JSONDocument) throws -> T {
         try ValueDecoder.root(of: document).decode(T.self)
     }
