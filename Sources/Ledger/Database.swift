@@ -67,9 +67,7 @@ public final class Database {
                 try connection.execute(sql)
                 return
             }
-            let statement = try connection.cached(sql)
-            statement.bind(arguments)
-            try statement.run()
+            try connection.cached(sql).run(binding: arguments)
         } catch {
             throw .storage(error)
         }
@@ -126,6 +124,35 @@ extension Statement {
         case .real(let real): bind(real, at: index)
         case .text(let text): bind(text, at: index)
         }
+    }
+
+    /// Binds `arguments` and runs the statement once, its texts bound where they lie; then
+    /// resets it and clears the bindings, so nothing points at them afterwards.
+    ///
+    /// Why not `bind` then `run`: that binds each text as `SQLITE_TRANSIENT`, which has SQLite
+    /// copy it into an allocation of its own first. A rebuild writes every projection row once,
+    /// hundreds of megabytes of bodies on a long log, and the copies were all for nothing: the
+    /// values outlive the step that reads them.
+    func run(binding arguments: [SQLValue]) throws(SQLiteError) {
+        defer { reset() }
+        try bindInPlace(arguments, from: 0)
+    }
+
+    /// Binds `arguments[index...]`, each text inside the scope that lends its bytes, and steps
+    /// in the innermost one.
+    private func bindInPlace(_ arguments: [SQLValue], from index: Int) throws(SQLiteError) {
+        guard index < arguments.count else { _ = try step(); return }
+        let position = Int32(index + 1)
+        guard case .text(let text) = arguments[index],
+              let stepped = text.utf8.withContiguousStorageIfAvailable({ bytes in
+                  bindBorrowed(bytes, at: position)
+                  return Result { () throws(SQLiteError) in try bindInPlace(arguments, from: index + 1) }
+              }) else {
+            // Not text, or a string without contiguous UTF-8 (bridged): bound as a copy.
+            bind(arguments[index], at: position)
+            return try bindInPlace(arguments, from: index + 1)
+        }
+        try stepped.get()
     }
 
     func values() -> [SQLValue] {

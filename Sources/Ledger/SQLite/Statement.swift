@@ -57,11 +57,22 @@ final class Statement {
     }
 
     private func bindText(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int32) {
+        bindText(bytes, at: index, destructor: csqlite_transient())
+    }
+
+    /// Binds text SQLite reads where it lies (`SQLITE_STATIC`): only for bytes that stay valid
+    /// until the statement is stepped and reset (see `run(binding:)`).
+    func bindBorrowed(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int32) {
+        bindText(bytes, at: index, destructor: nil)
+    }
+
+    private func bindText(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int32, destructor: sqlite3_destructor_type?) {
         bytes.withMemoryRebound(to: CChar.self) { text in
             if let start = text.baseAddress {
-                _ = sqlite3_bind_text(handle, index, start, Int32(text.count), csqlite_transient())
+                _ = sqlite3_bind_text(handle, index, start, Int32(text.count), destructor)
             } else {
                 // An empty buffer may have no address, and a null pointer would bind NULL, not "".
+                // (Transient, whatever was asked: the literal lives only for this call.)
                 _ = sqlite3_bind_text(handle, index, "", 0, csqlite_transient())
             }
         }
