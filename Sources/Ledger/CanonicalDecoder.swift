@@ -193,24 +193,33 @@ extension JSONDocument {
     /// resolved here; one with a `\\u` escape goes to the strict parser, which pairs surrogates.
     private func readEscapedString(_ index: Int, path: CodingPathNode) throws -> String {
         let end = try skipString(index, path: path)
-        var output: [UInt8] = []
-        output.reserveCapacity(end - index)
-        var cursor = index + 1
-        while cursor < end - 1 {
-            let byte = self[cursor]
-            guard byte == UInt8(ascii: "\\") else {
-                output.append(byte)
-                cursor += 1
-                continue
+        var needsParser = false
+        // Resolved straight into the string's storage (repaired as `String(decoding:)` would):
+        // one allocation, where a buffer and a string made of it were two.
+        let text = String(unsafeUninitializedCapacity: end - index) { output in
+            var count = 0
+            var cursor = index + 1
+            while cursor < end - 1 {
+                let byte = self[cursor]
+                guard byte == UInt8(ascii: "\\") else {
+                    output[count] = byte
+                    count += 1
+                    cursor += 1
+                    continue
+                }
+                guard let resolved = JSONParser.twoCharacterEscape(self[cursor + 1]) else {
+                    needsParser = true
+                    return 0
+                }
+                output[count] = resolved
+                count += 1
+                cursor += 2
             }
-            guard let resolved = JSONParser.twoCharacterEscape(self[cursor + 1]) else {
-                var parser = JSONParser(bytes: Array(slice(index..<end)))
-                do { return try parser.parseString() } catch { throw corrupted(error.reason, at: index + error.offset, path: path) }
-            }
-            output.append(resolved)
-            cursor += 2
+            return count
         }
-        return String(decoding: output, as: UTF8.self)
+        guard needsParser else { return text }
+        var parser = JSONParser(bytes: Array(slice(index..<end)))
+        do { return try parser.parseString() } catch { throw corrupted(error.reason, at: index + error.offset, path: path) }
     }
 }
 

@@ -30,26 +30,49 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
 
     /// `YYYY-MM-DDTHH:MM:SS.mmmZ`.
     public var iso8601: String {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(24)
-        write(to: &bytes)
-        return String(decoding: bytes, as: UTF8.self)
+        let fields = civilFields
+        guard fields.hasFourDigitYear else { return fields.wideYearText }
+        // Spelled straight into the string's storage: one allocation, where an array of bytes
+        // and a string made of it were two (row columns hold a timestamp or two per row).
+        return String(unsafeUninitializedCapacity: 24) { text in
+            fields.spell(into: text)
+            return 24
+        }
     }
 
     /// Appends the `iso8601` text: into a fixed 24-byte buffer, then in one append, because row
     /// encoding writes several timestamps per row and a replay writes every row (a string, an
     /// append per digit and a division by a variable divisor per digit each showed in profiles).
     @usableFromInline func write(to bytes: inout [UInt8]) {
+        let fields = civilFields
+        guard fields.hasFourDigitYear else { return bytes.append(contentsOf: fields.wideYearText.utf8) }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { text in
+            fields.spell(into: text)
+            bytes.append(contentsOf: text)
+        }
+    }
+
+    private var civilFields: CivilFields {
         let (days, msOfDay) = millisecondsSinceEpoch.floorDivided(by: 86_400_000)
         let (year, month, day) = Self.civil(fromDays: days)
-        guard (0...9999).contains(year) else {
-            // A year outside four digits (no clock gives one, and `init(iso8601:)` reads none back):
-            // spelled by the general formatter rather than cut to four digits.
-            bytes.append(contentsOf: String(format: "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld.%03lldZ", year, month, day, msOfDay / 3_600_000,
-                                            msOfDay / 60_000 % 60, msOfDay / 1000 % 60, msOfDay % 1000).utf8)
-            return
+        return CivilFields(year: year, month: month, day: day, msOfDay: msOfDay)
+    }
+
+    /// The calendar fields of a timestamp, and their spellings.
+    private struct CivilFields {
+        let year, month, day, msOfDay: Int64
+
+        var hasFourDigitYear: Bool { (0...9999).contains(year) }
+
+        /// A year outside four digits (no clock gives one, and `init(iso8601:)` reads none back),
+        /// spelled by the general formatter rather than cut to four digits.
+        var wideYearText: String {
+            String(format: "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld.%03lldZ", year, month, day, msOfDay / 3_600_000,
+                   msOfDay / 60_000 % 60, msOfDay / 1000 % 60, msOfDay % 1000)
         }
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { text in
+
+        /// Fills the 24 bytes of `text` (a year of four digits only).
+        func spell(into text: UnsafeMutableBufferPointer<UInt8>) {
             let zero = UInt8(ascii: "0")
             func two(_ value: Int64, at index: Int) {
                 text[index] = zero + UInt8(truncatingIfNeeded: value / 10)
@@ -63,7 +86,6 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
             two(msOfDay / 1000 % 60, at: 17); text[19] = UInt8(ascii: ".")
             text[20] = zero + UInt8(truncatingIfNeeded: msOfDay % 1000 / 100)
             two(msOfDay % 100, at: 21); text[23] = UInt8(ascii: "Z")
-            bytes.append(contentsOf: text)
         }
     }
 

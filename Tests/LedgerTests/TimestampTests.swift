@@ -41,6 +41,13 @@ struct TimestampTests {
         }
     }
 
+    @Test("a year past 9999 is spelled in full, as text and as canonical JSON, not cut to four digits")
+    func wideYear() throws {
+        let timestamp = Timestamp(millisecondsSinceEpoch: 253_402_300_800_000)
+        #expect(timestamp.iso8601 == "10000-01-01T00:00:00.000Z")
+        #expect(try CanonicalWriter.text(of: timestamp) == "\"10000-01-01T00:00:00.000Z\"")
+    }
+
     @Test("malformed or impossible times are refused", arguments: [
         "", "2026-11-25", "2026-11-25 12:44:07Z", "2026-13-01T00:00:00Z", "2026-02-30T00:00:00Z",
         "2026-11-25T24:00:00Z", "2026-11-25T12:44:07+01:00", "2026-11-25T12:44:07.Z", "2026-11-25T12:44:07ZZ",
