@@ -94,6 +94,13 @@ extension Optional {
     mutating func update(_ body: (inout Wrapped) -> Void) {
         if self != nil { body(&self!) }
     }
+
+    /// There is no value: read where it lies. `state == nil`, on a state that is `Equatable`,
+    /// resolved to `Optional`'s own `==`, which copied the state (a retain of each of its strings
+    /// and collections) to compare it with `nil`: 3 % of a replay, on the charge points alone.
+    var isNone: Bool {
+        if case .none = self { true } else { false }
+    }
 }
 
 extension Array where Element: Equatable {

@@ -176,21 +176,28 @@ final class SpillingFold<P: Projection> {
         guard let key = table.projection.key(for: event.event) else { return }
         // A state in memory is folded where it lies; one spilled before is read back from the database.
         if let slot = entries[key] {
-            table.projection.apply(&slot.state, event)
-            guard slot.state != nil else { return try forget(key) }
+            guard Self.fold(event, into: &slot.state, by: table.projection) else { return try forget(key) }
             slot.touched = event.position
             return
         }
         var state = stored.contains(key) ? try writer.sync { [table] in try table.load(key, from: $0) } : nil
         table.projection.apply(&state, event)
-        guard let state else { return try forget(key) }
-        entries[key] = Slot(state, touched: event.position)
+        // Taken, not bound: `guard let` copied the new state and then dropped the original.
+        guard let created = state.take() else { return try forget(key) }
+        entries[key] = Slot(created, touched: event.position)
         if entries.count > capacity {
             // In key order, so the inserts walk the table's B-tree instead of jumping around it.
             let touched = entries.map { (key: $0.key, position: $0.value.touched) }
             let oldest = touched.sorted { $0.position < $1.position }.prefix(entries.count - capacity / 2).map(\.key)
             try write(oldest.sorted())
         }
+    }
+
+    /// Folds `event` into a state in memory; `false` when the fold removed it. Checked here,
+    /// through the `inout` access: `slot.state != nil` copied the state out of its slot first.
+    private static func fold(_ event: LoggedEvent, into state: inout P.State?, by projection: P) -> Bool {
+        projection.apply(&state, event)
+        return !state.isNone
     }
 
     /// Drops an entity the fold removed: from memory, and its row if it was spilled.

@@ -46,7 +46,9 @@ public struct EventCatalogue: Sendable {
 
     public init() {}
 
-    public mutating func register<P: DomainEventPayload>(_ type: P.Type, _ wrap: @escaping @Sendable (P) -> DomainEvent) {
+    /// `wrap` consumes the payload: the event's box takes the decoded fields over, where a
+    /// borrowed payload was copied into it (a retain and a release of each of its strings).
+    public mutating func register<P: DomainEventPayload>(_ type: P.Type, _ wrap: @escaping @Sendable (consuming P) -> DomainEvent) {
         decoders[P.eventType] = (P.schemaVersion, { json in wrap(try CanonicalReader.decode(P.self, from: json)) })
     }
 

@@ -77,7 +77,7 @@ public struct AuthorizationLinksProjection: Projection {
     }
 
     public func apply(_ state: inout State?, _ logged: LoggedEvent) {
-        if state == nil {
+        if state.isNone {
             state = State(authorizationId: key(for: logged.event)!, firstSeenAt: logged.recordedAt, sources: [], commandIds: [],
                           sessionIds: [], cdrIds: [], positions: [])
         }

@@ -41,7 +41,7 @@ public struct CdrsProjection: Projection {
 
     public func apply(_ state: inout State?, _ logged: LoggedEvent) {
         switch logged.event {
-        case .cdrIssued(let e) where state == nil:
+        case .cdrIssued(let e) where state.isNone:
             state = State(cdr: e, issuedPosition: logged.position, lastUpdated: logged.recordedAt, positions: [logged.position])
         default:
             // A CDR is immutable: a second CdrIssued with the same id changes nothing but is linked.

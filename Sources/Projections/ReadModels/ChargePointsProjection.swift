@@ -89,7 +89,7 @@ public struct ChargePointsProjection: Projection {
     }
 
     public func apply(_ state: inout State?, _ logged: LoggedEvent) {
-        if state == nil {
+        if state.isNone {
             state = State(chargePointId: key(for: logged.event)!, connected: false, connectors: [:], lastChange: logged.recordedAt)
         }
         state.update { state in fold(logged, into: &state) }
