@@ -25,15 +25,30 @@ public struct CanonicalWriter {
 
     @usableFromInline init() {}
 
+    /// A writer whose buffer has room for most rows at once (a session is ~1.5 KB): growing the
+    /// buffer copied it, a fifth of a replay's row encoding.
+    public static func withRoomForARow() -> CanonicalWriter {
+        var writer = CanonicalWriter()
+        writer.bytes.reserveCapacity(4096)
+        return writer
+    }
+
     /// The canonical text of `value`.
     @inlinable public static func text(of value: some CanonicalWritable) throws -> String {
-        var writer = CanonicalWriter()
-        // Room for most rows at once (a session is ~1.5 KB): growing the buffer copied it, a
-        // fifth of a replay's row encoding.
-        writer.bytes.reserveCapacity(4096)
-        value.write(to: &writer)
-        guard !writer.invalid else { return try CanonicalEncoder.text(of: value) }
-        let text = String(decoding: writer.bytes, as: UTF8.self)
+        var writer = withRoomForARow()
+        return try writer.text(of: value)
+    }
+
+    /// The canonical text of `value`, written in this writer's buffer, which is kept for the next
+    /// value: a rebuild encodes rows one after another on each core, and a fresh 4 KB buffer per
+    /// row was a large allocation and a free per row.
+    @inlinable public mutating func text(of value: some CanonicalWritable) throws -> String {
+        bytes.removeAll(keepingCapacity: true)
+        atStart = true
+        invalid = false
+        value.write(to: &self)
+        guard !invalid else { return try CanonicalEncoder.text(of: value) }
+        let text = String(decoding: bytes, as: UTF8.self)
         assert(text == (try? CanonicalEncoder.text(of: value)), "\(type(of: value)).write(to:) differs from its Encodable conformance")
         return text
     }

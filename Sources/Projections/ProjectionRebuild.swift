@@ -213,21 +213,35 @@ final class SpillingFold<P: Projection> {
 
     /// Drops the states of `keys` from memory and queues their rows: encoded on every core
     /// (where the states are freed too), then inserted on the writer's queue.
+    ///
+    /// Encoded in runs of consecutive keys, a few per core (so that a core busy folding does
+    /// not hold the rest up), each run with one writer: its buffer serves every row of the run.
     private func write(_ keys: [String]) throws {
         let table = self.table
         let values = keys.map { entries.removeValue(forKey: $0)!.state.take()! }
         let fresh = keys.map { stored.insert($0).inserted }
+        let runs = min(keys.count, 4 * ProcessInfo.processInfo.activeProcessorCount)
+        guard runs > 0 else { return }
+        let length = (keys.count + runs - 1) / runs
         try writer.async({
-            let rows = Mutex([Result<ProjectionTable<P>.Row, any Error>?](repeating: nil, count: keys.count))
-            DispatchQueue.concurrentPerform(iterations: keys.count) { index in
-                // Borrowed where it lies (`values[index]` copied the state: a retain per field).
-                let row = values.withUnsafeBufferPointer { values in Result { try table.row(values[index], key: keys[index]) } }
-                rows.withLock { $0[index] = row }
+            let encoded = Mutex([Result<[ProjectionTable<P>.Row], any Error>?](repeating: nil, count: runs))
+            DispatchQueue.concurrentPerform(iterations: runs) { run in
+                var writer = CanonicalWriter.withRoomForARow()
+                let indexes = min(keys.count, run * length)..<min(keys.count, (run + 1) * length)
+                // Borrowed where they lie (`values[index]` copied the state: a retain per field).
+                let rows = values.withUnsafeBufferPointer { values in
+                    Result { try indexes.map { try table.row(values[$0], key: keys[$0], using: &writer) } }
+                }
+                encoded.withLock { $0[run] = rows }
             }
-            return try rows.withLock { $0 }.map { try $0!.get() }
-        }, then: { rows, database in
-            for (index, key) in keys.enumerated() {
-                try table.insert(rows[index], key: key, in: database, fresh: fresh[index])
+            return try encoded.withLock { $0 }.map { try $0!.get() }
+        }, then: { runs, database in
+            var index = 0
+            for rows in runs {
+                for row in rows {
+                    try table.insert(row, key: keys[index], in: database, fresh: fresh[index])
+                    index += 1
+                }
             }
         })
     }

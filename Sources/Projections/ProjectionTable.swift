@@ -59,11 +59,18 @@ struct ProjectionTable<P: Projection>: LiveProjection {
     /// `state` is borrowed: a rebuild encodes states where they lie in its batch, and a copy of
     /// one was a retain of each of its strings and arrays.
     func row(_ state: borrowing P.State, key: String) throws -> Row {
+        var writer = CanonicalWriter.withRoomForARow()
+        return try row(state, key: key, using: &writer)
+    }
+
+    /// The same, the body written in `writer`'s buffer: a rebuild encodes its rows one after
+    /// another with one writer per core.
+    func row(_ state: borrowing P.State, key: String, using writer: inout CanonicalWriter) throws -> Row {
         let position = projection.lastPosition(state)
         var values: [SQLValue] = []
         values.reserveCapacity(2 + P.columnNames.count)
         values.append(.text(key))
-        values.append(.text(try EventCoding.rowText(state)))
+        values.append(.text(try EventCoding.rowText(state, using: &writer)))
         values.append(contentsOf: projection.columns(state))
         return Row(values: values,
                    anomalies: projection.anomalies(state, key: key).map { var anomaly = $0; anomaly.position = position; return anomaly })

@@ -140,6 +140,11 @@ public enum EventCoding {
         try CanonicalWriter.text(of: value)
     }
 
+    /// The same, written in `writer`'s buffer (see `CanonicalWriter.text(of:)`).
+    public static func rowText(_ value: some CanonicalWritable, using writer: inout CanonicalWriter) throws -> String {
+        try writer.text(of: value)
+    }
+
     public static func decode<T: Decodable>(_ type: T.Type, from text: String) throws -> T {
         try CanonicalDecoder.decode(type, from: text)
     }
