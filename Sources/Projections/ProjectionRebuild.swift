@@ -60,14 +60,26 @@ public final class ProjectionRebuild {
         var lanes = try await Self.decodedPage(of: store, after: 0, limit: pageSize, catalogue: catalogue)
         while let last = lanes.last(where: { !$0.isEmpty })?.last {
             async let next = Self.decodedPage(of: store, after: last.position, limit: pageSize, catalogue: catalogue)
-            for lane in lanes {
-                try fold(lane)
-                count += Int64(lane.count)
-            }
+            try await foldOffThePool(lanes)
+            count += Int64(lanes.reduce(0) { $0 + $1.count })
             lanes = try await next
         }
         return count
     }
+
+    /// Folds a page on `foldQueue`, a thread of its own: a fold waits for the writer (a place in
+    /// its backlog, a spilled state read back), and on one of the cooperative pool's threads —
+    /// two on two cores — that wait left the next page's decoding a single thread.
+    private func foldOffThePool(_ lanes: [[LoggedEvent]]) async throws {
+        let rebuild = Unshared(self)
+        try await withCheckedThrowingContinuation { (done: CheckedContinuation<Void, any Error>) in
+            Self.foldQueue.async {
+                done.resume(with: Result { for lane in lanes { try rebuild.value.fold(lane) } })
+            }
+        }
+    }
+
+    private static let foldQueue = DispatchQueue(label: "chargeledger.projections.rebuild-fold")
 
     /// Reads a page and decodes it on all cores, into one array per lane, in log order (joining
     /// them would copy every event). Each lane stops at its first unreadable event; the earliest
@@ -137,6 +149,13 @@ public final class ProjectionRebuild {
         }
         lastPosition = last.position
     }
+}
+
+/// A rebuild handed to `foldQueue`: `run` waits for each fold to end before it touches the
+/// rebuild again, so one thread at a time uses it.
+private struct Unshared: @unchecked Sendable {
+    let value: ProjectionRebuild
+    init(_ value: ProjectionRebuild) { self.value = value }
 }
 
 /// One projection's states during a rebuild: in memory up to `capacity`, the rest in the database.
