@@ -11,6 +11,9 @@ import Synchronization
 public final class ProjectionRebuild {
     private let catalogue: EventCatalogue
     private let writer: RebuildWriter
+    /// Where `run` folds its pages (see `foldOffThePool`); one per rebuild, so rebuilds running
+    /// at once do not queue behind each other.
+    private let foldQueue = DispatchQueue(label: "chargeledger.projections.rebuild-fold")
     private let folds: [RebuildFold]
     /// The projection tables' secondary indexes (`CREATE INDEX` statements by table), dropped for
     /// the rebuild and created again by `finish`: built once from the finished tables they cost a
@@ -52,7 +55,7 @@ public final class ProjectionRebuild {
 
     /// Folds the whole log of `store`, from position 0; returns the number of events.
     ///
-    /// A pipeline: while one page is folded (in log order, on this task), the next is read and
+    /// A pipeline: while one page is folded (in log order, on `foldQueue`), the next is read and
     /// decoded on the other cores — decoding needs no order.
     public func run(from store: any EventStore, pageSize: Int = ProjectionRebuild.defaultPageSize) async throws -> Int64 {
         let catalogue = self.catalogue
@@ -73,13 +76,11 @@ public final class ProjectionRebuild {
     private func foldOffThePool(_ lanes: [[LoggedEvent]]) async throws {
         let rebuild = Unshared(self)
         try await withCheckedThrowingContinuation { (done: CheckedContinuation<Void, any Error>) in
-            Self.foldQueue.async {
+            foldQueue.async {
                 done.resume(with: Result { for lane in lanes { try rebuild.value.fold(lane) } })
             }
         }
     }
-
-    private static let foldQueue = DispatchQueue(label: "chargeledger.projections.rebuild-fold")
 
     /// Reads a page and decodes it on all cores, into one array per lane, in log order (joining
     /// them would copy every event). Each lane stops at its first unreadable event; the earliest
