@@ -237,11 +237,11 @@ final class SpillingFold<P: Projection> {
     /// Encoded in runs of consecutive keys, a few per core (so that a core busy folding does
     /// not hold the rest up), each run with one writer: its buffer serves every row of the run.
     private func write(_ keys: [String]) throws {
+        guard !keys.isEmpty else { return }
         let table = self.table
         let values = keys.map { entries.removeValue(forKey: $0)!.state.take()! }
         let fresh = keys.map { stored.insert($0).inserted }
         let runs = min(keys.count, 4 * ProcessInfo.processInfo.activeProcessorCount)
-        guard runs > 0 else { return }
         let length = (keys.count + runs - 1) / runs
         try writer.async({
             let encoded = Mutex([Result<[ProjectionTable<P>.Row], any Error>?](repeating: nil, count: runs))
