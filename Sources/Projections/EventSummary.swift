@@ -30,6 +30,9 @@ enum EventSummary {
             return "\(e.chargePointId) sent an invalid frame, answered \(e.errorCode) (\(e.description)): \(e.frame)"
         case .transactionAnomaly(let e):
             return "\(e.chargePointId) transaction \(e.transactionId): \(e.reason)"
+        case .transactionMessageRepeated(let e):
+            return "\(e.chargePointId) sent \(e.action) of transaction \(e.transactionId) again (message \(e.messageId)): answered as before, "
+                + "matched on \(e.matchedOn.joined(separator: "+"))"
         case .chargePointConnected(let e):
             return "\(e.chargePointId) connected"
         case .chargePointDisconnected(let e):

@@ -1,6 +1,7 @@
 import Foundation
 import Ledger
 import LedgerTesting
+import TestPrerequisites
 import Testing
 
 /// `ledger serve` as a real process, killed with SIGKILL after answering ACCEPTED.
@@ -83,6 +84,43 @@ struct KillNineTests {
         }
         #expect(pending == .integer(0))
     }
+
+    /// The other side of "only an open transaction is resent": a charger whose StartTransaction
+    /// was recorded but whose answer it never got (the server died) sends the same frame again to
+    /// the restarted server, and gets the transaction it already has — not a second session.
+    @Test("killed after recording a StartTransaction: the same frame sent again after the restart gets the original transaction id")
+    func resentStartAfterKillNine() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let frame = #"[2,"start-after-kill","StartTransaction",{"connectorId":1,"idTag":"RFID-77","meterStart":1200,"timestamp":"2026-03-01T10:00:00Z"}]"#
+        let send = JSONValue.object(["send": .string("raw"), "frame": .string(frame)]).canonicalText
+        func transactionId(from charger: ChargerSimulator) async throws -> Int64? {
+            let reply = try await charger.waitFor("the StartTransaction answer") { $0["event"]?.stringValue == "raw_response" }
+            return reply["frame"].flatMap { if case .array(let parts) = $0, parts.count == 3 { parts[2]["transactionId"]?.int64Value } else { nil } }
+        }
+
+        let (first, port) = try await ServeProcess.start(directory, timeout: 30)
+        let charger = try await ChargerSimulator(id: "CP-0042-A", port: port, mode: "accept")
+        charger.send(send)
+        let original = try #require(try await transactionId(from: charger))
+        first.kill(SIGKILL)
+        charger.stop()
+
+        let (second, secondPort) = try await ServeProcess.start(directory, timeout: 30)
+        let again = try await ChargerSimulator(id: "CP-0042-A", port: secondPort, mode: "accept")
+        again.send(send)
+        #expect(try await transactionId(from: again) == original)
+        again.stop()
+        second.kill(SIGKILL)
+
+        try await SQLiteEventStore(path: directory.path("ledger.sqlite")).closing { store in
+            let events = try await store.readAll(after: 0, limit: .max)
+            #expect(events.filter { $0.type == "SessionStarted" }.count == 1)
+            let repeated = try #require(events.first { $0.type == "TransactionMessageRepeated" }?.data.value)
+            #expect(repeated["session_id"]?.stringValue == String(original))
+            #expect(repeated["matched_on"]?.canonicalText == #"["open","connector","id_tag","meter_start","timestamp","message_id"]"#)
+        }
+    }
 }
 
 /// One `ledger serve` per ledger file: two would both send every result and CDR.
@@ -105,7 +143,7 @@ struct InstanceLockTests {
     }
 
     @Test("on PostgreSQL several `ledger serve` share one database: a second one serves beside the first; after kill -9 of the first the second goes on and a new one joins",
-          .enabled(if: StoreKind.available.contains(.postgres)))
+          .needsPostgres)
     func severalServersOnPostgres() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }

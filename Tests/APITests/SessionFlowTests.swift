@@ -131,6 +131,40 @@ struct SessionFlowTests {
             #expect(try await server.events("SessionEnded").count == 1)
             #expect(try await server.events("CdrIssued").count == 1)
             #expect(try await server.events("TransactionAnomaly").count == 1)
+            let repeats = try await server.events("TransactionMessageRepeated").map(\.data.value)
+            #expect(repeats.map { $0["action"]?.stringValue } == ["StartTransaction", "StopTransaction", "StopTransaction"])
+            #expect(repeats.allSatisfy { $0["session_id"]?.stringValue == String(transactionId) })
+            #expect(repeats.first?["matched_on"]?.canonicalText == #"["open","connector","id_tag","meter_start","timestamp"]"#)
+        }
+    }
+
+    /// Found by a new user: a transaction ended and a new one started in the same second, with
+    /// the same tag and an unchanged meter (a driver retrying at once, a 0 kWh charge), was taken
+    /// for a resend of the ended one — no session, no CDR. Only an open transaction is resent.
+    @Test("stopped, then started again in the same second with the same tag and meter, three times: three transactions, Sessions and CDRs")
+    func startAgainInTheSameSecond() async throws {
+        try await ServerHarness.with { server in
+            let charger = try await ChargerSimulator(id: "CP-0042-A", port: server.port, mode: "accept")
+            defer { charger.stop() }
+            let second = "2026-03-01T10:00:00Z"
+            var transactions: [Int64] = []
+            for _ in 0..<3 {
+                let started = try await charger.call("StartTransaction",
+                    #"{"send":"StartTransaction","connector":1,"id_tag":"RFID-77","meter_start":1200,"timestamp":"\#(second)"}"#)
+                let transactionId = try #require(started["transaction_id"]?.int64Value)
+                transactions.append(transactionId)
+                let stopped = try await charger.call("StopTransaction",
+                    #"{"send":"StopTransaction","transaction_id":\#(transactionId),"meter_stop":1200,"timestamp":"\#(second)"}"#)
+                #expect(stopped["payload"]?["idTagInfo"]?["status"]?.stringValue == "Accepted")
+            }
+            #expect(Set(transactions).count == 3, "\(transactions)")
+            var sessions: [SessionsProjection.State?] = []
+            for transactionId in transactions { sessions.append(try await server.store.state(SessionsProjection.self, String(transactionId))) }
+            #expect(sessions.map { $0?.status } == ["COMPLETED", "COMPLETED", "COMPLETED"])
+            #expect(sessions.map { $0?.cdrs.count } == [1, 1, 1])
+            #expect(try await server.events("CdrIssued").count == 3)
+            #expect(try await server.events("TransactionMessageRepeated").isEmpty)
+            #expect(try await server.events("TransactionAnomaly").isEmpty)
         }
     }
 

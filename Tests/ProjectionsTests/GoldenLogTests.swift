@@ -2,6 +2,7 @@ import Foundation
 import Ledger
 import LedgerTesting
 import Projections
+import TestPrerequisites
 import Testing
 
 /// The recorded logs under `Golden/` replay to exactly their expected projections, on every store.
@@ -47,7 +48,7 @@ struct GoldenLogTests {
     }
 
     @Test("a golden ledger copied with migrate-to has on PostgreSQL exactly the projections it has on SQLite",
-          .enabled(if: StoreKind.available.contains(.postgres)))
+          .needsPostgres)
     func migratedProjections() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }

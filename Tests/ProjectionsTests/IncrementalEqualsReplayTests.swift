@@ -2,6 +2,7 @@ import Foundation
 import Ledger
 import LedgerTesting
 import Projections
+import TestPrerequisites
 import Testing
 
 @Suite("Incremental projection equals full replay")
@@ -71,7 +72,7 @@ struct IncrementalEqualsReplayTests {
     }
 }
 
-@Suite("Several writers on one PostgreSQL ledger", .enabled(if: StoreKind.available.contains(.postgres)))
+@Suite("Several writers on one PostgreSQL ledger", .needsPostgres)
 struct SeveralWritersTests {
     /// As two `ledger serve` instances would: each store folds its own batches, reading the rows
     /// and checkpoints under the append lock, so neither overwrites a fold of the other.

@@ -3,11 +3,12 @@ import Ledger
 import LedgerTesting
 import PostgresStore
 import Projections
+import TestPrerequisites
 import Testing
 
 /// The synchronous reads of a PostgreSQL snapshot (`PostgresSnapshotReader`), which the audit,
 /// billing export and the server's reads go through.
-@Suite("PostgreSQL snapshot reads", .enabled(if: StoreKind.available.contains(.postgres)))
+@Suite("PostgreSQL snapshot reads", .needsPostgres)
 struct PostgresSnapshotTests {
     @Test("placeholders are numbered for PostgreSQL outside quoted text, and values keep their kinds")
     func placeholders() async throws {

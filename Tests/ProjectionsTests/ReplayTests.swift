@@ -256,7 +256,7 @@ struct ReplayTests {
             "CommandResultQueued", "ChargePointConnected", "ChargePointDisconnected", "BootNotified", "ConnectorStatusChanged",
             "AuthorizeRequested", "AuthorizationDecided", "SessionStarted", "AuthorizationBound", "MeterValuesRecorded", "SessionEnded",
             "CdrIssued", "DeliveryScheduled", "DeliveryAttempted", "DeliverySucceeded", "DeliveryParked", "DeliveryAbandoned", "DeliveryRequeued",
-            "CommandWarning", "OcppFrameRejected", "TransactionAnomaly",
+            "CommandWarning", "OcppFrameRejected", "TransactionAnomaly", "TransactionMessageRepeated",
         ]
         #expect(EventCatalogue.standard.knownTypes == designed)
     }

@@ -117,9 +117,9 @@ public struct ChargePointHandler: Sendable {
             do {
                 let answer = switch action {
                 case "Authorize": try await transactions.authorize(chargePointId, payload, frame: frame)
-                case "StartTransaction": try await transactions.start(chargePointId, payload, frame: frame)
+                case "StartTransaction": try await transactions.start(chargePointId, payload, messageId: messageId, frame: frame)
                 case "MeterValues": try await transactions.meterValues(chargePointId, payload, frame: frame)
-                default: try await transactions.stop(chargePointId, payload, frame: frame)
+                default: try await transactions.stop(chargePointId, payload, messageId: messageId, frame: frame)
                 }
                 return .callResult(messageId: messageId, payload: answer)
             } catch let malformed as OCPPFrame.Malformed {

@@ -69,15 +69,17 @@ public struct TransactionService: Sendable {
     }
 
     /// StartTransaction.req → the `.conf` payload.
-    func start(_ chargePointId: String, _ payload: JSONValue, frame: String) async throws -> JSONValue {
+    func start(_ chargePointId: String, _ payload: JSONValue, messageId: String, frame: String) async throws -> JSONValue {
         guard let connector = payload["connectorId"]?.int64Value, let idTag = payload["idTag"]?.stringValue,
               let meterStart = payload["meterStart"]?.int64Value,
               let startedAt = payload["timestamp"]?.stringValue.flatMap(Timestamp.init(iso8601:)) else {
             throw OCPPFrame.Malformed(messageId: "", code: "FormationViolation", description: "connectorId, idTag, meterStart and timestamp are required")
         }
-        if let repeated = try await repeatedStart(chargePointId, connectorId: Int(connector), idTag: idTag, meterStart: Int(meterStart), at: startedAt) {
-            logger.info("StartTransaction sent again: transaction \(repeated.transactionId) answered again")
-            return Self.conf(status: "Accepted", transactionId: repeated.transactionId)
+        if let open = try await openSession(chargePointId, connectorId: Int(connector)),
+           open.idTag == idTag, open.startDatetime == startedAt, open.meterStartWh == Int(meterStart) {
+            let matched = ["open", "connector", "id_tag", "meter_start", "timestamp"] + (open.startMessageId == messageId ? ["message_id"] : [])
+            try await recordRepeat("StartTransaction", of: open, matchedOn: matched, messageId: messageId, frame: frame)
+            return Self.conf(status: "Accepted", transactionId: open.transactionId)
         }
         guard let evse = locations.evse(chargePointId: chargePointId, connectorId: Int(connector)) else {
             let transactionId = await transactionIds.next()
@@ -91,7 +93,7 @@ public struct TransactionService: Sendable {
             let transactionId = await transactionIds.next()
             do {
                 try await startSession(transactionId: transactionId, chargePointId: chargePointId, connector: Int(connector), idTag: idTag,
-                                       meterStart: Int(meterStart), startedAt: startedAt, evse: evse)
+                                       meterStart: Int(meterStart), startedAt: startedAt, evse: evse, messageId: messageId)
                 return Self.conf(status: "Accepted", transactionId: transactionId)
             } catch EventStoreError.wrongExpectedVersion {
                 try await transactionIds.skipTaken(in: store)
@@ -102,7 +104,7 @@ public struct TransactionService: Sendable {
 
     /// Records the session of transaction `transactionId` (a stream of its own, which must not exist yet).
     private func startSession(transactionId: Int, chargePointId: String, connector: Int, idTag: String, meterStart: Int,
-                              startedAt: Timestamp, evse: LocationRegistry.EVSE) async throws {
+                              startedAt: Timestamp, evse: LocationRegistry.EVSE, messageId: String) async throws {
         let sessionId = String(transactionId)
         let commandBinding = try await bind(sessionId: sessionId, idTag: idTag, evse: evse, startedAt: startedAt)
         let binding = commandBinding.event.candidates == 0
@@ -112,7 +114,7 @@ public struct TransactionService: Sendable {
             sessionId: sessionId, chargePointId: chargePointId, connectorId: connector, transactionId: transactionId, idTag: idTag,
             locationId: evse.locationId, evseUid: evse.uid, authId: binding.command?.authId ?? idTag, authMethod: "AUTH_REQUEST",
             startedAt: startedAt, meterStartWh: meterStart, currency: "EUR",
-            authorizationId: binding.event.authorizationId, commandId: binding.event.commandId)
+            authorizationId: binding.event.authorizationId, commandId: binding.event.commandId, messageId: messageId)
         let metadata = EventMetadata(source: "ocpp:\(chargePointId)", correlationId: sessionId)
         var events = [try EventCoding.newEvent(started, metadata: metadata), try EventCoding.newEvent(binding.event, metadata: metadata)]
         if let iop {
@@ -165,15 +167,16 @@ public struct TransactionService: Sendable {
 
     /// StopTransaction.req: the session ends; its CDR is issued from the recorded meter values,
     /// unless the numbers cannot be true (then an anomaly, and no CDR is invented).
-    func stop(_ chargePointId: String, _ payload: JSONValue, frame: String) async throws -> JSONValue {
+    func stop(_ chargePointId: String, _ payload: JSONValue, messageId: String, frame: String) async throws -> JSONValue {
         guard let transactionId = payload["transactionId"]?.int64Value, let meterStop = payload["meterStop"]?.int64Value,
               let endedAt = payload["timestamp"]?.stringValue.flatMap(Timestamp.init(iso8601:)) else {
             throw OCPPFrame.Malformed(messageId: "", code: "FormationViolation", description: "transactionId, meterStop and timestamp are required")
         }
         let accepted = JSONValue.object(["idTagInfo": .object(["status": .string("Accepted")])])
         guard let session = try await activeSession(Int(transactionId), on: chargePointId) else {
-            if try await isRepeatedStop(Int(transactionId), on: chargePointId, meterStop: Int(meterStop), at: endedAt) {
-                logger.info("StopTransaction of transaction \(transactionId) sent again: answered again")
+            if let ended = try await store.state(SessionsProjection.self, String(transactionId)), ended.chargePointId == chargePointId,
+               ended.status == "COMPLETED", ended.endDatetime == endedAt, ended.lastMeterWh == Int(meterStop) {
+                try await recordRepeat("StopTransaction", of: ended, matchedOn: ["completed", "meter_stop", "timestamp"], messageId: messageId, frame: frame)
                 return accepted
             }
             try await record(TransactionAnomaly(chargePointId: chargePointId, transactionId: Int(transactionId), sessionId: nil,
@@ -226,29 +229,30 @@ public struct TransactionService: Sendable {
         return session
     }
 
-    /// The session a StartTransaction already opened, when a charger sends it again — OCPP 1.6
-    /// chargers resend transaction messages whose answer they did not get (the connection dropped
-    /// after we recorded it). Same charge point, connector, id tag, meter start and time: the same
-    /// transaction, not a second session that would never end.
-    private func repeatedStart(_ chargePointId: String, connectorId: Int, idTag: String, meterStart: Int, at startedAt: Timestamp) async throws
-        -> SessionsProjection.State?
-    {
-        guard let evse = locations.evse(chargePointId: chargePointId, connectorId: connectorId) else { return nil }
-        return try await store.withProjectionSnapshot { database in
-            try database.rows("SELECT body FROM sessions WHERE evse_uid = ? AND id_tag = ? AND start_datetime = ?",
-                              [.text(evse.uid), .text(idTag), .text(startedAt.iso8601)]).compactMap { row -> SessionsProjection.State? in
-                guard let body = row.first?.text else { return nil }
-                return try EventCoding.decode(SessionsProjection.State.self, from: body)
-            }
-        }.first { $0.chargePointId == chargePointId && $0.connectorId == connectorId && $0.meterStartWh == meterStart }
+    /// The session still open on this charge point and connector, if any. A StartTransaction is a
+    /// resend only of that one: OCPP 1.6 chargers resend transaction messages whose answer they
+    /// did not get (the connection dropped after we recorded it), and such a charger cannot have
+    /// ended the transaction, since it never learned its id. A start that matches a session
+    /// already ended is a new charge — a driver retrying at once, a 0 kWh session — not a resend.
+    private func openSession(_ chargePointId: String, connectorId: Int) async throws -> SessionsProjection.State? {
+        try await store.withProjectionSnapshot { database in
+            try database.rows("SELECT body FROM sessions WHERE charge_point_id = ? AND status = 'ACTIVE'", [.text(chargePointId)])
+                .compactMap { row -> SessionsProjection.State? in
+                    guard let body = row.first?.text else { return nil }
+                    return try EventCoding.decode(SessionsProjection.State.self, from: body)
+                }
+        }.first { $0.connectorId == connectorId }
     }
 
-    /// A StopTransaction sent again for the session it already ended (same meter and time):
-    /// answered as before, and neither an anomaly nor a second CDR.
-    private func isRepeatedStop(_ transactionId: Int, on chargePointId: String, meterStop: Int, at endedAt: Timestamp) async throws -> Bool {
-        guard let session = try await store.state(SessionsProjection.self, String(transactionId)) else { return false }
-        return session.chargePointId == chargePointId && session.status == "COMPLETED" && session.endDatetime == endedAt
-            && session.lastMeterWh == meterStop
+    /// Records a transaction message sent again, answered as the first time: the audit shows why it
+    /// opened no session (or ended nothing) rather than a log line alone.
+    private func recordRepeat(_ action: String, of session: SessionsProjection.State, matchedOn: [String], messageId: String,
+                              frame: String) async throws {
+        let repeated = TransactionMessageRepeated(chargePointId: session.chargePointId, action: action, sessionId: session.id,
+                                                  transactionId: session.transactionId, matchedOn: matchedOn, messageId: messageId, frame: frame)
+        let metadata = EventMetadata(source: "ocpp:\(session.chargePointId)", correlationId: session.id)
+        _ = try await store.append([try EventCoding.newEvent(repeated, metadata: metadata)], to: "session-\(session.id)", expectedVersion: .any)
+        logger.info("\(action) of transaction \(session.transactionId) sent again: answered as before")
     }
 
     /// The START_SESSION commands this transaction could belong to, and the recorded verdict.

@@ -199,13 +199,16 @@ public struct SessionStarted: DomainEventPayload {
     /// Inherited from the command or authorization that caused it, when one was bound.
     public var authorizationId: String?
     public var commandId: String?
+    /// The OCPP-J message id of the StartTransaction: a charger that resends it with the same id
+    /// proves the resend (`TransactionMessageRepeated`). Absent in logs recorded before it was kept.
+    public var messageId: String?
     public init(sessionId: String, chargePointId: String, connectorId: Int, transactionId: Int, idTag: String,
                 locationId: String, evseUid: String, authId: String, authMethod: String, startedAt: Timestamp,
-                meterStartWh: Int, currency: String, authorizationId: String? = nil, commandId: String? = nil) {
+                meterStartWh: Int, currency: String, authorizationId: String? = nil, commandId: String? = nil, messageId: String? = nil) {
         self.sessionId = sessionId; self.chargePointId = chargePointId; self.connectorId = connectorId
         self.transactionId = transactionId; self.idTag = idTag; self.locationId = locationId; self.evseUid = evseUid
         self.authId = authId; self.authMethod = authMethod; self.startedAt = startedAt; self.meterStartWh = meterStartWh
-        self.currency = currency; self.authorizationId = authorizationId; self.commandId = commandId
+        self.currency = currency; self.authorizationId = authorizationId; self.commandId = commandId; self.messageId = messageId
     }
 
     enum CodingKeys: String, CodingKey {
@@ -223,6 +226,7 @@ public struct SessionStarted: DomainEventPayload {
         case currency
         case authorizationId = "authorization_id"
         case commandId = "command_id"
+        case messageId = "message_id"
     }
 
     public init(reading value: CanonicalValue) throws {
@@ -241,6 +245,7 @@ public struct SessionStarted: DomainEventPayload {
         currency = try object.decode(CodingKeys.currency)
         authorizationId = try object.decodeIfPresent(CodingKeys.authorizationId)
         commandId = try object.decodeIfPresent(CodingKeys.commandId)
+        messageId = try object.decodeIfPresent(CodingKeys.messageId)
     }
 }
 
@@ -534,6 +539,54 @@ public struct TransactionAnomaly: DomainEventPayload {
         transactionId = try object.decode(CodingKeys.transactionId)
         sessionId = try object.decodeIfPresent(CodingKeys.sessionId)
         reason = try object.decode(CodingKeys.reason)
+        frame = try object.decode(CodingKeys.frame)
+    }
+}
+
+/// A StartTransaction or StopTransaction a charger sent again because our answer did not reach it
+/// (the connection dropped after we recorded the first): answered as the first time, and recorded
+/// so the audit shows why it opened no new session, or ended nothing a second time.
+///
+/// Only a message for a transaction still open on that charge point and connector (a start), or
+/// ended with exactly those values (a stop), is a resend: anything else is a new charge or an
+/// anomaly, never merged into an existing one.
+public struct TransactionMessageRepeated: DomainEventPayload {
+    public static let eventType = "TransactionMessageRepeated"
+    public var chargePointId: String
+    /// `StartTransaction` or `StopTransaction`.
+    public var action: String
+    public var sessionId: String
+    public var transactionId: Int
+    /// What was compared and found equal: `open`, `connector`, `id_tag`, `meter_start`, `timestamp`,
+    /// `message_id` (when the charger reused it), `completed`, `meter_stop`.
+    public var matchedOn: [String]
+    public var messageId: String
+    /// The frame as received (truncated to 4 KiB).
+    public var frame: String
+
+    public init(chargePointId: String, action: String, sessionId: String, transactionId: Int, matchedOn: [String], messageId: String, frame: String) {
+        self.chargePointId = chargePointId; self.action = action; self.sessionId = sessionId; self.transactionId = transactionId
+        self.matchedOn = matchedOn; self.messageId = messageId; self.frame = String(frame.prefix(4096))
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case chargePointId = "charge_point_id"
+        case action
+        case sessionId = "session_id"
+        case transactionId = "transaction_id"
+        case matchedOn = "matched_on"
+        case messageId = "message_id"
+        case frame
+    }
+
+    public init(reading value: CanonicalValue) throws {
+        let object = try value.object()
+        chargePointId = try object.decode(CodingKeys.chargePointId)
+        action = try object.decode(CodingKeys.action)
+        sessionId = try object.decode(CodingKeys.sessionId)
+        transactionId = try object.decode(CodingKeys.transactionId)
+        matchedOn = try object.decode(CodingKeys.matchedOn)
+        messageId = try object.decode(CodingKeys.messageId)
         frame = try object.decode(CodingKeys.frame)
     }
 }

@@ -29,6 +29,7 @@ public indirect enum DomainEvent: Sendable, Equatable {
     case commandWarning(CommandWarning)
     case ocppFrameRejected(OcppFrameRejected)
     case transactionAnomaly(TransactionAnomaly)
+    case transactionMessageRepeated(TransactionMessageRepeated)
     case chargePointConnected(ChargePointConnected)
     case chargePointDisconnected(ChargePointDisconnected)
     case bootNotified(BootNotified)
@@ -59,6 +60,7 @@ public indirect enum DomainEvent: Sendable, Equatable {
         case .commandWarning(let payload): payload
         case .ocppFrameRejected(let payload): payload
         case .transactionAnomaly(let payload): payload
+        case .transactionMessageRepeated(let payload): payload
         case .chargePointConnected(let payload): payload
         case .chargePointDisconnected(let payload): payload
         case .bootNotified(let payload): payload

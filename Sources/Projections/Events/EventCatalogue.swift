@@ -24,6 +24,7 @@ public struct EventCatalogue: Sendable {
         catalogue.register(CommandWarning.self, DomainEvent.commandWarning)
         catalogue.register(OcppFrameRejected.self, DomainEvent.ocppFrameRejected)
         catalogue.register(TransactionAnomaly.self, DomainEvent.transactionAnomaly)
+        catalogue.register(TransactionMessageRepeated.self, DomainEvent.transactionMessageRepeated)
         catalogue.register(ChargePointConnected.self, DomainEvent.chargePointConnected)
         catalogue.register(ChargePointDisconnected.self, DomainEvent.chargePointDisconnected)
         catalogue.register(BootNotified.self, DomainEvent.bootNotified)

@@ -102,6 +102,8 @@ public struct SessionsProjection: Projection {
         public var lastReadingAt: Timestamp
         /// When the IOP was last sent this session (PUT or PATCH): updates are throttled from it.
         public var lastPushAt: Timestamp?
+        /// The StartTransaction's OCPP-J message id, when recorded: a resend with the same id is the same message.
+        public var startMessageId: String?
         public var positions: [Int64]
 
         mutating func receive(_ authorizationId: String?, at: Timestamp, position: Int64, via: String) {
@@ -147,6 +149,7 @@ public struct SessionsProjection: Projection {
             case lastMeterWh = "last_meter_wh"
             case lastReadingAt = "last_reading_at"
             case lastPushAt = "last_push_at"
+            case startMessageId = "start_message_id"
             case positions
         }
 
@@ -176,6 +179,7 @@ public struct SessionsProjection: Projection {
                 object.member(CodingKeys.meterStartWh, meterStartWh)
                 object.member(CodingKeys.positions, positions)
                 object.member(CodingKeys.startDatetime, startDatetime)
+                object.member(CodingKeys.startMessageId, startMessageId)
                 object.member(CodingKeys.status, status)
                 object.member(CodingKeys.transactionId, transactionId)
             }
@@ -201,6 +205,7 @@ public struct SessionsProjection: Projection {
         case .sessionEnded(let e): e.sessionId
         case .cdrIssued(let e): e.sessionId
         case .transactionAnomaly(let e): e.sessionId
+        case .transactionMessageRepeated(let e): e.sessionId
         case .deliveryScheduled(let e): e.kind == "command_result" ? nil : e.sessionId
         default: nil
         }
@@ -215,7 +220,7 @@ public struct SessionsProjection: Projection {
                 transactionId: e.transactionId, idTag: e.idTag, currency: e.currency, chargingPeriods: [], status: "ACTIVE",
                 lastUpdated: at, authorizations: [], bindings: [], commandIds: e.commandId.map { [$0] } ?? [], cdrs: [],
                 meterStartWh: e.meterStartWh, lastMeterWh: e.meterStartWh, lastReadingAt: e.startedAt,
-                positions: [logged.position])
+                startMessageId: e.messageId, positions: [logged.position])
             started.receive(e.authorizationId, at: at, position: logged.position, via: "session_started")
             state = started
             return
@@ -227,6 +232,9 @@ public struct SessionsProjection: Projection {
     private func fold(_ logged: LoggedEvent, into state: inout State) {
         let at = logged.recordedAt
         state.positions.append(logged.position)
+        // A resent message changes nothing of the session (nor its OCPI last_updated): it only
+        // joins the session's trail, so its audit shows the resend.
+        if case .transactionMessageRepeated = logged.event { return }
         state.lastUpdated = at
         switch logged.event {
         case .authorizationBound(let e):

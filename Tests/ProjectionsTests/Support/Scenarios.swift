@@ -10,6 +10,7 @@ enum Scenarios {
         ("command_timeout", commandTimeout),
         ("no_authorization_id", noAuthorizationId),
         ("dispute_two_authorizations_three_cdrs", dispute),
+        ("start_again_same_second", startAgainSameSecond),
     ]
 
     /// START_SESSION with an authorization_id, accepted, charged, stopped, CDR issued.
@@ -81,6 +82,30 @@ enum Scenarios {
         try await cdr(w, id: "CDR-5b", session: "SES-5", authorizationId: a, meter: (10000, 16000), start: w.at(-900), stop: w.at(-600))
     }
 
+    /// A charger resends a StartTransaction whose answer it lost (same message): one session. The
+    /// transaction ends in the second it started, with nothing charged, and its StopTransaction is
+    /// resent too; then, in that same second, a driver starts again with the same tag and the same
+    /// meter: a second session and CDR, not a resend of the first — only an open transaction can
+    /// be sent again (the charge once swallowed by matching EVSE, tag, start time and meter alone).
+    static func startAgainSameSecond(_ w: ScenarioWriter) async throws {
+        let source = "ocpp:\(Vectors.chargePoint)"
+        let second = w.at(45)
+        try await session(w, id: "SES-7", transactionId: 23, commandId: nil, authorizationId: nil, meter: (3000, 3000), idTag: Vectors.rfidUid,
+                          messageId: "msg-start-23", startedAt: second)
+        try await w.emit(TransactionMessageRepeated(chargePointId: Vectors.chargePoint, action: "StartTransaction", sessionId: "SES-7", transactionId: 23,
+                                                    matchedOn: ["open", "connector", "id_tag", "meter_start", "timestamp", "message_id"],
+                                                    messageId: "msg-start-23", frame: #"[2,"msg-start-23","StartTransaction",{}]"#),
+                         stream: "session-SES-7", source: source, correlation: "SES-7")
+        try await end(w, session: "SES-7", meterStop: 3000, cdr: "CDR-7", authorizationId: nil, endedAt: second)
+        try await w.emit(TransactionMessageRepeated(chargePointId: Vectors.chargePoint, action: "StopTransaction", sessionId: "SES-7", transactionId: 23,
+                                                    matchedOn: ["completed", "meter_stop", "timestamp"],
+                                                    messageId: "msg-stop-23", frame: #"[2,"msg-stop-23","StopTransaction",{}]"#),
+                         stream: "session-SES-7", source: source, correlation: "SES-7")
+        try await session(w, id: "SES-8", transactionId: 24, commandId: nil, authorizationId: nil, meter: (3000, 3000), idTag: Vectors.rfidUid,
+                          messageId: "msg-start-24", startedAt: second)
+        try await end(w, session: "SES-8", meterStop: 3000, cdr: "CDR-8", authorizationId: nil, endedAt: second)
+    }
+
     // MARK: - Building blocks
 
     static func startCommand(_ w: ScenarioWriter, id: String, authorizationId: String?, chargerResult: String?) async throws {
@@ -132,14 +157,15 @@ enum Scenarios {
 
     static func session(
         _ w: ScenarioWriter, id: String, transactionId: Int, commandId: String?, authorizationId: String?, meter: (start: Int, reading: Int),
-        idTag: String = Vectors.tokenUid, matchedOn: [String] = ["id_tag", "connector", "window"]
+        idTag: String = Vectors.tokenUid, matchedOn: [String] = ["id_tag", "connector", "window"], messageId: String? = nil,
+        startedAt: Timestamp? = nil
     ) async throws {
         let stream = "session-\(id)"
         let source = "ocpp:\(Vectors.chargePoint)"
         try await w.emit(SessionStarted(sessionId: id, chargePointId: Vectors.chargePoint, connectorId: 1, transactionId: transactionId,
                                         idTag: idTag, locationId: Vectors.location, evseUid: Vectors.evse, authId: Vectors.authId,
-                                        authMethod: "AUTH_REQUEST", startedAt: w.at(45), meterStartWh: meter.start, currency: "EUR",
-                                        authorizationId: authorizationId, commandId: commandId),
+                                        authMethod: "AUTH_REQUEST", startedAt: startedAt ?? w.at(45), meterStartWh: meter.start, currency: "EUR",
+                                        authorizationId: authorizationId, commandId: commandId, messageId: messageId),
                          stream: stream, source: source, correlation: id, after: 45)
         try await w.emit(AuthorizationBound(sessionId: id, authorizationId: authorizationId, commandId: commandId, matchedOn: matchedOn,
                                             deltaMs: 45_000, candidates: 1),
@@ -152,15 +178,17 @@ enum Scenarios {
                          stream: stream, source: source, correlation: id, after: 300)
     }
 
-    static func end(_ w: ScenarioWriter, session id: String, meterStop: Int, cdr cdrId: String, authorizationId: String?) async throws {
+    static func end(_ w: ScenarioWriter, session id: String, meterStop: Int, cdr cdrId: String, authorizationId: String?,
+                    endedAt: Timestamp? = nil) async throws {
         let stream = "session-\(id)"
-        try await w.emit(SessionEnded(sessionId: id, endedAt: w.at(60), meterStopWh: meterStop, reason: "Remote"),
+        let endedAt = endedAt ?? w.at(60)
+        try await w.emit(SessionEnded(sessionId: id, endedAt: endedAt, meterStopWh: meterStop, reason: "Remote"),
                          stream: stream, source: "ocpp:\(Vectors.chargePoint)", correlation: id, after: 60)
         let started = try await w.store.readStream(stream, fromVersion: 1, limit: 1)
         let start = try EventCatalogue.standard.decode(started[0])
         guard case .sessionStarted(let s) = start else { return }
         try await cdr(w, id: cdrId, session: id, authorizationId: authorizationId, meter: (s.meterStartWh, meterStop),
-                      start: s.startedAt, stop: w.at(0))
+                      start: s.startedAt, stop: endedAt)
     }
 
     static func cdr(_ w: ScenarioWriter, id: String, session: String, authorizationId: String?, meter: (Int, Int),
