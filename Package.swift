@@ -126,6 +126,13 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // What some suites need beyond Swift (Python's ocpp, Chromium, PostgreSQL), and how a test
+        // without it is skipped: only the test targets link it (it imports Testing).
+        .target(
+            name: "TestPrerequisites",
+            dependencies: ["LedgerTesting"],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "LedgerCLI",
             dependencies: [
@@ -169,13 +176,13 @@ let package = Package(
         ),
         .testTarget(
             name: "LedgerTests",
-            dependencies: ["Ledger", "LedgerTesting", "PostgresStore", "Projections", "CSQLite", "LedgerCLI", "LedgerTestWriter"],
+            dependencies: ["Ledger", "LedgerTesting", "TestPrerequisites", "PostgresStore", "Projections", "CSQLite", "LedgerCLI", "LedgerTestWriter"],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "APITests",
             dependencies: [
-                "API", "Ledger", "Projections", "LedgerTesting", "LedgerCLI", "PostgresStore",
+                "API", "Ledger", "Projections", "LedgerTesting", "TestPrerequisites", "LedgerCLI", "PostgresStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
@@ -190,7 +197,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ProjectionsTests",
-            dependencies: ["Ledger", "Projections", "LedgerTesting", "LedgerCLI"],
+            dependencies: ["Ledger", "Projections", "LedgerTesting", "TestPrerequisites", "LedgerCLI"],
             resources: [.copy("Golden")],
             swiftSettings: strictSettings
         ),

@@ -37,6 +37,7 @@ struct Demo: AsyncParsableCommand {
     var exit = false
 
     func run() async throws {
+        ParentWatch.start()
         let directory = FileManager.default.temporaryDirectory.appending(path: "ledger-demo-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let path = directory.appending(path: "ledger.sqlite").path()

@@ -70,6 +70,7 @@ struct Serve: AsyncParsableCommand {
     }
 
     func run() async throws {
+        ParentWatch.start()
         try await reportingFailures {
             let registry: LocationRegistry
             do { registry = try LocationRegistry(contentsOf: URL(fileURLWithPath: locations)) } catch {

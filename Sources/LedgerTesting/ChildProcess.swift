@@ -22,6 +22,7 @@ public enum ChildProcess {
         let process = Process()
         process.executableURL = executable ?? URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = executable == nil ? [command] + arguments : arguments
+        process.environment = environment
         process.standardOutput = try FileHandle(forWritingTo: out)
         process.standardError = try FileHandle(forWritingTo: err)
         if let stdin { process.standardInput = try FileHandle(forReadingFrom: stdin) }
@@ -33,6 +34,13 @@ public enum ChildProcess {
             }
         }
         return Output(status: status, stdout: try String(contentsOf: out, encoding: .utf8), stderr: try String(contentsOf: err, encoding: .utf8))
+    }
+
+    /// This process's environment, plus `LEDGER_EXIT_WITH_PARENT` naming this process: a `ledger
+    /// serve` (and the Python charger) started from a test ends when the test process does — even
+    /// one killed with -9 or crashed, whose own clean-up never ran.
+    public static var environment: [String: String] {
+        ProcessInfo.processInfo.environment.merging(["LEDGER_EXIT_WITH_PARENT": String(getpid())]) { _, own in own }
     }
 
     /// Runs blocking work (a socket read, say) on a thread of its own, not a cooperative one.

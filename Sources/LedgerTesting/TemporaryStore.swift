@@ -6,8 +6,8 @@ import Projections
 
 /// The stores a suite runs against, one parameterized suite for both (not a copy per store):
 /// SQLite always; PostgreSQL when `CHARGELEDGER_POSTGRES_URL` names a server the tests may
-/// create databases on (`.ci/run` installs and starts one) — and always in CI, where a missing
-/// server must fail the run rather than skip half of it.
+/// create databases on (`scripts/test` starts one of its own) — and always in CI, where a missing
+/// server must fail the run rather than skip half of it (`TestPrerequisites` says so when it is missing).
 public enum StoreKind: String, Sendable, CaseIterable, CustomStringConvertible {
     case sqlite
     case postgres

@@ -2,6 +2,7 @@ import API
 import Foundation
 import Ledger
 import LedgerTesting
+import TestPrerequisites
 import Testing
 
 /// `GET /metrics`, read by the reference parser (Python's `prometheus_client`), moving as a real
@@ -16,6 +17,7 @@ struct MetricsTests {
 
     /// Parses exposition text with `Scripts/parse_metrics.py`; a text it refuses fails the test.
     static func parse(_ text: String) async throws -> [Sample] {
+        try await Prerequisite.python.require()
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let input = URL(fileURLWithPath: directory.path("metrics.txt"))

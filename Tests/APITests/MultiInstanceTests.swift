@@ -3,13 +3,14 @@ import Foundation
 import Ledger
 import LedgerTesting
 import Projections
+import TestPrerequisites
 import Testing
 
 /// Several `ledger serve` instances on one PostgreSQL ledger, in this process: two real servers
 /// sharing a database (and a clock), a real charger connected to one of them, and the IOP's
 /// commands sent to either. Every result and push is counted at the IOP after both servers have
 /// stopped, so a second send by either instance could not go unseen.
-@Suite("Several instances on one PostgreSQL ledger", .serialized, .enabled(if: StoreKind.available.contains(.postgres)))
+@Suite("Several instances on one PostgreSQL ledger", .serialized, .needsPostgres)
 struct MultiInstanceTests {
     /// Two servers on one scratch database, a charger (`mode`) connected to the first; both
     /// stopped, and the ledger checked, afterwards.
@@ -17,25 +18,14 @@ struct MultiInstanceTests {
                           _ body: (ServerHarness, ServerHarness, ChargerSimulator) async throws -> Void) async throws {
         try await StoreKind.postgres.withScratchLedger { ledger in
             let shared = ManualClock(Timestamp(Date()))
-            let a = try await ServerHarness(ledger: ledger, iop: iop.url, clock: clocks?.0 ?? shared)
-            let b: ServerHarness
-            do { b = try await ServerHarness(ledger: ledger, iop: iop.url, clock: clocks?.1 ?? shared) } catch {
-                try? await a.stop()
-                throw error
+            // b stops first, then a, which checks the ledger once both are down.
+            try await ServerHarness.with(ledger: ledger, iop: iop.url, clock: clocks?.0 ?? shared) { a in
+                try await ServerHarness.with(ledger: ledger, iop: iop.url, clock: clocks?.1 ?? shared, checksLedger: false) { b in
+                    let charger = try await ChargerSimulator(id: "CP-0042-A", port: a.port, mode: mode)
+                    defer { charger.stop() }
+                    try await body(a, b, charger)
+                }
             }
-            defer { a.directory.remove(); b.directory.remove() }
-            var failure: (any Error)?
-            do {
-                let charger = try await ChargerSimulator(id: "CP-0042-A", port: a.port, mode: mode)
-                defer { charger.stop() }
-                try await body(a, b, charger)
-            } catch {
-                failure = error
-            }
-            try await b.stop()
-            try await a.stop()
-            if let failure { throw failure }
-            try await a.expectLedgerConsistent()
         }
     }
 

@@ -6,10 +6,11 @@ import LedgerTesting
 import NIOCore
 import NIOHTTP1
 import Projections
+import TestPrerequisites
 import Testing
 
 /// The ops web page: rendered by a real headless Chromium (Debian's `chromium`, installed by
-/// `.ci/run`) from a real server loaded with Gireve's dispute, and its two recorded actions.
+/// `scripts/test`) from a real server loaded with Gireve's dispute, and its two recorded actions.
 @Suite("Ops page", .serialized)
 struct OpsPageTests {
     static let operatorName = "alice"
@@ -19,11 +20,12 @@ struct OpsPageTests {
     /// Loads `path` in headless Chromium, logged in as alice; returns the DOM after rendering and
     /// writes a screenshot to `.build/ops-screenshots/<name>.png`.
     static func browse(_ server: ServerHarness, _ path: String, screenshot name: String) async throws -> String {
+        try await Prerequisite.chromium.require()
         try FileManager.default.createDirectory(at: screenshots, withIntermediateDirectories: true)
         let url = "http://\(operatorName):\(ServerHarness.opsToken)@127.0.0.1:\(server.port)\(path)"
         let common = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--no-first-run", "--window-size=1400,1100"]
         let dom = try await ChildProcess.run("chromium", common + ["--dump-dom", url])
-        try #require(dom.status == 0, "chromium failed (is Debian's chromium installed? .ci/run installs it): \(dom.stderr.suffix(500))")
+        try #require(dom.status == 0, "chromium failed (scripts/test installs Debian's chromium): \(dom.stderr.suffix(500))")
         _ = try await ChildProcess.run("chromium", common + ["--screenshot=\(screenshots.appending(path: "\(name).png").path())", url])
         return dom.stdout
     }

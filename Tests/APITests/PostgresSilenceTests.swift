@@ -3,12 +3,13 @@ import Ledger
 import LedgerTesting
 import PostgresStore
 import Projections
+import TestPrerequisites
 import Testing
 
 /// A PostgreSQL server that stops answering mid-run — hung, or cut off by the network with its
 /// connections left open — must cost the ledger's callers an error within the store's timeout,
 /// never a wait without end: between the store and the server sits a proxy that goes silent.
-@Suite("A PostgreSQL server that stops answering", .enabled(if: StoreKind.available.contains(.postgres)))
+@Suite("A PostgreSQL server that stops answering", .needsPostgres)
 struct PostgresSilenceTests {
     /// `operation` throws, and within 10 s (the store's timeout is 3 s).
     func failsPromptly(_ what: String, _ operation: @Sendable () async throws -> Void) async throws {

@@ -15,22 +15,22 @@ struct RestartTests {
         let iop = try await IOPStandIn()
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let first = try await ServerHarness(directory: directory)
-        let charger = try await ChargerSimulator(id: "CP-0042-A", port: first.port, mode: "silent")
-        let body = try Requests.vector("G-01", responseURL: "\(iop.url)/ocpi/emsp/2.1.1/commands/START_SESSION/restart")
-        #expect(try await first.command("START_SESSION", body).result == "ACCEPTED")
-        try await charger.waitFor("the CALL") { $0["event"]?.stringValue == "call" }
-        charger.stop()
-        try await first.stop()
+        try await ServerHarness.with(directory: directory, checksLedger: false) { first in
+            let charger = try await ChargerSimulator(id: "CP-0042-A", port: first.port, mode: "silent")
+            defer { charger.stop() }
+            let body = try Requests.vector("G-01", responseURL: "\(iop.url)/ocpi/emsp/2.1.1/commands/START_SESSION/restart")
+            #expect(try await first.command("START_SESSION", body).result == "ACCEPTED")
+            try await charger.waitFor("the CALL") { $0["event"]?.stringValue == "call" }
+        }
         #expect(iop.requests.items.isEmpty)
 
-        let second = try await ServerHarness(directory: directory)
-        second.clock.advance(milliseconds: 31_000)
-        try await iop.requests.wait("the TIMEOUT after the restart") { !$0.isEmpty }
-        #expect(iop.results == ["TIMEOUT"])
-        let stale = try await second.events("ChargePointDisconnected").map { $0.data.value["reason"]?.stringValue }
-        #expect(stale.contains { $0?.hasPrefix("its server stopped") == true } || stale.contains("closed by the charger"))
-        try await second.stop()
+        try await ServerHarness.with(directory: directory) { second in
+            second.clock.advance(milliseconds: 31_000)
+            try await iop.requests.wait("the TIMEOUT after the restart") { !$0.isEmpty }
+            #expect(iop.results == ["TIMEOUT"])
+            let stale = try await second.events("ChargePointDisconnected").map { $0.data.value["reason"]?.stringValue }
+            #expect(stale.contains { $0?.hasPrefix("its server stopped") == true } || stale.contains("closed by the charger"))
+        }
         #expect(iop.results == ["TIMEOUT"])
     }
 }

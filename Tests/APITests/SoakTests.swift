@@ -1,6 +1,7 @@
 import Foundation
 import Ledger
 import LedgerTesting
+import TestPrerequisites
 import Testing
 
 /// The soak (`Soak/soak.py`): `ledger serve` as a real process under load from 50 Python `ocpp`
@@ -18,6 +19,7 @@ struct SoakTests {
 
     @Test("under load, drops, IOP outages and two kill -9 restarts nothing acknowledged is lost and every result and CDR is delivered")
     func soak() async throws {
+        try await Prerequisite.python.require()
         let script = try #require(Bundle.module.url(forResource: "Soak/soak", withExtension: "py"))
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
@@ -43,8 +45,9 @@ struct SoakTests {
     }
 
     @Test("two instances on one PostgreSQL ledger, one killed with -9: every result and CDR is delivered exactly once and CALLs go through the instance holding the charger",
-          .enabled(if: StoreKind.available.contains(.postgres)))
+          .needsPostgres)
     func soakTwoInstances() async throws {
+        try await Prerequisite.python.require()
         let script = try #require(Bundle.module.url(forResource: "Soak/soak", withExtension: "py"))
         let directory = try TemporaryDirectory()
         defer { directory.remove() }

@@ -18,16 +18,10 @@ struct StorageFaultTests {
         let disk = try await SmallDisk.mount(megabytes: 16)
         let iop = try await IOPStandIn()
         do {
-            let server = try await ServerHarness(directory: disk.directory, iop: iop.url)
-            do {
+            try await ServerHarness.with(directory: disk.directory, iop: iop.url) { server in
                 let charger = try await ChargerSimulator(id: Self.chargePoint, port: server.port, mode: "late")
                 defer { charger.stop() }
                 try await body(server, disk, iop, charger)
-                try await server.stop()
-                try await server.expectLedgerConsistent()
-            } catch {
-                try? await server.stop()
-                throw error
             }
         } catch {
             await disk.unmount()

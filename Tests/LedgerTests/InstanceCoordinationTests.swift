@@ -3,11 +3,12 @@ import Ledger
 import LedgerTesting
 import PostgresStore
 import Projections
+import TestPrerequisites
 import Testing
 
 /// Heartbeats and lane leases of several instances on one PostgreSQL ledger
 /// (`PostgresInstanceCoordination`), each instance on a store of its own, as separate processes are.
-@Suite("Instance coordination on PostgreSQL", .enabled(if: StoreKind.available.contains(.postgres)))
+@Suite("Instance coordination on PostgreSQL", .needsPostgres)
 struct InstanceCoordinationTests {
     let start = Timestamp(millisecondsSinceEpoch: 1_700_000_000_000)
     func at(_ seconds: Int64) -> Timestamp { start.adding(milliseconds: seconds * 1000) }

@@ -2,10 +2,11 @@ import Foundation
 import Ledger
 import LedgerTesting
 import PostgresStore
+import TestPrerequisites
 import Testing
 
 /// The `ledger` commands on a PostgreSQL `--db`, and `ledger migrate-to`, through the real binary.
-@Suite("PostgreSQL from the command line", .enabled(if: StoreKind.available.contains(.postgres)))
+@Suite("PostgreSQL from the command line", .needsPostgres)
 struct PostgresCommandTests {
     /// A SQLite ledger of `count` events over a few streams, times apart.
     private func sqliteLedger(_ path: String, events count: Int, startingAt first: Int = 0) async throws {

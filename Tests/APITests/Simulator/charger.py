@@ -236,6 +236,15 @@ class SimChargePoint(ChargePoint):
                 emit(event="error", error=f"{type(e).__name__}: {e}", command=cmd)
 
 
+async def exit_with_parent():
+    """LEDGER_EXIT_WITH_PARENT=<pid> (set by the test harness): end when that process does, even if it was killed."""
+    parent = int(os.environ.get("LEDGER_EXIT_WITH_PARENT", "0"))
+    while parent and os.getppid() == parent:
+        await asyncio.sleep(0.2)
+    if parent:
+        os._exit(1)
+
+
 async def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--url", required=True, help="ws://host:port/path/<chargePointId>")
@@ -265,7 +274,7 @@ async def main():
     emit(event="connected", id=cp_id, subprotocol=ws.subprotocol)
 
     cp = SimChargePoint(cp_id, ws, args)
-    helpers = [asyncio.create_task(cp.read_stdin()), asyncio.create_task(cp.run_commands())]
+    helpers = [asyncio.create_task(cp.read_stdin()), asyncio.create_task(cp.run_commands()), asyncio.create_task(exit_with_parent())]
     try:
         await asyncio.wait_for(cp.start(), args.max_seconds or None)
     except websockets.ConnectionClosed:

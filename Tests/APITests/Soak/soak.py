@@ -182,8 +182,10 @@ class Server:
         filename = f"server{self.index}-{len(self.instances)}.log" if self.multi else f"server-{len(self.instances)}.log"
         self.logs.append(os.path.join(self.workdir, filename))
         logfile = open(self.logs[-1], "w")
+        # The server ends with this script, even a killed one (ParentWatch in `ledger serve`).
+        environment = {**os.environ, "LEDGER_EXIT_WITH_PARENT": str(os.getpid())}
         self.process = await asyncio.create_subprocess_exec(
-            *self.args, stdout=asyncio.subprocess.PIPE, stderr=logfile)
+            *self.args, stdout=asyncio.subprocess.PIPE, stderr=logfile, env=environment)
         while True:
             line = await asyncio.wait_for(self.process.stdout.readline(), 60)
             if not line:
@@ -936,7 +938,17 @@ def check(soak):
     return problems, summary
 
 
+def exit_with_parent():
+    """LEDGER_EXIT_WITH_PARENT=<pid> (set by the test harness): end when that process does, even if it was killed."""
+    parent = int(os.environ.get("LEDGER_EXIT_WITH_PARENT", "0"))
+    while parent and os.getppid() == parent:
+        time.sleep(0.2)
+    if parent:
+        os._exit(1)
+
+
 def main():
+    threading.Thread(target=exit_with_parent, daemon=True).start()
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--ledger", required=True, help="the ledger executable")
     parser.add_argument("--seconds", type=float, default=120, help="how long the load runs (then it drains and checks)")

@@ -1,5 +1,7 @@
 import Foundation
 import Ledger
+import LedgerTesting
+import TestPrerequisites
 
 /// A real OCPP 1.6J charge point: the Python `ocpp` package driving `Simulator/charger.py` in a
 /// child process. Its stdout is one JSON object per line; commands go to its stdin.
@@ -9,6 +11,7 @@ final class ChargerSimulator: Sendable {
     /// Starts a charger `id` against `port`, answering remote commands as `mode` says
     /// (`accept`, `reject`, `silent`, `disconnect`, `late`), and waits for its boot to be accepted.
     init(id: String, port: Int, mode: String, boot: Bool = true, password: String? = nil) async throws {
+        try await Prerequisite.python.require()
         guard let script = Bundle.module.url(forResource: "Simulator/charger", withExtension: "py") else {
             throw WaitTimedOut(what: "the simulator script in the test bundle", items: "")
         }
@@ -69,4 +72,6 @@ final class ChargerSimulator: Sendable {
     func send(_ line: String) { process.send(line) }
 
     func stop() { process.kill() }
+
+    var processIdentifier: Int32 { process.processIdentifier }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import LedgerTesting
 
 /// A child process whose standard output is read line by line into an `Inbox`, and whose standard
 /// input takes lines: the charger simulator, and `ledger serve` itself for the kill -9 tests.
@@ -12,6 +13,7 @@ final class LineProcess: Sendable {
         process = Process()
         process.executableURL = executable
         process.arguments = arguments
+        process.environment = ChildProcess.environment
         let output = Pipe(), stdin = Pipe()
         process.standardOutput = output
         process.standardInput = stdin
