@@ -56,7 +56,7 @@ struct DeliveryBenchmark: AsyncParsableCommand {
         stopContinuation.yield()
         try await serving.value
         await store.close()
-        iop.stop()
+        await iop.stop()
     }
 
     /// `sessions` transactions spread over the chargers, each StartTransaction then StopTransaction.

@@ -20,10 +20,10 @@ struct Cdrs: AsyncParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
 
-    @Option(help: "Print CDRs issued after this position (0 = all).")
+    @Option(parsing: .unconditional, help: "Print CDRs issued after this position (0 = all).")
     var after: Int64 = 0
 
-    @Option(help: "Print at most this many CDRs (default: all).")
+    @Option(parsing: .unconditional, help: "Print at most this many CDRs (default: all).")
     var limit: Int?
 
     @Option(help: "ndjson (one JSON object per line) or csv (with a header line).")

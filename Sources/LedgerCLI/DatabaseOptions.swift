@@ -8,7 +8,7 @@ import Projections
 /// `--db`, shared by every command that opens a ledger.
 struct DatabaseOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(
-        "The ledger: a SQLite file, created and migrated if it does not exist, or a PostgreSQL database, postgres://user:password@host:5432/database (LEDGER_DB).",
+        "The ledger: a SQLite file (`serve` and `import` create it; the other commands refuse one that does not exist), or a PostgreSQL database, postgres://user:password@host:5432/database (LEDGER_DB).",
         valueName: "path-or-url"))
     var db: String = ProcessInfo.processInfo.environment["LEDGER_DB"] ?? "ledger.sqlite"
 
@@ -21,9 +21,11 @@ struct DatabaseOptions: ParsableArguments {
     /// Opens the ledger and its projection tables, on SQLite or PostgreSQL. `folding` keeps them
     /// in step, catching up first (`import`, `audit`, `cdrs`, `serve`); without it they are only
     /// read (`replay` compares them with a rebuild and must not fold anything into them first) or
-    /// left alone (`events`, `verify`, `import --log-only` work on the log itself).
-    func openProjectionStore(folding: Bool) async throws -> any ProjectionStore {
-        guard PostgresLocation.isURL(db) else { return try Self.openSQLite(db, withProjections: folding) }
+    /// left alone (`events`, `verify`, `import --log-only` work on the log itself). `creating`: a
+    /// SQLite file that does not exist is made (`serve`, `import`); the commands that only read
+    /// refuse it, so a mistyped `--db` is an error, not a new empty ledger that "verifies".
+    func openProjectionStore(folding: Bool, creating: Bool = false) async throws -> any ProjectionStore {
+        guard PostgresLocation.isURL(db) else { return try Self.openSQLite(db, withProjections: folding, creating: creating) }
         return try await Self.openPostgres(db, withProjections: folding)
     }
 
@@ -35,35 +37,42 @@ struct DatabaseOptions: ParsableArguments {
 
     /// Opens a SQLite ledger, or says why not on one line (exit 2). `withProjections` installs the
     /// read models (caught up first, then kept in step with every append).
-    static func openSQLite(_ path: String, withProjections: Bool) throws -> SQLiteEventStore {
+    static func openSQLite(_ path: String, withProjections: Bool, creating: Bool = false) throws -> SQLiteEventStore {
+        guard creating || FileManager.default.fileExists(atPath: path) else {
+            throw Failure.unusableDatabase("there is no ledger at \(path): give its path with --db (or LEDGER_DB); only `ledger serve` and `ledger import` create one")
+        }
         do {
             return try SQLiteEventStore(path: path, observer: withProjections ? ProjectionEngine() : nil)
         } catch .storage(let error) where error.code == SQLITE_BUSY || error.code == SQLITE_LOCKED {
             throw Failure.unusableDatabase(
                 "\(path) is locked by another process (another `ledger serve` on it, or a tool holding a write transaction): stop it, or use another --db")
+        } catch .storage(let error) {
+            throw Failure.unusableDatabase("the ledger \(path) cannot be opened: \(error)")
         } catch {
             throw Failure.unusableDatabase(error.description)
         }
     }
 }
 
-/// Errors that end a command with a one-line message and a documented exit code.
+/// Errors that end a command with a one-line message and a documented exit code (the table in
+/// `ledger --help` and the README): each code has one meaning.
 enum Failure: Error {
     /// Exit 2: the database could not be opened or used.
     case unusableDatabase(String)
     /// Exit 1: the command ran and found or caused a problem it reports.
     case refused(String)
+    /// Exit 3: the server could not start (its port, its locations file, its token) or stopped on an error.
+    case cannotServe(String)
 
     /// Prints the message to standard error and returns the exit code to end with.
     func report() -> ExitCode {
-        switch self {
-        case .unusableDatabase(let message):
-            FileHandle.standardError.write(Data("error: \(message)\n".utf8))
-            return ExitCode(2)
-        case .refused(let message):
-            FileHandle.standardError.write(Data("error: \(message)\n".utf8))
-            return ExitCode(1)
+        let (message, code): (String, Int32) = switch self {
+        case .refused(let message): (message, 1)
+        case .unusableDatabase(let message): (message, 2)
+        case .cannotServe(let message): (message, 3)
         }
+        FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+        return ExitCode(code)
     }
 }
 

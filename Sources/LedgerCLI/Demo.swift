@@ -40,6 +40,7 @@ struct Demo: AsyncParsableCommand {
         ParentWatch.start()
         let directory = FileManager.default.temporaryDirectory.appending(path: "ledger-demo-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { if exit { try? FileManager.default.removeItem(at: directory) } }
         let path = directory.appending(path: "ledger.sqlite").path()
         var logger = Logger(label: "demo")
         logger.logLevel = .error
@@ -56,10 +57,23 @@ struct Demo: AsyncParsableCommand {
         let (stops, stopContinuation) = AsyncStream.makeStream(of: Void.self)
         let exitWhenDone = exit
         let stopWhen: (@Sendable () async -> Void)? = if exitWhenDone { { for await _ in stops { return } } } else { nil }
-        async let serving: Void = server.run(onRunning: { portContinuation.yield($0) }, stopWhen: stopWhen)
+        let serving = Task {
+            // A server that cannot start (its port taken) ends here, and the wait for its port with it.
+            defer { portContinuation.finish() }
+            try await server.run(onRunning: { portContinuation.yield($0) }, stopWhen: stopWhen)
+        }
         var iterator = ports.makeAsyncIterator()
-        guard let bound = await iterator.next() else { throw ValidationError("the server did not start") }
-        print("ledger serving on http://127.0.0.1:\(bound) (database \(path))")
+        guard let bound = await iterator.next() else {
+            await store.close()
+            await iop.stop()
+            try? FileManager.default.removeItem(at: directory)
+            let error: (any Error)? = if case .failure(let error) = await serving.result { error } else { nil }
+            if let error, Serve.isAddressInUse(error) {
+                throw Failure.cannotServe("port \(port) is in use: stop what holds it, or choose another with --port (0 picks a free one)").report()
+            }
+            throw Failure.cannotServe("the demo's server did not start: \(error.map { "\($0)" } ?? "no reason given")").report()
+        }
+        say("ledger serving on http://127.0.0.1:\(bound) (database \(path))")
 
         let day = DemoDay(port: bound, store: store, iop: iop, commandTimeout: commandTimeout, logger: logger)
         var failure: (any Error)?
@@ -68,41 +82,48 @@ struct Demo: AsyncParsableCommand {
             try await day.summarize(verifyingIn: directory)
         } catch {
             failure = error
-            print("the demo day stopped: \(error)")
+            say("the demo day stopped: \(error)")
         }
-        print("""
+        if exitWhenDone {
+            stopContinuation.yield()
+            try await serving.value
+            await store.close()
+            await iop.stop()
+            say(failure == nil ? "the day ran; the server stopped and its temporary ledger is removed" : "the server stopped")
+            if failure != nil { throw ExitCode(1) }
+            return
+        }
+        say("""
 
             Open http://127.0.0.1:\(bound)/ops/ and log in with your name and the ops token \(opsToken)
             """)
         if let disputed {
-            print("Gireve's dispute: http://127.0.0.1:\(bound)/ops/timeline?authorization_id=\(disputed)")
+            say("Gireve's dispute: http://127.0.0.1:\(bound)/ops/timeline?authorization_id=\(disputed)")
         }
-        if exitWhenDone {
-            stopContinuation.yield()
-        } else {
-            print("Serving until Ctrl-C; the ledger stays in \(directory.path()).")
-        }
-        try await serving
+        say("Serving until Ctrl-C; the ledger stays in \(directory.path()).")
+        try await serving.value
         await store.close()
-        iop.stop()
-        if exitWhenDone {
-            try? FileManager.default.removeItem(at: directory)
-            if failure != nil { throw ExitCode(1) }
-        }
+        await iop.stop()
     }
 
     /// Imports the recorded dispute into the new ledger; returns its first authorization.
     private func importDispute(into store: SQLiteEventStore) async throws -> String? {
         let url = URL(fileURLWithPath: disputeLog)
         guard FileManager.default.fileExists(atPath: url.path()) else {
-            print("(no \(disputeLog) here: the dispute is left out; run from the repository's root to include it)")
+            say("(no \(disputeLog) here: the dispute is left out; run from the repository's root to include it)")
             return nil
         }
         let summary = try await LogImport.run(contentsOf: url, into: store)
-        print("imported Gireve's \"2 authorizations, 3 CDRs\" dispute as recorded: \(summary.events) events")
+        say("imported Gireve's \"2 authorizations, 3 CDRs\" dispute as recorded: \(summary.events) events")
         // The authorization the dispute is about: the one linked to several CDRs.
         return try await store.withReadDatabase { database in
             try database.rows("SELECT authorization_id FROM anomalies WHERE kind = 'authorization_with_several_cdrs' LIMIT 1").first?.first?.text
         }
     }
+}
+
+/// One line of the demo's story, written at once: `print` buffers when standard output is a pipe,
+/// and a script or `tee` reading the day saw nothing until the process ended.
+func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }

@@ -127,7 +127,7 @@ struct DemoDay {
         return envelope["data"]?["result"]?.stringValue ?? "OCPI \(envelope["status_code"]?.int64Value ?? 0)"
     }
 
-    private func step(_ text: String) { print("· \(text)") }
+    private func step(_ text: String) { say("· \(text)") }
 
     /// Waits (a minute at most) until `sql` counts at least one row: the day moves on when the
     /// ledger says so, not after a guessed delay.
@@ -146,12 +146,12 @@ struct DemoDay {
                 (table, try database.rows("SELECT count(*) FROM \(table)").first?.first?.integer ?? 0)
             }
         }
-        print("the day's ledger: " + counts.map { "\($0.1) \($0.0)" }.joined(separator: ", "))
+        say("the day's ledger: " + counts.map { "\($0.1) \($0.0)" }.joined(separator: ", "))
         let timeouts = try await store.withReadDatabase { try $0.rows("SELECT count(*) FROM commands WHERE status = 'TIMEOUT'").first?.first?.integer ?? 0 }
-        print("commands that timed out: \(timeouts); CDRs the IOP accepted: \(iop.cdrsAccepted)")
+        say("commands that timed out: \(timeouts); CDRs the IOP accepted: \(iop.cdrsAccepted)")
         let report = try await store.verify()
         let replay = try await ReplayCheck.run(store: store, scratchPath: directory.appending(path: "replay.sqlite").path())
         let replayed = if case .identical = replay { "identical" } else { "DIFFERENT: \(replay)" }
-        print("verify: \(report.isClean ? "ok" : report.problems.joined(separator: "; ")); replay: \(replayed)")
+        say("verify: \(report.isClean ? "ok" : report.problems.joined(separator: "; ")); replay: \(replayed)")
     }
 }

@@ -12,10 +12,11 @@ struct Events: AsyncParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
 
-    @Option(help: "Print events after this position (0 = from the start).")
+    // `.unconditional`: `--after -1` reaches `validate` (and its message) instead of being taken for an option.
+    @Option(parsing: .unconditional, help: "Print events after this position (0 = from the start).")
     var after: Int64 = 0
 
-    @Option(help: "Print at most this many events (default: all).")
+    @Option(parsing: .unconditional, help: "Print at most this many events (default: all).")
     var limit: Int?
 
     func validate() throws {

@@ -25,7 +25,11 @@ struct Import: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingFailures {
-            let store = try await database.openProjectionStore(folding: !logOnly)
+            // Checked before the ledger is opened: a typo must not leave a new, empty ledger behind.
+            guard FileManager.default.isReadableFile(atPath: file) else {
+                throw Failure.refused("\(file) does not exist or cannot be read; nothing was imported")
+            }
+            let store = try await database.openProjectionStore(folding: !logOnly, creating: true)
             let outcome: Result<LogImport.Summary, any Error>
             do {
                 outcome = .success(try await LogImport.run(contentsOf: URL(fileURLWithPath: file), into: store))

@@ -10,7 +10,10 @@ struct LedgerCommand: AsyncParsableCommand {
             (or a PostgreSQL database). \
             These commands read, import, check and audit that log.
 
-            Exit codes: 0 success, 1 a check found a problem, 2 the database could not be used.
+            Exit codes: 0 success; 1 the command found a problem or refused its input (verify, \
+            replay, import, migrate-to, demo); 2 the ledger could not be opened or used; 3 the \
+            server could not start (port in use, locations file) or stopped on an error; 64 the \
+            command line is wrong.
             """,
         subcommands: [Serve.self, Events.self, Cdrs.self, Import.self, Verify.self, Replay.self, Audit.self, Demo.self, ChargerKey.self, MigrateTo.self]
     )

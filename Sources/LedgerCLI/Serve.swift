@@ -3,6 +3,7 @@ import ArgumentParser
 import Foundation
 import Ledger
 import Logging
+import NIOCore
 import PostgresStore
 import Projections
 
@@ -74,19 +75,20 @@ struct Serve: AsyncParsableCommand {
         try await reportingFailures {
             let registry: LocationRegistry
             do { registry = try LocationRegistry(contentsOf: URL(fileURLWithPath: locations)) } catch {
-                throw Failure.refused("\(error)")
+                throw Failure.cannotServe("\(error)")
             }
             // One server per SQLite ledger; on PostgreSQL the instances coordinate instead.
             let lock: InstanceLock?
             do { lock = PostgresLocation.isURL(database.db) ? nil : try InstanceLock(ledger: database.db) } catch {
                 throw Failure.unusableDatabase("\(error)")
             }
-            let store = try await database.openProjectionStore(folding: true)
+            let token = try serverToken()
+            let store = try await database.openProjectionStore(folding: true, creating: true)
             let coordination = instanceCoordination(for: store)
             var logger = Logger(label: "chargeledger")
             logger.logLevel = .info
             let configuration = LedgerServer.Configuration(
-                host: host, port: port, locations: registry, token: try serverToken(), iopToken: iopToken ?? environment("IOP_TOKEN"),
+                host: host, port: port, locations: registry, token: token.value, iopToken: iopToken ?? environment("IOP_TOKEN"),
                 iop: (iopURL ?? environment("IOP_URL")).map { TransactionService.IOPEndpoint(url: $0, countryCode: countryCode, partyId: partyId) },
                 commandTimeout: .seconds(commandTimeout),
                 offeredCommands: Set(commands.split(separator: ",").compactMap { CommandType(rawValue: String($0)) }),
@@ -96,35 +98,59 @@ struct Serve: AsyncParsableCommand {
             let path = database.displayName
             do {
                 try await server.run { port in
+                    // A generated token is kept and shown only once the server listens: a server
+                    // that could not start has handed no token out.
+                    token.store()
                     FileHandle.standardOutput.write(Data("ledger serving on http://\(configuration.host):\(port) (database \(path))\n".utf8))
                 }
             } catch {
                 await store.close()
                 withExtendedLifetime(lock) {}
-                throw Failure.refused("server stopped: \(error)")
+                if Self.isAddressInUse(error) {
+                    throw Failure.cannotServe("port \(port) on \(host) is in use (another `ledger serve`?): stop what holds it, or choose another --port (0 picks a free one)")
+                }
+                throw Failure.cannotServe("server stopped: \(error)")
             }
             await store.close()
             withExtendedLifetime(lock) {}
         }
     }
 
-    /// The IOP's token: given, or generated once and kept in `<db>.token` (mode 0600) — on
+    /// NIO's bind failure, however the service group passed it on.
+    static func isAddressInUse(_ error: any Error) -> Bool {
+        if let error = error as? IOError, error.errnoCode == EADDRINUSE { return true }
+        return "\(error)".contains("Address already in use")
+    }
+
+    /// The token the IOP must present, and, when it was generated, how it is kept.
+    struct ServerToken {
+        let value: String
+        /// `<db>.token`, written (mode 0600) and announced once the server listens; `nil` when given or read back.
+        let generatedFile: String?
+
+        func store() {
+            guard let generatedFile else { return }
+            guard FileManager.default.createFile(atPath: generatedFile, contents: Data((value + "\n").utf8), attributes: [.posixPermissions: 0o600]) else {
+                FileHandle.standardError.write(Data("warning: cannot store the generated IOP token in \(generatedFile): it holds for this run only; give one with --token\n".utf8))
+                FileHandle.standardOutput.write(Data("generated the IOP token for this run: \(value)\n".utf8))
+                return
+            }
+            FileHandle.standardOutput.write(Data("generated the IOP token (stored in \(generatedFile)): \(value)\n".utf8))
+        }
+    }
+
+    /// The IOP's token: given, or kept in `<db>.token` by an earlier run, or generated — on
     /// SQLite; a PostgreSQL ledger has no file beside it, so there it must be given.
-    private func serverToken() throws -> String {
-        if let token = token ?? environment("TOKEN") { return token }
+    private func serverToken() throws -> ServerToken {
+        if let token = token ?? environment("TOKEN") { return ServerToken(value: token, generatedFile: nil) }
         guard !PostgresLocation.isURL(database.db) else {
-            throw Failure.refused("on a PostgreSQL ledger give the IOP's token with --token (LEDGER_TOKEN)")
+            throw Failure.cannotServe("on a PostgreSQL ledger give the IOP's token with --token (LEDGER_TOKEN)")
         }
         let file = database.db + ".token"
         if let stored = try? String(contentsOfFile: file, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines), !stored.isEmpty {
-            return stored
+            return ServerToken(value: stored, generatedFile: nil)
         }
-        let generated = UUID().uuidString.lowercased()
-        guard FileManager.default.createFile(atPath: file, contents: Data((generated + "\n").utf8), attributes: [.posixPermissions: 0o600]) else {
-            throw Failure.refused("cannot store the generated token in \(file)")
-        }
-        FileHandle.standardOutput.write(Data("generated the IOP token (stored in \(file)): \(generated)\n".utf8))
-        return generated
+        return ServerToken(value: UUID().uuidString.lowercased(), generatedFile: file)
     }
 }
 

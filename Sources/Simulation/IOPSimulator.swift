@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+import ServiceLifecycle
 import Synchronization
 
 /// The IOP on loopback, in process: accepts every Session, CDR and command result with an OCPI
@@ -17,10 +18,13 @@ public final class IOPSimulator: Sendable {
     }
 
     private let state = Mutex(State())
-    private let task = Mutex<Task<Void, any Error>?>(nil)
+    private let group: ServiceGroup
+    private let running: Task<Void, any Error>
     public let port: Int
 
-    private init(port: Int) { self.port = port }
+    private init(port: Int, group: ServiceGroup, running: Task<Void, any Error>) {
+        self.port = port; self.group = group; self.running = running
+    }
 
     /// The eMSP-side base URL to give `ledger serve` as `--iop-url`.
     public var url: String { "http://127.0.0.1:\(port)/ocpi/emsp/2.1.1" }
@@ -37,10 +41,12 @@ public final class IOPSimulator: Sendable {
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
                               onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) }, logger: logger)
-        let running = Task { try await app.runService(gracefulShutdownSignals: []) }
+        // Stopped by a graceful shutdown, not by cancelling its task: cancelled, the server logs
+        // its waiting child channel as an error on every clean exit of the demo.
+        let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
+        let running = Task { try await group.run() }
         var iterator = ports.makeAsyncIterator()
-        let iop = IOPSimulator(port: await iterator.next() ?? 0)
-        iop.task.withLock { $0 = running }
+        let iop = IOPSimulator(port: await iterator.next() ?? 0, group: group, running: running)
         state.withLock { $0 = iop }
         return iop
     }
@@ -84,5 +90,9 @@ public final class IOPSimulator: Sendable {
         }
     }
 
-    public func stop() { task.withLock { $0?.cancel() } }
+    /// Shuts the server down gracefully and waits for it.
+    public func stop() async {
+        await group.triggerGracefulShutdown()
+        _ = await running.result
+    }
 }

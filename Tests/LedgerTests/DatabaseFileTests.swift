@@ -5,16 +5,61 @@ import Testing
 
 @Suite("Database files")
 struct DatabaseFileTests {
-    @Test("a --db that does not exist is created and migrated", arguments: ["events", "verify"])
-    func createdOnFirstUse(command: String) async throws {
+    @Test("`import` creates and migrates a --db that does not exist")
+    func createdOnFirstUse() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let path = directory.path("new.sqlite")
-        let result = try await ChildProcess.ledger(command, "--db", path)
-        #expect(result.status == 0)
+        try Data().write(to: URL(fileURLWithPath: directory.path("empty.ndjson")))
+        let result = try await ChildProcess.ledger("import", directory.path("empty.ndjson"), "--db", path)
+        #expect(result.status == 0, "\(result.stderr)")
         let raw = try RawDatabase(path: path)
         #expect(try raw.scalar("SELECT name FROM schema_migrations WHERE version = 1") == "0001_events")
         #expect(try raw.scalar("PRAGMA journal_mode") == "wal")
+    }
+
+    /// A mistyped --db once printed "ok 0 events" and left a new, empty ledger behind.
+    @Test("the commands that read refuse a --db that does not exist: exit 2, one line naming it, no file made",
+          arguments: [["events"], ["verify"], ["replay"], ["cdrs"], ["audit", "some-authorization"]])
+    func missingLedgerRefused(command: [String]) async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.path("typo.sqlite")
+        let result = try await ChildProcess.run("ledger", command + ["--db", path], executable: BuiltProduct.url("ledger"))
+        #expect(result.status == 2, "\(command): \(result.stderr)")
+        #expect(result.stderr == "error: there is no ledger at \(path): give its path with --db (or LEDGER_DB); only `ledger serve` and `ledger import` create one\n")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path("")).isEmpty)
+    }
+
+    @Test("`import` of a file that does not exist is refused (exit 1) before any ledger is made")
+    func importOfMissingFile() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let result = try await ChildProcess.ledger("import", directory.path("no-such.ndjson"), "--db", directory.path("new.sqlite"))
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("no-such.ndjson does not exist or cannot be read; nothing was imported"), "\(result.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path("")).isEmpty)
+    }
+
+    @Test("a ledger SQLite cannot open is named in the error: exit 2")
+    func unopenableLedgerNamed() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        // A directory where the file should be: it exists, and SQLite cannot open it.
+        let path = directory.path("ledger.sqlite")
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        let result = try await ChildProcess.ledger("verify", "--db", path)
+        #expect(result.status == 2)
+        #expect(result.stderr.hasPrefix("error: the ledger \(path) cannot be opened: SQLite error"), "\(result.stderr)")
+    }
+
+    @Test("a negative --after is the option's own message, exit 64 (usage), not \"Missing value\"", arguments: ["events", "cdrs"])
+    func negativeCursor(command: String) async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let result = try await ChildProcess.ledger(command, "--after", "-1", "--db", directory.path("ledger.sqlite"))
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("--after must be 0 or more"), "\(result.stderr)")
     }
 
     @Test("a file that is not a ledger gets a one-line error, exit code 2, and is left untouched", arguments: [

@@ -119,4 +119,26 @@ struct PostgresCommandTests {
         #expect(result.status == 2)
         #expect(result.stderr.hasPrefix("error: ") && !result.stderr.contains("secret-pw"), "\(result.stderr)")
     }
+
+    /// What an operator types wrong most: each failure is one sentence saying what to do, never the password.
+    @Test("a wrong password, a missing database, a URL without password, no server: each one sentence saying what to do, exit 2")
+    func connectionAdvice() async throws {
+        let server = try PostgresLocation(url: try #require(ProcessInfo.processInfo.environment["CHARGELEDGER_POSTGRES_URL"]))
+        let base = "\(server.username)@\(server.host):\(server.port)"
+        let cases: [(url: String, says: String)] = [
+            ("postgres://\(server.username):not-the-password@\(server.host):\(server.port)/\(server.database)",
+             "the server refused the password of user \(server.username): check the password in the URL"),
+            (server.with(database: "no_such_ledger").connectionURL,
+             "database no_such_ledger does not exist on the server: create it (createdb -O \(server.username) no_such_ledger) or fix the URL"),
+            ("postgres://\(base)/\(server.database)", "the server asks for a password and the URL has none"),
+            ("postgres://\(server.username):not-the-password@127.0.0.1:1/\(server.database)",
+             "cannot reach a PostgreSQL server at 127.0.0.1:1"),
+        ]
+        for (url, says) in cases {
+            let result = try await ChildProcess.ledger("verify", "--db", url)
+            #expect(result.status == 2, "\(url): \(result.stderr)")
+            #expect(result.stderr.contains(says), "\(result.stderr)")
+            #expect(result.stderr.split(separator: "\n").count == 1 && !result.stderr.contains("not-the-password"), "\(result.stderr)")
+        }
+    }
 }

@@ -1,6 +1,6 @@
 import Ledger
 
-/// A payload of the event catalogue (ARCHITECTURE §3): a value type with a stable type name and
+/// A payload of the event catalogue (docs/ARCHITECTURE.md §3): a value type with a stable type name and
 /// schema version. Encoded with snake_case keys, as OCPI is; read back by its own reader
 /// (`CanonicalReadable`), which replays and audits decode every event through.
 public protocol DomainEventPayload: Codable, Sendable, Equatable, CanonicalReadable {

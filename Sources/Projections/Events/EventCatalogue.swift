@@ -11,7 +11,7 @@ public struct EventCatalogue: Sendable {
     private var decoders: [String: (schemaVersion: Int, decode: Decode)] = [:]
     private var upcasters: [String: [Int: Upcaster]] = [:]
 
-    /// Every event of ARCHITECTURE §3.
+    /// Every event of docs/ARCHITECTURE.md §3.
     public static let standard: EventCatalogue = {
         var catalogue = EventCatalogue()
         catalogue.register(CommandReceived.self, DomainEvent.commandReceived)

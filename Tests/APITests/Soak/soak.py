@@ -939,8 +939,8 @@ def check(soak):
 
 
 def exit_with_parent():
-    """LEDGER_EXIT_WITH_PARENT=<pid> (set by the test harness): end when that process does, even if it was killed."""
-    parent = int(os.environ.get("LEDGER_EXIT_WITH_PARENT", "0"))
+    """LEDGER_EXIT_WITH_PARENT (set by the test harness): end when the parent does, even if it was killed."""
+    parent = os.getppid() if "LEDGER_EXIT_WITH_PARENT" in os.environ else 0
     while parent and os.getppid() == parent:
         time.sleep(0.2)
     if parent:
