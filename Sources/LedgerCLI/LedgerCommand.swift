@@ -11,10 +11,10 @@ struct LedgerCommand: AsyncParsableCommand {
             These commands read, import, check and audit that log.
 
             Exit codes: 0 success; 1 the command found a problem or refused its input (verify, \
-            replay, import, migrate-to, demo); 2 the ledger could not be opened or used; 3 the \
+            replay, import, migrate-to, deliveries, demo); 2 the ledger could not be opened or used; 3 the \
             server could not start (port in use, locations file) or stopped on an error; 64 the \
             command line is wrong.
             """,
-        subcommands: [Serve.self, Events.self, Cdrs.self, Import.self, Verify.self, Replay.self, Audit.self, Demo.self, ChargerKey.self, MigrateTo.self]
+        subcommands: [Serve.self, Events.self, Cdrs.self, Import.self, Verify.self, Replay.self, Audit.self, Deliveries.self, Demo.self, ChargerKey.self, MigrateTo.self]
     )
 }

@@ -57,6 +57,11 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "OCPI commands offered; others answer NOT_SUPPORTED. Gireve's IOP sends only START_SESSION and STOP_SESSION (LEDGER_COMMANDS).")
     var commands: String = environment("COMMANDS") ?? "START_SESSION,STOP_SESSION"
 
+    @Option(help: ArgumentHelp(
+        "Hosts a command's response_url may name besides the --iop-url host, comma-separated; loopback and private addresses only when listed. With neither, any public host (LEDGER_RESPONSE_URL_HOSTS).",
+        valueName: "hosts"))
+    var responseURLHosts: String = environment("RESPONSE_URL_HOSTS") ?? ""
+
     @Option(help: "A local RFID swipe when the IOP cannot answer in time: reject or accept (LEDGER_RFID_FALLBACK).")
     var rfidFallback: String = environment("RFID_FALLBACK") ?? "reject"
 
@@ -93,7 +98,8 @@ struct Serve: AsyncParsableCommand {
                 commandTimeout: .seconds(commandTimeout),
                 offeredCommands: Set(commands.split(separator: ",").compactMap { CommandType(rawValue: String($0)) }),
                 rfidFallback: rfidFallback == "accept" ? "ALLOWED" : "NOT_ALLOWED", opsToken: opsToken ?? environment("OPS_TOKEN"),
-                idleTimeout: .seconds(idleTimeout))
+                idleTimeout: .seconds(idleTimeout),
+                responseURLHosts: responseURLHosts.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
             let server = LedgerServer(configuration: configuration, store: store, coordination: coordination, logger: logger)
             let path = database.displayName
             do {

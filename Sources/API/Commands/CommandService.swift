@@ -23,13 +23,16 @@ public struct CommandService: Sendable {
     /// How long a charger has to answer a CALL before the result is TIMEOUT.
     let commandTimeout: Duration
     let offered: Set<CommandType>
+    /// Where a `response_url` may point: it is called with the CPO's token.
+    let responseURLs: ResponseURLPolicy
     let metrics: LedgerMetrics
     let logger: Logger
     private let repeats = KeyedSerializer()
 
     public init(store: any ProjectionStore, locations: LocationRegistry, gateway: any ChargerGateway,
                 coordination: any InstanceCoordination = SoleInstance(), clock: any LedgerClock,
-                commandTimeout: Duration, offered: Set<CommandType> = CommandType.gireve, metrics: LedgerMetrics = LedgerMetrics(),
+                commandTimeout: Duration, offered: Set<CommandType> = CommandType.gireve,
+                responseURLs: ResponseURLPolicy = ResponseURLPolicy(iopURL: nil, allowedHosts: []), metrics: LedgerMetrics = LedgerMetrics(),
                 logger: Logger) {
         self.store = store
         self.locations = locations
@@ -38,6 +41,7 @@ public struct CommandService: Sendable {
         self.clock = clock
         self.commandTimeout = commandTimeout
         self.offered = offered
+        self.responseURLs = responseURLs
         self.metrics = metrics
         self.logger = logger
     }
@@ -67,7 +71,7 @@ public struct CommandService: Sendable {
         logger[metadataKey: "command_id"] = .string(commandId)
         let json = try? JSONValue(parsing: body)
         let received = Self.received(commandId: commandId, segment: segment, body: body, json: json)
-        if let authorizationId = received.authorizationId { logger[metadataKey: "authorization_id"] = .string(authorizationId) }
+        if let authorizationId = received.authorizationId { logger[metadataKey: "authorization_id"] = .untrusted(authorizationId) }
 
         // Copies of one command (same type and response_url) are decided one at a time, each after
         // the previous one is recorded, so that only the first can reach the charger: in this
@@ -89,7 +93,7 @@ public struct CommandService: Sendable {
         guard let (decision, call) = outcome else {
             return .serverError("the command could not be recorded; nothing was accepted — retry later")
         }
-        logger.info("command \(segment) answered \(decision.response.data?["result"]?.stringValue ?? "OCPI \(decision.response.statusCode)")")
+        logger.info("command \(LogText.escaped(segment)) answered \(decision.response.data?["result"]?.stringValue ?? "OCPI \(decision.response.statusCode)")")
         if let dispatch = decision.dispatch, dispatch.via == nil, let call {
             do {
                 try await gateway.send(call, to: dispatch.chargePointId)
@@ -152,6 +156,7 @@ public struct CommandService: Sendable {
         }
         let request: CommandRequest
         do { request = try CommandRequest(type: type, body: json) } catch { return Decision(response: .invalid(error.message)) }
+        do { _ = try responseURLs.check(request.responseURL) } catch { return Decision(response: .invalid(error.description)) }
         if let repeated = await repeatedCommand(received) { return repeated }
         var decision = await decide(request)
         if let authorizationId = request.authorizationId, authorizationId.count > CommandRequest.authorizationIdWarningLength {

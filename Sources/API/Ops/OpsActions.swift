@@ -2,13 +2,16 @@ import Foundation
 import Ledger
 import Projections
 
-/// What an operator may change from the ops page: a parked delivery sent back to the outbox, or a
-/// delivery given up. Each is an event in the delivery's stream with the operator's name (source
-/// `ops:<name>`), so the ledger says who decided what, and when.
-struct OpsActions {
+/// What an operator may change, from the ops page or `ledger deliveries` (a stopped server too): a
+/// parked delivery sent back to the outbox, or a delivery given up. Each is an event in the
+/// delivery's stream with the operator's name (source `ops:<name>`), so the ledger says who
+/// decided what, and when.
+public struct OpsActions: Sendable {
     let store: any ProjectionStore
 
-    enum Outcome: Equatable {
+    public init(store: any ProjectionStore) { self.store = store }
+
+    public enum Outcome: Equatable, Sendable {
         case done(String)
         case notFound(String)
         /// The delivery is not in a state the action applies to (already delivered, say).
@@ -17,13 +20,13 @@ struct OpsActions {
 
     /// Sends a parked delivery back to the outbox, due at once. A failure that is not retryable
     /// parks it again; a retryable one is retried with backoff up to the outbox's limit.
-    func requeue(_ deliveryId: String, by operatorName: String) async throws -> Outcome {
+    public func requeue(_ deliveryId: String, by operatorName: String) async throws -> Outcome {
         try await act(deliveryId, allowed: ["parked"], by: operatorName,
                       DeliveryRequeued(deliveryId: deliveryId, operatorName: operatorName), done: "delivery \(deliveryId) is back in the outbox")
     }
 
     /// Gives a pending or parked delivery up, for a stated reason.
-    func abandon(_ deliveryId: String, by operatorName: String, reason: String) async throws -> Outcome {
+    public func abandon(_ deliveryId: String, by operatorName: String, reason: String) async throws -> Outcome {
         let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !reason.isEmpty else { return .refused("say why the delivery is abandoned") }
         return try await act(deliveryId, allowed: ["pending", "parked"], by: operatorName,
@@ -35,6 +38,10 @@ struct OpsActions {
     /// acting at once cannot both act on the same state.
     private func act(_ deliveryId: String, allowed: Set<String>, by operatorName: String,
                      _ payload: any DomainEventPayload, done: String) async throws -> Outcome {
+        // The name becomes the event's source (`ops:<name>`): a line break in it would forge log lines and audit rows.
+        guard (1...64).contains(operatorName.count), operatorName.unicodeScalars.allSatisfy({ $0.value >= 0x20 && !(0x7F..<0xA0).contains($0.value) }) else {
+            return .refused("an operator's name is 1 to 64 printable characters")
+        }
         let stream = "delivery-\(deliveryId)"
         // The state and the stream's version from one snapshot: the decision's basis.
         let read = try await store.withProjectionSnapshot { database -> (DeliveriesProjection.State, Int64)? in

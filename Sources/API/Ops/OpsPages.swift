@@ -43,12 +43,12 @@ struct OpsPages {
         }
         pages.post("deliveries/:id/retry") { _, context -> Response in
             let id = try context.parameters.require("id")
-            return after(try await OpsActions(store: store).requeue(id, by: context.operatorName ?? "?"))
+            return after(try await OpsActions(store: store).requeue(id, by: context.operatorName ?? ""))
         }
         pages.post("deliveries/:id/abandon") { request, context -> Response in
             let id = try context.parameters.require("id")
             let form = Self.form(try await request.body.collect(upTo: 16 * 1024))
-            return after(try await OpsActions(store: store).abandon(id, by: context.operatorName ?? "?", reason: form["reason"] ?? ""))
+            return after(try await OpsActions(store: store).abandon(id, by: context.operatorName ?? "", reason: form["reason"] ?? ""))
         }
     }
 
@@ -57,8 +57,7 @@ struct OpsPages {
         let (anomalies, total, outbox) = try await store.withProjectionSnapshot { database in
             let total = try database.rows("SELECT count(*) FROM anomalies").first?.first?.integer ?? 0
             let anomalies = try Anomaly.read(orderBy: "position DESC, subject, kind", limit: Self.homeAnomalies, in: database)
-            let outbox = try database.rows("SELECT body FROM deliveries WHERE status IN ('pending', 'parked') ORDER BY target, sequence LIMIT 500")
-                .compactMap { try $0.first?.text.map { try EventCoding.decode(DeliveriesProjection.State.self, from: $0) } }
+            let outbox = try DeliveriesProjection.outbox(limit: 500, in: database)
             return (anomalies, total, outbox)
         }
         let page = frame(context, "Operations", message: query.get("done") ?? query.get("refused") ?? "", isError: query.get("refused") != nil)

@@ -36,17 +36,21 @@ public struct LedgerServer: Sendable {
         public var rfidFallback: String
         /// The bearer token of the `/ops` API; `nil` disables it.
         public var opsToken: String?
+        /// Hosts a `response_url` may name besides the IOP's (`ResponseURLPolicy`).
+        public var responseURLHosts: [String]
         /// An HTTP connection that sends nothing for this long is closed (a slow or abandoned
         /// client must not hold a connection). OCPP WebSockets are kept alive by pings instead.
         public var idleTimeout: Duration
 
         public init(host: String, port: Int, locations: LocationRegistry, token: String, iopToken: String?,
                     iop: TransactionService.IOPEndpoint? = nil, commandTimeout: Duration, offeredCommands: Set<CommandType>,
-                    rfidFallback: String = "NOT_ALLOWED", opsToken: String? = nil, idleTimeout: Duration = .seconds(60)) {
+                    rfidFallback: String = "NOT_ALLOWED", opsToken: String? = nil, idleTimeout: Duration = .seconds(60),
+                    responseURLHosts: [String] = []) {
             self.host = host; self.port = port; self.locations = locations; self.token = token; self.iopToken = iopToken
             self.iop = iop; self.commandTimeout = commandTimeout; self.offeredCommands = offeredCommands; self.rfidFallback = rfidFallback
             self.opsToken = opsToken
             self.idleTimeout = idleTimeout
+            self.responseURLHosts = responseURLHosts
         }
     }
 
@@ -81,6 +85,7 @@ public struct LedgerServer: Sendable {
         let client = HTTPClient(
             eventLoopGroupProvider: .singleton,
             configuration: .init(timeout: .init(connect: .seconds(5), read: .seconds(15))))
+        let responseURLs = ResponseURLPolicy(iopURL: configuration.iop?.url, allowedHosts: configuration.responseURLHosts)
         let centralSystem = CentralSystem()
         let metrics = LedgerMetrics()
         let outcomes = CommandOutcomes(store: store, metrics: metrics, logger: logger)
@@ -92,7 +97,8 @@ public struct LedgerServer: Sendable {
             rfidFallback: configuration.rfidFallback, transactionIds: try await TransactionIds(store: store),
             clock: clock, bindingWindow: configuration.commandTimeout + .seconds(300), logger: logger)
         let commands = CommandService(store: store, locations: configuration.locations, gateway: centralSystem, coordination: coordination, clock: clock,
-                                      commandTimeout: configuration.commandTimeout, offered: configuration.offeredCommands, metrics: metrics,
+                                      commandTimeout: configuration.commandTimeout, offered: configuration.offeredCommands,
+                                      responseURLs: responseURLs, metrics: metrics,
                                       logger: logger)
 
         let router = Router(context: LedgerRequestContext.self)
@@ -121,7 +127,8 @@ public struct LedgerServer: Sendable {
             .init(service: ShutdownAction { try await coordination.leave() }),
             .init(service: TimeoutService(store: store, outcomes: outcomes, clock: clock, logger: logger)),
             .init(service: OutboxSender(store: store, coordination: coordination,
-                                        transport: HTTPDeliveryTransport(client: client, token: configuration.iopToken), clock: clock, logger: logger)),
+                                        transport: HTTPDeliveryTransport(client: client, token: configuration.iopToken, policy: responseURLs),
+                                        clock: clock, logger: logger)),
         ]
         // Alone on its ledger, the beat at start-up is the only one needed (nobody else can die
         // holding chargers), and no other instance can address a CALL to this one.

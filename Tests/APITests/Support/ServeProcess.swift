@@ -13,6 +13,7 @@ enum ServeProcess {
         let process = try LineProcess(ledger, [
             "serve", "--db", db ?? directory.path("ledger.sqlite"), "--port", "0", "--locations", locations,
             "--token", ServerHarness.token, "--iop-token", iopToken, "--command-timeout", String(timeout),
+            "--response-url-hosts", ServerHarness.responseURLHosts.joined(separator: ","),
         ] + (iop.map { ["--iop-url", "\($0)/ocpi/emsp/2.1.1"] } ?? []) + extra, logs: true)
         let lines = try await process.lines.wait("the server to listen") { $0.contains { $0.hasPrefix("ledger serving on") } }
         let line = lines.first { $0.hasPrefix("ledger serving on") }!

@@ -44,7 +44,8 @@ final class ServerHarness: Sendable {
         let server = LedgerServer(
             configuration: .init(host: "127.0.0.1", port: 0, locations: locations, token: Self.token, iopToken: Self.iopToken,
                                  iop: iop.map { .init(url: "\($0)/ocpi/emsp/2.1.1", countryCode: "FR", partyId: "ABC") },
-                                 commandTimeout: .seconds(30), offeredCommands: commands, opsToken: opsToken, idleTimeout: idleTimeout),
+                                 commandTimeout: .seconds(30), offeredCommands: commands, opsToken: opsToken, idleTimeout: idleTimeout,
+                                 responseURLHosts: Self.responseURLHosts),
             store: store, coordination: coordination, clock: clock, logger: logger)
         let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
         let (stops, stopSignal) = AsyncStream.makeStream(of: Void.self)
@@ -71,6 +72,10 @@ final class ServerHarness: Sendable {
         self.clock = clock
         client = HTTPClient(eventLoopGroupProvider: .singleton)
     }
+
+    /// The response_url hosts the tests use: the IOP stand-ins on loopback, and the hosts of the
+    /// spec's vectors (which nothing delivers to: those commands never reach a charger that answers).
+    static let responseURLHosts = ["127.0.0.1", "iop.example.net", "emsp.xyz.example.net"]
 
     /// `examples/locations.json`, the file the README's run command uses.
     static let examplesLocations = URL(fileURLWithPath: #filePath)
