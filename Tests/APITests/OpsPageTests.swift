@@ -44,11 +44,11 @@ struct OpsPageTests {
 
     /// A form POST as the page's own buttons send it.
     static func post(_ server: ServerHarness, _ path: String, form: String = "", site: String = "same-origin",
-                     loggedIn: Bool = true) async throws -> (Int, String?) {
+                     loggedIn: Bool = true, as name: String = operatorName, authorization: String? = nil) async throws -> (Int, String?) {
         var request = HTTPClientRequest(url: "http://127.0.0.1:\(server.port)\(path)")
         request.method = .POST
-        let credentials = Data("\(operatorName):\(ServerHarness.opsToken)".utf8).base64EncodedString()
-        if loggedIn { request.headers.add(name: "Authorization", value: "Basic \(credentials)") }
+        let credentials = Data("\(name):\(ServerHarness.opsToken)".utf8).base64EncodedString()
+        if loggedIn { request.headers.add(name: "Authorization", value: authorization ?? "Basic \(credentials)") }
         request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
         request.headers.add(name: "Sec-Fetch-Site", value: site)
         request.body = .bytes(ByteBuffer(string: form))
@@ -145,6 +145,21 @@ struct OpsPageTests {
             #expect(abandoned.data.value["reason"]?.stringValue == "eMSP confirmed by phone: session closed")
             let state = try await server.store.state(DeliveriesProjection.self, "dlv-parked-1")
             #expect(state?.status == "abandoned")
+        }
+    }
+
+    /// The ops API is read-only, as documented: a tool's bearer token reads; a change needs a
+    /// person's name, which becomes the event's source — so it must not carry a line break.
+    @Test("the bearer token cannot act (403); an operator name with a line break is refused; nothing is recorded")
+    func actionsNeedAPerson() async throws {
+        try await OpsAPITests().withDispute { server in
+            try await Self.park(server, url: "http://127.0.0.1:9/unreachable")
+            let bearer = try await Self.post(server, "/ops/deliveries/dlv-parked-1/retry", authorization: "Bearer \(ServerHarness.opsToken)")
+            #expect(bearer.0 == 403)
+            let (_, forged) = try await Self.post(server, "/ops/deliveries/dlv-parked-1/abandon", form: "reason=x", as: "eve\n2026 critical")
+            #expect(forged?.hasPrefix("/ops/?refused=") == true, "\(String(describing: forged))")
+            #expect(try await server.events("DeliveryRequeued").isEmpty)
+            #expect(try await server.events("DeliveryAbandoned").isEmpty)
         }
     }
 }

@@ -79,4 +79,36 @@ struct SecurityTests {
         let basic = Data("\(CommandPathTests.chargePoint):\(ChargerAuthenticationTests.key)".utf8).base64EncodedString()
         #expect(!log.contains { $0.contains(basic) })
     }
+
+    /// One request once forged a "critical" line: an authorization_id's newline and ESC were
+    /// written raw into the log. And /metrics, which needs no token, labelled by the raw path segment.
+    @Test("input with line breaks and ESC is escaped in the log; /metrics labels only known commands")
+    func logsAndMetricsAreSafeToRead() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let (server, port) = try await ServeProcess.start(directory)
+        defer { server.kill() }
+        let forged = "forged\n2026-01-01T00:00:00+0000 critical chargeledger: drop everything\u{1B}[2J"
+        let start = try Requests.vector("G-01", responseURL: "http://127.0.0.1:9/forged", replacing: ["authorization_id": .string(forged)])
+        _ = try await ServerHarness.post(port: port, command: "START_SESSION", body: start)
+        _ = try await ServerHarness.post(port: port, command: "%3Cscript%3E%0Aevil", body: start)
+        let logged = try await server.lines.wait("the command logged") { $0.contains { $0.contains("answered") && $0.contains("forged") } }
+        #expect(!logged.contains { $0.contains("critical chargeledger: drop everything") && !$0.contains("\\n") }, "\(logged)")
+        #expect(!logged.contains { $0.unicodeScalars.contains { $0.value == 0x1B } })
+        #expect(logged.contains { $0.contains(#"forged\n2026"#) && $0.contains(#"\u{1b}[2J"#) }, "\(logged)")
+
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        let metrics: String
+        do {
+            let response = try await client.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/metrics"), timeout: .seconds(10))
+            metrics = String(buffer: try await response.body.collect(upTo: 1 << 20))
+            try await client.shutdown()
+        } catch {
+            try await client.shutdown()
+            throw error
+        }
+        let labels = metrics.split(separator: "\n").filter { $0.hasPrefix("ledger_commands") }
+        #expect(labels.contains { $0.contains(#"command="unknown""#) }, "\(labels)")
+        #expect(!metrics.contains("script") && !metrics.contains("evil"), "\(labels)")
+    }
 }

@@ -50,7 +50,7 @@ public struct ChargePointHandler: Sendable {
     public func disconnected(reason: String) async {
         guard await centralSystem.disconnect(chargePointId, id: connectionId) else { return }
         await record(ChargePointDisconnected(chargePointId: chargePointId, reason: reason, connection: connectionId.uuidString))
-        logger.info("disconnected: \(reason)")
+        logger.info("disconnected: \(LogText.escaped(reason))")
     }
 
     /// Handles one text frame; returns the frame to send back, if any.
@@ -78,7 +78,7 @@ public struct ChargePointHandler: Sendable {
 
     private func settle(messageId: String, frame: String, result: (String) -> CommandResult) async {
         guard let call = await centralSystem.answered(messageId, by: chargePointId) else {
-            logger.warning("answer to unknown message \(messageId) ignored: \(frame)")
+            logger.warning("answer to unknown message \(LogText.escaped(messageId)) ignored: \(LogText.escaped(frame))")
             return
         }
         await outcomes.chargerAnswered(commandId: call.commandId, chargePointId: chargePointId, messageId: messageId,

@@ -124,7 +124,7 @@ public struct TransactionService: Sendable {
                 body: objects.session(started, at: clock.now()).canonicalText, sessionId: sessionId), metadata: metadata))
         }
         _ = try await store.append(events, to: "session-\(sessionId)", expectedVersion: .noStream)
-        logger.info("session \(sessionId) started", metadata: ["authorization_id": .string(started.authorizationId ?? "")])
+        logger.info("session \(sessionId) started", metadata: ["authorization_id": .untrusted(started.authorizationId ?? "")])
     }
 
     /// MeterValues.req: the energy register (Energy.Active.Import.Register, Wh unless kWh).

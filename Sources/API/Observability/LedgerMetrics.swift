@@ -93,7 +93,8 @@ private struct LedgerState {
         }
         for row in try database.rows("SELECT command, status, count(*) FROM commands GROUP BY command, status") {
             guard let command = row[0].text, let status = row[1].text, let count = row[2].integer else { continue }
-            commandsByStatus[[command, status]] = count
+            // Labels from closed sets only: the command is the caller's path segment, and /metrics is public.
+            commandsByStatus[[CommandType(rawValue: command)?.rawValue ?? "unknown", status], default: 0] += count
         }
     }
 }

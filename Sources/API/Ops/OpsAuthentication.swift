@@ -21,30 +21,40 @@ struct OpsAuthentication: RouterMiddleware {
         guard let token else {
             return OpsRoutes.error(.notFound, "the ops API is disabled: start `ledger serve` with --ops-token (LEDGER_OPS_TOKEN)")
         }
-        guard let operatorName = Self.authenticate(request.headers[.authorization], token: token) else {
+        guard let login = Self.authenticate(request.headers[.authorization], token: token) else {
             context.logger.notice("ops request refused: missing or wrong ops token")
             var refusal = OpsRoutes.error(.unauthorized, "send Authorization: Bearer <ops-token>, or log in with your name and the ops token")
             refusal.headers[.wwwAuthenticate] = challenge
             return refusal
         }
-        if request.method == .post, !Self.isSameOrigin(request) {
-            return OpsRoutes.error(.forbidden, "ops actions are taken from the ops page on this host")
+        if request.method == .post {
+            guard Self.isSameOrigin(request) else { return OpsRoutes.error(.forbidden, "ops actions are taken from the ops page on this host") }
+            // The bearer token reads; a change needs a person, whose name the ledger records with it.
+            guard case .operator = login else {
+                return OpsRoutes.error(.forbidden, "ops actions need an operator's name: log in on the ops page with your name and the ops token")
+            }
         }
         var context = context
-        context.operatorName = operatorName
+        if case .operator(let name) = login { context.operatorName = name }
         return try await next(request, context)
     }
 
-    /// The operator's name (`api` for a bearer token), or `nil` when the token is missing or wrong.
-    static func authenticate(_ header: String?, token: String) -> String? {
+    /// Who presented the ops token: a tool (`Bearer`: read-only), or an operator by name (Basic).
+    enum Login: Equatable {
+        case tool
+        case `operator`(String)
+    }
+
+    /// The login, or `nil` when the token is missing or wrong.
+    static func authenticate(_ header: String?, token: String) -> Login? {
         guard let header else { return nil }
         if header.hasPrefix("Bearer ") {
-            return TokenAuthentication.constantTimeEquals(Array(header.utf8.dropFirst(7)), Array(token.utf8)) ? "api" : nil
+            return TokenAuthentication.constantTimeEquals(Array(header.utf8.dropFirst(7)), Array(token.utf8)) ? .tool : nil
         }
         guard let login = BasicCredentials(authorization: header) else { return nil }
         let name = login.user.trimmingCharacters(in: .whitespaces)
         guard TokenAuthentication.constantTimeEquals(Array(login.password.utf8), Array(token.utf8)), !name.isEmpty else { return nil }
-        return String(name.prefix(64))
+        return .operator(String(name.prefix(64)))
     }
 
     private static func isSameOrigin(_ request: Request) -> Bool {
