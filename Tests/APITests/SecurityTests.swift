@@ -5,6 +5,7 @@ import Ledger
 import LedgerTesting
 import NIOCore
 import NIOHTTP1
+import TestPrerequisites
 import Testing
 
 /// The threat model's rules that the other suites do not already show (docs/security.md).
@@ -110,5 +111,26 @@ struct SecurityTests {
         let labels = metrics.split(separator: "\n").filter { $0.hasPrefix("ledger_commands") }
         #expect(labels.contains { $0.contains(#"command="unknown""#) }, "\(labels)")
         #expect(!metrics.contains("script") && !metrics.contains("evil"), "\(labels)")
+    }
+
+    /// 20,000 connections with requests the parser could not read once held 20,000 descriptors,
+    /// without a token, until chargers could no longer connect.
+    @Test("2,000 requests the HTTP parser cannot read are each answered 400 or 431 and closed; a charger connects meanwhile")
+    func malformedRequestsAreClosed() async throws {
+        try await Prerequisite.python.require()
+        try await ServerHarness.with { server in
+            let script = try #require(Bundle.module.url(forResource: "Scripts", withExtension: nil)).appending(path: "malformed_flood.py")
+            async let flood = ChildProcess.run("python3", [script.path(), String(server.port), "2000", "200"])
+            let charger = try await ChargerSimulator(id: CommandPathTests.chargePoint, port: server.port, mode: "accept")
+            charger.stop()
+            let run = try await flood
+            let summary = try JSONValue(parsing: Array(run.stdout.utf8))
+            #expect(summary["sent"]?.int64Value == 2000 && summary["closed"]?.int64Value == 2000, "\(run.stdout)\(run.stderr)")
+            #expect(summary["problems"] == .array([]), "\(run.stdout)")
+            let answered = summary["answered"]
+            let counted = ["400", "431", "reset"].map { answered?[$0]?.int64Value ?? 0 }
+            #expect(counted.reduce(0, +) == 2000 && counted[0] > 0 && counted[1] > 0, "\(run.stdout)")
+            #expect(try await server.request(.GET, "/health").httpStatus == 200)
+        }
     }
 }

@@ -156,7 +156,7 @@ public struct LedgerServer: Sendable {
             ws: .init(maxFrameSize: OCPPRoute.maximumMessage, autoPing: .enabled(timePeriod: .seconds(60))))
         let webSocketResponder = webSocketRouter.buildResponder()
         return HTTPServerBuilder { responder in
-            RequestHeadDeadlineChannel(
+            GuardedChildChannel(
                 inner: HTTP1WebSocketUpgradeChannel(responder: responder, webSocketResponder: webSocketResponder, configuration: configuration),
                 deadline: timeout)
         }

@@ -60,18 +60,26 @@ final class RequestHeadDeadline: ChannelInboundHandler, RemovableChannelHandler 
     }
 }
 
-/// A server child channel with `RequestHeadDeadline` in front of `Inner`'s own handlers.
-struct RequestHeadDeadlineChannel<Inner: ServerChildChannel>: ServerChildChannel {
+/// A server child channel with `RequestHeadDeadline` and `FrontDoor` in front of `Inner`'s own
+/// handlers, and `ProtocolErrorAnswer` behind them: what the server does for a connection before
+/// (and whatever) the application sees of it.
+struct GuardedChildChannel<Inner: ServerChildChannel>: ServerChildChannel {
     let inner: Inner
     let deadline: TimeAmount
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Inner.Value> {
+        let front = FrontDoor()
         do {
-            try channel.pipeline.syncOperations.addHandler(RequestHeadDeadline(deadline: deadline), position: .first)
+            try channel.pipeline.syncOperations.addHandlers([front, RequestHeadDeadline(deadline: deadline)], position: .first)
         } catch {
             return channel.eventLoop.makeFailedFuture(error)
         }
-        return inner.setup(channel: channel, logger: logger)
+        // Set up and continued on the channel's event loop, as handlers are.
+        let loopBound = NIOLoopBound(front, eventLoop: channel.eventLoop)
+        return inner.setup(channel: channel, logger: logger).flatMapThrowing { value in
+            try channel.pipeline.syncOperations.addHandler(ProtocolErrorAnswer(front: loopBound.value), position: .last)
+            return value
+        }
     }
 
     func handle(value: Inner.Value, logger: Logger) async {
