@@ -59,6 +59,9 @@ public struct Anomaly: Codable, Sendable, Equatable, Hashable {
         case severalAuthorizationsForSession = "several_authorizations_for_session"
         /// A transaction whose binding to an authorization found zero or several candidates.
         case unresolvedBinding = "unresolved_binding"
+        /// What the charger reported for a session cannot be true as it stands: a negative meter, a
+        /// clock far from the ledger's, a second open transaction on one connector, a meter that went backwards.
+        case implausibleTransaction = "implausible_transaction"
     }
 
     public let kind: Kind

@@ -27,7 +27,7 @@ struct CentralSystemTests {
     @Test("a malformed frame gets the proper CALLERROR, is recorded, and the connection stays up", arguments: [
         (#"[2,"abc""#, "FormationViolation"),
         (#"{"not":"an array"}"#, "FormationViolation"),
-        (#"[2,"m-1","BootNotification",{}]"#, "FormationViolation"),
+        (#"[2,"m-1","BootNotification",{}]"#, "OccurenceConstraintViolation"),  // a required field missing (OCPP-J 1.6 §4.2.3)
         (#"[2,"m-2","FirmwareUpdateWithLasers",{}]"#, "NotImplemented"),
         (#"[9,"m-3",{}]"#, "ProtocolError"),
     ])

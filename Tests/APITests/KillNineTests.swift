@@ -92,7 +92,7 @@ struct KillNineTests {
     func resentStartAfterKillNine() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let frame = #"[2,"start-after-kill","StartTransaction",{"connectorId":1,"idTag":"RFID-77","meterStart":1200,"timestamp":"2026-03-01T10:00:00Z"}]"#
+        let frame = #"[2,"start-after-kill","StartTransaction",{"connectorId":1,"idTag":"RFID-77","meterStart":1200,"timestamp":"\#(Timestamp(Date()).iso8601)"}]"#
         let send = JSONValue.object(["send": .string("raw"), "frame": .string(frame)]).canonicalText
         func transactionId(from charger: ChargerSimulator) async throws -> Int64? {
             let reply = try await charger.waitFor("the StartTransaction answer") { $0["event"]?.stringValue == "raw_response" }

@@ -95,6 +95,9 @@ public struct ChargePointHandler: Sendable {
     }
 
     private func answer(call action: String, payload: JSONValue, messageId: String, frame: String) async -> OCPPFrame {
+        do { try OCPP16Schema.check(action, payload, messageId: messageId) } catch {
+            return await reject(frame, messageId, error.code, error.description)
+        }
         let now = JSONValue.string(clock.now().ocpiDateTime)
         switch action {
         case "BootNotification":

@@ -75,11 +75,17 @@ public struct TransactionService: Sendable {
               let startedAt = payload["timestamp"]?.stringValue.flatMap(Timestamp.init(iso8601:)) else {
             throw OCPPFrame.Malformed(messageId: "", code: "FormationViolation", description: "connectorId, idTag, meterStart and timestamp are required")
         }
-        if let open = try await openSession(chargePointId, connectorId: Int(connector)),
-           open.idTag == idTag, open.startDatetime == startedAt, open.meterStartWh == Int(meterStart) {
+        let open = try await openSession(chargePointId, connectorId: Int(connector))
+        if let open, open.idTag == idTag, open.startDatetime == startedAt, open.meterStartWh == Int(meterStart) {
             let matched = ["open", "connector", "id_tag", "meter_start", "timestamp"] + (open.startMessageId == messageId ? ["message_id"] : [])
             try await recordRepeat("StartTransaction", of: open, matchedOn: matched, messageId: messageId, frame: frame)
             return Self.conf(status: "Accepted", transactionId: open.transactionId)
+        }
+        // Taken, as OCPP says (the charger has started charging), but never silently: each is an
+        // anomaly on the new session, for an operator to look at before the CDR is billed.
+        var concerns = implausible(meter: Int(meterStart), at: startedAt, what: "meter start")
+        if let open {
+            concerns.append("connector \(connector) still has session \(open.id) open (its StopTransaction never came?): both are kept")
         }
         guard let evse = locations.evse(chargePointId: chargePointId, connectorId: Int(connector)) else {
             let transactionId = await transactionIds.next()
@@ -93,7 +99,8 @@ public struct TransactionService: Sendable {
             let transactionId = await transactionIds.next()
             do {
                 try await startSession(transactionId: transactionId, chargePointId: chargePointId, connector: Int(connector), idTag: idTag,
-                                       meterStart: Int(meterStart), startedAt: startedAt, evse: evse, messageId: messageId)
+                                       meterStart: Int(meterStart), startedAt: startedAt, evse: evse, messageId: messageId,
+                                       concerns: concerns, frame: frame)
                 return Self.conf(status: "Accepted", transactionId: transactionId)
             } catch EventStoreError.wrongExpectedVersion {
                 try await transactionIds.skipTaken(in: store)
@@ -104,7 +111,7 @@ public struct TransactionService: Sendable {
 
     /// Records the session of transaction `transactionId` (a stream of its own, which must not exist yet).
     private func startSession(transactionId: Int, chargePointId: String, connector: Int, idTag: String, meterStart: Int,
-                              startedAt: Timestamp, evse: LocationRegistry.EVSE, messageId: String) async throws {
+                              startedAt: Timestamp, evse: LocationRegistry.EVSE, messageId: String, concerns: [String], frame: String) async throws {
         let sessionId = String(transactionId)
         let commandBinding = try await bind(sessionId: sessionId, idTag: idTag, evse: evse, startedAt: startedAt)
         let binding = commandBinding.event.candidates == 0
@@ -117,6 +124,10 @@ public struct TransactionService: Sendable {
             authorizationId: binding.event.authorizationId, commandId: binding.event.commandId, messageId: messageId)
         let metadata = EventMetadata(source: "ocpp:\(chargePointId)", correlationId: sessionId)
         var events = [try EventCoding.newEvent(started, metadata: metadata), try EventCoding.newEvent(binding.event, metadata: metadata)]
+        for concern in concerns {
+            events.append(try EventCoding.newEvent(TransactionAnomaly(chargePointId: chargePointId, transactionId: transactionId, sessionId: sessionId,
+                                                                      reason: concern, frame: frame), metadata: metadata))
+        }
         if let iop {
             events.append(try EventCoding.newEvent(DeliveryScheduled(
                 deliveryId: "session-put-\(sessionId)", kind: "session_put", target: "session:\(sessionId)", method: "PUT",
@@ -186,6 +197,10 @@ public struct TransactionService: Sendable {
         let ended = SessionEnded(sessionId: session.id, endedAt: endedAt, meterStopWh: Int(meterStop), reason: payload["reason"]?.stringValue)
         let metadata = EventMetadata(source: "ocpp:\(chargePointId)", correlationId: session.id)
         var events = [try EventCoding.newEvent(ended, metadata: metadata)]
+        for concern in implausible(meter: Int(meterStop), at: endedAt, what: "meter stop") {
+            events.append(try EventCoding.newEvent(TransactionAnomaly(chargePointId: chargePointId, transactionId: Int(transactionId), sessionId: session.id,
+                                                                      reason: concern, frame: frame), metadata: metadata))
+        }
         if meterStop < session.lastMeterWh || endedAt < session.startDatetime {
             events.append(try EventCoding.newEvent(TransactionAnomaly(
                 chargePointId: chargePointId, transactionId: Int(transactionId), sessionId: session.id,
@@ -215,6 +230,22 @@ public struct TransactionService: Sendable {
         }
         _ = try await store.append(events, to: "session-\(session.id)", expectedVersion: .any)
         return accepted
+    }
+
+    /// How far a charger's clock may be from ours before its transaction time is doubted: ahead by
+    /// more than ten minutes, or behind by more than the thirty days an offline charger may hold
+    /// its transactions.
+    static let clockAhead: Int64 = 10 * 60_000, clockBehind: Int64 = 30 * 24 * 3_600_000
+
+    /// What is implausible in a transaction message's meter reading and time (empty: nothing).
+    private func implausible(meter: Int, at time: Timestamp, what: String) -> [String] {
+        var concerns: [String] = []
+        if meter < 0 { concerns.append("\(what) \(meter) Wh is negative") }
+        let now = clock.now().millisecondsSinceEpoch, at = time.millisecondsSinceEpoch
+        if at > now + Self.clockAhead || at < now - Self.clockBehind {
+            concerns.append("\(what) time \(time.iso8601) is far from the ledger's \(clock.now().iso8601) (the charger's clock?)")
+        }
+        return concerns
     }
 
     static func conf(status: String, transactionId: Int) -> JSONValue {

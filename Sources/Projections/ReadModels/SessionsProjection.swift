@@ -104,6 +104,8 @@ public struct SessionsProjection: Projection {
         public var lastPushAt: Timestamp?
         /// The StartTransaction's OCPP-J message id, when recorded: a resend with the same id is the same message.
         public var startMessageId: String?
+        /// What the charger reported that cannot be true as it stands (`TransactionAnomaly`), in order; absent when nothing.
+        public var concerns: [String]?
         public var positions: [Int64]
 
         mutating func receive(_ authorizationId: String?, at: Timestamp, position: Int64, via: String) {
@@ -150,6 +152,7 @@ public struct SessionsProjection: Projection {
             case lastReadingAt = "last_reading_at"
             case lastPushAt = "last_push_at"
             case startMessageId = "start_message_id"
+            case concerns
             case positions
         }
 
@@ -164,6 +167,7 @@ public struct SessionsProjection: Projection {
                 object.member(CodingKeys.chargePointId, chargePointId)
                 object.member(CodingKeys.chargingPeriods, chargingPeriods)
                 object.member(CodingKeys.commandIds, commandIds)
+                object.member(CodingKeys.concerns, concerns)
                 object.member(CodingKeys.connectorId, connectorId)
                 object.member(CodingKeys.currency, currency)
                 object.member(CodingKeys.endDatetime, endDatetime)
@@ -250,6 +254,8 @@ public struct SessionsProjection: Projection {
             state.status = "COMPLETED"
         case .cdrIssued(let e):
             state.cdrs.append(.init(cdrId: e.cdrId, authorizationId: e.authorizationId))
+        case .transactionAnomaly(let e):
+            state.concerns = (state.concerns ?? []) + [e.reason]
         case .deliveryScheduled(let e) where e.kind == "session_put" || e.kind == "session_patch":
             state.lastPushAt = at
         default:
@@ -288,6 +294,7 @@ public struct SessionsProjection: Projection {
         for binding in state.bindings where binding.candidates != 1 {
             flag(.unresolvedBinding, "binding at position \(binding.position) found \(binding.candidates) candidate authorizations")
         }
+        for concern in state.concerns ?? [] { flag(.implausibleTransaction, concern) }
         return found
     }
 }
