@@ -65,6 +65,19 @@ struct OpsAPITests {
         }
     }
 
+    /// Ids are opaque: one with a space or `<` must be reachable, sent percent-encoded as a client must.
+    @Test("an authorization_id with a space and a '<' is reached by its percent-encoded path")
+    func percentEncodedId() async throws {
+        try await ServerHarness.with { server in
+            let odd = "auth <42> id"
+            let start = try Requests.vector("G-01", responseURL: "http://127.0.0.1:9/r", replacing: ["authorization_id": .string(odd)])
+            #expect(try await server.command("START_SESSION", start).statusCode == 1000)
+            let answer = try await server.ops("/ops/authorizations/auth%20%3C42%3E%20id")
+            #expect(answer.status == 200, "\(answer.text)")
+            #expect(try JSONValue(parsing: answer.text)["authorization_id"]?.stringValue == odd, "\(answer.text)")
+        }
+    }
+
     @Test("a session, command or CDR comes with its anomalies; an unknown id is a 404", arguments: [
         ("sessions", "SES-5", "state.id", ["authorization_mismatch", "session_with_several_cdrs", "several_authorizations_for_session"]),
         ("commands", "cmd-dispute-b", "state.command_id", []),

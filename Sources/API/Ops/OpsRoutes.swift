@@ -22,7 +22,7 @@ struct OpsRoutes {
     func register(on router: Router<LedgerRequestContext>) {
         let ops = router.group("ops").add(middleware: OpsAuthentication(token: token, challenge: "Bearer"))
         ops.get("authorizations/:id") { _, context -> Response in
-            let id = try context.parameters.require("id")
+            let id = try Self.pathId(context)
             guard let report = try await Projections.Audit.report(authorizationId: id, store: store) else {
                 return Self.error(.notFound, "no event carries authorization_id \(id)")
             }
@@ -36,10 +36,17 @@ struct OpsRoutes {
         ops.get("events") { request, _ -> Response in try await events(request) }
     }
 
+    /// The `{id}` of a path, percent-decoded: ids are opaque and may hold spaces, `<`, `/` — sent
+    /// encoded, as a client must (the router hands the segment over as it came).
+    static func pathId(_ context: LedgerRequestContext) throws -> String {
+        let segment = try context.parameters.require("id")
+        return segment.removingPercentEncoding ?? segment
+    }
+
     /// `GET /ops/<table>/{id}`: the entity's state (as stored) and its anomalies.
     private func entity<P: Projection>(_ ops: RouterGroup<LedgerRequestContext>, _ table: String, _ projection: P.Type) {
         ops.get("\(table)/:id") { _, context -> Response in
-            let id = try context.parameters.require("id")
+            let id = try Self.pathId(context)
             let found = try await store.withProjectionSnapshot { database -> (String, [JSONValue])? in
                 guard let body = try database.rows("SELECT body FROM \(P.name) WHERE key = ?", [.text(id)]).first?.first?.text else { return nil }
                 return (body, try Anomaly.read(where: "subject = ?", [.text("\(P.name):\(id)")], in: database).map(Self.json))
