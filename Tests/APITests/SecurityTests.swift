@@ -133,4 +133,34 @@ struct SecurityTests {
             #expect(try await server.request(.GET, "/health").httpStatus == 200)
         }
     }
+
+    /// An authenticated body sent a byte every few seconds once held its connection for minutes.
+    @Test("an authenticated command body that trickles in is answered 408 at the body deadline, closed, and nothing is recorded")
+    func trickledBodyTimesOut() async throws {
+        try await ServerHarness.with(bodyTimeout: .seconds(1)) { server in
+            let trickle = """
+                import socket, sys, time
+                s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+                s.sendall(b"POST /ocpi/cpo/2.1.1/commands/START_SESSION HTTP/1.1\\r\\nHost: x\\r\\nAuthorization: Token " + sys.argv[2].encode()
+                          + b"\\r\\nContent-Length: 60\\r\\n\\r\\n")
+                s.settimeout(0.3)
+                started, answer = time.monotonic(), b""
+                for _ in range(60):  # at most 60 bytes, one every 0.3 s: 18 s, far past the deadline
+                    try:
+                        s.sendall(b"{")
+                        answer += s.recv(4096)
+                        if answer: break
+                    except socket.timeout:
+                        continue
+                    except OSError:
+                        break
+                print(answer.split(b"\\r\\n")[0].decode(), round(time.monotonic() - started, 1))
+                """
+            let run = try await ChildProcess.run("python3", ["-c", trickle, String(server.port), ServerHarness.token])
+            #expect(run.stdout.hasPrefix("HTTP/1.1 408"), "\(run.stdout)\(run.stderr)")
+            let seconds = Double(run.stdout.split(separator: " ").last?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? 99
+            #expect(seconds < 5, "\(run.stdout)")
+            #expect(try await server.events("CommandReceived").isEmpty)
+        }
+    }
 }

@@ -38,6 +38,9 @@ public struct LedgerServer: Sendable {
         public var opsToken: String?
         /// Hosts a `response_url` may name besides the IOP's (`ResponseURLPolicy`).
         public var responseURLHosts: [String]
+        /// Real time an OCPI request body has to arrive whole once its head is in: a body trickled
+        /// a byte at a time must not hold a connection (and a task) for minutes.
+        public var bodyTimeout: Duration
         /// An HTTP connection that sends nothing for this long is closed (a slow or abandoned
         /// client must not hold a connection). OCPP WebSockets are kept alive by pings instead.
         public var idleTimeout: Duration
@@ -45,12 +48,13 @@ public struct LedgerServer: Sendable {
         public init(host: String, port: Int, locations: LocationRegistry, token: String, iopToken: String?,
                     iop: TransactionService.IOPEndpoint? = nil, commandTimeout: Duration, offeredCommands: Set<CommandType>,
                     rfidFallback: String = "NOT_ALLOWED", opsToken: String? = nil, idleTimeout: Duration = .seconds(60),
-                    responseURLHosts: [String] = []) {
+                    responseURLHosts: [String] = [], bodyTimeout: Duration = .seconds(10)) {
             self.host = host; self.port = port; self.locations = locations; self.token = token; self.iopToken = iopToken
             self.iop = iop; self.commandTimeout = commandTimeout; self.offeredCommands = offeredCommands; self.rfidFallback = rfidFallback
             self.opsToken = opsToken
             self.idleTimeout = idleTimeout
             self.responseURLHosts = responseURLHosts
+            self.bodyTimeout = bodyTimeout
         }
     }
 
@@ -106,7 +110,7 @@ public struct LedgerServer: Sendable {
         router.get("metrics") { _, _ -> Response in
             .text(try await metrics.exposition(store: store, now: clock.now()), contentType: "text/plain; version=0.0.4")
         }
-        OCPIRoutes(commands: commands, clock: clock, baseURL: "http://\(configuration.host):\(configuration.port)")
+        OCPIRoutes(commands: commands, clock: clock, baseURL: "http://\(configuration.host):\(configuration.port)", bodyTimeout: configuration.bodyTimeout)
             .register(on: router, token: configuration.token,
                       pull: PullRoutes(store: store, objects: OCPIObjects(locations: configuration.locations), clock: clock))
         OpsRoutes(store: store, token: configuration.opsToken).register(on: router)

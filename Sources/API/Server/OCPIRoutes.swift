@@ -11,6 +11,8 @@ struct OCPIRoutes {
     let clock: any LedgerClock
     /// Where the IOP reaches us when a request names no Host (`http://host:port`).
     let baseURL: String
+    /// Real time a command's body has to arrive whole (`LedgerServer.Configuration.bodyTimeout`).
+    let bodyTimeout: Duration
     /// Bodies larger than this are refused with an envelope before anything is parsed.
     static let maximumBody = 64 * 1024
 
@@ -30,13 +32,32 @@ struct OCPIRoutes {
         }
         ocpi.post("cpo/2.1.1/commands/:command") { request, context -> Response in
             let segment = try context.parameters.require("command")
-            let body: ByteBuffer
+            let body: ByteBuffer?
             do {
-                body = try await request.body.collect(upTo: Self.maximumBody)
+                body = try await Self.collect(request.body, within: bodyTimeout)
             } catch {
                 return respond(OCPIResponse(httpStatus: 413, statusCode: 2000, statusMessage: "the body is larger than \(Self.maximumBody / 1024) KiB", data: nil))
             }
+            guard let body else {
+                var late = respond(OCPIResponse(httpStatus: 408, statusCode: 2000,
+                                                statusMessage: "the body did not arrive within \(bodyTimeout); nothing was recorded", data: nil))
+                late.headers[.connection] = "close"
+                return late
+            }
             return respond(await commands.handle(segment: segment, body: Array(buffer: body)))
+        }
+    }
+
+    /// The whole body, or `nil` if it has not arrived within `timeout` (its read is then cancelled).
+    static func collect(_ body: RequestBody, within timeout: Duration) async throws -> ByteBuffer? {
+        try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
+            group.addTask { try await body.collect(upTo: Self.maximumBody) }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                return nil
+            }
+            defer { group.cancelAll() }
+            return try await group.next() ?? nil
         }
     }
 

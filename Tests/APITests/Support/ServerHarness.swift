@@ -33,7 +33,7 @@ final class ServerHarness: Sendable {
     /// left running when its test threw took the whole test process down (AsyncHTTPClient's
     /// fatal error on a client never shut down), losing every later result.
     private init(commands: Set<CommandType>, directory: TemporaryDirectory, ledger: ScratchLedger?, iop: String?, opsToken: String?,
-                 locations: LocationRegistry?, idleTimeout: Duration, clock: ManualClock?) async throws {
+                 locations: LocationRegistry?, idleTimeout: Duration, bodyTimeout: Duration, clock: ManualClock?) async throws {
         let ledger = ledger ?? ScratchLedger(kind: .sqlite, db: directory.path("ledger.sqlite"))
         let clock = clock ?? ManualClock(Timestamp(Date()))
         let locations = try locations ?? LocationRegistry(contentsOf: Self.examplesLocations)
@@ -45,7 +45,7 @@ final class ServerHarness: Sendable {
             configuration: .init(host: "127.0.0.1", port: 0, locations: locations, token: Self.token, iopToken: Self.iopToken,
                                  iop: iop.map { .init(url: "\($0)/ocpi/emsp/2.1.1", countryCode: "FR", partyId: "ABC") },
                                  commandTimeout: .seconds(30), offeredCommands: commands, opsToken: opsToken, idleTimeout: idleTimeout,
-                                 responseURLHosts: Self.responseURLHosts),
+                                 responseURLHosts: Self.responseURLHosts, bodyTimeout: bodyTimeout),
             store: store, coordination: coordination, clock: clock, logger: logger)
         let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
         let (stops, stopSignal) = AsyncStream.makeStream(of: Void.self)
@@ -142,19 +142,19 @@ final class ServerHarness: Sendable {
     /// a clean run (off for a second instance whose ledger the first one's run checks).
     static func with<T>(_ kind: StoreKind = .sqlite, commands: Set<CommandType> = CommandType.gireve, directory: TemporaryDirectory? = nil,
                         ledger: ScratchLedger? = nil, iop: String? = nil, opsToken: String? = ServerHarness.opsToken,
-                        locations: LocationRegistry? = nil, idleTimeout: Duration = .seconds(60), clock: ManualClock? = nil,
-                        checksLedger: Bool = true, _ body: (ServerHarness) async throws -> T) async throws -> T {
+                        locations: LocationRegistry? = nil, idleTimeout: Duration = .seconds(60), bodyTimeout: Duration = .seconds(10),
+                        clock: ManualClock? = nil, checksLedger: Bool = true, _ body: (ServerHarness) async throws -> T) async throws -> T {
         guard kind == .sqlite || ledger != nil else {
             return try await kind.withScratchLedger { ledger in
                 try await with(kind, commands: commands, directory: directory, ledger: ledger, iop: iop, opsToken: opsToken, locations: locations,
-                               idleTimeout: idleTimeout, clock: clock, checksLedger: checksLedger, body)
+                               idleTimeout: idleTimeout, bodyTimeout: bodyTimeout, clock: clock, checksLedger: checksLedger, body)
             }
         }
         let owned = directory == nil
         let directory = try directory ?? TemporaryDirectory()
         defer { if owned { directory.remove() } }
         let server = try await ServerHarness(commands: commands, directory: directory, ledger: ledger, iop: iop, opsToken: opsToken,
-                                             locations: locations, idleTimeout: idleTimeout, clock: clock)
+                                             locations: locations, idleTimeout: idleTimeout, bodyTimeout: bodyTimeout, clock: clock)
         do {
             let result = try await body(server)
             try await server.stop()
