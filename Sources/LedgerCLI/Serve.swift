@@ -51,6 +51,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Seconds an HTTP connection may stay silent before it is closed (LEDGER_IDLE_TIMEOUT).")
     var idleTimeout: Int = environment("IDLE_TIMEOUT").flatMap(Int.init) ?? 60
 
+    @Option(help: "HTTP connections (not chargers' WebSockets) held at once; past it they are answered 503 while chargers still connect (LEDGER_MAX_HTTP_CONNECTIONS).")
+    var maxHTTPConnections: Int = environment("MAX_HTTP_CONNECTIONS").flatMap(Int.init) ?? 1024
+
     @Option(help: "Seconds a charger has to answer a command before the result is TIMEOUT (LEDGER_COMMAND_TIMEOUT).")
     var commandTimeout: Int = environment("COMMAND_TIMEOUT").flatMap(Int.init) ?? 30
 
@@ -69,6 +72,7 @@ struct Serve: AsyncParsableCommand {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard commandTimeout > 0 else { throw ValidationError("--command-timeout must be at least 1 second") }
         guard idleTimeout > 0 else { throw ValidationError("--idle-timeout must be at least 1 second") }
+        guard maxHTTPConnections > 0 else { throw ValidationError("--max-http-connections must be at least 1") }
         guard ["reject", "accept"].contains(rfidFallback) else { throw ValidationError("--rfid-fallback must be reject or accept") }
         for name in commands.split(separator: ",") where CommandType(rawValue: String(name)) == nil {
             throw ValidationError("--commands: \(name) is not an OCPI 2.1.1 command (START_SESSION, STOP_SESSION, RESERVE_NOW, UNLOCK_CONNECTOR)")
@@ -99,7 +103,8 @@ struct Serve: AsyncParsableCommand {
                 offeredCommands: Set(commands.split(separator: ",").compactMap { CommandType(rawValue: String($0)) }),
                 rfidFallback: rfidFallback == "accept" ? "ALLOWED" : "NOT_ALLOWED", opsToken: opsToken ?? environment("OPS_TOKEN"),
                 idleTimeout: .seconds(idleTimeout),
-                responseURLHosts: responseURLHosts.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+                responseURLHosts: responseURLHosts.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty },
+                maxHTTPConnections: maxHTTPConnections)
             let server = LedgerServer(configuration: configuration, store: store, coordination: coordination, logger: logger)
             let path = database.displayName
             do {

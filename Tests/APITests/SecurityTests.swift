@@ -163,4 +163,37 @@ struct SecurityTests {
             #expect(try await server.events("CommandReceived").isEmpty)
         }
     }
+
+    /// A flood of HTTP clients once took every descriptor until chargers could not connect.
+    @Test("past --max-http-connections, HTTP clients get 503 (an idle one is closed within 2 s) while a charger still connects")
+    func httpConnectionCap() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let (server, port) = try await ServeProcess.start(directory, extra: ["--max-http-connections", "20"])
+        defer { server.kill() }
+        let flood = """
+            import socket, sys, time
+            port = int(sys.argv[1])
+            held = [socket.create_connection(("127.0.0.1", port)) for _ in range(30)]
+            print("held", len(held), flush=True)
+            late = socket.create_connection(("127.0.0.1", port)); late.settimeout(10)
+            late.sendall(b"GET /health HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n")
+            print("over the cap:", late.recv(100).split(b"\\r\\n")[0].decode(), flush=True)
+            idle = socket.create_connection(("127.0.0.1", port)); idle.settimeout(10)
+            started = time.monotonic(); idle.recv(100)
+            print("idle closed after", round(time.monotonic() - started, 1), flush=True)
+            sys.stdin.readline()
+            """
+        let clients = try LineProcess(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", flood, String(port)])
+        defer { clients.kill() }
+        let lines = try await clients.lines.wait("the flood's report") { $0.contains { $0.hasPrefix("idle closed after") } }
+        #expect(lines.contains("over the cap: HTTP/1.1 503 Service Unavailable"), "\(lines)")
+        let idle = try #require(lines.first { $0.hasPrefix("idle closed after") }.flatMap { Double($0.split(separator: " ").last ?? "") })
+        #expect(idle >= 1.5 && idle < 5, "\(lines)")
+        let charger = try await ChargerSimulator(id: CommandPathTests.chargePoint, port: port, mode: "accept")
+        charger.stop()
+        try await server.lines.wait("the cap's one log line") { $0.contains { $0.contains("HTTP connections at the limit (20") } }
+        clients.send("done")
+        try await server.lines.wait("room again") { $0.contains { $0.contains("below the limit (20) again") } }
+    }
 }

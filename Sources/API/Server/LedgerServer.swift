@@ -38,6 +38,9 @@ public struct LedgerServer: Sendable {
         public var opsToken: String?
         /// Hosts a `response_url` may name besides the IOP's (`ResponseURLPolicy`).
         public var responseURLHosts: [String]
+        /// Connections that are not a charger's the server holds at once (`FrontDoor`); past it,
+        /// such connections are answered 503 while chargers still connect.
+        public var maxHTTPConnections: Int
         /// Real time an OCPI request body has to arrive whole once its head is in: a body trickled
         /// a byte at a time must not hold a connection (and a task) for minutes.
         public var bodyTimeout: Duration
@@ -48,13 +51,14 @@ public struct LedgerServer: Sendable {
         public init(host: String, port: Int, locations: LocationRegistry, token: String, iopToken: String?,
                     iop: TransactionService.IOPEndpoint? = nil, commandTimeout: Duration, offeredCommands: Set<CommandType>,
                     rfidFallback: String = "NOT_ALLOWED", opsToken: String? = nil, idleTimeout: Duration = .seconds(60),
-                    responseURLHosts: [String] = [], bodyTimeout: Duration = .seconds(10)) {
+                    responseURLHosts: [String] = [], bodyTimeout: Duration = .seconds(10), maxHTTPConnections: Int = 1024) {
             self.host = host; self.port = port; self.locations = locations; self.token = token; self.iopToken = iopToken
             self.iop = iop; self.commandTimeout = commandTimeout; self.offeredCommands = offeredCommands; self.rfidFallback = rfidFallback
             self.opsToken = opsToken
             self.idleTimeout = idleTimeout
             self.responseURLHosts = responseURLHosts
             self.bodyTimeout = bodyTimeout
+            self.maxHTTPConnections = maxHTTPConnections
         }
     }
 
@@ -121,7 +125,8 @@ public struct LedgerServer: Sendable {
 
         let app = Application(
             router: router,
-            server: Self.serverBuilder(webSocketRouter: webSocketRouter, idleTimeout: configuration.idleTimeout),
+            server: Self.serverBuilder(webSocketRouter: webSocketRouter, idleTimeout: configuration.idleTimeout,
+                                       cap: ConnectionCap(limit: configuration.maxHTTPConnections, logger: logger)),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "chargeledger"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
             logger: logger)
@@ -153,7 +158,7 @@ public struct LedgerServer: Sendable {
     /// HTTP/1.1 with the OCPP WebSocket upgrade. A connection must deliver its first request head
     /// within `idleTimeout` (`RequestHeadDeadline`); after that an HTTP connection silent for
     /// `idleTimeout` is closed, and WebSockets are pinged instead.
-    private static func serverBuilder(webSocketRouter: Router<LedgerRequestContext>, idleTimeout: Duration) -> HTTPServerBuilder {
+    private static func serverBuilder(webSocketRouter: Router<LedgerRequestContext>, idleTimeout: Duration, cap: ConnectionCap) -> HTTPServerBuilder {
         let timeout = TimeAmount.nanoseconds(idleTimeout.nanoseconds)
         let configuration = HTTP1WebSocketUpgradeChannel.Configuration(
             http1: .init(idleTimeout: timeout),
@@ -162,7 +167,7 @@ public struct LedgerServer: Sendable {
         return HTTPServerBuilder { responder in
             GuardedChildChannel(
                 inner: HTTP1WebSocketUpgradeChannel(responder: responder, webSocketResponder: webSocketResponder, configuration: configuration),
-                deadline: timeout)
+                deadline: timeout, cap: cap)
         }
     }
 }

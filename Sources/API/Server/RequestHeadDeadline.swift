@@ -60,15 +60,16 @@ final class RequestHeadDeadline: ChannelInboundHandler, RemovableChannelHandler 
     }
 }
 
-/// A server child channel with `RequestHeadDeadline` and `FrontDoor` in front of `Inner`'s own
+/// A server child channel with `FrontDoor` and `RequestHeadDeadline` in front of `Inner`'s own
 /// handlers, and `ProtocolErrorAnswer` behind them: what the server does for a connection before
 /// (and whatever) the application sees of it.
 struct GuardedChildChannel<Inner: ServerChildChannel>: ServerChildChannel {
     let inner: Inner
     let deadline: TimeAmount
+    let cap: ConnectionCap
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Inner.Value> {
-        let front = FrontDoor()
+        let front = FrontDoor(cap: cap)
         do {
             try channel.pipeline.syncOperations.addHandlers([front, RequestHeadDeadline(deadline: deadline)], position: .first)
         } catch {
