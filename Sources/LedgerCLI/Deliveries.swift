@@ -50,30 +50,30 @@ struct Deliveries: AsyncParsableCommand {
         }
     }
 
-    struct Requeue: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Send a parked delivery back to the outbox, due at once.")
-
+    /// Which delivery, and who decides: what both actions take.
+    struct Choice: ParsableArguments {
         @Argument(help: "The delivery's id, as `ledger deliveries list` prints it.")
         var deliveryId: String
 
         @Option(name: .customLong("operator"), help: "Who decides: recorded with the action.")
         var operatorName: String
+    }
 
+    struct Requeue: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Send a parked delivery back to the outbox, due at once.")
+
+        @OptionGroup var choice: Choice
         @OptionGroup var database: DatabaseOptions
 
         func run() async throws {
-            try await act(database) { try await $0.requeue(deliveryId, by: operatorName) }
+            try await act(database) { try await $0.requeue(choice.deliveryId, by: choice.operatorName) }
         }
     }
 
     struct Abandon: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Give a pending or parked delivery up, for a stated reason.")
 
-        @Argument(help: "The delivery's id, as `ledger deliveries list` prints it.")
-        var deliveryId: String
-
-        @Option(name: .customLong("operator"), help: "Who decides: recorded with the action.")
-        var operatorName: String
+        @OptionGroup var choice: Choice
 
         @Option(help: "Why: recorded with the action.")
         var reason: String
@@ -81,7 +81,7 @@ struct Deliveries: AsyncParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func run() async throws {
-            try await act(database) { try await $0.abandon(deliveryId, by: operatorName, reason: reason) }
+            try await act(database) { try await $0.abandon(choice.deliveryId, by: choice.operatorName, reason: reason) }
         }
     }
 }
