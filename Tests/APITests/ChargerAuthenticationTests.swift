@@ -39,11 +39,14 @@ struct ChargerAuthenticationTests {
             for password in [String?.none, "wrong", Self.key.uppercased(), String(Self.key.dropLast())] {
                 let refused = try await ChargerSimulator.connectionOutcome(id: CommandPathTests.chargePoint, port: server.port, password: password)
                 #expect(refused["event"]?.stringValue == "connect_failed", "password \(password ?? "none")")
+                // Security profile 1: a missing or wrong password is 401, as the OCPP security whitepaper says.
+                #expect(refused["status"]?.int64Value == 401, "password \(password ?? "none"): \(refused)")
             }
             let open = try await ChargerSimulator.connectionOutcome(id: "CP-0042-B", port: server.port, password: nil)
             #expect(open["event"]?.stringValue == "connected")
             let stranger = try await ChargerSimulator.connectionOutcome(id: "CP-9999", port: server.port, password: Self.key)
             #expect(stranger["event"]?.stringValue == "connect_failed")
+            #expect(stranger["status"]?.int64Value == 400, "\(stranger)")  // not a charge point of ours: no credentials to ask for
             // Only the accepted connections are on record.
             let connected = try await server.events("ChargePointConnected").compactMap { $0.data.value["charge_point_id"]?.stringValue }
             #expect(connected == [CommandPathTests.chargePoint, "CP-0042-B"])

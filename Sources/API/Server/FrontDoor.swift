@@ -12,9 +12,11 @@ import Synchronization
 /// connection must show within `sortingDeadline` that it is a charger's; anything else is
 /// answered 503 and closed. So a flood of bad or idle HTTP clients cannot stop chargers from
 /// connecting, and the server keeps descriptors for them.
-final class FrontDoor: ChannelInboundHandler, RemovableChannelHandler {
+final class FrontDoor: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
 
     private static let chargerPrefix = Array("GET /ocpp/".utf8)
     /// How long a connection over the cap has to show a charger's upgrade.
@@ -28,6 +30,9 @@ final class FrontDoor: ChannelInboundHandler, RemovableChannelHandler {
     private var overCap = false
     private var firstBytes: [UInt8] = []
     private var sortingTimer: Scheduled<Void>?
+    /// Set when a charger's WebSocket upgrade is refused for its Basic password.
+    private var unauthorizedUpgrade = false
+    private static let failedUpgrade = Array("HTTP/1.1 400 Bad Request\r\n".utf8)
 
     init(cap: ConnectionCap) { self.cap = cap }
 
@@ -80,6 +85,23 @@ final class FrontDoor: ChannelInboundHandler, RemovableChannelHandler {
             }
         }
         context.fireChannelRead(data)
+    }
+
+    /// Makes the answer to this connection's refused WebSocket upgrade a 401 with a Basic challenge,
+    /// as OCPP 1.6 security profile 1 expects for a wrong or missing password. hummingbird-websocket
+    /// answers every refused upgrade with a fixed 400, written after the route has decided; this
+    /// rewrites that status line as it leaves. Call on the channel's event loop, before the refusal.
+    func refuseUpgradeAsUnauthorized() { unauthorizedUpgrade = true }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        guard unauthorizedUpgrade else { return context.write(data, promise: promise) }
+        unauthorizedUpgrade = false
+        var buffer = unwrapOutboundIn(data)
+        guard buffer.readableBytesView.starts(with: Self.failedUpgrade) else { return context.write(data, promise: promise) }
+        buffer.moveReaderIndex(forwardBy: Self.failedUpgrade.count)
+        var answer = context.channel.allocator.buffer(string: "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"OCPP\"\r\n")
+        answer.writeBuffer(&buffer)
+        context.write(wrapOutboundOut(answer), promise: promise)
     }
 
     /// Writes `status` with no body and closes, once per connection.

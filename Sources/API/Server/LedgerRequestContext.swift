@@ -1,6 +1,7 @@
 import Hummingbird
 import HummingbirdWebSocket
 import Logging
+import NIOCore
 
 /// The request context of every route: Hummingbird's core storage plus what a WebSocket upgrade needs.
 public struct LedgerRequestContext: RequestContext, WebSocketRequestContext {
@@ -8,9 +9,12 @@ public struct LedgerRequestContext: RequestContext, WebSocketRequestContext {
     public let webSocket: WebSocketHandlerReference<LedgerRequestContext>
     /// Who is acting on an ops route: the user name of a Basic login (`OpsAuthentication`).
     public var operatorName: String?
+    /// The connection, for what only its pipeline can do (`FrontDoor.refuseUpgradeAsUnauthorized`).
+    let channel: any Channel
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         webSocket = .init()
+        channel = source.channel
     }
 }

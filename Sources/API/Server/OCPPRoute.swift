@@ -32,6 +32,10 @@ struct OCPPRoute {
             if let expected = locations.passwordHash(chargePointId: id),
                !ChargerPassword.accepts(request.headers[.authorization], chargePointId: id, expectedHash: expected) {
                 context.logger.notice("OCPP connection of \(id) refused: missing or wrong Basic password (security profile 1)")
+                let channel = context.channel
+                try await channel.eventLoop.submit {
+                    try channel.pipeline.syncOperations.handler(type: FrontDoor.self).refuseUpgradeAsUnauthorized()
+                }.get()
                 return .dontUpgrade
             }
             let offered = request.headers[values: .secWebSocketProtocol]
