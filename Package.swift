@@ -16,6 +16,8 @@ let package = Package(
         .library(name: "Ledger", targets: ["Ledger"]),
         .library(name: "Projections", targets: ["Projections"]),
         .library(name: "LedgerTesting", targets: ["LedgerTesting"]),
+        // For the fuzzing package (Fuzz/): its harnesses call the OCPI and OCPP parsers directly.
+        .library(name: "API", targets: ["API"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
