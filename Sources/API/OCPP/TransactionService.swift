@@ -241,9 +241,10 @@ public struct TransactionService: Sendable {
     private func implausible(meter: Int, at time: Timestamp, what: String) -> [String] {
         var concerns: [String] = []
         if meter < 0 { concerns.append("\(what) \(meter) Wh is negative") }
-        let now = clock.now().millisecondsSinceEpoch, at = time.millisecondsSinceEpoch
-        if at > now + Self.clockAhead || at < now - Self.clockBehind {
-            concerns.append("\(what) time \(time.iso8601) is far from the ledger's \(clock.now().iso8601) (the charger's clock?)")
+        let now = clock.now()
+        let ahead = time.millisecondsSinceEpoch - now.millisecondsSinceEpoch
+        if ahead > Self.clockAhead || ahead < -Self.clockBehind {
+            concerns.append("\(what) time \(time.iso8601) is far from the ledger's \(now.iso8601) (the charger's clock?)")
         }
         return concerns
     }

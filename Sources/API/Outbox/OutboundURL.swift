@@ -6,7 +6,6 @@ import Foundation
 /// cannot take reaches it: a `response_url` with port 99999 once trapped the process inside the
 /// client's socket-address code, on every restart, from the outbox.
 public struct OutboundURL: Sendable, Equatable {
-    public let text: String
     /// Lower-cased; an IPv6 literal keeps its brackets.
     public let host: String
     public let port: Int
@@ -33,7 +32,6 @@ public struct OutboundURL: Sendable, Equatable {
         guard (1...65535).contains(port) else {
             throw Refused(description: "\(Self.shown(text)) names port \(port), which does not exist (1 to 65535)")
         }
-        self.text = text
         self.host = host
         self.port = port
     }

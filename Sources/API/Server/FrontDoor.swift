@@ -55,17 +55,20 @@ final class FrontDoor: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        sortingTimer?.cancel()
-        if counted { cap.release() }
-        counted = false
+        closed()
         context.fireChannelInactive()
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
+        closed()
+        self.context = nil
+    }
+
+    /// The connection is gone (or this handler with it): it no longer counts, once.
+    private func closed() {
         sortingTimer?.cancel()
         if counted { cap.release() }
         counted = false
-        self.context = nil
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
