@@ -48,6 +48,9 @@ struct MetricsTests {
             try await charger.waitFor("the CALL") { $0["event"]?.stringValue == "call" }
             server.clock.advance(milliseconds: 30_001)
             try await iop.requests.wait("the TIMEOUT") { !$0.isEmpty }
+            // Its success is recorded after the IOP answered: wait for it, or a busy machine
+            // scrapes ledger_events two events (the attempt, the success) before readAll counts them.
+            _ = try await server.waitForEvent("DeliverySucceeded")
             let unknown = try Requests.vector("G-01", responseURL: "\(iop.url)/ocpi/emsp/2.1.1/commands/START_SESSION/m2",
                                               replacing: ["location_id": .string("LOC-NOWHERE")])
             #expect(try await server.command("START_SESSION", unknown).statusCode == 2003)
