@@ -14,6 +14,7 @@ let package = Package(
         .executable(name: "ledger", targets: ["LedgerCLI"]),
         .executable(name: "ledger-bench", targets: ["LedgerBench"]),
         .library(name: "Ledger", targets: ["Ledger"]),
+        .library(name: "Domain", targets: ["Domain"]),
         .library(name: "Projections", targets: ["Projections"]),
         .library(name: "LedgerTesting", targets: ["LedgerTesting"]),
         // For the fuzzing package (Fuzz/): its harnesses call the OCPI and OCPP parsers directly.
@@ -63,6 +64,7 @@ let package = Package(
             name: "PostgresStore",
             dependencies: [
                 "Ledger",
+                "Domain",
                 "Projections",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -72,9 +74,15 @@ let package = Package(
             swiftSettings: strictSettings,
             plugins: ["EmbedMigrationsPlugin"]
         ),
+        // The event catalogue: what the edges record, and what the projections fold.
+        .target(
+            name: "Domain",
+            dependencies: ["Ledger"],
+            swiftSettings: strictSettings
+        ),
         .target(
             name: "Projections",
-            dependencies: ["Ledger"],
+            dependencies: ["Ledger", "Domain"],
             swiftSettings: strictSettings
         ),
         // The edge: OCPI over HTTP, OCPP 1.6J over WebSocket, deliveries to the IOP.
@@ -82,6 +90,7 @@ let package = Package(
             name: "API",
             dependencies: [
                 "Ledger",
+                "Domain",
                 "Projections",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -108,6 +117,7 @@ let package = Package(
             name: "Simulation",
             dependencies: [
                 "API",
+                "Domain",
                 "Ledger",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
@@ -123,6 +133,7 @@ let package = Package(
             name: "LedgerTesting",
             dependencies: [
                 "Ledger",
+                "Domain",
                 "Projections",
                 "PostgresStore",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -141,6 +152,7 @@ let package = Package(
             dependencies: [
                 "CSQLite",
                 "Ledger",
+                "Domain",
                 "PostgresStore",
                 "Projections",
                 "API",
@@ -157,6 +169,7 @@ let package = Package(
             name: "LedgerBench",
             dependencies: [
                 "Ledger",
+                "Domain",
                 "LedgerTesting",
                 "PostgresStore",
                 "Projections",
@@ -179,13 +192,13 @@ let package = Package(
         ),
         .testTarget(
             name: "LedgerTests",
-            dependencies: ["Ledger", "LedgerTesting", "TestPrerequisites", "PostgresStore", "Projections", "CSQLite", "LedgerCLI", "LedgerTestWriter"],
+            dependencies: ["Ledger", "LedgerTesting", "TestPrerequisites", "PostgresStore", "Domain", "Projections", "CSQLite", "LedgerCLI", "LedgerTestWriter"],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "APITests",
             dependencies: [
-                "API", "Ledger", "Projections", "LedgerTesting", "TestPrerequisites", "LedgerCLI", "PostgresStore",
+                "API", "Ledger", "Domain", "Projections", "LedgerTesting", "TestPrerequisites", "LedgerCLI", "PostgresStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
@@ -200,7 +213,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ProjectionsTests",
-            dependencies: ["Ledger", "Projections", "LedgerTesting", "TestPrerequisites", "LedgerCLI"],
+            dependencies: ["Ledger", "Domain", "Projections", "LedgerTesting", "TestPrerequisites", "LedgerCLI"],
             resources: [.copy("Golden")],
             swiftSettings: strictSettings
         ),

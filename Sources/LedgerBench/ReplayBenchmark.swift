@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Ledger
+import Domain
 import Projections
 
 /// Replay rate of a generated log through all projections, audit latency on it, and peak RSS.

@@ -2,6 +2,7 @@ import API
 import ArgumentParser
 import Foundation
 import Ledger
+import Domain
 import Projections
 
 /// The outbox from the command line, on a running or a stopped ledger: an operator can always

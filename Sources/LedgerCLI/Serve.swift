@@ -5,7 +5,6 @@ import Ledger
 import Logging
 import NIOCore
 import PostgresStore
-import Projections
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -2,7 +2,7 @@ import Foundation
 import Ledger
 import Logging
 import PostgresNIO
-import Projections
+import Domain
 
 /// The appends of one process, group-committed: requests that arrive while a transaction is
 /// being committed go into the next one together, and each caller is answered after its COMMIT.

@@ -1,6 +1,7 @@
 import Ledger
 import Logging
 import PostgresNIO
+import Domain
 import Projections
 
 /// The projections kept on PostgreSQL, in the append transaction that caused them — as

@@ -1,4 +1,5 @@
 import Foundation
+import Domain
 import Ledger
 
 /// The dispute timeline for one `authorization_id`: what it authorized, what came of it, what

@@ -1,4 +1,5 @@
 import Foundation
+import Domain
 import Ledger
 
 /// CDRs in the order they were issued, for billing, read by position.

@@ -1,3 +1,4 @@
+import Domain
 import Ledger
 
 /// One line per event for the audit timeline: what a person settling a dispute needs to read.

@@ -1,3 +1,4 @@
+import Domain
 import Ledger
 
 /// A read model: a pure fold of events into per-entity states, and the table that stores them.

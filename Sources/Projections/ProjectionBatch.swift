@@ -1,3 +1,4 @@
+import Domain
 import Ledger
 
 /// The live fold of a batch of just-appended events, worked out in memory so that every store

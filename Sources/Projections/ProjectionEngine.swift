@@ -1,3 +1,4 @@
+import Domain
 import Ledger
 
 /// All projections, kept in step with the log inside every append transaction.

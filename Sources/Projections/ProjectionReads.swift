@@ -1,3 +1,4 @@
+import Domain
 import Ledger
 
 /// Reads of the projection tables inside one consistent snapshot, in SQL both stores speak

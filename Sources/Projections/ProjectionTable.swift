@@ -1,3 +1,4 @@
+import Domain
 import Ledger
 
 /// One projection, whatever its state type: its table's name, the live fold (the rows a batch

@@ -1,4 +1,5 @@
 import Foundation
+import Domain
 import Ledger
 
 /// `ledger replay`: rebuild every projection from position 0 into fresh tables and compare them

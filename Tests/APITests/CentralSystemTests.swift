@@ -2,6 +2,7 @@ import API
 import Foundation
 import Ledger
 import LedgerTesting
+import Domain
 import Projections
 import Testing
 

@@ -3,6 +3,7 @@ import Foundation
 import Ledger
 import LedgerTesting
 import NIOHTTP1
+import Domain
 import Projections
 import Testing
 

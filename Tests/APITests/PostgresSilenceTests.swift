@@ -2,6 +2,7 @@ import Foundation
 import Ledger
 import LedgerTesting
 import PostgresStore
+import Domain
 import Projections
 import TestPrerequisites
 import Testing

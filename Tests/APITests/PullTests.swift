@@ -5,6 +5,7 @@ import Ledger
 import LedgerTesting
 import NIOCore
 import NIOHTTP1
+import Domain
 import Projections
 import Testing
 

@@ -3,7 +3,7 @@ import Foundation
 import Ledger
 import LedgerTesting
 import NIOHTTP1
-import Projections
+import Domain
 import Testing
 
 /// A `response_url` is called with the CPO's token: it is checked when it arrives and again before

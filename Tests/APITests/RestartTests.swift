@@ -2,7 +2,7 @@ import API
 import Foundation
 import Ledger
 import LedgerTesting
-import Projections
+import Domain
 import Testing
 
 @Suite("Deadlines across restarts", .serialized)

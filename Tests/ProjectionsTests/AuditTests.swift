@@ -1,7 +1,7 @@
 import Foundation
 import Ledger
 import LedgerTesting
-import Projections
+import Domain
 import Testing
 
 @Suite("ledger audit")

@@ -1,6 +1,7 @@
 import Foundation
 import Ledger
 import LedgerTesting
+import Domain
 import Projections
 import Testing
 

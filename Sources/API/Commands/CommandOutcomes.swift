@@ -1,6 +1,7 @@
 import Foundation
 import Ledger
 import Logging
+import Domain
 import Projections
 
 /// Settles a dispatched command exactly once: by the charger's answer or by its deadline,

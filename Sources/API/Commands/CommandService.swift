@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import Ledger
 import Logging
+import Domain
 import Projections
 
 /// Decides what an OCPI command gets, records it, and dispatches it to the charger.

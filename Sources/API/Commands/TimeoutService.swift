@@ -1,5 +1,6 @@
 import Ledger
 import Logging
+import Domain
 import Projections
 import ServiceLifecycle
 

@@ -1,4 +1,5 @@
 import Ledger
+import Domain
 import Projections
 
 /// OCPI 2.1.1 Session and CDR objects as the IOP receives them, with Gireve's `authorization_id`

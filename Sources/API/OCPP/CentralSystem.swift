@@ -1,7 +1,6 @@
 import Foundation
 import Ledger
 import Logging
-import Projections
 
 /// Where text frames go to reach one connected charger (a WebSocket's outbound side).
 public protocol FrameSink: Sendable {

@@ -1,6 +1,7 @@
 import Foundation
 import Ledger
 import Logging
+import Domain
 import Projections
 
 /// One charger's OCPP 1.6J conversation: answers its CALLs, records what matters, and hands the

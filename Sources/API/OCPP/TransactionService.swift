@@ -1,6 +1,7 @@
 import Foundation
 import Ledger
 import Logging
+import Domain
 import Projections
 
 /// OCPP 1.6 transactions become OCPI Sessions and CDRs, and the IOP hears of them through the

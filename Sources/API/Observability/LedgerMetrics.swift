@@ -1,5 +1,6 @@
 import CoreMetrics
 import Ledger
+import Domain
 import Projections
 import Prometheus
 import Synchronization

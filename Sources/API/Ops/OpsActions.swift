@@ -1,5 +1,6 @@
 import Foundation
 import Ledger
+import Domain
 import Projections
 
 /// What an operator may change, from the ops page or `ledger deliveries` (a stopped server too): a

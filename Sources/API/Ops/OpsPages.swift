@@ -4,6 +4,7 @@ import Hummingbird
 import Ledger
 import Mustache
 import NIOCore
+import Domain
 import Projections
 
 /// `/ops/`: the web page for operations staff, server-rendered from the templates shipped with the

@@ -1,6 +1,7 @@
 import Foundation
 import Ledger
 import Logging
+import Domain
 import Projections
 import ServiceLifecycle
 import Synchronization

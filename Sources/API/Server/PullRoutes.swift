@@ -2,6 +2,7 @@ import HTTPTypes
 import Hummingbird
 import Ledger
 import NIOCore
+import Domain
 import Projections
 
 /// `GET /ocpi/cpo/2.1.1/sessions` and `/cdrs`: the IOP pulls from the projections, paginated as

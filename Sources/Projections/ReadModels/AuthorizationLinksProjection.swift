@@ -1,3 +1,4 @@
+import Domain
 import Ledger
 
 /// `authorization_id` → every command, authorization decision, session and CDR that carries it.

@@ -1,3 +1,4 @@
+import Domain
 import Ledger
 
 /// OCPI 2.1.1 CDRs, each with the `authorization_id` of its session and the position it was

@@ -1,3 +1,4 @@
+import Domain
 import Ledger
 
 /// Each charge point as OCPP reported it: whether a connection is open, what it booted as, and

@@ -1,3 +1,4 @@
+import Domain
 import Ledger
 
 /// Each command's lifecycle: received, answered with what, dispatched where, the charger's answer

@@ -1,3 +1,4 @@
+import Domain
 import Ledger
 
 /// Every outbound delivery and its attempts; the outbox is the `pending` and `parked` ones, in

@@ -1,3 +1,4 @@
+import Domain
 import Ledger
 
 /// OCPI 2.1.1 Session state per session id, with every authorization received for it and the

@@ -1,3 +1,4 @@
+import Domain
 import Ledger
 
 /// Open command deadlines. The timeout service reads this table, so a deadline set before a crash

@@ -1,5 +1,5 @@
 import Ledger
-import Projections
+import Domain
 
 /// One event of every type with every optional field set, strings that need escapes and numbers
 /// at the edges of their spelling: the history on which each read model's writer and each event's

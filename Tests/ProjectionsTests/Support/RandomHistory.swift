@@ -1,7 +1,7 @@
 import Foundation
 import Ledger
 import LedgerTesting
-import Projections
+import Domain
 
 /// Random but plausible histories: commands, charger answers and timeouts, sessions with meter
 /// values, CDRs (sometimes duplicated or with another authorization), swipes and deliveries —

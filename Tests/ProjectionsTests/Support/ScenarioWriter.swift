@@ -1,6 +1,7 @@
 import Foundation
 import Ledger
 import LedgerTesting
+import Domain
 import Projections
 
 /// Writes a scenario's events into a real ledger (with its projections) at controlled times and

@@ -1,6 +1,6 @@
 import Foundation
 import Ledger
-import Projections
+import Domain
 
 /// The recorded logs under `Golden/`, as the code that wrote them.
 enum Scenarios {
