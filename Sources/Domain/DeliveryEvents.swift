@@ -4,8 +4,7 @@ import Ledger
 public struct DeliveryScheduled: DomainEventPayload, CanonicalWritable {
     public static let eventType = "DeliveryScheduled"
     public var deliveryId: String
-    /// `command_result`, `session_put`, `session_patch`, `cdr`.
-    public var kind: String
+    public var kind: DeliveryKind
     /// The FIFO lane: deliveries with the same target go out in order (e.g. `session:<id>`).
     public var target: String
     public var method: String
@@ -14,7 +13,7 @@ public struct DeliveryScheduled: DomainEventPayload, CanonicalWritable {
     public var commandId: String?
     public var sessionId: String?
     public var cdrId: String?
-    public init(deliveryId: String, kind: String, target: String, method: String, url: String, body: String,
+    public init(deliveryId: String, kind: DeliveryKind, target: String, method: String, url: String, body: String,
                 commandId: String? = nil, sessionId: String? = nil, cdrId: String? = nil) {
         self.deliveryId = deliveryId; self.kind = kind; self.target = target; self.method = method; self.url = url
         self.body = body; self.commandId = commandId; self.sessionId = sessionId; self.cdrId = cdrId

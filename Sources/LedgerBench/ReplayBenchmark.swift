@@ -145,7 +145,7 @@ struct GeneratedLog {
         let evse = "EVSE-\(charge % 400)", chargePoint = "CP-\(charge % 200)"
         func at(_ seconds: Int64) -> Timestamp { time.adding(milliseconds: seconds * 1000) }
         var byStream: [(String, [any DomainEventPayload])] = []
-        byStream.append(("command-\(command)", [
+        byStream.append((StreamID.command(command), [
             CommandReceived(commandId: command, command: "START_SESSION", body: #"{"response_url":"https://iop.example.net/ocpi/emsp/2.1.1/commands/START_SESSION/\#(command)","token":{"uid":"TOKEN-\#(charge % 5000)","type":"RFID","auth_id":"FR*XYZ*C\#(charge % 5000)","issuer":"XYZ","valid":true,"whitelist":"ALLOWED","last_updated":"2026-01-01T00:00:00Z"},"authorization_id":"\#(authorization)","location_id":"LOC-1","evse_uid":"\#(evse)"}"#,
                             bodyHash: "h\(charge)", responseUrl: "https://iop.example.net/ocpi/emsp/2.1.1/commands/START_SESSION/\(command)",
                             locationId: "LOC-1", evseUid: evse, tokenUid: "TOKEN-\(charge % 5000)", authId: "FR*XYZ*C\(charge % 5000)", authorizationId: authorization),
@@ -155,11 +155,11 @@ struct GeneratedLog {
             CommandResultQueued(commandId: command, result: "ACCEPTED", deliveryId: "d-\(command)"),
         ]))
         byStream.append(("delivery-d-\(command)", [
-            DeliveryScheduled(deliveryId: "d-\(command)", kind: "command_result", target: "response_url:\(command)", method: "POST", url: "https://iop.example.net/r/\(command)", body: #"{"result":"ACCEPTED"}"#, commandId: command),
+            DeliveryScheduled(deliveryId: "d-\(command)", kind: .commandResult, target: "response_url:\(command)", method: "POST", url: "https://iop.example.net/r/\(command)", body: #"{"result":"ACCEPTED"}"#, commandId: command),
             DeliveryAttempted(deliveryId: "d-\(command)", attempt: 1, httpStatus: 200, ocpiStatus: 1000),
             DeliverySucceeded(deliveryId: "d-\(command)"),
         ]))
-        byStream.append(("session-\(session)", [
+        byStream.append((StreamID.session(session), [
             SessionStarted(sessionId: session, chargePointId: chargePoint, connectorId: 1, transactionId: charge, idTag: "TOKEN-\(charge % 5000)", locationId: "LOC-1",
                            evseUid: evse, authId: "FR*XYZ*C\(charge % 5000)", authMethod: "AUTH_REQUEST", startedAt: at(40), meterStartWh: 1000, currency: "EUR",
                            authorizationId: authorization, commandId: command),
@@ -169,7 +169,7 @@ struct GeneratedLog {
             MeterValuesRecorded(sessionId: session, measuredAt: at(940), meterWh: 7000),
             SessionEnded(sessionId: session, endedAt: at(1000), meterStopWh: 7500, reason: "Remote"),
         ]))
-        byStream.append(("command-\(stop)", [
+        byStream.append((StreamID.command(stop), [
             CommandReceived(commandId: stop, command: "STOP_SESSION", body: #"{"session_id":"\#(session)"}"#, bodyHash: "s\(charge)", sessionId: session),
             CommandAnswered(commandId: stop, statusCode: 1000, result: "ACCEPTED"),
         ]))
@@ -179,7 +179,7 @@ struct GeneratedLog {
                       chargingPeriods: [ChargingPeriod(startDateTime: at(40), dimensions: [CdrDimension(type: "ENERGY", volume: 6.5)])]),
         ]))
         byStream.append(("delivery-d-\(cdr)", [
-            DeliveryScheduled(deliveryId: "d-\(cdr)", kind: "cdr", target: "session:\(session)", method: "POST", url: "https://iop.example.net/cdrs", body: "{}", sessionId: session, cdrId: cdr),
+            DeliveryScheduled(deliveryId: "d-\(cdr)", kind: .cdr, target: "session:\(session)", method: "POST", url: "https://iop.example.net/cdrs", body: "{}", sessionId: session, cdrId: cdr),
             DeliverySucceeded(deliveryId: "d-\(cdr)"),
         ]))
         time = time.adding(milliseconds: 7_000)

@@ -35,7 +35,7 @@ struct OpsPageTests {
     static func park(_ server: ServerHarness, url: String) async throws {
         let metadata = EventMetadata(source: "outbox", correlationId: "SES-5")
         let events = try [
-            EventCoding.newEvent(DeliveryScheduled(deliveryId: "dlv-parked-1", kind: "session_patch", target: "session:SES-9", method: "PATCH",
+            EventCoding.newEvent(DeliveryScheduled(deliveryId: "dlv-parked-1", kind: .sessionPatch, target: "session:SES-9", method: "PATCH",
                                                    url: url, body: #"{"status":"COMPLETED"}"#, sessionId: "SES-9"), metadata: metadata),
             EventCoding.newEvent(DeliveryAttempted(deliveryId: "dlv-parked-1", attempt: 1, httpStatus: 200, ocpiStatus: 2001, error: "OCPI 2001"), metadata: metadata),
             EventCoding.newEvent(DeliveryParked(deliveryId: "dlv-parked-1", reason: "the IOP refused it: OCPI 2001"), metadata: metadata),
@@ -145,7 +145,7 @@ struct OpsPageTests {
             #expect(abandoned.data.value["operator_name"]?.stringValue == Self.operatorName)
             #expect(abandoned.data.value["reason"]?.stringValue == "eMSP confirmed by phone: session closed")
             let state = try await server.store.state(DeliveriesProjection.self, "dlv-parked-1")
-            #expect(state?.status == "abandoned")
+            #expect(state?.status == .abandoned)
         }
     }
 

@@ -66,7 +66,7 @@ struct ResponseURLTests {
     @Test("an outbox delivery to an impossible URL, put there through the store, is parked at once and the server stays up")
     func undeliverableParked() async throws {
         try await ServerHarness.with { server in
-            let scheduled = DeliveryScheduled(deliveryId: "dlv-poison", kind: "command_result", target: "response_url:poison", method: "POST",
+            let scheduled = DeliveryScheduled(deliveryId: "dlv-poison", kind: .commandResult, target: "response_url:poison", method: "POST",
                                               url: "http://127.0.0.1:99999/x", body: #"{"result":"ACCEPTED"}"#, commandId: "poison")
             _ = try await server.store.append([try EventCoding.newEvent(scheduled, metadata: EventMetadata(source: "ocpi"))],
                                               to: "delivery-dlv-poison", expectedVersion: .noStream)

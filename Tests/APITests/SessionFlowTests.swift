@@ -74,7 +74,7 @@ struct SessionFlowTests {
             // The start's and the stop's results (the stop's goes out on its own lane, maybe after the CDR).
             let results = try await iop.requests.wait("both results") { $0.filter { $0.body?["result"] != nil }.count == 2 }
             #expect(results.compactMap { $0.body?["result"]?.stringValue } == ["ACCEPTED", "ACCEPTED"])
-            #expect(report.sessions.map(\.status) == ["COMPLETED"])
+            #expect(report.sessions.map(\.status) == [.completed])
             #expect(report.cdrs.map(\.cdrId) == ["CDR-\(transactionId)"])
             #expect(report.anomalies.isEmpty, "\(report.anomalies)")
         }
@@ -165,7 +165,7 @@ struct SessionFlowTests {
             #expect(Set(transactions).count == 3, "\(transactions)")
             var sessions: [SessionsProjection.State?] = []
             for transactionId in transactions { sessions.append(try await server.store.state(SessionsProjection.self, String(transactionId))) }
-            #expect(sessions.map { $0?.status } == ["COMPLETED", "COMPLETED", "COMPLETED"])
+            #expect(sessions.map { $0?.status } == [.completed, .completed, .completed])
             #expect(sessions.map { $0?.cdrs.count } == [1, 1, 1])
             #expect(try await server.events("CdrIssued").count == 3)
             #expect(try await server.events("TransactionMessageRepeated").isEmpty)
@@ -204,7 +204,7 @@ struct SessionFlowTests {
             #expect(anomalies.count == 2)
             #expect(anomalies.allSatisfy { $0.data.value["charge_point_id"]?.stringValue == "CP-0042-B" })
             let session = try #require(try await server.store.state(SessionsProjection.self, String(transactionId)))
-            #expect(session.status == "ACTIVE" && session.lastMeterWh == 0)
+            #expect(session.status == .active && session.lastMeterWh == 0)
             #expect(try await server.events("CdrIssued").isEmpty)
         }
     }

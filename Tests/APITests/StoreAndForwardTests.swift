@@ -57,7 +57,7 @@ struct StoreAndForwardTests {
         try await ServerHarness.with(iop: iop.url) { server in
             let count = 300
             for index in 0..<count {
-                let scheduled = DeliveryScheduled(deliveryId: "burst-\(index)", kind: "command_result", target: "response_url:burst-\(index)",
+                let scheduled = DeliveryScheduled(deliveryId: "burst-\(index)", kind: .commandResult, target: "response_url:burst-\(index)",
                                                   method: "POST", url: "\(iop.url)/burst/\(index)", body: #"{"result":"ACCEPTED"}"#)
                 _ = try await server.store.append([try EventCoding.newEvent(scheduled, metadata: EventMetadata(source: "test"))],
                                                   to: "delivery-burst-\(index)", expectedVersion: .noStream)
@@ -95,9 +95,9 @@ struct StoreAndForwardTests {
             #expect(pending == .integer(0))
             // The dispute view shows the delivery history: the failed attempts and the success.
             let report = try #require(try await Projections.Audit.report(authorizationId: "b3f1c9e2-7a4d-4e8b-9c21-5d7e0a6f3b48", store: server.store))
-            #expect(report.deliveries.count == 4 && report.deliveries.allSatisfy { $0.status == "delivered" })
+            #expect(report.deliveries.count == 4 && report.deliveries.allSatisfy { $0.status == .delivered })
             // The result and the PUT were tried during the outage; PATCH and CDR waited behind the PUT.
-            #expect(report.deliveries.filter { $0.attempts > 1 }.map(\.scheduled.kind).sorted() == ["command_result", "session_put"])
+            #expect(report.deliveries.filter { $0.attempts > 1 }.map(\.scheduled.kind.rawValue).sorted() == ["command_result", "session_put"])
         }
     }
 

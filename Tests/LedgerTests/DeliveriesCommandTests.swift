@@ -14,7 +14,7 @@ struct DeliveriesCommandTests {
         let store = try SQLiteEventStore(path: path, observer: ProjectionEngine())
         let metadata = EventMetadata(source: "ocpi", correlationId: "poison")
         _ = try await store.append([
-            try EventCoding.newEvent(DeliveryScheduled(deliveryId: "dlv-poison", kind: "command_result", target: "response_url:poison", method: "POST",
+            try EventCoding.newEvent(DeliveryScheduled(deliveryId: "dlv-poison", kind: .commandResult, target: "response_url:poison", method: "POST",
                                                        url: "http://127.0.0.1:99999/x\u{1B}[2J", body: #"{"result":"ACCEPTED"}"#, commandId: "poison"),
                                      metadata: metadata),
             try EventCoding.newEvent(DeliveryParked(deliveryId: "dlv-poison", reason: "cannot be delivered"), metadata: metadata),

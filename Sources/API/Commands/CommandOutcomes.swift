@@ -65,7 +65,7 @@ public struct CommandOutcomes: Sendable {
             let deliveryId = "result-\(commandId)"
             return [
                 try EventCoding.newEvent(CommandResultQueued(commandId: commandId, result: result.rawValue, deliveryId: deliveryId), metadata: metadata),
-                try EventCoding.newEvent(DeliveryScheduled(deliveryId: deliveryId, kind: "command_result", target: "response_url:\(commandId)",
+                try EventCoding.newEvent(DeliveryScheduled(deliveryId: deliveryId, kind: .commandResult, target: "response_url:\(commandId)",
                                                            method: "POST", url: responseURL,
                                                            body: JSONValue.object(["result": .string(result.rawValue)]).canonicalText,
                                                            commandId: commandId), metadata: metadata),
@@ -77,7 +77,7 @@ public struct CommandOutcomes: Sendable {
     /// settle (counted in the metrics once they are durable). `false` when that could not be
     /// recorded; `true` also when there was nothing to record.
     private func settle(_ commandId: String, _ decide: (History) throws -> (events: [NewEvent], settles: CommandResult?)) async -> Bool {
-        let stream = "command-\(commandId)"
+        let stream = StreamID.command(commandId)
         for _ in 0..<8 {
             do {
                 var history = History()

@@ -225,7 +225,7 @@ public struct CommandService: Sendable {
         guard let session = try? await store.state(SessionsProjection.self, sessionId) else {
             return Decision(response: .command(.unknownSession))
         }
-        guard session.status == "ACTIVE", let route = await route(session.chargePointId) else {
+        guard session.status == .active, let route = await route(session.chargePointId) else {
             return Decision(response: .command(.rejected))
         }
         return Decision(response: .command(.accepted),
@@ -309,7 +309,7 @@ public struct CommandService: Sendable {
                 metadata: metadata))
         }
         let appending = ContinuousClock.now
-        _ = try await store.append(events, to: "command-\(commandId)", expectedVersion: .noStream)
+        _ = try await store.append(events, to: StreamID.command(commandId), expectedVersion: .noStream)
         metrics.appended(after: ContinuousClock.now - appending)
     }
 }

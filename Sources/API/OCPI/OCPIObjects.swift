@@ -63,7 +63,7 @@ public struct OCPIObjects: Sendable {
             "location": location(state.locationId, evse: state.evseUid),
             "currency": .string(state.currency),
             "charging_periods": Self.periods(state.chargingPeriods),
-            "status": .string(state.status),
+            "status": .string(state.status.rawValue),
             "last_updated": .string(state.lastUpdated.ocpiDateTime),
         ]
         if let end = state.endDatetime { members["end_datetime"] = .string(end.ocpiDateTime) }

@@ -147,7 +147,7 @@ public struct ChargePointHandler: Sendable {
     private func record(_ payload: some DomainEventPayload) async -> Bool {
         do {
             let event = try EventCoding.newEvent(payload, metadata: EventMetadata(source: source))
-            _ = try await store.append([event], to: "chargepoint-\(chargePointId)", expectedVersion: .any)
+            _ = try await store.append([event], to: StreamID.chargePoint(chargePointId), expectedVersion: .any)
             return true
         } catch {
             logger.error("could not record \(type(of: payload).eventType): \(error)")

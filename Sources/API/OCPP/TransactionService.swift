@@ -51,7 +51,7 @@ public struct TransactionService: Sendable {
         let metadata = EventMetadata(source: "ocpp:\(chargePointId)", correlationId: "authorize-\(chargePointId)-\(idTag)")
         _ = try await store.append([try EventCoding.newEvent(AuthorizeRequested(
             chargePointId: chargePointId, idTag: idTag, connectorId: evse?.connectorId, locationId: evse?.locationId, evseUid: evse?.uid),
-            metadata: metadata)], to: "chargepoint-\(chargePointId)", expectedVersion: .any)
+            metadata: metadata)], to: StreamID.chargePoint(chargePointId), expectedVersion: .any)
         let answer: (allowed: String, authorizationId: String?)?
         if let evse, let authorizer { answer = await authorizer.authorize(uid: idTag, locationId: evse.locationId, evseUid: evse.uid) } else { answer = nil }
         let decided = AuthorizationDecided(
@@ -59,7 +59,7 @@ public struct TransactionService: Sendable {
             decidedBy: answer == nil ? "fallback" : "iop", locationId: evse?.locationId, evseUid: evse?.uid)
         _ = try await store.append([try EventCoding.newEvent(decided, metadata: EventMetadata(source: answer == nil ? "fallback" : "iop",
                                                                                                 correlationId: metadata.correlationId))],
-                                   to: "chargepoint-\(chargePointId)", expectedVersion: .any)
+                                   to: StreamID.chargePoint(chargePointId), expectedVersion: .any)
         let status = switch decided.allowed {
         case "ALLOWED": "Accepted"
         case "BLOCKED": "Blocked"
@@ -131,11 +131,11 @@ public struct TransactionService: Sendable {
         }
         if let iop {
             events.append(try EventCoding.newEvent(DeliveryScheduled(
-                deliveryId: "session-put-\(sessionId)", kind: "session_put", target: "session:\(sessionId)", method: "PUT",
+                deliveryId: "session-put-\(sessionId)", kind: .sessionPut, target: "session:\(sessionId)", method: "PUT",
                 url: "\(iop.url)/sessions/\(iop.countryCode)/\(iop.partyId)/\(sessionId)",
                 body: objects.session(started, at: clock.now()).canonicalText, sessionId: sessionId), metadata: metadata))
         }
-        _ = try await store.append(events, to: "session-\(sessionId)", expectedVersion: .noStream)
+        _ = try await store.append(events, to: StreamID.session(sessionId), expectedVersion: .noStream)
         logger.info("session \(sessionId) started", metadata: ["authorization_id": .untrusted(started.authorizationId ?? "")])
     }
 
@@ -169,11 +169,11 @@ public struct TransactionService: Sendable {
             ]
             if let authorizationId = session.authorizationId, !authorizationId.isEmpty { patch["authorization_id"] = .string(authorizationId) }
             events.append(try EventCoding.newEvent(DeliveryScheduled(
-                deliveryId: "session-patch-\(session.id)-\(now.millisecondsSinceEpoch)", kind: "session_patch", target: "session:\(session.id)",
+                deliveryId: "session-patch-\(session.id)-\(now.millisecondsSinceEpoch)", kind: .sessionPatch, target: "session:\(session.id)",
                 method: "PATCH", url: "\(iop.url)/sessions/\(iop.countryCode)/\(iop.partyId)/\(session.id)",
                 body: JSONValue.object(patch).canonicalText, sessionId: session.id), metadata: metadata))
         }
-        if !events.isEmpty { _ = try await store.append(events, to: "session-\(session.id)", expectedVersion: .any) }
+        if !events.isEmpty { _ = try await store.append(events, to: StreamID.session(session.id), expectedVersion: .any) }
         return .object([:])
     }
 
@@ -187,7 +187,7 @@ public struct TransactionService: Sendable {
         let accepted = JSONValue.object(["idTagInfo": .object(["status": .string("Accepted")])])
         guard let session = try await activeSession(Int(transactionId), on: chargePointId) else {
             if let ended = try await store.state(SessionsProjection.self, String(transactionId)), ended.chargePointId == chargePointId,
-               ended.status == "COMPLETED", ended.endDatetime == endedAt, ended.lastMeterWh == Int(meterStop) {
+               ended.status == .completed, ended.endDatetime == endedAt, ended.lastMeterWh == Int(meterStop) {
                 try await recordRepeat("StopTransaction", of: ended, matchedOn: ["completed", "meter_stop", "timestamp"], messageId: messageId, frame: frame)
                 return accepted
             }
@@ -220,16 +220,16 @@ public struct TransactionService: Sendable {
             if let iop {
                 let now = clock.now()
                 events.append(try EventCoding.newEvent(DeliveryScheduled(
-                    deliveryId: "session-patch-\(session.id)-completed", kind: "session_patch", target: "session:\(session.id)", method: "PATCH",
+                    deliveryId: "session-patch-\(session.id)-completed", kind: .sessionPatch, target: "session:\(session.id)", method: "PATCH",
                     url: "\(iop.url)/sessions/\(iop.countryCode)/\(iop.partyId)/\(session.id)",
                     body: objects.sessionCompleted(session, ended: ended, kwh: final.kwh, periods: final.chargingPeriods, at: now).canonicalText,
                     sessionId: session.id), metadata: metadata))
                 events.append(try EventCoding.newEvent(DeliveryScheduled(
-                    deliveryId: "cdr-\(cdr.cdrId)", kind: "cdr", target: "session:\(session.id)", method: "POST", url: "\(iop.url)/cdrs",
+                    deliveryId: "cdr-\(cdr.cdrId)", kind: .cdr, target: "session:\(session.id)", method: "POST", url: "\(iop.url)/cdrs",
                     body: objects.cdr(cdr, at: now).canonicalText, sessionId: session.id, cdrId: cdr.cdrId), metadata: metadata))
             }
         }
-        _ = try await store.append(events, to: "session-\(session.id)", expectedVersion: .any)
+        _ = try await store.append(events, to: StreamID.session(session.id), expectedVersion: .any)
         return accepted
     }
 
@@ -258,7 +258,7 @@ public struct TransactionService: Sendable {
     /// ours and global, so a charger naming another charger's transaction is told nothing and changes nothing.
     private func activeSession(_ transactionId: Int, on chargePointId: String) async throws -> SessionsProjection.State? {
         guard let session = try await store.state(SessionsProjection.self, String(transactionId)),
-              session.status == "ACTIVE", session.chargePointId == chargePointId else { return nil }
+              session.status == .active, session.chargePointId == chargePointId else { return nil }
         return session
     }
 
@@ -284,7 +284,7 @@ public struct TransactionService: Sendable {
         let repeated = TransactionMessageRepeated(chargePointId: session.chargePointId, action: action, sessionId: session.id,
                                                   transactionId: session.transactionId, matchedOn: matchedOn, messageId: messageId, frame: frame)
         let metadata = EventMetadata(source: "ocpp:\(session.chargePointId)", correlationId: session.id)
-        _ = try await store.append([try EventCoding.newEvent(repeated, metadata: metadata)], to: "session-\(session.id)", expectedVersion: .any)
+        _ = try await store.append([try EventCoding.newEvent(repeated, metadata: metadata)], to: StreamID.session(session.id), expectedVersion: .any)
         logger.info("\(action) of transaction \(session.transactionId) sent again: answered as before")
     }
 
@@ -329,7 +329,7 @@ public struct TransactionService: Sendable {
     /// rather than acknowledged with nothing recorded.
     private func record(_ payload: some DomainEventPayload, _ chargePointId: String, stream: String? = nil) async throws {
         let event = try EventCoding.newEvent(payload, metadata: EventMetadata(source: "ocpp:\(chargePointId)"))
-        _ = try await store.append([event], to: stream ?? "chargepoint-\(chargePointId)", expectedVersion: .any)
+        _ = try await store.append([event], to: stream ?? StreamID.chargePoint(chargePointId), expectedVersion: .any)
     }
 }
 

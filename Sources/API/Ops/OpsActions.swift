@@ -22,7 +22,7 @@ public struct OpsActions: Sendable {
     /// Sends a parked delivery back to the outbox, due at once. A failure that is not retryable
     /// parks it again; a retryable one is retried with backoff up to the outbox's limit.
     public func requeue(_ deliveryId: String, by operatorName: String) async throws -> Outcome {
-        try await act(deliveryId, allowed: ["parked"], by: operatorName,
+        try await act(deliveryId, allowed: [.parked], by: operatorName,
                       DeliveryRequeued(deliveryId: deliveryId, operatorName: operatorName), done: "delivery \(deliveryId) is back in the outbox")
     }
 
@@ -30,20 +30,20 @@ public struct OpsActions: Sendable {
     public func abandon(_ deliveryId: String, by operatorName: String, reason: String) async throws -> Outcome {
         let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !reason.isEmpty else { return .refused("say why the delivery is abandoned") }
-        return try await act(deliveryId, allowed: ["pending", "parked"], by: operatorName,
+        return try await act(deliveryId, allowed: [.pending, .parked], by: operatorName,
                              DeliveryAbandoned(deliveryId: deliveryId, operatorName: operatorName, reason: String(reason.prefix(500))),
                              done: "delivery \(deliveryId) abandoned")
     }
 
     /// Appends the action at the stream version the decision was made on, so two operators
     /// acting at once cannot both act on the same state.
-    private func act(_ deliveryId: String, allowed: Set<String>, by operatorName: String,
+    private func act(_ deliveryId: String, allowed: Set<DeliveryStatus>, by operatorName: String,
                      _ payload: any DomainEventPayload, done: String) async throws -> Outcome {
         // The name becomes the event's source (`ops:<name>`): a line break in it would forge log lines and audit rows.
         guard (1...64).contains(operatorName.count), operatorName.unicodeScalars.allSatisfy({ $0.value >= 0x20 && !(0x7F..<0xA0).contains($0.value) }) else {
             return .refused("an operator's name is 1 to 64 printable characters")
         }
-        let stream = "delivery-\(deliveryId)"
+        let stream = StreamID.delivery(deliveryId)
         // The state and the stream's version from one snapshot: the decision's basis.
         let read = try await store.withProjectionSnapshot { database -> (DeliveriesProjection.State, Int64)? in
             guard let state = try database.state(DeliveriesProjection.self, deliveryId) else { return nil }

@@ -93,10 +93,10 @@ struct HomePage {
     static func delivery(_ state: DeliveriesProjection.State) -> DeliveryRow {
         let reference = state.scheduled.commandId ?? state.scheduled.sessionId
         return DeliveryRow(
-            id: state.scheduled.deliveryId, kind: state.scheduled.kind, status: state.status, attempts: state.attempts,
+            id: state.scheduled.deliveryId, kind: state.scheduled.kind.rawValue, status: state.status.rawValue, attempts: state.attempts,
             scheduledAt: state.scheduledAt.ocpiDateTime, lastError: state.lastError ?? "",
             link: reference.map(OpsLink.search) ?? "", linkLabel: reference ?? "", hasLink: reference != nil,
-            isParked: state.status == "parked",
+            isParked: state.status == .parked,
             retryAction: OpsLink.delivery(state.scheduled.deliveryId, "retry"), abandonAction: OpsLink.delivery(state.scheduled.deliveryId, "abandon"))
     }
 }
@@ -134,7 +134,7 @@ struct TimelinePage {
                        charger: command.chargerResult ?? (command.timedOutAt != nil ? "no answer (TIMEOUT)" : "—"), status: command.status)
         }
         sessions = report.sessions.map { session in
-            SessionRow(id: session.id, status: session.status, evse: session.evseUid, start: session.startDatetime.ocpiDateTime,
+            SessionRow(id: session.id, status: session.status.rawValue, evse: session.evseUid, start: session.startDatetime.ocpiDateTime,
                        end: session.endDatetime?.ocpiDateTime ?? "—", kwh: Self.number(session.kwh),
                        authorizations: session.authorizations.map { "\($0.authorizationId) (\($0.at.ocpiDateTime))" }.joined(separator: ", "))
         }
@@ -143,7 +143,7 @@ struct TimelinePage {
                    stop: cdr.stopDateTime.ocpiDateTime, kwh: Self.number(cdr.totalEnergy), cost: "\(Self.number(cdr.totalCost)) \(cdr.currency)")
         }
         deliveries = report.deliveries.map {
-            DeliveryRow(id: $0.scheduled.deliveryId, kind: $0.scheduled.kind, status: $0.status, attempts: $0.attempts, lastError: $0.lastError ?? "")
+            DeliveryRow(id: $0.scheduled.deliveryId, kind: $0.scheduled.kind.rawValue, status: $0.status.rawValue, attempts: $0.attempts, lastError: $0.lastError ?? "")
         }
         anomalies = report.anomalies.map { AnomalyRow(kind: $0.kind.rawValue, subject: $0.subject, detail: $0.detail) }
         timeline = report.timeline.map {

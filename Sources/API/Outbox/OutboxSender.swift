@@ -63,7 +63,7 @@ public struct OutboxSender: Service {
             let underWay = attempts.snapshot()
             let heldElsewhere = elsewhere.lanes(at: now)
             let heads = try await laneHeads().filter {
-                $0.status == "pending" && underWay[$0.scheduled.deliveryId] != $0.attempts && heldElsewhere[$0.scheduled.target] == nil
+                $0.status == .pending && underWay[$0.scheduled.deliveryId] != $0.attempts && heldElsewhere[$0.scheduled.target] == nil
             }
             let due = heads.filter { dueAt($0) <= now }.prefix(max(0, maximumInFlight - underWay.count))
             for (delivery, claim) in try await claimed(Array(due), elsewhere: elsewhere) {
@@ -124,7 +124,7 @@ public struct OutboxSender: Service {
             let newEvents = try events.map { try EventCoding.newEvent($0, metadata: metadata) }
             while true {
                 do {
-                    _ = try await store.append(newEvents, to: "delivery-\(id)", expectedVersion: .any)
+                    _ = try await store.append(newEvents, to: StreamID.delivery(id), expectedVersion: .any)
                     logger.info("delivery \(id) attempt \(number): \(outcome)", metadata: ["delivery_id": .string(id)])
                     try? await coordination.release(lane, for: claim)  // a lease left behind lapses by itself
                     return
@@ -161,7 +161,7 @@ public struct OutboxSender: Service {
         let states = try await store.withProjectionSnapshot { database in try ids.map { try database.state(DeliveriesProjection.self, $0) } }
         var kept: [(DeliveriesProjection.State, claim: String)] = []
         for ((delivery, claim), state) in zip(won, states) {
-            if state?.status == "pending", state?.attempts == delivery.attempts {
+            if state?.status == .pending, state?.attempts == delivery.attempts {
                 kept.append((delivery, claim))
             } else {
                 try await coordination.release(delivery.scheduled.target, for: claim)

@@ -55,7 +55,7 @@ public struct InstanceHeartbeat: Service {
             let event = try EventCoding.newEvent(
                 ChargePointDisconnected(chargePointId: stale.chargePointId, reason: "its server stopped (\(stopped))", connection: stale.connection),
                 metadata: EventMetadata(source: "ocpp:\(stale.chargePointId)"))
-            _ = try await store.append([event], to: "chargepoint-\(stale.chargePointId)", expectedVersion: .any)
+            _ = try await store.append([event], to: StreamID.chargePoint(stale.chargePointId), expectedVersion: .any)
             logger.notice("charge point \(stale.chargePointId) recorded disconnected: its server stopped (\(stopped))")
         }
     }

@@ -163,7 +163,7 @@ public struct CommandsProjection: Projection {
         case .commandWarning(let e): e.commandId
         case .authorizationBound(let e): e.commandId
         case .sessionStarted(let e): e.commandId
-        case .deliveryScheduled(let e): e.kind == "command_result" ? e.commandId : nil
+        case .deliveryScheduled(let e): e.kind == .commandResult ? e.commandId : nil
         default: nil
         }
     }

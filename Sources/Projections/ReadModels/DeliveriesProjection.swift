@@ -9,8 +9,7 @@ public struct DeliveriesProjection: Projection {
         public var scheduled: DeliveryScheduled
         /// Position of `DeliveryScheduled`: the FIFO order within a target.
         public var sequence: Int64
-        /// `pending`, `parked`, `delivered`, `abandoned`.
-        public var status: String
+        public var status: DeliveryStatus
         public var attempts: Int
         public var lastError: String?
         /// When the last attempt was recorded: the next one is due a backoff after it.
@@ -69,7 +68,7 @@ public struct DeliveriesProjection: Projection {
 
     public func apply(_ state: inout State?, _ logged: LoggedEvent) {
         if case .deliveryScheduled(let e) = logged.event {
-            state = State(scheduled: e, sequence: logged.position, status: "pending", attempts: 0,
+            state = State(scheduled: e, sequence: logged.position, status: .pending, attempts: 0,
                           scheduledAt: logged.recordedAt, positions: [logged.position])
             return
         }
@@ -85,17 +84,17 @@ public struct DeliveriesProjection: Projection {
             state.lastAttemptAt = logged.recordedAt
             state.lastError = e.error ?? e.httpStatus.map { "HTTP \($0)" + (e.ocpiStatus.map { ", OCPI \($0)" } ?? "") }
         case .deliverySucceeded:
-            state.status = "delivered"
+            state.status = .delivered
             state.settledAt = logged.recordedAt
         case .deliveryParked(let e):
-            state.status = "parked"
+            state.status = .parked
             state.lastError = e.reason
         case .deliveryAbandoned(let e):
-            state.status = "abandoned"
+            state.status = .abandoned
             state.lastError = "abandoned by \(e.operatorName): \(e.reason)"
             state.settledAt = logged.recordedAt
         case .deliveryRequeued:
-            state.status = "pending"
+            state.status = .pending
             state.requeuedAt = logged.recordedAt
         default:
             break
@@ -103,7 +102,7 @@ public struct DeliveriesProjection: Projection {
     }
 
     public func columns(_ state: State) -> [SQLValue] {
-        [.text(state.status), .text(state.scheduled.target), .integer(state.sequence),
+        [.text(state.status.rawValue), .text(state.scheduled.target), .integer(state.sequence),
          state.scheduled.commandId.map(SQLValue.text) ?? .null, state.scheduled.sessionId.map(SQLValue.text) ?? .null]
     }
 }

@@ -89,8 +89,7 @@ public struct SessionsProjection: Projection {
         public var idTag: String
         public var currency: String
         public var chargingPeriods: [ChargingPeriod]
-        /// `ACTIVE` or `COMPLETED`.
-        public var status: String
+        public var status: SessionStatus
         public var lastUpdated: Timestamp
         /// The `authorization_id` to send: the last relevant one received. Absent when none.
         public var authorizationId: String?
@@ -211,7 +210,7 @@ public struct SessionsProjection: Projection {
         case .cdrIssued(let e): e.sessionId
         case .transactionAnomaly(let e): e.sessionId
         case .transactionMessageRepeated(let e): e.sessionId
-        case .deliveryScheduled(let e): e.kind == "command_result" ? nil : e.sessionId
+        case .deliveryScheduled(let e): e.kind == .commandResult ? nil : e.sessionId
         default: nil
         }
     }
@@ -222,7 +221,7 @@ public struct SessionsProjection: Projection {
             var started = State(
                 id: e.sessionId, startDatetime: e.startedAt, kwh: 0, authId: e.authId, authMethod: e.authMethod,
                 locationId: e.locationId, evseUid: e.evseUid, chargePointId: e.chargePointId, connectorId: e.connectorId,
-                transactionId: e.transactionId, idTag: e.idTag, currency: e.currency, chargingPeriods: [], status: "ACTIVE",
+                transactionId: e.transactionId, idTag: e.idTag, currency: e.currency, chargingPeriods: [], status: .active,
                 lastUpdated: at, authorizations: [], bindings: [], commandIds: e.commandId.map { [$0] } ?? [], cdrs: [],
                 meterStartWh: e.meterStartWh, lastMeterWh: e.meterStartWh, lastReadingAt: e.startedAt,
                 startMessageId: e.messageId, positions: [logged.position])
@@ -252,12 +251,12 @@ public struct SessionsProjection: Projection {
         case .sessionEnded(let e):
             state.read(meterWh: e.meterStopWh, at: e.endedAt)
             state.endDatetime = e.endedAt
-            state.status = "COMPLETED"
+            state.status = .completed
         case .cdrIssued(let e):
             state.cdrs.append(.init(cdrId: e.cdrId, authorizationId: e.authorizationId))
         case .transactionAnomaly(let e):
             state.concerns = (state.concerns ?? []) + [e.reason]
-        case .deliveryScheduled(let e) where e.kind == "session_put" || e.kind == "session_patch":
+        case .deliveryScheduled(let e) where e.kind == .sessionPut || e.kind == .sessionPatch:
             state.lastPushAt = at
         default:
             break
@@ -265,7 +264,7 @@ public struct SessionsProjection: Projection {
     }
 
     public func columns(_ state: State) -> [SQLValue] {
-        [.text(state.status), .text(state.lastUpdated.iso8601), state.authorizationId.map(SQLValue.text) ?? .null,
+        [.text(state.status.rawValue), .text(state.lastUpdated.iso8601), state.authorizationId.map(SQLValue.text) ?? .null,
          .text(state.evseUid), .text(state.idTag), .text(state.startDatetime.iso8601), .text(state.chargePointId)]
     }
 
@@ -277,7 +276,7 @@ public struct SessionsProjection: Projection {
         func flag(_ kind: Anomaly.Kind, _ detail: String) {
             found.append(Anomaly(kind: kind, subject: subject, authorizationId: state.authorizationId, detail: detail))
         }
-        if state.status == "COMPLETED", state.cdrs.isEmpty {
+        if state.status == .completed, state.cdrs.isEmpty {
             flag(.sessionWithoutCdr, "the session ended at \(state.endDatetime?.iso8601 ?? "?") and no CDR was issued")
         }
         if state.cdrs.count > 1 {

@@ -89,7 +89,7 @@ struct RandomHistory {
             case 14:
                 let id = next("dlv")
                 deliveries.append(id)
-                return ("delivery-\(id)", DeliveryScheduled(deliveryId: id, kind: ["command_result", "session_put", "cdr"].randomElement(using: &random)!,
+                return ("delivery-\(id)", DeliveryScheduled(deliveryId: id, kind: [DeliveryKind.commandResult, .sessionPut, .cdr].randomElement(using: &random)!,
                                                             target: "t\(Int.random(in: 1...3, using: &random))", method: "POST", url: "https://iop/x", body: "{}",
                                                             commandId: pick(commands), sessionId: pick(endedSessions)))
             default:

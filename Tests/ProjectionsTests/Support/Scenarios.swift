@@ -147,7 +147,7 @@ enum Scenarios {
     static func queueResult(_ w: ScenarioWriter, command: String, result: String, delivery: String) async throws {
         let stream = "command-\(command)"
         try await w.emit(CommandResultQueued(commandId: command, result: result, deliveryId: delivery), stream: stream, source: "ocpi", correlation: command, after: 0)
-        try await w.emit(DeliveryScheduled(deliveryId: delivery, kind: "command_result", target: "response_url:\(command)", method: "POST",
+        try await w.emit(DeliveryScheduled(deliveryId: delivery, kind: .commandResult, target: "response_url:\(command)", method: "POST",
                                            url: "\(Vectors.iop)/commands/\(command)", body: #"{"result":"\#(result)"}"#, commandId: command),
                          stream: "delivery-\(delivery)", source: "ocpi", correlation: command, after: 0)
         try await w.emit(DeliveryAttempted(deliveryId: delivery, attempt: 1, httpStatus: 200, ocpiStatus: 1000),
@@ -170,7 +170,7 @@ enum Scenarios {
         try await w.emit(AuthorizationBound(sessionId: id, authorizationId: authorizationId, commandId: commandId, matchedOn: matchedOn,
                                             deltaMs: 45_000, candidates: 1),
                          stream: stream, source: source, correlation: id, after: 0)
-        try await w.emit(DeliveryScheduled(deliveryId: "dlv-put-\(id)", kind: "session_put", target: "session:\(id)", method: "PUT",
+        try await w.emit(DeliveryScheduled(deliveryId: "dlv-put-\(id)", kind: .sessionPut, target: "session:\(id)", method: "PUT",
                                            url: "\(Vectors.iop)/sessions/FR/ABC/\(id)", body: "{}", sessionId: id),
                          stream: "delivery-dlv-put-\(id)", source: "ocpi", correlation: id, after: 0)
         try await w.emit(DeliverySucceeded(deliveryId: "dlv-put-\(id)"), stream: "delivery-dlv-put-\(id)", source: "outbox", correlation: id)
@@ -200,7 +200,7 @@ enum Scenarios {
                                    startDateTime: start, stopDateTime: stop, totalEnergy: energy, totalTime: hours, totalCost: 0,
                                    chargingPeriods: [ChargingPeriod(startDateTime: start, dimensions: [CdrDimension(type: "ENERGY", volume: energy)])]),
                          stream: "cdr-\(id)", source: "ocpi", correlation: session, after: 1)
-        try await w.emit(DeliveryScheduled(deliveryId: "dlv-\(id)", kind: "cdr", target: "session:\(session)", method: "POST",
+        try await w.emit(DeliveryScheduled(deliveryId: "dlv-\(id)", kind: .cdr, target: "session:\(session)", method: "POST",
                                            url: "\(Vectors.iop)/cdrs", body: "{}", sessionId: session, cdrId: id),
                          stream: "delivery-dlv-\(id)", source: "ocpi", correlation: session, after: 0)
         try await w.emit(DeliverySucceeded(deliveryId: "dlv-\(id)"), stream: "delivery-dlv-\(id)", source: "outbox", correlation: session)

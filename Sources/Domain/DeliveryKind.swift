@@ -1,0 +1,19 @@
+import Ledger
+
+/// What a delivery carries, which decides the projection it belongs to. A struct, not an enum:
+/// a log written by a newer binary may name a kind this one does not know, and must still read.
+public struct DeliveryKind: CanonicalRawValue, Hashable, Sendable, CustomStringConvertible {
+    public let rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+
+    /// A command's asynchronous result, POSTed to its `response_url`.
+    public static let commandResult = DeliveryKind(rawValue: "command_result")
+    /// A new Session, PUT to the IOP.
+    public static let sessionPut = DeliveryKind(rawValue: "session_put")
+    /// A Session's change, PATCHed to the IOP.
+    public static let sessionPatch = DeliveryKind(rawValue: "session_patch")
+    /// A CDR, POSTed to the IOP.
+    public static let cdr = DeliveryKind(rawValue: "cdr")
+
+    public var description: String { rawValue }
+}
