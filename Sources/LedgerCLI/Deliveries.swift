@@ -31,7 +31,7 @@ struct Deliveries: AsyncParsableCommand {
             try await reportingFailures {
                 let store = try await database.openProjectionStore(folding: true)
                 let outbox: [DeliveriesProjection.State]
-                do { outbox = try await store.withProjectionSnapshot { try DeliveriesProjection.outbox(limit: limit, in: $0) } } catch {
+                do { outbox = try await store.read(DeliveriesProjection.outbox(limit: limit)) } catch {
                     await store.close()
                     throw Failure.unusableDatabase("\(error)")
                 }

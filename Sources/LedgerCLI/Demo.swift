@@ -116,9 +116,7 @@ struct Demo: AsyncParsableCommand {
         let summary = try await LogImport.run(contentsOf: url, into: store)
         say("imported Gireve's \"2 authorizations, 3 CDRs\" dispute as recorded: \(summary.events) events")
         // The authorization the dispute is about: the one linked to several CDRs.
-        return try await store.withReadDatabase { database in
-            try database.rows("SELECT authorization_id FROM anomalies WHERE kind = 'authorization_with_several_cdrs' LIMIT 1").first?.first?.text
-        }
+        return try await store.read(Anomaly.first(.authorizationWithSeveralCdrs))?.authorizationId
     }
 }
 

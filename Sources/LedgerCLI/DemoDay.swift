@@ -1,3 +1,4 @@
+import Domain
 import API
 import AsyncHTTPClient
 import Foundation
@@ -23,7 +24,7 @@ struct DemoDay {
         do {
             try await chargerA(client)
             try await chargerB(client)
-            try await until("the outbox is empty", "SELECT count(*) = 0 FROM deliveries WHERE status = 'pending'")
+            try await until("the outbox is empty") { try await store.read(DeliveriesProjection.count(.pending)) == 0 }
             try await client.shutdown()
         } catch {
             try? await client.shutdown()
@@ -42,7 +43,7 @@ struct DemoDay {
             iop.setDown(true)
             let delivered = iop.cdrsAccepted
             try await remoteCharge(charger, client, token: "APP-DEMO-2", evse: "EVSE-0042-01", meterStop: 4_200)
-            try await until("the outbox has retried", "SELECT count(*) FROM deliveries WHERE status = 'pending' AND json_extract(body, '$.attempts') >= 2")
+            try await until("the outbox has retried") { try await store.read(DeliveriesProjection.all(.pending)).contains { $0.attempts >= 2 } }
             iop.setDown(false)
             step("the IOP is back: the outbox drains (in order per session)")
             await iop.waitForCDRs(delivered + 1)
@@ -65,7 +66,9 @@ struct DemoDay {
             let answer = try await command(client, "START_SESSION", startBody(token: "APP-DEMO-3", evse: "EVSE-0042-02"))
             guard answer == "ACCEPTED" else { throw SimulationError("START_SESSION answered \(answer)") }
             _ = try await charger.nextCall()  // RemoteStartTransaction, left unanswered
-            try await until("the TIMEOUT is sent", "SELECT count(*) FROM deliveries WHERE status = 'delivered' AND json_extract(body, '$.scheduled.body') = '{\"result\":\"TIMEOUT\"}'")
+            try await until("the TIMEOUT is sent") {
+                try await store.read(DeliveriesProjection.all(.delivered)).contains { $0.scheduled.body == #"{"result":"TIMEOUT"}"# }
+            }
         }
     }
 
@@ -86,9 +89,8 @@ struct DemoDay {
         ])
         _ = try await charger.call("StatusNotification", ["connectorId": .number("1"), "status": .string("Charging"), "errorCode": .string("NoError")])
         guard let transactionId = started["transactionId"]?.int64Value,
-              let sessionId = try await store.withReadDatabase({ database in
-                  try database.rows("SELECT key FROM sessions WHERE json_extract(body, '$.transaction_id') = ?", [.integer(transactionId)]).first?.first?.text
-              }) else { throw SimulationError("no session for the transaction") }
+              let sessionId = try await store.state(SessionsProjection.self, String(transactionId))?.id
+        else { throw SimulationError("no session for the transaction") }
         let stop = try await command(client, "STOP_SESSION", JSONValue.object([
             "response_url": .string("\(iop.url)/commands/STOP_SESSION/\(UUID().uuidString.lowercased())"), "session_id": .string(sessionId),
         ]).canonicalText)
@@ -129,11 +131,11 @@ struct DemoDay {
 
     private func step(_ text: String) { say("· \(text)") }
 
-    /// Waits (a minute at most) until `sql` counts at least one row: the day moves on when the
+    /// Waits (a minute at most) until the ledger shows `condition`: the day moves on when the
     /// ledger says so, not after a guessed delay.
-    private func until(_ what: String, _ sql: String) async throws {
+    private func until(_ what: String, _ condition: () async throws -> Bool) async throws {
         for _ in 0..<600 {
-            if try await store.withReadDatabase({ try $0.rows(sql).first?.first?.integer ?? 0 }) > 0 { return }
+            if try await condition() { return }
             try await Task.sleep(for: .milliseconds(100))
         }
         throw SimulationError("gave up waiting until \(what)")
@@ -141,13 +143,9 @@ struct DemoDay {
 
     /// What the day left in the ledger, and that it verifies and replays.
     func summarize(verifyingIn directory: URL) async throws {
-        let counts = try await store.withReadDatabase { database in
-            try ["events", "commands", "sessions", "cdrs", "anomalies", "deliveries"].map { table in
-                (table, try database.rows("SELECT count(*) FROM \(table)").first?.first?.integer ?? 0)
-            }
-        }
-        say("the day's ledger: " + counts.map { "\($0.1) \($0.0)" }.joined(separator: ", "))
-        let timeouts = try await store.withReadDatabase { try $0.rows("SELECT count(*) FROM commands WHERE status = 'TIMEOUT'").first?.first?.integer ?? 0 }
+        let counts = try await store.read(LogQueries.rowCounts(["events", "commands", "sessions", "cdrs", "anomalies", "deliveries"]))
+        say("the day's ledger: " + counts.map { "\($0.rows) \($0.table)" }.joined(separator: ", "))
+        let timeouts = try await store.read(CommandsProjection.countsByStatus).filter { $0.status == "TIMEOUT" }.reduce(0) { $0 + $1.count }
         say("commands that timed out: \(timeouts); CDRs the IOP accepted: \(iop.cdrsAccepted)")
         let report = try await store.verify()
         let replay = try await ReplayCheck.run(store: store, scratchPath: directory.appending(path: "replay.sqlite").path())

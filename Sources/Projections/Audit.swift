@@ -79,8 +79,7 @@ public enum Audit {
 
         let subjects = ["authorizations:\(authorizationId)"] + commands.map { "commands:\($0.commandId)" }
             + sessions.map { "sessions:\($0.id)" } + cdrs.map { "cdrs:\($0.cdr.cdrId)" }
-        let anomalies = try Anomaly.read(where: "subject IN (\(subjects.map { _ in "?" }.joined(separator: ", ")))", subjects.map(SQLValue.text),
-                                         in: database)
+        let anomalies = try database.fetch(Anomaly.about(subjects))
 
         var positions = Set(links.positions)
         for command in commands { positions.formUnion(command.positions) }

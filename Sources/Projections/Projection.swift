@@ -78,18 +78,6 @@ public struct Anomaly: Codable, Sendable, Equatable, Hashable {
         self.kind = kind; self.subject = subject; self.authorizationId = authorizationId; self.detail = detail
         self.position = position
     }
-
-    /// Anomalies stored in `database`, filtered by an SQL condition on the `anomalies` table.
-    public static func read(where condition: String = "1 = 1", _ arguments: [SQLValue] = [], orderBy order: String = "subject, kind, detail",
-                            limit: Int = .max, offset: Int = 0, in database: any ProjectionReading) throws -> [Anomaly] {
-        try database.rows(
-            "SELECT \(columns.joined(separator: ", ")) FROM anomalies WHERE \(condition) ORDER BY \(order) LIMIT ? OFFSET ?",
-            arguments + [.integer(Int64(min(limit, Int(Int64.max)))), .integer(Int64(offset))]
-        ).compactMap { row in
-            guard let subject = row[0].text, let kind = row[1].text.flatMap(Kind.init(rawValue:)), let detail = row[2].text else { return nil }
-            return Anomaly(kind: kind, subject: subject, authorizationId: row[3].text, detail: detail, position: row[4].integer)
-        }
-    }
 }
 
 extension Optional {

@@ -171,13 +171,7 @@ public struct CommandService: Sendable {
     private func repeatedCommand(_ received: CommandReceived) async -> Decision? {
         guard let responseURL = received.responseUrl else { return nil }
         let command = received.command
-        let original = try? await store.withProjectionSnapshot { database -> CommandsProjection.State? in
-            let rows = try database.rows(
-                "SELECT body FROM commands WHERE command = ? AND response_url = ? ORDER BY received_at LIMIT 1",
-                [.text(command), .text(responseURL)])
-            guard let body = rows.first?.first?.text else { return nil }
-            return try EventCoding.decode(CommandsProjection.State.self, from: body)
-        }
+        let original = try? await store.read(CommandsProjection.firstCopy(command: command, responseURL: responseURL))
         guard let original = original ?? nil else { return nil }
         guard original.bodyHash == received.bodyHash else {
             var decision = Decision(response: .invalid("a different \(command) with this response_url was received at \(original.receivedAt.ocpiDateTime) (command \(original.commandId))"))

@@ -32,9 +32,6 @@ public struct TimeoutService: Service {
     }
 
     private func earliestTimer() async throws -> TimersProjection.State? {
-        try await store.withProjectionSnapshot { database in
-            guard let body = try database.rows("SELECT body FROM timers ORDER BY deadline, key LIMIT 1").first?.first?.text else { return nil }
-            return try EventCoding.decode(TimersProjection.State.self, from: body)
-        }
+        try await store.read(TimersProjection.earliest)
     }
 }

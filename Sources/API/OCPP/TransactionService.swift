@@ -268,13 +268,7 @@ public struct TransactionService: Sendable {
     /// ended the transaction, since it never learned its id. A start that matches a session
     /// already ended is a new charge — a driver retrying at once, a 0 kWh session — not a resend.
     private func openSession(_ chargePointId: String, connectorId: Int) async throws -> SessionsProjection.State? {
-        try await store.withProjectionSnapshot { database in
-            try database.rows("SELECT body FROM sessions WHERE charge_point_id = ? AND status = 'ACTIVE'", [.text(chargePointId)])
-                .compactMap { row -> SessionsProjection.State? in
-                    guard let body = row.first?.text else { return nil }
-                    return try EventCoding.decode(SessionsProjection.State.self, from: body)
-                }
-        }.first { $0.connectorId == connectorId }
+        try await store.read(SessionsProjection.open(chargePoint: chargePointId)).first { $0.connectorId == connectorId }
     }
 
     /// Records a transaction message sent again, answered as the first time: the audit shows why it
@@ -290,14 +284,8 @@ public struct TransactionService: Sendable {
 
     /// The START_SESSION commands this transaction could belong to, and the recorded verdict.
     private func bind(sessionId: String, idTag: String, evse: LocationRegistry.EVSE, startedAt: Timestamp) async throws -> (event: AuthorizationBound, command: CommandsProjection.State?) {
-        let since = clock.now().adding(milliseconds: -bindingWindow.milliseconds).iso8601
-        let candidates = try await store.withProjectionSnapshot { database in
-            try database.rows("SELECT body FROM commands WHERE command = 'START_SESSION' AND received_at >= ? ORDER BY received_at",
-                              [.text(since)]).compactMap { row -> CommandsProjection.State? in
-                guard let body = row.first?.text else { return nil }
-                return try EventCoding.decode(CommandsProjection.State.self, from: body)
-            }
-        }.filter { command in
+        let since = clock.now().adding(milliseconds: -bindingWindow.milliseconds)
+        let candidates = try await store.read(CommandsProjection.startSessions(receivedSince: since)).filter { command in
             // Sent to the charger and not refused by it: its answer may still be on its way (a
             // charger can start the transaction before our record of its CALLRESULT), or never come.
             let refused: Set<String?> = ["REJECTED", "NOT_SUPPORTED"]
@@ -337,9 +325,7 @@ public struct TransactionService: Sendable {
 public actor TransactionIds {
     private var last: Int
 
-    /// Session keys are transaction ids, except in logs imported from elsewhere: the highest
-    /// all-digit one, by `SessionsProjection.idOrder`'s rule (a cast in SQL is not portable:
-    /// PostgreSQL refuses non-numeric text where SQLite reads 0).
+    /// The counter starts after `SessionsProjection.highestTransactionId`.
     public init(store: any ProjectionStore) async throws {
         last = try await Self.highest(in: store)
     }
@@ -355,9 +341,6 @@ public actor TransactionIds {
     }
 
     private static func highest(in store: any ProjectionStore) async throws -> Int {
-        try await store.withProjectionSnapshot { database in
-            try database.rows("SELECT key FROM sessions WHERE ltrim(key, '0123456789') = '' ORDER BY length(key) DESC, key DESC LIMIT 1")
-                .first?.first?.text.flatMap { Int($0) } ?? 0
-        }
+        try await store.read(SessionsProjection.highestTransactionId)
     }
 }

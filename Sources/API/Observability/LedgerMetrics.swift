@@ -82,20 +82,16 @@ private struct LedgerState {
     var commandsByStatus: [[String]: Int64] = [:]
 
     init(_ database: any ProjectionReading, now: Timestamp) throws {
-        func count(_ sql: String) throws -> Int64 { try database.rows(sql).first?.first?.integer ?? 0 }
-        lastPosition = try count("SELECT coalesce(max(position), 0) FROM events")
-        connectedChargers = try count("SELECT count(*) FROM chargepoints WHERE connected = 1")
-        pendingDeliveries = try count("SELECT count(*) FROM deliveries WHERE status = 'pending'")
-        parkedDeliveries = try count("SELECT count(*) FROM deliveries WHERE status = 'parked'")
-        // Sequences are taken in scheduling order, so the first pending one was scheduled first.
-        if let body = try database.rows("SELECT body FROM deliveries WHERE status = 'pending' ORDER BY sequence LIMIT 1").first?.first?.text {
-            let oldest = try EventCoding.decode(DeliveriesProjection.State.self, from: body).scheduledAt
+        lastPosition = try database.fetch(LogQueries.head)
+        connectedChargers = try database.fetch(ChargePointsProjection.connectedCount)
+        pendingDeliveries = try database.fetch(DeliveriesProjection.count(.pending))
+        parkedDeliveries = try database.fetch(DeliveriesProjection.count(.parked))
+        if let oldest = try database.fetch(DeliveriesProjection.oldestPending)?.scheduledAt {
             oldestPendingSeconds = max(0, Double(now.millisecondsSinceEpoch - oldest.millisecondsSinceEpoch) / 1000)
         }
-        for row in try database.rows("SELECT command, status, count(*) FROM commands GROUP BY command, status") {
-            guard let command = row[0].text, let status = row[1].text, let count = row[2].integer else { continue }
+        for counted in try database.fetch(CommandsProjection.countsByStatus) {
             // Labels from closed sets only: the command is the caller's path segment, and /metrics is public.
-            commandsByStatus[[CommandType(rawValue: command)?.rawValue ?? "unknown", status], default: 0] += count
+            commandsByStatus[[CommandType(rawValue: counted.command)?.rawValue ?? "unknown", counted.status], default: 0] += counted.count
         }
     }
 }

@@ -47,8 +47,7 @@ public struct OpsActions: Sendable {
         // The state and the stream's version from one snapshot: the decision's basis.
         let read = try await store.withProjectionSnapshot { database -> (DeliveriesProjection.State, Int64)? in
             guard let state = try database.state(DeliveriesProjection.self, deliveryId) else { return nil }
-            let version = try database.rows("SELECT max(stream_version) FROM events WHERE stream_id = ?", [.text(stream)]).first?.first?.integer
-            return (state, version ?? 0)
+            return (state, try database.fetch(LogQueries.version(of: stream)))
         }
         guard let read else { return .notFound("no delivery \(deliveryId)") }
         let (state, version) = read

@@ -55,14 +55,11 @@ struct OpsPages {
 
     private func home(_ request: Request, _ context: LedgerRequestContext) async throws -> Response {
         let query = request.uri.queryParameters
-        let (anomalies, total, outbox) = try await store.withProjectionSnapshot { database in
-            let total = try database.rows("SELECT count(*) FROM anomalies").first?.first?.integer ?? 0
-            let anomalies = try Anomaly.read(orderBy: "position DESC, subject, kind", limit: Self.homeAnomalies, in: database)
-            let outbox = try DeliveriesProjection.outbox(limit: 500, in: database)
-            return (anomalies, total, outbox)
+        let (latest, outbox) = try await store.withProjectionSnapshot { database in
+            (try database.fetch(Anomaly.latest(limit: Self.homeAnomalies)), try database.fetch(DeliveriesProjection.outbox(limit: 500)))
         }
         let page = frame(context, "Operations", message: query.get("done") ?? query.get("refused") ?? "", isError: query.get("refused") != nil)
-        return try render("home", HomePage(page: page, anomalies: anomalies, anomalyTotal: total, outbox: outbox))
+        return try render("home", HomePage(page: page, anomalies: latest.items, anomalyTotal: latest.total, outbox: outbox))
     }
 
     /// What `q` names: an authorization, a session, a command or CDR, a token uid or an EVSE uid.
@@ -86,10 +83,7 @@ struct OpsPages {
                 if let id = cdr.cdr.authorizationId { add(id, OpsLink.timeline(id), "authorization on CDR \(cdr.cdr.cdrId)") }
                 if let session = try database.state(SessionsProjection.self, cdr.cdr.sessionId) { sessions.append(session) }
             }
-            for row in try database.rows("SELECT body FROM sessions WHERE id_tag = ? OR evse_uid = ? ORDER BY start_datetime DESC LIMIT 50",
-                                         [.text(query), .text(query)]) {
-                if let body = row.first?.text { sessions.append(try EventCoding.decode(SessionsProjection.State.self, from: body)) }
-            }
+            sessions += try database.fetch(SessionsProjection.ofTokenOrEVSE(query, limit: 50))
             for session in sessions {
                 let detail = "session \(session.id) on \(session.evseUid), \(session.startDatetime.ocpiDateTime), \(session.status), token \(session.idTag)"
                 if session.authorizations.isEmpty { add(session.id, OpsLink.search(session.id), "\(detail): no authorization_id") }

@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -47,12 +48,12 @@ struct OpsRoutes {
     private func entity<P: Projection>(_ ops: RouterGroup<LedgerRequestContext>, _ table: String, _ projection: P.Type) {
         ops.get("\(table)/:id") { _, context -> Response in
             let id = try Self.pathId(context)
-            let found = try await store.withProjectionSnapshot { database -> (String, [JSONValue])? in
-                guard let body = try database.rows("SELECT body FROM \(P.name) WHERE key = ?", [.text(id)]).first?.first?.text else { return nil }
-                return (body, try Anomaly.read(where: "subject = ?", [.text("\(P.name):\(id)")], in: database).map(Self.json))
+            let found = try await store.withProjectionSnapshot { database -> (P.State, [Anomaly])? in
+                guard let state = try database.state(P.self, id) else { return nil }
+                return (state, try database.fetch(Anomaly.about("\(P.name):\(id)")))
             }
-            guard let (body, anomalies) = found else { return Self.error(.notFound, "no \(table.dropLast()) \(id)") }
-            let document = JSONValue.object(["state": try JSONValue(parsing: body), "anomalies": .array(anomalies)])
+            guard let (state, anomalies) = found else { return Self.error(.notFound, "no \(table.dropLast()) \(id)") }
+            let document = JSONValue.object(["state": try JSONValue(parsing: try EventCoding.rowText(state)), "anomalies": .array(anomalies.map(Self.json))])
             return Self.json(document.canonicalText)
         }
     }
@@ -62,28 +63,16 @@ struct OpsRoutes {
     private func searchSessions(_ request: Request) async throws -> Response {
         let query = request.uri.queryParameters
         guard let (offset, limit) = Self.paging(request) else { return Self.error(.badRequest, "offset and limit must be whole numbers (limit 1…\(Self.maximumLimit))") }
-        var conditions: [String] = []
-        var arguments: [SQLValue] = []
-        for (parameter, column) in [("token_uid", "id_tag"), ("evse_uid", "evse_uid"), ("charge_point_id", "charge_point_id")] {
-            if let value = query.get(parameter) { conditions.append("\(column) = ?"); arguments.append(.text(value)) }
-        }
-        for (parameter, comparison) in [("from", ">="), ("to", "<")] {
+        var filter = SessionsProjection.Filter(tokenUid: query.get("token_uid"), evseUid: query.get("evse_uid"), chargePointId: query.get("charge_point_id"))
+        for (parameter, bound) in [("from", \SessionsProjection.Filter.startedFrom), ("to", \.startedBefore)] {
             guard let text = query.get(parameter) else { continue }
             guard let time = Timestamp(iso8601: text) else { return Self.error(.badRequest, "\(parameter) must be a UTC time such as 2026-03-12T09:57:12Z") }
-            conditions.append("start_datetime \(comparison) ?")
-            arguments.append(.text(time.iso8601))
+            filter[keyPath: bound] = time
         }
-        let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        let filterArguments = arguments
-        let (total, bodies) = try await store.withProjectionSnapshot { database in
-            let total = try database.rows("SELECT count(*) FROM sessions \(filter)", filterArguments).first?.first?.integer ?? 0
-            let bodies = try database.rows("SELECT body FROM sessions \(filter) ORDER BY \(SessionsProjection.idOrder) LIMIT ? OFFSET ?",
-                                           filterArguments + [.integer(Int64(limit)), .integer(Int64(offset))]).compactMap { $0.first?.text }
-            return (total, bodies)
-        }
+        let page = try await store.read(SessionsProjection.page(filter, offset: offset, limit: limit))
         let document = JSONValue.object([
-            "sessions": .array(try bodies.map { try JSONValue(parsing: $0) }),
-            "total": .number(String(total)), "offset": .number(String(offset)), "limit": .number(String(limit)),
+            "sessions": .array(try page.items.map { try JSONValue(parsing: try EventCoding.rowText($0)) }),
+            "total": .number(String(page.total)), "offset": .number(String(offset)), "limit": .number(String(limit)),
         ])
         return Self.json(document.canonicalText)
     }
@@ -93,18 +82,12 @@ struct OpsRoutes {
     private func anomalies(_ request: Request) async throws -> Response {
         let query = request.uri.queryParameters
         guard let (offset, limit) = Self.paging(request) else { return Self.error(.badRequest, "offset and limit must be whole numbers (limit 1…\(Self.maximumLimit))") }
-        var conditions: [String] = []
-        var arguments: [SQLValue] = []
+        var filter = Anomaly.Filter(authorizationId: query.get("authorization_id"))
         if let kind = query.get("kind") {
-            guard Anomaly.Kind(rawValue: kind) != nil else {
+            guard let known = Anomaly.Kind(rawValue: kind) else {
                 return Self.error(.badRequest, "unknown kind \(kind); one of \(Anomaly.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
             }
-            conditions.append("kind = ?")
-            arguments.append(.text(kind))
-        }
-        if let authorizationId = query.get("authorization_id") {
-            conditions.append("authorization_id = ?")
-            arguments.append(.text(authorizationId))
+            filter.kind = known
         }
         if let since = query.get("since") {
             let time = Timestamp(iso8601: since)
@@ -112,25 +95,13 @@ struct OpsRoutes {
                 return Self.error(.badRequest, "since must be a position (0 or more) or a UTC time such as 2026-03-12T09:57:12Z")
             }
             if let position = Int64(since) {
-                conditions.append("position > ?")
-                arguments.append(.integer(position))
+                filter.afterPosition = position
             } else if let time {
-                conditions.append("position >= ?")
-                // The first event recorded at or after `time` (none yet: past the end).
-                let first = try await store.withProjectionSnapshot { database in
-                    try database.rows("SELECT coalesce(min(position), (SELECT coalesce(max(position), 0) + 1 FROM events)) FROM events WHERE recorded_at >= ?",
-                                      [.text(time.iso8601)]).first?.first?.integer ?? 0
-                }
-                arguments.append(.integer(first))
+                filter.fromPosition = try await store.read(LogQueries.firstPosition(recordedFrom: time))
             }
         }
-        let filter = conditions.isEmpty ? "1 = 1" : conditions.joined(separator: " AND ")
-        let filterArguments = arguments
-        let (total, anomalies) = try await store.withProjectionSnapshot { database in
-            (try database.rows("SELECT count(*) FROM anomalies WHERE \(filter)", filterArguments).first?.first?.integer ?? 0,
-             try Anomaly.read(where: filter, filterArguments, limit: limit, offset: offset, in: database).map(Self.json))
-        }
-        return Self.json(JSONValue.object(["anomalies": .array(anomalies), "total": .number(String(total))]).canonicalText)
+        let page = try await store.read(Anomaly.page(filter, offset: offset, limit: limit))
+        return Self.json(JSONValue.object(["anomalies": .array(page.items.map(Self.json)), "total": .number(String(page.total))]).canonicalText)
     }
 
     static func json(_ anomaly: Anomaly) -> JSONValue {

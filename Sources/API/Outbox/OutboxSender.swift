@@ -84,14 +84,7 @@ public struct OutboxSender: Service {
 
     /// The first undelivered delivery of each target.
     private func laneHeads() async throws -> [DeliveriesProjection.State] {
-        try await store.withProjectionSnapshot { database in
-            var heads: [String: DeliveriesProjection.State] = [:]
-            try database.forEachRow("SELECT target, body FROM deliveries WHERE status IN ('pending', 'parked') ORDER BY target, sequence", []) { row in
-                guard let target = row[0].text, heads[target] == nil, let body = row[1].text else { return }
-                heads[target] = try EventCoding.decode(DeliveriesProjection.State.self, from: body)
-            }
-            return heads.values.sorted { $0.sequence < $1.sequence }
-        }
+        try await store.read(DeliveriesProjection.laneHeads)
     }
 
     /// One attempt under its lane's lease, and its record. If the ledger cannot take the record

@@ -45,11 +45,7 @@ public struct InstanceHeartbeat: Service {
         try await coordination.heartbeat(now: now, until: now.adding(milliseconds: Self.lease))
         guard try await coordination.claim(Self.sweepLane, for: coordination.instance, now: now, until: now.adding(milliseconds: Self.lease)) == nil else { return }
         let live = try await coordination.liveInstances(now: now)
-        let open = try await store.withProjectionSnapshot { database in
-            try database.rows("SELECT body FROM chargepoints WHERE connected = 1").compactMap { row in
-                try row[0].text.map { try EventCoding.decode(ChargePointsProjection.State.self, from: $0) }
-            }
-        }
+        let open = try await store.read(ChargePointsProjection.connected)
         for stale in open where !live.contains(stale.instance ?? "") {
             let stopped = stale.instance.map { "instance \($0)" } ?? "an earlier run"
             let event = try EventCoding.newEvent(

@@ -18,21 +18,22 @@ struct PullRoutes {
 
     func register(on group: RouterGroup<LedgerRequestContext>) {
         group.get("cpo/2.1.1/sessions") { request, _ -> Response in
-            try await page(request, table: "sessions", order: SessionsProjection.idOrder, dateFromRequired: true) { body in
-                objects.session(try EventCoding.decode(SessionsProjection.State.self, from: body))
-            }
+            try await page(request, dateFromRequired: true, select: { from, to, offset, limit in
+                SessionsProjection.page(.init(updatedFrom: from, updatedBefore: to), offset: offset, limit: limit)
+            }, object: { objects.session($0) })
         }
         group.get("cpo/2.1.1/cdrs") { request, _ -> Response in
-            try await page(request, table: "cdrs", order: "issued_position", dateFromRequired: false) { body in
-                let state = try EventCoding.decode(CdrsProjection.State.self, from: body)
-                return objects.cdr(state.cdr, at: state.lastUpdated)
-            }
+            try await page(request, dateFromRequired: false, select: { from, to, offset, limit in
+                CdrsProjection.page(updatedFrom: from, updatedBefore: to, offset: offset, limit: limit)
+            }, object: { objects.cdr($0.cdr, at: $0.lastUpdated) })
         }
     }
 
-    private func page(
-        _ request: Request, table: String, order: String, dateFromRequired: Bool,
-        _ object: @escaping @Sendable (String) throws -> JSONValue
+    /// One page of `query`, filtered on `last_updated` by `date_from` and `date_to`.
+    private func page<State: Sendable>(
+        _ request: Request, dateFromRequired: Bool,
+        select: (_ from: Timestamp?, _ to: Timestamp?, _ offset: Int, _ limit: Int) -> ProjectionQuery<ProjectionPage<State>>,
+        object: (State) -> JSONValue
     ) async throws -> Response {
         let query = request.uri.queryParameters
         let dateFromText = query.get("date_from"), dateToText = query.get("date_to")
@@ -46,23 +47,12 @@ struct PullRoutes {
             return OCPIResponse.http(.invalid("offset and limit must be non-negative integers (limit at least 1)"), at: clock.now())
         }
         let limit = min(requested, Self.maximumLimit)
-        var conditions: [String] = []
-        var arguments: [SQLValue] = []
-        if let dateFrom { conditions.append("last_updated >= ?"); arguments.append(.text(dateFrom.iso8601)) }
-        if let dateTo { conditions.append("last_updated < ?"); arguments.append(.text(dateTo.iso8601)) }
-        let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        let filterArguments = arguments
-        let (total, bodies) = try await store.withProjectionSnapshot { database in
-            let total = try database.rows("SELECT count(*) FROM \(table) \(filter)", filterArguments).first?.first?.integer ?? 0
-            let bodies = try database.rows("SELECT body FROM \(table) \(filter) ORDER BY \(order) LIMIT ? OFFSET ?",
-                                           filterArguments + [.integer(Int64(limit)), .integer(Int64(offset))]).compactMap { $0.first?.text }
-            return (total, bodies)
-        }
-        var response = OCPIResponse.http(.success(.array(try bodies.map(object))), at: clock.now())
-        response.headers[.xTotalCount] = String(total)
+        let page = try await store.read(select(dateFrom, dateTo, offset, limit))
+        var response = OCPIResponse.http(.success(.array(page.items.map(object))), at: clock.now())
+        response.headers[.xTotalCount] = String(page.total)
         response.headers[.xLimit] = String(limit)
-        if offset + bodies.count < total {
-            var next = ["offset=\(offset + bodies.count)", "limit=\(limit)"]
+        if offset + page.items.count < page.total {
+            var next = ["offset=\(offset + page.items.count)", "limit=\(limit)"]
             if let dateFrom { next.append("date_from=\(dateFrom.ocpiDateTime)") }
             if let dateTo { next.append("date_to=\(dateTo.ocpiDateTime)") }
             let base = request.head.authority.map { "http://\($0)" } ?? ""

@@ -106,12 +106,3 @@ public struct DeliveriesProjection: Projection {
          state.scheduled.commandId.map(SQLValue.text) ?? .null, state.scheduled.sessionId.map(SQLValue.text) ?? .null]
     }
 }
-
-extension DeliveriesProjection {
-    /// The outbox: pending and parked deliveries, lane by lane in the order they go out (at most
-    /// `limit`). What the ops page lists and `ledger deliveries list` prints.
-    public static func outbox(limit: Int, in database: any ProjectionReading) throws -> [State] {
-        try database.rows("SELECT body FROM deliveries WHERE status IN ('pending', 'parked') ORDER BY target, sequence LIMIT ?", [.integer(Int64(limit))])
-            .compactMap { try $0.first?.text.map { try EventCoding.decode(State.self, from: $0) } }
-    }
-}
