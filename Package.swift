@@ -64,8 +64,6 @@ let package = Package(
             name: "PostgresStore",
             dependencies: [
                 "Ledger",
-                "Domain",
-                "Projections",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -80,10 +78,12 @@ let package = Package(
             dependencies: ["Ledger"],
             swiftSettings: strictSettings
         ),
+        // The read models: their folds, schema (both dialects), queries and reports.
         .target(
             name: "Projections",
             dependencies: ["Ledger", "Domain"],
-            swiftSettings: strictSettings
+            swiftSettings: strictSettings,
+            plugins: ["EmbedMigrationsPlugin"]
         ),
         // The edge: OCPI over HTTP, OCPP 1.6J over WebSocket, deliveries to the IOP.
         .target(

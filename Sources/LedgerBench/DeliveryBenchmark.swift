@@ -25,7 +25,7 @@ struct DeliveryBenchmark: AsyncParsableCommand {
         defer { directory.remove() }
         let logger = { var logger = Logger(label: "bench"); logger.logLevel = .critical; return logger }()
         let iop = try await IOPSimulator.start(logger: logger)
-        let store = try SQLiteEventStore(path: directory.path("ledger.sqlite"), observer: ProjectionEngine())
+        let store = try SQLiteEventStore(path: directory.path("ledger.sqlite"), readModels: ProjectionEngine())
         let locations = try LocationRegistry(json: Array(Self.locations(chargers).utf8))
         let server = LedgerServer(
             configuration: .init(host: "127.0.0.1", port: 0, locations: locations, token: "bench", iopToken: "bench",

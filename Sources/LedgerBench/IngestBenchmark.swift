@@ -48,7 +48,7 @@ struct IngestBenchmark: AsyncParsableCommand {
             await stop()
             running.cancel()
         }
-        let store = try SQLiteEventStore(path: directory.path("ledger.sqlite"), observer: ProjectionEngine())
+        let store = try SQLiteEventStore(path: directory.path("ledger.sqlite"), readModels: ProjectionEngine())
         let locations = try LocationRegistry(json: Array(Self.locations.utf8))
         let server = LedgerServer(
             configuration: .init(host: "127.0.0.1", port: 0, locations: locations, token: Self.token, iopToken: nil,

@@ -57,7 +57,7 @@ struct ReplayBenchmark: AsyncParsableCommand {
             }
             let readSeconds = (ContinuousClock.now - readStart).seconds
 
-            let scratch = try Database.open(path: directory.path("rebuild-\(round).sqlite"))
+            let scratch = try Database.open(path: directory.path("rebuild-\(round).sqlite"), readModels: ProjectionEngine())
             let cpuStart = ProcessorTime.seconds
             let replayStart = ContinuousClock.now
             let rebuild = try ProjectionRebuild(into: scratch)
@@ -77,12 +77,12 @@ struct ReplayBenchmark: AsyncParsableCommand {
 
         // Live tables for the audit: the rows rebuilt into the ledger itself (nobody else has it open).
         let reader = try SQLiteEventStore(path: path)
-        let rebuild = try ProjectionRebuild(into: try Database.open(path: path, scratch: false))
+        let rebuild = try ProjectionRebuild(into: try Database.open(path: path, scratch: false, readModels: ProjectionEngine()))
         _ = try await rebuild.run(from: reader)
         try rebuild.finish()
         await reader.close()
 
-        let live = try SQLiteEventStore(path: path, observer: ProjectionEngine())
+        let live = try SQLiteEventStore(path: path, readModels: ProjectionEngine())
         var random = SystemRandomNumberGenerator()
         var auditTimes: [Double] = []
         var lookupTimes: [Double] = []

@@ -40,11 +40,11 @@ struct StoresBenchmark: AsyncParsableCommand {
         print("stores benchmark: \(ProcessInfo.processInfo.activeProcessorCount) cores; SQLite in \(directory.url.path()); PostgreSQL at \(server)")
 
         let sqlite = try await measure(directory) { name, projections, body in
-            try await SQLiteEventStore(path: directory.path("ledger-\(name).sqlite"), observer: projections).closing(after: body)
+            try await SQLiteEventStore(path: directory.path("ledger-\(name).sqlite"), readModels: projections).closing(after: body)
         }
         let postgreSQL = try await measure(directory) { _, projections, body in
             try await PostgresScratch.withDatabase(on: server) {
-                try await PostgresEventStore.open(location: $0, projections: projections).closing(after: body)
+                try await PostgresEventStore.open(location: $0, readModels: projections).closing(after: body)
             }
         }
         let stages = [
@@ -72,7 +72,7 @@ struct StoresBenchmark: AsyncParsableCommand {
         }
         let projected = try await withStore("projected", ProjectionEngine()) { store in
             let appendRate = try await chargesRate(on: store)
-            let scratch = try Database.open(path: directory.path("replay-\(UUID().uuidString).sqlite"))
+            let scratch = try Database.open(path: directory.path("replay-\(UUID().uuidString).sqlite"), readModels: ProjectionEngine())
             let start = ContinuousClock.now
             let rebuild = try ProjectionRebuild(into: scratch)
             let replayed = try await rebuild.run(from: store)

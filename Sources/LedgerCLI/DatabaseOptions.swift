@@ -29,20 +29,22 @@ struct DatabaseOptions: ParsableArguments {
         return try await Self.openPostgres(db, withProjections: folding)
     }
 
+    /// `withProjections` keeps the read models in step; their schema is migrated and checked either way.
     static func openPostgres(_ url: String, withProjections: Bool) async throws -> PostgresEventStore {
-        do { return try await PostgresEventStore.open(url: url, projections: withProjections ? ProjectionEngine() : nil) } catch {
+        do { return try await PostgresEventStore.open(url: url, readModels: ProjectionEngine(), folding: withProjections) } catch {
             throw Failure.unusableDatabase(error.description)
         }
     }
 
-    /// Opens a SQLite ledger, or says why not on one line (exit 2). `withProjections` installs the
-    /// read models (caught up first, then kept in step with every append).
+    /// Opens a SQLite ledger, or says why not on one line (exit 2). `withProjections` keeps the
+    /// read models in step (caught up first, then with every append); their schema is migrated
+    /// and checked either way.
     static func openSQLite(_ path: String, withProjections: Bool, creating: Bool = false) throws -> SQLiteEventStore {
         guard creating || FileManager.default.fileExists(atPath: path) else {
             throw Failure.unusableDatabase("there is no ledger at \(path): give its path with --db (or LEDGER_DB); only `ledger serve` and `ledger import` create one")
         }
         do {
-            return try SQLiteEventStore(path: path, observer: withProjections ? ProjectionEngine() : nil)
+            return try SQLiteEventStore(path: path, readModels: ProjectionEngine(), folding: withProjections)
         } catch .storage(let error) where error.code == SQLITE_BUSY || error.code == SQLITE_LOCKED {
             throw Failure.unusableDatabase(
                 "\(path) is locked by another process (another `ledger serve` on it, or a tool holding a write transaction): stop it, or use another --db")

@@ -44,7 +44,7 @@ struct Demo: AsyncParsableCommand {
         let path = directory.appending(path: "ledger.sqlite").path()
         var logger = Logger(label: "demo")
         logger.logLevel = .error
-        let store = try SQLiteEventStore(path: path, observer: ProjectionEngine())
+        let store = try SQLiteEventStore(path: path, readModels: ProjectionEngine())
         let disputed = try await importDispute(into: store)
         let iop = try await IOPSimulator.start(logger: logger)
         let opsToken = UUID().uuidString.lowercased()

@@ -49,8 +49,8 @@ public struct ScratchLedger: Sendable {
 
     public func open(projections: Bool = true, clock: any LedgerClock = ManualClock()) async throws -> any ProjectionStore {
         switch kind {
-        case .sqlite: try SQLiteEventStore(path: db, clock: clock, observer: projections ? ProjectionEngine() : nil)
-        case .postgres: try await PostgresEventStore.open(url: db, projections: projections ? ProjectionEngine() : nil, clock: clock)
+        case .sqlite: try SQLiteEventStore(path: db, clock: clock, readModels: ProjectionEngine(), folding: projections)
+        case .postgres: try await PostgresEventStore.open(url: db, readModels: ProjectionEngine(), folding: projections, clock: clock)
         }
     }
 

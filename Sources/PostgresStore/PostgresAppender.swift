@@ -2,7 +2,6 @@ import Foundation
 import Ledger
 import Logging
 import PostgresNIO
-import Domain
 
 /// The appends of one process, group-committed: requests that arrive while a transaction is
 /// being committed go into the next one together, and each caller is answered after its COMMIT.
@@ -175,13 +174,13 @@ struct BatchLog {
     private var stored: [String: EventRow]
     /// Decodes each request's events before they join the batch, refusing what the read models
     /// cannot read.
-    private let admit: (@Sendable ([RecordedEvent]) throws(EventStoreError) -> [LoggedEvent])?
+    private let admit: (@Sendable ([RecordedEvent]) throws(EventStoreError) -> AdmittedEvents)?
     private var rows: [EventRow] = []
     /// The new rows as the read models fold them (empty without read models).
-    private(set) var decoded: [LoggedEvent] = []
+    private(set) var decoded: [AdmittedEvents] = []
 
     static func read(for requests: [AppendRequest], on connection: PostgresConnection, now: Timestamp,
-                     admit: (@Sendable ([RecordedEvent]) throws(EventStoreError) -> [LoggedEvent])?, logger: Logger) async throws -> BatchLog {
+                     admit: (@Sendable ([RecordedEvent]) throws(EventStoreError) -> AdmittedEvents)?, logger: Logger) async throws -> BatchLog {
         var head = ChainHead.empty
         let heads = try await connection.query("SELECT position, hash FROM events ORDER BY position DESC LIMIT 1", logger: logger)
         for try await (position, hash) in heads.decode((Int64, ByteBuffer).self) { head = ChainHead(position: position, hash: Array(buffer: hash)) }
@@ -223,11 +222,10 @@ struct BatchLog {
             new.append(row)
             events.append(RecordedEvent(row, of: event, now: now))
         }
-        let admitted = try admit?(events) ?? []
+        if let admit { decoded.append(try admit(events)) }
         self.head = head
         for row in new { stored[row.eventId] = row }
         rows += new
-        decoded += admitted
         versions[request.streamId] = version
         return AppendResult(positions: new.map(\.position), streamVersion: version, wasAlreadyStored: false)
     }

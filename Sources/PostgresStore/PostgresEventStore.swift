@@ -3,7 +3,6 @@ import Ledger
 import Logging
 import NIOCore
 import PostgresNIO
-import Projections
 
 /// The event log on PostgreSQL, for a CPO that outgrows one machine: `SQLiteEventStore`'s
 /// semantics — expected-version concurrency, idempotent event ids, the SHA-256 chain, append-only
@@ -30,9 +29,9 @@ import Projections
 ///
 /// ## The read models
 ///
-/// Opened with `projections`, every append transaction also folds its events into the
-/// projection tables (`PostgresReadModels`), and opening first folds whatever the tables have
-/// not seen — as `SQLiteEventStore` does with its observer.
+/// Opened with `readModels` (the same port `SQLiteEventStore` takes), every append transaction
+/// also folds its events into the read models (`PostgresReadModels`), and opening first folds
+/// whatever they have not seen.
 public final class PostgresEventStore: ProjectionStore {
     public let location: PostgresLocation
     let client: PostgresClient
@@ -42,18 +41,20 @@ public final class PostgresEventStore: ProjectionStore {
     private let listening: Task<Void, Never>
     let logger: Logger
 
-    /// Connects to the database at `url` (creating and migrating the log's tables if needed).
-    public static func open(url: String, projections: ProjectionEngine? = nil, clock: any LedgerClock = SystemClock(),
+    /// Connects to the database at `url` (creating and migrating the log's tables, and the read
+    /// models' when given, if needed). `folding` as `SQLiteEventStore.init`'s.
+    public static func open(url: String, readModels: (any ReadModelPort)? = nil, folding: Bool = true, clock: any LedgerClock = SystemClock(),
                             logger: Logger = quietLogger, timeout: Duration = .seconds(30), maximumBatch: Int = 1024)
         async throws(EventStoreError) -> PostgresEventStore
     {
-        try await open(location: try PostgresLocation(url: url), projections: projections, clock: clock, logger: logger, timeout: timeout,
-                       maximumBatch: maximumBatch)
+        try await open(location: try PostgresLocation(url: url), readModels: readModels, folding: folding, clock: clock, logger: logger,
+                       timeout: timeout, maximumBatch: maximumBatch)
     }
 
     /// `timeout` bounds every operation — opening, each read, each append transaction — so a
     /// database that cannot be reached is an error, not a hang.
-    public static func open(location: PostgresLocation, projections: ProjectionEngine? = nil, clock: any LedgerClock = SystemClock(),
+    public static func open(location: PostgresLocation, readModels: (any ReadModelPort)? = nil, folding: Bool = true,
+                            clock: any LedgerClock = SystemClock(),
                             logger: Logger = quietLogger, timeout: Duration = .seconds(30), maximumBatch: Int = 1024)
         async throws(EventStoreError) -> PostgresEventStore
     {
@@ -64,11 +65,12 @@ public final class PostgresEventStore: ProjectionStore {
         configuration.options.maximumConnections = 8
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         let running = Task { await client.run() }
-        let readModels = projections.map(PostgresReadModels.init)
+        let port = readModels
+        let readModels = folding ? readModels.map(PostgresReadModels.init) : nil
         do {
             let head = try await withDeadline(timeout, at: location) {
                 try await location.probe(logger: logger)
-                try await PostgresMigrator.migrate(client, at: location, now: clock.now(), logger: logger)
+                try await PostgresMigrator.migrate(client, at: location, now: clock.now(), readModels: port, logger: logger)
                 if let readModels { try await Self.catchUp(readModels, client, at: location, logger: logger) }
                 return try await Self.head(client, at: location)
             }
@@ -228,7 +230,7 @@ public final class PostgresEventStore: ProjectionStore {
                 // An event the catalogue cannot read is named by its own position (`admit`).
                 let decoded = try readModels.admit(events)
                 do {
-                    try await readModels.apply(decoded, on: connection, logger: logger)
+                    try await readModels.apply([decoded], on: connection, logger: logger)
                 } catch {
                     throw EventStoreError.projectionFailed(position: first.position, reason: "\(error)")
                 }

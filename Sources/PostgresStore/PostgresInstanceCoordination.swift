@@ -2,10 +2,9 @@ import Foundation
 import Ledger
 import Logging
 import PostgresNIO
-import Projections
 
 /// `InstanceCoordination` for several `ledger serve` instances on one PostgreSQL ledger: the
-/// heartbeats in `ledger_instances`, the leases in `lane_leases` (migrations/postgres/0003).
+/// heartbeats in `ledger_instances`, the leases in `lane_leases` (migrations/postgres/ledger/0003).
 ///
 /// A claim is one statement — an upsert that overwrites the row only when this instance already
 /// holds it or its lease has lapsed — so two instances claiming at once cannot both win:

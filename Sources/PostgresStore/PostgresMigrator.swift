@@ -3,14 +3,18 @@ import Ledger
 import Logging
 import PostgresNIO
 
-/// Applies `migrations/postgres/*.sql` (embedded at build time) as `Migrator` applies SQLite's:
-/// in order, each recorded with its checksum, a changed or unknown one refused. Several
-/// instances may start at once on one database: an advisory lock lets one migrate at a time.
+/// Applies `migrations/postgres/ledger/*.sql` and the read models' PostgreSQL migrations (both
+/// embedded at build time) as `Migrator` applies SQLite's: in order, each recorded with its
+/// checksum, a changed or unknown one refused (unknown ones only when the read models are there
+/// to claim theirs). Several instances may start at once on one database: an advisory lock lets
+/// one migrate at a time.
 enum PostgresMigrator {
     /// `pg_advisory_xact_lock` key of migrations ("chlgmigr").
     static let lock: Int64 = 0x6368_6c67_6d69_6772
 
-    static func migrate(_ client: PostgresClient, at location: PostgresLocation, now: Timestamp, logger: Logger) async throws(EventStoreError) {
+    static func migrate(_ client: PostgresClient, at location: PostgresLocation, now: Timestamp, readModels: (any ReadModelPort)?,
+                        logger: Logger) async throws(EventStoreError) {
+        let migrations = Migration.embedded + (readModels?.migrations(for: .postgres) ?? [])
         do {
             try await client.withTransaction(logger: logger) { connection in
                 try await connection.query("SELECT pg_advisory_xact_lock(\(lock))", logger: logger)
@@ -23,7 +27,7 @@ enum PostgresMigrator {
                 for try await (version, name, checksum) in rows.decode((Int32, String, String).self) {
                     applied[Int(version)] = (name, checksum)
                 }
-                for migration in try Migration.embedded.pending(after: applied) {
+                for migration in try migrations.pending(after: applied, complete: readModels != nil) {
                     for statement in statements(of: migration.sql) {
                         try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
                     }

@@ -1,39 +1,35 @@
 import Ledger
 import Logging
 import PostgresNIO
-import Domain
-import Projections
 
-/// The projections kept on PostgreSQL, in the append transaction that caused them — as
-/// `ProjectionEngine` keeps them on SQLite, with the same fold (`ProjectionBatch`).
+/// The read models kept on PostgreSQL, in the append transaction that caused them — as
+/// `SQLiteReadModels` keeps them on SQLite, through the same port (`ReadModelPort`).
 ///
-/// A batch costs a few statements per projection it touches, however many events it holds: one
-/// read of the touched rows, one write of each kind (anomalies out, rows out, rows in, anomalies
-/// in), then the checkpoints — round trips, not rows, are what a remote database charges for.
+/// A batch costs a few statements per read model it touches, however many events it holds: one
+/// read of the touched rows, one statement per write the fold asks for, then the checkpoints —
+/// round trips, not rows, are what a remote database charges for.
 struct PostgresReadModels: Sendable {
-    let engine: ProjectionEngine
+    let port: any ReadModelPort
 
-    /// Decodes events before they are appended, refusing those the catalogue cannot read: the log
-    /// never holds what its read models could not take, and the rest of the batch goes on
-    /// without them. The decoded events are what `apply` folds once they are inserted.
-    func admit(_ events: [RecordedEvent]) throws(EventStoreError) -> [LoggedEvent] {
-        try events.map { event throws(EventStoreError) in
-            do { return try engine.decode(event) } catch { throw .projectionFailed(position: event.position, reason: "\(error)") }
-        }
+    /// Decodes events before they are appended, refusing those the read models cannot take: the
+    /// log never holds what its read models could not take, and the rest of the batch goes on
+    /// without them. What they decode to is what `apply` folds once they are inserted.
+    func admit(_ events: [RecordedEvent]) throws(EventStoreError) -> AdmittedEvents {
+        do { return try port.admit(events) } catch { throw .projectionFailed(position: error.position, reason: error.reason) }
     }
 
     /// Folds `events`, just inserted on `connection` inside the append transaction.
-    func apply(_ events: [LoggedEvent], on connection: PostgresConnection, logger: Logger) async throws {
+    func apply(_ events: [AdmittedEvents], on connection: PostgresConnection, logger: Logger) async throws {
         guard !events.isEmpty else { return }
         var checkpoints: [String: Int64] = [:]
         for try await (name, position) in try await connection.query(
-            PostgresQuery(unsafeSQL: ProjectionEngine.checkpointsSQL), logger: logger
+            PostgresQuery(unsafeSQL: "SELECT name, position FROM \(port.checkpointTable)"), logger: logger
         ).decode((String, Int64).self) {
             checkpoints[name] = position
         }
-        let batch = engine.batch(decoded: events, checkpoints: checkpoints)
+        let plan = port.plan(events, checkpoints: checkpoints)
         var stored: [String: [String: String]] = [:]
-        for (table, keys) in batch.reads {
+        for (table, keys) in plan.reads {
             var bodies: [String: String] = [:]
             for try await (key, body) in try await connection.query(
                 PostgresQuery(unsafeSQL: "SELECT key, body FROM \(table) WHERE key = ANY($1)", binds: Self.binds([keys])), logger: logger
@@ -42,25 +38,24 @@ struct PostgresReadModels: Sendable {
             }
             stored[table] = bodies
         }
-        for changes in try engine.fold(batch, stored: stored).tables where !changes.isEmpty {
-            try await write(changes, on: connection, logger: logger)
-        }
+        for write in try port.fold(plan, stored: stored) { try await run(write, on: connection, logger: logger) }
         try await connection.query(
-            PostgresQuery(unsafeSQL: ProjectionEngine.advanceCheckpointsSQL, binds: Self.binds([batch.position])), logger: logger)
+            PostgresQuery(unsafeSQL: "UPDATE \(port.checkpointTable) SET position = $1 WHERE position < $1", binds: Self.binds([plan.position])),
+            logger: logger)
     }
 
-    private func write(_ changes: ProjectionChanges.Table, on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query(
-            PostgresQuery(unsafeSQL: "DELETE FROM anomalies WHERE subject = ANY($1)", binds: Self.binds([changes.subjects])), logger: logger)
-        if !changes.removed.isEmpty {
+    private func run(_ write: ReadModelWrite, on connection: PostgresConnection, logger: Logger) async throws {
+        switch write {
+        case let .delete(table, column, values):
+            guard !values.isEmpty else { return }
             try await connection.query(
-                PostgresQuery(unsafeSQL: "DELETE FROM \(changes.name) WHERE key = ANY($1)", binds: Self.binds([changes.removed])), logger: logger)
+                PostgresQuery(unsafeSQL: "DELETE FROM \(table) WHERE \(column) = ANY($1)", binds: Self.binds([values])), logger: logger)
+        case let .upsert(table, columns, rows):
+            let replace = columns.dropFirst().map { "\($0) = EXCLUDED.\($0)" }.joined(separator: ", ")
+            try await insert(rows, into: table, columns: columns, onConflict: "(key) DO UPDATE SET \(replace)", on: connection, logger: logger)
+        case let .insertNew(table, columns, rows):
+            try await insert(rows, into: table, columns: columns, onConflict: "DO NOTHING", on: connection, logger: logger)
         }
-        let replace = changes.columns.dropFirst().map { "\($0) = EXCLUDED.\($0)" }.joined(separator: ", ")
-        try await insert(changes.rows, into: changes.name, columns: changes.columns, onConflict: "(key) DO UPDATE SET \(replace)",
-                         on: connection, logger: logger)
-        try await insert(changes.anomalies.map(\.values), into: "anomalies", columns: Anomaly.columns, onConflict: "DO NOTHING",
-                         on: connection, logger: logger)
     }
 
     /// Multi-row INSERTs, as many rows per statement as PostgreSQL's 65,535 parameters allow.

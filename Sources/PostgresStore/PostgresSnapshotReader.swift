@@ -2,7 +2,6 @@ import Dispatch
 import Ledger
 import Logging
 import PostgresNIO
-import Projections
 
 /// `ProjectionReading` on the connection of an open PostgreSQL transaction, for read code that
 /// is synchronous (the audit, the billing export, dumps, the server's reads; see

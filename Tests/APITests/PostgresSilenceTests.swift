@@ -32,9 +32,9 @@ struct PostgresSilenceTests {
     /// finish in 3 s at the first tries: the open is not what is tested.
     func openShortTimeout(_ url: String) async throws -> PostgresEventStore {
         for _ in 0..<9 {
-            if let store = try? await PostgresEventStore.open(url: url, projections: ProjectionEngine(), timeout: .seconds(3)) { return store }
+            if let store = try? await PostgresEventStore.open(url: url, readModels: ProjectionEngine(), timeout: .seconds(3)) { return store }
         }
-        return try await PostgresEventStore.open(url: url, projections: ProjectionEngine(), timeout: .seconds(3))
+        return try await PostgresEventStore.open(url: url, readModels: ProjectionEngine(), timeout: .seconds(3))
     }
 
     let event: @Sendable () throws -> NewEvent = {
@@ -57,7 +57,7 @@ struct PostgresSilenceTests {
             try await failsPromptly("a snapshot of the projections") { _ = try await store.state(ChargePointsProjection.self, "CP-1") }
 
             // Another instance, connected directly, is not held up by the silent one.
-            try await PostgresEventStore.open(location: location, projections: ProjectionEngine()).closing { direct in
+            try await PostgresEventStore.open(location: location, readModels: ProjectionEngine()).closing { direct in
                 _ = try await direct.append([try event()], to: "chargepoint-CP-1", expectedVersion: .any)
                 #expect(try await direct.readAll(after: 0, limit: 10).count == 2)
             }
@@ -82,7 +82,7 @@ struct PostgresSilenceTests {
                 _ = try await cutOff.append([try event()], to: "chargepoint-CP-1", expectedVersion: .any)
             }
             #expect(proxy.lines.items.contains("silent"))
-            try await PostgresEventStore.open(location: location, projections: ProjectionEngine()).closing { other in
+            try await PostgresEventStore.open(location: location, readModels: ProjectionEngine()).closing { other in
                 let started = ContinuousClock.now
                 _ = try await other.append([try event()], to: "chargepoint-CP-1", expectedVersion: .any)
                 #expect(ContinuousClock.now - started < .seconds(10), "the other instance waited \(ContinuousClock.now - started)")

@@ -1,6 +1,7 @@
 import Foundation
 import Ledger
 import LedgerTesting
+import Projections
 import Testing
 
 @Suite("Database files")
@@ -122,18 +123,24 @@ struct DatabaseFileTests {
         #expect(result.stderr.contains("migration 0001_events was applied with checksum abc123"))
     }
 
-    @Test("a ledger migrated by a newer binary is refused")
+    @Test("a ledger migrated by a newer binary is refused by every ledger command; the log alone lets other schemas' migrations be")
     func newerDatabaseRefused() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let path = directory.path("ledger.sqlite")
-        let store = try SQLiteEventStore(path: path)
+        let store = try SQLiteEventStore(path: path, readModels: ProjectionEngine())
         await store.close()
         try RawDatabase(path: path).execute(
             "INSERT INTO schema_migrations VALUES (9999, '9999_future', 'x', '2030-01-01T00:00:00.000Z')")
-        #expect(throws: EventStoreError.unknownMigration(version: 9999, name: "9999_future")) {
-            try SQLiteEventStore(path: path)
+        for folding in [true, false] {
+            #expect(throws: EventStoreError.unknownMigration(version: 9999, name: "9999_future")) {
+                try SQLiteEventStore(path: path, readModels: ProjectionEngine(), folding: folding)
+            }
         }
+        let verify = try await ChildProcess.ledger("verify", "--db", path)
+        #expect(verify.status == 2 && verify.stderr.contains("9999_future"), "\(verify.stderr)")
+        // Without read models a store knows only the log's migrations: 0002–0005 are not its own either.
+        try await SQLiteEventStore(path: path).closing { _ in }
     }
 
     @Test("reopening keeps chaining where the last run stopped")

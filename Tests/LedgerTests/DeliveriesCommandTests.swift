@@ -11,7 +11,7 @@ import Testing
 struct DeliveriesCommandTests {
     /// A ledger whose outbox holds one parked delivery to an impossible URL, as an older binary could leave it.
     func ledgerWithPoison(_ path: String) async throws {
-        let store = try SQLiteEventStore(path: path, observer: ProjectionEngine())
+        let store = try SQLiteEventStore(path: path, readModels: ProjectionEngine())
         let metadata = EventMetadata(source: "ocpi", correlationId: "poison")
         _ = try await store.append([
             try EventCoding.newEvent(DeliveryScheduled(deliveryId: "dlv-poison", kind: .commandResult, target: "response_url:poison", method: "POST",

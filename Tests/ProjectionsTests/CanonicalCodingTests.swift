@@ -30,14 +30,14 @@ struct CanonicalCodingTests {
             _ = try await store.append([try EventCoding.newEvent(payload, metadata: EventMetadata(source: "test"))], to: stream, expectedVersion: .any)
         }
         var paths = [directory.path("every-field.sqlite")]
-        let store = try SQLiteEventStore(path: paths[0], observer: ProjectionEngine())
+        let store = try SQLiteEventStore(path: paths[0], readModels: ProjectionEngine())
         for (stream, payload) in EveryFieldHistory.events(from: Timestamp(iso8601: "2024-03-12T08:00:00.123Z")!) {
             try await append(payload, to: stream, in: store)
         }
         await store.close()
         for seed in 1...3 as ClosedRange<UInt64> {
             paths.append(directory.path("random-\(seed).sqlite"))
-            let store = try SQLiteEventStore(path: paths[paths.count - 1], observer: ProjectionEngine())
+            let store = try SQLiteEventStore(path: paths[paths.count - 1], readModels: ProjectionEngine())
             var history = RandomHistory(seed: seed)
             for _ in 0..<300 {
                 let (stream, payload) = history.nextEvent()

@@ -59,7 +59,7 @@ struct IncrementalEqualsReplayTests {
         let events = try await store.readAll(after: 0, limit: .max)
         await store.close()
 
-        let database = try Database.open(path: directory.path("rebuilt.sqlite"))
+        let database = try Database.open(path: directory.path("rebuilt.sqlite"), readModels: ProjectionEngine())
         let rebuild = try ProjectionRebuild(into: database, capacity: Int.random(in: 1...64, using: &random))
         for event in events { try rebuild.apply(event) }
         try rebuild.finish()

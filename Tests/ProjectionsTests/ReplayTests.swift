@@ -32,7 +32,7 @@ struct ReplayTests {
         var dumps: [String] = []
         // The second round holds at most 2 states per projection: every state is spilled and reloaded.
         for (round, capacity) in [8192, 2].enumerated() {
-            let database = try Database.open(path: directory.path("rebuild-\(round).sqlite"))
+            let database = try Database.open(path: directory.path("rebuild-\(round).sqlite"), readModels: ProjectionEngine())
             let rebuild = try ProjectionRebuild(into: database, capacity: capacity)
             _ = try await rebuild.run(from: store, pageSize: 7)
             try rebuild.finish()
@@ -49,8 +49,8 @@ struct ReplayTests {
         defer { directory.remove() }
         let store = try SQLiteEventStore(path: try await Self.importedLedger("remote_start", in: directory))
         let schema = "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY name"
-        let migrated = try Database.open(path: directory.path("migrated.sqlite")).rows(schema)
-        let database = try Database.open(path: directory.path("rebuilt.sqlite"))
+        let migrated = try Database.open(path: directory.path("migrated.sqlite"), readModels: ProjectionEngine()).rows(schema)
+        let database = try Database.open(path: directory.path("rebuilt.sqlite"), readModels: ProjectionEngine())
         let rebuild = try ProjectionRebuild(into: database)
         _ = try await rebuild.run(from: store)
         try rebuild.finish()
@@ -75,7 +75,7 @@ struct ReplayTests {
                                                      metadata: EventMetadata(source: "test"))
                 _ = try await store.append([event], to: "cdr-CDR-\(index + 2)", expectedVersion: .any)
             }
-            let rebuild = try ProjectionRebuild(into: try Database.open(path: directory.path("rebuilt.sqlite")), capacity: 2)
+            let rebuild = try ProjectionRebuild(into: try Database.open(path: directory.path("rebuilt.sqlite"), readModels: ProjectionEngine()), capacity: 2)
             await #expect(throws: EncodingError.self) {
                 _ = try await rebuild.run(from: store, pageSize: 7)
                 try rebuild.finish()
@@ -134,7 +134,7 @@ struct ReplayTests {
 
         // A store with projections will not open past it either: it names the position.
         #expect {
-            try SQLiteEventStore(path: path, observer: ProjectionEngine())
+            try SQLiteEventStore(path: path, readModels: ProjectionEngine())
         } throws: { error in
             "\(error)".contains("position \(position)")
         }
@@ -211,7 +211,7 @@ struct ReplayTests {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let path = try await Self.importedLedger("remote_start", in: directory)
-        let store = try SQLiteEventStore(path: path, observer: ProjectionEngine())
+        let store = try SQLiteEventStore(path: path, readModels: ProjectionEngine())
         for status in ["Preparing", "Charging"] {
             let event = try EventCoding.newEvent(ConnectorStatusChanged(chargePointId: "CP-0042", connectorId: 1, status: status),
                                                  metadata: EventMetadata(source: "ocpp:CP-0042"))
@@ -224,7 +224,7 @@ struct ReplayTests {
         try raw.execute("UPDATE live.projection_checkpoints SET position = 0 WHERE name = 'chargepoints'")
         try raw.execute("DETACH DATABASE live")
 
-        let reopened = try SQLiteEventStore(path: path, observer: ProjectionEngine())
+        let reopened = try SQLiteEventStore(path: path, readModels: ProjectionEngine())
         let connectors = try await reopened.withReadDatabase { try $0.rows("SELECT body FROM chargepoints").first?.first?.text }
         await reopened.close()
         #expect(connectors?.contains(#""1":"Charging""#) == true)

@@ -22,11 +22,15 @@ public typealias AppliedMigrations = [Int: (name: String, checksum: String)]
 extension Array where Element == Migration {
     /// The migrations still to apply to a database that has applied `applied` — or why it must
     /// not be opened: an applied migration this binary does not know (a newer binary wrote it), or
-    /// one whose text has changed since (shipped migrations are never edited).
-    public func pending(after applied: AppliedMigrations) throws(EventStoreError) -> [Migration] {
+    /// one whose text has changed since (shipped migrations are never edited). When this list is
+    /// not `complete` (the log's alone), applied migrations it does not hold are another set's.
+    public func pending(after applied: AppliedMigrations, complete: Bool = true) throws(EventStoreError) -> [Migration] {
         let known = Dictionary(uniqueKeysWithValues: map { ($0.version, $0) })
         for (version, record) in applied.sorted(by: { $0.key < $1.key }) {
-            guard let migration = known[version] else { throw .unknownMigration(version: version, name: record.name) }
+            guard let migration = known[version] else {
+                if complete { throw .unknownMigration(version: version, name: record.name) }
+                continue
+            }
             guard migration.checksum == record.checksum else {
                 throw .migrationChanged(name: migration.name, storedChecksum: record.checksum, binaryChecksum: migration.checksum)
             }

@@ -3,8 +3,13 @@
 /// As GRDB's `DatabaseMigrator`: a migration that shipped is never edited. Each applied migration's
 /// checksum is kept in `schema_migrations`; if the binary's copy differs, or the database knows a
 /// migration the binary does not, opening is refused instead of running on a schema nobody wrote.
+///
+/// The log's migrations and the read models' share one numbering. A store opened without read
+/// models (`complete: false`) knows only the log's, so it lets other applied migrations be; every
+/// `ledger` command opens with the read models and checks them all.
 struct Migrator {
     let migrations: [Migration]
+    let complete: Bool
 
     func migrate(_ connection: Connection, now: Timestamp) throws(EventStoreError) {
         do {
@@ -14,7 +19,7 @@ struct Migrator {
                         version INTEGER PRIMARY KEY, name TEXT NOT NULL,
                         checksum TEXT NOT NULL, applied_at TEXT NOT NULL)
                     """)
-                for migration in try migrations.pending(after: try appliedMigrations(connection)) {
+                for migration in try migrations.pending(after: try appliedMigrations(connection), complete: complete) {
                     try connection.execute(migration.sql)
                     let insert = try connection.cached(
                         "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)")

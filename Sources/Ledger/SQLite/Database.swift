@@ -36,12 +36,13 @@ public final class Database {
 
     init(connection: Connection) { self.connection = connection }
 
-    /// A database at `path` with every embedded migration applied, outside any event store.
+    /// A database at `path` with the log's migrations and `readModels`' applied, outside any event store.
     ///
     /// `scratch` (the default) turns durability off (no journal, no fsync): that is where
     /// `ledger replay` rebuilds the projections to compare them with the live ones. Never use a
     /// scratch database for a ledger that must survive a crash.
-    public static func open(path: String, scratch: Bool = true, clock: any LedgerClock = SystemClock()) throws(EventStoreError) -> Database {
+    public static func open(path: String, scratch: Bool = true, readModels: (any ReadModelPort)? = nil,
+                            clock: any LedgerClock = SystemClock()) throws(EventStoreError) -> Database {
         do {
             let connection = try Connection(path: path)
             // A rebuild writes hundreds of MB of rows: 16 KiB pages (set before the first table),
@@ -53,7 +54,8 @@ public final class Database {
             if scratch {
                 try connection.execute("PRAGMA page_size = 16384; PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -16384")
             }
-            try Migrator(migrations: Migration.embedded).migrate(connection, now: clock.now())
+            try Migrator(migrations: Migration.embedded + (readModels?.migrations(for: .sqlite) ?? []), complete: readModels != nil)
+                .migrate(connection, now: clock.now())
             return Database(connection: connection)
         } catch {
             throw .wrapping(error)
@@ -103,7 +105,7 @@ public final class Database {
 /// This is how projections stay exactly in step with the log: their rows and checkpoint commit in
 /// the same transaction as the events, or not at all. If `apply` throws, the request is refused
 /// and nothing of it is written.
-public protocol TransactionObserver: Sendable {
+protocol TransactionObserver: Sendable {
     /// Folds the just-inserted events into the read models.
     func apply(_ events: [RecordedEvent], in database: Database) throws
     /// The last position the read models reflect; the store catches up from here when it opens.

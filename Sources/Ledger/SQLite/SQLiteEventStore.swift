@@ -33,12 +33,16 @@ public final class SQLiteEventStore: VerifiableEventStore {
     /// Opens (creating and migrating if needed) the ledger at `path`.
     ///
     /// A file that is not an SQLite database is refused before anything is written to it.
-    /// With an `observer` (the projections), its read models are first caught up with the log, then
-    /// kept in step inside every append transaction.
+    /// With `readModels` (the projections), their schema is migrated beside the log's and, when
+    /// `folding`, their rows are first caught up with the log, then kept in step inside every
+    /// append transaction (without: they are only read, as `ledger replay` and `verify` do).
+    /// Without read models the store is the log alone (tests, benchmarks, the kill -9 reader): it
+    /// then accepts migrations it does not know, which may be the read models' (see `Migrator`).
     public init(
         path: String, clock: any LedgerClock = SystemClock(), configuration: Configuration = .init(),
-        observer: (any TransactionObserver)? = nil
+        readModels: (any ReadModelPort)? = nil, folding: Bool = true
     ) throws(EventStoreError) {
+        let observer = folding ? readModels.map(SQLiteReadModels.init) : nil
         self.path = path
         try Self.checkHeader(path: path)
         do {
@@ -47,7 +51,8 @@ public final class SQLiteEventStore: VerifiableEventStore {
             try connection.execute("SELECT count(*) FROM sqlite_master")
             try connection.execute("PRAGMA journal_mode = WAL")
             try connection.execute("PRAGMA synchronous = \(configuration.durability == .full ? "FULL" : "NORMAL")")
-            try Migrator(migrations: Migration.embedded).migrate(connection, now: clock.now())
+            try Migrator(migrations: Migration.embedded + (readModels?.migrations(for: .sqlite) ?? []), complete: readModels != nil)
+                .migrate(connection, now: clock.now())
             if let observer { try Self.catchUp(observer, connection: connection) }
             let head = try ChainHead.read(connection)
             let readConnections = try (0..<max(1, configuration.readers)).map { _ in

@@ -13,7 +13,7 @@ final class ScenarioWriter {
 
     init(path: String) throws {
         clock = ManualClock(Timestamp(iso8601: "2024-03-12T09:57:12Z")!)
-        store = try SQLiteEventStore(path: path, clock: clock, observer: ProjectionEngine())
+        store = try SQLiteEventStore(path: path, clock: clock, readModels: ProjectionEngine())
     }
 
     /// The clock's time `seconds` from now, for payload times (charger clocks).

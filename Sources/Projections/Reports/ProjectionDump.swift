@@ -32,7 +32,7 @@ public enum ProjectionDump {
             .object(Dictionary(uniqueKeysWithValues: zip(Anomaly.columns, row.map(jsonValue))))
         })
         var checkpoints: [String: JSONValue] = [:]
-        for row in try rows(ProjectionEngine.checkpointsSQL) {
+        for row in try rows("SELECT name, position FROM projection_checkpoints") {
             if let name = row[0].text { checkpoints[name] = jsonValue(row[1]) }
         }
         tables["projection_checkpoints"] = .object(checkpoints)

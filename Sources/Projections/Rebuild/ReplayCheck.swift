@@ -8,21 +8,9 @@ import Ledger
 /// The rebuild happens in a scratch database, so the live tables are never touched — also not
 /// when the log holds an event this binary cannot read (the outcome names its position).
 public enum ReplayCheck {
-    public struct Difference: Sendable, CustomStringConvertible {
-        public let table: String
-        /// `only in live tables` or `only in replay`.
-        public let side: String
-        public let row: String
-        public var description: String { "\(table): \(side): \(row)" }
-
-        init(table: String, side: String, row: [SQLValue]) {
-            self.table = table; self.side = side; self.row = row.map(\.description).joined(separator: " | ")
-        }
-    }
-
     public enum Outcome: Sendable {
         case identical(events: Int64)
-        case different(events: Int64, [Difference])
+        case different(events: Int64, [TableDifference])
         case unreadable(CatalogueError)
     }
 
@@ -30,7 +18,7 @@ public enum ReplayCheck {
     public static let comparedTables = ProjectionEngine.tableNames + ["anomalies", "projection_checkpoints"]
 
     public static func run(store: some ProjectionStore, scratchPath: String, pageSize: Int = ProjectionRebuild.defaultPageSize) async throws -> Outcome {
-        let scratch = try Database.open(path: scratchPath)
+        let scratch = try Database.open(path: scratchPath, readModels: ProjectionEngine())
         let rebuild = try ProjectionRebuild(into: scratch)
         let count: Int64
         do {
@@ -39,14 +27,8 @@ public enum ReplayCheck {
             return .unreadable(error)
         }
         try rebuild.finish()
-        var differences: [Difference] = []
+        var differences: [TableDifference] = []
         for table in comparedTables { differences += try await store.differences(in: table, from: scratch, limit: 100) }
         return differences.isEmpty ? .identical(events: count) : .different(events: count, differences)
-    }
-
-    /// At most `limit` of `rows`, in the order of their first column, as differences.
-    static func differences(_ table: String, side: String, _ rows: Set<[SQLValue]>, limit: Int) -> [Difference] {
-        rows.sorted { $0.first?.description ?? "" < $1.first?.description ?? "" }.prefix(limit)
-            .map { Difference(table: table, side: side, row: $0) }
     }
 }

@@ -4,7 +4,7 @@ import Ledger
 /// The live fold of a batch of just-appended events, worked out in memory so that every store
 /// folds the same way: the store reads the rows `reads` names, `ProjectionEngine.fold` returns
 /// the rows to write, and the store writes them inside the append's transaction — SQLite a
-/// statement per row (`ProjectionEngine.apply`), PostgreSQL a statement per table.
+/// statement per row, PostgreSQL a statement per table (`ReadModelPort`).
 public struct ProjectionBatch: Sendable {
     /// One projection's share: the events past its checkpoint, and the entities they change.
     public struct Part: Sendable {
@@ -43,6 +43,16 @@ public struct ProjectionChanges: Sendable {
         public var anomalies: [Anomaly] = []
 
         public var isEmpty: Bool { subjects.isEmpty }
+
+        /// The table's changes as the store runs them: old anomalies out, removed rows out, rows
+        /// in, anomalies in (none for a table the batch left alone).
+        var writes: [ReadModelWrite] {
+            guard !isEmpty else { return [] }
+            return [.delete(table: "anomalies", column: "subject", values: subjects),
+                    .delete(table: name, column: "key", values: removed),
+                    .upsert(table: name, columns: columns, rows: rows),
+                    .insertNew(table: "anomalies", columns: Anomaly.columns, rows: anomalies.map(\.values))]
+        }
     }
 
     public let tables: [Table]
@@ -74,9 +84,4 @@ extension ProjectionEngine {
         }
         return ProjectionChanges(tables: tables, position: batch.position)
     }
-
-    /// Each projection's checkpoint.
-    public static let checkpointsSQL = "SELECT name, position FROM projection_checkpoints"
-    /// Moves every checkpoint on to `$1`/`?1`, the batch's last position.
-    public static let advanceCheckpointsSQL = "UPDATE projection_checkpoints SET position = $1 WHERE position < $1"
 }

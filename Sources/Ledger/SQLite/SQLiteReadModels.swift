@@ -1,0 +1,61 @@
+/// The read models kept on SQLite, in the append transaction that caused them: `ReadModelPort`'s
+/// batch, run a statement per row (a local file charges for rows, not round trips; see
+/// `PostgresReadModels` for the other dialect).
+struct SQLiteReadModels: TransactionObserver {
+    let port: any ReadModelPort
+
+    func apply(_ events: [RecordedEvent], in database: Database) throws {
+        guard !events.isEmpty else { return }
+        let plan = port.plan([try port.admit(events)], checkpoints: try checkpoints(in: database))
+        var stored: [String: [String: String]] = [:]
+        for (table, keys) in plan.reads { stored[table] = try bodies(table, keys, in: database) }
+        for write in try port.fold(plan, stored: stored) { try run(write, in: database) }
+        try database.execute("UPDATE \(port.checkpointTable) SET position = ?1 WHERE position < ?1", [.integer(plan.position)])
+    }
+
+    func checkpoint(in database: Database) throws -> Int64 {
+        try database.rows("SELECT min(position) FROM \(port.checkpointTable)").first?.first?.integer ?? 0
+    }
+
+    private func checkpoints(in database: Database) throws -> [String: Int64] {
+        var checkpoints: [String: Int64] = [:]
+        for row in try database.rows("SELECT name, position FROM \(port.checkpointTable)") {
+            if let name = row[0].text, let position = row[1].integer { checkpoints[name] = position }
+        }
+        return checkpoints
+    }
+
+    /// The stored bodies of `keys` in `table`, by key (a key without a row is left out).
+    private func bodies(_ table: String, _ keys: [String], in database: Database) throws -> [String: String] {
+        var bodies: [String: String] = [:]
+        // In slices, well under SQLite's bound on parameters per statement.
+        for start in stride(from: 0, to: keys.count, by: 500) {
+            let slice = keys[start..<min(keys.count, start + 500)]
+            let sql = "SELECT key, body FROM \(table) WHERE key IN (\(slice.map { _ in "?" }.joined(separator: ", ")))"
+            for row in try database.rows(sql, slice.map(SQLValue.text)) {
+                if let key = row[0].text, let body = row[1].text { bodies[key] = body }
+            }
+        }
+        return bodies
+    }
+
+    private func run(_ write: ReadModelWrite, in database: Database) throws {
+        switch write {
+        case let .delete(table, column, values):
+            for value in values { try database.execute("DELETE FROM \(table) WHERE \(column) = ?", [.text(value)]) }
+        case let .upsert(table, columns, rows):
+            guard !rows.isEmpty else { return }
+            let sql = Self.insertSQL(table, columns, verb: "INSERT OR REPLACE")
+            for row in rows { try database.execute(sql, row) }
+        case let .insertNew(table, columns, rows):
+            guard !rows.isEmpty else { return }
+            let sql = Self.insertSQL(table, columns, verb: "INSERT OR IGNORE")
+            for row in rows { try database.execute(sql, row) }
+        }
+    }
+
+    /// One row's INSERT (`INSERT OR REPLACE`, `INSERT OR IGNORE`).
+    private static func insertSQL(_ table: String, _ columns: [String], verb: String) -> String {
+        "\(verb) INTO \(table) (\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))"
+    }
+}
