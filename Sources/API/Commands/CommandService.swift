@@ -5,7 +5,7 @@ import Logging
 import Domain
 import Projections
 
-/// Decides what an OCPI command gets, records it, and dispatches it to the charger.
+/// Records what an OCPI command gets (`CommandPolicy` decides) and dispatches it to the charger.
 ///
 /// Every request that passed authentication is recorded — `CommandReceived` with the verbatim
 /// body and `CommandAnswered` with the answer (plus `CommandDispatched` when it goes to a charger)
@@ -17,15 +17,13 @@ import Projections
 /// (`RemoteDispatch`) and hears the answer.
 public struct CommandService: Sendable {
     let store: any ProjectionStore
-    let locations: LocationRegistry
+    /// What each command gets (pure); this service reads what it needs, records and sends.
+    let policy: CommandPolicy
     let gateway: any ChargerGateway
     let coordination: any InstanceCoordination
     let clock: any LedgerClock
     /// How long a charger has to answer a CALL before the result is TIMEOUT.
     let commandTimeout: Duration
-    let offered: Set<CommandType>
-    /// Where a `response_url` may point: it is called with the CPO's token.
-    let responseURLs: ResponseURLPolicy
     let metrics: LedgerMetrics
     let logger: Logger
     private let repeats = KeyedSerializer()
@@ -36,24 +34,17 @@ public struct CommandService: Sendable {
                 responseURLs: ResponseURLPolicy = ResponseURLPolicy(iopURL: nil, allowedHosts: []), metrics: LedgerMetrics = LedgerMetrics(),
                 logger: Logger) {
         self.store = store
-        self.locations = locations
+        policy = CommandPolicy(locations: locations, offered: offered, responseURLs: responseURLs)
         self.gateway = gateway
         self.coordination = coordination
         self.clock = clock
         self.commandTimeout = commandTimeout
-        self.offered = offered
-        self.responseURLs = responseURLs
         self.metrics = metrics
         self.logger = logger
     }
 
-    /// The decision for one request, before it is recorded.
-    struct Decision {
-        var response: OCPIResponse
-        var dispatch: Dispatch?
-        var warnings: [String] = []
-        var duplicateOf: String?
-    }
+    typealias Decision = CommandPolicy.Decision
+    typealias Route = CommandPolicy.Route
 
     /// Handles `POST /ocpi/cpo/2.1.1/commands/{segment}` with an authenticated `body`.
     public func handle(segment: String, body: [UInt8]) async -> OCPIResponse {
@@ -150,95 +141,31 @@ public struct CommandService: Sendable {
             authorizationId: json?["authorization_id"]?.stringValue)
     }
 
+    /// The policy's decision, with what it needs read from the ledger and the gateway.
     private func decide(segment: String, json: JSONValue?, received: CommandReceived) async -> Decision {
-        guard let json else { return Decision(response: .malformed("the body is not valid JSON")) }
-        guard let type = CommandType(rawValue: segment), offered.contains(type) else {
-            return Decision(response: .command(.notSupported))
-        }
         let request: CommandRequest
-        do { request = try CommandRequest(type: type, body: json) } catch { return Decision(response: .invalid(error.message)) }
-        do { _ = try responseURLs.check(request.responseURL) } catch { return Decision(response: .invalid(error.description)) }
-        if let repeated = await repeatedCommand(received) { return repeated }
-        var decision = await decide(request)
-        if let authorizationId = request.authorizationId, authorizationId.count > CommandRequest.authorizationIdWarningLength {
-            decision.warnings.append("authorization_id has \(authorizationId.count) characters (more than \(CommandRequest.authorizationIdWarningLength)); stored verbatim")
+        switch policy.parse(segment: segment, json: json) {
+        case .failure(let refusal): return refusal.decision
+        case .success(let parsed): request = parsed
         }
-        return decision
-    }
-
-    /// A repeat (same type and response_url): the same body gets the original answer and is not
-    /// sent again; another body is a conflict (2001).
-    private func repeatedCommand(_ received: CommandReceived) async -> Decision? {
-        guard let responseURL = received.responseUrl else { return nil }
-        let command = received.command
-        let original = try? await store.read(CommandsProjection.firstCopy(command: command, responseURL: responseURL))
-        guard let original = original ?? nil else { return nil }
-        guard original.bodyHash == received.bodyHash else {
-            var decision = Decision(response: .invalid("a different \(command) with this response_url was received at \(original.receivedAt.ocpiDateTime) (command \(original.commandId))"))
-            decision.duplicateOf = original.commandId
-            return decision
+        if let responseURL = received.responseUrl,
+           let original = try? await store.read(CommandsProjection.firstCopy(command: received.command, responseURL: responseURL)) {
+            return policy.repeated(received, original: original)
         }
-        let answer = original.answer
-        let response = answer.map {
-            OCPIResponse(httpStatus: $0.httpStatus, statusCode: $0.statusCode, statusMessage: $0.statusMessage,
-                         data: $0.result.map { .object(["result": .string($0)]) })
-        } ?? .serverError("the original command has no recorded answer")
-        var decision = Decision(response: response)
-        decision.duplicateOf = original.commandId
-        return decision
-    }
-
-    private func decide(_ request: CommandRequest) async -> Decision {
-        switch request.type {
-        case .stopSession:
-            return await decideStop(request)
-        case .startSession, .reserveNow, .unlockConnector:
-            guard let locationId = request.locationId, locations.hasLocation(locationId) else {
-                return Decision(response: .unknownLocation("Unknown location_id: \(request.locationId ?? "")"))
-            }
-            guard let evseUid = request.evseUid else {
-                return Decision(response: .command(.notSupported))  // a reservation for a whole location: not offered
-            }
-            guard let evse = locations.evse(location: locationId, uid: evseUid) else {
-                return Decision(response: .unknownLocation("Unknown evse_uid \(evseUid) at location \(locationId)"))
-            }
-            let capability = switch request.type {
-            case .reserveNow: "RESERVABLE"
-            case .unlockConnector: "UNLOCK_CAPABLE"
-            default: "REMOTE_START_STOP_CAPABLE"
-            }
-            guard evse.capabilities.contains(capability) else { return Decision(response: .command(.notSupported)) }
-            guard let route = await route(evse.chargePointId) else { return Decision(response: .command(.rejected)) }
-            if request.type != .unlockConnector, await !connectorIsFree(evse) { return Decision(response: .command(.rejected)) }
-            return Decision(response: .command(.accepted), dispatch: dispatch(request, to: evse, via: route.via))
+        let decision: Decision
+        switch policy.subject(of: request) {
+        case .answered(let answer):
+            decision = answer
+        case .session(let sessionId):
+            let session = try? await store.state(SessionsProjection.self, sessionId)
+            var charger: Route?
+            if let session { charger = await route(session.chargePointId) }
+            decision = policy.decideStop(request, session: session, route: charger)
+        case .evse(let evse):
+            let charger = try? await store.state(ChargePointsProjection.self, evse.chargePointId)
+            decision = policy.decide(request, at: evse, route: await route(evse.chargePointId), connectorFree: charger?.isFree(connector: evse.connectorId) ?? true)
         }
-    }
-
-    private func decideStop(_ request: CommandRequest) async -> Decision {
-        let sessionId = request.sessionId ?? ""
-        guard let session = try? await store.state(SessionsProjection.self, sessionId) else {
-            return Decision(response: .command(.unknownSession))
-        }
-        guard session.status == .active, let route = await route(session.chargePointId) else {
-            return Decision(response: .command(.rejected))
-        }
-        return Decision(response: .command(.accepted),
-                        dispatch: Dispatch(chargePointId: session.chargePointId, action: "RemoteStopTransaction",
-                                           payload: .object(["transactionId": .number(String(session.transactionId))]),
-                                           connectorId: session.connectorId, via: route.via))
-    }
-
-    /// Which instance a CALL to a charger leaves from.
-    enum Route {
-        /// This one: the charger is connected here.
-        case here
-        /// Another live instance, which the log says holds the charger's connection.
-        case via(instance: String)
-
-        var via: String? {
-            guard case .via(let instance) = self else { return nil }
-            return instance
-        }
+        return policy.withWarnings(request, decision)
     }
 
     /// `nil` when the charger is connected nowhere (or to an instance that stopped).
@@ -248,37 +175,6 @@ public struct CommandService: Sendable {
               let holder = state.instance, holder != coordination.instance,
               (try? await coordination.liveInstances(now: clock.now()).contains(holder)) == true else { return nil }
         return .via(instance: holder)
-    }
-
-    private func connectorIsFree(_ evse: LocationRegistry.EVSE) async -> Bool {
-        let state = try? await store.state(ChargePointsProjection.self, evse.chargePointId)
-        return state?.isFree(connector: evse.connectorId) ?? true
-    }
-
-    /// A CALL to send, and through which instance (`nil`: this one).
-    struct Dispatch {
-        var chargePointId: String
-        var action: String
-        var payload: JSONValue
-        var connectorId: Int?
-        var via: String?
-    }
-
-    private func dispatch(_ request: CommandRequest, to evse: LocationRegistry.EVSE, via: String?) -> Dispatch {
-        let connector = JSONValue.number(String(evse.connectorId))
-        let (action, payload): (String, JSONValue) = switch request.type {
-        case .reserveNow:
-            ("ReserveNow", .object([
-                "connectorId": connector, "expiryDate": .string(request.expiryDate?.ocpiDateTime ?? ""),
-                "idTag": .string(request.tokenUid ?? ""), "reservationId": .number(String(request.reservationId ?? 0)),
-            ]))
-        case .unlockConnector:
-            ("UnlockConnector", .object(["connectorId": connector]))
-        default:
-            // OCPP idTag is CiString20; OCPI's token uid may be up to 36: sent as is, the charger decides.
-            ("RemoteStartTransaction", .object(["connectorId": connector, "idTag": .string(request.tokenUid ?? "")]))
-        }
-        return Dispatch(chargePointId: evse.chargePointId, action: action, payload: payload, connectorId: evse.connectorId, via: via)
     }
 
     private func record(_ received: CommandReceived, _ decision: Decision, call: OutboundCall?) async throws {

@@ -67,12 +67,10 @@ public struct ChargePointHandler: Sendable {
         case let .call(messageId, action, payload):
             return await answer(call: action, payload: payload, messageId: messageId, frame: text).text
         case let .callResult(messageId, payload):
-            await settle(messageId: messageId, frame: text) { action in Self.result(of: action, status: payload["status"]?.stringValue) }
+            await settle(messageId: messageId, frame: text) { action in OCPI211OCPP16.result(of: action, status: payload["status"]?.stringValue) }
             return nil
         case let .callError(messageId, code, _, _):
-            await settle(messageId: messageId, frame: text) { _ in
-                code == "NotImplemented" || code == "NotSupported" ? .notSupported : .rejected
-            }
+            await settle(messageId: messageId, frame: text) { _ in OCPI211OCPP16.result(ofCallError: code) }
             return nil
         }
     }
@@ -84,15 +82,6 @@ public struct ChargePointHandler: Sendable {
         }
         await outcomes.chargerAnswered(commandId: call.commandId, chargePointId: chargePointId, messageId: messageId,
                                        frame: frame, result: result(call.action))
-    }
-
-    /// What an OCPP 1.6 `.conf` status means for an OCPI command.
-    static func result(of action: String, status: String?) -> CommandResult {
-        switch (action, status) {
-        case (_, "Accepted"), ("UnlockConnector", "Unlocked"): .accepted
-        case ("UnlockConnector", "NotSupported"): .notSupported
-        default: .rejected
-        }
     }
 
     private func answer(call action: String, payload: JSONValue, messageId: String, frame: String) async -> OCPPFrame {
