@@ -1,0 +1,43 @@
+import Foundation
+import Ledger
+import LedgerTesting
+import Projections
+import Testing
+
+/// A ledger made by an earlier binary keeps working after its schema's files moved to their
+/// owners (`migrations/ledger/`, `migrations/projections/`): `Golden/before-issue-26/dispute.sqlite`
+/// was written by `ledger import` of main at bff8686 (before issue 26), from the dispute golden
+/// log, and `dispute.audit.json` is what that binary's `ledger audit --session SES-5 --json` printed.
+@Suite("Ledgers made before the schema moved")
+struct OldLedgerTests {
+    static func fixture(_ name: String) throws -> URL {
+        try #require(Bundle.module.url(forResource: "Golden", withExtension: nil)).appending(path: "before-issue-26/\(name)")
+    }
+
+    @Test("an old ledger opens without a migration to apply, verifies, replays to identical rows and audits byte for byte as before")
+    func oldLedgerUnchanged() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.path("dispute.sqlite")
+        try FileManager.default.copyItem(at: try Self.fixture("dispute.sqlite"), to: URL(fileURLWithPath: path))
+
+        let migrations = try await SQLiteEventStore(path: path, readModels: ProjectionEngine()).closing { store in
+            try await store.projectionRows("SELECT version, name, applied_at FROM schema_migrations ORDER BY version")
+        }
+        #expect(migrations.map { $0[1].text } == ["0001_events", "0002_projections", "0003_command_lookup_and_chargepoints",
+                                                 "0004_anomaly_positions", "0005_session_charge_points"])
+        #expect(Set(migrations.map { $0[2] }).count == 1, "a migration was applied again: \(migrations)")
+
+        let verify = try await CLI.ledger("verify", "--db", path)
+        #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
+        let replay = try await CLI.ledger("replay", "--db", path)
+        #expect(replay.status == 0 && replay.stdout.hasPrefix("ok "), "\(replay.stdout)")
+
+        let expected = try JSONValue(parsing: Data(contentsOf: try GoldenLogTests.golden("dispute_two_authorizations_three_cdrs", "expected.json")))
+        #expect(try await SQLiteEventStore(path: path, readModels: ProjectionEngine()).closing { try await $0.projectionDump() } == expected)
+
+        let audit = try await CLI.ledger("audit", "--session", "SES-5", "--db", path, "--json")
+        #expect(audit.status == 0)
+        #expect(audit.stdout == (try String(contentsOf: try Self.fixture("dispute.audit.json"), encoding: .utf8)))
+    }
+}
