@@ -1,4 +1,5 @@
 // swift-tools-version:6.1
+import CompilerPluginSupport
 import PackageDescription
 
 /// Same upcoming features on every Swift target (as swift-log and Hummingbird do).
@@ -35,6 +36,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        // Only at build time: the @Canonical macro that writes the event and state coders.
+        .package(url: "https://github.com/swiftlang/swift-syntax", from: "603.0.1"),
     ],
     targets: [
         // The system SQLite (Debian: libsqlite3-dev), as GRDB's GRDBSQLite does it.
@@ -72,16 +75,30 @@ let package = Package(
             swiftSettings: strictSettings,
             plugins: ["EmbedMigrationsPlugin"]
         ),
+        // `@Canonical`: generates each payload's and state's CodingKeys and canonical reader/writer.
+        .macro(
+            name: "CanonicalMacros",
+            dependencies: [
+                .product(name: "SwiftSyntaxMacros", package: "swift-syntax"),
+                .product(name: "SwiftCompilerPlugin", package: "swift-syntax"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "CanonicalCoding",
+            dependencies: ["CanonicalMacros"],
+            swiftSettings: strictSettings
+        ),
         // The event catalogue: what the edges record, and what the projections fold.
         .target(
             name: "Domain",
-            dependencies: ["Ledger"],
+            dependencies: ["Ledger", "CanonicalCoding"],
             swiftSettings: strictSettings
         ),
         // The read models: their folds, schema (both dialects), queries and reports.
         .target(
             name: "Projections",
-            dependencies: ["Ledger", "Domain"],
+            dependencies: ["Ledger", "Domain", "CanonicalCoding"],
             swiftSettings: strictSettings,
             plugins: ["EmbedMigrationsPlugin"]
         ),

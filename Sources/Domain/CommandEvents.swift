@@ -1,6 +1,8 @@
+import CanonicalCoding
 import Ledger
 
 /// An OCPI command request as it arrived, accepted or not: the verbatim body is the evidence.
+@Canonical
 public struct CommandReceived: DomainEventPayload {
     public static let eventType = "CommandReceived"
     public var commandId: String
@@ -26,38 +28,10 @@ public struct CommandReceived: DomainEventPayload {
         self.responseUrl = responseUrl; self.locationId = locationId; self.evseUid = evseUid; self.tokenUid = tokenUid
         self.authId = authId; self.sessionId = sessionId; self.authorizationId = authorizationId
     }
-
-    enum CodingKeys: String, CodingKey {
-        case commandId = "command_id"
-        case command
-        case body
-        case bodyHash = "body_hash"
-        case responseUrl = "response_url"
-        case locationId = "location_id"
-        case evseUid = "evse_uid"
-        case tokenUid = "token_uid"
-        case authId = "auth_id"
-        case sessionId = "session_id"
-        case authorizationId = "authorization_id"
-    }
-
-    public init(reading value: CanonicalValue) throws {
-        let object = try value.object()
-        commandId = try object.decode(CodingKeys.commandId)
-        command = try object.decode(CodingKeys.command)
-        body = try object.decode(CodingKeys.body)
-        bodyHash = try object.decode(CodingKeys.bodyHash)
-        responseUrl = try object.decodeIfPresent(CodingKeys.responseUrl)
-        locationId = try object.decodeIfPresent(CodingKeys.locationId)
-        evseUid = try object.decodeIfPresent(CodingKeys.evseUid)
-        tokenUid = try object.decodeIfPresent(CodingKeys.tokenUid)
-        authId = try object.decodeIfPresent(CodingKeys.authId)
-        sessionId = try object.decodeIfPresent(CodingKeys.sessionId)
-        authorizationId = try object.decodeIfPresent(CodingKeys.authorizationId)
-    }
 }
 
 /// The synchronous answer that left for the IOP: an OCPI CommandResponse or an OCPI error.
+@Canonical
 public struct CommandAnswered: DomainEventPayload {
     public static let eventType = "CommandAnswered"
     public var commandId: String
@@ -74,28 +48,10 @@ public struct CommandAnswered: DomainEventPayload {
         self.commandId = commandId; self.httpStatus = httpStatus; self.statusCode = statusCode
         self.result = result; self.statusMessage = statusMessage; self.duplicateOf = duplicateOf
     }
-
-    enum CodingKeys: String, CodingKey {
-        case commandId = "command_id"
-        case httpStatus = "http_status"
-        case statusCode = "status_code"
-        case result
-        case statusMessage = "status_message"
-        case duplicateOf = "duplicate_of"
-    }
-
-    public init(reading value: CanonicalValue) throws {
-        let object = try value.object()
-        commandId = try object.decode(CodingKeys.commandId)
-        httpStatus = try object.decode(CodingKeys.httpStatus)
-        statusCode = try object.decode(CodingKeys.statusCode)
-        result = try object.decodeIfPresent(CodingKeys.result)
-        statusMessage = try object.decodeIfPresent(CodingKeys.statusMessage)
-        duplicateOf = try object.decodeIfPresent(CodingKeys.duplicateOf)
-    }
 }
 
 /// The OCPP CALL sent to the charger for a command, with the deadline its answer must beat.
+@Canonical
 public struct CommandDispatched: DomainEventPayload {
     public static let eventType = "CommandDispatched"
     public var commandId: String
@@ -118,34 +74,12 @@ public struct CommandDispatched: DomainEventPayload {
         self.commandId = commandId; self.chargePointId = chargePointId; self.action = action
         self.messageId = messageId; self.connectorId = connectorId; self.deadline = deadline; self.frame = frame; self.via = via
     }
-
-    enum CodingKeys: String, CodingKey {
-        case commandId = "command_id"
-        case chargePointId = "charge_point_id"
-        case action
-        case messageId = "message_id"
-        case connectorId = "connector_id"
-        case deadline
-        case frame
-        case via
-    }
-
-    public init(reading value: CanonicalValue) throws {
-        let object = try value.object()
-        commandId = try object.decode(CodingKeys.commandId)
-        chargePointId = try object.decode(CodingKeys.chargePointId)
-        action = try object.decode(CodingKeys.action)
-        messageId = try object.decode(CodingKeys.messageId)
-        connectorId = try object.decodeIfPresent(CodingKeys.connectorId)
-        deadline = try object.decode(CodingKeys.deadline)
-        frame = try object.decodeIfPresent(CodingKeys.frame)
-        via = try object.decodeIfPresent(CodingKeys.via)
-    }
 }
 
 /// The charger's CALLRESULT or CALLERROR for a command, verbatim, and what it means for the
 /// command. Whether it came in time is the event's type, not a field: see `ChargerResponded` and
 /// `LateChargerResponse`.
+@Canonical
 public struct ChargerAnswer<Timing: ChargerAnswerTiming>: DomainEventPayload {
     public static var eventType: String { Timing.eventType }
     public var commandId: String
@@ -159,23 +93,6 @@ public struct ChargerAnswer<Timing: ChargerAnswerTiming>: DomainEventPayload {
     public init(commandId: String, chargePointId: String, messageId: String, frame: String, result: String) {
         self.commandId = commandId; self.chargePointId = chargePointId; self.messageId = messageId
         self.frame = frame; self.result = result
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case commandId = "command_id"
-        case chargePointId = "charge_point_id"
-        case messageId = "message_id"
-        case frame
-        case result
-    }
-
-    public init(reading value: CanonicalValue) throws {
-        let object = try value.object()
-        commandId = try object.decode(CodingKeys.commandId)
-        chargePointId = try object.decode(CodingKeys.chargePointId)
-        messageId = try object.decode(CodingKeys.messageId)
-        frame = try object.decode(CodingKeys.frame)
-        result = try object.decode(CodingKeys.result)
     }
 }
 
@@ -198,6 +115,7 @@ public typealias ChargerResponded = ChargerAnswer<InTime>
 public typealias LateChargerResponse = ChargerAnswer<AfterTimeout>
 
 /// No charger answer before the deadline. A statement about our patience, not about the charger.
+@Canonical
 public struct CommandTimedOut: DomainEventPayload {
     public static let eventType = "CommandTimedOut"
     public var commandId: String
@@ -206,20 +124,10 @@ public struct CommandTimedOut: DomainEventPayload {
     public init(commandId: String, deadline: Timestamp) {
         self.commandId = commandId; self.deadline = deadline
     }
-
-    enum CodingKeys: String, CodingKey {
-        case commandId = "command_id"
-        case deadline
-    }
-
-    public init(reading value: CanonicalValue) throws {
-        let object = try value.object()
-        commandId = try object.decode(CodingKeys.commandId)
-        deadline = try object.decode(CodingKeys.deadline)
-    }
 }
 
 /// The asynchronous `{"result": …}` for `response_url` was put in the outbox.
+@Canonical
 public struct CommandResultQueued: DomainEventPayload {
     public static let eventType = "CommandResultQueued"
     public var commandId: String
@@ -229,23 +137,11 @@ public struct CommandResultQueued: DomainEventPayload {
     public init(commandId: String, result: String, deliveryId: String) {
         self.commandId = commandId; self.result = result; self.deliveryId = deliveryId
     }
-
-    enum CodingKeys: String, CodingKey {
-        case commandId = "command_id"
-        case result
-        case deliveryId = "delivery_id"
-    }
-
-    public init(reading value: CanonicalValue) throws {
-        let object = try value.object()
-        commandId = try object.decode(CodingKeys.commandId)
-        result = try object.decode(CodingKeys.result)
-        deliveryId = try object.decode(CodingKeys.deliveryId)
-    }
 }
 
 /// Something about an accepted command that an operator should know, e.g. an `authorization_id`
 /// longer than the 36 characters partners expect (stored verbatim all the same).
+@Canonical
 public struct CommandWarning: DomainEventPayload {
     public static let eventType = "CommandWarning"
     public var commandId: String
@@ -253,16 +149,5 @@ public struct CommandWarning: DomainEventPayload {
 
     public init(commandId: String, warning: String) {
         self.commandId = commandId; self.warning = warning
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case commandId = "command_id"
-        case warning
-    }
-
-    public init(reading value: CanonicalValue) throws {
-        let object = try value.object()
-        commandId = try object.decode(CodingKeys.commandId)
-        warning = try object.decode(CodingKeys.warning)
     }
 }

@@ -1,3 +1,4 @@
+import CanonicalCoding
 import Ledger
 
 /// A payload of the event catalogue (docs/ARCHITECTURE.md §3): a value type with a stable type name and
@@ -14,10 +15,12 @@ extension DomainEventPayload {
 }
 
 /// Every event the ledger knows, decoded. Projections switch over this exhaustively, so adding
-/// an event type makes the compiler point at each fold that must consider it.
+/// an event type makes the compiler point at each fold that must consider it; its `payload` and
+/// its registration in `EventCatalogue.standard` follow from the case (`@PayloadCases`).
 ///
 /// Indirect: a replay hands each event to every projection, and each hand-over copied it — with
 /// the payload inline, a retain and a release of each of its strings; boxed, one of each.
+@PayloadCases
 public indirect enum DomainEvent: Sendable, Equatable {
     case commandReceived(CommandReceived)
     case commandAnswered(CommandAnswered)
@@ -47,39 +50,6 @@ public indirect enum DomainEvent: Sendable, Equatable {
     case deliveryParked(DeliveryParked)
     case deliveryAbandoned(DeliveryAbandoned)
     case deliveryRequeued(DeliveryRequeued)
-
-    public var payload: any DomainEventPayload {
-        switch self {
-        case .commandReceived(let payload): payload
-        case .commandAnswered(let payload): payload
-        case .commandDispatched(let payload): payload
-        case .chargerResponded(let payload): payload
-        case .lateChargerResponse(let payload): payload
-        case .commandTimedOut(let payload): payload
-        case .commandResultQueued(let payload): payload
-        case .commandWarning(let payload): payload
-        case .ocppFrameRejected(let payload): payload
-        case .transactionAnomaly(let payload): payload
-        case .transactionMessageRepeated(let payload): payload
-        case .chargePointConnected(let payload): payload
-        case .chargePointDisconnected(let payload): payload
-        case .bootNotified(let payload): payload
-        case .connectorStatusChanged(let payload): payload
-        case .authorizeRequested(let payload): payload
-        case .authorizationDecided(let payload): payload
-        case .sessionStarted(let payload): payload
-        case .authorizationBound(let payload): payload
-        case .meterValuesRecorded(let payload): payload
-        case .sessionEnded(let payload): payload
-        case .cdrIssued(let payload): payload
-        case .deliveryScheduled(let payload): payload
-        case .deliveryAttempted(let payload): payload
-        case .deliverySucceeded(let payload): payload
-        case .deliveryParked(let payload): payload
-        case .deliveryAbandoned(let payload): payload
-        case .deliveryRequeued(let payload): payload
-        }
-    }
 }
 
 /// A decoded event with the facts of its place in the log.

@@ -7,7 +7,8 @@
 /// `decodeIfPresent`, as synthesized `init(from:)` does. Objects and arrays are scanned by the code
 /// the Codable containers use, so both accept and refuse the same documents; a refusal is reported
 /// by decoding again through `Decodable`, whose error names the field. Debug builds check every
-/// value read here against `CanonicalDecoder` (hence `Equatable`).
+/// value read here against `CanonicalDecoder` (hence `Equatable`). The payloads and states write
+/// no conformance by hand: `@Canonical` (the `CanonicalCoding` target) generates it.
 public protocol CanonicalReadable: Decodable, Equatable {
     init(reading value: CanonicalValue) throws
 }

@@ -6,7 +6,8 @@
 /// its members in canonical key order (by the UTF-8 bytes of their `CodingKeys`), omitting `nil`
 /// optionals as synthesized `encode(to:)` does. The `Encodable` conformance stays the definition:
 /// debug builds check every text written here against `CanonicalEncoder`, so any test that writes
-/// a row fails if the two drift apart.
+/// a row fails if the two drift apart. `@Canonical` generates the conformances of payloads and
+/// states, with the key order worked out at compile time.
 public protocol CanonicalWritable: Encodable {
     func write(to writer: inout CanonicalWriter)
 }

@@ -1,32 +1,19 @@
 import Domain
+import CanonicalCoding
 import Ledger
 
 /// `authorization_id` → every command, authorization decision, session and CDR that carries it.
 /// The reverse links live on the sessions, commands and CDRs themselves.
 public struct AuthorizationLinksProjection: Projection {
+    @Canonical
     public struct State: Codable, Sendable, Equatable, CanonicalWritable {
         /// Where the id came from: a START_SESSION (`command`) or a real-time authorization (`authorize`).
+        @Canonical
         public struct Source: Codable, Sendable, Equatable, CanonicalWritable {
             public var kind: String
             public var reference: String
             public var at: Timestamp
             public var position: Int64
-
-            enum CodingKeys: String, CodingKey {
-                case kind
-                case reference
-                case at
-                case position
-            }
-
-            public func write(to writer: inout CanonicalWriter) {
-                writer.object { object in
-                    object.member(CodingKeys.at, at)
-                    object.member(CodingKeys.kind, kind)
-                    object.member(CodingKeys.position, position)
-                    object.member(CodingKeys.reference, reference)
-                }
-            }
         }
 
         public var authorizationId: String
@@ -36,28 +23,6 @@ public struct AuthorizationLinksProjection: Projection {
         public var sessionIds: [String]
         public var cdrIds: [String]
         public var positions: [Int64]
-
-        enum CodingKeys: String, CodingKey {
-            case authorizationId = "authorization_id"
-            case firstSeenAt = "first_seen_at"
-            case sources
-            case commandIds = "command_ids"
-            case sessionIds = "session_ids"
-            case cdrIds = "cdr_ids"
-            case positions
-        }
-
-        public func write(to writer: inout CanonicalWriter) {
-            writer.object { object in
-                object.member(CodingKeys.authorizationId, authorizationId)
-                object.member(CodingKeys.cdrIds, cdrIds)
-                object.member(CodingKeys.commandIds, commandIds)
-                object.member(CodingKeys.firstSeenAt, firstSeenAt)
-                object.member(CodingKeys.positions, positions)
-                object.member(CodingKeys.sessionIds, sessionIds)
-                object.member(CodingKeys.sources, sources)
-            }
-        }
     }
 
     public static let name = "authorizations"

@@ -1,30 +1,16 @@
 import Domain
+import CanonicalCoding
 import Ledger
 
 /// OCPI 2.1.1 CDRs, each with the `authorization_id` of its session and the position it was
 /// issued at (the billing cursor).
 public struct CdrsProjection: Projection {
+    @Canonical
     public struct State: Codable, Sendable, Equatable, CanonicalWritable {
         public var cdr: CdrIssued
         public var issuedPosition: Int64
         public var lastUpdated: Timestamp
         public var positions: [Int64]
-
-        enum CodingKeys: String, CodingKey {
-            case cdr
-            case issuedPosition = "issued_position"
-            case lastUpdated = "last_updated"
-            case positions
-        }
-
-        public func write(to writer: inout CanonicalWriter) {
-            writer.object { object in
-                object.member(CodingKeys.cdr, cdr)
-                object.member(CodingKeys.issuedPosition, issuedPosition)
-                object.member(CodingKeys.lastUpdated, lastUpdated)
-                object.member(CodingKeys.positions, positions)
-            }
-        }
     }
 
     public static let name = "cdrs"

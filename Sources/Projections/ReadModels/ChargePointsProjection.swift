@@ -1,9 +1,11 @@
 import Domain
+import CanonicalCoding
 import Ledger
 
 /// Each charge point as OCPP reported it: whether a connection is open, what it booted as, and
 /// every connector's last status — so a command to an offline or occupied charger is known to fail.
 public struct ChargePointsProjection: Projection {
+    @Canonical
     public struct State: Codable, Sendable, Equatable, CanonicalWritable {
         public var chargePointId: String
         public var connected: Bool
@@ -19,50 +21,11 @@ public struct ChargePointsProjection: Projection {
         /// until a session starts with it.
         public var authorizations: [String: Decision]?
 
+        @Canonical
         public struct Decision: Codable, Sendable, Equatable, CanonicalWritable {
             public var allowed: String
             public var authorizationId: String?
             public var at: Timestamp
-
-            enum CodingKeys: String, CodingKey {
-                case allowed
-                case authorizationId = "authorization_id"
-                case at
-            }
-
-            public func write(to writer: inout CanonicalWriter) {
-                writer.object { object in
-                    object.member(CodingKeys.allowed, allowed)
-                    object.member(CodingKeys.at, at)
-                    object.member(CodingKeys.authorizationId, authorizationId)
-                }
-            }
-        }
-
-        enum CodingKeys: String, CodingKey {
-            case chargePointId = "charge_point_id"
-            case connected
-            case connection
-            case instance
-            case vendor
-            case model
-            case connectors
-            case lastChange = "last_change"
-            case authorizations
-        }
-
-        public func write(to writer: inout CanonicalWriter) {
-            writer.object { object in
-                object.member(CodingKeys.authorizations, authorizations)
-                object.member(CodingKeys.chargePointId, chargePointId)
-                object.member(CodingKeys.connected, connected)
-                object.member(CodingKeys.connection, connection)
-                object.member(CodingKeys.connectors, connectors)
-                object.member(CodingKeys.instance, instance)
-                object.member(CodingKeys.lastChange, lastChange)
-                object.member(CodingKeys.model, model)
-                object.member(CodingKeys.vendor, vendor)
-            }
         }
 
         /// A new charge can start on this connector (OCPP 1.6 `Available`, or `Preparing`: a plug is in).

@@ -1,10 +1,13 @@
 import Domain
+import CanonicalCoding
 import Ledger
 
 /// Each command's lifecycle: received, answered with what, dispatched where, the charger's answer
 /// (on time or late), timed out, result queued — with every position that touched it.
 public struct CommandsProjection: Projection {
+    @Canonical
     public struct State: Codable, Sendable, Equatable, CanonicalWritable {
+        @Canonical
         public struct Answer: Codable, Sendable, Equatable, CanonicalWritable {
             public var httpStatus: Int
             public var statusCode: Int
@@ -12,28 +15,9 @@ public struct CommandsProjection: Projection {
             public var statusMessage: String?
             public var duplicateOf: String?
             public var at: Timestamp
-
-            enum CodingKeys: String, CodingKey {
-                case httpStatus = "http_status"
-                case statusCode = "status_code"
-                case result
-                case statusMessage = "status_message"
-                case duplicateOf = "duplicate_of"
-                case at
-            }
-
-            public func write(to writer: inout CanonicalWriter) {
-                writer.object { object in
-                    object.member(CodingKeys.at, at)
-                    object.member(CodingKeys.duplicateOf, duplicateOf)
-                    object.member(CodingKeys.httpStatus, httpStatus)
-                    object.member(CodingKeys.result, result)
-                    object.member(CodingKeys.statusCode, statusCode)
-                    object.member(CodingKeys.statusMessage, statusMessage)
-                }
-            }
         }
 
+        @Canonical
         public struct Dispatch: Codable, Sendable, Equatable, CanonicalWritable {
             public var chargePointId: String
             public var action: String
@@ -41,26 +25,6 @@ public struct CommandsProjection: Projection {
             public var connectorId: Int?
             public var deadline: Timestamp
             public var at: Timestamp
-
-            enum CodingKeys: String, CodingKey {
-                case chargePointId = "charge_point_id"
-                case action
-                case messageId = "message_id"
-                case connectorId = "connector_id"
-                case deadline
-                case at
-            }
-
-            public func write(to writer: inout CanonicalWriter) {
-                writer.object { object in
-                    object.member(CodingKeys.action, action)
-                    object.member(CodingKeys.at, at)
-                    object.member(CodingKeys.chargePointId, chargePointId)
-                    object.member(CodingKeys.connectorId, connectorId)
-                    object.member(CodingKeys.deadline, deadline)
-                    object.member(CodingKeys.messageId, messageId)
-                }
-            }
         }
 
         public var commandId: String
@@ -90,60 +54,6 @@ public struct CommandsProjection: Projection {
         public var sessionIds: [String]
         public var warnings: [String]?
         public var positions: [Int64]
-
-        enum CodingKeys: String, CodingKey {
-            case commandId = "command_id"
-            case command
-            case receivedAt = "received_at"
-            case bodyHash = "body_hash"
-            case responseUrl = "response_url"
-            case locationId = "location_id"
-            case evseUid = "evse_uid"
-            case tokenUid = "token_uid"
-            case authId = "auth_id"
-            case sessionId = "session_id"
-            case authorizationId = "authorization_id"
-            case status
-            case answer
-            case dispatch
-            case chargerResult = "charger_result"
-            case chargerAnsweredAt = "charger_answered_at"
-            case lateChargerResult = "late_charger_result"
-            case timedOutAt = "timed_out_at"
-            case resultQueued = "result_queued"
-            case resultDeliveryId = "result_delivery_id"
-            case sessionIds = "session_ids"
-            case warnings
-            case positions
-        }
-
-        public func write(to writer: inout CanonicalWriter) {
-            writer.object { object in
-                object.member(CodingKeys.answer, answer)
-                object.member(CodingKeys.authId, authId)
-                object.member(CodingKeys.authorizationId, authorizationId)
-                object.member(CodingKeys.bodyHash, bodyHash)
-                object.member(CodingKeys.chargerAnsweredAt, chargerAnsweredAt)
-                object.member(CodingKeys.chargerResult, chargerResult)
-                object.member(CodingKeys.command, command)
-                object.member(CodingKeys.commandId, commandId)
-                object.member(CodingKeys.dispatch, dispatch)
-                object.member(CodingKeys.evseUid, evseUid)
-                object.member(CodingKeys.lateChargerResult, lateChargerResult)
-                object.member(CodingKeys.locationId, locationId)
-                object.member(CodingKeys.positions, positions)
-                object.member(CodingKeys.receivedAt, receivedAt)
-                object.member(CodingKeys.responseUrl, responseUrl)
-                object.member(CodingKeys.resultDeliveryId, resultDeliveryId)
-                object.member(CodingKeys.resultQueued, resultQueued)
-                object.member(CodingKeys.sessionId, sessionId)
-                object.member(CodingKeys.sessionIds, sessionIds)
-                object.member(CodingKeys.status, status)
-                object.member(CodingKeys.timedOutAt, timedOutAt)
-                object.member(CodingKeys.tokenUid, tokenUid)
-                object.member(CodingKeys.warnings, warnings)
-            }
-        }
     }
 
     public static let name = "commands"

@@ -1,9 +1,11 @@
 import Domain
+import CanonicalCoding
 import Ledger
 
 /// Every outbound delivery and its attempts; the outbox is the `pending` and `parked` ones, in
 /// order of scheduling per target (Gireve requires FIFO store-and-forward).
 public struct DeliveriesProjection: Projection {
+    @Canonical
     public struct State: Codable, Sendable, Equatable, CanonicalWritable {
         /// What was scheduled: kind, FIFO target, method, URL, body and the command/session/CDR.
         public var scheduled: DeliveryScheduled
@@ -19,34 +21,6 @@ public struct DeliveriesProjection: Projection {
         /// When an operator last sent it back to the outbox: due again at once.
         public var requeuedAt: Timestamp?
         public var positions: [Int64]
-
-        enum CodingKeys: String, CodingKey {
-            case scheduled
-            case sequence
-            case status
-            case attempts
-            case lastError = "last_error"
-            case lastAttemptAt = "last_attempt_at"
-            case scheduledAt = "scheduled_at"
-            case settledAt = "settled_at"
-            case requeuedAt = "requeued_at"
-            case positions
-        }
-
-        public func write(to writer: inout CanonicalWriter) {
-            writer.object { object in
-                object.member(CodingKeys.attempts, attempts)
-                object.member(CodingKeys.lastAttemptAt, lastAttemptAt)
-                object.member(CodingKeys.lastError, lastError)
-                object.member(CodingKeys.positions, positions)
-                object.member(CodingKeys.requeuedAt, requeuedAt)
-                object.member(CodingKeys.scheduled, scheduled)
-                object.member(CodingKeys.scheduledAt, scheduledAt)
-                object.member(CodingKeys.sequence, sequence)
-                object.member(CodingKeys.settledAt, settledAt)
-                object.member(CodingKeys.status, status)
-            }
-        }
     }
 
     public static let name = "deliveries"

@@ -1,34 +1,22 @@
 import Domain
+import CanonicalCoding
 import Ledger
 
 /// OCPI 2.1.1 Session state per session id, with every authorization received for it and the
 /// evidence of each binding.
 public struct SessionsProjection: Projection {
+    @Canonical
     public struct State: Codable, Sendable, Equatable, CanonicalWritable {
         /// One `authorization_id` received for this session, when and how.
+        @Canonical
         public struct ReceivedAuthorization: Codable, Sendable, Equatable, CanonicalWritable {
             public var authorizationId: String
             public var at: Timestamp
             public var position: Int64
             public var via: String
-
-            enum CodingKeys: String, CodingKey {
-                case authorizationId = "authorization_id"
-                case at
-                case position
-                case via
-            }
-
-            public func write(to writer: inout CanonicalWriter) {
-                writer.object { object in
-                    object.member(CodingKeys.at, at)
-                    object.member(CodingKeys.authorizationId, authorizationId)
-                    object.member(CodingKeys.position, position)
-                    object.member(CodingKeys.via, via)
-                }
-            }
         }
 
+        @Canonical
         public struct Binding: Codable, Sendable, Equatable, CanonicalWritable {
             public var authorizationId: String?
             public var commandId: String?
@@ -36,43 +24,12 @@ public struct SessionsProjection: Projection {
             public var deltaMs: Int64?
             public var candidates: Int
             public var position: Int64
-
-            enum CodingKeys: String, CodingKey {
-                case authorizationId = "authorization_id"
-                case commandId = "command_id"
-                case matchedOn = "matched_on"
-                case deltaMs = "delta_ms"
-                case candidates
-                case position
-            }
-
-            public func write(to writer: inout CanonicalWriter) {
-                writer.object { object in
-                    object.member(CodingKeys.authorizationId, authorizationId)
-                    object.member(CodingKeys.candidates, candidates)
-                    object.member(CodingKeys.commandId, commandId)
-                    object.member(CodingKeys.deltaMs, deltaMs)
-                    object.member(CodingKeys.matchedOn, matchedOn)
-                    object.member(CodingKeys.position, position)
-                }
-            }
         }
 
+        @Canonical
         public struct IssuedCdr: Codable, Sendable, Equatable, CanonicalWritable {
             public var cdrId: String
             public var authorizationId: String?
-
-            enum CodingKeys: String, CodingKey {
-                case cdrId = "cdr_id"
-                case authorizationId = "authorization_id"
-            }
-
-            public func write(to writer: inout CanonicalWriter) {
-                writer.object { object in
-                    object.member(CodingKeys.authorizationId, authorizationId)
-                    object.member(CodingKeys.cdrId, cdrId)
-                }
-            }
         }
 
         public var id: String
@@ -123,70 +80,6 @@ public struct SessionsProjection: Projection {
             lastMeterWh = meterWh
             lastReadingAt = time
             kwh = Double(meterWh - meterStartWh) / 1000
-        }
-
-        enum CodingKeys: String, CodingKey {
-            case id
-            case startDatetime = "start_datetime"
-            case endDatetime = "end_datetime"
-            case kwh
-            case authId = "auth_id"
-            case authMethod = "auth_method"
-            case locationId = "location_id"
-            case evseUid = "evse_uid"
-            case chargePointId = "charge_point_id"
-            case connectorId = "connector_id"
-            case transactionId = "transaction_id"
-            case idTag = "id_tag"
-            case currency
-            case chargingPeriods = "charging_periods"
-            case status
-            case lastUpdated = "last_updated"
-            case authorizationId = "authorization_id"
-            case authorizations
-            case bindings
-            case commandIds = "command_ids"
-            case cdrs
-            case meterStartWh = "meter_start_wh"
-            case lastMeterWh = "last_meter_wh"
-            case lastReadingAt = "last_reading_at"
-            case lastPushAt = "last_push_at"
-            case startMessageId = "start_message_id"
-            case concerns
-            case positions
-        }
-
-        public func write(to writer: inout CanonicalWriter) {
-            writer.object { object in
-                object.member(CodingKeys.authId, authId)
-                object.member(CodingKeys.authMethod, authMethod)
-                object.member(CodingKeys.authorizationId, authorizationId)
-                object.member(CodingKeys.authorizations, authorizations)
-                object.member(CodingKeys.bindings, bindings)
-                object.member(CodingKeys.cdrs, cdrs)
-                object.member(CodingKeys.chargePointId, chargePointId)
-                object.member(CodingKeys.chargingPeriods, chargingPeriods)
-                object.member(CodingKeys.commandIds, commandIds)
-                object.member(CodingKeys.concerns, concerns)
-                object.member(CodingKeys.connectorId, connectorId)
-                object.member(CodingKeys.currency, currency)
-                object.member(CodingKeys.endDatetime, endDatetime)
-                object.member(CodingKeys.evseUid, evseUid)
-                object.member(CodingKeys.id, id)
-                object.member(CodingKeys.idTag, idTag)
-                object.member(CodingKeys.kwh, kwh)
-                object.member(CodingKeys.lastMeterWh, lastMeterWh)
-                object.member(CodingKeys.lastPushAt, lastPushAt)
-                object.member(CodingKeys.lastReadingAt, lastReadingAt)
-                object.member(CodingKeys.lastUpdated, lastUpdated)
-                object.member(CodingKeys.locationId, locationId)
-                object.member(CodingKeys.meterStartWh, meterStartWh)
-                object.member(CodingKeys.positions, positions)
-                object.member(CodingKeys.startDatetime, startDatetime)
-                object.member(CodingKeys.startMessageId, startMessageId)
-                object.member(CodingKeys.status, status)
-                object.member(CodingKeys.transactionId, transactionId)
-            }
         }
     }
 

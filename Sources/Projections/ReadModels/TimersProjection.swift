@@ -1,27 +1,15 @@
 import Domain
+import CanonicalCoding
 import Ledger
 
 /// Open command deadlines. The timeout service reads this table, so a deadline set before a crash
 /// still fires after the restart.
 public struct TimersProjection: Projection {
+    @Canonical
     public struct State: Codable, Sendable, Equatable, CanonicalWritable {
         public var commandId: String
         public var chargePointId: String
         public var deadline: Timestamp
-
-        enum CodingKeys: String, CodingKey {
-            case commandId = "command_id"
-            case chargePointId = "charge_point_id"
-            case deadline
-        }
-
-        public func write(to writer: inout CanonicalWriter) {
-            writer.object { object in
-                object.member(CodingKeys.chargePointId, chargePointId)
-                object.member(CodingKeys.commandId, commandId)
-                object.member(CodingKeys.deadline, deadline)
-            }
-        }
     }
 
     public static let name = "timers"
