@@ -7,11 +7,8 @@ import Projections
 /// OCPP 1.6 transactions become OCPI Sessions and CDRs, and the IOP hears of them through the
 /// outbox (FIFO per session: PUT, then PATCH, then the CDR).
 ///
-/// A transaction after a remote START_SESSION is bound to that command — and inherits its
-/// `authorization_id` — by EVSE and id tag within `bindingWindow`; the binding and its evidence
-/// (or the absence of a single candidate) is an `AuthorizationBound` event, never a silent guess.
-/// A command that timed out, or whose answer has not been recorded yet, still binds — only a
-/// charger's explicit refusal rules it out: the session is real even if we were impatient.
+/// A transaction after a remote START_SESSION, or a swipe the IOP allowed, is bound to it and
+/// inherits its `authorization_id` (`SessionBinding`).
 public struct TransactionService: Sendable {
     let store: any ProjectionStore
     let locations: LocationRegistry
@@ -40,6 +37,8 @@ public struct TransactionService: Sendable {
     }
 
     private var objects: OCPIObjects { OCPIObjects(locations: locations) }
+    /// Which command or swipe a new transaction belongs to.
+    private var binding: SessionBinding { SessionBinding(store: store, clock: clock, window: bindingWindow) }
 
     /// Authorize.req: a local RFID swipe, checked with the IOP in real time.
     func authorize(_ chargePointId: String, _ payload: JSONValue, frame: String) async throws -> JSONValue {
@@ -114,9 +113,9 @@ public struct TransactionService: Sendable {
     private func startSession(transactionId: Int, chargePointId: String, connector: Int, idTag: String, meterStart: Int,
                               startedAt: Timestamp, evse: LocationRegistry.EVSE, messageId: String, concerns: [String], frame: String) async throws {
         let sessionId = String(transactionId)
-        let commandBinding = try await bind(sessionId: sessionId, idTag: idTag, evse: evse, startedAt: startedAt)
+        let commandBinding = try await binding.bind(sessionId: sessionId, idTag: idTag, evse: evse, startedAt: startedAt)
         let binding = commandBinding.event.candidates == 0
-            ? try await bindSwipe(sessionId: sessionId, idTag: idTag, chargePointId: chargePointId, startedAt: startedAt) ?? commandBinding
+            ? try await binding.bindSwipe(sessionId: sessionId, idTag: idTag, chargePointId: chargePointId, startedAt: startedAt) ?? commandBinding
             : commandBinding
         let started = SessionStarted(
             sessionId: sessionId, chargePointId: chargePointId, connectorId: connector, transactionId: transactionId, idTag: idTag,
@@ -282,65 +281,10 @@ public struct TransactionService: Sendable {
         logger.info("\(action) of transaction \(session.transactionId) sent again: answered as before")
     }
 
-    /// The START_SESSION commands this transaction could belong to, and the recorded verdict.
-    private func bind(sessionId: String, idTag: String, evse: LocationRegistry.EVSE, startedAt: Timestamp) async throws -> (event: AuthorizationBound, command: CommandsProjection.State?) {
-        let since = clock.now().adding(milliseconds: -bindingWindow.milliseconds)
-        let candidates = try await store.read(CommandsProjection.startSessions(receivedSince: since)).filter { command in
-            // Sent to the charger and not refused by it: its answer may still be on its way (a
-            // charger can start the transaction before our record of its CALLRESULT), or never come.
-            let refused: Set<String?> = ["REJECTED", "NOT_SUPPORTED"]
-            return command.evseUid == evse.uid && command.tokenUid?.caseInsensitiveCompare(idTag) == .orderedSame && command.sessionIds.isEmpty
-                && command.answer?.result == "ACCEPTED"
-                && !refused.contains(command.chargerResult) && !refused.contains(command.lateChargerResult)
-        }
-        guard candidates.count == 1, let command = candidates.first else {
-            return (AuthorizationBound(sessionId: sessionId, authorizationId: nil, matchedOn: ["id_tag", "connector", "window"],
-                                       candidates: candidates.count), nil)
-        }
-        return (AuthorizationBound(sessionId: sessionId, authorizationId: command.authorizationId, commandId: command.commandId,
-                                   matchedOn: ["id_tag", "connector", "window"],
-                                   deltaMs: startedAt.millisecondsSinceEpoch - command.receivedAt.millisecondsSinceEpoch, candidates: 1), command)
-    }
-
-    /// The local swipe this transaction follows, if the IOP allowed it at this charge point within the window.
-    private func bindSwipe(sessionId: String, idTag: String, chargePointId: String, startedAt: Timestamp) async throws
-        -> (event: AuthorizationBound, command: CommandsProjection.State?)?
-    {
-        let state = try await store.state(ChargePointsProjection.self, chargePointId)
-        guard let decision = state?.authorizations?[idTag.uppercased()], decision.allowed == "ALLOWED",
-              decision.at >= clock.now().adding(milliseconds: -bindingWindow.milliseconds) else { return nil }
-        return (AuthorizationBound(sessionId: sessionId, authorizationId: decision.authorizationId, matchedOn: ["authorize", "id_tag", "charge_point"],
-                                   deltaMs: startedAt.millisecondsSinceEpoch - decision.at.millisecondsSinceEpoch, candidates: 1), nil)
-    }
-
     /// Appends one event; a failure propagates, so the charger's CALL is answered InternalError
     /// rather than acknowledged with nothing recorded.
     private func record(_ payload: some DomainEventPayload, _ chargePointId: String, stream: String? = nil) async throws {
         let event = try EventCoding.newEvent(payload, metadata: EventMetadata(source: "ocpp:\(chargePointId)"))
         _ = try await store.append([event], to: stream ?? StreamID.chargePoint(chargePointId), expectedVersion: .any)
-    }
-}
-
-/// OCPP transaction ids: one counter for the whole CPO, starting after the highest one recorded.
-public actor TransactionIds {
-    private var last: Int
-
-    /// The counter starts after `SessionsProjection.highestTransactionId`.
-    public init(store: any ProjectionStore) async throws {
-        last = try await Self.highest(in: store)
-    }
-
-    func next() -> Int {
-        last += 1
-        return last
-    }
-
-    /// Moves past the ids other instances on the same ledger have taken since.
-    func skipTaken(in store: any ProjectionStore) async throws {
-        last = max(last, try await Self.highest(in: store))
-    }
-
-    private static func highest(in store: any ProjectionStore) async throws -> Int {
-        try await store.read(SessionsProjection.highestTransactionId)
     }
 }
