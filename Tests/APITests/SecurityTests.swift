@@ -97,6 +97,8 @@ struct SecurityTests {
         #expect(!logged.contains { $0.contains("critical chargeledger: drop everything") && !$0.contains("\\n") }, "\(logged)")
         #expect(!logged.contains { $0.unicodeScalars.contains { $0.value == 0x1B } })
         #expect(logged.contains { $0.contains(#"forged\n2026"#) && $0.contains(#"\u{1b}[2J"#) }, "\(logged)")
+        // The command path logs with the request's logger: its request id beside the command's id.
+        #expect(logged.contains { $0.contains("answered") && $0.contains("hb.request.id=") && $0.contains("command_id=") }, "\(logged)")
 
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
         let metrics: String

@@ -25,14 +25,12 @@ public struct CommandService: Sendable {
     /// How long a charger has to answer a CALL before the result is TIMEOUT.
     let commandTimeout: Duration
     let metrics: LedgerMetrics
-    let logger: Logger
     private let repeats = KeyedSerializer()
 
     public init(store: any ProjectionStore, locations: LocationRegistry, gateway: any ChargerGateway,
                 coordination: any InstanceCoordination = SoleInstance(), clock: any LedgerClock,
                 commandTimeout: Duration, offered: Set<CommandType> = CommandType.gireve,
-                responseURLs: ResponseURLPolicy = ResponseURLPolicy(iopURL: nil, allowedHosts: []), metrics: LedgerMetrics = LedgerMetrics(),
-                logger: Logger) {
+                responseURLs: ResponseURLPolicy = ResponseURLPolicy(iopURL: nil, allowedHosts: []), metrics: LedgerMetrics = LedgerMetrics()) {
         self.store = store
         policy = CommandPolicy(locations: locations, offered: offered, responseURLs: responseURLs)
         self.gateway = gateway
@@ -40,16 +38,16 @@ public struct CommandService: Sendable {
         self.clock = clock
         self.commandTimeout = commandTimeout
         self.metrics = metrics
-        self.logger = logger
     }
 
     typealias Decision = CommandPolicy.Decision
     typealias Route = CommandPolicy.Route
 
-    /// Handles `POST /ocpi/cpo/2.1.1/commands/{segment}` with an authenticated `body`.
-    public func handle(segment: String, body: [UInt8]) async -> OCPIResponse {
+    /// Handles `POST /ocpi/cpo/2.1.1/commands/{segment}` with an authenticated `body`, logging
+    /// with the request's `logger` (its request id), to which the command's ids are added.
+    public func handle(segment: String, body: [UInt8], logger: Logger) async -> OCPIResponse {
         let started = ContinuousClock.now
-        let response = await answer(segment: segment, body: body)
+        let response = await answer(segment: segment, body: body, logger: logger)
         // The label is the command's name only when it is one: a path segment is the caller's.
         metrics.commandAnswered(CommandType(rawValue: segment)?.rawValue ?? "unknown",
                                 answer: response.data?["result"]?.stringValue ?? String(response.statusCode),
@@ -57,7 +55,7 @@ public struct CommandService: Sendable {
         return response
     }
 
-    private func answer(segment: String, body: [UInt8]) async -> OCPIResponse {
+    private func answer(segment: String, body: [UInt8], logger: Logger) async -> OCPIResponse {
         let commandId = UUID().uuidString.lowercased()
         var logger = logger
         logger[metadataKey: "command_id"] = .string(commandId)

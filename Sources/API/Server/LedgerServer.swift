@@ -106,8 +106,7 @@ public struct LedgerServer: Sendable {
             clock: clock, bindingWindow: configuration.commandTimeout + .seconds(300), logger: logger)
         let commands = CommandService(store: store, locations: configuration.locations, gateway: centralSystem, coordination: coordination, clock: clock,
                                       commandTimeout: configuration.commandTimeout, offered: configuration.offeredCommands,
-                                      responseURLs: responseURLs, metrics: metrics,
-                                      logger: logger)
+                                      responseURLs: responseURLs, metrics: metrics)
 
         let router = Router(context: LedgerRequestContext.self)
         router.get("health") { _, _ in "ok" }

@@ -44,7 +44,7 @@ struct OCPIRoutes {
                 late.headers[.connection] = "close"
                 return late
             }
-            return respond(await commands.handle(segment: segment, body: Array(buffer: body)))
+            return respond(await commands.handle(segment: segment, body: Array(buffer: body), logger: context.logger))
         }
     }
 
