@@ -19,19 +19,18 @@ struct OpsAuthentication: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let token else {
-            return OpsRoutes.error(.notFound, "the ops API is disabled: start `ledger serve` with --ops-token (LEDGER_OPS_TOKEN)")
+            throw OpsError(.notFound, "the ops API is disabled: start `ledger serve` with --ops-token (LEDGER_OPS_TOKEN)")
         }
         guard let login = Self.authenticate(request.headers[.authorization], token: token) else {
             context.logger.notice("ops request refused: missing or wrong ops token")
-            var refusal = OpsRoutes.error(.unauthorized, "send Authorization: Bearer <ops-token>, or log in with your name and the ops token")
-            refusal.headers[.wwwAuthenticate] = challenge
-            return refusal
+            throw OpsError(.unauthorized, "send Authorization: Bearer <ops-token>, or log in with your name and the ops token",
+                           headers: [.wwwAuthenticate: challenge])
         }
         if request.method == .post {
-            guard Self.isSameOrigin(request) else { return OpsRoutes.error(.forbidden, "ops actions are taken from the ops page on this host") }
+            guard Self.isSameOrigin(request) else { throw OpsError(.forbidden, "ops actions are taken from the ops page on this host") }
             // The bearer token reads; a change needs a person, whose name the ledger records with it.
             guard case .operator = login else {
-                return OpsRoutes.error(.forbidden, "ops actions need an operator's name: log in on the ops page with your name and the ops token")
+                throw OpsError(.forbidden, "ops actions need an operator's name: log in on the ops page with your name and the ops token")
             }
         }
         var context = context

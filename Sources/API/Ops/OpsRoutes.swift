@@ -25,7 +25,7 @@ struct OpsRoutes {
         ops.get("authorizations/:id") { _, context -> Response in
             let id = try Self.pathId(context)
             guard let report = try await Projections.Audit.report(authorizationId: id, store: store) else {
-                return Self.error(.notFound, "no event carries authorization_id \(id)")
+                throw OpsError(.notFound, "no event carries authorization_id \(id)")
             }
             return Self.json(try AuditJSON.encode(report))
         }
@@ -52,7 +52,7 @@ struct OpsRoutes {
                 guard let state = try database.state(P.self, id) else { return nil }
                 return (state, try database.fetch(Anomaly.about("\(P.name):\(id)")))
             }
-            guard let (state, anomalies) = found else { return Self.error(.notFound, "no \(table.dropLast()) \(id)") }
+            guard let (state, anomalies) = found else { throw OpsError(.notFound, "no \(table.dropLast()) \(id)") }
             let document = JSONValue.object(["state": try JSONValue(parsing: try EventCoding.rowText(state)), "anomalies": .array(anomalies.map(Self.json))])
             return Self.json(document.canonicalText)
         }
@@ -62,11 +62,11 @@ struct OpsRoutes {
     /// by id order (new sessions come last, so a page does not shift while they are added).
     private func searchSessions(_ request: Request) async throws -> Response {
         let query = request.uri.queryParameters
-        guard let (offset, limit) = Self.paging(request) else { return Self.error(.badRequest, "offset and limit must be whole numbers (limit 1…\(Self.maximumLimit))") }
+        guard let (offset, limit) = Self.paging(request) else { throw OpsError(.badRequest, "offset and limit must be whole numbers (limit 1…\(Self.maximumLimit))") }
         var filter = SessionsProjection.Filter(tokenUid: query.get("token_uid"), evseUid: query.get("evse_uid"), chargePointId: query.get("charge_point_id"))
         for (parameter, bound) in [("from", \SessionsProjection.Filter.startedFrom), ("to", \.startedBefore)] {
             guard let text = query.get(parameter) else { continue }
-            guard let time = Timestamp(iso8601: text) else { return Self.error(.badRequest, "\(parameter) must be a UTC time such as 2026-03-12T09:57:12Z") }
+            guard let time = Timestamp(iso8601: text) else { throw OpsError(.badRequest, "\(parameter) must be a UTC time such as 2026-03-12T09:57:12Z") }
             filter[keyPath: bound] = time
         }
         let page = try await store.read(SessionsProjection.page(filter, offset: offset, limit: limit))
@@ -81,18 +81,18 @@ struct OpsRoutes {
     /// a UTC time (the flags raised or restated by events recorded from then on).
     private func anomalies(_ request: Request) async throws -> Response {
         let query = request.uri.queryParameters
-        guard let (offset, limit) = Self.paging(request) else { return Self.error(.badRequest, "offset and limit must be whole numbers (limit 1…\(Self.maximumLimit))") }
+        guard let (offset, limit) = Self.paging(request) else { throw OpsError(.badRequest, "offset and limit must be whole numbers (limit 1…\(Self.maximumLimit))") }
         var filter = Anomaly.Filter(authorizationId: query.get("authorization_id"))
         if let kind = query.get("kind") {
             guard let known = Anomaly.Kind(rawValue: kind) else {
-                return Self.error(.badRequest, "unknown kind \(kind); one of \(Anomaly.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw OpsError(.badRequest, "unknown kind \(kind); one of \(Anomaly.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             filter.kind = known
         }
         if let since = query.get("since") {
             let time = Timestamp(iso8601: since)
             guard Int64(since).map({ $0 >= 0 }) == true || time != nil else {
-                return Self.error(.badRequest, "since must be a position (0 or more) or a UTC time such as 2026-03-12T09:57:12Z")
+                throw OpsError(.badRequest, "since must be a position (0 or more) or a UTC time such as 2026-03-12T09:57:12Z")
             }
             if let position = Int64(since) {
                 filter.afterPosition = position
@@ -114,7 +114,7 @@ struct OpsRoutes {
     private func events(_ request: Request) async throws -> Response {
         let query = request.uri.queryParameters
         guard let after = Int64(query.get("after") ?? "0"), after >= 0, let (_, limit) = Self.paging(request) else {
-            return Self.error(.badRequest, "after must be a position (0 or more) and limit 1…\(Self.maximumLimit)")
+            throw OpsError(.badRequest, "after must be a position (0 or more) and limit 1…\(Self.maximumLimit)")
         }
         let events = try await store.readAll(after: after, limit: limit)
         return .text(events.map { EventLine.encode($0) + "\n" }.joined(), contentType: "application/x-ndjson")
@@ -129,12 +129,6 @@ struct OpsRoutes {
 
     static func json(_ text: String) -> Response {
         .text(text, contentType: "application/json")
-    }
-
-    /// An error as JSON: what went wrong and what to do.
-    static func error(_ status: HTTPResponse.Status, _ message: String) -> Response {
-        .text(JSONValue.object(["error": .string(message), "status": .number(String(status.code))]).canonicalText,
-              contentType: "application/json", status: status)
     }
 }
 
