@@ -36,13 +36,13 @@ struct OCPIRoutes {
             do {
                 body = try await Self.collect(request.body, within: bodyTimeout)
             } catch {
-                return respond(OCPIResponse(httpStatus: 413, statusCode: 2000, statusMessage: "the body is larger than \(Self.maximumBody / 1024) KiB", data: nil))
+                throw OCPIError(answer: OCPIResponse(httpStatus: 413, statusCode: 2000, statusMessage: "the body is larger than \(Self.maximumBody / 1024) KiB",
+                                                     data: nil), at: clock.now())
             }
             guard let body else {
-                var late = respond(OCPIResponse(httpStatus: 408, statusCode: 2000,
-                                                statusMessage: "the body did not arrive within \(bodyTimeout); nothing was recorded", data: nil))
-                late.headers[.connection] = "close"
-                return late
+                throw OCPIError(answer: OCPIResponse(httpStatus: 408, statusCode: 2000,
+                                                     statusMessage: "the body did not arrive within \(bodyTimeout); nothing was recorded", data: nil),
+                                at: clock.now(), headers: [.connection: "close"])
             }
             return respond(await commands.handle(segment: segment, body: Array(buffer: body), logger: context.logger))
         }
@@ -89,7 +89,7 @@ struct TokenAuthentication: RouterMiddleware {
         guard let header = request.headers[.authorization], header.hasPrefix("Token "),
               Self.constantTimeEquals(Array(header.utf8.dropFirst(6)), Array(token.utf8)) else {
             context.logger.notice("OCPI request refused: missing or wrong token")
-            return OCPIResponse.http(.unauthorized, at: clock.now())
+            throw OCPIError(answer: .unauthorized, at: clock.now())
         }
         return try await next(request, context)
     }

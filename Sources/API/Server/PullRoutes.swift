@@ -39,12 +39,12 @@ struct PullRoutes {
         let dateFromText = query.get("date_from"), dateToText = query.get("date_to")
         let dateFrom = dateFromText.flatMap(Timestamp.init(iso8601:)), dateTo = dateToText.flatMap(Timestamp.init(iso8601:))
         guard (dateFromText == nil) == (dateFrom == nil), (dateToText == nil) == (dateTo == nil) else {
-            return OCPIResponse.http(.invalid("date_from and date_to must be UTC DateTimes, e.g. 2024-03-12T09:57:12Z"), at: clock.now())
+            throw OCPIError(answer: .invalid("date_from and date_to must be UTC DateTimes, e.g. 2024-03-12T09:57:12Z"), at: clock.now())
         }
-        if dateFromRequired, dateFrom == nil { return OCPIResponse.http(.invalid("date_from is required"), at: clock.now()) }
+        if dateFromRequired, dateFrom == nil { throw OCPIError(answer: .invalid("date_from is required"), at: clock.now()) }
         guard let offset = Int(query.get("offset") ?? "0"), offset >= 0,
               let requested = Int(query.get("limit") ?? String(Self.defaultLimit)), requested > 0 else {
-            return OCPIResponse.http(.invalid("offset and limit must be non-negative integers (limit at least 1)"), at: clock.now())
+            throw OCPIError(answer: .invalid("offset and limit must be non-negative integers (limit at least 1)"), at: clock.now())
         }
         let limit = min(requested, Self.maximumLimit)
         let page = try await store.read(select(dateFrom, dateTo, offset, limit))
