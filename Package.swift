@@ -209,7 +209,9 @@ let package = Package(
         ),
         .testTarget(
             name: "LedgerTests",
-            dependencies: ["Ledger", "LedgerTesting", "TestPrerequisites", "PostgresStore", "Domain", "Projections", "CSQLite", "LedgerCLI", "LedgerTestWriter"],
+            dependencies: [
+                "Ledger", "LedgerTesting", "TestPrerequisites", "PostgresStore", "Domain", "Projections", "CSQLite", "LedgerCLI", "LedgerTestWriter",
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

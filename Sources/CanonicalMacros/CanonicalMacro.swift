@@ -10,8 +10,10 @@ import SwiftSyntaxMacros
 /// compile time. Every field was spelled five or six times by hand before; now once.
 public struct CanonicalMacro: MemberMacro {
     public static func expansion(
-        of node: AttributeSyntax, providingMembersOf declaration: some DeclGroupSyntax,
-        conformingTo protocols: [TypeSyntax], in context: some MacroExpansionContext
+        of node: AttributeSyntax,
+        providingMembersOf declaration: some DeclGroupSyntax,
+        conformingTo protocols: [TypeSyntax],
+        in context: some MacroExpansionContext
     ) throws -> [DeclSyntax] {
         guard let structure = declaration.as(StructDeclSyntax.self) else {
             throw MacroError("@Canonical applies to a struct")
@@ -52,7 +54,8 @@ public struct CanonicalMacro: MemberMacro {
         var properties: [Property] = []
         for member in structure.memberBlock.members {
             guard let variable = member.decl.as(VariableDeclSyntax.self),
-                  !variable.modifiers.contains(where: { $0.name.tokenKind == .keyword(.static) }) else { continue }
+                !variable.modifiers.contains(where: { $0.name.tokenKind == .keyword(.static) })
+            else { continue }
             for binding in variable.bindings {
                 if let accessors = binding.accessorBlock?.accessors {
                     switch accessors {

@@ -8,8 +8,10 @@ import SwiftSyntaxMacros
 /// the catalogue's lists.
 public struct PayloadCasesMacro: MemberMacro {
     public static func expansion(
-        of node: AttributeSyntax, providingMembersOf declaration: some DeclGroupSyntax,
-        conformingTo protocols: [TypeSyntax], in context: some MacroExpansionContext
+        of node: AttributeSyntax,
+        providingMembersOf declaration: some DeclGroupSyntax,
+        conformingTo protocols: [TypeSyntax],
+        in context: some MacroExpansionContext
     ) throws -> [DeclSyntax] {
         guard let enumeration = declaration.as(EnumDeclSyntax.self) else { throw MacroError("@PayloadCases applies to an enum") }
         let name = enumeration.name.text

@@ -14,7 +14,9 @@ public struct ChargePointConnected: DomainEventPayload {
     public var instance: String?
 
     public init(chargePointId: String, connection: String? = nil, instance: String? = nil) {
-        self.chargePointId = chargePointId; self.connection = connection; self.instance = instance
+        self.chargePointId = chargePointId
+        self.connection = connection
+        self.instance = instance
     }
 }
 
@@ -27,7 +29,9 @@ public struct ChargePointDisconnected: DomainEventPayload {
     public var connection: String?
 
     public init(chargePointId: String, reason: String? = nil, connection: String? = nil) {
-        self.chargePointId = chargePointId; self.reason = reason; self.connection = connection
+        self.chargePointId = chargePointId
+        self.reason = reason
+        self.connection = connection
     }
 }
 
@@ -39,7 +43,10 @@ public struct BootNotified: DomainEventPayload {
     public var model: String
     public var firmwareVersion: String?
     public init(chargePointId: String, vendor: String, model: String, firmwareVersion: String? = nil) {
-        self.chargePointId = chargePointId; self.vendor = vendor; self.model = model; self.firmwareVersion = firmwareVersion
+        self.chargePointId = chargePointId
+        self.vendor = vendor
+        self.model = model
+        self.firmwareVersion = firmwareVersion
     }
 }
 
@@ -52,7 +59,10 @@ public struct ConnectorStatusChanged: DomainEventPayload {
     public var status: String
     public var errorCode: String?
     public init(chargePointId: String, connectorId: Int, status: String, errorCode: String? = nil) {
-        self.chargePointId = chargePointId; self.connectorId = connectorId; self.status = status; self.errorCode = errorCode
+        self.chargePointId = chargePointId
+        self.connectorId = connectorId
+        self.status = status
+        self.errorCode = errorCode
     }
 }
 
@@ -66,8 +76,11 @@ public struct AuthorizeRequested: DomainEventPayload {
     public var locationId: String?
     public var evseUid: String?
     public init(chargePointId: String, idTag: String, connectorId: Int? = nil, locationId: String? = nil, evseUid: String? = nil) {
-        self.chargePointId = chargePointId; self.idTag = idTag; self.connectorId = connectorId
-        self.locationId = locationId; self.evseUid = evseUid
+        self.chargePointId = chargePointId
+        self.idTag = idTag
+        self.connectorId = connectorId
+        self.locationId = locationId
+        self.evseUid = evseUid
     }
 }
 
@@ -84,10 +97,22 @@ public struct AuthorizationDecided: DomainEventPayload {
     public var decidedBy: String
     public var locationId: String?
     public var evseUid: String?
-    public init(chargePointId: String, idTag: String, allowed: String, authorizationId: String? = nil,
-                decidedBy: String = "iop", locationId: String? = nil, evseUid: String? = nil) {
-        self.chargePointId = chargePointId; self.idTag = idTag; self.allowed = allowed
-        self.authorizationId = authorizationId; self.decidedBy = decidedBy; self.locationId = locationId; self.evseUid = evseUid
+    public init(
+        chargePointId: String,
+        idTag: String,
+        allowed: String,
+        authorizationId: String? = nil,
+        decidedBy: String = "iop",
+        locationId: String? = nil,
+        evseUid: String? = nil
+    ) {
+        self.chargePointId = chargePointId
+        self.idTag = idTag
+        self.allowed = allowed
+        self.authorizationId = authorizationId
+        self.decidedBy = decidedBy
+        self.locationId = locationId
+        self.evseUid = evseUid
     }
 }
 
@@ -116,13 +141,38 @@ public struct SessionStarted: DomainEventPayload {
     /// The OCPP-J message id of the StartTransaction: a charger that resends it with the same id
     /// proves the resend (`TransactionMessageRepeated`). Absent in logs recorded before it was kept.
     public var messageId: String?
-    public init(sessionId: String, chargePointId: String, connectorId: Int, transactionId: Int, idTag: String,
-                locationId: String, evseUid: String, authId: String, authMethod: String, startedAt: Timestamp,
-                meterStartWh: Int, currency: String, authorizationId: String? = nil, commandId: String? = nil, messageId: String? = nil) {
-        self.sessionId = sessionId; self.chargePointId = chargePointId; self.connectorId = connectorId
-        self.transactionId = transactionId; self.idTag = idTag; self.locationId = locationId; self.evseUid = evseUid
-        self.authId = authId; self.authMethod = authMethod; self.startedAt = startedAt; self.meterStartWh = meterStartWh
-        self.currency = currency; self.authorizationId = authorizationId; self.commandId = commandId; self.messageId = messageId
+    public init(
+        sessionId: String,
+        chargePointId: String,
+        connectorId: Int,
+        transactionId: Int,
+        idTag: String,
+        locationId: String,
+        evseUid: String,
+        authId: String,
+        authMethod: String,
+        startedAt: Timestamp,
+        meterStartWh: Int,
+        currency: String,
+        authorizationId: String? = nil,
+        commandId: String? = nil,
+        messageId: String? = nil
+    ) {
+        self.sessionId = sessionId
+        self.chargePointId = chargePointId
+        self.connectorId = connectorId
+        self.transactionId = transactionId
+        self.idTag = idTag
+        self.locationId = locationId
+        self.evseUid = evseUid
+        self.authId = authId
+        self.authMethod = authMethod
+        self.startedAt = startedAt
+        self.meterStartWh = meterStartWh
+        self.currency = currency
+        self.authorizationId = authorizationId
+        self.commandId = commandId
+        self.messageId = messageId
     }
 }
 
@@ -143,8 +193,12 @@ public struct AuthorizationBound: DomainEventPayload {
     public var deltaMs: Int64?
     public var candidates: Int
     public init(sessionId: String, authorizationId: String?, commandId: String? = nil, matchedOn: [String], deltaMs: Int64? = nil, candidates: Int) {
-        self.sessionId = sessionId; self.authorizationId = authorizationId; self.commandId = commandId
-        self.matchedOn = matchedOn; self.deltaMs = deltaMs; self.candidates = candidates
+        self.sessionId = sessionId
+        self.authorizationId = authorizationId
+        self.commandId = commandId
+        self.matchedOn = matchedOn
+        self.deltaMs = deltaMs
+        self.candidates = candidates
     }
 }
 
@@ -156,7 +210,9 @@ public struct MeterValuesRecorded: DomainEventPayload {
     /// The energy register (Energy.Active.Import.Register) in Wh, as the charger reported it.
     public var meterWh: Int
     public init(sessionId: String, measuredAt: Timestamp, meterWh: Int) {
-        self.sessionId = sessionId; self.measuredAt = measuredAt; self.meterWh = meterWh
+        self.sessionId = sessionId
+        self.measuredAt = measuredAt
+        self.meterWh = meterWh
     }
 }
 
@@ -168,7 +224,10 @@ public struct SessionEnded: DomainEventPayload {
     public var meterStopWh: Int
     public var reason: String?
     public init(sessionId: String, endedAt: Timestamp, meterStopWh: Int, reason: String? = nil) {
-        self.sessionId = sessionId; self.endedAt = endedAt; self.meterStopWh = meterStopWh; self.reason = reason
+        self.sessionId = sessionId
+        self.endedAt = endedAt
+        self.meterStopWh = meterStopWh
+        self.reason = reason
     }
 }
 
@@ -178,7 +237,10 @@ public struct CdrDimension: Codable, Sendable, Equatable, CanonicalReadable, Can
     /// `ENERGY` (kWh), `TIME` (h), `PARKING_TIME` (h), `FLAT`, `MAX_CURRENT`, `MIN_CURRENT`.
     public var type: String
     public var volume: Double
-    public init(type: String, volume: Double) { self.type = type; self.volume = volume }
+    public init(type: String, volume: Double) {
+        self.type = type
+        self.volume = volume
+    }
 }
 
 /// OCPI 2.1.1 ChargingPeriod.
@@ -187,7 +249,8 @@ public struct ChargingPeriod: Codable, Sendable, Equatable, CanonicalReadable, C
     public var startDateTime: Timestamp
     public var dimensions: [CdrDimension]
     public init(startDateTime: Timestamp, dimensions: [CdrDimension]) {
-        self.startDateTime = startDateTime; self.dimensions = dimensions
+        self.startDateTime = startDateTime
+        self.dimensions = dimensions
     }
 }
 
@@ -211,14 +274,37 @@ public struct CdrIssued: DomainEventPayload, CanonicalWritable {
     public var totalParkingTime: Double?
     public var totalCost: Double
     public var chargingPeriods: [ChargingPeriod]
-    public init(cdrId: String, sessionId: String, authorizationId: String?, authId: String, authMethod: String,
-                locationId: String, evseUid: String, currency: String, startDateTime: Timestamp, stopDateTime: Timestamp,
-                totalEnergy: Double, totalTime: Double, totalParkingTime: Double? = nil, totalCost: Double,
-                chargingPeriods: [ChargingPeriod]) {
-        self.cdrId = cdrId; self.sessionId = sessionId; self.authorizationId = authorizationId; self.authId = authId
-        self.authMethod = authMethod; self.locationId = locationId; self.evseUid = evseUid; self.currency = currency
-        self.startDateTime = startDateTime; self.stopDateTime = stopDateTime; self.totalEnergy = totalEnergy
-        self.totalTime = totalTime; self.totalParkingTime = totalParkingTime; self.totalCost = totalCost
+    public init(
+        cdrId: String,
+        sessionId: String,
+        authorizationId: String?,
+        authId: String,
+        authMethod: String,
+        locationId: String,
+        evseUid: String,
+        currency: String,
+        startDateTime: Timestamp,
+        stopDateTime: Timestamp,
+        totalEnergy: Double,
+        totalTime: Double,
+        totalParkingTime: Double? = nil,
+        totalCost: Double,
+        chargingPeriods: [ChargingPeriod]
+    ) {
+        self.cdrId = cdrId
+        self.sessionId = sessionId
+        self.authorizationId = authorizationId
+        self.authId = authId
+        self.authMethod = authMethod
+        self.locationId = locationId
+        self.evseUid = evseUid
+        self.currency = currency
+        self.startDateTime = startDateTime
+        self.stopDateTime = stopDateTime
+        self.totalEnergy = totalEnergy
+        self.totalTime = totalTime
+        self.totalParkingTime = totalParkingTime
+        self.totalCost = totalCost
         self.chargingPeriods = chargingPeriods
     }
 }
@@ -234,7 +320,9 @@ public struct OcppFrameRejected: DomainEventPayload {
     public var description: String
 
     public init(chargePointId: String, frame: String, errorCode: String, description: String) {
-        self.chargePointId = chargePointId; self.frame = String(frame.prefix(4096)); self.errorCode = errorCode
+        self.chargePointId = chargePointId
+        self.frame = String(frame.prefix(4096))
+        self.errorCode = errorCode
         self.description = description
     }
 }
@@ -251,8 +339,11 @@ public struct TransactionAnomaly: DomainEventPayload {
     public var frame: String
 
     public init(chargePointId: String, transactionId: Int, sessionId: String?, reason: String, frame: String) {
-        self.chargePointId = chargePointId; self.transactionId = transactionId; self.sessionId = sessionId
-        self.reason = reason; self.frame = String(frame.prefix(4096))
+        self.chargePointId = chargePointId
+        self.transactionId = transactionId
+        self.sessionId = sessionId
+        self.reason = reason
+        self.frame = String(frame.prefix(4096))
     }
 }
 
@@ -279,7 +370,12 @@ public struct TransactionMessageRepeated: DomainEventPayload {
     public var frame: String
 
     public init(chargePointId: String, action: String, sessionId: String, transactionId: Int, matchedOn: [String], messageId: String, frame: String) {
-        self.chargePointId = chargePointId; self.action = action; self.sessionId = sessionId; self.transactionId = transactionId
-        self.matchedOn = matchedOn; self.messageId = messageId; self.frame = String(frame.prefix(4096))
+        self.chargePointId = chargePointId
+        self.action = action
+        self.sessionId = sessionId
+        self.transactionId = transactionId
+        self.matchedOn = matchedOn
+        self.messageId = messageId
+        self.frame = String(frame.prefix(4096))
     }
 }

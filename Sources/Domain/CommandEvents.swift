@@ -21,12 +21,30 @@ public struct CommandReceived: DomainEventPayload {
     /// Gireve's `authorization_id`, verbatim (opaque; never trimmed or case-folded).
     public var authorizationId: String?
 
-    public init(commandId: String, command: String, body: String, bodyHash: String, responseUrl: String? = nil,
-                locationId: String? = nil, evseUid: String? = nil, tokenUid: String? = nil, authId: String? = nil,
-                sessionId: String? = nil, authorizationId: String? = nil) {
-        self.commandId = commandId; self.command = command; self.body = body; self.bodyHash = bodyHash
-        self.responseUrl = responseUrl; self.locationId = locationId; self.evseUid = evseUid; self.tokenUid = tokenUid
-        self.authId = authId; self.sessionId = sessionId; self.authorizationId = authorizationId
+    public init(
+        commandId: String,
+        command: String,
+        body: String,
+        bodyHash: String,
+        responseUrl: String? = nil,
+        locationId: String? = nil,
+        evseUid: String? = nil,
+        tokenUid: String? = nil,
+        authId: String? = nil,
+        sessionId: String? = nil,
+        authorizationId: String? = nil
+    ) {
+        self.commandId = commandId
+        self.command = command
+        self.body = body
+        self.bodyHash = bodyHash
+        self.responseUrl = responseUrl
+        self.locationId = locationId
+        self.evseUid = evseUid
+        self.tokenUid = tokenUid
+        self.authId = authId
+        self.sessionId = sessionId
+        self.authorizationId = authorizationId
     }
 }
 
@@ -43,10 +61,20 @@ public struct CommandAnswered: DomainEventPayload {
     /// For a repeated command (same type and `response_url`): the command it repeats.
     public var duplicateOf: String?
 
-    public init(commandId: String, httpStatus: Int = 200, statusCode: Int, result: String? = nil, statusMessage: String? = nil,
-                duplicateOf: String? = nil) {
-        self.commandId = commandId; self.httpStatus = httpStatus; self.statusCode = statusCode
-        self.result = result; self.statusMessage = statusMessage; self.duplicateOf = duplicateOf
+    public init(
+        commandId: String,
+        httpStatus: Int = 200,
+        statusCode: Int,
+        result: String? = nil,
+        statusMessage: String? = nil,
+        duplicateOf: String? = nil
+    ) {
+        self.commandId = commandId
+        self.httpStatus = httpStatus
+        self.statusCode = statusCode
+        self.result = result
+        self.statusMessage = statusMessage
+        self.duplicateOf = duplicateOf
     }
 }
 
@@ -69,10 +97,24 @@ public struct CommandDispatched: DomainEventPayload {
     /// and sends the commands addressed to it (`RemoteDispatch`). Absent: sent by the recorder.
     public var via: String?
 
-    public init(commandId: String, chargePointId: String, action: String, messageId: String, connectorId: Int? = nil,
-                deadline: Timestamp, frame: String? = nil, via: String? = nil) {
-        self.commandId = commandId; self.chargePointId = chargePointId; self.action = action
-        self.messageId = messageId; self.connectorId = connectorId; self.deadline = deadline; self.frame = frame; self.via = via
+    public init(
+        commandId: String,
+        chargePointId: String,
+        action: String,
+        messageId: String,
+        connectorId: Int? = nil,
+        deadline: Timestamp,
+        frame: String? = nil,
+        via: String? = nil
+    ) {
+        self.commandId = commandId
+        self.chargePointId = chargePointId
+        self.action = action
+        self.messageId = messageId
+        self.connectorId = connectorId
+        self.deadline = deadline
+        self.frame = frame
+        self.via = via
     }
 }
 
@@ -91,8 +133,11 @@ public struct ChargerAnswer<Timing: ChargerAnswerTiming>: DomainEventPayload {
     public var result: String
 
     public init(commandId: String, chargePointId: String, messageId: String, frame: String, result: String) {
-        self.commandId = commandId; self.chargePointId = chargePointId; self.messageId = messageId
-        self.frame = frame; self.result = result
+        self.commandId = commandId
+        self.chargePointId = chargePointId
+        self.messageId = messageId
+        self.frame = frame
+        self.result = result
     }
 }
 
@@ -122,7 +167,8 @@ public struct CommandTimedOut: DomainEventPayload {
     public var deadline: Timestamp
 
     public init(commandId: String, deadline: Timestamp) {
-        self.commandId = commandId; self.deadline = deadline
+        self.commandId = commandId
+        self.deadline = deadline
     }
 }
 
@@ -135,7 +181,9 @@ public struct CommandResultQueued: DomainEventPayload {
     public var deliveryId: String
 
     public init(commandId: String, result: String, deliveryId: String) {
-        self.commandId = commandId; self.result = result; self.deliveryId = deliveryId
+        self.commandId = commandId
+        self.result = result
+        self.deliveryId = deliveryId
     }
 }
 
@@ -148,6 +196,7 @@ public struct CommandWarning: DomainEventPayload {
     public var warning: String
 
     public init(commandId: String, warning: String) {
-        self.commandId = commandId; self.warning = warning
+        self.commandId = commandId
+        self.warning = warning
     }
 }

@@ -15,10 +15,26 @@ public struct DeliveryScheduled: DomainEventPayload, CanonicalWritable {
     public var commandId: String?
     public var sessionId: String?
     public var cdrId: String?
-    public init(deliveryId: String, kind: DeliveryKind, target: String, method: String, url: String, body: String,
-                commandId: String? = nil, sessionId: String? = nil, cdrId: String? = nil) {
-        self.deliveryId = deliveryId; self.kind = kind; self.target = target; self.method = method; self.url = url
-        self.body = body; self.commandId = commandId; self.sessionId = sessionId; self.cdrId = cdrId
+    public init(
+        deliveryId: String,
+        kind: DeliveryKind,
+        target: String,
+        method: String,
+        url: String,
+        body: String,
+        commandId: String? = nil,
+        sessionId: String? = nil,
+        cdrId: String? = nil
+    ) {
+        self.deliveryId = deliveryId
+        self.kind = kind
+        self.target = target
+        self.method = method
+        self.url = url
+        self.body = body
+        self.commandId = commandId
+        self.sessionId = sessionId
+        self.cdrId = cdrId
     }
 }
 
@@ -31,8 +47,11 @@ public struct DeliveryAttempted: DomainEventPayload {
     public var ocpiStatus: Int?
     public var error: String?
     public init(deliveryId: String, attempt: Int, httpStatus: Int? = nil, ocpiStatus: Int? = nil, error: String? = nil) {
-        self.deliveryId = deliveryId; self.attempt = attempt; self.httpStatus = httpStatus
-        self.ocpiStatus = ocpiStatus; self.error = error
+        self.deliveryId = deliveryId
+        self.attempt = attempt
+        self.httpStatus = httpStatus
+        self.ocpiStatus = ocpiStatus
+        self.error = error
     }
 }
 
@@ -49,7 +68,10 @@ public struct DeliveryParked: DomainEventPayload {
     public static let eventType = "DeliveryParked"
     public var deliveryId: String
     public var reason: String
-    public init(deliveryId: String, reason: String) { self.deliveryId = deliveryId; self.reason = reason }
+    public init(deliveryId: String, reason: String) {
+        self.deliveryId = deliveryId
+        self.reason = reason
+    }
 }
 
 /// Given up by an operator's recorded decision — never silently.
@@ -60,7 +82,9 @@ public struct DeliveryAbandoned: DomainEventPayload {
     public var operatorName: String
     public var reason: String
     public init(deliveryId: String, operatorName: String, reason: String) {
-        self.deliveryId = deliveryId; self.operatorName = operatorName; self.reason = reason
+        self.deliveryId = deliveryId
+        self.operatorName = operatorName
+        self.reason = reason
     }
 }
 
@@ -73,6 +97,7 @@ public struct DeliveryRequeued: DomainEventPayload {
     public var operatorName: String
 
     public init(deliveryId: String, operatorName: String) {
-        self.deliveryId = deliveryId; self.operatorName = operatorName
+        self.deliveryId = deliveryId
+        self.operatorName = operatorName
     }
 }

@@ -59,6 +59,8 @@ public struct LoggedEvent: Sendable {
     public let event: DomainEvent
 
     public init(position: Int64, recordedAt: Timestamp, event: DomainEvent) {
-        self.position = position; self.recordedAt = recordedAt; self.event = event
+        self.position = position
+        self.recordedAt = recordedAt
+        self.event = event
     }
 }

@@ -49,8 +49,11 @@ public struct EventCatalogue: Sendable {
             throw CatalogueError(position: position, type: type, reason: "unknown event type")
         }
         guard schemaVersion <= entry.schemaVersion else {
-            throw CatalogueError(position: position, type: type,
-                                 reason: "schema version \(schemaVersion) is newer than this binary's \(entry.schemaVersion): upgrade")
+            throw CatalogueError(
+                position: position,
+                type: type,
+                reason: "schema version \(schemaVersion) is newer than this binary's \(entry.schemaVersion): upgrade"
+            )
         }
         do {
             var json = json
@@ -82,7 +85,7 @@ public struct EventCatalogue: Sendable {
         switch error {
         case DecodingError.keyNotFound(let key, _): return "missing \"\(stored(key))\""
         case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context),
-             DecodingError.dataCorrupted(let context):
+            DecodingError.dataCorrupted(let context):
             return "\(context.codingPath.map(stored).joined(separator: ".")): \(context.debugDescription)"
         default: return "\(error)"
         }
@@ -97,6 +100,8 @@ public struct CatalogueError: Error, CustomStringConvertible, Sendable, Equatabl
     public var description: String { "position \(position) (\(type)): \(reason)" }
 
     public init(position: Int64, type: String, reason: String) {
-        self.position = position; self.type = type; self.reason = reason
+        self.position = position
+        self.type = type
+        self.reason = reason
     }
 }

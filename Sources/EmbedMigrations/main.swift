@@ -32,11 +32,13 @@ for path in arguments {
     let sql = try String(contentsOfFile: path, encoding: .utf8)
     var delimiter = "#"
     while sql.contains("\"" + delimiter) || sql.contains("\\" + delimiter) { delimiter += "#" }
-    entries.append("""
-            Migration(version: \(version), name: "\(name)", sql: \(delimiter)\"\"\"
-    \(sql)
-    \"\"\"\(delimiter)),
-    """)
+    entries.append(
+        """
+                Migration(version: \(version), name: "\(name)", sql: \(delimiter)\"\"\"
+        \(sql)
+        \"\"\"\(delimiter)),
+        """
+    )
 }
 
 let source = """

@@ -10,7 +10,8 @@ import Ledger
 struct AppendBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "append",
-        abstract: "Append throughput: ledger vs raw SQLite, single task and concurrent tasks.")
+        abstract: "Append throughput: ledger vs raw SQLite, single task and concurrent tasks."
+    )
 
     @Option(help: "Events for the single-task runs.")
     var singleEvents = 3_000
@@ -30,7 +31,9 @@ struct AppendBenchmark: AsyncParsableCommand {
         }
         let directory = try BenchmarkDirectory("append")
         defer { directory.remove() }
-        print("append benchmark: durability=\(level.rawValue), \(ProcessInfo.processInfo.activeProcessorCount) cores, SQLite in \(directory.url.path())")
+        print(
+            "append benchmark: durability=\(level.rawValue), \(ProcessInfo.processInfo.activeProcessorCount) cores, SQLite in \(directory.url.path())"
+        )
 
         let rawSingle = try await rawRate(events: singleEvents, streams: 1, batch: 1, level: level, in: directory)
         let ledgerSingle = try await ledgerRate(events: singleEvents, tasks: 1, level: level, in: directory)
@@ -46,14 +49,25 @@ struct AppendBenchmark: AsyncParsableCommand {
         print("\(mode): ledger \(Int(ledger)) events/s, \(baseline) \(Int(raw)) events/s, ratio \(String(format: "%.2f", ratio))")
     }
 
-    private func ledgerRate(events: Int, tasks: Int, level: SQLiteEventStore.Configuration.Durability, in directory: BenchmarkDirectory) async throws -> Double {
+    private func ledgerRate(
+        events: Int,
+        tasks: Int,
+        level: SQLiteEventStore.Configuration.Durability,
+        in directory: BenchmarkDirectory
+    ) async throws -> Double {
         let store = try SQLiteEventStore(path: directory.path("ledger-\(tasks).sqlite"), configuration: .init(durability: level))
         let rate = try await AppendLoad(events: events, tasks: tasks).rate(on: store)
         await store.close()
         return rate
     }
 
-    private func rawRate(events: Int, streams: Int, batch: Int, level: SQLiteEventStore.Configuration.Durability, in directory: BenchmarkDirectory) async throws -> Double {
+    private func rawRate(
+        events: Int,
+        streams: Int,
+        batch: Int,
+        level: SQLiteEventStore.Configuration.Durability,
+        in directory: BenchmarkDirectory
+    ) async throws -> Double {
         let path = directory.path("raw-\(streams).sqlite")
         // The same schema (migrations, indexes, triggers) as the ledger.
         await (try SQLiteEventStore(path: path)).close()
@@ -63,10 +77,18 @@ struct AppendBenchmark: AsyncParsableCommand {
         for index in 0..<perStream {
             for stream in 0..<streams {  // interleaved, as concurrent tasks' appends arrive
                 let event = try AppendLoad.event(task: stream, index: index)
-                rows.append(.init(
-                    streamId: "bench-\(stream)", streamVersion: Int64(index + 1), eventId: event.eventId.uuidString.lowercased(),
-                    type: event.type, data: event.data.text, metadata: event.metadata.text,
-                    recordedAt: SystemClock().now().iso8601, hash: (0..<32).map { _ in UInt8.random(in: 0...255) }))
+                rows.append(
+                    .init(
+                        streamId: "bench-\(stream)",
+                        streamVersion: Int64(index + 1),
+                        eventId: event.eventId.uuidString.lowercased(),
+                        type: event.type,
+                        data: event.data.text,
+                        metadata: event.metadata.text,
+                        recordedAt: SystemClock().now().iso8601,
+                        hash: (0..<32).map { _ in UInt8.random(in: 0...255) }
+                    )
+                )
             }
         }
         let seconds = try RawSQLiteBaseline(path: path, synchronous: level == .full ? "FULL" : "NORMAL")

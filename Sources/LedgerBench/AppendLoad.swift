@@ -11,7 +11,8 @@ struct AppendLoad {
         try NewEvent(
             type: "CommandReceived",
             data: CanonicalJSON(encoding: BenchPayload(task: task, index: index)),
-            metadata: EventMetadata(source: "ocpi", correlationId: "command-\(task)-\(index)"))
+            metadata: EventMetadata(source: "ocpi", correlationId: "command-\(task)-\(index)")
+        )
     }
 
     /// Events per second appended to `store`.
@@ -40,13 +41,19 @@ struct BenchPayload: Encodable {
     let index: Int
     var command = "START_SESSION"
     var responseURL = "https://iop.example.com/ocpi/emsp/2.1.1/commands/START_SESSION/8f3c2a9e-1b7d-4e21-9a63-5c0d2e7f4b18"
-    var token = ["uid": "012345678", "type": "RFID", "auth_id": "FR-GIR-C12345678-9", "visual_number": "DF000-2001-8999", "issuer": "TheNewMotion", "valid": "true", "whitelist": "ALLOWED"]
+    var token = [
+        "uid": "012345678", "type": "RFID", "auth_id": "FR-GIR-C12345678-9", "visual_number": "DF000-2001-8999", "issuer": "TheNewMotion",
+        "valid": "true", "whitelist": "ALLOWED",
+    ]
     var locationID = "LOC-0001"
     var evseUID = "FR*CPO*E0001*1"
     var authorizationID = "4fa8b7c1-2d3e-4f50-8a6b-7c8d9e0f1a2b"
 
     enum CodingKeys: String, CodingKey {
         case task, index, command, token
-        case responseURL = "response_url", locationID = "location_id", evseUID = "evse_uid", authorizationID = "authorization_id"
+        case responseURL = "response_url"
+        case locationID = "location_id"
+        case evseUID = "evse_uid"
+        case authorizationID = "authorization_id"
     }
 }

@@ -14,7 +14,8 @@ struct IngestBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ingest",
         abstract: "START_SESSION requests/s and p50/p99 latency at N connections: ledger vs a constant-answer Hummingbird ceiling.",
-        discussion: "Needs wrk on the PATH (apt-get install wrk).")
+        discussion: "Needs wrk on the PATH (apt-get install wrk)."
+    )
 
     @Option(help: "Concurrent connections.")
     var connections = 32
@@ -39,11 +40,23 @@ struct IngestBenchmark: AsyncParsableCommand {
             let router = Router()
             router.post("ocpi/cpo/2.1.1/commands/:command") { request, _ -> Response in
                 _ = try await request.body.collect(upTo: 64 * 1024)
-                return Response(status: .ok, headers: [.contentType: "application/json"],
-                                body: .init(byteBuffer: ByteBuffer(string: #"{"data":{"result":"ACCEPTED"},"status_code":1000,"status_message":"Success","timestamp":"2026-01-01T00:00:00Z"}"#)))
+                return Response(
+                    status: .ok,
+                    headers: [.contentType: "application/json"],
+                    body: .init(
+                        byteBuffer: ByteBuffer(
+                            string:
+                                #"{"data":{"result":"ACCEPTED"},"status_code":1000,"status_message":"Success","timestamp":"2026-01-01T00:00:00Z"}"#
+                        )
+                    )
+                )
             }
-            let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                                  onServerRunning: { await onRunning($0.localAddress?.port ?? 0) }, logger: logger)
+            let app = Application(
+                router: router,
+                configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                onServerRunning: { await onRunning($0.localAddress?.port ?? 0) },
+                logger: logger
+            )
             let running = Task { try await app.runService(gracefulShutdownSignals: []) }
             await stop()
             running.cancel()
@@ -51,16 +64,32 @@ struct IngestBenchmark: AsyncParsableCommand {
         let store = try SQLiteEventStore(path: directory.path("ledger.sqlite"), readModels: ProjectionEngine())
         let locations = try LocationRegistry(json: Array(Self.locations.utf8))
         let server = LedgerServer(
-            configuration: .init(host: "127.0.0.1", port: 0, locations: locations, token: Self.token, iopToken: nil,
-                                 commandTimeout: .seconds(30), offeredCommands: CommandType.gireve),
-            store: store, logger: logger)
+            configuration: .init(
+                host: "127.0.0.1",
+                port: 0,
+                locations: locations,
+                token: Self.token,
+                iopToken: nil,
+                commandTimeout: .seconds(30),
+                offeredCommands: CommandType.gireve
+            ),
+            store: store,
+            logger: logger
+        )
         let ledger = try await measure("ledger (recorded, synchronous=FULL)", script: script) { onRunning, stop in
             try await server.run(onRunning: onRunning, stopWhen: stop)
         }
         let recorded = try await store.headPosition()
         await store.close()
-        print(String(format: "ratio ledger/ceiling in requests/s: %.2f; p99 %.2f ms vs %.2f ms; %lld events recorded",
-                     ledger.requestsPerSecond / ceiling.requestsPerSecond, ledger.p99, ceiling.p99, recorded))
+        print(
+            String(
+                format: "ratio ledger/ceiling in requests/s: %.2f; p99 %.2f ms vs %.2f ms; %lld events recorded",
+                ledger.requestsPerSecond / ceiling.requestsPerSecond,
+                ledger.p99,
+                ceiling.p99,
+                recorded
+            )
+        )
     }
 
     struct Result {
@@ -71,8 +100,11 @@ struct IngestBenchmark: AsyncParsableCommand {
 
     /// Starts a server with `serve(onRunning, stop)`, runs wrk against it, stops it.
     private func measure(
-        _ name: String, script: String,
-        _ serve: @escaping @Sendable (_ onRunning: @escaping @Sendable (Int) async -> Void, _ stop: @escaping @Sendable () async -> Void) async throws -> Void
+        _ name: String,
+        script: String,
+        _ serve:
+            @escaping @Sendable (_ onRunning: @escaping @Sendable (Int) async -> Void, _ stop: @escaping @Sendable () async -> Void) async throws ->
+            Void
     ) async throws -> Result {
         let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
         let (stops, stopContinuation) = AsyncStream.makeStream(of: Void.self)
@@ -83,12 +115,21 @@ struct IngestBenchmark: AsyncParsableCommand {
         stopContinuation.yield()
         try await server.value
         guard let rate = Self.number(after: "Requests/sec:", in: output),
-              let p50 = Self.milliseconds(after: "50%", in: output), let p99 = Self.milliseconds(after: "99%", in: output) else {
+            let p50 = Self.milliseconds(after: "50%", in: output), let p99 = Self.milliseconds(after: "99%", in: output)
+        else {
             throw BenchmarkError("cannot read wrk's output:\n\(output)")
         }
         let errors = output.split(separator: "\n").filter { $0.contains("Non-2xx") || $0.contains("Socket errors") }
-        print(String(format: "%@: %.0f requests/s, p50 %.2f ms, p99 %.2f ms%@", name, rate, p50, p99,
-                     errors.isEmpty ? "" : " (\(errors.joined(separator: "; ")))"))
+        print(
+            String(
+                format: "%@: %.0f requests/s, p50 %.2f ms, p99 %.2f ms%@",
+                name,
+                rate,
+                p50,
+                p99,
+                errors.isEmpty ? "" : " (\(errors.joined(separator: "; ")))"
+            )
+        )
         return Result(requestsPerSecond: rate, p50: p50, p99: p99)
     }
 
@@ -114,7 +155,8 @@ struct IngestBenchmark: AsyncParsableCommand {
     /// wrk prints latencies as `1.23ms`, `456.00us` or `1.02s`.
     private static func milliseconds(after label: String, in text: String) -> Double? {
         guard let line = text.split(separator: "\n").first(where: { $0.trimmingCharacters(in: .whitespaces).hasPrefix(label) }),
-              let value = line.split(separator: " ").last else { return nil }
+            let value = line.split(separator: " ").last
+        else { return nil }
         for (suffix, scale) in [("us", 0.001), ("ms", 1.0), ("s", 1000.0)] where value.hasSuffix(suffix) {
             return Double(value.dropLast(suffix.count)).map { $0 * scale }
         }

@@ -1,7 +1,7 @@
 import ArgumentParser
+import Domain
 import Foundation
 import Ledger
-import Domain
 import Projections
 
 /// Replay rate of a generated log through all projections, audit latency on it, and peak RSS.
@@ -12,7 +12,8 @@ import Projections
 struct ReplayBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "replay",
-        abstract: "Replay (events/s) of a generated log through all projections, audit p50/p99, peak RSS.")
+        abstract: "Replay (events/s) of a generated log through all projections, audit p50/p99, peak RSS."
+    )
 
     @Option(help: "Events in the generated log.")
     var events = 1_000_000
@@ -20,7 +21,10 @@ struct ReplayBenchmark: AsyncParsableCommand {
     @Option(help: "Audits to time, on random authorization ids.")
     var audits = 2_000
 
-    @Option(help: "Keep the generated log at this path, and reuse it when it is there (`--events` is then ignored): generating takes most of a run. The runs use a copy.")
+    @Option(
+        help:
+            "Keep the generated log at this path, and reuse it when it is there (`--events` is then ignored): generating takes most of a run. The runs use a copy."
+    )
     var log: String?
 
     func run() async throws {
@@ -40,7 +44,9 @@ struct ReplayBenchmark: AsyncParsableCommand {
                 _ = try await writer.appendAll(try generated.nextCharges(200))
             }
             await writer.close()
-            print("generated \(generated.count) events (\(generated.charges) charges) in \(String(format: "%.1f", (ContinuousClock.now - generation).seconds)) s; RSS \(PeakMemory.megabytes) MB")
+            print(
+                "generated \(generated.count) events (\(generated.charges) charges) in \(String(format: "%.1f", (ContinuousClock.now - generation).seconds)) s; RSS \(PeakMemory.megabytes) MB"
+            )
             if let log { try FileManager.default.copyItem(atPath: path, toPath: log) }
         }
 
@@ -68,9 +74,11 @@ struct ReplayBenchmark: AsyncParsableCommand {
             let cpuSeconds = ProcessorTime.seconds - cpuStart
             let readRate = Double(read) / readSeconds
             let foldRate = Double(read) / foldSeconds
-            print("replay round \(round): read only \(Int(readRate)) events/s; read+fold \(Int(foldRate)) events/s (ratio \(String(format: "%.2f", foldRate / readRate))); "
-                  + "read+fold+write tables \(Int(Double(read) / totalSeconds)) events/s, "
-                  + String(format: "%.2f CPU-s (%.2f cores); ", cpuSeconds, cpuSeconds / totalSeconds) + "RSS \(PeakMemory.megabytes) MB")
+            print(
+                "replay round \(round): read only \(Int(readRate)) events/s; read+fold \(Int(foldRate)) events/s (ratio \(String(format: "%.2f", foldRate / readRate))); "
+                    + "read+fold+write tables \(Int(Double(read) / totalSeconds)) events/s, "
+                    + String(format: "%.2f CPU-s (%.2f cores); ", cpuSeconds, cpuSeconds / totalSeconds) + "RSS \(PeakMemory.megabytes) MB"
+            )
             fflush(nil)  // progress shows when output goes to a file
         }
         await store.close()
@@ -101,9 +109,17 @@ struct ReplayBenchmark: AsyncParsableCommand {
         auditTimes.sort()
         lookupTimes.sort()
         func percentile(_ values: [Double], _ p: Double) -> Double { values[min(values.count - 1, Int(Double(values.count) * p))] }
-        print(String(format: "audit (%d random ids): p50 %.3f ms, p99 %.3f ms; baseline row lookup p50 %.3f ms, p99 %.3f ms (p50 ratio %.1f)",
-                     audits, percentile(auditTimes, 0.5), percentile(auditTimes, 0.99),
-                     percentile(lookupTimes, 0.5), percentile(lookupTimes, 0.99), percentile(auditTimes, 0.5) / percentile(lookupTimes, 0.5)))
+        print(
+            String(
+                format: "audit (%d random ids): p50 %.3f ms, p99 %.3f ms; baseline row lookup p50 %.3f ms, p99 %.3f ms (p50 ratio %.1f)",
+                audits,
+                percentile(auditTimes, 0.5),
+                percentile(auditTimes, 0.99),
+                percentile(lookupTimes, 0.5),
+                percentile(lookupTimes, 0.99),
+                percentile(auditTimes, 0.5) / percentile(lookupTimes, 0.5)
+            )
+        )
         print("peak RSS \(PeakMemory.megabytes) MB")
     }
 }
@@ -140,48 +156,161 @@ struct GeneratedLog {
     private mutating func nextCharge() throws -> [AppendRequest] {
         let charge = charges
         charges += 1
-        let command = "cmd-\(charge)", stop = "stop-\(charge)", session = "ses-\(charge)", cdr = "cdr-\(charge)"
+        let command = "cmd-\(charge)"
+        let stop = "stop-\(charge)"
+        let session = "ses-\(charge)"
+        let cdr = "cdr-\(charge)"
         let authorization = authorizationId(charge)
-        let evse = "EVSE-\(charge % 400)", chargePoint = "CP-\(charge % 200)"
+        let evse = "EVSE-\(charge % 400)"
+        let chargePoint = "CP-\(charge % 200)"
         func at(_ seconds: Int64) -> Timestamp { time.adding(milliseconds: seconds * 1000) }
         var byStream: [(String, [any DomainEventPayload])] = []
-        byStream.append((StreamID.command(command), [
-            CommandReceived(commandId: command, command: "START_SESSION", body: #"{"response_url":"https://iop.example.net/ocpi/emsp/2.1.1/commands/START_SESSION/\#(command)","token":{"uid":"TOKEN-\#(charge % 5000)","type":"RFID","auth_id":"FR*XYZ*C\#(charge % 5000)","issuer":"XYZ","valid":true,"whitelist":"ALLOWED","last_updated":"2026-01-01T00:00:00Z"},"authorization_id":"\#(authorization)","location_id":"LOC-1","evse_uid":"\#(evse)"}"#,
-                            bodyHash: "h\(charge)", responseUrl: "https://iop.example.net/ocpi/emsp/2.1.1/commands/START_SESSION/\(command)",
-                            locationId: "LOC-1", evseUid: evse, tokenUid: "TOKEN-\(charge % 5000)", authId: "FR*XYZ*C\(charge % 5000)", authorizationId: authorization),
-            CommandAnswered(commandId: command, statusCode: 1000, result: "ACCEPTED"),
-            CommandDispatched(commandId: command, chargePointId: chargePoint, action: "RemoteStartTransaction", messageId: "m-\(command)", connectorId: 1, deadline: at(30)),
-            ChargerResponded(commandId: command, chargePointId: chargePoint, messageId: "m-\(command)", frame: #"[3,"m-\#(command)",{"status":"Accepted"}]"#, result: "ACCEPTED"),
-            CommandResultQueued(commandId: command, result: "ACCEPTED", deliveryId: "d-\(command)"),
-        ]))
-        byStream.append(("delivery-d-\(command)", [
-            DeliveryScheduled(deliveryId: "d-\(command)", kind: .commandResult, target: "response_url:\(command)", method: "POST", url: "https://iop.example.net/r/\(command)", body: #"{"result":"ACCEPTED"}"#, commandId: command),
-            DeliveryAttempted(deliveryId: "d-\(command)", attempt: 1, httpStatus: 200, ocpiStatus: 1000),
-            DeliverySucceeded(deliveryId: "d-\(command)"),
-        ]))
-        byStream.append((StreamID.session(session), [
-            SessionStarted(sessionId: session, chargePointId: chargePoint, connectorId: 1, transactionId: charge, idTag: "TOKEN-\(charge % 5000)", locationId: "LOC-1",
-                           evseUid: evse, authId: "FR*XYZ*C\(charge % 5000)", authMethod: "AUTH_REQUEST", startedAt: at(40), meterStartWh: 1000, currency: "EUR",
-                           authorizationId: authorization, commandId: command),
-            AuthorizationBound(sessionId: session, authorizationId: authorization, commandId: command, matchedOn: ["id_tag", "connector", "window"], deltaMs: 40_000, candidates: 1),
-            MeterValuesRecorded(sessionId: session, measuredAt: at(340), meterWh: 3000),
-            MeterValuesRecorded(sessionId: session, measuredAt: at(640), meterWh: 5000),
-            MeterValuesRecorded(sessionId: session, measuredAt: at(940), meterWh: 7000),
-            SessionEnded(sessionId: session, endedAt: at(1000), meterStopWh: 7500, reason: "Remote"),
-        ]))
-        byStream.append((StreamID.command(stop), [
-            CommandReceived(commandId: stop, command: "STOP_SESSION", body: #"{"session_id":"\#(session)"}"#, bodyHash: "s\(charge)", sessionId: session),
-            CommandAnswered(commandId: stop, statusCode: 1000, result: "ACCEPTED"),
-        ]))
-        byStream.append(("cdr-\(cdr)", [
-            CdrIssued(cdrId: cdr, sessionId: session, authorizationId: authorization, authId: "FR*XYZ*C\(charge % 5000)", authMethod: "AUTH_REQUEST", locationId: "LOC-1",
-                      evseUid: evse, currency: "EUR", startDateTime: at(40), stopDateTime: at(1000), totalEnergy: 6.5, totalTime: 0.2667, totalCost: 2.6,
-                      chargingPeriods: [ChargingPeriod(startDateTime: at(40), dimensions: [CdrDimension(type: "ENERGY", volume: 6.5)])]),
-        ]))
-        byStream.append(("delivery-d-\(cdr)", [
-            DeliveryScheduled(deliveryId: "d-\(cdr)", kind: .cdr, target: "session:\(session)", method: "POST", url: "https://iop.example.net/cdrs", body: "{}", sessionId: session, cdrId: cdr),
-            DeliverySucceeded(deliveryId: "d-\(cdr)"),
-        ]))
+        byStream.append(
+            (
+                StreamID.command(command),
+                [
+                    CommandReceived(
+                        commandId: command,
+                        command: "START_SESSION",
+                        body:
+                            #"{"response_url":"https://iop.example.net/ocpi/emsp/2.1.1/commands/START_SESSION/\#(command)","token":{"uid":"TOKEN-\#(charge % 5000)","type":"RFID","auth_id":"FR*XYZ*C\#(charge % 5000)","issuer":"XYZ","valid":true,"whitelist":"ALLOWED","last_updated":"2026-01-01T00:00:00Z"},"authorization_id":"\#(authorization)","location_id":"LOC-1","evse_uid":"\#(evse)"}"#,
+                        bodyHash: "h\(charge)",
+                        responseUrl: "https://iop.example.net/ocpi/emsp/2.1.1/commands/START_SESSION/\(command)",
+                        locationId: "LOC-1",
+                        evseUid: evse,
+                        tokenUid: "TOKEN-\(charge % 5000)",
+                        authId: "FR*XYZ*C\(charge % 5000)",
+                        authorizationId: authorization
+                    ),
+                    CommandAnswered(commandId: command, statusCode: 1000, result: "ACCEPTED"),
+                    CommandDispatched(
+                        commandId: command,
+                        chargePointId: chargePoint,
+                        action: "RemoteStartTransaction",
+                        messageId: "m-\(command)",
+                        connectorId: 1,
+                        deadline: at(30)
+                    ),
+                    ChargerResponded(
+                        commandId: command,
+                        chargePointId: chargePoint,
+                        messageId: "m-\(command)",
+                        frame: #"[3,"m-\#(command)",{"status":"Accepted"}]"#,
+                        result: "ACCEPTED"
+                    ),
+                    CommandResultQueued(commandId: command, result: "ACCEPTED", deliveryId: "d-\(command)"),
+                ]
+            )
+        )
+        byStream.append(
+            (
+                "delivery-d-\(command)",
+                [
+                    DeliveryScheduled(
+                        deliveryId: "d-\(command)",
+                        kind: .commandResult,
+                        target: "response_url:\(command)",
+                        method: "POST",
+                        url: "https://iop.example.net/r/\(command)",
+                        body: #"{"result":"ACCEPTED"}"#,
+                        commandId: command
+                    ),
+                    DeliveryAttempted(deliveryId: "d-\(command)", attempt: 1, httpStatus: 200, ocpiStatus: 1000),
+                    DeliverySucceeded(deliveryId: "d-\(command)"),
+                ]
+            )
+        )
+        byStream.append(
+            (
+                StreamID.session(session),
+                [
+                    SessionStarted(
+                        sessionId: session,
+                        chargePointId: chargePoint,
+                        connectorId: 1,
+                        transactionId: charge,
+                        idTag: "TOKEN-\(charge % 5000)",
+                        locationId: "LOC-1",
+                        evseUid: evse,
+                        authId: "FR*XYZ*C\(charge % 5000)",
+                        authMethod: "AUTH_REQUEST",
+                        startedAt: at(40),
+                        meterStartWh: 1000,
+                        currency: "EUR",
+                        authorizationId: authorization,
+                        commandId: command
+                    ),
+                    AuthorizationBound(
+                        sessionId: session,
+                        authorizationId: authorization,
+                        commandId: command,
+                        matchedOn: ["id_tag", "connector", "window"],
+                        deltaMs: 40_000,
+                        candidates: 1
+                    ),
+                    MeterValuesRecorded(sessionId: session, measuredAt: at(340), meterWh: 3000),
+                    MeterValuesRecorded(sessionId: session, measuredAt: at(640), meterWh: 5000),
+                    MeterValuesRecorded(sessionId: session, measuredAt: at(940), meterWh: 7000),
+                    SessionEnded(sessionId: session, endedAt: at(1000), meterStopWh: 7500, reason: "Remote"),
+                ]
+            )
+        )
+        byStream.append(
+            (
+                StreamID.command(stop),
+                [
+                    CommandReceived(
+                        commandId: stop,
+                        command: "STOP_SESSION",
+                        body: #"{"session_id":"\#(session)"}"#,
+                        bodyHash: "s\(charge)",
+                        sessionId: session
+                    ),
+                    CommandAnswered(commandId: stop, statusCode: 1000, result: "ACCEPTED"),
+                ]
+            )
+        )
+        byStream.append(
+            (
+                "cdr-\(cdr)",
+                [
+                    CdrIssued(
+                        cdrId: cdr,
+                        sessionId: session,
+                        authorizationId: authorization,
+                        authId: "FR*XYZ*C\(charge % 5000)",
+                        authMethod: "AUTH_REQUEST",
+                        locationId: "LOC-1",
+                        evseUid: evse,
+                        currency: "EUR",
+                        startDateTime: at(40),
+                        stopDateTime: at(1000),
+                        totalEnergy: 6.5,
+                        totalTime: 0.2667,
+                        totalCost: 2.6,
+                        chargingPeriods: [ChargingPeriod(startDateTime: at(40), dimensions: [CdrDimension(type: "ENERGY", volume: 6.5)])]
+                    )
+                ]
+            )
+        )
+        byStream.append(
+            (
+                "delivery-d-\(cdr)",
+                [
+                    DeliveryScheduled(
+                        deliveryId: "d-\(cdr)",
+                        kind: .cdr,
+                        target: "session:\(session)",
+                        method: "POST",
+                        url: "https://iop.example.net/cdrs",
+                        body: "{}",
+                        sessionId: session,
+                        cdrId: cdr
+                    ),
+                    DeliverySucceeded(deliveryId: "d-\(cdr)"),
+                ]
+            )
+        )
         time = time.adding(milliseconds: 7_000)
         var requests: [AppendRequest] = []
         for (stream, payloads) in byStream {

@@ -14,10 +14,15 @@ import Projections
 struct StoresBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stores",
-        abstract: "Append and read throughput: PostgreSQL vs SQLite, same loads, same run.")
+        abstract: "Append and read throughput: PostgreSQL vs SQLite, same loads, same run."
+    )
 
-    @Option(help: ArgumentHelp("A PostgreSQL server the benchmark may create a database on (CHARGELEDGER_POSTGRES_URL).",
-                               valueName: "postgres://user:password@host:5432/database"))
+    @Option(
+        help: ArgumentHelp(
+            "A PostgreSQL server the benchmark may create a database on (CHARGELEDGER_POSTGRES_URL).",
+            valueName: "postgres://user:password@host:5432/database"
+        )
+    )
     var postgres: String = ProcessInfo.processInfo.environment["CHARGELEDGER_POSTGRES_URL"] ?? ""
 
     @Option(help: "Events appended by one task, one per append.")
@@ -52,8 +57,10 @@ struct StoresBenchmark: AsyncParsableCommand {
             "(d) \(tasks) tasks, charges with projections", "(e) replay: rebuild every projection from the log",
         ]
         for (index, name) in stages.enumerated() {
-            print("\(name): PostgreSQL \(Int(postgreSQL[index])) events/s, SQLite \(Int(sqlite[index])) events/s, "
-                  + "ratio \(String(format: "%.2f", postgreSQL[index] / sqlite[index]))")
+            print(
+                "\(name): PostgreSQL \(Int(postgreSQL[index])) events/s, SQLite \(Int(sqlite[index])) events/s, "
+                    + "ratio \(String(format: "%.2f", postgreSQL[index] / sqlite[index]))"
+            )
         }
     }
 

@@ -61,7 +61,9 @@ struct Cdrs: AsyncParsableCommand {
                 switch format {
                 case .csv: output.writeLine(record.csvLine)
                 case .ndjson:
-                    guard let line = try? CanonicalEncoder.text(of: record) else { return .failure(.refused("CDR \(record.cdrId) cannot be printed")) }
+                    guard let line = try? CanonicalEncoder.text(of: record) else {
+                        return .failure(.refused("CDR \(record.cdrId) cannot be printed"))
+                    }
                     output.writeLine(line)
                 }
             }

@@ -21,7 +21,13 @@ struct ChargerKey: ParsableCommand {
         let hash = ChargerPassword.hash(chargePointId: chargePointId, key: key)
         print("AuthorizationKey for \(chargePointId) (set it on the charger; it is not stored): \(key)")
         print("In the locations file, in each EVSE of \(chargePointId):")
-        print(JSONValue.object(["ocpp": .object(["charge_point_id": .string(chargePointId), "connector_id": .number("1"),
-                                                 "password_sha256": .string(hash)])]).canonicalText)
+        print(
+            JSONValue.object([
+                "ocpp": .object([
+                    "charge_point_id": .string(chargePointId), "connector_id": .number("1"),
+                    "password_sha256": .string(hash),
+                ])
+            ]).canonicalText
+        )
     }
 }

@@ -7,9 +7,13 @@ import Projections
 
 /// `--db`, shared by every command that opens a ledger.
 struct DatabaseOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp(
-        "The ledger: a SQLite file (`serve` and `import` create it; the other commands refuse one that does not exist), or a PostgreSQL database, postgres://user:password@host:5432/database (LEDGER_DB).",
-        valueName: "path-or-url"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The ledger: a SQLite file (`serve` and `import` create it; the other commands refuse one that does not exist), or a PostgreSQL database, postgres://user:password@host:5432/database (LEDGER_DB).",
+            valueName: "path-or-url"
+        )
+    )
     var db: String = ProcessInfo.processInfo.environment["LEDGER_DB"] ?? "ledger.sqlite"
 
     /// The ledger as messages name it: the path, or the PostgreSQL URL without its password.
@@ -41,13 +45,16 @@ struct DatabaseOptions: ParsableArguments {
     /// and checked either way.
     static func openSQLite(_ path: String, withProjections: Bool, creating: Bool = false) throws -> SQLiteEventStore {
         guard creating || FileManager.default.fileExists(atPath: path) else {
-            throw Failure.unusableDatabase("there is no ledger at \(path): give its path with --db (or LEDGER_DB); only `ledger serve` and `ledger import` create one")
+            throw Failure.unusableDatabase(
+                "there is no ledger at \(path): give its path with --db (or LEDGER_DB); only `ledger serve` and `ledger import` create one"
+            )
         }
         do {
             return try SQLiteEventStore(path: path, readModels: ProjectionEngine(), folding: withProjections)
         } catch .storage(let error) where error.code == SQLITE_BUSY || error.code == SQLITE_LOCKED {
             throw Failure.unusableDatabase(
-                "\(path) is locked by another process (another `ledger serve` on it, or a tool holding a write transaction): stop it, or use another --db")
+                "\(path) is locked by another process (another `ledger serve` on it, or a tool holding a write transaction): stop it, or use another --db"
+            )
         } catch .storage(let error) {
             throw Failure.unusableDatabase("the ledger \(path) cannot be opened: \(error)")
         } catch {
@@ -68,11 +75,12 @@ enum Failure: Error {
 
     /// Prints the message to standard error and returns the exit code to end with.
     func report() -> ExitCode {
-        let (message, code): (String, Int32) = switch self {
-        case .refused(let message): (message, 1)
-        case .unusableDatabase(let message): (message, 2)
-        case .cannotServe(let message): (message, 3)
-        }
+        let (message, code): (String, Int32) =
+            switch self {
+            case .refused(let message): (message, 1)
+            case .unusableDatabase(let message): (message, 2)
+            case .cannotServe(let message): (message, 3)
+            }
         FileHandle.standardError.write(Data("error: \(message)\n".utf8))
         return ExitCode(code)
     }

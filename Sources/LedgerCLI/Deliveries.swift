@@ -1,8 +1,8 @@
 import API
 import ArgumentParser
+import Domain
 import Foundation
 import Ledger
-import Domain
 import Projections
 
 /// The outbox from the command line, on a running or a stopped ledger: an operator can always
@@ -39,7 +39,9 @@ struct Deliveries: AsyncParsableCommand {
                 for delivery in outbox {
                     let scheduled = delivery.scheduled
                     let last = delivery.lastError.map { " — \(Self.printable($0))" } ?? ""
-                    print("\(scheduled.deliveryId)\t\(delivery.status)\t\(scheduled.kind)\t\(delivery.attempts) attempts\t\(scheduled.method) \(Self.printable(scheduled.url))\(last)")
+                    print(
+                        "\(scheduled.deliveryId)\t\(delivery.status)\t\(scheduled.kind)\t\(delivery.attempts) attempts\t\(scheduled.method) \(Self.printable(scheduled.url))\(last)"
+                    )
                 }
                 if outbox.isEmpty { print("the outbox is empty") }
             }

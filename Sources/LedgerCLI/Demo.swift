@@ -49,10 +49,20 @@ struct Demo: AsyncParsableCommand {
         let iop = try await IOPSimulator.start(logger: logger)
         let opsToken = UUID().uuidString.lowercased()
         let server = LedgerServer(
-            configuration: .init(host: "127.0.0.1", port: port, locations: try LocationRegistry(contentsOf: URL(fileURLWithPath: locations)),
-                                 token: DemoDay.iopToken, iopToken: "demo-cpo-token", iop: .init(url: iop.url, countryCode: "FR", partyId: "ABC"),
-                                 commandTimeout: .seconds(commandTimeout), offeredCommands: CommandType.gireve, opsToken: opsToken),
-            store: store, logger: logger)
+            configuration: .init(
+                host: "127.0.0.1",
+                port: port,
+                locations: try LocationRegistry(contentsOf: URL(fileURLWithPath: locations)),
+                token: DemoDay.iopToken,
+                iopToken: "demo-cpo-token",
+                iop: .init(url: iop.url, countryCode: "FR", partyId: "ABC"),
+                commandTimeout: .seconds(commandTimeout),
+                offeredCommands: CommandType.gireve,
+                opsToken: opsToken
+            ),
+            store: store,
+            logger: logger
+        )
         let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
         let (stops, stopContinuation) = AsyncStream.makeStream(of: Void.self)
         let exitWhenDone = exit
@@ -93,10 +103,12 @@ struct Demo: AsyncParsableCommand {
             if failure != nil { throw ExitCode(1) }
             return
         }
-        say("""
+        say(
+            """
 
             Open http://127.0.0.1:\(bound)/ops/ and log in with your name and the ops token \(opsToken)
-            """)
+            """
+        )
         if let disputed {
             say("Gireve's dispute: http://127.0.0.1:\(bound)/ops/timeline?authorization_id=\(disputed)")
         }

@@ -1,6 +1,6 @@
-import Domain
 import API
 import AsyncHTTPClient
+import Domain
 import Foundation
 import Ledger
 import Logging
@@ -57,9 +57,12 @@ struct DemoDay {
             step("RFID swipe 04A1B2C3D4E5F6 at EVSE-0042-02, authorized by the IOP in real time")
             let authorized = try await charger.call("Authorize", ["idTag": .string("04A1B2C3D4E5F6")])
             guard authorized["idTagInfo"]?["status"]?.stringValue == "Accepted" else { throw SimulationError("the swipe was refused: \(authorized)") }
-            let started = try await charger.call("StartTransaction", [
-                "connectorId": .number("1"), "idTag": .string("04A1B2C3D4E5F6"), "meterStart": .number("0"), "timestamp": SimulatedCharger.now,
-            ])
+            let started = try await charger.call(
+                "StartTransaction",
+                [
+                    "connectorId": .number("1"), "idTag": .string("04A1B2C3D4E5F6"), "meterStart": .number("0"), "timestamp": SimulatedCharger.now,
+                ]
+            )
             try await stopTransaction(charger, started, meterStop: 6_500)
 
             step("a START_SESSION the charger never answers: TIMEOUT after \(commandTimeout) s")
@@ -74,7 +77,10 @@ struct DemoDay {
 
     private func boot(_ charger: SimulatedCharger) async throws {
         _ = try await charger.call("BootNotification", ["chargePointVendor": .string("Demo"), "chargePointModel": .string("Simulated")])
-        _ = try await charger.call("StatusNotification", ["connectorId": .number("1"), "status": .string("Available"), "errorCode": .string("NoError")])
+        _ = try await charger.call(
+            "StatusNotification",
+            ["connectorId": .number("1"), "status": .string("Available"), "errorCode": .string("NoError")]
+        )
     }
 
     /// START_SESSION → RemoteStartTransaction → StartTransaction, then STOP_SESSION → RemoteStopTransaction → StopTransaction.
@@ -83,17 +89,27 @@ struct DemoDay {
         guard answer == "ACCEPTED" else { throw SimulationError("START_SESSION answered \(answer)") }
         let remoteStart = try await charger.nextCall()
         try await charger.reply(remoteStart, ["status": .string("Accepted")])
-        let started = try await charger.call("StartTransaction", [
-            "connectorId": .number("1"), "idTag": remoteStart.payload["idTag"] ?? .string(token), "meterStart": .number("0"),
-            "timestamp": SimulatedCharger.now,
-        ])
-        _ = try await charger.call("StatusNotification", ["connectorId": .number("1"), "status": .string("Charging"), "errorCode": .string("NoError")])
+        let started = try await charger.call(
+            "StartTransaction",
+            [
+                "connectorId": .number("1"), "idTag": remoteStart.payload["idTag"] ?? .string(token), "meterStart": .number("0"),
+                "timestamp": SimulatedCharger.now,
+            ]
+        )
+        _ = try await charger.call(
+            "StatusNotification",
+            ["connectorId": .number("1"), "status": .string("Charging"), "errorCode": .string("NoError")]
+        )
         guard let transactionId = started["transactionId"]?.int64Value,
-              let sessionId = try await store.state(SessionsProjection.self, String(transactionId))?.id
+            let sessionId = try await store.state(SessionsProjection.self, String(transactionId))?.id
         else { throw SimulationError("no session for the transaction") }
-        let stop = try await command(client, "STOP_SESSION", JSONValue.object([
-            "response_url": .string("\(iop.url)/commands/STOP_SESSION/\(UUID().uuidString.lowercased())"), "session_id": .string(sessionId),
-        ]).canonicalText)
+        let stop = try await command(
+            client,
+            "STOP_SESSION",
+            JSONValue.object([
+                "response_url": .string("\(iop.url)/commands/STOP_SESSION/\(UUID().uuidString.lowercased())"), "session_id": .string(sessionId),
+            ]).canonicalText
+        )
         guard stop == "ACCEPTED" else { throw SimulationError("STOP_SESSION answered \(stop)") }
         let remoteStop = try await charger.nextCall()
         try await charger.reply(remoteStop, ["status": .string("Accepted")])
@@ -102,17 +118,25 @@ struct DemoDay {
 
     private func stopTransaction(_ charger: SimulatedCharger, _ started: JSONValue, meterStop: Int) async throws {
         guard let transactionId = started["transactionId"]?.int64Value else { throw SimulationError("StartTransaction gave no transactionId") }
-        _ = try await charger.call("StopTransaction", [
-            "transactionId": .number(String(transactionId)), "meterStop": .number(String(meterStop)), "timestamp": SimulatedCharger.now,
-        ])
-        _ = try await charger.call("StatusNotification", ["connectorId": .number("1"), "status": .string("Available"), "errorCode": .string("NoError")])
+        _ = try await charger.call(
+            "StopTransaction",
+            [
+                "transactionId": .number(String(transactionId)), "meterStop": .number(String(meterStop)), "timestamp": SimulatedCharger.now,
+            ]
+        )
+        _ = try await charger.call(
+            "StatusNotification",
+            ["connectorId": .number("1"), "status": .string("Available"), "errorCode": .string("NoError")]
+        )
     }
 
     private func startBody(token: String, evse: String) -> String {
         JSONValue.object([
             "response_url": .string("\(iop.url)/commands/START_SESSION/\(UUID().uuidString.lowercased())"),
-            "token": .object(["uid": .string(token), "type": .string("OTHER"), "auth_id": .string("FR*XYZ*\(token)"), "issuer": .string("XYZ"),
-                              "valid": .bool(true), "whitelist": .string("ALLOWED"), "last_updated": .string("2026-01-01T00:00:00Z")]),
+            "token": .object([
+                "uid": .string(token), "type": .string("OTHER"), "auth_id": .string("FR*XYZ*\(token)"), "issuer": .string("XYZ"),
+                "valid": .bool(true), "whitelist": .string("ALLOWED"), "last_updated": .string("2026-01-01T00:00:00Z"),
+            ]),
             "authorization_id": .string(UUID().uuidString.lowercased()),
             "location_id": .string("LOC-PARIS-0042"), "evse_uid": .string(evse),
         ]).canonicalText

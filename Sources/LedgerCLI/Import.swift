@@ -19,8 +19,11 @@ struct Import: AsyncParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
 
-    @Flag(help: ArgumentHelp(
-        "Append the events without building projections: for logs with events this binary's catalogue does not know. `ledger replay` then names the first one it cannot read."))
+    @Flag(
+        help: ArgumentHelp(
+            "Append the events without building projections: for logs with events this binary's catalogue does not know. `ledger replay` then names the first one it cannot read."
+        )
+    )
     var logOnly = false
 
     func run() async throws {

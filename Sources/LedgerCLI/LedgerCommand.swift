@@ -15,6 +15,9 @@ struct LedgerCommand: AsyncParsableCommand {
             server could not start (port in use, locations file) or stopped on an error; 64 the \
             command line is wrong.
             """,
-        subcommands: [Serve.self, Events.self, Cdrs.self, Import.self, Verify.self, Replay.self, Audit.self, Deliveries.self, Demo.self, ChargerKey.self, MigrateTo.self]
+        subcommands: [
+            Serve.self, Events.self, Cdrs.self, Import.self, Verify.self, Replay.self, Audit.self, Deliveries.self, Demo.self, ChargerKey.self,
+            MigrateTo.self,
+        ]
     )
 }

@@ -26,8 +26,11 @@ struct MigrateTo: AsyncParsableCommand {
     @Option(help: "Events per transaction.")
     var batch = 2_000
 
-    @Flag(help: ArgumentHelp(
-        "Copy the log without building projections: for logs with events this binary's catalogue does not know."))
+    @Flag(
+        help: ArgumentHelp(
+            "Copy the log without building projections: for logs with events this binary's catalogue does not know."
+        )
+    )
     var logOnly = false
 
     func validate() throws {
@@ -66,7 +69,9 @@ struct MigrateTo: AsyncParsableCommand {
             let theirs = try await target.readAll(after: cursor - 1, limit: 1).first?.hash
             let ours = try await source.readAll(after: cursor - 1, limit: 1).first?.hash
             guard let ours, theirs == ours else {
-                throw Failure.refused("\(target.location) already holds \(cursor) events that are not the start of \(from): copy into an empty database")
+                throw Failure.refused(
+                    "\(target.location) already holds \(cursor) events that are not the start of \(from): copy into an empty database"
+                )
             }
         }
         let resumedAt = cursor
@@ -81,7 +86,9 @@ struct MigrateTo: AsyncParsableCommand {
         let lastHash = try await source.readAll(after: before.eventCount - 1, limit: 1).first?.hashHex ?? "-"
         let copiedHash = try await target.readAll(after: before.eventCount - 1, limit: 1).first?.hashHex ?? "-"
         guard after.eventCount == before.eventCount, lastHash == copiedHash else {
-            throw Failure.refused("the copy holds \(after.eventCount) events ending in \(copiedHash); \(from) holds \(before.eventCount) ending in \(lastHash)")
+            throw Failure.refused(
+                "the copy holds \(after.eventCount) events ending in \(copiedHash); \(from) holds \(before.eventCount) ending in \(lastHash)"
+            )
         }
         return "copied \(before.eventCount - resumedAt) events to \(target.location) (\(resumedAt) were already there); "
             + "both verify, both chains end in \(lastHash)"

@@ -18,7 +18,10 @@ enum ParentWatch {
     static func start() {
         guard let value = ProcessInfo.processInfo.environment[variable], let owner = pid_t(value) else { return }
         let parent = getppid()
-        guard kill(owner, 0) == 0 || errno != ESRCH else { kill(getpid(), SIGKILL); return }
+        guard kill(owner, 0) == 0 || errno != ESRCH else {
+            kill(getpid(), SIGKILL)
+            return
+        }
         let watcher = Thread {
             while getppid() == parent { usleep(200_000) }
             kill(getpid(), SIGKILL)

@@ -26,7 +26,12 @@ struct Serve: AsyncParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
 
-    @Option(help: ArgumentHelp("JSON array of OCPI 2.1.1 Locations whose EVSEs carry \"ocpp\": {\"charge_point_id\", \"connector_id\"} (LEDGER_LOCATIONS).", valueName: "file"))
+    @Option(
+        help: ArgumentHelp(
+            "JSON array of OCPI 2.1.1 Locations whose EVSEs carry \"ocpp\": {\"charge_point_id\", \"connector_id\"} (LEDGER_LOCATIONS).",
+            valueName: "file"
+        )
+    )
     var locations: String = environment("LOCATIONS") ?? "examples/locations.json"
 
     @Option(help: "This CPO's OCPI country code (LEDGER_COUNTRY_CODE).")
@@ -38,19 +43,28 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "The token the IOP must present; generated, stored beside the database and printed once if absent (LEDGER_TOKEN).")
     var token: String?
 
-    @Option(help: "The IOP's eMSP-side base URL, e.g. https://iop.example.net/ocpi/emsp/2.1.1: Sessions, CDRs and RFID authorizations go under it; without it nothing is pushed (LEDGER_IOP_URL).")
+    @Option(
+        help:
+            "The IOP's eMSP-side base URL, e.g. https://iop.example.net/ocpi/emsp/2.1.1: Sessions, CDRs and RFID authorizations go under it; without it nothing is pushed (LEDGER_IOP_URL)."
+    )
     var iopURL: String?
 
     @Option(help: "The token we present to the IOP and to response_urls (LEDGER_IOP_TOKEN).")
     var iopToken: String?
 
-    @Option(help: "The bearer token of the read-only /ops API (dispute timelines, anomalies, the log as NDJSON); without it /ops is disabled (LEDGER_OPS_TOKEN).")
+    @Option(
+        help:
+            "The bearer token of the read-only /ops API (dispute timelines, anomalies, the log as NDJSON); without it /ops is disabled (LEDGER_OPS_TOKEN)."
+    )
     var opsToken: String?
 
     @Option(help: "Seconds an HTTP connection may stay silent before it is closed (LEDGER_IDLE_TIMEOUT).")
     var idleTimeout: Int = environment("IDLE_TIMEOUT").flatMap(Int.init) ?? 60
 
-    @Option(help: "HTTP connections (not chargers' WebSockets) held at once; past it they are answered 503 while chargers still connect (LEDGER_MAX_HTTP_CONNECTIONS).")
+    @Option(
+        help:
+            "HTTP connections (not chargers' WebSockets) held at once; past it they are answered 503 while chargers still connect (LEDGER_MAX_HTTP_CONNECTIONS)."
+    )
     var maxHTTPConnections: Int = environment("MAX_HTTP_CONNECTIONS").flatMap(Int.init) ?? 1024
 
     @Option(help: "Seconds a charger has to answer a command before the result is TIMEOUT (LEDGER_COMMAND_TIMEOUT).")
@@ -59,9 +73,12 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "OCPI commands offered; others answer NOT_SUPPORTED. Gireve's IOP sends only START_SESSION and STOP_SESSION (LEDGER_COMMANDS).")
     var commands: String = environment("COMMANDS") ?? "START_SESSION,STOP_SESSION"
 
-    @Option(help: ArgumentHelp(
-        "Hosts a command's response_url may name besides the --iop-url host, comma-separated; loopback and private addresses only when listed. With neither, any public host (LEDGER_RESPONSE_URL_HOSTS).",
-        valueName: "hosts"))
+    @Option(
+        help: ArgumentHelp(
+            "Hosts a command's response_url may name besides the --iop-url host, comma-separated; loopback and private addresses only when listed. With neither, any public host (LEDGER_RESPONSE_URL_HOSTS).",
+            valueName: "hosts"
+        )
+    )
     var responseURLHosts: String = environment("RESPONSE_URL_HOSTS") ?? ""
 
     @Option(help: "A local RFID swipe when the IOP cannot answer in time: reject or accept (LEDGER_RFID_FALLBACK).")
@@ -96,14 +113,20 @@ struct Serve: AsyncParsableCommand {
             var logger = Logger(label: "chargeledger")
             logger.logLevel = .info
             let configuration = LedgerServer.Configuration(
-                host: host, port: port, locations: registry, token: token.value, iopToken: iopToken ?? environment("IOP_TOKEN"),
+                host: host,
+                port: port,
+                locations: registry,
+                token: token.value,
+                iopToken: iopToken ?? environment("IOP_TOKEN"),
                 iop: (iopURL ?? environment("IOP_URL")).map { TransactionService.IOPEndpoint(url: $0, countryCode: countryCode, partyId: partyId) },
                 commandTimeout: .seconds(commandTimeout),
                 offeredCommands: Set(commands.split(separator: ",").compactMap { CommandType(rawValue: String($0)) }),
-                rfidFallback: rfidFallback == "accept" ? "ALLOWED" : "NOT_ALLOWED", opsToken: opsToken ?? environment("OPS_TOKEN"),
+                rfidFallback: rfidFallback == "accept" ? "ALLOWED" : "NOT_ALLOWED",
+                opsToken: opsToken ?? environment("OPS_TOKEN"),
                 idleTimeout: .seconds(idleTimeout),
                 responseURLHosts: responseURLHosts.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty },
-                maxHTTPConnections: maxHTTPConnections)
+                maxHTTPConnections: maxHTTPConnections
+            )
             let server = LedgerServer(configuration: configuration, store: store, coordination: coordination, logger: logger)
             let path = database.displayName
             do {
@@ -117,7 +140,9 @@ struct Serve: AsyncParsableCommand {
                 await store.close()
                 withExtendedLifetime(lock) {}
                 if Self.isAddressInUse(error) {
-                    throw Failure.cannotServe("port \(port) on \(host) is in use (another `ledger serve`?): stop what holds it, or choose another --port (0 picks a free one)")
+                    throw Failure.cannotServe(
+                        "port \(port) on \(host) is in use (another `ledger serve`?): stop what holds it, or choose another --port (0 picks a free one)"
+                    )
                 }
                 throw Failure.cannotServe("server stopped: \(error)")
             }
@@ -140,8 +165,13 @@ struct Serve: AsyncParsableCommand {
 
         func store() {
             guard let generatedFile else { return }
-            guard FileManager.default.createFile(atPath: generatedFile, contents: Data((value + "\n").utf8), attributes: [.posixPermissions: 0o600]) else {
-                FileHandle.standardError.write(Data("warning: cannot store the generated IOP token in \(generatedFile): it holds for this run only; give one with --token\n".utf8))
+            guard FileManager.default.createFile(atPath: generatedFile, contents: Data((value + "\n").utf8), attributes: [.posixPermissions: 0o600])
+            else {
+                FileHandle.standardError.write(
+                    Data(
+                        "warning: cannot store the generated IOP token in \(generatedFile): it holds for this run only; give one with --token\n".utf8
+                    )
+                )
                 FileHandle.standardOutput.write(Data("generated the IOP token for this run: \(value)\n".utf8))
                 return
             }

@@ -25,7 +25,8 @@ await withThrowingTaskGroup(of: Void.self) { group in
                 let event = try NewEvent(
                     type: "CrashProbe",
                     data: CanonicalJSON(encoding: ["task": task, "n": Int(version)]),
-                    metadata: EventMetadata(source: "test-writer"))
+                    metadata: EventMetadata(source: "test-writer")
+                )
                 let result = try await store.append([event], to: stream, expectedVersion: .exact(version))
                 version = result.streamVersion
                 FileHandle.standardOutput.write(Data("\(result.positions[0])\n".utf8))

@@ -16,7 +16,8 @@ public enum ChildProcess {
         let scratch = FileManager.default.temporaryDirectory.appending(path: "child-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
-        let out = scratch.appending(path: "out"), err = scratch.appending(path: "err")
+        let out = scratch.appending(path: "out")
+        let err = scratch.appending(path: "err")
         try Data().write(to: out)
         try Data().write(to: err)
         let process = Process()

@@ -22,7 +22,8 @@ public enum StoreKind: String, Sendable, CaseIterable, CustomStringConvertible {
     /// Runs `body` with a store on a new, empty ledger of this kind; then closes it and removes
     /// the ledger (its directory, or its database).
     public func withTemporaryStore<T>(
-        clock: any LedgerClock = ManualClock(), _ body: (any VerifiableEventStore) async throws -> T
+        clock: any LedgerClock = ManualClock(),
+        _ body: (any VerifiableEventStore) async throws -> T
     ) async throws -> T {
         switch self {
         case .sqlite:

@@ -10,7 +10,11 @@ import Synchronization
 /// waits for an answer), so it is cancelled and left to end on its own, not awaited — a task
 /// group would wait for it. What it did, if anything, is what a retry finds: appends are
 /// idempotent by event id.
-func withDeadline<T: Sendable>(_ limit: Duration, at location: PostgresLocation, _ operation: @escaping @Sendable () async throws -> T)
+func withDeadline<T: Sendable>(
+    _ limit: Duration,
+    at location: PostgresLocation,
+    _ operation: @escaping @Sendable () async throws -> T
+)
     async throws(EventStoreError) -> T
 {
     let outcome = FirstOutcome<T>()

@@ -35,8 +35,16 @@ actor PostgresAppender {
     /// `close()` calls waiting for the batches under way to be answered.
     private var closing: [CheckedContinuation<Void, Never>] = []
 
-    init(client: PostgresClient, location: PostgresLocation, clock: any LedgerClock, notifier: AppendNotifier, logger: Logger,
-         timeout: Duration, maximumBatch: Int, readModels: PostgresReadModels?) {
+    init(
+        client: PostgresClient,
+        location: PostgresLocation,
+        clock: any LedgerClock,
+        notifier: AppendNotifier,
+        logger: Logger,
+        timeout: Duration,
+        maximumBatch: Int,
+        readModels: PostgresReadModels?
+    ) {
         self.timeout = timeout
         self.readModels = readModels
         self.client = client
@@ -128,10 +136,14 @@ actor PostgresAppender {
     /// statement and folded into the read models. Timed out, the callers get an error even if the COMMIT did land: a retry
     /// with the same event ids is then answered with the original positions.
     private func transaction<T: Sendable>(
-        _ requests: [AppendRequest], _ decide: @escaping @Sendable (inout BatchLog) throws(EventStoreError) -> T
+        _ requests: [AppendRequest],
+        _ decide: @escaping @Sendable (inout BatchLog) throws(EventStoreError) -> T
     ) async -> Result<T, EventStoreError> {
         let now = clock.now()
-        let client = client, location = location, logger = logger, readModels = readModels
+        let client = client
+        let location = location
+        let logger = logger
+        let readModels = readModels
         let idleLimit = String(timeout.milliseconds)
         do {
             let (head, value) = try await withDeadline(timeout, at: location) { () async throws -> (Int64, T) in
@@ -139,9 +151,12 @@ actor PostgresAppender {
                     // The server ends this transaction itself if this side goes silent in it
                     // (`withDeadline` gives up on it, the network is cut): the lock it holds
                     // must not stop every other instance's appends for longer than the timeout.
-                    try await connection.query("""
+                    try await connection.query(
+                        """
                         SELECT pg_advisory_xact_lock(\(Self.lock)), set_config('idle_in_transaction_session_timeout', \(idleLimit), true)
-                        """, logger: logger)
+                        """,
+                        logger: logger
+                    )
                     var log = try await BatchLog.read(for: requests, on: connection, now: now, admit: readModels?.admit, logger: logger)
                     let value = try decide(&log)
                     try await log.insert(on: connection, logger: logger)
@@ -179,8 +194,13 @@ struct BatchLog {
     /// The new rows as the read models fold them (empty without read models).
     private(set) var decoded: [AdmittedEvents] = []
 
-    static func read(for requests: [AppendRequest], on connection: PostgresConnection, now: Timestamp,
-                     admit: (@Sendable ([RecordedEvent]) throws(EventStoreError) -> AdmittedEvents)?, logger: Logger) async throws -> BatchLog {
+    static func read(
+        for requests: [AppendRequest],
+        on connection: PostgresConnection,
+        now: Timestamp,
+        admit: (@Sendable ([RecordedEvent]) throws(EventStoreError) -> AdmittedEvents)?,
+        logger: Logger
+    ) async throws -> BatchLog {
         var head = ChainHead.empty
         let heads = try await connection.query("SELECT position, hash FROM events ORDER BY position DESC LIMIT 1", logger: logger)
         for try await (position, hash) in heads.decode((Int64, ByteBuffer).self) { head = ChainHead(position: position, hash: Array(buffer: hash)) }
@@ -188,7 +208,9 @@ struct BatchLog {
         let streams = Array(Set(requests.map(\.streamId))).filter { !$0.contains("\u{0}") }
         var versions = Dictionary(uniqueKeysWithValues: streams.map { ($0, Int64(0)) })
         let stored = try await connection.query(
-            "SELECT stream_id, max(stream_version) FROM events WHERE stream_id = ANY(\(streams)) GROUP BY stream_id", logger: logger)
+            "SELECT stream_id, max(stream_version) FROM events WHERE stream_id = ANY(\(streams)) GROUP BY stream_id",
+            logger: logger
+        )
         for try await (stream, version) in stored.decode((String, Int64).self) { versions[stream] = version }
         var rows: [String: EventRow] = [:]
         let ids = requests.flatMap { $0.events.map(\.eventId.lowercasedString) }
@@ -214,8 +236,10 @@ struct BatchLog {
             throw .wrongExpectedVersion(streamId: request.streamId, expected: request.expectedVersion, actual: current)
         }
         if let retried { return retried }
-        var version = known, head = self.head
-        var new: [EventRow] = [], events: [RecordedEvent] = []
+        var version = known
+        var head = self.head
+        var new: [EventRow] = []
+        var events: [RecordedEvent] = []
         for event in request.events {
             version += 1
             let row = head.chain(event, streamId: request.streamId, version: version, now: now)
@@ -233,13 +257,16 @@ struct BatchLog {
     /// Inserts the batch's new rows, in one statement.
     func insert(on connection: PostgresConnection, logger: Logger) async throws {
         guard !rows.isEmpty else { return }
-        try await connection.query("""
+        try await connection.query(
+            """
             INSERT INTO events (position, stream_id, stream_version, event_id, type, schema_version, data, metadata, recorded_at, hash)
             SELECT * FROM unnest(\(rows.map(\.position))::bigint[], \(rows.map(\.streamId))::text[], \(rows.map(\.streamVersion))::bigint[],
                                  \(rows.map(\.eventId))::text[], \(rows.map(\.type))::text[], \(rows.map { Int32($0.schemaVersion) })::integer[],
                                  \(rows.map(\.data))::text[], \(rows.map(\.metadata))::text[], \(rows.map(\.recordedAt))::text[],
                                  \(rows.map { ByteBuffer(bytes: $0.hash) })::bytea[])
-            """, logger: logger)
+            """,
+            logger: logger
+        )
     }
 }
 
@@ -248,7 +275,17 @@ extension EventRow {
     typealias PostgresColumns = (Int64, String, Int64, String, String, Int32, String, String, String, ByteBuffer)
 
     init(_ columns: PostgresColumns) {
-        self.init(position: columns.0, streamId: columns.1, streamVersion: columns.2, eventId: columns.3, type: columns.4,
-                  schemaVersion: Int(columns.5), data: columns.6, metadata: columns.7, recordedAt: columns.8, hash: Array(buffer: columns.9))
+        self.init(
+            position: columns.0,
+            streamId: columns.1,
+            streamVersion: columns.2,
+            eventId: columns.3,
+            type: columns.4,
+            schemaVersion: Int(columns.5),
+            data: columns.6,
+            metadata: columns.7,
+            recordedAt: columns.8,
+            hash: Array(buffer: columns.9)
+        )
     }
 }

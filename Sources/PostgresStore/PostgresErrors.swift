@@ -34,19 +34,23 @@ extension EventStoreError {
         case (.server, "28000"):
             return "the server does not let user \(location.username) in (\(message)): check the user, and the server's pg_hba.conf"
         case (.server, "3D000"):
-            return "database \(location.database) does not exist on the server: create it (createdb -O \(location.username) \(location.database)) or fix the URL"
+            return
+                "database \(location.database) does not exist on the server: create it (createdb -O \(location.username) \(location.database)) or fix the URL"
         case (.server, "57P03"):
             return "the server is starting up or shutting down: try again in a moment"
         case (.authMechanismRequiresPassword, _):
-            return "the server asks for a password and the URL has none: write postgres://\(location.username):PASSWORD@\(location.host):\(location.port)/\(location.database)"
+            return
+                "the server asks for a password and the URL has none: write postgres://\(location.username):PASSWORD@\(location.host):\(location.port)/\(location.database)"
         case (.sslUnsupported, _):
             return "the URL asks for TLS (sslmode=require) but the server does not offer it: enable ssl on the server, or drop sslmode=require"
         case (.connectionError, _):
             let detail = error.underlying.map { String(describing: $0) } ?? ""
-            let reason = if detail.contains("Connection refused") { "connection refused" }
-                else if detail.contains("timed out") || detail.contains("Timeout") || detail.contains("timeout") { "no answer in time" }
-                else if detail.isEmpty { "no answer" }
-                else { String(detail.prefix(200)) }
+            let reason =
+                if detail.contains("Connection refused") {
+                    "connection refused"
+                } else if detail.contains("timed out") || detail.contains("Timeout") || detail.contains("timeout") {
+                    "no answer in time"
+                } else if detail.isEmpty { "no answer" } else { String(detail.prefix(200)) }
             return "cannot reach a PostgreSQL server at \(location.host):\(location.port) (\(reason)): is it running and listening there?"
         default:
             return nil

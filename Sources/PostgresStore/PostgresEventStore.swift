@@ -43,19 +43,39 @@ public final class PostgresEventStore: ProjectionStore {
 
     /// Connects to the database at `url` (creating and migrating the log's tables, and the read
     /// models' when given, if needed). `folding` as `SQLiteEventStore.init`'s.
-    public static func open(url: String, readModels: (any ReadModelPort)? = nil, folding: Bool = true, clock: any LedgerClock = SystemClock(),
-                            logger: Logger = quietLogger, timeout: Duration = .seconds(30), maximumBatch: Int = 1024)
+    public static func open(
+        url: String,
+        readModels: (any ReadModelPort)? = nil,
+        folding: Bool = true,
+        clock: any LedgerClock = SystemClock(),
+        logger: Logger = quietLogger,
+        timeout: Duration = .seconds(30),
+        maximumBatch: Int = 1024
+    )
         async throws(EventStoreError) -> PostgresEventStore
     {
-        try await open(location: try PostgresLocation(url: url), readModels: readModels, folding: folding, clock: clock, logger: logger,
-                       timeout: timeout, maximumBatch: maximumBatch)
+        try await open(
+            location: try PostgresLocation(url: url),
+            readModels: readModels,
+            folding: folding,
+            clock: clock,
+            logger: logger,
+            timeout: timeout,
+            maximumBatch: maximumBatch
+        )
     }
 
     /// `timeout` bounds every operation — opening, each read, each append transaction — so a
     /// database that cannot be reached is an error, not a hang.
-    public static func open(location: PostgresLocation, readModels: (any ReadModelPort)? = nil, folding: Bool = true,
-                            clock: any LedgerClock = SystemClock(),
-                            logger: Logger = quietLogger, timeout: Duration = .seconds(30), maximumBatch: Int = 1024)
+    public static func open(
+        location: PostgresLocation,
+        readModels: (any ReadModelPort)? = nil,
+        folding: Bool = true,
+        clock: any LedgerClock = SystemClock(),
+        logger: Logger = quietLogger,
+        timeout: Duration = .seconds(30),
+        maximumBatch: Int = 1024
+    )
         async throws(EventStoreError) -> PostgresEventStore
     {
         var configuration = location.clientConfiguration
@@ -74,8 +94,17 @@ public final class PostgresEventStore: ProjectionStore {
                 if let readModels { try await Self.catchUp(readModels, client, at: location, logger: logger) }
                 return try await Self.head(client, at: location)
             }
-            return PostgresEventStore(location: location, client: client, running: running, clock: clock, head: head,
-                                      logger: logger, timeout: timeout, maximumBatch: maximumBatch, readModels: readModels)
+            return PostgresEventStore(
+                location: location,
+                client: client,
+                running: running,
+                clock: clock,
+                head: head,
+                logger: logger,
+                timeout: timeout,
+                maximumBatch: maximumBatch,
+                readModels: readModels
+            )
         } catch {
             running.cancel()
             guard case .database(let reason) = error else { throw error }
@@ -93,8 +122,17 @@ public final class PostgresEventStore: ProjectionStore {
 
     let timeout: Duration
 
-    private init(location: PostgresLocation, client: PostgresClient, running: Task<Void, Never>, clock: any LedgerClock, head: Int64,
-                 logger: Logger, timeout: Duration, maximumBatch: Int, readModels: PostgresReadModels?) {
+    private init(
+        location: PostgresLocation,
+        client: PostgresClient,
+        running: Task<Void, Never>,
+        clock: any LedgerClock,
+        head: Int64,
+        logger: Logger,
+        timeout: Duration,
+        maximumBatch: Int,
+        readModels: PostgresReadModels?
+    ) {
         self.location = location
         self.client = client
         self.running = running
@@ -102,8 +140,16 @@ public final class PostgresEventStore: ProjectionStore {
         self.timeout = timeout
         let notifier = AppendNotifier(head: head)
         self.notifier = notifier
-        appender = PostgresAppender(client: client, location: location, clock: clock, notifier: notifier, logger: logger,
-                                    timeout: timeout, maximumBatch: max(1, maximumBatch), readModels: readModels)
+        appender = PostgresAppender(
+            client: client,
+            location: location,
+            clock: clock,
+            notifier: notifier,
+            logger: logger,
+            timeout: timeout,
+            maximumBatch: max(1, maximumBatch),
+            readModels: readModels
+        )
         listening = Task { await Self.follow(client, at: location, notifier: notifier, logger: logger) }
     }
 
@@ -136,7 +182,8 @@ public final class PostgresEventStore: ProjectionStore {
     }
 
     public func headPosition() async throws(EventStoreError) -> Int64 {
-        let client = client, location = location
+        let client = client
+        let location = location
         return try await withDeadline(timeout, at: location) { try await Self.head(client, at: location) }
     }
 
@@ -171,7 +218,9 @@ public final class PostgresEventStore: ProjectionStore {
     private func triggerProblems() async throws -> [String] {
         var present: Set<String> = []
         for try await name in try await client.query(
-            "SELECT tgname::text FROM pg_trigger WHERE tgrelid = 'events'::regclass AND NOT tgisinternal", logger: logger).decode(String.self) {
+            "SELECT tgname::text FROM pg_trigger WHERE tgrelid = 'events'::regclass AND NOT tgisinternal",
+            logger: logger
+        ).decode(String.self) {
             present.insert(name)
         }
         var problems = Self.triggers.filter { !present.contains($0) }
@@ -199,7 +248,10 @@ public final class PostgresEventStore: ProjectionStore {
     /// the connection is free again at once; the reader's own wait is the backstop for a server
     /// that does not answer at all.
     public func withProjectionSnapshot<T: Sendable>(_ body: @escaping @Sendable (any ProjectionReading) throws -> T) async throws -> T {
-        let client = client, logger = logger, location = location, timeout = timeout
+        let client = client
+        let logger = logger
+        let location = location
+        let timeout = timeout
         return try await withDeadline(timeout, at: location) {
             try await client.withTransaction(logger: logger) { connection in
                 try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger)
@@ -215,15 +267,22 @@ public final class PostgresEventStore: ProjectionStore {
     /// Folds the events the read models have not seen (appended by a store opened without them,
     /// as `ledger import --log-only` does, or by an older binary), a page per transaction. Each
     /// holds the append lock, so no append commits between reading a page and folding it.
-    private static func catchUp(_ readModels: PostgresReadModels, _ client: PostgresClient, at location: PostgresLocation,
-                                logger: Logger) async throws {
+    private static func catchUp(
+        _ readModels: PostgresReadModels,
+        _ client: PostgresClient,
+        at location: PostgresLocation,
+        logger: Logger
+    ) async throws {
         while true {
             let caughtUp = try await client.withTransaction(logger: logger) { connection -> Bool in
                 try await connection.query("SELECT pg_advisory_xact_lock(\(PostgresAppender.lock))", logger: logger)
-                let rows = try await connection.query("""
+                let rows = try await connection.query(
+                    """
                     SELECT \(unescaped: EventRow.columns) FROM events
                     WHERE position > (SELECT min(position) FROM projection_checkpoints) ORDER BY position LIMIT 2048
-                    """, logger: logger)
+                    """,
+                    logger: logger
+                )
                 var events: [RecordedEvent] = []
                 for try await columns in rows.decode(EventRow.PostgresColumns.self) { events.append(try EventRow(columns).decoded()) }
                 guard let first = events.first else { return true }
@@ -244,7 +303,9 @@ public final class PostgresEventStore: ProjectionStore {
         var query: PostgresQuery = "SELECT \(unescaped: EventRow.columns) FROM events "
         query.sql += clause.sql
         query.binds = clause.binds
-        let client = client, logger = logger, statement = query
+        let client = client
+        let logger = logger
+        let statement = query
         return try await withDeadline(timeout, at: location) {
             var events: [RecordedEvent] = []
             for try await columns in try await client.query(statement, logger: logger).decode(EventRow.PostgresColumns.self) {

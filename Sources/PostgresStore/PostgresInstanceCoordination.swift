@@ -21,10 +21,12 @@ public struct PostgresInstanceCoordination: InstanceCoordination {
     /// claim anyway; a result's lane is never claimed again) and heartbeats lapsed for an hour
     /// (kept that long for an operator looking at which instance stopped when).
     public func heartbeat(now: Timestamp, until: Timestamp) async throws {
-        try await run("""
+        try await run(
+            """
             INSERT INTO ledger_instances (instance, until_ms, started_ms) VALUES (\(instance), \(until.millisecondsSinceEpoch), \(now.millisecondsSinceEpoch))
             ON CONFLICT (instance) DO UPDATE SET until_ms = excluded.until_ms
-            """)
+            """
+        )
         try await run("DELETE FROM lane_leases WHERE until_ms <= \(now.millisecondsSinceEpoch)")
         try await run("DELETE FROM ledger_instances WHERE until_ms <= \(now.millisecondsSinceEpoch - 3_600_000)")
     }
@@ -34,17 +36,21 @@ public struct PostgresInstanceCoordination: InstanceCoordination {
     }
 
     public func claim(_ lane: String, for claim: String, now: Timestamp, until: Timestamp) async throws -> Timestamp? {
-        let won = try await strings("""
+        let won = try await strings(
+            """
             INSERT INTO lane_leases (lane, instance, claim, until_ms) VALUES (\(lane), \(instance), \(claim), \(until.millisecondsSinceEpoch))
             ON CONFLICT (lane) DO UPDATE SET instance = excluded.instance, claim = excluded.claim, until_ms = excluded.until_ms
             WHERE lane_leases.instance = excluded.instance OR lane_leases.until_ms <= \(now.millisecondsSinceEpoch)
             RETURNING instance
-            """)
+            """
+        )
         guard won.isEmpty else { return nil }
-        let client = client, logger = logger
+        let client = client
+        let logger = logger
         let holderUntil = try await withDeadline(timeout, at: location) { () -> Int64? in
             var until: Int64?
-            for try await value in try await client.query("SELECT until_ms FROM lane_leases WHERE lane = \(lane)", logger: logger).decode(Int64.self) {
+            for try await value in try await client.query("SELECT until_ms FROM lane_leases WHERE lane = \(lane)", logger: logger).decode(Int64.self)
+            {
                 until = value
             }
             return until
@@ -69,7 +75,8 @@ public struct PostgresInstanceCoordination: InstanceCoordination {
 
     /// The first column of every row, as text.
     private func strings(_ statement: PostgresQuery) async throws -> [String] {
-        let client = client, logger = logger
+        let client = client
+        let logger = logger
         return try await withDeadline(timeout, at: location) {
             var values: [String] = []
             for try await value in try await client.query(statement, logger: logger).decode(String.self) { values.append(value) }

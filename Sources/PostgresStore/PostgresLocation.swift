@@ -22,7 +22,8 @@ public struct PostgresLocation: Sendable, CustomStringConvertible {
 
     public init(url text: String) throws(EventStoreError) {
         guard Self.isURL(text), let url = URLComponents(string: text), let host = url.host, !host.isEmpty,
-              let user = url.user, !user.isEmpty else {
+            let user = url.user, !user.isEmpty
+        else {
             throw .database("--db \(Self.redacted(text)) is not a PostgreSQL URL: write postgres://user:password@host:5432/database")
         }
         let database = String(url.path.drop { $0 == "/" })
@@ -41,8 +42,12 @@ public struct PostgresLocation: Sendable, CustomStringConvertible {
     }
 
     private init(host: String, port: Int, username: String, password: String?, database: String, requireTLS: Bool) {
-        self.host = host; self.port = port; self.username = username; self.password = password
-        self.database = database; self.requireTLS = requireTLS
+        self.host = host
+        self.port = port
+        self.username = username
+        self.password = password
+        self.database = database
+        self.requireTLS = requireTLS
     }
 
     /// The URL with its password, as given: for a child process's `--db`; never log it.
@@ -58,8 +63,13 @@ public struct PostgresLocation: Sendable, CustomStringConvertible {
     /// How PostgresNIO reaches it (tests use it to create and drop scratch databases).
     public var clientConfiguration: PostgresClient.Configuration {
         PostgresClient.Configuration(
-            host: host, port: port, username: username, password: password, database: database,
-            tls: requireTLS ? .require(.makeClientConfiguration()) : .disable)
+            host: host,
+            port: port,
+            username: username,
+            password: password,
+            database: database,
+            tls: requireTLS ? .require(.makeClientConfiguration()) : .disable
+        )
     }
 
     /// How long one connection may take, its session start-up on the server included: PostgresNIO's
@@ -72,8 +82,13 @@ public struct PostgresLocation: Sendable, CustomStringConvertible {
     /// first, and a wrong port or a stopped server is an error at once, not after the timeout.
     func probe(logger: Logger) async throws {
         var configuration = PostgresConnection.Configuration(
-            host: host, port: port, username: username, password: password, database: database,
-            tls: requireTLS ? .require(try NIOSSLContext(configuration: .makeClientConfiguration())) : .disable)
+            host: host,
+            port: port,
+            username: username,
+            password: password,
+            database: database,
+            tls: requireTLS ? .require(try NIOSSLContext(configuration: .makeClientConfiguration())) : .disable
+        )
         configuration.options.connectTimeout = TimeAmount(Self.connectTimeout)
         let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
         try await connection.close()

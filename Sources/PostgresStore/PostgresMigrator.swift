@@ -12,16 +12,24 @@ enum PostgresMigrator {
     /// `pg_advisory_xact_lock` key of migrations ("chlgmigr").
     static let lock: Int64 = 0x6368_6c67_6d69_6772
 
-    static func migrate(_ client: PostgresClient, at location: PostgresLocation, now: Timestamp, readModels: (any ReadModelPort)?,
-                        logger: Logger) async throws(EventStoreError) {
+    static func migrate(
+        _ client: PostgresClient,
+        at location: PostgresLocation,
+        now: Timestamp,
+        readModels: (any ReadModelPort)?,
+        logger: Logger
+    ) async throws(EventStoreError) {
         let migrations = Migration.embedded + (readModels?.migrations(for: .postgres) ?? [])
         do {
             try await client.withTransaction(logger: logger) { connection in
                 try await connection.query("SELECT pg_advisory_xact_lock(\(lock))", logger: logger)
-                try await connection.query("""
+                try await connection.query(
+                    """
                     CREATE TABLE IF NOT EXISTS schema_migrations (
                         version INTEGER PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at TEXT NOT NULL)
-                    """, logger: logger)
+                    """,
+                    logger: logger
+                )
                 var applied: AppliedMigrations = [:]
                 let rows = try await connection.query("SELECT version, name, checksum FROM schema_migrations", logger: logger)
                 for try await (version, name, checksum) in rows.decode((Int32, String, String).self) {
@@ -31,10 +39,13 @@ enum PostgresMigrator {
                     for statement in statements(of: migration.sql) {
                         try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
                     }
-                    try await connection.query("""
+                    try await connection.query(
+                        """
                         INSERT INTO schema_migrations (version, name, checksum, applied_at)
                         VALUES (\(Int32(migration.version)), \(migration.name), \(migration.checksum), \(now.iso8601))
-                        """, logger: logger)
+                        """,
+                        logger: logger
+                    )
                 }
             }
         } catch {
@@ -46,7 +57,8 @@ enum PostgresMigrator {
     /// comments, quoted text or a `$$` function body. (PostgreSQL's extended protocol, which
     /// PostgresNIO speaks, takes one statement at a time.)
     static func statements(of sql: String) -> [String] {
-        var statements: [String] = [], current = ""
+        var statements: [String] = []
+        var current = ""
         var dollarTag: Substring?  // inside $tag$ … $tag$
         var index = sql.startIndex
         func rest() -> Substring { sql[index...] }

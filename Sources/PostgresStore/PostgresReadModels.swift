@@ -23,7 +23,8 @@ struct PostgresReadModels: Sendable {
         guard !events.isEmpty else { return }
         var checkpoints: [String: Int64] = [:]
         for try await (name, position) in try await connection.query(
-            PostgresQuery(unsafeSQL: "SELECT name, position FROM \(port.checkpointTable)"), logger: logger
+            PostgresQuery(unsafeSQL: "SELECT name, position FROM \(port.checkpointTable)"),
+            logger: logger
         ).decode((String, Int64).self) {
             checkpoints[name] = position
         }
@@ -32,7 +33,8 @@ struct PostgresReadModels: Sendable {
         for (table, keys) in plan.reads {
             var bodies: [String: String] = [:]
             for try await (key, body) in try await connection.query(
-                PostgresQuery(unsafeSQL: "SELECT key, body FROM \(table) WHERE key = ANY($1)", binds: Self.binds([keys])), logger: logger
+                PostgresQuery(unsafeSQL: "SELECT key, body FROM \(table) WHERE key = ANY($1)", binds: Self.binds([keys])),
+                logger: logger
             ).decode((String, String).self) {
                 bodies[key] = body
             }
@@ -41,7 +43,8 @@ struct PostgresReadModels: Sendable {
         for write in try port.fold(plan, stored: stored) { try await run(write, on: connection, logger: logger) }
         try await connection.query(
             PostgresQuery(unsafeSQL: "UPDATE \(port.checkpointTable) SET position = $1 WHERE position < $1", binds: Self.binds([plan.position])),
-            logger: logger)
+            logger: logger
+        )
     }
 
     private func run(_ write: ReadModelWrite, on connection: PostgresConnection, logger: Logger) async throws {
@@ -49,7 +52,9 @@ struct PostgresReadModels: Sendable {
         case let .delete(table, column, values):
             guard !values.isEmpty else { return }
             try await connection.query(
-                PostgresQuery(unsafeSQL: "DELETE FROM \(table) WHERE \(column) = ANY($1)", binds: Self.binds([values])), logger: logger)
+                PostgresQuery(unsafeSQL: "DELETE FROM \(table) WHERE \(column) = ANY($1)", binds: Self.binds([values])),
+                logger: logger
+            )
         case let .upsert(table, columns, rows):
             let replace = columns.dropFirst().map { "\($0) = EXCLUDED.\($0)" }.joined(separator: ", ")
             try await insert(rows, into: table, columns: columns, onConflict: "(key) DO UPDATE SET \(replace)", on: connection, logger: logger)
@@ -59,8 +64,14 @@ struct PostgresReadModels: Sendable {
     }
 
     /// Multi-row INSERTs, as many rows per statement as PostgreSQL's 65,535 parameters allow.
-    private func insert(_ rows: [[SQLValue]], into table: String, columns: [String], onConflict: String,
-                        on connection: PostgresConnection, logger: Logger) async throws {
+    private func insert(
+        _ rows: [[SQLValue]],
+        into table: String,
+        columns: [String],
+        onConflict: String,
+        on connection: PostgresConnection,
+        logger: Logger
+    ) async throws {
         let perStatement = 65_535 / columns.count
         for start in stride(from: 0, to: rows.count, by: perStatement) {
             let slice = rows[start..<min(rows.count, start + perStatement)]

@@ -45,7 +45,9 @@ final class PostgresSnapshotReader: ProjectionReading, Sendable {
 
     /// `?` placeholders numbered `$1`, `$2`… as PostgreSQL wants them (not inside quoted text).
     static func numbered(_ sql: String) -> String {
-        var numbered = "", count = 0, quoted = false
+        var numbered = ""
+        var count = 0
+        var quoted = false
         for character in sql {
             if character == "'" { quoted.toggle() }
             if character == "?" && !quoted {

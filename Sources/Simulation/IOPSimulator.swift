@@ -23,7 +23,9 @@ public final class IOPSimulator: Sendable {
     public let port: Int
 
     private init(port: Int, group: ServiceGroup, running: Task<Void, any Error>) {
-        self.port = port; self.group = group; self.running = running
+        self.port = port
+        self.group = group
+        self.running = running
     }
 
     /// The eMSP-side base URL to give `ledger serve` as `--iop-url`.
@@ -39,8 +41,12 @@ public final class IOPSimulator: Sendable {
         }
         for method in [HTTPRequest.Method.post, .put, .patch] { router.on("**", method: method, use: handle) }
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                              onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) }, logger: logger)
+        let app = Application(
+            router: router,
+            configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) },
+            logger: logger
+        )
         // Stopped by a graceful shutdown, not by cancelling its task: cancelled, the server logs
         // its waiting child channel as an error on every clean exit of the demo.
         let group = ServiceGroup(configuration: .init(services: [app], logger: logger))

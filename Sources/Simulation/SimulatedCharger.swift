@@ -24,7 +24,9 @@ public struct SimulatedCharger: Sendable {
     /// Connects as `chargePointId`, runs `script`, then closes the connection.
     public static func run(url: String, logger: Logger, _ script: @escaping @Sendable (SimulatedCharger) async throws -> Void) async throws {
         try await WebSocketClient.connect(url: url, configuration: .init(additionalHeaders: [.secWebSocketProtocol: "ocpp1.6"]), logger: logger) {
-            inbound, outbound, _ in
+            inbound,
+            outbound,
+            _ in
             let mailbox = Mailbox()
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {

@@ -22,7 +22,9 @@ public enum Prerequisite: String, Sendable, CaseIterable {
         get async {
             switch self {
             case .python: await Self.pythonMissing
-            case .chromium: Self.onPath("chromium") ? nil : "Chromium is not installed (apt-get install chromium, or run scripts/test): the ops page tests are skipped"
+            case .chromium:
+                Self.onPath("chromium")
+                    ? nil : "Chromium is not installed (apt-get install chromium, or run scripts/test): the ops page tests are skipped"
             case .postgres: Self.postgresMissing
             }
         }
@@ -39,7 +41,9 @@ public enum Prerequisite: String, Sendable, CaseIterable {
     /// Checked once per test process: importing the packages is the only proof they work.
     private static let pythonCheck = Task<String?, Never> {
         let packages = "ocpp==2.1.0 websockets==17.4 prometheus_client==0.26.0"
-        guard onPath("python3") else { return "python3 is not installed (apt-get install python3, or run scripts/test): the tests with a charger are skipped" }
+        guard onPath("python3") else {
+            return "python3 is not installed (apt-get install python3, or run scripts/test): the tests with a charger are skipped"
+        }
         let imported = try? await ChildProcess.run("python3", ["-c", "import ocpp, websockets, prometheus_client"])
         guard imported?.status == 0 else {
             return "Python's ocpp, websockets and prometheus_client are not installed (pip install \(packages), or run scripts/test): "

@@ -1,8 +1,8 @@
 import API
+import Domain
 import Foundation
 import Ledger
 import LedgerTesting
-import Domain
 import Projections
 import Testing
 
@@ -14,9 +14,13 @@ struct CentralSystemTests {
         try await ServerHarness.with { server in
             let charger = try await ChargerSimulator(id: "CP-0042-B", port: server.port, mode: "accept")
             charger.send(#"{"send":"Heartbeat"}"#)
-            let heartbeat = try await charger.waitFor("heartbeat answer") { $0["action"]?.stringValue == "Heartbeat" && $0["event"]?.stringValue == "result" }
+            let heartbeat = try await charger.waitFor("heartbeat answer") {
+                $0["action"]?.stringValue == "Heartbeat" && $0["event"]?.stringValue == "result"
+            }
             #expect(heartbeat["payload"]?["currentTime"]?.stringValue?.hasSuffix("Z") == true)
-            let state = try await server.store.withProjectionSnapshot { try $0.rows("SELECT body, connected FROM chargepoints WHERE key = 'CP-0042-B'").first }
+            let state = try await server.store.withProjectionSnapshot {
+                try $0.rows("SELECT body, connected FROM chargepoints WHERE key = 'CP-0042-B'").first
+            }
             #expect(state?[1] == .integer(1))
             #expect(state?[0].text?.contains(#""1":"Available""#) == true)
             #expect(try await server.events("BootNotified").count == 1)
@@ -25,19 +29,24 @@ struct CentralSystemTests {
         }
     }
 
-    @Test("a malformed frame gets the proper CALLERROR, is recorded, and the connection stays up", arguments: [
-        (#"[2,"abc""#, "FormationViolation"),
-        (#"{"not":"an array"}"#, "FormationViolation"),
-        (#"[2,"m-1","BootNotification",{}]"#, "OccurenceConstraintViolation"),  // a required field missing (OCPP-J 1.6 §4.2.3)
-        (#"[2,"m-2","FirmwareUpdateWithLasers",{}]"#, "NotImplemented"),
-        (#"[9,"m-3",{}]"#, "ProtocolError"),
-    ])
+    @Test(
+        "a malformed frame gets the proper CALLERROR, is recorded, and the connection stays up",
+        arguments: [
+            (#"[2,"abc""#, "FormationViolation"),
+            (#"{"not":"an array"}"#, "FormationViolation"),
+            (#"[2,"m-1","BootNotification",{}]"#, "OccurenceConstraintViolation"),  // a required field missing (OCPP-J 1.6 §4.2.3)
+            (#"[2,"m-2","FirmwareUpdateWithLasers",{}]"#, "NotImplemented"),
+            (#"[9,"m-3",{}]"#, "ProtocolError"),
+        ]
+    )
     func malformedFrames(frame: String, code: String) async throws {
         try await ServerHarness.with { server in
             let charger = try await ChargerSimulator(id: "CP-0042-B", port: server.port, mode: "accept")
             let raw = JSONValue.object(["send": .string("raw"), "frame": .string(frame)]).canonicalText
             charger.send(raw)
-            let reply = try await charger.waitFor("the CALLERROR") { $0["event"]?.stringValue == "raw_response" || $0["event"]?.stringValue == "callerror" }
+            let reply = try await charger.waitFor("the CALLERROR") {
+                $0["event"]?.stringValue == "raw_response" || $0["event"]?.stringValue == "callerror"
+            }
             let replyText = reply.canonicalText
             #expect(replyText.contains(code), "\(replyText)")
             let rejected = try await server.waitForEvent("OcppFrameRejected")

@@ -18,8 +18,9 @@ struct ChargerAuthenticationTests {
     /// The same, as the text of a locations file.
     static func locationsJSON() throws -> String {
         guard case .array(var items) = try JSONValue(parsing: Data(contentsOf: ServerHarness.examplesLocations)),
-              case .object(var location) = items[0], case .array(var evses)? = location["evses"],
-              case .object(var evse) = evses[0], case .object(var ocpp)? = evse["ocpp"] else { throw ChargerKeyError() }
+            case .object(var location) = items[0], case .array(var evses)? = location["evses"],
+            case .object(var evse) = evses[0], case .object(var ocpp)? = evse["ocpp"]
+        else { throw ChargerKeyError() }
         #expect(ocpp["charge_point_id"]?.stringValue == CommandPathTests.chargePoint)
         ocpp["password_sha256"] = .string(ChargerPassword.hash(chargePointId: CommandPathTests.chargePoint, key: key))
         evse["ocpp"] = .object(ocpp)
@@ -57,9 +58,11 @@ struct ChargerAuthenticationTests {
     func malformedHash() throws {
         let bad = #"[{"id":"L","evses":[{"uid":"E1","ocpp":{"charge_point_id":"CP","connector_id":1,"password_sha256":"xyz"}}]}]"#
         #expect(throws: LocationError.self) { try LocationRegistry(json: Array(bad.utf8)) }
-        let a = String(repeating: "a", count: 64), b = String(repeating: "b", count: 64)
-        let conflicting = #"[{"id":"L","evses":[{"uid":"E1","ocpp":{"charge_point_id":"CP","connector_id":1,"password_sha256":"\#(a)"}},"# +
-            #"{"uid":"E2","ocpp":{"charge_point_id":"CP","connector_id":2,"password_sha256":"\#(b)"}}]}]"#
+        let a = String(repeating: "a", count: 64)
+        let b = String(repeating: "b", count: 64)
+        let conflicting =
+            #"[{"id":"L","evses":[{"uid":"E1","ocpp":{"charge_point_id":"CP","connector_id":1,"password_sha256":"\#(a)"}},"#
+            + #"{"uid":"E2","ocpp":{"charge_point_id":"CP","connector_id":2,"password_sha256":"\#(b)"}}]}]"#
         #expect(throws: LocationError.self) { try LocationRegistry(json: Array(conflicting.utf8)) }
     }
 

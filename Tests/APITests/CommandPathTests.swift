@@ -1,8 +1,8 @@
 import API
+import Domain
 import Foundation
 import Ledger
 import LedgerTesting
-import Domain
 import Projections
 import Testing
 
@@ -13,8 +13,12 @@ struct CommandPathTests {
     static let chargePoint = "CP-0042-A"
 
     /// A server, a stand-in for the IOP, and optionally a connected charger in `mode`.
-    func scenario(charger mode: String?, commands: Set<CommandType> = CommandType.gireve, on kind: StoreKind = .sqlite,
-                  _ body: (ServerHarness, IOPStandIn, ChargerSimulator?) async throws -> Void) async throws {
+    func scenario(
+        charger mode: String?,
+        commands: Set<CommandType> = CommandType.gireve,
+        on kind: StoreKind = .sqlite,
+        _ body: (ServerHarness, IOPStandIn, ChargerSimulator?) async throws -> Void
+    ) async throws {
         let iop = try await IOPStandIn()
         try await ServerHarness.with(kind, commands: commands, iop: iop.url) { server in
             let charger = try await mode.asyncMap { try await ChargerSimulator(id: Self.chargePoint, port: server.port, mode: $0) }
@@ -27,13 +31,17 @@ struct CommandPathTests {
         try Requests.vector("G-01", responseURL: "\(iop.url)/ocpi/emsp/2.1.1/commands/START_SESSION/\(name)")
     }
 
-    @Test("remote start accepted by the charger: ACCEPTED at once, then {\"result\":\"ACCEPTED\"} at response_url",
-          arguments: StoreKind.available)
+    @Test(
+        "remote start accepted by the charger: ACCEPTED at once, then {\"result\":\"ACCEPTED\"} at response_url",
+        arguments: StoreKind.available
+    )
     func accepted(kind: StoreKind) async throws {
         try await scenario(charger: "accept", on: kind) { server, iop, charger in
             let answer = try await server.command("START_SESSION", try startSession(iop))
             #expect(answer.httpStatus == 200 && answer.statusCode == 1000 && answer.result == "ACCEPTED")
-            let call = try await charger!.waitFor("RemoteStartTransaction") { $0["action"]?.stringValue == "RemoteStartTransaction" && $0["event"]?.stringValue == "call" }
+            let call = try await charger!.waitFor("RemoteStartTransaction") {
+                $0["action"]?.stringValue == "RemoteStartTransaction" && $0["event"]?.stringValue == "call"
+            }
             #expect(call["payload"] == .object(["connectorId": .number("1"), "idTag": .string("APP-7Q2M4K9X")]))
             // The CALL is in the ledger byte for byte as the charger received it.
             let dispatched = try #require(try await server.events("CommandDispatched").first)
@@ -117,8 +125,11 @@ struct CommandPathTests {
             let second = try await server.command("START_SESSION", body)
             #expect(first.result == "ACCEPTED" && second.result == "ACCEPTED" && second.statusCode == 1000)
             try await iop.requests.wait("the async result") { !$0.isEmpty }
-            let conflicting = try Requests.vector("G-01", responseURL: "\(iop.url)/ocpi/emsp/2.1.1/commands/START_SESSION/1",
-                                                  replacing: ["evse_uid": .string("EVSE-0042-02")])
+            let conflicting = try Requests.vector(
+                "G-01",
+                responseURL: "\(iop.url)/ocpi/emsp/2.1.1/commands/START_SESSION/1",
+                replacing: ["evse_uid": .string("EVSE-0042-02")]
+            )
             let third = try await server.command("START_SESSION", conflicting)
             #expect(third.statusCode == 2001)
             #expect(charger!.count { $0["event"]?.stringValue == "call" } == 1)
@@ -152,14 +163,30 @@ struct CommandPathTests {
     func stopRunningSession() async throws {
         try await scenario(charger: "accept") { server, iop, charger in
             // The session as issue 5's StartTransaction handling records it.
-            let started = SessionStarted(sessionId: "SES-20240312-000187", chargePointId: Self.chargePoint, connectorId: 1, transactionId: 15,
-                                         idTag: "APP-7Q2M4K9X", locationId: "LOC-PARIS-0042", evseUid: "EVSE-0042-01", authId: "FR*XYZ*C0012345*6",
-                                         authMethod: "AUTH_REQUEST", startedAt: server.clock.now(), meterStartWh: 0, currency: "EUR")
-            _ = try await server.store.append([try EventCoding.newEvent(started, metadata: EventMetadata(source: "ocpp:\(Self.chargePoint)"))],
-                                              to: "session-SES-20240312-000187", expectedVersion: .noStream)
+            let started = SessionStarted(
+                sessionId: "SES-20240312-000187",
+                chargePointId: Self.chargePoint,
+                connectorId: 1,
+                transactionId: 15,
+                idTag: "APP-7Q2M4K9X",
+                locationId: "LOC-PARIS-0042",
+                evseUid: "EVSE-0042-01",
+                authId: "FR*XYZ*C0012345*6",
+                authMethod: "AUTH_REQUEST",
+                startedAt: server.clock.now(),
+                meterStartWh: 0,
+                currency: "EUR"
+            )
+            _ = try await server.store.append(
+                [try EventCoding.newEvent(started, metadata: EventMetadata(source: "ocpp:\(Self.chargePoint)"))],
+                to: "session-SES-20240312-000187",
+                expectedVersion: .noStream
+            )
             let stop = try Requests.vector("G-05", responseURL: "\(iop.url)/ocpi/emsp/2.1.1/commands/STOP_SESSION/1")
             #expect(try await server.command("STOP_SESSION", stop).result == "ACCEPTED")
-            let call = try await charger!.waitFor("RemoteStopTransaction") { $0["action"]?.stringValue == "RemoteStopTransaction" && $0["event"]?.stringValue == "call" }
+            let call = try await charger!.waitFor("RemoteStopTransaction") {
+                $0["action"]?.stringValue == "RemoteStopTransaction" && $0["event"]?.stringValue == "call"
+            }
             #expect(call["payload"] == .object(["transactionId": .number("15")]))
             try await iop.requests.wait("the async result") { !$0.isEmpty }
             #expect(iop.results == ["ACCEPTED"])
@@ -214,11 +241,17 @@ struct PlainOCPICommandTests {
         try await ServerHarness.with(commands: Self.all) { server in
             let charger = try await ChargerSimulator(id: "CP-0042-A", port: server.port, mode: "accept")
             defer { charger.stop() }
-            let reserve = try Requests.vector("V-01", responseURL: "\(iop.url)/ocpi/emsp/2.1.1/commands/RESERVE_NOW/1", replacing: [
-                "expiry_date": .string("2030-01-01T10:00:00Z"), "reservation_id": .number("77"),
-            ])
+            let reserve = try Requests.vector(
+                "V-01",
+                responseURL: "\(iop.url)/ocpi/emsp/2.1.1/commands/RESERVE_NOW/1",
+                replacing: [
+                    "expiry_date": .string("2030-01-01T10:00:00Z"), "reservation_id": .number("77"),
+                ]
+            )
             #expect(try await server.command("RESERVE_NOW", reserve).result == "ACCEPTED")
-            let reserveCall = try await charger.waitFor("ReserveNow") { $0["action"]?.stringValue == "ReserveNow" && $0["event"]?.stringValue == "call" }
+            let reserveCall = try await charger.waitFor("ReserveNow") {
+                $0["action"]?.stringValue == "ReserveNow" && $0["event"]?.stringValue == "call"
+            }
             #expect(reserveCall["payload"]?["reservationId"]?.int64Value == 77)
             #expect(reserveCall["payload"]?["idTag"]?.stringValue == "APP-7Q2M4K9X")
             let unlock = JSONValue.object([

@@ -1,9 +1,10 @@
-@testable import API
 import Domain
 import Foundation
 import Ledger
 import Projections
 import Testing
+
+@testable import API
 
 /// `CommandPolicy` alone: every rule of what a command gets, without HTTP, a ledger or a charger
 /// (the same rules end to end are in `CommandValidationTests` and `CommandPathTests`).
@@ -11,8 +12,10 @@ import Testing
 struct CommandPolicyTests {
     static let responseURL = "https://iop.example.net/ocpi/emsp/2.1.1/commands/START_SESSION/7f2c"
     let policy = CommandPolicy(
-        locations: try! LocationRegistry(contentsOf: ServerHarness.examplesLocations), offered: CommandType.gireve,
-        responseURLs: ResponseURLPolicy(iopURL: "https://iop.example.net/ocpi", allowedHosts: []))
+        locations: try! LocationRegistry(contentsOf: ServerHarness.examplesLocations),
+        offered: CommandType.gireve,
+        responseURLs: ResponseURLPolicy(iopURL: "https://iop.example.net/ocpi", allowedHosts: [])
+    )
 
     func request(_ vector: String, _ type: CommandType = .startSession, replacing changes: [String: JSONValue?] = [:]) throws -> CommandRequest {
         let body = try JSONValue(parsing: try Requests.vector(vector, responseURL: Self.responseURL, replacing: changes))
@@ -41,11 +44,13 @@ struct CommandPolicyTests {
     @Test("an unknown location or EVSE is 2003; a known EVSE is the subject")
     func subjects() throws {
         guard case .answered(let unknownLocation) = policy.subject(of: try request("G-01", replacing: ["location_id": .string("LOC-9")])) else {
-            Issue.record("an unknown location was not answered"); return
+            Issue.record("an unknown location was not answered")
+            return
         }
         #expect(unknownLocation.response.statusCode == 2003)
         guard case .answered(let unknownEVSE) = policy.subject(of: try request("G-01", replacing: ["evse_uid": .string("EVSE-9")])) else {
-            Issue.record("an unknown EVSE was not answered"); return
+            Issue.record("an unknown EVSE was not answered")
+            return
         }
         #expect(unknownEVSE.response.statusMessage == "Unknown evse_uid EVSE-9 at location LOC-PARIS-0042")
         #expect(try evse(try request("G-01")).chargePointId == "CP-0042-A")
@@ -69,10 +74,13 @@ struct CommandPolicyTests {
             let decision = policy.decide(start, at: evse, route: route, connectorFree: free)
             #expect(decision.response.data?["result"]?.stringValue == "REJECTED" && decision.dispatch == nil)
         }
-        let unlock = try CommandRequest(type: .unlockConnector, body: .object([
-            "response_url": .string(Self.responseURL), "location_id": .string("LOC-PARIS-0042"), "evse_uid": .string("EVSE-0042-01"),
-            "connector_id": .string("1"),
-        ]))
+        let unlock = try CommandRequest(
+            type: .unlockConnector,
+            body: .object([
+                "response_url": .string(Self.responseURL), "location_id": .string("LOC-PARIS-0042"), "evse_uid": .string("EVSE-0042-01"),
+                "connector_id": .string("1"),
+            ])
+        )
         let unlocked = policy.decide(unlock, at: evse, route: .here, connectorFree: false)
         #expect(unlocked.dispatch?.action == "UnlockConnector" && unlocked.dispatch?.payload == .object(["connectorId": .number("1")]))
     }
@@ -81,17 +89,42 @@ struct CommandPolicyTests {
     func stop() throws {
         let stop = try CommandRequest(type: .stopSession, body: .object(["response_url": .string(Self.responseURL), "session_id": .string("17")]))
         #expect(policy.decideStop(stop, session: nil, route: .here).response.data?["result"]?.stringValue == "UNKNOWN_SESSION")
-        let started = SessionStarted(sessionId: "17", chargePointId: "CP-0042-A", connectorId: 1, transactionId: 17, idTag: "TAG",
-                                     locationId: "LOC-PARIS-0042", evseUid: "EVSE-0042-01", authId: "FR*XYZ*TAG", authMethod: "AUTH_REQUEST",
-                                     startedAt: Timestamp(millisecondsSinceEpoch: 0), meterStartWh: 0, currency: "EUR")
+        let started = SessionStarted(
+            sessionId: "17",
+            chargePointId: "CP-0042-A",
+            connectorId: 1,
+            transactionId: 17,
+            idTag: "TAG",
+            locationId: "LOC-PARIS-0042",
+            evseUid: "EVSE-0042-01",
+            authId: "FR*XYZ*TAG",
+            authMethod: "AUTH_REQUEST",
+            startedAt: Timestamp(millisecondsSinceEpoch: 0),
+            meterStartWh: 0,
+            currency: "EUR"
+        )
         var session: SessionsProjection.State?
-        SessionsProjection().apply(&session, LoggedEvent(position: 1, recordedAt: Timestamp(millisecondsSinceEpoch: 0), event: .sessionStarted(started)))
+        SessionsProjection().apply(
+            &session,
+            LoggedEvent(position: 1, recordedAt: Timestamp(millisecondsSinceEpoch: 0), event: .sessionStarted(started))
+        )
         let accepted = policy.decideStop(stop, session: session, route: .here)
         #expect(accepted.dispatch?.action == "RemoteStopTransaction" && accepted.dispatch?.payload == .object(["transactionId": .number("17")]))
         #expect(policy.decideStop(stop, session: session, route: nil).response.data?["result"]?.stringValue == "REJECTED")
-        SessionsProjection().apply(&session, LoggedEvent(position: 2, recordedAt: Timestamp(millisecondsSinceEpoch: 1),
-                                                         event: .sessionEnded(SessionEnded(sessionId: "17", endedAt: Timestamp(millisecondsSinceEpoch: 1),
-                                                                                           meterStopWh: 10))))
+        SessionsProjection().apply(
+            &session,
+            LoggedEvent(
+                position: 2,
+                recordedAt: Timestamp(millisecondsSinceEpoch: 1),
+                event: .sessionEnded(
+                    SessionEnded(
+                        sessionId: "17",
+                        endedAt: Timestamp(millisecondsSinceEpoch: 1),
+                        meterStopWh: 10
+                    )
+                )
+            )
+        )
         #expect(policy.decideStop(stop, session: session, route: .here).response.data?["result"]?.stringValue == "REJECTED")
     }
 
@@ -101,8 +134,14 @@ struct CommandPolicyTests {
         var original: CommandsProjection.State?
         let projection = CommandsProjection()
         projection.apply(&original, LoggedEvent(position: 1, recordedAt: Timestamp(millisecondsSinceEpoch: 0), event: .commandReceived(received)))
-        projection.apply(&original, LoggedEvent(position: 2, recordedAt: Timestamp(millisecondsSinceEpoch: 0),
-                                                event: .commandAnswered(CommandAnswered(commandId: "c-1", statusCode: 1000, result: "ACCEPTED"))))
+        projection.apply(
+            &original,
+            LoggedEvent(
+                position: 2,
+                recordedAt: Timestamp(millisecondsSinceEpoch: 0),
+                event: .commandAnswered(CommandAnswered(commandId: "c-1", statusCode: 1000, result: "ACCEPTED"))
+            )
+        )
         let state = try #require(original)
         var copy = received
         copy.commandId = "c-2"

@@ -22,11 +22,12 @@ struct FuzzTests {
         try await ServerHarness.with { server in
             var recorded = 0
             for iteration in 0..<FuzzInput.iterations {
-                let body: String = switch iteration % 3 {
-                case 0: String(decoding: input.mutate(valid), as: UTF8.self)
-                case 1: input.mutate(object: validObject).canonicalText
-                default: input.json(depth: 4).canonicalText
-                }
+                let body: String =
+                    switch iteration % 3 {
+                    case 0: String(decoding: input.mutate(valid), as: UTF8.self)
+                    case 1: input.mutate(object: validObject).canonicalText
+                    default: input.json(depth: 4).canonicalText
+                    }
                 let command = input.pick(["START_SESSION", "STOP_SESSION", "START_SESSION", "RESERVE_NOW", "%00", "start_session"])
                 let answer = try await server.command(command, body)
                 let context = "seed \(seed) iteration \(iteration): \(command) \(body.prefix(200))"
@@ -52,19 +53,33 @@ struct FuzzTests {
         var input = FuzzInput(seed: seed)
         // Under the 64 KiB message limit: a larger message ends the connection (its own test).
         let frames: [String] = (0..<FuzzInput.iterations).map { iteration in
-            let frame = switch iteration % 4 {
-            case 0: String(decoding: input.mutate(#"[2,"m1","StatusNotification",{"connectorId":1,"status":"Available","errorCode":"NoError"}]"#), as: UTF8.self)
-            case 1: JSONValue.array([input.json(depth: 1), input.json(depth: 1), input.json(depth: 2), input.json(depth: 2)]).canonicalText
-            case 2: String(decoding: input.mutate(#"[2,"m2","StartTransaction",{"connectorId":1,"idTag":"04A1B2C3D4E5F6","meterStart":0,"timestamp":"2024-03-12T09:58:00Z"}]"#), as: UTF8.self)
-            default: input.json(depth: 3).canonicalText
-            }
+            let frame =
+                switch iteration % 4 {
+                case 0:
+                    String(
+                        decoding: input.mutate(#"[2,"m1","StatusNotification",{"connectorId":1,"status":"Available","errorCode":"NoError"}]"#),
+                        as: UTF8.self
+                    )
+                case 1: JSONValue.array([input.json(depth: 1), input.json(depth: 1), input.json(depth: 2), input.json(depth: 2)]).canonicalText
+                case 2:
+                    String(
+                        decoding: input.mutate(
+                            #"[2,"m2","StartTransaction",{"connectorId":1,"idTag":"04A1B2C3D4E5F6","meterStart":0,"timestamp":"2024-03-12T09:58:00Z"}]"#
+                        ),
+                        as: UTF8.self
+                    )
+                default: input.json(depth: 3).canonicalText
+                }
             return String(decoding: frame.utf8.prefix(60_000), as: UTF8.self)
         }
         try await ServerHarness.with { server in
             var logger = Logger(label: "fuzz")
             logger.logLevel = .critical
-            try await WebSocketClient.connect(url: "ws://127.0.0.1:\(server.port)/ocpp/\(CommandPathTests.chargePoint)",
-                                              configuration: .init(additionalHeaders: [.secWebSocketProtocol: "ocpp1.6"]), logger: logger) { inbound, outbound, _ in
+            try await WebSocketClient.connect(
+                url: "ws://127.0.0.1:\(server.port)/ocpp/\(CommandPathTests.chargePoint)",
+                configuration: .init(additionalHeaders: [.secWebSocketProtocol: "ocpp1.6"]),
+                logger: logger
+            ) { inbound, outbound, _ in
                 var messages = inbound.messages(maxSize: 1 << 20).makeAsyncIterator()
                 for (index, frame) in frames.enumerated() {
                     try await outbound.write(.text(frame))
@@ -98,8 +113,11 @@ struct FuzzTests {
         try await ServerHarness.with { server in
             var logger = Logger(label: "fuzz")
             logger.logLevel = .critical
-            try await WebSocketClient.connect(url: "ws://127.0.0.1:\(server.port)/ocpp/\(CommandPathTests.chargePoint)",
-                                              configuration: .init(additionalHeaders: [.secWebSocketProtocol: "ocpp1.6"]), logger: logger) { inbound, outbound, _ in
+            try await WebSocketClient.connect(
+                url: "ws://127.0.0.1:\(server.port)/ocpp/\(CommandPathTests.chargePoint)",
+                configuration: .init(additionalHeaders: [.secWebSocketProtocol: "ocpp1.6"]),
+                logger: logger
+            ) { inbound, outbound, _ in
                 try await outbound.write(.text(#"[2,"big","DataTransfer",{"vendorId":"\#(String(repeating: "x", count: 70_000))"}]"#))
                 var messages = inbound.messages(maxSize: 1 << 20).makeAsyncIterator()
                 while let _ = try? await messages.next() {}  // until the server closes it
@@ -132,8 +150,12 @@ private enum JSONValueBox: Decodable {
 
     init(from decoder: any Decoder) throws {
         if let map = try? decoder.container(keyedBy: AnyKey.self) {
-            self = .map(Dictionary(try map.allKeys.map { ($0.stringValue, try map.decode(JSONValueBox.self, forKey: $0)) },
-                                   uniquingKeysWith: { _, last in last }))
+            self = .map(
+                Dictionary(
+                    try map.allKeys.map { ($0.stringValue, try map.decode(JSONValueBox.self, forKey: $0)) },
+                    uniquingKeysWith: { _, last in last }
+                )
+            )
         } else if var list = try? decoder.unkeyedContainer() {
             var items: [JSONValueBox] = []
             while !list.isAtEnd { items.append(try list.decode(JSONValueBox.self)) }

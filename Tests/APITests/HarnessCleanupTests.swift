@@ -12,7 +12,8 @@ struct HarnessCleanupTests {
     /// Whether `pid` still runs (a zombie waiting for its reaper does not).
     static func isRunning(_ pid: Int32) -> Bool {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let state = stat.split(separator: ")").last?.split(separator: " ").first else { return false }
+            let state = stat.split(separator: ")").last?.split(separator: " ").first
+        else { return false }
         return state != "Z" && state != "X"
     }
 
@@ -47,11 +48,15 @@ struct HarnessCleanupTests {
     func serveDiesWithItsParent() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let serve = [ServeProcess.ledger.path(), "serve", "--db", directory.path("ledger.sqlite"), "--port", "0",
-                     "--locations", ServerHarness.examplesLocations.path(), "--token", ServerHarness.token]
+        let serve = [
+            ServeProcess.ledger.path(), "serve", "--db", directory.path("ledger.sqlite"), "--port", "0",
+            "--locations", ServerHarness.examplesLocations.path(), "--token", ServerHarness.token,
+        ]
         // A parent that starts the server, says its pid and waits: the shell stands for a test process.
-        let parent = try LineProcess(URL(fileURLWithPath: "/bin/sh"),
-                                     ["-c", #"LEDGER_EXIT_WITH_PARENT=$$ "$@" & echo "child $!"; wait"#, "sh"] + serve)
+        let parent = try LineProcess(
+            URL(fileURLWithPath: "/bin/sh"),
+            ["-c", #"LEDGER_EXIT_WITH_PARENT=$$ "$@" & echo "child $!"; wait"#, "sh"] + serve
+        )
         let lines = try await parent.lines.wait("the server to listen") { $0.contains { $0.hasPrefix("ledger serving on") } }
         let child = try #require(lines.first { $0.hasPrefix("child ") }.flatMap { Int32($0.dropFirst(6)) })
         #expect(Self.isRunning(child))

@@ -52,9 +52,12 @@ struct IdleTimeoutTests {
         }
     }
 
-    @Test("a client that never completes its first request head is disconnected (slowloris)", arguments: [
-        "", "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n", "GET /ocpp/CP-0042-A HTTP/1.1\r\nUpgrade: websocket\r\n",
-    ])
+    @Test(
+        "a client that never completes its first request head is disconnected (slowloris)",
+        arguments: [
+            "", "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n", "GET /ocpp/CP-0042-A HTTP/1.1\r\nUpgrade: websocket\r\n",
+        ]
+    )
     func incompleteHeadsAreDisconnected(bytes: String) async throws {
         try await ServerHarness.with(idleTimeout: .seconds(1)) { server in
             let port = server.port

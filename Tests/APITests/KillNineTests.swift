@@ -60,7 +60,9 @@ struct KillNineTests {
         #expect(try await ServerHarness.post(port: port, command: "START_SESSION", body: body).result == "ACCEPTED")
         try await charger.waitFor("the CALL answered") { $0["event"]?.stringValue == "answer" }
         charger.send(#"{"send":"StartTransaction","connector":1,"id_tag":"APP-7Q2M4K9X","meter_start":0}"#)
-        let started = try await charger.waitFor("the transaction id") { $0["action"]?.stringValue == "StartTransaction" && $0["event"]?.stringValue == "result" }
+        let started = try await charger.waitFor("the transaction id") {
+            $0["action"]?.stringValue == "StartTransaction" && $0["event"]?.stringValue == "result"
+        }
         let transactionId = try #require(started["transaction_id"]?.int64Value)
         charger.send(#"{"send":"StopTransaction","transaction_id":\#(transactionId),"meter_stop":7300}"#)
         // Answered only once the session's end, its CDR and their deliveries are durable.
@@ -92,7 +94,8 @@ struct KillNineTests {
     func resentStartAfterKillNine() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let frame = #"[2,"start-after-kill","StartTransaction",{"connectorId":1,"idTag":"RFID-77","meterStart":1200,"timestamp":"\#(Timestamp(Date()).iso8601)"}]"#
+        let frame =
+            #"[2,"start-after-kill","StartTransaction",{"connectorId":1,"idTag":"RFID-77","meterStart":1200,"timestamp":"\#(Timestamp(Date()).iso8601)"}]"#
         let send = JSONValue.object(["send": .string("raw"), "frame": .string(frame)]).canonicalText
         func transactionId(from charger: ChargerSimulator) async throws -> Int64? {
             let reply = try await charger.waitFor("the StartTransaction answer") { $0["event"]?.stringValue == "raw_response" }
@@ -131,10 +134,14 @@ struct InstanceLockTests {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let (first, _) = try await ServeProcess.start(directory, timeout: 30)
-        let second = try await ChildProcess.run("ledger", [
-            "serve", "--db", directory.path("ledger.sqlite"), "--port", "0", "--locations", ServerHarness.examplesLocations.path(),
-            "--token", ServerHarness.token,
-        ], executable: ServeProcess.ledger)
+        let second = try await ChildProcess.run(
+            "ledger",
+            [
+                "serve", "--db", directory.path("ledger.sqlite"), "--port", "0", "--locations", ServerHarness.examplesLocations.path(),
+                "--token", ServerHarness.token,
+            ],
+            executable: ServeProcess.ledger
+        )
         #expect(second.status == 2)
         #expect(second.stderr.contains("is already served by another `ledger serve` (pid \(first.processIdentifier))"), "\(second.stderr)")
         first.kill(SIGKILL)
@@ -142,15 +149,20 @@ struct InstanceLockTests {
         third.kill(SIGKILL)
     }
 
-    @Test("on PostgreSQL several `ledger serve` share one database: a second one serves beside the first; after kill -9 of the first the second goes on and a new one joins",
-          .needsPostgres)
+    @Test(
+        "on PostgreSQL several `ledger serve` share one database: a second one serves beside the first; after kill -9 of the first the second goes on and a new one joins",
+        .needsPostgres
+    )
     func severalServersOnPostgres() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         try await StoreKind.postgres.withScratchLedger { ledger in
             func startSession(on port: Int, _ name: String) async throws {
-                let answer = try await ServerHarness.post(port: port, command: "START_SESSION",
-                                                          body: try Requests.vector("G-01", responseURL: "http://127.0.0.1:9/ocpi/emsp/2.1.1/commands/START_SESSION/\(name)"))
+                let answer = try await ServerHarness.post(
+                    port: port,
+                    command: "START_SESSION",
+                    body: try Requests.vector("G-01", responseURL: "http://127.0.0.1:9/ocpi/emsp/2.1.1/commands/START_SESSION/\(name)")
+                )
                 #expect(answer.httpStatus == 200 && answer.statusCode == 1000, "\(String(describing: answer.envelope))")
             }
             let (first, firstPort) = try await ServeProcess.start(directory, db: ledger.db, timeout: 30)

@@ -51,8 +51,11 @@ struct MetricsTests {
             // Its success is recorded after the IOP answered: wait for it, or a busy machine
             // scrapes ledger_events two events (the attempt, the success) before readAll counts them.
             _ = try await server.waitForEvent("DeliverySucceeded")
-            let unknown = try Requests.vector("G-01", responseURL: "\(iop.url)/ocpi/emsp/2.1.1/commands/START_SESSION/m2",
-                                              replacing: ["location_id": .string("LOC-NOWHERE")])
+            let unknown = try Requests.vector(
+                "G-01",
+                responseURL: "\(iop.url)/ocpi/emsp/2.1.1/commands/START_SESSION/m2",
+                replacing: ["location_id": .string("LOC-NOWHERE")]
+            )
             #expect(try await server.command("START_SESSION", unknown).statusCode == 2003)
 
             let after = try await scrape()

@@ -1,8 +1,8 @@
 import API
+import Domain
 import Foundation
 import Ledger
 import LedgerTesting
-import Domain
 import Projections
 import TestPrerequisites
 import Testing
@@ -15,8 +15,12 @@ import Testing
 struct MultiInstanceTests {
     /// Two servers on one scratch database, a charger (`mode`) connected to the first; both
     /// stopped, and the ledger checked, afterwards.
-    func withTwoInstances(iop: IOPStandIn, clocks: (ManualClock, ManualClock)? = nil, charger mode: String,
-                          _ body: (ServerHarness, ServerHarness, ChargerSimulator) async throws -> Void) async throws {
+    func withTwoInstances(
+        iop: IOPStandIn,
+        clocks: (ManualClock, ManualClock)? = nil,
+        charger mode: String,
+        _ body: (ServerHarness, ServerHarness, ChargerSimulator) async throws -> Void
+    ) async throws {
         try await StoreKind.postgres.withScratchLedger { ledger in
             let shared = ManualClock(Timestamp(Date()))
             // b stops first, then a, which checks the ledger once both are down.
@@ -34,7 +38,9 @@ struct MultiInstanceTests {
         "\(iop.url)/ocpi/emsp/2.1.1/commands/\(command)/\(name)"
     }
 
-    @Test("a command taken by one instance reaches the charger connected to the other; its session's PUT, PATCH and CDR and both results reach the IOP once each")
+    @Test(
+        "a command taken by one instance reaches the charger connected to the other; its session's PUT, PATCH and CDR and both results reach the IOP once each"
+    )
     func commandThroughTheOtherInstance() async throws {
         let iop = try await IOPStandIn()
         try await withTwoInstances(iop: iop, charger: "accept") { a, b, charger in
@@ -50,12 +56,19 @@ struct MultiInstanceTests {
             try await iop.requests.wait("the start's result") { $0.contains { $0.body?["result"] != nil } }
 
             charger.send(#"{"send":"StartTransaction","connector":1,"id_tag":"\#(idTag)","meter_start":1000}"#)
-            let started = try await charger.waitFor("the transaction id") { $0["action"]?.stringValue == "StartTransaction" && $0["event"]?.stringValue == "result" }
+            let started = try await charger.waitFor("the transaction id") {
+                $0["action"]?.stringValue == "StartTransaction" && $0["event"]?.stringValue == "result"
+            }
             let transactionId = Int(try #require(started["transaction_id"]?.int64Value))
-            let stop = try Requests.vector("G-05", responseURL: responseURL(iop, "STOP_SESSION", "via-b"),
-                                           replacing: ["session_id": .string(String(transactionId))])
+            let stop = try Requests.vector(
+                "G-05",
+                responseURL: responseURL(iop, "STOP_SESSION", "via-b"),
+                replacing: ["session_id": .string(String(transactionId))]
+            )
             #expect(try await b.command("STOP_SESSION", stop).result == "ACCEPTED")
-            try await charger.waitFor("RemoteStopTransaction") { $0["action"]?.stringValue == "RemoteStopTransaction" && $0["event"]?.stringValue == "call" }
+            try await charger.waitFor("RemoteStopTransaction") {
+                $0["action"]?.stringValue == "RemoteStopTransaction" && $0["event"]?.stringValue == "call"
+            }
             charger.send(#"{"send":"StopTransaction","transaction_id":\#(transactionId),"meter_stop":6000}"#)
             try await iop.requests.wait("both results, PUT, PATCH and CDR") { requests in
                 requests.filter { $0.body?["result"] != nil }.count == 2 && requests.contains { $0.path.hasSuffix("/cdrs") }
@@ -64,13 +77,21 @@ struct MultiInstanceTests {
             #expect(report.cdrs.map(\.cdrId) == ["CDR-\(transactionId)"])
         }
         let received = iop.requests.items
-        #expect(received.filter { $0.body?["result"] != nil }.map(\.path).sorted()
-                == ["/ocpi/emsp/2.1.1/commands/START_SESSION/via-b", "/ocpi/emsp/2.1.1/commands/STOP_SESSION/via-b"])
+        #expect(
+            received.filter { $0.body?["result"] != nil }.map(\.path).sorted()
+                == ["/ocpi/emsp/2.1.1/commands/START_SESSION/via-b", "/ocpi/emsp/2.1.1/commands/STOP_SESSION/via-b"]
+        )
         #expect(received.filter { $0.path.contains("/sessions/") || $0.path.hasSuffix("/cdrs") }.map(\.method) == ["PUT", "PATCH", "POST"])
-        #expect(received.filter { $0.path.hasSuffix("/cdrs") }.compactMap { $0.body?["authorization_id"]?.stringValue } == [SessionFlowTests.authorization])
+        #expect(
+            received.filter { $0.path.hasSuffix("/cdrs") }.compactMap { $0.body?["authorization_id"]?.stringValue } == [
+                SessionFlowTests.authorization
+            ]
+        )
     }
 
-    @Test("twelve commands spread over both instances for a silent charger: both race every deadline and every delivery, each command gets one TIMEOUT, delivered once")
+    @Test(
+        "twelve commands spread over both instances for a silent charger: both race every deadline and every delivery, each command gets one TIMEOUT, delivered once"
+    )
     func racedDeadlinesAndDeliveries() async throws {
         let iop = try await IOPStandIn()
         let count = 12
@@ -116,23 +137,34 @@ struct MultiInstanceTests {
         #expect(iop.results == ["ACCEPTED"])
     }
 
-    @Test("an instance that stops answering: the other records its charger disconnected and rejects commands for it, until the charger reconnects there")
+    @Test(
+        "an instance that stops answering: the other records its charger disconnected and rejects commands for it, until the charger reconnects there"
+    )
     func chargerOfAStoppedInstance() async throws {
         let iop = try await IOPStandIn()
         // Two clocks: the first instance's stands still, as a hung instance's heartbeat would.
         let start = Timestamp(Date())
         try await withTwoInstances(iop: iop, clocks: (ManualClock(start), ManualClock(start)), charger: "accept") { a, b, stuck in
-            #expect(try await b.command("START_SESSION", try Requests.vector("G-01", responseURL: responseURL(iop, "START_SESSION", "before"))).result == "ACCEPTED")
+            #expect(
+                try await b.command("START_SESSION", try Requests.vector("G-01", responseURL: responseURL(iop, "START_SESSION", "before"))).result
+                    == "ACCEPTED"
+            )
             try await stuck.waitFor("the CALL through the first instance") { $0["event"]?.stringValue == "call" }
 
             b.clock.advance(milliseconds: InstanceHeartbeat.lease + 1000)
             let gone = try await b.waitForEvent("ChargePointDisconnected")
             #expect(gone.data.value["reason"]?.stringValue == "its server stopped (instance \(a.coordination.instance))")
-            #expect(try await b.command("START_SESSION", try Requests.vector("G-01", responseURL: responseURL(iop, "START_SESSION", "stopped"))).result == "REJECTED")
+            #expect(
+                try await b.command("START_SESSION", try Requests.vector("G-01", responseURL: responseURL(iop, "START_SESSION", "stopped"))).result
+                    == "REJECTED"
+            )
 
             let moved = try await ChargerSimulator(id: "CP-0042-A", port: b.port, mode: "accept")
             defer { moved.stop() }
-            #expect(try await b.command("START_SESSION", try Requests.vector("G-01", responseURL: responseURL(iop, "START_SESSION", "after"))).result == "ACCEPTED")
+            #expect(
+                try await b.command("START_SESSION", try Requests.vector("G-01", responseURL: responseURL(iop, "START_SESSION", "after"))).result
+                    == "ACCEPTED"
+            )
             try await moved.waitFor("the CALL, now from the second instance") { $0["event"]?.stringValue == "call" }
         }
     }

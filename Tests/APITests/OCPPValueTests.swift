@@ -1,7 +1,7 @@
+import Domain
 import Foundation
 import Ledger
 import LedgerTesting
-import Domain
 import Projections
 import Testing
 
@@ -20,16 +20,24 @@ struct OCPPValueTests {
         return parts
     }
 
-    @Test("a payload that breaks its schema gets the CALLERROR OCPP-J names for it, and is recorded", arguments: [
-        (#"[2,"a1","Authorize",{"idTag":"ABCDEFGHIJKLMNOPQRSTU"}]"#, "PropertyConstraintViolation"),
-        (#"[2,"a2","StartTransaction",{"connectorId":1,"idTag":"T","timestamp":"2026-03-01T10:00:00Z"}]"#, "OccurenceConstraintViolation"),
-        (#"[2,"a3","StartTransaction",{"connectorId":1,"idTag":"T","meterStart":"5","timestamp":"2026-03-01T10:00:00Z"}]"#, "TypeConstraintViolation"),
-        (#"[2,"a4","StatusNotification",{"connectorId":1,"errorCode":"NoError","status":"Exploding"}]"#, "PropertyConstraintViolation"),
-        (#"[2,"a5","StopTransaction",{"transactionId":1,"meterStop":10,"timestamp":"yesterday"}]"#, "PropertyConstraintViolation"),
-        (#"[2,"a6","MeterValues",{"connectorId":1,"meterValue":[]}]"#, "OccurenceConstraintViolation"),
-        (#"[2,"a7","BootNotification",{"chargePointVendor":"V","chargePointModel":"M","firmwareVersion":"\#(String(repeating: "9", count: 51))"}]"#,
-         "PropertyConstraintViolation"),
-    ])
+    @Test(
+        "a payload that breaks its schema gets the CALLERROR OCPP-J names for it, and is recorded",
+        arguments: [
+            (#"[2,"a1","Authorize",{"idTag":"ABCDEFGHIJKLMNOPQRSTU"}]"#, "PropertyConstraintViolation"),
+            (#"[2,"a2","StartTransaction",{"connectorId":1,"idTag":"T","timestamp":"2026-03-01T10:00:00Z"}]"#, "OccurenceConstraintViolation"),
+            (
+                #"[2,"a3","StartTransaction",{"connectorId":1,"idTag":"T","meterStart":"5","timestamp":"2026-03-01T10:00:00Z"}]"#,
+                "TypeConstraintViolation"
+            ),
+            (#"[2,"a4","StatusNotification",{"connectorId":1,"errorCode":"NoError","status":"Exploding"}]"#, "PropertyConstraintViolation"),
+            (#"[2,"a5","StopTransaction",{"transactionId":1,"meterStop":10,"timestamp":"yesterday"}]"#, "PropertyConstraintViolation"),
+            (#"[2,"a6","MeterValues",{"connectorId":1,"meterValue":[]}]"#, "OccurenceConstraintViolation"),
+            (
+                #"[2,"a7","BootNotification",{"chargePointVendor":"V","chargePointModel":"M","firmwareVersion":"\#(String(repeating: "9", count: 51))"}]"#,
+                "PropertyConstraintViolation"
+            ),
+        ]
+    )
     func schemaViolations(frame: String, code: String) async throws {
         try await ServerHarness.with { server in
             let charger = try await ChargerSimulator(id: "CP-0042-A", port: server.port, mode: "accept")
@@ -51,7 +59,10 @@ struct OCPPValueTests {
             let now = server.clock.now().iso8601
             var sessions: [String] = []
             for (tag, meter, time) in [("NEG", -5, now), ("OLD", 100, "1970-01-01T00:00:00Z"), ("FUTURE", 100, "9999-12-31T23:59:59Z")] {
-                let answer = try await Self.send(charger, #"[2,"s-\#(tag)","StartTransaction",{"connectorId":1,"idTag":"\#(tag)","meterStart":\#(meter),"timestamp":"\#(time)"}]"#)
+                let answer = try await Self.send(
+                    charger,
+                    #"[2,"s-\#(tag)","StartTransaction",{"connectorId":1,"idTag":"\#(tag)","meterStart":\#(meter),"timestamp":"\#(time)"}]"#
+                )
                 #expect(answer.first?.int64Value == 3 && answer[2]["idTagInfo"]?["status"]?.stringValue == "Accepted", "\(answer)")
                 sessions.append(String(try #require(answer[2]["transactionId"]?.int64Value)))
             }
@@ -60,11 +71,18 @@ struct OCPPValueTests {
                     .map { "\($0[0].text ?? "") \($0[1].text ?? "")" }
             }
             #expect(flags.contains { $0.hasPrefix("sessions:\(sessions[0]) meter start -5 Wh is negative") }, "\(flags)")
-            #expect(flags.contains { $0.hasPrefix("sessions:\(sessions[1]) meter start time 1970-01-01T00:00:00.000Z is far from the ledger's") }, "\(flags)")
+            #expect(
+                flags.contains { $0.hasPrefix("sessions:\(sessions[1]) meter start time 1970-01-01T00:00:00.000Z is far from the ledger's") },
+                "\(flags)"
+            )
             #expect(flags.contains { $0.hasPrefix("sessions:\(sessions[2]) meter start time 9999-12-31T23:59:59.000Z is far") }, "\(flags)")
             // Each start after the first found the one before still open on connector 1.
-            #expect(flags.contains { $0 == "sessions:\(sessions[1]) connector 1 still has session \(sessions[0]) open (its StopTransaction never came?): both are kept" },
-                    "\(flags)")
+            #expect(
+                flags.contains {
+                    $0 == "sessions:\(sessions[1]) connector 1 still has session \(sessions[0]) open (its StopTransaction never came?): both are kept"
+                },
+                "\(flags)"
+            )
             #expect(try await server.events("SessionStarted").count == 3)
         }
     }

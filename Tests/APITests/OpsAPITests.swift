@@ -1,9 +1,9 @@
 import API
+import Domain
 import Foundation
 import Ledger
 import LedgerTesting
 import NIOHTTP1
-import Domain
 import Projections
 import Testing
 
@@ -16,16 +16,21 @@ struct OpsAPITests {
     static let disputeLog = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appending(path: "ProjectionsTests/Golden/dispute_two_authorizations_three_cdrs.ndjson")
 
-    func withDispute(opsToken: String? = ServerHarness.opsToken, on kind: StoreKind = .sqlite,
-                     _ body: (ServerHarness) async throws -> Void) async throws {
+    func withDispute(
+        opsToken: String? = ServerHarness.opsToken,
+        on kind: StoreKind = .sqlite,
+        _ body: (ServerHarness) async throws -> Void
+    ) async throws {
         try await ServerHarness.with(kind, opsToken: opsToken) { server in
             _ = try await LogImport.run(contentsOf: Self.disputeLog, into: server.store)
             try await body(server)
         }
     }
 
-    static let routes = ["/ops/authorizations/\(a)", "/ops/sessions/SES-5", "/ops/commands/x", "/ops/cdrs/CDR-5",
-                         "/ops/anomalies", "/ops/sessions", "/ops/events?after=0"]
+    static let routes = [
+        "/ops/authorizations/\(a)", "/ops/sessions/SES-5", "/ops/commands/x", "/ops/cdrs/CDR-5",
+        "/ops/anomalies", "/ops/sessions", "/ops/events?after=0",
+    ]
 
     @Test("every ops route refuses a missing, wrong or non-bearer token with 401 and says what to send")
     func refusesStrangers() async throws {
@@ -52,8 +57,10 @@ struct OpsAPITests {
         }
     }
 
-    @Test("an authorization's timeline is what `ledger audit --json` prints; an unknown one is a 404 with an error body",
-          arguments: StoreKind.available)
+    @Test(
+        "an authorization's timeline is what `ledger audit --json` prints; an unknown one is a 404 with an error body",
+        arguments: StoreKind.available
+    )
     func authorizationTimeline(kind: StoreKind) async throws {
         try await withDispute(on: kind) { server in
             let answer = try await server.ops("/ops/authorizations/\(Self.a)")
@@ -79,11 +86,14 @@ struct OpsAPITests {
         }
     }
 
-    @Test("a session, command or CDR comes with its anomalies; an unknown id is a 404", arguments: [
-        ("sessions", "SES-5", "state.id", ["authorization_mismatch", "session_with_several_cdrs", "several_authorizations_for_session"]),
-        ("commands", "cmd-dispute-b", "state.command_id", []),
-        ("cdrs", "CDR-5b", "state.cdr.cdr_id", []),
-    ])
+    @Test(
+        "a session, command or CDR comes with its anomalies; an unknown id is a 404",
+        arguments: [
+            ("sessions", "SES-5", "state.id", ["authorization_mismatch", "session_with_several_cdrs", "several_authorizations_for_session"]),
+            ("commands", "cmd-dispute-b", "state.command_id", []),
+            ("cdrs", "CDR-5b", "state.cdr.cdr_id", []),
+        ]
+    )
     func entities(table: String, id: String, idField: String, anomalies expected: [String]) async throws {
         try await withDispute { server in
             let answer = try await server.ops("/ops/\(table)/\(id)")
@@ -91,7 +101,10 @@ struct OpsAPITests {
             let document = try JSONValue(parsing: answer.text)
             let stored = idField.split(separator: ".").dropFirst().reduce(document["state"]) { $0?[String($1)] }
             #expect(stored?.stringValue == id)
-            guard case .array(let anomalies)? = document["anomalies"] else { Issue.record("no anomalies array"); return }
+            guard case .array(let anomalies)? = document["anomalies"] else {
+                Issue.record("no anomalies array")
+                return
+            }
             #expect(anomalies.compactMap { $0["kind"]?.stringValue } == expected, "\(answer.text)")
             for unknown in ["sessions/SES-404", "commands/cmd-404", "cdrs/CDR-404"] {
                 let missing = try await server.ops("/ops/\(unknown)")
@@ -107,7 +120,8 @@ struct OpsAPITests {
             let all = try JSONValue(parsing: try await server.ops("/ops/anomalies").text)
             let several = try JSONValue(parsing: try await server.ops("/ops/anomalies?kind=session_with_several_cdrs").text)
             guard case .array(let every)? = all["anomalies"], case .array(let filtered)? = several["anomalies"] else {
-                Issue.record("no anomalies array"); return
+                Issue.record("no anomalies array")
+                return
             }
             #expect(!filtered.isEmpty && filtered.count < every.count)
             #expect(filtered.allSatisfy { $0["kind"]?.stringValue == "session_with_several_cdrs" })
@@ -130,8 +144,10 @@ struct OpsAPITests {
         }
     }
 
-    @Test("sessions are searched by token, EVSE, charge point and start time, and a page does not shift while sessions are added",
-          arguments: StoreKind.available)
+    @Test(
+        "sessions are searched by token, EVSE, charge point and start time, and a page does not shift while sessions are added",
+        arguments: StoreKind.available
+    )
     func sessionSearch(kind: StoreKind) async throws {
         try await withDispute(on: kind) { server in
             func ids(_ query: String) async throws -> [String] {
@@ -149,11 +165,25 @@ struct OpsAPITests {
             // original sessions in order, each once.
             let writer = Task {
                 for index in 0..<20 {
-                    let started = SessionStarted(sessionId: "\(900 + index)", chargePointId: "CP-0042", connectorId: 1, transactionId: 900 + index,
-                                                 idTag: "APP-7Q2M4K9X", locationId: "LOC-PARIS-0042", evseUid: "EVSE-0042-01", authId: "FR*XYZ*C0012345*6",
-                                                 authMethod: "AUTH_REQUEST", startedAt: server.clock.now(), meterStartWh: 0, currency: "EUR")
-                    _ = try await server.store.append([try EventCoding.newEvent(started, metadata: EventMetadata(source: "test"))],
-                                                      to: "session-\(900 + index)", expectedVersion: .noStream)
+                    let started = SessionStarted(
+                        sessionId: "\(900 + index)",
+                        chargePointId: "CP-0042",
+                        connectorId: 1,
+                        transactionId: 900 + index,
+                        idTag: "APP-7Q2M4K9X",
+                        locationId: "LOC-PARIS-0042",
+                        evseUid: "EVSE-0042-01",
+                        authId: "FR*XYZ*C0012345*6",
+                        authMethod: "AUTH_REQUEST",
+                        startedAt: server.clock.now(),
+                        meterStartWh: 0,
+                        currency: "EUR"
+                    )
+                    _ = try await server.store.append(
+                        [try EventCoding.newEvent(started, metadata: EventMetadata(source: "test"))],
+                        to: "session-\(900 + index)",
+                        expectedVersion: .noStream
+                    )
                 }
             }
             var walked: [String] = []

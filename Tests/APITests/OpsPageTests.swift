@@ -1,11 +1,11 @@
 import API
 import AsyncHTTPClient
+import Domain
 import Foundation
 import Ledger
 import LedgerTesting
 import NIOCore
 import NIOHTTP1
-import Domain
 import Projections
 import TestPrerequisites
 import Testing
@@ -35,17 +35,37 @@ struct OpsPageTests {
     static func park(_ server: ServerHarness, url: String) async throws {
         let metadata = EventMetadata(source: "outbox", correlationId: "SES-5")
         let events = try [
-            EventCoding.newEvent(DeliveryScheduled(deliveryId: "dlv-parked-1", kind: .sessionPatch, target: "session:SES-9", method: "PATCH",
-                                                   url: url, body: #"{"status":"COMPLETED"}"#, sessionId: "SES-9"), metadata: metadata),
-            EventCoding.newEvent(DeliveryAttempted(deliveryId: "dlv-parked-1", attempt: 1, httpStatus: 200, ocpiStatus: 2001, error: "OCPI 2001"), metadata: metadata),
+            EventCoding.newEvent(
+                DeliveryScheduled(
+                    deliveryId: "dlv-parked-1",
+                    kind: .sessionPatch,
+                    target: "session:SES-9",
+                    method: "PATCH",
+                    url: url,
+                    body: #"{"status":"COMPLETED"}"#,
+                    sessionId: "SES-9"
+                ),
+                metadata: metadata
+            ),
+            EventCoding.newEvent(
+                DeliveryAttempted(deliveryId: "dlv-parked-1", attempt: 1, httpStatus: 200, ocpiStatus: 2001, error: "OCPI 2001"),
+                metadata: metadata
+            ),
             EventCoding.newEvent(DeliveryParked(deliveryId: "dlv-parked-1", reason: "the IOP refused it: OCPI 2001"), metadata: metadata),
         ]
         _ = try await server.store.append(events, to: "delivery-dlv-parked-1", expectedVersion: .noStream)
     }
 
     /// A form POST as the page's own buttons send it.
-    static func post(_ server: ServerHarness, _ path: String, form: String = "", site: String = "same-origin",
-                     loggedIn: Bool = true, as name: String = operatorName, authorization: String? = nil) async throws -> (Int, String?) {
+    static func post(
+        _ server: ServerHarness,
+        _ path: String,
+        form: String = "",
+        site: String = "same-origin",
+        loggedIn: Bool = true,
+        as name: String = operatorName,
+        authorization: String? = nil
+    ) async throws -> (Int, String?) {
         var request = HTTPClientRequest(url: "http://127.0.0.1:\(server.port)\(path)")
         request.method = .POST
         let credentials = Data("\(name):\(ServerHarness.opsToken)".utf8).base64EncodedString()
@@ -72,8 +92,10 @@ struct OpsPageTests {
             for id in ["cmd-dispute-a", "cmd-dispute-b", "SES-5", "SES-6", "CDR-5", "CDR-5b", "CDR-6"] {
                 #expect(dom.contains(id), "\(id) missing from the rendered timeline")
             }
-            for kind in ["authorization_with_several_cdrs", "authorization_with_several_sessions", "authorization_mismatch",
-                         "session_with_several_cdrs", "several_authorizations_for_session"] {
+            for kind in [
+                "authorization_with_several_cdrs", "authorization_with_several_sessions", "authorization_mismatch",
+                "session_with_several_cdrs", "several_authorizations_for_session",
+            ] {
                 #expect(dom.contains(kind), "\(kind) missing")
             }
             let report = try #require(try await Projections.Audit.report(authorizationId: OpsAPITests.a, store: server.store))
@@ -103,7 +125,9 @@ struct OpsPageTests {
             #expect(answer.status == 401)
             #expect(answer.headers["WWW-Authenticate"].first?.hasPrefix("Basic") == true)
             #expect(try await server.ops("/ops/", authorization: "Basic \(Data("alice:wrong".utf8).base64EncodedString())").status == 401)
-            #expect(try await server.ops("/ops/", authorization: "Basic \(Data(":\(ServerHarness.opsToken)".utf8).base64EncodedString())").status == 401)
+            #expect(
+                try await server.ops("/ops/", authorization: "Basic \(Data(":\(ServerHarness.opsToken)".utf8).base64EncodedString())").status == 401
+            )
         }
     }
 
@@ -139,7 +163,11 @@ struct OpsPageTests {
             let (_, unknown) = try await Self.post(server, "/ops/deliveries/dlv-404/abandon", form: "reason=gone")
             #expect(unknown?.contains("no%20delivery") == true)
 
-            let (status, _) = try await Self.post(server, "/ops/deliveries/dlv-parked-1/abandon", form: "reason=eMSP+confirmed+by+phone%3A+session+closed")
+            let (status, _) = try await Self.post(
+                server,
+                "/ops/deliveries/dlv-parked-1/abandon",
+                form: "reason=eMSP+confirmed+by+phone%3A+session+closed"
+            )
             #expect(status == 303)
             let abandoned = try #require(try await server.events("DeliveryAbandoned").first)
             #expect(abandoned.data.value["operator_name"]?.stringValue == Self.operatorName)

@@ -1,8 +1,8 @@
+import Domain
 import Foundation
 import Ledger
 import LedgerTesting
 import PostgresStore
-import Domain
 import Projections
 import TestPrerequisites
 import Testing

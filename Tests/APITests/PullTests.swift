@@ -1,11 +1,11 @@
 import API
 import AsyncHTTPClient
+import Domain
 import Foundation
 import Ledger
 import LedgerTesting
 import NIOCore
 import NIOHTTP1
-import Domain
 import Projections
 import Testing
 
@@ -20,15 +20,47 @@ struct PullTests {
             let start = server.clock.now()
             let metadata = EventMetadata(source: "ocpp:CP-0042-A", correlationId: id)
             let events = [
-                try EventCoding.newEvent(SessionStarted(sessionId: id, chargePointId: "CP-0042-A", connectorId: 1, transactionId: index, idTag: "TAG",
-                                                        locationId: "LOC-PARIS-0042", evseUid: "EVSE-0042-01", authId: "FR*XYZ*C1", authMethod: "AUTH_REQUEST",
-                                                        startedAt: start, meterStartWh: 0, currency: "EUR",
-                                                        authorizationId: index % 2 == 0 ? "auth-\(index)" : nil), metadata: metadata),
-                try EventCoding.newEvent(SessionEnded(sessionId: id, endedAt: start.adding(milliseconds: 1_800_000), meterStopWh: 5000), metadata: metadata),
-                try EventCoding.newEvent(CdrIssued(cdrId: "CDR-\(id)", sessionId: id, authorizationId: index % 2 == 0 ? "auth-\(index)" : nil, authId: "FR*XYZ*C1",
-                                                   authMethod: "AUTH_REQUEST", locationId: "LOC-PARIS-0042", evseUid: "EVSE-0042-01", currency: "EUR",
-                                                   startDateTime: start, stopDateTime: start.adding(milliseconds: 1_800_000), totalEnergy: 5,
-                                                   totalTime: 0.5, totalCost: 0, chargingPeriods: []), metadata: metadata),
+                try EventCoding.newEvent(
+                    SessionStarted(
+                        sessionId: id,
+                        chargePointId: "CP-0042-A",
+                        connectorId: 1,
+                        transactionId: index,
+                        idTag: "TAG",
+                        locationId: "LOC-PARIS-0042",
+                        evseUid: "EVSE-0042-01",
+                        authId: "FR*XYZ*C1",
+                        authMethod: "AUTH_REQUEST",
+                        startedAt: start,
+                        meterStartWh: 0,
+                        currency: "EUR",
+                        authorizationId: index % 2 == 0 ? "auth-\(index)" : nil
+                    ),
+                    metadata: metadata
+                ),
+                try EventCoding.newEvent(
+                    SessionEnded(sessionId: id, endedAt: start.adding(milliseconds: 1_800_000), meterStopWh: 5000),
+                    metadata: metadata
+                ),
+                try EventCoding.newEvent(
+                    CdrIssued(
+                        cdrId: "CDR-\(id)",
+                        sessionId: id,
+                        authorizationId: index % 2 == 0 ? "auth-\(index)" : nil,
+                        authId: "FR*XYZ*C1",
+                        authMethod: "AUTH_REQUEST",
+                        locationId: "LOC-PARIS-0042",
+                        evseUid: "EVSE-0042-01",
+                        currency: "EUR",
+                        startDateTime: start,
+                        stopDateTime: start.adding(milliseconds: 1_800_000),
+                        totalEnergy: 5,
+                        totalTime: 0.5,
+                        totalCost: 0,
+                        chargingPeriods: []
+                    ),
+                    metadata: metadata
+                ),
             ]
             _ = try await server.store.append(events, to: "session-\(id)", expectedVersion: .noStream)
         }
@@ -56,7 +88,10 @@ struct PullTests {
                 pages += 1
                 #expect(answer.statusCode == 1000)
                 #expect(headers["X-Total-Count"] == "25" && headers["X-Limit"] == "10")
-                guard case .array(let cdrs)? = answer.envelope?["data"] else { Issue.record("no data"); return }
+                guard case .array(let cdrs)? = answer.envelope?["data"] else {
+                    Issue.record("no data")
+                    return
+                }
                 ids += cdrs.compactMap { $0["id"]?.stringValue }
                 for cdr in cdrs {
                     let even = (Int(cdr["id"]?.stringValue?.dropFirst(4) ?? "") ?? 1) % 2 == 0
@@ -80,9 +115,13 @@ struct PullTests {
             let (invalid, _) = try await get(server, "/ocpi/cpo/2.1.1/sessions?date_from=yesterday")
             #expect(invalid.statusCode == 2001)
             // Session n was last updated at begin + n minutes (its end was recorded then).
-            let from = begin.adding(milliseconds: 2 * 60_000).ocpiDateTime, to = begin.adding(milliseconds: 4 * 60_000).ocpiDateTime
+            let from = begin.adding(milliseconds: 2 * 60_000).ocpiDateTime
+            let to = begin.adding(milliseconds: 4 * 60_000).ocpiDateTime
             let (answer, headers) = try await get(server, "/ocpi/cpo/2.1.1/sessions?date_from=\(from)&date_to=\(to)")
-            guard case .array(let sessions)? = answer.envelope?["data"] else { Issue.record("no data"); return }
+            guard case .array(let sessions)? = answer.envelope?["data"] else {
+                Issue.record("no data")
+                return
+            }
             #expect(headers["X-Total-Count"] == "2")
             #expect(headers["Link"] == nil)
             #expect(sessions.compactMap { $0["id"]?.stringValue } == ["2", "3"])

@@ -1,8 +1,8 @@
 import API
+import Domain
 import Foundation
 import Ledger
 import LedgerTesting
-import Domain
 import Testing
 
 @Suite("Deadlines across restarts", .serialized)

@@ -1,4 +1,3 @@
-@testable import API
 import AsyncHTTPClient
 import Foundation
 import Ledger
@@ -7,6 +6,8 @@ import NIOCore
 import NIOHTTP1
 import TestPrerequisites
 import Testing
+
+@testable import API
 
 /// The threat model's rules that the other suites do not already show (docs/security.md).
 @Suite("Security", .serialized)
@@ -41,10 +42,16 @@ struct SecurityTests {
         let locations = directory.path("locations.json")
         try ChargerAuthenticationTests.locationsJSON().write(toFile: locations, atomically: true, encoding: .utf8)
         let iop = try await IOPStandIn()
-        let iopToken = "iop-secret-4b1d", opsToken = "ops-secret-77e0"
+        let iopToken = "iop-secret-4b1d"
+        let opsToken = "ops-secret-77e0"
         let wrong = ["wrong-token-1a2b", "wrong-ops-3c4d", "wrong-key-5e6f"]
-        let (server, port) = try await ServeProcess.start(directory, iop: iop.url, iopToken: iopToken, locations: locations,
-                                                         extra: ["--ops-token", opsToken])
+        let (server, port) = try await ServeProcess.start(
+            directory,
+            iop: iop.url,
+            iopToken: iopToken,
+            locations: locations,
+            extra: ["--ops-token", opsToken]
+        )
         defer { server.kill() }
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
         func get(_ path: String, _ authorization: String) async throws -> UInt {
@@ -64,7 +71,12 @@ struct SecurityTests {
         }
         let refused = try await ChargerSimulator.connectionOutcome(id: CommandPathTests.chargePoint, port: port, password: wrong[2])
         #expect(refused["event"]?.stringValue == "connect_failed")
-        let charger = try await ChargerSimulator(id: CommandPathTests.chargePoint, port: port, mode: "accept", password: ChargerAuthenticationTests.key)
+        let charger = try await ChargerSimulator(
+            id: CommandPathTests.chargePoint,
+            port: port,
+            mode: "accept",
+            password: ChargerAuthenticationTests.key
+        )
         defer { charger.stop() }
         let start = try Requests.vector("G-01", responseURL: "\(iop.url)/ocpi/emsp/2.1.1/commands/START_SESSION/secret")
         #expect(try await ServerHarness.post(port: port, command: "START_SESSION", body: start).result == "ACCEPTED")

@@ -23,9 +23,12 @@ struct SoakTests {
         let script = try #require(Bundle.module.url(forResource: "Soak/soak", withExtension: "py"))
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let run = try await ChildProcess.run("python3", [
-            script.path(), "--ledger", ServeProcess.ledger.path(), "--seconds", String(Self.seconds), "--workdir", directory.path("soak"),
-        ])
+        let run = try await ChildProcess.run(
+            "python3",
+            [
+                script.path(), "--ledger", ServeProcess.ledger.path(), "--seconds", String(Self.seconds), "--workdir", directory.path("soak"),
+            ]
+        )
         let summary = try JSONValue(parsing: Array((run.stdout.split(separator: "\n").last ?? "").utf8))
         // The figures, for the CI log and the closing note.
         print("soak summary: \(summary.canonicalText)")
@@ -44,18 +47,23 @@ struct SoakTests {
         return environment["CHARGELEDGER_SOAK_SECONDS"].flatMap(Int.init) ?? (environment["CI"] == "true" ? 60 : 20)
     }
 
-    @Test("two instances on one PostgreSQL ledger, one killed with -9: every result and CDR is delivered exactly once and CALLs go through the instance holding the charger",
-          .needsPostgres)
+    @Test(
+        "two instances on one PostgreSQL ledger, one killed with -9: every result and CDR is delivered exactly once and CALLs go through the instance holding the charger",
+        .needsPostgres
+    )
     func soakTwoInstances() async throws {
         try await Prerequisite.python.require()
         let script = try #require(Bundle.module.url(forResource: "Soak/soak", withExtension: "py"))
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         try await StoreKind.postgres.withScratchLedger { ledger in
-            let run = try await ChildProcess.run("python3", [
-                script.path(), "--ledger", ServeProcess.ledger.path(), "--seconds", String(Self.multiInstanceSeconds),
-                "--instances", "2", "--db", ledger.db, "--workdir", directory.path("soak"),
-            ])
+            let run = try await ChildProcess.run(
+                "python3",
+                [
+                    script.path(), "--ledger", ServeProcess.ledger.path(), "--seconds", String(Self.multiInstanceSeconds),
+                    "--instances", "2", "--db", ledger.db, "--workdir", directory.path("soak"),
+                ]
+            )
             let summary = try JSONValue(parsing: Array((run.stdout.split(separator: "\n").last ?? "").utf8))
             print("soak summary (2 instances): \(summary.canonicalText)")
             #expect(run.status == 0, "\(summary["problems"]?.canonicalText ?? run.stderr.suffix(4000).description)")

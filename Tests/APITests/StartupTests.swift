@@ -30,8 +30,10 @@ struct StartupTests {
     @Test("`ledger demo` on a port in use: exit 3 at once with one line, no hang")
     func demoPortInUse() async throws {
         let busy = try await IOPStandIn()
-        let result = try await Self.ledger(["demo", "--port", String(busy.port), "--exit", "--locations", ServerHarness.examplesLocations.path(),
-                                            "--dispute-log", "/nonexistent"])
+        let result = try await Self.ledger([
+            "demo", "--port", String(busy.port), "--exit", "--locations", ServerHarness.examplesLocations.path(),
+            "--dispute-log", "/nonexistent",
+        ])
         #expect(result.status == 3, "\(result.stdout)\(result.stderr)")
         #expect(result.stderr.contains("port \(busy.port) is in use"), "\(result.stderr)")
     }

@@ -56,7 +56,10 @@ struct StorageFaultTests {
             #expect(stop.httpStatus == 503 && stop.statusCode == 3000)
             let status = try await charger.call("StatusNotification", #"{"send":"StatusNotification","status":"Preparing"}"#)
             #expect(status["event"]?.stringValue == "callerror" && status["code"]?.stringValue == "InternalError")
-            let transaction = try await charger.call("StartTransaction", #"{"send":"StartTransaction","connector":1,"id_tag":"APP-7Q2M4K9X","meter_start":0}"#)
+            let transaction = try await charger.call(
+                "StartTransaction",
+                #"{"send":"StartTransaction","connector":1,"id_tag":"APP-7Q2M4K9X","meter_start":0}"#
+            )
             #expect(transaction["event"]?.stringValue == "callerror" && transaction["code"]?.stringValue == "InternalError")
             #expect(try await (server.request(.GET, "/health")).httpStatus == 200)
 
@@ -74,7 +77,10 @@ struct StorageFaultTests {
             server.clock.set(started.adding(milliseconds: 32_000))
             try await iop.requests.wait("B's TIMEOUT") { $0.count == 2 }
             #expect(iop.results == ["ACCEPTED", "TIMEOUT"])
-            let retried = try await charger.call("StartTransaction", #"{"send":"StartTransaction","connector":1,"id_tag":"APP-7Q2M4K9X","meter_start":0}"#)
+            let retried = try await charger.call(
+                "StartTransaction",
+                #"{"send":"StartTransaction","connector":1,"id_tag":"APP-7Q2M4K9X","meter_start":0}"#
+            )
             #expect(retried["event"]?.stringValue == "result" && retried["transaction_id"]?.int64Value != nil)
             #expect(try await server.command("START_SESSION", try start(iop, "D")).httpStatus == 200)
 
@@ -119,8 +125,14 @@ struct StorageFaultTests {
 /// Runs `work`, failing the test after `seconds` instead of hanging it.
 func withTimeout(_ what: String, seconds: Double = 30, _ work: @escaping @Sendable () async -> Void) async throws {
     try await withThrowingTaskGroup(of: Bool.self) { group in
-        group.addTask { await work(); return true }
-        group.addTask { try await Task.sleep(for: .seconds(seconds)); return false }
+        group.addTask {
+            await work()
+            return true
+        }
+        group.addTask {
+            try await Task.sleep(for: .seconds(seconds))
+            return false
+        }
         defer { group.cancelAll() }
         guard try await group.next() == true else { throw WaitTimedOut(what: what, items: "") }
     }

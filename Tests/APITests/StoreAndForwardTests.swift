@@ -1,8 +1,8 @@
 import API
+import Domain
 import Foundation
 import Ledger
 import LedgerTesting
-import Domain
 import Projections
 import Testing
 
@@ -14,13 +14,18 @@ struct StoreAndForwardTests {
     func charge(_ server: ServerHarness, _ iop: IOPStandIn, chargePoint: String, evse: String, name: String) async throws -> String {
         let charger = try await ChargerSimulator(id: chargePoint, port: server.port, mode: "accept")
         defer { charger.stop() }
-        let start = try Requests.vector("G-01", responseURL: "\(iop.url)/ocpi/emsp/2.1.1/commands/START_SESSION/\(name)",
-                                        replacing: ["evse_uid": .string(evse)])
+        let start = try Requests.vector(
+            "G-01",
+            responseURL: "\(iop.url)/ocpi/emsp/2.1.1/commands/START_SESSION/\(name)",
+            replacing: ["evse_uid": .string(evse)]
+        )
         #expect(try await server.command("START_SESSION", start).result == "ACCEPTED")
         try await charger.waitFor("the CALL") { $0["event"]?.stringValue == "call" }
         try await charger.waitFor("the CALL answered") { $0["event"]?.stringValue == "answer" }
         charger.send(#"{"send":"StartTransaction","connector":1,"id_tag":"APP-7Q2M4K9X","meter_start":0}"#)
-        let started = try await charger.waitFor("the transaction id") { $0["action"]?.stringValue == "StartTransaction" && $0["event"]?.stringValue == "result" }
+        let started = try await charger.waitFor("the transaction id") {
+            $0["action"]?.stringValue == "StartTransaction" && $0["event"]?.stringValue == "result"
+        }
         let transactionId = try #require(started["transaction_id"]?.int64Value)
         charger.send(#"{"send":"StopTransaction","transaction_id":\#(transactionId),"meter_stop":7300}"#)
         try await charger.waitFor("stop answered") { $0["action"]?.stringValue == "StopTransaction" && $0["event"]?.stringValue == "result" }
@@ -57,10 +62,19 @@ struct StoreAndForwardTests {
         try await ServerHarness.with(iop: iop.url) { server in
             let count = 300
             for index in 0..<count {
-                let scheduled = DeliveryScheduled(deliveryId: "burst-\(index)", kind: .commandResult, target: "response_url:burst-\(index)",
-                                                  method: "POST", url: "\(iop.url)/burst/\(index)", body: #"{"result":"ACCEPTED"}"#)
-                _ = try await server.store.append([try EventCoding.newEvent(scheduled, metadata: EventMetadata(source: "test"))],
-                                                  to: "delivery-burst-\(index)", expectedVersion: .noStream)
+                let scheduled = DeliveryScheduled(
+                    deliveryId: "burst-\(index)",
+                    kind: .commandResult,
+                    target: "response_url:burst-\(index)",
+                    method: "POST",
+                    url: "\(iop.url)/burst/\(index)",
+                    body: #"{"result":"ACCEPTED"}"#
+                )
+                _ = try await server.store.append(
+                    [try EventCoding.newEvent(scheduled, metadata: EventMetadata(source: "test"))],
+                    to: "delivery-burst-\(index)",
+                    expectedVersion: .noStream
+                )
             }
             _ = try await server.waitForEvents("DeliverySucceeded", count: count)
             #expect(try await server.events("DeliveryAttempted").count == count)
@@ -91,10 +105,14 @@ struct StoreAndForwardTests {
             _ = try await server.waitForEvents("DeliverySucceeded", count: 4)
             let attempts = try await server.events("DeliveryAttempted").count
             #expect(attempts > 4)  // the failures are in the ledger too
-            let pending = try await server.store.withProjectionSnapshot { try $0.rows("SELECT count(*) FROM deliveries WHERE status != 'delivered'").first?.first }
+            let pending = try await server.store.withProjectionSnapshot {
+                try $0.rows("SELECT count(*) FROM deliveries WHERE status != 'delivered'").first?.first
+            }
             #expect(pending == .integer(0))
             // The dispute view shows the delivery history: the failed attempts and the success.
-            let report = try #require(try await Projections.Audit.report(authorizationId: "b3f1c9e2-7a4d-4e8b-9c21-5d7e0a6f3b48", store: server.store))
+            let report = try #require(
+                try await Projections.Audit.report(authorizationId: "b3f1c9e2-7a4d-4e8b-9c21-5d7e0a6f3b48", store: server.store)
+            )
             #expect(report.deliveries.count == 4 && report.deliveries.allSatisfy { $0.status == .delivered })
             // The result and the PUT were tried during the outage; PATCH and CDR waited behind the PUT.
             #expect(report.deliveries.filter { $0.attempts > 1 }.map(\.scheduled.kind.rawValue).sorted() == ["command_result", "session_put"])
@@ -105,8 +123,13 @@ struct StoreAndForwardTests {
     /// satisfies `done` (at most ten steps). Another service may be the one asleep when the clock
     /// moves, with the outbox still recording an attempt and going to sleep just after: the next
     /// step wakes it.
-    private func advance(_ server: ServerHarness, _ iop: IOPStandIn, by step: Int64, until what: String,
-                         _ done: @escaping @Sendable ([IOPStandIn.Received]) -> Bool) async throws -> [IOPStandIn.Received] {
+    private func advance(
+        _ server: ServerHarness,
+        _ iop: IOPStandIn,
+        by step: Int64,
+        until what: String,
+        _ done: @escaping @Sendable ([IOPStandIn.Received]) -> Bool
+    ) async throws -> [IOPStandIn.Received] {
         for _ in 0..<10 {
             await server.clock.waitForSleeper()
             server.clock.advance(milliseconds: step)

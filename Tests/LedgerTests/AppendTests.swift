@@ -18,12 +18,16 @@ struct AppendTests {
         }
     }
 
-    @Test("each expected-version rule accepts and refuses as documented", arguments: StoreKind.available, [
+    @Test(
+        "each expected-version rule accepts and refuses as documented",
+        arguments: StoreKind.available,
+        [
             (ExpectedVersion.any, nil as Int64?, true), (.any, 2, true),
             (.noStream, nil, true), (.noStream, 2, false),
             (.exists, nil, false), (.exists, 2, true),
             (.exact(0), nil, true), (.exact(2), 2, true), (.exact(1), 2, false), (.exact(3), 2, false), (.exact(1), nil, false),
-          ])
+        ]
+    )
     func expectedVersions(kind: StoreKind, rule: (expected: ExpectedVersion, existing: Int64?, accepted: Bool)) async throws {
         let (expected, existing, accepted) = rule
         try await kind.withTemporaryStore { store in
@@ -46,9 +50,9 @@ struct AppendTests {
             let outcomes = await withTaskGroup(of: Result<AppendResult, EventStoreError>.self) { group in
                 for _ in 0..<50 {
                     group.addTask {
-                        do { return .success(try await store.append([try Fixture.event()], to: "race", expectedVersion: .exact(0))) }
-                        catch let error as EventStoreError { return .failure(error) }
-                        catch { return .failure(.invalidEvent("\(error)")) }
+                        do { return .success(try await store.append([try Fixture.event()], to: "race", expectedVersion: .exact(0))) } catch let error
+                            as EventStoreError
+                        { return .failure(error) } catch { return .failure(.invalidEvent("\(error)")) }
                     }
                 }
                 return await group.reduce(into: []) { $0.append($1) }
@@ -64,7 +68,8 @@ struct AppendTests {
     @Test("concurrent writers retrying on conflict fill every version exactly once, without gaps", arguments: StoreKind.available)
     func concurrentWritersNoGaps(kind: StoreKind) async throws {
         try await kind.withTemporaryStore { store in
-            let writers = 16, appendsEach = 8
+            let writers = 16
+            let appendsEach = 8
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for writer in 0..<writers {
                     group.addTask {
@@ -74,7 +79,9 @@ struct AppendTests {
                             do {
                                 _ = try await store.append(
                                     [try Fixture.event(data: ["writer": "\(writer)", "n": "\(done)"])],
-                                    to: "shared", expectedVersion: .exact(current))
+                                    to: "shared",
+                                    expectedVersion: .exact(current)
+                                )
                                 done += 1
                             } catch EventStoreError.wrongExpectedVersion {
                                 continue
@@ -138,7 +145,11 @@ struct AppendTests {
         }
     }
 
-    @Test("invalid appends are refused with a reason", arguments: StoreKind.available, ["empty stream", "no events", "empty type", "schema 0", "id twice"])
+    @Test(
+        "invalid appends are refused with a reason",
+        arguments: StoreKind.available,
+        ["empty stream", "no events", "empty type", "schema 0", "id twice"]
+    )
     func invalidAppends(kind: StoreKind, refusal: String) async throws {
         try await kind.withTemporaryStore { store in
             var event = try Fixture.event()
@@ -147,8 +158,12 @@ struct AppendTests {
             switch refusal {
             case "empty stream": stream = ""
             case "no events": events = []
-            case "empty type": event.type = ""; events = [event]
-            case "schema 0": event.schemaVersion = 0; events = [event]
+            case "empty type":
+                event.type = ""
+                events = [event]
+            case "schema 0":
+                event.schemaVersion = 0
+                events = [event]
             default: events = [event, event]
             }
             await #expect {
@@ -165,8 +180,14 @@ struct AppendTests {
     func canonicalStorage(kind: StoreKind) async throws {
         try await kind.withTemporaryStore { store in
             let data = try CanonicalJSON(parsing: #"{ "b": 1.50, "a": "x\/y", "c": [true, null] }"#)
-            let event = NewEvent(eventId: UUID(), type: "T", schemaVersion: 1, data: data,
-                                 rawMetadata: try CanonicalJSON(parsing: #"{"source":"test","extra":1}"#), recordedAt: nil)
+            let event = NewEvent(
+                eventId: UUID(),
+                type: "T",
+                schemaVersion: 1,
+                data: data,
+                rawMetadata: try CanonicalJSON(parsing: #"{"source":"test","extra":1}"#),
+                recordedAt: nil
+            )
             _ = try await store.append([event], to: "s", expectedVersion: .any)
             let stored = try #require(try await store.readAll(after: 0, limit: 1).first)
             #expect(stored.data.text == #"{"a":"x/y","b":1.50,"c":[true,null]}"#)

@@ -16,7 +16,10 @@ struct CanonicalEncoderTests {
             enum CodingKeys: String, CodingKey { case name, tags, when }
         }
 
-        enum Kind: String, Codable { case remote = "REMOTE", local = "LOCAL" }
+        enum Kind: String, Codable {
+            case remote = "REMOTE"
+            case local = "LOCAL"
+        }
 
         var text: String
         var numbers: [Double]
@@ -65,15 +68,41 @@ struct CanonicalEncoderTests {
     }()
 
     static let samples: [Sample] = [
-        Sample(text: "quote \" backslash \\ slash / tab \t newline \n cr \r bell \u{7} nul \u{0} del \u{7F} é 😀 \u{2028}",
-               numbers: [0, -0.0, 7, 6.5, 0.1, 0.2667, 1e-05, 1e21, 123456.789, -2.5e-300, 1.7976931348623157e308],
-               integers: [0, -1, Int64.max, Int64.min], small: [-128, 127], unsigned: UInt64.max, flag: true,
-               missing: nil, explicitNull: nil, kind: .remote, map: ["é": 1, "e": 2, "Z": 3, "a_b": 4, "a": 5, "": 6],
-               nested: [Sample.Inner(name: "x", tags: ["b", "a"], when: Timestamp(iso8601: "2026-03-12T08:30:00.125Z")),
-                        Sample.Inner(name: "", tags: [], when: nil)],
-               matrix: [[1, 2], [], [3]], empty: [], emptyMap: [:]),
-        Sample(text: "", numbers: [], integers: [], small: [], unsigned: 0, flag: false, missing: "here", explicitNull: "set",
-               kind: .local, map: [:], nested: [], matrix: [], empty: [], emptyMap: ["k": "v"]),
+        Sample(
+            text: "quote \" backslash \\ slash / tab \t newline \n cr \r bell \u{7} nul \u{0} del \u{7F} é 😀 \u{2028}",
+            numbers: [0, -0.0, 7, 6.5, 0.1, 0.2667, 1e-05, 1e21, 123456.789, -2.5e-300, 1.7976931348623157e308],
+            integers: [0, -1, Int64.max, Int64.min],
+            small: [-128, 127],
+            unsigned: UInt64.max,
+            flag: true,
+            missing: nil,
+            explicitNull: nil,
+            kind: .remote,
+            map: ["é": 1, "e": 2, "Z": 3, "a_b": 4, "a": 5, "": 6],
+            nested: [
+                Sample.Inner(name: "x", tags: ["b", "a"], when: Timestamp(iso8601: "2026-03-12T08:30:00.125Z")),
+                Sample.Inner(name: "", tags: [], when: nil),
+            ],
+            matrix: [[1, 2], [], [3]],
+            empty: [],
+            emptyMap: [:]
+        ),
+        Sample(
+            text: "",
+            numbers: [],
+            integers: [],
+            small: [],
+            unsigned: 0,
+            flag: false,
+            missing: "here",
+            explicitNull: "set",
+            kind: .local,
+            map: [:],
+            nested: [],
+            matrix: [],
+            empty: [],
+            emptyMap: ["k": "v"]
+        ),
     ]
 
     @Test("writes byte for byte what JSONEncoder with sorted keys writes", arguments: samples.indices)

@@ -72,7 +72,10 @@ struct CanonicalReaderTests {
     @Test("a refusal is CanonicalDecoder's error", arguments: documents)
     func sameError(text: String) {
         func failure(_ decode: () throws -> Sample) -> String? {
-            do { _ = try decode(); return nil } catch { return "\(error)" }
+            do {
+                _ = try decode()
+                return nil
+            } catch { return "\(error)" }
         }
         let ours = failure { try CanonicalReader.decode(Sample.self, from: text) }
         #expect(ours == failure { try CanonicalDecoder.decode(Sample.self, from: text) })

@@ -53,11 +53,12 @@ struct CanonicalWriterTests {
     func escapesEveryPlace() throws {
         func reference(_ text: String) -> String {
             let named: [UInt8: String] = [0x22: "\\\"", 0x5C: "\\\\", 0x0A: "\\n", 0x0D: "\\r", 0x09: "\\t", 0x08: "\\b", 0x0C: "\\f"]
-            return "\"" + text.unicodeScalars.map { scalar in
-                guard scalar.value < 0x80, let byte = UInt8(exactly: scalar.value) else { return String(scalar) }
-                if let name = named[byte] { return name }
-                return byte < 0x20 ? String(format: "\\u%04x", byte) : String(scalar)
-            }.joined() + "\""
+            return "\""
+                + text.unicodeScalars.map { scalar in
+                    guard scalar.value < 0x80, let byte = UInt8(exactly: scalar.value) else { return String(scalar) }
+                    if let name = named[byte] { return name }
+                    return byte < 0x20 ? String(format: "\\u%04x", byte) : String(scalar)
+                }.joined() + "\""
         }
         for byte in UInt8(0)..<0x80 {
             for place in 0..<19 {
@@ -73,13 +74,37 @@ struct CanonicalWriterTests {
     static let samples: [Sample] = {
         let reference = CanonicalEncoderTests.samples[0]
         return [
-            Sample(count: Int.min, empty: [], emptyMap: [:], flag: true, integers: reference.integers, map: reference.map,
-                   matrix: [[1, 2], [], [3]], missing: nil,
-                   nested: [Sample.Inner(name: "x", tags: ["b", "a"], when: Timestamp(iso8601: "2026-03-12T08:30:00.125Z")),
-                            Sample.Inner(name: "", tags: [], when: Timestamp(millisecondsSinceEpoch: -1))],
-                   numbers: reference.numbers, present: "\u{0}\u{1F}", text: reference.text),
-            Sample(count: 0, empty: [], emptyMap: ["k": "v"], flag: false, integers: [], map: [:], matrix: [], missing: nil,
-                   nested: [], numbers: [], present: nil, text: ""),
+            Sample(
+                count: Int.min,
+                empty: [],
+                emptyMap: [:],
+                flag: true,
+                integers: reference.integers,
+                map: reference.map,
+                matrix: [[1, 2], [], [3]],
+                missing: nil,
+                nested: [
+                    Sample.Inner(name: "x", tags: ["b", "a"], when: Timestamp(iso8601: "2026-03-12T08:30:00.125Z")),
+                    Sample.Inner(name: "", tags: [], when: Timestamp(millisecondsSinceEpoch: -1)),
+                ],
+                numbers: reference.numbers,
+                present: "\u{0}\u{1F}",
+                text: reference.text
+            ),
+            Sample(
+                count: 0,
+                empty: [],
+                emptyMap: ["k": "v"],
+                flag: false,
+                integers: [],
+                map: [:],
+                matrix: [],
+                missing: nil,
+                nested: [],
+                numbers: [],
+                present: nil,
+                text: ""
+            ),
         ]
     }()
 

@@ -7,8 +7,10 @@ import Testing
 struct CrashRecoveryTests {
     /// The child appends from 8 tasks and prints each position once `append` returned; we kill -9 it
     /// after a random number of acknowledgements (never after a sleep), then reopen the file.
-    @Test("every position acknowledged before kill -9 is present after reopening, and the chain verifies",
-          arguments: [1, 2, 3])
+    @Test(
+        "every position acknowledged before kill -9 is present after reopening, and the chain verifies",
+        arguments: [1, 2, 3]
+    )
     func killNineLosesNothingAcknowledged(round: Int) async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }

@@ -20,15 +20,20 @@ struct DatabaseFileTests {
     }
 
     /// A mistyped --db once printed "ok 0 events" and left a new, empty ledger behind.
-    @Test("the commands that read refuse a --db that does not exist: exit 2, one line naming it, no file made",
-          arguments: [["events"], ["verify"], ["replay"], ["cdrs"], ["audit", "some-authorization"]])
+    @Test(
+        "the commands that read refuse a --db that does not exist: exit 2, one line naming it, no file made",
+        arguments: [["events"], ["verify"], ["replay"], ["cdrs"], ["audit", "some-authorization"]]
+    )
     func missingLedgerRefused(command: [String]) async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let path = directory.path("typo.sqlite")
         let result = try await ChildProcess.run("ledger", command + ["--db", path], executable: BuiltProduct.url("ledger"))
         #expect(result.status == 2, "\(command): \(result.stderr)")
-        #expect(result.stderr == "error: there is no ledger at \(path): give its path with --db (or LEDGER_DB); only `ledger serve` and `ledger import` create one\n")
+        #expect(
+            result.stderr
+                == "error: there is no ledger at \(path): give its path with --db (or LEDGER_DB); only `ledger serve` and `ledger import` create one\n"
+        )
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path("")).isEmpty)
     }
 
@@ -63,9 +68,12 @@ struct DatabaseFileTests {
         #expect(result.stderr.contains("--after must be 0 or more"), "\(result.stderr)")
     }
 
-    @Test("a file that is not a ledger gets a one-line error, exit code 2, and is left untouched", arguments: [
-        "text", "random", "truncated sqlite", "corrupt pages",
-    ])
+    @Test(
+        "a file that is not a ledger gets a one-line error, exit code 2, and is left untouched",
+        arguments: [
+            "text", "random", "truncated sqlite", "corrupt pages",
+        ]
+    )
     func unusableFileUntouched(kind: String) async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
@@ -131,7 +139,8 @@ struct DatabaseFileTests {
         let store = try SQLiteEventStore(path: path, readModels: ProjectionEngine())
         await store.close()
         try RawDatabase(path: path).execute(
-            "INSERT INTO schema_migrations VALUES (9999, '9999_future', 'x', '2030-01-01T00:00:00.000Z')")
+            "INSERT INTO schema_migrations VALUES (9999, '9999_future', 'x', '2030-01-01T00:00:00.000Z')"
+        )
         for folding in [true, false] {
             #expect(throws: EventStoreError.unknownMigration(version: 9999, name: "9999_future")) {
                 try SQLiteEventStore(path: path, readModels: ProjectionEngine(), folding: folding)

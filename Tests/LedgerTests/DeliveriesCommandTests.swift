@@ -1,7 +1,7 @@
+import Domain
 import Foundation
 import Ledger
 import LedgerTesting
-import Domain
 import Projections
 import Testing
 
@@ -13,16 +13,31 @@ struct DeliveriesCommandTests {
     func ledgerWithPoison(_ path: String) async throws {
         let store = try SQLiteEventStore(path: path, readModels: ProjectionEngine())
         let metadata = EventMetadata(source: "ocpi", correlationId: "poison")
-        _ = try await store.append([
-            try EventCoding.newEvent(DeliveryScheduled(deliveryId: "dlv-poison", kind: .commandResult, target: "response_url:poison", method: "POST",
-                                                       url: "http://127.0.0.1:99999/x\u{1B}[2J", body: #"{"result":"ACCEPTED"}"#, commandId: "poison"),
-                                     metadata: metadata),
-            try EventCoding.newEvent(DeliveryParked(deliveryId: "dlv-poison", reason: "cannot be delivered"), metadata: metadata),
-        ], to: "delivery-dlv-poison", expectedVersion: .noStream)
+        _ = try await store.append(
+            [
+                try EventCoding.newEvent(
+                    DeliveryScheduled(
+                        deliveryId: "dlv-poison",
+                        kind: .commandResult,
+                        target: "response_url:poison",
+                        method: "POST",
+                        url: "http://127.0.0.1:99999/x\u{1B}[2J",
+                        body: #"{"result":"ACCEPTED"}"#,
+                        commandId: "poison"
+                    ),
+                    metadata: metadata
+                ),
+                try EventCoding.newEvent(DeliveryParked(deliveryId: "dlv-poison", reason: "cannot be delivered"), metadata: metadata),
+            ],
+            to: "delivery-dlv-poison",
+            expectedVersion: .noStream
+        )
         await store.close()
     }
 
-    @Test("list shows the parked delivery (control characters shown, not obeyed); abandon records the operator and the reason; then the outbox is empty")
+    @Test(
+        "list shows the parked delivery (control characters shown, not obeyed); abandon records the operator and the reason; then the outbox is empty"
+    )
     func listAndAbandon() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
@@ -38,7 +53,17 @@ struct DeliveriesCommandTests {
         let unknown = try await ChildProcess.ledger("deliveries", "requeue", "dlv-nothing", "--operator", "alice", "--db", db)
         #expect(unknown.status == 1 && unknown.stderr == "error: no delivery dlv-nothing\n", "\(unknown.stderr)")
 
-        let abandoned = try await ChildProcess.ledger("deliveries", "abandon", "dlv-poison", "--operator", "alice", "--reason", "impossible port", "--db", db)
+        let abandoned = try await ChildProcess.ledger(
+            "deliveries",
+            "abandon",
+            "dlv-poison",
+            "--operator",
+            "alice",
+            "--reason",
+            "impossible port",
+            "--db",
+            db
+        )
         #expect(abandoned.status == 0 && abandoned.stdout == "delivery dlv-poison abandoned\n", "\(abandoned.stdout)\(abandoned.stderr)")
         #expect(try await ChildProcess.ledger("deliveries", "list", "--db", db).stdout == "the outbox is empty\n")
 

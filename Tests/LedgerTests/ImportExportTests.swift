@@ -12,9 +12,14 @@ struct ImportExportTests {
         let store = try SQLiteEventStore(path: path, clock: clock)
         for index in 0..<20 {
             clock.advance(milliseconds: 1_234)
-            let data = try CanonicalJSON(parsing: #"{"i":\#(index),"kwh":12.340,"name":"Bornes \"Öst\" № \#(index)","nested":{"z":[1,2,{"a":null}]}}"#)
-            let event = try NewEvent(type: index % 2 == 0 ? "CommandReceived" : "CommandAnswered", data: data,
-                                     metadata: EventMetadata(source: "ocpi", correlationId: "cmd-\(index / 2)"))
+            let data = try CanonicalJSON(
+                parsing: #"{"i":\#(index),"kwh":12.340,"name":"Bornes \"Öst\" № \#(index)","nested":{"z":[1,2,{"a":null}]}}"#
+            )
+            let event = try NewEvent(
+                type: index % 2 == 0 ? "CommandReceived" : "CommandAnswered",
+                data: data,
+                metadata: EventMetadata(source: "ocpi", correlationId: "cmd-\(index / 2)")
+            )
             _ = try await store.append([event], to: "command-\(index / 2)", expectedVersion: .any)
         }
         await store.close()
@@ -70,9 +75,12 @@ struct ImportExportTests {
         #expect(try await ChildProcess.ledger("events", "--db", directory.path("copy.sqlite")).stdout.isEmpty)
     }
 
-    @Test("a file with a gap, a conflicting id or a bad line is refused whole, naming the line", arguments: [
-        "position gap", "version gap", "conflicting id", "not json", "missing field",
-    ])
+    @Test(
+        "a file with a gap, a conflicting id or a bad line is refused whole, naming the line",
+        arguments: [
+            "position gap", "version gap", "conflicting id", "not json", "missing field",
+        ]
+    )
     func refusedFiles(defect: String) async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }

@@ -14,15 +14,23 @@ struct InstanceCoordinationTests {
     func at(_ seconds: Int64) -> Timestamp { start.adding(milliseconds: seconds * 1000) }
 
     /// Claims "lane" and checks the answer: `nil` (this instance's now) or when the holder's lease lapses.
-    func expectClaim(_ coordination: PostgresInstanceCoordination, _ claim: String, now: Int64, until: Int64, answers expected: Timestamp?,
-                     sourceLocation: SourceLocation = #_sourceLocation) async throws {
+    func expectClaim(
+        _ coordination: PostgresInstanceCoordination,
+        _ claim: String,
+        now: Int64,
+        until: Int64,
+        answers expected: Timestamp?,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws {
         let answer = try await coordination.claim("lane", for: claim, now: at(now), until: at(until))
         #expect(answer == expected, sourceLocation: sourceLocation)
     }
 
     /// Two instances, `a` and `b`, on one scratch database, and a way to count a table's rows.
-    func withTwoInstances(_ body: (PostgresInstanceCoordination, PostgresInstanceCoordination, _ rows: (String) async throws -> Int64?)
-        async throws -> Void) async throws {
+    func withTwoInstances(
+        _ body: (PostgresInstanceCoordination, PostgresInstanceCoordination, _ rows: (String) async throws -> Int64?)
+            async throws -> Void
+    ) async throws {
         try await PostgresScratch.withDatabase { location in
             try await PostgresEventStore.open(location: location).closing { first in
                 try await PostgresEventStore.open(location: location).closing { second in

@@ -15,8 +15,11 @@ struct PostgresCommandTests {
         let store = try SQLiteEventStore(path: path, clock: clock)
         for index in first..<(first + count) {
             clock.advance(milliseconds: 1_500)
-            _ = try await store.append([try Fixture.event(data: ["n": "\(index)", "kwh": "1\(index).5"], correlationId: "c\(index % 4)")],
-                                       to: "stream-\(index % 3)", expectedVersion: .any)
+            _ = try await store.append(
+                [try Fixture.event(data: ["n": "\(index)", "kwh": "1\(index).5"], correlationId: "c\(index % 4)")],
+                to: "stream-\(index % 3)",
+                expectedVersion: .any
+            )
         }
         await store.close()
     }
@@ -48,7 +51,9 @@ struct PostgresCommandTests {
             try await sqliteLedger(source, events: 5, startingAt: 25)
             let resumed = try await ChildProcess.ledger("migrate-to", "--log-only", "--from", source, "--to", target)
             #expect(resumed.stdout.hasPrefix("copied 5 events to \(location) (25 were already there)"), "\(resumed.stderr)")
-            #expect(try await ChildProcess.ledger("events", "--db", target).stdout == (try await ChildProcess.ledger("events", "--db", source)).stdout)
+            #expect(
+                try await ChildProcess.ledger("events", "--db", target).stdout == (try await ChildProcess.ledger("events", "--db", source)).stdout
+            )
         }
     }
 
@@ -56,7 +61,8 @@ struct PostgresCommandTests {
     func migrateToRefusals() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let source = directory.path("source.sqlite"), other = directory.path("other.sqlite")
+        let source = directory.path("source.sqlite")
+        let other = directory.path("other.sqlite")
         try await sqliteLedger(source, events: 6)
         try await sqliteLedger(other, events: 3, startingAt: 100)
         try await PostgresScratch.withDatabase { location in
@@ -84,12 +90,19 @@ struct PostgresCommandTests {
         let source = directory.path("source.sqlite")
         try await sqliteLedger(source, events: 12)
         let file = directory.path("log.ndjson")
-        try (try await ChildProcess.ledger("events", "--db", source, "--after", "\(after)").stdout).write(toFile: file, atomically: true, encoding: .utf8)
+        try (try await ChildProcess.ledger("events", "--db", source, "--after", "\(after)").stdout).write(
+            toFile: file,
+            atomically: true,
+            encoding: .utf8
+        )
         try await PostgresScratch.withDatabase { location in
             let imported = try await ChildProcess.ledger("import", "--log-only", file, "--db", location.connectionURL)
             guard after == 0 else {
                 // As on SQLite: a page cut mid-stream cannot start a new ledger, and nothing of it is written.
-                #expect(imported.status == 1 && imported.stderr.contains("line 1:") && imported.stderr.contains("does not exist"), "\(imported.stderr)")
+                #expect(
+                    imported.status == 1 && imported.stderr.contains("line 1:") && imported.stderr.contains("does not exist"),
+                    "\(imported.stderr)"
+                )
                 try await expectVerified(location.connectionURL, events: 0)
                 return
             }
@@ -111,9 +124,12 @@ struct PostgresCommandTests {
         }
     }
 
-    @Test("an unreachable or malformed PostgreSQL --db gets a one-line error without the password, exit 2", arguments: [
-        "postgres://ledger:secret-pw@127.0.0.1:1/nowhere", "postgres://ledger:secret-pw@127.0.0.1:5432", "postgres://127.0.0.1/x",
-    ])
+    @Test(
+        "an unreachable or malformed PostgreSQL --db gets a one-line error without the password, exit 2",
+        arguments: [
+            "postgres://ledger:secret-pw@127.0.0.1:1/nowhere", "postgres://ledger:secret-pw@127.0.0.1:5432", "postgres://127.0.0.1/x",
+        ]
+    )
     func unusableURL(url: String) async throws {
         let result = try await ChildProcess.ledger("verify", "--db", url)
         #expect(result.status == 2)
@@ -126,13 +142,19 @@ struct PostgresCommandTests {
         let server = try PostgresLocation(url: try #require(ProcessInfo.processInfo.environment["CHARGELEDGER_POSTGRES_URL"]))
         let base = "\(server.username)@\(server.host):\(server.port)"
         let cases: [(url: String, says: String)] = [
-            ("postgres://\(server.username):not-the-password@\(server.host):\(server.port)/\(server.database)",
-             "the server refused the password of user \(server.username): check the password in the URL"),
-            (server.with(database: "no_such_ledger").connectionURL,
-             "database no_such_ledger does not exist on the server: create it (createdb -O \(server.username) no_such_ledger) or fix the URL"),
+            (
+                "postgres://\(server.username):not-the-password@\(server.host):\(server.port)/\(server.database)",
+                "the server refused the password of user \(server.username): check the password in the URL"
+            ),
+            (
+                server.with(database: "no_such_ledger").connectionURL,
+                "database no_such_ledger does not exist on the server: create it (createdb -O \(server.username) no_such_ledger) or fix the URL"
+            ),
             ("postgres://\(base)/\(server.database)", "the server asks for a password and the URL has none"),
-            ("postgres://\(server.username):not-the-password@127.0.0.1:1/\(server.database)",
-             "cannot reach a PostgreSQL server at 127.0.0.1:1"),
+            (
+                "postgres://\(server.username):not-the-password@127.0.0.1:1/\(server.database)",
+                "cannot reach a PostgreSQL server at 127.0.0.1:1"
+            ),
         ]
         for (url, says) in cases {
             let result = try await ChildProcess.ledger("verify", "--db", url)

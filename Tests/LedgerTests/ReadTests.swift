@@ -59,7 +59,10 @@ struct ReadTests {
     func largePage(kind: StoreKind) async throws {
         try await kind.withTemporaryStore { store in
             let events = try (0..<300).map { index in
-                try Fixture.event("Large\(index % 7)", data: ["index": "\(index)", "text": String(repeating: "é\u{1F600}\\\"", count: 1 + index % 97)])
+                try Fixture.event(
+                    "Large\(index % 7)",
+                    data: ["index": "\(index)", "text": String(repeating: "é\u{1F600}\\\"", count: 1 + index % 97)]
+                )
             }
             _ = try await store.append(events, to: "large", expectedVersion: .noStream)
             let all = try await store.readAll(after: 0, limit: 300)
@@ -106,13 +109,18 @@ struct ReadTests {
 
 @Suite("Event ids")
 struct EventIdParsingTests {
-    @Test("the store's UUID parser agrees with Foundation's", arguments: [
-        "E621E1F8-C36C-495A-93FC-0C247A3E6E5F", "e621e1f8-c36c-495a-93fc-0c247a3e6e5f", "00000000-0000-0000-0000-000000000000",
-        "FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF", "e621e1f8c36c495a93fc0c247a3e6e5f", "e621e1f8-c36c-495a-93fc-0c247a3e6e5", "e621e1f8-c36c-495a-93fc-0c247a3e6e5g",
-        "e621e1f8-c36c-495a-93fc_0c247a3e6e5f", "", "e621e1f8-c36c-495a-93fc-0c247a3e6e5f0",
-    ])
+    @Test(
+        "the store's UUID parser agrees with Foundation's",
+        arguments: [
+            "E621E1F8-C36C-495A-93FC-0C247A3E6E5F", "e621e1f8-c36c-495a-93fc-0c247a3e6e5f", "00000000-0000-0000-0000-000000000000",
+            "FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF", "e621e1f8c36c495a93fc0c247a3e6e5f", "e621e1f8-c36c-495a-93fc-0c247a3e6e5",
+            "e621e1f8-c36c-495a-93fc-0c247a3e6e5g",
+            "e621e1f8-c36c-495a-93fc_0c247a3e6e5f", "", "e621e1f8-c36c-495a-93fc-0c247a3e6e5f0",
+        ]
+    )
     func agreesWithFoundation(text: String) throws {
-        let line = #"{"data":{},"event_id":"\#(text)","metadata":{"source":"test"},"position":1,"recorded_at":"2026-01-01T00:00:00.000Z","schema_version":1,"stream_id":"s","stream_version":1,"type":"T"}"#
+        let line =
+            #"{"data":{},"event_id":"\#(text)","metadata":{"source":"test"},"position":1,"recorded_at":"2026-01-01T00:00:00.000Z","schema_version":1,"stream_id":"s","stream_version":1,"type":"T"}"#
         let parsed = try? EventLine.decode(Array(line.utf8))
         #expect(parsed?.request.events.first?.eventId == UUID(uuidString: text))
     }

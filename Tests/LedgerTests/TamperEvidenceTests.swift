@@ -16,12 +16,15 @@ struct TamperEvidenceTests {
         return path
     }
 
-    @Test("UPDATE and DELETE on events are refused by SQLite itself", arguments: [
-        "UPDATE events SET data = '{}' WHERE position = 2",
-        "UPDATE events SET hash = zeroblob(32)",
-        "DELETE FROM events WHERE position = 3",
-        "DELETE FROM events",
-    ])
+    @Test(
+        "UPDATE and DELETE on events are refused by SQLite itself",
+        arguments: [
+            "UPDATE events SET data = '{}' WHERE position = 2",
+            "UPDATE events SET hash = zeroblob(32)",
+            "DELETE FROM events WHERE position = 3",
+            "DELETE FROM events",
+        ]
+    )
     func rawWritesRefused(sql: String) async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
@@ -103,8 +106,14 @@ struct TamperEvidenceTests {
         let path = try await ledgerWithEvents(2, in: directory)
         let store = try SQLiteEventStore(path: path)
         // An import keeps versions as given; a forged later version is the kind of gap verify must see.
-        let forged = NewEvent(eventId: UUID(), type: "T", schemaVersion: 1, data: .emptyObject,
-                              rawMetadata: .emptyObject, recordedAt: nil)
+        let forged = NewEvent(
+            eventId: UUID(),
+            type: "T",
+            schemaVersion: 1,
+            data: .emptyObject,
+            rawMetadata: .emptyObject,
+            recordedAt: nil
+        )
         _ = try await store.append([forged], to: "s0", expectedVersion: .exact(1))
         let raw = try RawDatabase(path: path)
         try raw.execute("DROP TRIGGER events_are_append_only_update")

@@ -4,14 +4,17 @@ import Testing
 
 @Suite("Timestamps")
 struct TimestampTests {
-    @Test("RFC 3339 UTC text parses to the millisecond and formats in one spelling", arguments: [
-        ("2026-11-25T12:44:07Z", "2026-11-25T12:44:07.000Z"),
-        ("2026-11-25T12:44:07.1Z", "2026-11-25T12:44:07.100Z"),
-        ("2026-11-25T12:44:07.123456Z", "2026-11-25T12:44:07.123Z"),
-        ("2015-06-29T20:39:09", "2015-06-29T20:39:09.000Z"),
-        ("2024-02-29T23:59:59.999Z", "2024-02-29T23:59:59.999Z"),
-        ("1969-12-31T23:59:59.500Z", "1969-12-31T23:59:59.500Z"),
-    ])
+    @Test(
+        "RFC 3339 UTC text parses to the millisecond and formats in one spelling",
+        arguments: [
+            ("2026-11-25T12:44:07Z", "2026-11-25T12:44:07.000Z"),
+            ("2026-11-25T12:44:07.1Z", "2026-11-25T12:44:07.100Z"),
+            ("2026-11-25T12:44:07.123456Z", "2026-11-25T12:44:07.123Z"),
+            ("2015-06-29T20:39:09", "2015-06-29T20:39:09.000Z"),
+            ("2024-02-29T23:59:59.999Z", "2024-02-29T23:59:59.999Z"),
+            ("1969-12-31T23:59:59.500Z", "1969-12-31T23:59:59.500Z"),
+        ]
+    )
     func roundTrip(input: String, canonical: String) throws {
         let timestamp = try #require(Timestamp(iso8601: input))
         #expect(timestamp.iso8601 == canonical)
@@ -48,10 +51,13 @@ struct TimestampTests {
         #expect(try CanonicalWriter.text(of: timestamp) == "\"10000-01-01T00:00:00.000Z\"")
     }
 
-    @Test("malformed or impossible times are refused", arguments: [
-        "", "2026-11-25", "2026-11-25 12:44:07Z", "2026-13-01T00:00:00Z", "2026-02-30T00:00:00Z",
-        "2026-11-25T24:00:00Z", "2026-11-25T12:44:07+01:00", "2026-11-25T12:44:07.Z", "2026-11-25T12:44:07ZZ",
-    ])
+    @Test(
+        "malformed or impossible times are refused",
+        arguments: [
+            "", "2026-11-25", "2026-11-25 12:44:07Z", "2026-13-01T00:00:00Z", "2026-02-30T00:00:00Z",
+            "2026-11-25T24:00:00Z", "2026-11-25T12:44:07+01:00", "2026-11-25T12:44:07.Z", "2026-11-25T12:44:07ZZ",
+        ]
+    )
     func refused(input: String) {
         #expect(Timestamp(iso8601: input) == nil)
     }

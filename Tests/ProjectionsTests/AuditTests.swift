@@ -1,7 +1,7 @@
+import Domain
 import Foundation
 import Ledger
 import LedgerTesting
-import Domain
 import Testing
 
 @Suite("ledger audit")
@@ -9,8 +9,10 @@ struct AuditTests {
     static let a = "d1a0b2c3-0000-4aaa-8000-00000000000a"
     static let b = "d1a0b2c3-0000-4bbb-8000-00000000000b"
 
-    @Test("the dispute (2 authorizations, 3 CDRs) is untangled: every CDR of the sessions involved, and the flags",
-          arguments: StoreKind.available)
+    @Test(
+        "the dispute (2 authorizations, 3 CDRs) is untangled: every CDR of the sessions involved, and the flags",
+        arguments: StoreKind.available
+    )
     func disputeText(kind: StoreKind) async throws {
         try await ReplayTests.withImportedLedger("dispute_two_authorizations_three_cdrs", kind: kind) { ledger in try await disputeText(ledger.db) }
     }
@@ -25,7 +27,9 @@ struct AuditTests {
         #expect(text.contains("CDRs (3)"))
         for cdr in ["CDR-5 session SES-5", "CDR-5b session SES-5", "CDR-6 session SES-6"] { #expect(text.contains(cdr)) }
         #expect(text.contains("[session_with_several_cdrs] sessions:SES-5: CDRs CDR-5, CDR-5b were issued for one session"))
-        #expect(text.contains("[authorization_mismatch] sessions:SES-5: CDR CDR-5b carries authorization_id \(Self.a) but the session's is \(Self.b)"))
+        #expect(
+            text.contains("[authorization_mismatch] sessions:SES-5: CDR CDR-5b carries authorization_id \(Self.a) but the session's is \(Self.b)")
+        )
         #expect(text.contains("[several_authorizations_for_session] sessions:SES-5"))
         #expect(text.contains("[authorization_with_several_sessions] authorizations:\(Self.a): linked to sessions SES-5, SES-6"))
         #expect(text.contains("authorizations received: \(Self.a) at 2024-03-12T09:58:00.000Z, \(Self.b) at 2024-03-12T10:03:05.000Z"))
@@ -49,11 +53,24 @@ struct AuditTests {
         #expect(kinds.isSuperset(of: ["session_with_several_cdrs", "authorization_mismatch", "several_authorizations_for_session"]))
     }
 
-    @Test("each golden case's audit shows its chain", arguments: StoreKind.available, [
-        ("remote_start", "b3f1c9e2-7a4d-4e8b-9c21-5d7e0a6f3b48", ["received via command cmd-start-1", "SES-1 COMPLETED 18.456 kWh", "CDR-1 session SES-1 18.456 kWh", "Anomalies (0)"]),
-        ("local_rfid", "4f2a8c1e-6b3d-4e9f-8a7c-2d1e0f9b8a76", ["received via authorize 04A1B2C3D4E5F6@CP-0042", "SES-2 COMPLETED 7.0 kWh", "CDR-2 session SES-2"]),
-        ("command_timeout", "c7d2a4e1-5f3b-4a8c-9e6d-1b0a2f3c4d5e", ["status TIMEOUT (charger said ACCEPTED late)", "result TIMEOUT queued", "SES-3 COMPLETED", "LateChargerResponse"]),
-    ])
+    @Test(
+        "each golden case's audit shows its chain",
+        arguments: StoreKind.available,
+        [
+            (
+                "remote_start", "b3f1c9e2-7a4d-4e8b-9c21-5d7e0a6f3b48",
+                ["received via command cmd-start-1", "SES-1 COMPLETED 18.456 kWh", "CDR-1 session SES-1 18.456 kWh", "Anomalies (0)"]
+            ),
+            (
+                "local_rfid", "4f2a8c1e-6b3d-4e9f-8a7c-2d1e0f9b8a76",
+                ["received via authorize 04A1B2C3D4E5F6@CP-0042", "SES-2 COMPLETED 7.0 kWh", "CDR-2 session SES-2"]
+            ),
+            (
+                "command_timeout", "c7d2a4e1-5f3b-4a8c-9e6d-1b0a2f3c4d5e",
+                ["status TIMEOUT (charger said ACCEPTED late)", "result TIMEOUT queued", "SES-3 COMPLETED", "LateChargerResponse"]
+            ),
+        ]
+    )
     func goldenAudits(kind: StoreKind, golden: (name: String, authorizationId: String, expected: [String])) async throws {
         try await ReplayTests.withImportedLedger(golden.name, kind: kind) { ledger in
             let result = try await CLI.ledger("audit", golden.authorizationId, "--db", ledger.db)
@@ -62,9 +79,12 @@ struct AuditTests {
         }
     }
 
-    @Test("an unknown authorization_id says so and exits 1; ids are compared exactly", arguments: [
-        "never-seen", "B3F1C9E2-7A4D-4E8B-9C21-5D7E0A6F3B48", " b3f1c9e2-7a4d-4e8b-9c21-5d7e0a6f3b48",
-    ])
+    @Test(
+        "an unknown authorization_id says so and exits 1; ids are compared exactly",
+        arguments: [
+            "never-seen", "B3F1C9E2-7A4D-4E8B-9C21-5D7E0A6F3B48", " b3f1c9e2-7a4d-4e8b-9c21-5d7e0a6f3b48",
+        ]
+    )
     func unknownId(id: String) async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
@@ -75,8 +95,10 @@ struct AuditTests {
         #expect(result.stdout.isEmpty)
     }
 
-    @Test("--session audits every authorization received for the session; --token every session started with the token",
-          arguments: StoreKind.available)
+    @Test(
+        "--session audits every authorization received for the session; --token every session started with the token",
+        arguments: StoreKind.available
+    )
     func lookups(kind: StoreKind) async throws {
         try await ReplayTests.withImportedLedger("dispute_two_authorizations_three_cdrs", kind: kind) { ledger in try await lookups(ledger.db) }
     }
@@ -95,12 +117,15 @@ struct AuditTests {
         #expect(text.stdout.contains(Self.a) && text.stdout.contains(Self.b))
     }
 
-    @Test("a lookup that finds nothing exits 1 saying so; no target or two targets is a usage error", arguments: [
-        (["--session", "SES-404"], Int32(1), "no session SES-404"),
-        (["--token", "NOBODY"], 1, "no session started with token NOBODY"),
-        ([], 64, "give one of"),
-        ([Self.a, "--session", "SES-5"], 64, "give one of"),
-    ])
+    @Test(
+        "a lookup that finds nothing exits 1 saying so; no target or two targets is a usage error",
+        arguments: [
+            (["--session", "SES-404"], Int32(1), "no session SES-404"),
+            (["--token", "NOBODY"], 1, "no session started with token NOBODY"),
+            ([], 64, "give one of"),
+            ([Self.a, "--session", "SES-5"], 64, "give one of"),
+        ]
+    )
     func lookupRefusals(arguments: [String], status: Int32, message: String) async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }

@@ -1,7 +1,7 @@
+import Domain
 import Foundation
 import Ledger
 import LedgerTesting
-import Domain
 import Projections
 import Synchronization
 import Testing
@@ -11,14 +11,28 @@ import Testing
 struct BillingExportTests {
     static func cdr(_ index: Int, authorization: String? = nil) -> CdrIssued {
         let start = Timestamp(iso8601: "2026-03-01T08:00:00Z")!.adding(milliseconds: Int64(index) * 60_000)
-        return CdrIssued(cdrId: "CDR-\(index)", sessionId: "SES-\(index)", authorizationId: authorization ?? "auth-\(index)",
-                         authId: "FR*XYZ*C\(index)", authMethod: "AUTH_REQUEST", locationId: "LOC-1", evseUid: "EVSE-\(index % 3)",
-                         currency: "EUR", startDateTime: start, stopDateTime: start.adding(milliseconds: 1_800_000),
-                         totalEnergy: Double(index) + 0.5, totalTime: 0.5, totalCost: 1.25, chargingPeriods: [])
+        return CdrIssued(
+            cdrId: "CDR-\(index)",
+            sessionId: "SES-\(index)",
+            authorizationId: authorization ?? "auth-\(index)",
+            authId: "FR*XYZ*C\(index)",
+            authMethod: "AUTH_REQUEST",
+            locationId: "LOC-1",
+            evseUid: "EVSE-\(index % 3)",
+            currency: "EUR",
+            startDateTime: start,
+            stopDateTime: start.adding(milliseconds: 1_800_000),
+            totalEnergy: Double(index) + 0.5,
+            totalTime: 0.5,
+            totalCost: 1.25,
+            chargingPeriods: []
+        )
     }
 
-    @Test("the dispute log's three CDRs, with their authorization_ids, in issue order; --after resumes; CSV has a header",
-          arguments: StoreKind.available)
+    @Test(
+        "the dispute log's three CDRs, with their authorization_ids, in issue order; --after resumes; CSV has a header",
+        arguments: StoreKind.available
+    )
     func disputeLog(kind: StoreKind) async throws {
         try await ReplayTests.withImportedLedger("dispute_two_authorizations_three_cdrs", kind: kind) { ledger in try await disputeLog(ledger.db) }
     }
@@ -53,8 +67,10 @@ struct BillingExportTests {
         #expect(result.status == 64, "\(result.stderr)")
     }
 
-    @Test("a consumer reading in chunks while CDRs keep being issued gets every CDR exactly once, in order",
-          arguments: StoreKind.available)
+    @Test(
+        "a consumer reading in chunks while CDRs keep being issued gets every CDR exactly once, in order",
+        arguments: StoreKind.available
+    )
     func resumesWhileAppending(kind: StoreKind) async throws {
         try await kind.withScratchLedger { ledger in try await resumesWhileAppending(try await ledger.open()) }
     }
@@ -67,7 +83,8 @@ struct BillingExportTests {
                 for index in 0..<total {
                     let event = try EventCoding.newEvent(Self.cdr(index), metadata: EventMetadata(source: "test"))
                     // Some CDRs are issued twice (a retried StopTransaction): still one CDR.
-                    let copies = index % 37 == 0 ? [event, try EventCoding.newEvent(Self.cdr(index), metadata: EventMetadata(source: "test"))] : [event]
+                    let copies =
+                        index % 37 == 0 ? [event, try EventCoding.newEvent(Self.cdr(index), metadata: EventMetadata(source: "test"))] : [event]
                     _ = try await store.append(copies, to: "cdr-CDR-\(index)", expectedVersion: .any)
                     // Unrelated events between CDRs move positions on without a CDR.
                     let noise = try EventCoding.newEvent(ChargePointConnected(chargePointId: "CP-\(index)"), metadata: EventMetadata(source: "test"))

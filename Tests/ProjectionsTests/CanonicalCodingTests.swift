@@ -1,7 +1,7 @@
+import Domain
 import Foundation
 import Ledger
 import LedgerTesting
-import Domain
 import Projections
 import Testing
 
@@ -18,7 +18,7 @@ struct CanonicalCodingTests {
     static let payloads: [any DomainEventPayload.Type] = [
         CommandReceived.self, CommandAnswered.self, CommandDispatched.self, ChargerResponded.self, LateChargerResponse.self,
         CommandTimedOut.self, CommandResultQueued.self, CommandWarning.self, OcppFrameRejected.self, TransactionAnomaly.self,
-        TransactionMessageRepeated.self,        ChargePointConnected.self, ChargePointDisconnected.self, BootNotified.self, ConnectorStatusChanged.self,
+        TransactionMessageRepeated.self, ChargePointConnected.self, ChargePointDisconnected.self, BootNotified.self, ConnectorStatusChanged.self,
         AuthorizeRequested.self, AuthorizationDecided.self, SessionStarted.self, AuthorizationBound.self, MeterValuesRecorded.self,
         SessionEnded.self, CdrIssued.self, DeliveryScheduled.self, DeliveryAttempted.self, DeliverySucceeded.self,
         DeliveryParked.self, DeliveryAbandoned.self, DeliveryRequeued.self,
@@ -27,7 +27,11 @@ struct CanonicalCodingTests {
     /// Ledgers with projections: the every-field history, random histories, and the golden logs.
     static func ledgers(in directory: TemporaryDirectory) async throws -> [String] {
         func append(_ payload: some DomainEventPayload, to stream: String, in store: SQLiteEventStore) async throws {
-            _ = try await store.append([try EventCoding.newEvent(payload, metadata: EventMetadata(source: "test"))], to: stream, expectedVersion: .any)
+            _ = try await store.append(
+                [try EventCoding.newEvent(payload, metadata: EventMetadata(source: "test"))],
+                to: stream,
+                expectedVersion: .any
+            )
         }
         var paths = [directory.path("every-field.sqlite")]
         let store = try SQLiteEventStore(path: paths[0], readModels: ProjectionEngine())
@@ -164,12 +168,18 @@ struct CanonicalCodingTests {
         ]
     }
 
-    @Test("an event the catalogue cannot read is refused with the reason it always gave", arguments: [
-        (#"{"measured_at":"2024-03-12T10:00:00Z","meter_wh":"lots","session_id":"S"}"#, "malformed data: meter_wh: expected a number"),
-        (#"{"measured_at":"2024-03-12T10:00:00Z","session_id":"S"}"#, #"malformed data: missing "meter_wh""#),
-        (#"{"measured_at":"yesterday","meter_wh":1,"session_id":"S"}"#, "malformed data: measured_at: not an RFC 3339 UTC timestamp: yesterday"),
-        (#"{"measured_at":"2024-03-12T10:00:00Z","meter_wh":1,"session_id":null}"#, "malformed data: session_id: expected a string but found null"),
-    ])
+    @Test(
+        "an event the catalogue cannot read is refused with the reason it always gave",
+        arguments: [
+            (#"{"measured_at":"2024-03-12T10:00:00Z","meter_wh":"lots","session_id":"S"}"#, "malformed data: meter_wh: expected a number"),
+            (#"{"measured_at":"2024-03-12T10:00:00Z","session_id":"S"}"#, #"malformed data: missing "meter_wh""#),
+            (#"{"measured_at":"yesterday","meter_wh":1,"session_id":"S"}"#, "malformed data: measured_at: not an RFC 3339 UTC timestamp: yesterday"),
+            (
+                #"{"measured_at":"2024-03-12T10:00:00Z","meter_wh":1,"session_id":null}"#,
+                "malformed data: session_id: expected a string but found null"
+            ),
+        ]
+    )
     func refusalReasons(data: String, reason: String) {
         #expect(throws: CatalogueError(position: 9, type: "MeterValuesRecorded", reason: reason)) {
             try EventCatalogue.standard.decode(type: "MeterValuesRecorded", schemaVersion: 1, data: data, position: 9)

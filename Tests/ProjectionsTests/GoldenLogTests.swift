@@ -23,8 +23,11 @@ struct GoldenLogTests {
         try await SQLiteEventStore(path: path).closing { try await $0.projectionDump() }
     }
 
-    @Test("each golden log imports and replays to exactly its expected projections",
-          arguments: StoreKind.available, Scenarios.all.map(\.name))
+    @Test(
+        "each golden log imports and replays to exactly its expected projections",
+        arguments: StoreKind.available,
+        Scenarios.all.map(\.name)
+    )
     func goldenLog(kind: StoreKind, name: String) async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
@@ -47,8 +50,10 @@ struct GoldenLogTests {
         }
     }
 
-    @Test("a golden ledger copied with migrate-to has on PostgreSQL exactly the projections it has on SQLite",
-          .needsPostgres)
+    @Test(
+        "a golden ledger copied with migrate-to has on PostgreSQL exactly the projections it has on SQLite",
+        .needsPostgres
+    )
     func migratedProjections() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
@@ -76,7 +81,8 @@ struct GoldenLogTests {
         let dump = try await Self.dump(directory.path("recorded.sqlite"))
         let pretty = try JSONSerialization.data(
             withJSONObject: JSONSerialization.jsonObject(with: Data(dump.canonicalText.utf8)),
-            options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+            options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        )
         try pretty.write(to: Self.sourceDirectory.appending(path: "\(name).expected.json"))
     }
 }

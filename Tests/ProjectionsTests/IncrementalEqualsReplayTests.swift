@@ -21,7 +21,8 @@ struct IncrementalEqualsReplayTests {
         var history = RandomHistory(seed: seed)
         var random = SeededGenerator(seed: seed &* 7919)
         var store = try await ledger.open()
-        var restarts = 0, catchUps = 0
+        var restarts = 0
+        var catchUps = 0
         for _ in 0..<300 {
             switch Int.random(in: 0..<40, using: &random) {
             case 0:
@@ -81,7 +82,8 @@ struct SeveralWritersTests {
         try await StoreKind.postgres.withScratchLedger { ledger in
             var history = RandomHistory(seed: 42)
             let events = try (0..<400).map { _ in try history.nextNewEvent() }
-            let first = try await ledger.open(), second = try await ledger.open()
+            let first = try await ledger.open()
+            let second = try await ledger.open()
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for (index, (stream, event)) in events.enumerated() {
                     let store = index % 2 == 0 ? first : second

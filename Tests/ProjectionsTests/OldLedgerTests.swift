@@ -24,8 +24,12 @@ struct OldLedgerTests {
         let migrations = try await SQLiteEventStore(path: path, readModels: ProjectionEngine()).closing { store in
             try await store.projectionRows("SELECT version, name, applied_at FROM schema_migrations ORDER BY version")
         }
-        #expect(migrations.map { $0[1].text } == ["0001_events", "0002_projections", "0003_command_lookup_and_chargepoints",
-                                                 "0004_anomaly_positions", "0005_session_charge_points"])
+        #expect(
+            migrations.map { $0[1].text } == [
+                "0001_events", "0002_projections", "0003_command_lookup_and_chargepoints",
+                "0004_anomaly_positions", "0005_session_charge_points",
+            ]
+        )
         #expect(Set(migrations.map { $0[2] }).count == 1, "a migration was applied again: \(migrations)")
 
         let verify = try await CLI.ledger("verify", "--db", path)

@@ -1,7 +1,7 @@
+import Domain
 import Foundation
 import Ledger
 import LedgerTesting
-import Domain
 import Projections
 import Testing
 
@@ -63,19 +63,41 @@ struct ReplayTests {
     func unwritableRow() async throws {
         try await SQLiteEventStore.withTemporary { store, directory in
             // 1e400 reads as infinity, which no row can hold: its CDR's row cannot be encoded.
-            let cdr = #"{"auth_id":"A","auth_method":"WHITELIST","cdr_id":"CDR-1","charging_periods":[],"currency":"EUR","evse_uid":"E","location_id":"L","session_id":"S","start_date_time":"2024-03-12T10:00:00.000Z","stop_date_time":"2024-03-12T11:00:00.000Z","total_cost":1,"total_energy":1e400,"total_time":1}"#
-            _ = try await store.append([try NewEvent(type: "CdrIssued", data: CanonicalJSON(parsing: cdr), metadata: EventMetadata(source: "test"))],
-                                       to: "cdr-CDR-1", expectedVersion: .any)
+            let cdr =
+                #"{"auth_id":"A","auth_method":"WHITELIST","cdr_id":"CDR-1","charging_periods":[],"currency":"EUR","evse_uid":"E","location_id":"L","session_id":"S","start_date_time":"2024-03-12T10:00:00.000Z","stop_date_time":"2024-03-12T11:00:00.000Z","total_cost":1,"total_energy":1e400,"total_time":1}"#
+            _ = try await store.append(
+                [try NewEvent(type: "CdrIssued", data: CanonicalJSON(parsing: cdr), metadata: EventMetadata(source: "test"))],
+                to: "cdr-CDR-1",
+                expectedVersion: .any
+            )
             // Later CDRs push it out of memory (capacity 2): its write fails while the fold goes on.
             let time = Timestamp(iso8601: "2024-03-12T10:00:00Z")!
             for index in 0..<40 {
-                let event = try EventCoding.newEvent(CdrIssued(cdrId: "CDR-\(index + 2)", sessionId: "S", authorizationId: nil, authId: "A", authMethod: "WHITELIST",
-                                                               locationId: "L", evseUid: "E", currency: "EUR", startDateTime: time, stopDateTime: time,
-                                                               totalEnergy: 1, totalTime: 1, totalCost: 1, chargingPeriods: []),
-                                                     metadata: EventMetadata(source: "test"))
+                let event = try EventCoding.newEvent(
+                    CdrIssued(
+                        cdrId: "CDR-\(index + 2)",
+                        sessionId: "S",
+                        authorizationId: nil,
+                        authId: "A",
+                        authMethod: "WHITELIST",
+                        locationId: "L",
+                        evseUid: "E",
+                        currency: "EUR",
+                        startDateTime: time,
+                        stopDateTime: time,
+                        totalEnergy: 1,
+                        totalTime: 1,
+                        totalCost: 1,
+                        chargingPeriods: []
+                    ),
+                    metadata: EventMetadata(source: "test")
+                )
                 _ = try await store.append([event], to: "cdr-CDR-\(index + 2)", expectedVersion: .any)
             }
-            let rebuild = try ProjectionRebuild(into: try Database.open(path: directory.path("rebuilt.sqlite"), readModels: ProjectionEngine()), capacity: 2)
+            let rebuild = try ProjectionRebuild(
+                into: try Database.open(path: directory.path("rebuilt.sqlite"), readModels: ProjectionEngine()),
+                capacity: 2
+            )
             await #expect(throws: EncodingError.self) {
                 _ = try await rebuild.run(from: store, pageSize: 7)
                 try rebuild.finish()
@@ -96,8 +118,10 @@ struct ReplayTests {
         }
     }
 
-    @Test("an unknown event type or malformed data stops replay at its position and leaves the live tables alone",
-          arguments: ["unknown type", "malformed data", "newer schema"])
+    @Test(
+        "an unknown event type or malformed data stops replay at its position and leaves the live tables alone",
+        arguments: ["unknown type", "malformed data", "newer schema"]
+    )
     func unreadableEvent(defect: String) async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
@@ -109,9 +133,18 @@ struct ReplayTests {
         case "unknown type":
             bad = try NewEvent(type: "TariffChanged", data: CanonicalJSON(parsing: #"{"tariff":"AC-22"}"#), metadata: EventMetadata(source: "test"))
         case "malformed data":
-            bad = try NewEvent(type: "SessionEnded", data: CanonicalJSON(parsing: #"{"session_id":"SES-2"}"#), metadata: EventMetadata(source: "test"))
+            bad = try NewEvent(
+                type: "SessionEnded",
+                data: CanonicalJSON(parsing: #"{"session_id":"SES-2"}"#),
+                metadata: EventMetadata(source: "test")
+            )
         default:
-            bad = try NewEvent(type: "SessionEnded", schemaVersion: 7, data: CanonicalJSON(parsing: #"{"session_id":"SES-2"}"#), metadata: EventMetadata(source: "test"))
+            bad = try NewEvent(
+                type: "SessionEnded",
+                schemaVersion: 7,
+                data: CanonicalJSON(parsing: #"{"session_id":"SES-2"}"#),
+                metadata: EventMetadata(source: "test")
+            )
         }
         let position = try await plain.append([bad], to: "odd", expectedVersion: .any).positions[0]
         // Readable events, then another unreadable one far enough on to be decoded in parallel:
@@ -120,8 +153,11 @@ struct ReplayTests {
             let fine = try EventCoding.newEvent(ChargePointConnected(chargePointId: "CP-9"), metadata: EventMetadata(source: "test"))
             _ = try await plain.append([fine], to: "chargepoint-CP-9", expectedVersion: .any)
         }
-        _ = try await plain.append([try NewEvent(type: "Unheard", data: .emptyObject, metadata: EventMetadata(source: "test"))],
-                                   to: "odd", expectedVersion: .any)
+        _ = try await plain.append(
+            [try NewEvent(type: "Unheard", data: .emptyObject, metadata: EventMetadata(source: "test"))],
+            to: "odd",
+            expectedVersion: .any
+        )
         let before = try await plain.withReadDatabase { try ProjectionDump.json($0) }
         await plain.close()
 
@@ -157,8 +193,10 @@ struct ReplayTests {
     }
 
     static let unreadable = try! NewEvent(
-        type: "MeterValuesRecorded", data: CanonicalJSON(parsing: #"{"session_id":"S","measured_at":"2024-03-12T10:00:00Z","meter_wh":"lots"}"#),
-        metadata: EventMetadata(source: "test"))
+        type: "MeterValuesRecorded",
+        data: CanonicalJSON(parsing: #"{"session_id":"S","measured_at":"2024-03-12T10:00:00Z","meter_wh":"lots"}"#),
+        metadata: EventMetadata(source: "test")
+    )
 
     @Test("an append the projections cannot read is refused and nothing of it is written", arguments: StoreKind.available)
     func liveRefusal(kind: StoreKind) async throws {
@@ -177,15 +215,18 @@ struct ReplayTests {
         }
     }
 
-    @Test("an unreadable append committed together with others fails alone: theirs are written and folded",
-          arguments: StoreKind.available)
+    @Test(
+        "an unreadable append committed together with others fails alone: theirs are written and folded",
+        arguments: StoreKind.available
+    )
     func refusalInsideGroupCommit(kind: StoreKind) async throws {
         try await kind.withScratchLedger { ledger in
             let store = try await ledger.open()
             let outcomes = await withTaskGroup(of: Bool.self) { group in
                 for index in 0..<40 {
                     group.addTask {
-                        let event = index == 17
+                        let event =
+                            index == 17
                             ? Self.unreadable
                             : try! EventCoding.newEvent(ChargePointConnected(chargePointId: "CP-\(index)"), metadata: EventMetadata(source: "test"))
                         return (try? await store.append([event], to: "chargepoint-CP-\(index)", expectedVersion: .any)) != nil
@@ -200,7 +241,10 @@ struct ReplayTests {
             let directory = try TemporaryDirectory()
             defer { directory.remove() }
             let replay = try await ReplayCheck.run(store: store, scratchPath: directory.path("replay.sqlite"))
-            guard case .identical(events: 39) = replay else { Issue.record("\(replay)"); return }
+            guard case .identical(events: 39) = replay else {
+                Issue.record("\(replay)")
+                return
+            }
             await store.close()
         }
     }
@@ -213,8 +257,10 @@ struct ReplayTests {
         let path = try await Self.importedLedger("remote_start", in: directory)
         let store = try SQLiteEventStore(path: path, readModels: ProjectionEngine())
         for status in ["Preparing", "Charging"] {
-            let event = try EventCoding.newEvent(ConnectorStatusChanged(chargePointId: "CP-0042", connectorId: 1, status: status),
-                                                 metadata: EventMetadata(source: "ocpp:CP-0042"))
+            let event = try EventCoding.newEvent(
+                ConnectorStatusChanged(chargePointId: "CP-0042", connectorId: 1, status: status),
+                metadata: EventMetadata(source: "ocpp:CP-0042")
+            )
             _ = try await store.append([event], to: "chargepoint-CP-0042", expectedVersion: .any)
         }
         await store.close()
@@ -235,7 +281,9 @@ struct ReplayTests {
     @Test("an old schema version is upcast on read, and the stored row stays as it was")
     func upcasting() throws {
         var catalogue = EventCatalogue()
-        catalogue.register(VersionTwoMeterValues.self) { .meterValuesRecorded(MeterValuesRecorded(sessionId: $0.sessionId, measuredAt: $0.measuredAt, meterWh: $0.meterWh)) }
+        catalogue.register(VersionTwoMeterValues.self) {
+            .meterValuesRecorded(MeterValuesRecorded(sessionId: $0.sessionId, measuredAt: $0.measuredAt, meterWh: $0.meterWh))
+        }
         // Version 1 recorded kWh as a decimal; version 2 records whole Wh.
         catalogue.registerUpcaster(for: "MeterValuesRecorded", from: 1) { value in
             guard case .object(var fields) = value, case .number(let kwh)? = fields.removeValue(forKey: "kwh"), let energy = Double(kwh) else {
@@ -246,7 +294,10 @@ struct ReplayTests {
         }
         let stored = #"{"kwh":12.5,"measured_at":"2024-03-12T10:00:00.000Z","session_id":"S"}"#
         let event = try catalogue.decode(type: "MeterValuesRecorded", schemaVersion: 1, data: stored, position: 9)
-        #expect(event == .meterValuesRecorded(MeterValuesRecorded(sessionId: "S", measuredAt: Timestamp(iso8601: "2024-03-12T10:00:00Z")!, meterWh: 12500)))
+        #expect(
+            event
+                == .meterValuesRecorded(MeterValuesRecorded(sessionId: "S", measuredAt: Timestamp(iso8601: "2024-03-12T10:00:00Z")!, meterWh: 12500))
+        )
         #expect(throws: CatalogueError.self) { try catalogue.decode(type: "MeterValuesRecorded", schemaVersion: 3, data: stored, position: 9) }
     }
 
@@ -272,7 +323,9 @@ struct VersionTwoMeterValues: DomainEventPayload {
     var meterWh: Int
 
     enum CodingKeys: String, CodingKey {
-        case sessionId = "session_id", measuredAt = "measured_at", meterWh = "meter_wh"
+        case sessionId = "session_id"
+        case measuredAt = "measured_at"
+        case meterWh = "meter_wh"
     }
 
     init(reading value: CanonicalValue) throws {

@@ -1,6 +1,7 @@
-@testable import API
 import FuzzDriver
 import Ledger
+
+@testable import API
 
 /// Any bytes as an OCPP-J frame from a charger: parsed, and a CALL's payload checked against its
 /// OCPP 1.6 schema — a frame, a `Malformed` or a schema refusal, never a crash or a hang.

@@ -12,8 +12,10 @@ public func fuzz(_ start: UnsafePointer<UInt8>, _ count: Int) -> CInt {
     return 0
 }
 
-private let policies = [ResponseURLPolicy(iopURL: nil, allowedHosts: []),
-                        ResponseURLPolicy(iopURL: "https://iop.example.net/ocpi/emsp/2.1.1", allowedHosts: ["127.0.0.1"])]
+private let policies = [
+    ResponseURLPolicy(iopURL: nil, allowedHosts: []),
+    ResponseURLPolicy(iopURL: "https://iop.example.net/ocpi/emsp/2.1.1", allowedHosts: ["127.0.0.1"]),
+]
 
 @_cdecl("FuzzResponseURL_main")
 func entry(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {

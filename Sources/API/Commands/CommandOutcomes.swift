@@ -1,7 +1,7 @@
+import Domain
 import Foundation
 import Ledger
 import Logging
-import Domain
 import Projections
 
 /// Settles a dispatched command exactly once: by the charger's answer or by its deadline,
@@ -29,13 +29,37 @@ public struct CommandOutcomes: Sendable {
             let metadata = EventMetadata(source: "ocpp:\(chargePointId)", correlationId: commandId)
             if history.timedOut {
                 guard !history.answeredLate else { return ([], nil) }
-                return ([try EventCoding.newEvent(LateChargerResponse(commandId: commandId, chargePointId: chargePointId, messageId: messageId,
-                                                                      frame: frame, result: result.rawValue), metadata: metadata)], nil)
+                return (
+                    [
+                        try EventCoding.newEvent(
+                            LateChargerResponse(
+                                commandId: commandId,
+                                chargePointId: chargePointId,
+                                messageId: messageId,
+                                frame: frame,
+                                result: result.rawValue
+                            ),
+                            metadata: metadata
+                        )
+                    ], nil
+                )
             }
             guard !history.answered else { return ([], nil) }  // a repeated CALLRESULT: the first one counts
-            return ([try EventCoding.newEvent(ChargerResponded(commandId: commandId, chargePointId: chargePointId, messageId: messageId,
-                                                               frame: frame, result: result.rawValue), metadata: metadata)]
-                + (try history.result(result, commandId: commandId, metadata: metadata)), result)
+            return (
+                [
+                    try EventCoding.newEvent(
+                        ChargerResponded(
+                            commandId: commandId,
+                            chargePointId: chargePointId,
+                            messageId: messageId,
+                            frame: frame,
+                            result: result.rawValue
+                        ),
+                        metadata: metadata
+                    )
+                ]
+                    + (try history.result(result, commandId: commandId, metadata: metadata)), result
+            )
         }
     }
 
@@ -46,8 +70,10 @@ public struct CommandOutcomes: Sendable {
         await settle(commandId) { history in
             guard !history.answered, !history.timedOut else { return ([], nil) }
             let metadata = EventMetadata(source: "timer", correlationId: commandId)
-            return ([try EventCoding.newEvent(CommandTimedOut(commandId: commandId, deadline: deadline), metadata: metadata)]
-                + (try history.result(.timeout, commandId: commandId, metadata: metadata)), .timeout)
+            return (
+                [try EventCoding.newEvent(CommandTimedOut(commandId: commandId, deadline: deadline), metadata: metadata)]
+                    + (try history.result(.timeout, commandId: commandId, metadata: metadata)), .timeout
+            )
         }
     }
 
@@ -64,11 +90,22 @@ public struct CommandOutcomes: Sendable {
             guard let responseURL else { return [] }
             let deliveryId = "result-\(commandId)"
             return [
-                try EventCoding.newEvent(CommandResultQueued(commandId: commandId, result: result.rawValue, deliveryId: deliveryId), metadata: metadata),
-                try EventCoding.newEvent(DeliveryScheduled(deliveryId: deliveryId, kind: .commandResult, target: "response_url:\(commandId)",
-                                                           method: "POST", url: responseURL,
-                                                           body: JSONValue.object(["result": .string(result.rawValue)]).canonicalText,
-                                                           commandId: commandId), metadata: metadata),
+                try EventCoding.newEvent(
+                    CommandResultQueued(commandId: commandId, result: result.rawValue, deliveryId: deliveryId),
+                    metadata: metadata
+                ),
+                try EventCoding.newEvent(
+                    DeliveryScheduled(
+                        deliveryId: deliveryId,
+                        kind: .commandResult,
+                        target: "response_url:\(commandId)",
+                        method: "POST",
+                        url: responseURL,
+                        body: JSONValue.object(["result": .string(result.rawValue)]).canonicalText,
+                        commandId: commandId
+                    ),
+                    metadata: metadata
+                ),
             ]
         }
     }

@@ -76,15 +76,23 @@ struct CommandPolicy: Sendable {
     /// and is not sent again; another body is a conflict (2001).
     func repeated(_ received: CommandReceived, original: CommandsProjection.State) -> Decision {
         guard original.bodyHash == received.bodyHash else {
-            var decision = Decision(response: .invalid(
-                "a different \(received.command) with this response_url was received at \(original.receivedAt.ocpiDateTime) (command \(original.commandId))"))
+            var decision = Decision(
+                response: .invalid(
+                    "a different \(received.command) with this response_url was received at \(original.receivedAt.ocpiDateTime) (command \(original.commandId))"
+                )
+            )
             decision.duplicateOf = original.commandId
             return decision
         }
-        let response = original.answer.map {
-            OCPIResponse(httpStatus: $0.httpStatus, statusCode: $0.statusCode, statusMessage: $0.statusMessage,
-                         data: $0.result.map { .object(["result": .string($0)]) })
-        } ?? .serverError("the original command has no recorded answer")
+        let response =
+            original.answer.map {
+                OCPIResponse(
+                    httpStatus: $0.httpStatus,
+                    statusCode: $0.statusCode,
+                    statusMessage: $0.statusMessage,
+                    data: $0.result.map { .object(["result": .string($0)]) }
+                )
+            } ?? .serverError("the original command has no recorded answer")
         var decision = Decision(response: response)
         decision.duplicateOf = original.commandId
         return decision
@@ -102,11 +110,12 @@ struct CommandPolicy: Sendable {
         guard let evse = locations.evse(location: locationId, uid: evseUid) else {
             return .answered(Decision(response: .unknownLocation("Unknown evse_uid \(evseUid) at location \(locationId)")))
         }
-        let capability = switch request.type {
-        case .reserveNow: "RESERVABLE"
-        case .unlockConnector: "UNLOCK_CAPABLE"
-        default: "REMOTE_START_STOP_CAPABLE"
-        }
+        let capability =
+            switch request.type {
+            case .reserveNow: "RESERVABLE"
+            case .unlockConnector: "UNLOCK_CAPABLE"
+            default: "REMOTE_START_STOP_CAPABLE"
+            }
         guard evse.capabilities.contains(capability) else { return .answered(Decision(response: .command(.notSupported))) }
         return .evse(evse)
     }
@@ -119,7 +128,8 @@ struct CommandPolicy: Sendable {
         let (action, payload) = OCPI211OCPP16.call(for: request, at: evse)
         return Decision(
             response: .command(.accepted),
-            dispatch: Dispatch(chargePointId: evse.chargePointId, action: action, payload: payload, connectorId: evse.connectorId, via: route.via))
+            dispatch: Dispatch(chargePointId: evse.chargePointId, action: action, payload: payload, connectorId: evse.connectorId, via: route.via)
+        )
     }
 
     /// STOP_SESSION: sent if the session is still active and its charger can be reached.
@@ -129,8 +139,14 @@ struct CommandPolicy: Sendable {
         let (action, payload) = OCPI211OCPP16.stopCall(transactionId: session.transactionId)
         return Decision(
             response: .command(.accepted),
-            dispatch: Dispatch(chargePointId: session.chargePointId, action: action, payload: payload, connectorId: session.connectorId,
-                               via: route.via))
+            dispatch: Dispatch(
+                chargePointId: session.chargePointId,
+                action: action,
+                payload: payload,
+                connectorId: session.connectorId,
+                via: route.via
+            )
+        )
     }
 
     /// A decision for a valid request (not a copy), with what is odd about the request recorded beside it.
@@ -138,7 +154,8 @@ struct CommandPolicy: Sendable {
         var decision = decision
         if let authorizationId = request.authorizationId, authorizationId.count > CommandRequest.authorizationIdWarningLength {
             decision.warnings.append(
-                "authorization_id has \(authorizationId.count) characters (more than \(CommandRequest.authorizationIdWarningLength)); stored verbatim")
+                "authorization_id has \(authorizationId.count) characters (more than \(CommandRequest.authorizationIdWarningLength)); stored verbatim"
+            )
         }
         return decision
     }

@@ -1,8 +1,8 @@
 import Crypto
+import Domain
 import Foundation
 import Ledger
 import Logging
-import Domain
 import Projections
 
 /// Records what an OCPI command gets (`CommandPolicy` decides) and dispatches it to the charger.
@@ -27,10 +27,17 @@ public struct CommandService: Sendable {
     let metrics: LedgerMetrics
     private let repeats = KeyedSerializer()
 
-    public init(store: any ProjectionStore, locations: LocationRegistry, gateway: any ChargerGateway,
-                coordination: any InstanceCoordination = SoleInstance(), clock: any LedgerClock,
-                commandTimeout: Duration, offered: Set<CommandType> = CommandType.gireve,
-                responseURLs: ResponseURLPolicy = ResponseURLPolicy(iopURL: nil, allowedHosts: []), metrics: LedgerMetrics = LedgerMetrics()) {
+    public init(
+        store: any ProjectionStore,
+        locations: LocationRegistry,
+        gateway: any ChargerGateway,
+        coordination: any InstanceCoordination = SoleInstance(),
+        clock: any LedgerClock,
+        commandTimeout: Duration,
+        offered: Set<CommandType> = CommandType.gireve,
+        responseURLs: ResponseURLPolicy = ResponseURLPolicy(iopURL: nil, allowedHosts: []),
+        metrics: LedgerMetrics = LedgerMetrics()
+    ) {
         self.store = store
         policy = CommandPolicy(locations: locations, offered: offered, responseURLs: responseURLs)
         self.gateway = gateway
@@ -49,9 +56,11 @@ public struct CommandService: Sendable {
         let started = ContinuousClock.now
         let response = await answer(segment: segment, body: body, logger: logger)
         // The label is the command's name only when it is one: a path segment is the caller's.
-        metrics.commandAnswered(CommandType(rawValue: segment)?.rawValue ?? "unknown",
-                                answer: response.data?["result"]?.stringValue ?? String(response.statusCode),
-                                after: ContinuousClock.now - started)
+        metrics.commandAnswered(
+            CommandType(rawValue: segment)?.rawValue ?? "unknown",
+            answer: response.data?["result"]?.stringValue ?? String(response.statusCode),
+            after: ContinuousClock.now - started
+        )
         return response
     }
 
@@ -83,7 +92,9 @@ public struct CommandService: Sendable {
         guard let (decision, call) = outcome else {
             return .serverError("the command could not be recorded; nothing was accepted — retry later")
         }
-        logger.info("command \(LogText.escaped(segment)) answered \(decision.response.data?["result"]?.stringValue ?? "OCPI \(decision.response.statusCode)")")
+        logger.info(
+            "command \(LogText.escaped(segment)) answered \(decision.response.data?["result"]?.stringValue ?? "OCPI \(decision.response.statusCode)")"
+        )
         if let dispatch = decision.dispatch, dispatch.via == nil, let call {
             do {
                 try await gateway.send(call, to: dispatch.chargePointId)
@@ -108,7 +119,8 @@ public struct CommandService: Sendable {
     /// instances are rare, and a wait on the log would not see a lease given back.
     private func aloneAcrossInstances<T>(_ key: String?, logger: Logger, _ operation: () async -> T?) async -> T? {
         guard let key else { return await operation() }
-        let lane = "command-copies:\(key)", claim = UUID().uuidString.lowercased()
+        let lane = "command-copies:\(key)"
+        let claim = UUID().uuidString.lowercased()
         let started = ContinuousClock.now
         do {
             while try await coordination.claim(lane, for: claim, now: clock.now(), until: clock.now().adding(milliseconds: Self.copiesLease)) != nil {
@@ -132,11 +144,18 @@ public struct CommandService: Sendable {
     static func received(commandId: String, segment: String, body: [UInt8], json: JSONValue?) -> CommandReceived {
         let text = String(decoding: body, as: UTF8.self)
         return CommandReceived(
-            commandId: commandId, command: segment, body: text, bodyHash: Array(SHA256.hash(data: body)).map { String(format: "%02x", $0) }.joined(),
-            responseUrl: json?["response_url"]?.stringValue, locationId: json?["location_id"]?.stringValue,
-            evseUid: json?["evse_uid"]?.stringValue, tokenUid: json?["token"]?["uid"]?.stringValue,
-            authId: json?["token"]?["auth_id"]?.stringValue, sessionId: json?["session_id"]?.stringValue,
-            authorizationId: json?["authorization_id"]?.stringValue)
+            commandId: commandId,
+            command: segment,
+            body: text,
+            bodyHash: Array(SHA256.hash(data: body)).map { String(format: "%02x", $0) }.joined(),
+            responseUrl: json?["response_url"]?.stringValue,
+            locationId: json?["location_id"]?.stringValue,
+            evseUid: json?["evse_uid"]?.stringValue,
+            tokenUid: json?["token"]?["uid"]?.stringValue,
+            authId: json?["token"]?["auth_id"]?.stringValue,
+            sessionId: json?["session_id"]?.stringValue,
+            authorizationId: json?["authorization_id"]?.stringValue
+        )
     }
 
     /// The policy's decision, with what it needs read from the ledger and the gateway.
@@ -147,7 +166,8 @@ public struct CommandService: Sendable {
         case .success(let parsed): request = parsed
         }
         if let responseURL = received.responseUrl,
-           let original = try? await store.read(CommandsProjection.firstCopy(command: received.command, responseURL: responseURL)) {
+            let original = try? await store.read(CommandsProjection.firstCopy(command: received.command, responseURL: responseURL))
+        {
             return policy.repeated(received, original: original)
         }
         let decision: Decision
@@ -161,7 +181,12 @@ public struct CommandService: Sendable {
             decision = policy.decideStop(request, session: session, route: charger)
         case .evse(let evse):
             let charger = try? await store.state(ChargePointsProjection.self, evse.chargePointId)
-            decision = policy.decide(request, at: evse, route: await route(evse.chargePointId), connectorFree: charger?.isFree(connector: evse.connectorId) ?? true)
+            decision = policy.decide(
+                request,
+                at: evse,
+                route: await route(evse.chargePointId),
+                connectorFree: charger?.isFree(connector: evse.connectorId) ?? true
+            )
         }
         return policy.withWarnings(request, decision)
     }
@@ -170,8 +195,9 @@ public struct CommandService: Sendable {
     private func route(_ chargePointId: String) async -> Route? {
         if await gateway.isConnected(chargePointId) { return .here }
         guard let state = try? await store.state(ChargePointsProjection.self, chargePointId), state.connected,
-              let holder = state.instance, holder != coordination.instance,
-              (try? await coordination.liveInstances(now: clock.now()).contains(holder)) == true else { return nil }
+            let holder = state.instance, holder != coordination.instance,
+            (try? await coordination.liveInstances(now: clock.now()).contains(holder)) == true
+        else { return nil }
         return .via(instance: holder)
     }
 
@@ -181,20 +207,38 @@ public struct CommandService: Sendable {
         let response = decision.response
         var events = [
             try EventCoding.newEvent(received, metadata: metadata),
-            try EventCoding.newEvent(CommandAnswered(commandId: commandId, httpStatus: response.httpStatus, statusCode: response.statusCode,
-                                                     result: response.data?["result"]?.stringValue, statusMessage: response.statusMessage,
-                                                     duplicateOf: decision.duplicateOf), metadata: metadata),
+            try EventCoding.newEvent(
+                CommandAnswered(
+                    commandId: commandId,
+                    httpStatus: response.httpStatus,
+                    statusCode: response.statusCode,
+                    result: response.data?["result"]?.stringValue,
+                    statusMessage: response.statusMessage,
+                    duplicateOf: decision.duplicateOf
+                ),
+                metadata: metadata
+            ),
         ]
         for warning in decision.warnings {
             events.append(try EventCoding.newEvent(CommandWarning(commandId: commandId, warning: warning), metadata: metadata))
         }
         if let dispatch = decision.dispatch, let call {
             let deadline = clock.now().adding(milliseconds: commandTimeout.milliseconds)
-            events.append(try EventCoding.newEvent(
-                CommandDispatched(commandId: commandId, chargePointId: dispatch.chargePointId, action: call.action,
-                                  messageId: call.messageId, connectorId: dispatch.connectorId, deadline: deadline, frame: call.text,
-                                  via: dispatch.via),
-                metadata: metadata))
+            events.append(
+                try EventCoding.newEvent(
+                    CommandDispatched(
+                        commandId: commandId,
+                        chargePointId: dispatch.chargePointId,
+                        action: call.action,
+                        messageId: call.messageId,
+                        connectorId: dispatch.connectorId,
+                        deadline: deadline,
+                        frame: call.text,
+                        via: dispatch.via
+                    ),
+                    metadata: metadata
+                )
+            )
         }
         let appending = ContinuousClock.now
         _ = try await store.append(events, to: StreamID.command(commandId), expectedVersion: .noStream)

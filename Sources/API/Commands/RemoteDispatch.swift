@@ -1,6 +1,6 @@
+import Domain
 import Ledger
 import Logging
-import Domain
 import Projections
 import ServiceLifecycle
 import Synchronization
@@ -64,7 +64,10 @@ public struct RemoteDispatch: Service {
             return
         }
         do {
-            try await gateway.send(OutboundCall(commandId: dispatched.commandId, action: dispatched.action, text: frame), to: dispatched.chargePointId)
+            try await gateway.send(
+                OutboundCall(commandId: dispatched.commandId, action: dispatched.action, text: frame),
+                to: dispatched.chargePointId
+            )
             logger.info("CALL of command \(dispatched.commandId) sent for another instance", metadata: ["command_id": .string(dispatched.commandId)])
         } catch {
             logger.warning("CALL of command \(dispatched.commandId) to \(dispatched.chargePointId) not sent (the deadline settles it): \(error)")

@@ -1,6 +1,6 @@
+import Domain
 import Ledger
 import Logging
-import Domain
 import Projections
 import ServiceLifecycle
 

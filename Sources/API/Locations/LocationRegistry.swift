@@ -59,13 +59,16 @@ public struct LocationRegistry: Sendable {
             for evse in evseItems {
                 guard let uid = evse["uid"]?.stringValue else { throw LocationError("an EVSE of \(id) has no \"uid\"") }
                 guard let chargePointId = evse["ocpp"]?["charge_point_id"]?.stringValue,
-                      let connectorId = evse["ocpp"]?["connector_id"]?.int64Value else {
+                    let connectorId = evse["ocpp"]?["connector_id"]?.int64Value
+                else {
                     throw LocationError("EVSE \(uid) of \(id) has no \"ocpp\": {\"charge_point_id\", \"connector_id\"}")
                 }
                 var capabilities: Set<String> = []
                 if case .array(let values)? = evse["capabilities"] { capabilities = Set(values.compactMap(\.stringValue)) }
                 let entry = EVSE(locationId: id, uid: uid, chargePointId: chargePointId, connectorId: Int(connectorId), capabilities: capabilities)
-                guard evses[id, default: [:]].updateValue(entry, forKey: uid) == nil else { throw LocationError("EVSE \(uid) appears twice in \(id)") }
+                guard evses[id, default: [:]].updateValue(entry, forKey: uid) == nil else {
+                    throw LocationError("EVSE \(uid) appears twice in \(id)")
+                }
                 if let hash = evse["ocpp"]?["password_sha256"]?.stringValue {
                     guard hash.count == 64, hash.allSatisfy(\.isHexDigit) else {
                         throw LocationError("EVSE \(uid): password_sha256 must be 64 hex digits (`ledger charger-key \(chargePointId)` makes one)")

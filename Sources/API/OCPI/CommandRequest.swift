@@ -129,7 +129,9 @@ public struct CommandRequest: Sendable, Equatable {
 
         func dateTime(_ key: String) throws(Invalid) -> Timestamp {
             let text = try string(key, max: 25)
-            guard let time = Timestamp(iso8601: text) else { throw Invalid(message: "\(name(key)) must be a UTC DateTime, e.g. 2024-03-12T09:57:12Z") }
+            guard let time = Timestamp(iso8601: text) else {
+                throw Invalid(message: "\(name(key)) must be a UTC DateTime, e.g. 2024-03-12T09:57:12Z")
+            }
             return time
         }
 

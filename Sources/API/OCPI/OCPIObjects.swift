@@ -1,5 +1,5 @@
-import Ledger
 import Domain
+import Ledger
 import Projections
 
 /// OCPI 2.1.1 Session and CDR objects as the IOP receives them, with Gireve's `authorization_id`
@@ -11,22 +11,26 @@ public struct OCPIObjects: Sendable {
     func location(_ locationId: String, evse evseUid: String) -> JSONValue {
         guard case .object(var location)? = locations.locations[locationId] else { return .object(["id": .string(locationId)]) }
         if case .array(let evses)? = location["evses"] {
-            location["evses"] = .array(evses.compactMap { evse in
-                guard case .object(var members) = evse, members["uid"]?.stringValue == evseUid else { return nil }
-                members["ocpp"] = nil
-                return .object(members)
-            })
+            location["evses"] = .array(
+                evses.compactMap { evse in
+                    guard case .object(var members) = evse, members["uid"]?.stringValue == evseUid else { return nil }
+                    members["ocpp"] = nil
+                    return .object(members)
+                }
+            )
         }
         return .object(location)
     }
 
     static func periods(_ periods: [ChargingPeriod]) -> JSONValue {
-        .array(periods.map { period in
-            .object([
-                "start_date_time": .string(period.startDateTime.ocpiDateTime),
-                "dimensions": .array(period.dimensions.map { .object(["type": .string($0.type), "volume": number($0.volume)]) }),
-            ])
-        })
+        .array(
+            periods.map { period in
+                .object([
+                    "start_date_time": .string(period.startDateTime.ocpiDateTime),
+                    "dimensions": .array(period.dimensions.map { .object(["type": .string($0.type), "volume": number($0.volume)]) }),
+                ])
+            }
+        )
     }
 
     /// A number as OCPI shows it: at most three decimals for energy and hours.
@@ -72,7 +76,13 @@ public struct OCPIObjects: Sendable {
     }
 
     /// The Session PATCH on completion (authorization_id repeated in every PATCH, gireve-iop.md §3.2 [REC]).
-    func sessionCompleted(_ session: SessionsProjection.State, ended: SessionEnded, kwh: Double, periods: [ChargingPeriod], at time: Timestamp) -> JSONValue {
+    func sessionCompleted(
+        _ session: SessionsProjection.State,
+        ended: SessionEnded,
+        kwh: Double,
+        periods: [ChargingPeriod],
+        at time: Timestamp
+    ) -> JSONValue {
         var members: [String: JSONValue] = [
             "end_datetime": .string(ended.endedAt.ocpiDateTime),
             "kwh": Self.number(kwh),

@@ -35,7 +35,11 @@ public struct OCPIResponse: Sendable, Equatable {
 
     /// HTTP 401: missing or wrong token. Not recorded (a stranger must not grow the ledger).
     public static let unauthorized = OCPIResponse(
-        httpStatus: 401, statusCode: 2000, statusMessage: "missing or invalid Authorization: Token", data: nil)
+        httpStatus: 401,
+        statusCode: 2000,
+        statusMessage: "missing or invalid Authorization: Token",
+        data: nil
+    )
 
     /// 3000: the server could not record the request; nothing was accepted.
     public static func serverError(_ message: String) -> OCPIResponse {

@@ -1,7 +1,7 @@
+import Domain
 import Foundation
 import Ledger
 import Logging
-import Domain
 import Projections
 
 /// One charger's OCPP 1.6J conversation: answers its CALLs, records what matters, and hands the
@@ -19,8 +19,16 @@ public struct ChargePointHandler: Sendable {
     let clock: any LedgerClock
     let logger: Logger
 
-    public init(chargePointId: String, instance: String, centralSystem: CentralSystem, store: any ProjectionStore, outcomes: CommandOutcomes,
-                transactions: TransactionService, clock: any LedgerClock, logger: Logger) {
+    public init(
+        chargePointId: String,
+        instance: String,
+        centralSystem: CentralSystem,
+        store: any ProjectionStore,
+        outcomes: CommandOutcomes,
+        transactions: TransactionService,
+        clock: any LedgerClock,
+        logger: Logger
+    ) {
         self.chargePointId = chargePointId
         self.instance = instance
         self.centralSystem = centralSystem
@@ -41,9 +49,13 @@ public struct ChargePointHandler: Sendable {
     public func connected(sink: any FrameSink) async -> Bool {
         if let replaced = await centralSystem.connect(chargePointId, id: connectionId, sink: sink) {
             await replaced.sink.close(reason: "replaced by a new connection")
-            await record(ChargePointDisconnected(chargePointId: chargePointId, reason: "replaced by a new connection", connection: replaced.id.uuidString))
+            await record(
+                ChargePointDisconnected(chargePointId: chargePointId, reason: "replaced by a new connection", connection: replaced.id.uuidString)
+            )
         }
-        guard await record(ChargePointConnected(chargePointId: chargePointId, connection: connectionId.uuidString, instance: instance)) else { return false }
+        guard await record(ChargePointConnected(chargePointId: chargePointId, connection: connectionId.uuidString, instance: instance)) else {
+            return false
+        }
         logger.info("connected")
         return true
     }
@@ -80,8 +92,13 @@ public struct ChargePointHandler: Sendable {
             logger.warning("answer to unknown message \(LogText.escaped(messageId)) ignored: \(LogText.escaped(frame))")
             return
         }
-        await outcomes.chargerAnswered(commandId: call.commandId, chargePointId: chargePointId, messageId: messageId,
-                                       frame: frame, result: result(call.action))
+        await outcomes.chargerAnswered(
+            commandId: call.commandId,
+            chargePointId: chargePointId,
+            messageId: messageId,
+            frame: frame,
+            result: result(call.action)
+        )
     }
 
     private func answer(call action: String, payload: JSONValue, messageId: String, frame: String) async -> OCPPFrame {
@@ -94,26 +111,46 @@ public struct ChargePointHandler: Sendable {
             guard let vendor = payload["chargePointVendor"]?.stringValue, let model = payload["chargePointModel"]?.stringValue else {
                 return await reject(frame, messageId, "FormationViolation", "chargePointVendor and chargePointModel are required")
             }
-            guard await record(BootNotified(chargePointId: chargePointId, vendor: vendor, model: model,
-                                            firmwareVersion: payload["firmwareVersion"]?.stringValue)) else { return .notRecorded(messageId) }
-            return .callResult(messageId: messageId, payload: .object(["status": .string("Accepted"), "currentTime": now, "interval": .number("300")]))
+            guard
+                await record(
+                    BootNotified(
+                        chargePointId: chargePointId,
+                        vendor: vendor,
+                        model: model,
+                        firmwareVersion: payload["firmwareVersion"]?.stringValue
+                    )
+                )
+            else { return .notRecorded(messageId) }
+            return .callResult(
+                messageId: messageId,
+                payload: .object(["status": .string("Accepted"), "currentTime": now, "interval": .number("300")])
+            )
         case "Heartbeat":
             return .callResult(messageId: messageId, payload: .object(["currentTime": now]))
         case "StatusNotification":
             guard let connector = payload["connectorId"]?.int64Value, let status = payload["status"]?.stringValue else {
                 return await reject(frame, messageId, "FormationViolation", "connectorId and status are required")
             }
-            guard await record(ConnectorStatusChanged(chargePointId: chargePointId, connectorId: Int(connector), status: status,
-                                                      errorCode: payload["errorCode"]?.stringValue)) else { return .notRecorded(messageId) }
+            guard
+                await record(
+                    ConnectorStatusChanged(
+                        chargePointId: chargePointId,
+                        connectorId: Int(connector),
+                        status: status,
+                        errorCode: payload["errorCode"]?.stringValue
+                    )
+                )
+            else { return .notRecorded(messageId) }
             return .callResult(messageId: messageId, payload: .object([:]))
         case "Authorize", "StartTransaction", "MeterValues", "StopTransaction":
             do {
-                let answer = switch action {
-                case "Authorize": try await transactions.authorize(chargePointId, payload, frame: frame)
-                case "StartTransaction": try await transactions.start(chargePointId, payload, messageId: messageId, frame: frame)
-                case "MeterValues": try await transactions.meterValues(chargePointId, payload, frame: frame)
-                default: try await transactions.stop(chargePointId, payload, messageId: messageId, frame: frame)
-                }
+                let answer =
+                    switch action {
+                    case "Authorize": try await transactions.authorize(chargePointId, payload, frame: frame)
+                    case "StartTransaction": try await transactions.start(chargePointId, payload, messageId: messageId, frame: frame)
+                    case "MeterValues": try await transactions.meterValues(chargePointId, payload, frame: frame)
+                    default: try await transactions.stop(chargePointId, payload, messageId: messageId, frame: frame)
+                    }
                 return .callResult(messageId: messageId, payload: answer)
             } catch let malformed as OCPPFrame.Malformed {
                 return await reject(frame, messageId, malformed.code, malformed.description)

@@ -27,14 +27,20 @@ enum OCPP16Schema {
         static func optional(_ name: String, _ rule: Rule) -> Field { Field(name: name, rule: rule, required: false) }
     }
 
-    static let chargePointStatus: Set = ["Available", "Preparing", "Charging", "SuspendedEVSE", "SuspendedEV", "Finishing", "Reserved",
-                                         "Unavailable", "Faulted"]
-    static let chargePointErrorCode: Set = ["ConnectorLockFailure", "EVCommunicationError", "GroundFailure", "HighTemperature",
-                                            "InternalError", "LocalListConflict", "NoError", "OtherError", "OverCurrentFailure",
-                                            "PowerMeterFailure", "PowerSwitchFailure", "ReaderFailure", "ResetFailure", "UnderVoltage",
-                                            "OverVoltage", "WeakSignal"]
-    static let stopReason: Set = ["EmergencyStop", "EVDisconnected", "HardReset", "Local", "Other", "PowerLoss", "Reboot", "Remote",
-                                  "SoftReset", "UnlockCommand", "DeAuthorized"]
+    static let chargePointStatus: Set = [
+        "Available", "Preparing", "Charging", "SuspendedEVSE", "SuspendedEV", "Finishing", "Reserved",
+        "Unavailable", "Faulted",
+    ]
+    static let chargePointErrorCode: Set = [
+        "ConnectorLockFailure", "EVCommunicationError", "GroundFailure", "HighTemperature",
+        "InternalError", "LocalListConflict", "NoError", "OtherError", "OverCurrentFailure",
+        "PowerMeterFailure", "PowerSwitchFailure", "ReaderFailure", "ResetFailure", "UnderVoltage",
+        "OverVoltage", "WeakSignal",
+    ]
+    static let stopReason: Set = [
+        "EmergencyStop", "EVDisconnected", "HardReset", "Local", "Other", "PowerLoss", "Reboot", "Remote",
+        "SoftReset", "UnlockCommand", "DeAuthorized",
+    ]
     static let meterValue = Rule.object([
         .required("timestamp", .dateTime),
         .required("sampledValue", .array(minItems: 1, of: .object([.required("value", .string(max: .max))]))),
@@ -90,9 +96,13 @@ enum OCPP16Schema {
             guard Timestamp(iso8601: text) != nil else { throw refuse("PropertyConstraintViolation", "must be an RFC 3339 date-time") }
         case .oneOf(let allowed):
             guard let text = value.stringValue else { throw refuse("TypeConstraintViolation", "must be a string") }
-            guard allowed.contains(text) else { throw refuse("PropertyConstraintViolation", "must be one of \(allowed.sorted().joined(separator: ", "))") }
+            guard allowed.contains(text) else {
+                throw refuse("PropertyConstraintViolation", "must be one of \(allowed.sorted().joined(separator: ", "))")
+            }
         case .object(let fields):
-            guard case .object = value else { throw refuse(path.contains(".") ? "TypeConstraintViolation" : "FormationViolation", "must be an object") }
+            guard case .object = value else {
+                throw refuse(path.contains(".") ? "TypeConstraintViolation" : "FormationViolation", "must be an object")
+            }
             for field in fields {
                 guard let member = value[field.name], member != .null else {
                     if field.required { throw refuse("OccurenceConstraintViolation", "needs \(field.name)") }

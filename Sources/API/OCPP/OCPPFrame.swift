@@ -52,11 +52,12 @@ public enum OCPPFrame: Sendable, Equatable {
     }
 
     public var text: String {
-        let items: [JSONValue] = switch self {
-        case let .call(id, action, payload): [.number("2"), .string(id), .string(action), payload]
-        case let .callResult(id, payload): [.number("3"), .string(id), payload]
-        case let .callError(id, code, description, details): [.number("4"), .string(id), .string(code), .string(description), details]
-        }
+        let items: [JSONValue] =
+            switch self {
+            case let .call(id, action, payload): [.number("2"), .string(id), .string(action), payload]
+            case let .callResult(id, payload): [.number("3"), .string(id), payload]
+            case let .callError(id, code, description, details): [.number("4"), .string(id), .string(code), .string(description), details]
+            }
         return JSONValue.array(items).canonicalText
     }
 }

@@ -1,5 +1,5 @@
-import Foundation
 import AsyncHTTPClient
+import Foundation
 import Ledger
 import NIOCore
 import NIOHTTP1
@@ -38,9 +38,10 @@ public struct HTTPTokenAuthorizer: TokenAuthorizer {
             let response = try await client.execute(request, timeout: timeout)
             let bytes = try await response.body.collect(upTo: 1 << 20)
             guard (200..<300).contains(Int(response.status.code)),
-                  let envelope = try? JSONValue(parsing: Array(buffer: bytes)),
-                  envelope["status_code"]?.int64Value.map({ (1000..<2000).contains($0) }) == true,
-                  let allowed = envelope["data"]?["allowed"]?.stringValue else { return nil }
+                let envelope = try? JSONValue(parsing: Array(buffer: bytes)),
+                envelope["status_code"]?.int64Value.map({ (1000..<2000).contains($0) }) == true,
+                let allowed = envelope["data"]?["allowed"]?.stringValue
+            else { return nil }
             return (allowed, envelope["data"]?["authorization_id"]?.stringValue)
         } catch {
             return nil

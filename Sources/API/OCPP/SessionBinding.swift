@@ -18,7 +18,12 @@ struct SessionBinding: Sendable {
     let window: Duration
 
     /// The START_SESSION commands this transaction could belong to, and the recorded verdict.
-    func bind(sessionId: String, idTag: String, evse: LocationRegistry.EVSE, startedAt: Timestamp) async throws -> (event: AuthorizationBound, command: CommandsProjection.State?) {
+    func bind(
+        sessionId: String,
+        idTag: String,
+        evse: LocationRegistry.EVSE,
+        startedAt: Timestamp
+    ) async throws -> (event: AuthorizationBound, command: CommandsProjection.State?) {
         let since = clock.now().adding(milliseconds: -window.milliseconds)
         let candidates = try await store.read(CommandsProjection.startSessions(receivedSince: since)).filter { command in
             // Sent to the charger and not refused by it: its answer may still be on its way (a
@@ -29,22 +34,48 @@ struct SessionBinding: Sendable {
                 && !refused.contains(command.chargerResult) && !refused.contains(command.lateChargerResult)
         }
         guard candidates.count == 1, let command = candidates.first else {
-            return (AuthorizationBound(sessionId: sessionId, authorizationId: nil, matchedOn: ["id_tag", "connector", "window"],
-                                       candidates: candidates.count), nil)
+            return (
+                AuthorizationBound(
+                    sessionId: sessionId,
+                    authorizationId: nil,
+                    matchedOn: ["id_tag", "connector", "window"],
+                    candidates: candidates.count
+                ), nil
+            )
         }
-        return (AuthorizationBound(sessionId: sessionId, authorizationId: command.authorizationId, commandId: command.commandId,
-                                   matchedOn: ["id_tag", "connector", "window"],
-                                   deltaMs: startedAt.millisecondsSinceEpoch - command.receivedAt.millisecondsSinceEpoch, candidates: 1), command)
+        return (
+            AuthorizationBound(
+                sessionId: sessionId,
+                authorizationId: command.authorizationId,
+                commandId: command.commandId,
+                matchedOn: ["id_tag", "connector", "window"],
+                deltaMs: startedAt.millisecondsSinceEpoch - command.receivedAt.millisecondsSinceEpoch,
+                candidates: 1
+            ), command
+        )
     }
 
     /// The local swipe this transaction follows, if the IOP allowed it at this charge point within the window.
-    func bindSwipe(sessionId: String, idTag: String, chargePointId: String, startedAt: Timestamp) async throws
+    func bindSwipe(
+        sessionId: String,
+        idTag: String,
+        chargePointId: String,
+        startedAt: Timestamp
+    ) async throws
         -> (event: AuthorizationBound, command: CommandsProjection.State?)?
     {
         let state = try await store.state(ChargePointsProjection.self, chargePointId)
         guard let decision = state?.authorizations?[idTag.uppercased()], decision.allowed == "ALLOWED",
-              decision.at >= clock.now().adding(milliseconds: -window.milliseconds) else { return nil }
-        return (AuthorizationBound(sessionId: sessionId, authorizationId: decision.authorizationId, matchedOn: ["authorize", "id_tag", "charge_point"],
-                                   deltaMs: startedAt.millisecondsSinceEpoch - decision.at.millisecondsSinceEpoch, candidates: 1), nil)
+            decision.at >= clock.now().adding(milliseconds: -window.milliseconds)
+        else { return nil }
+        return (
+            AuthorizationBound(
+                sessionId: sessionId,
+                authorizationId: decision.authorizationId,
+                matchedOn: ["authorize", "id_tag", "charge_point"],
+                deltaMs: startedAt.millisecondsSinceEpoch - decision.at.millisecondsSinceEpoch,
+                candidates: 1
+            ), nil
+        )
     }
 }

@@ -1,7 +1,7 @@
+import Domain
 import Foundation
 import Ledger
 import Logging
-import Domain
 import Projections
 
 /// OCPP 1.6 transactions become OCPI Sessions and CDRs, and the IOP hears of them through the
@@ -48,32 +48,71 @@ public struct TransactionService: Sendable {
         // Gireve authorizes for exactly one EVSE: the charge point's (its first connector's, if several).
         let evse = locations.evses(chargePointId: chargePointId).first
         let metadata = EventMetadata(source: "ocpp:\(chargePointId)", correlationId: "authorize-\(chargePointId)-\(idTag)")
-        _ = try await store.append([try EventCoding.newEvent(AuthorizeRequested(
-            chargePointId: chargePointId, idTag: idTag, connectorId: evse?.connectorId, locationId: evse?.locationId, evseUid: evse?.uid),
-            metadata: metadata)], to: StreamID.chargePoint(chargePointId), expectedVersion: .any)
+        _ = try await store.append(
+            [
+                try EventCoding.newEvent(
+                    AuthorizeRequested(
+                        chargePointId: chargePointId,
+                        idTag: idTag,
+                        connectorId: evse?.connectorId,
+                        locationId: evse?.locationId,
+                        evseUid: evse?.uid
+                    ),
+                    metadata: metadata
+                )
+            ],
+            to: StreamID.chargePoint(chargePointId),
+            expectedVersion: .any
+        )
         let answer: (allowed: String, authorizationId: String?)?
-        if let evse, let authorizer { answer = await authorizer.authorize(uid: idTag, locationId: evse.locationId, evseUid: evse.uid) } else { answer = nil }
-        let decided = AuthorizationDecided(
-            chargePointId: chargePointId, idTag: idTag, allowed: answer?.allowed ?? rfidFallback, authorizationId: answer?.authorizationId,
-            decidedBy: answer == nil ? "fallback" : "iop", locationId: evse?.locationId, evseUid: evse?.uid)
-        _ = try await store.append([try EventCoding.newEvent(decided, metadata: EventMetadata(source: answer == nil ? "fallback" : "iop",
-                                                                                                correlationId: metadata.correlationId))],
-                                   to: StreamID.chargePoint(chargePointId), expectedVersion: .any)
-        let status = switch decided.allowed {
-        case "ALLOWED": "Accepted"
-        case "BLOCKED": "Blocked"
-        case "EXPIRED": "Expired"
-        default: "Invalid"
+        if let evse, let authorizer {
+            answer = await authorizer.authorize(uid: idTag, locationId: evse.locationId, evseUid: evse.uid)
+        } else {
+            answer = nil
         }
+        let decided = AuthorizationDecided(
+            chargePointId: chargePointId,
+            idTag: idTag,
+            allowed: answer?.allowed ?? rfidFallback,
+            authorizationId: answer?.authorizationId,
+            decidedBy: answer == nil ? "fallback" : "iop",
+            locationId: evse?.locationId,
+            evseUid: evse?.uid
+        )
+        _ = try await store.append(
+            [
+                try EventCoding.newEvent(
+                    decided,
+                    metadata: EventMetadata(
+                        source: answer == nil ? "fallback" : "iop",
+                        correlationId: metadata.correlationId
+                    )
+                )
+            ],
+            to: StreamID.chargePoint(chargePointId),
+            expectedVersion: .any
+        )
+        let status =
+            switch decided.allowed {
+            case "ALLOWED": "Accepted"
+            case "BLOCKED": "Blocked"
+            case "EXPIRED": "Expired"
+            default: "Invalid"
+            }
         return .object(["idTagInfo": .object(["status": .string(status)])])
     }
 
     /// StartTransaction.req → the `.conf` payload.
     func start(_ chargePointId: String, _ payload: JSONValue, messageId: String, frame: String) async throws -> JSONValue {
         guard let connector = payload["connectorId"]?.int64Value, let idTag = payload["idTag"]?.stringValue,
-              let meterStart = payload["meterStart"]?.int64Value,
-              let startedAt = payload["timestamp"]?.stringValue.flatMap(Timestamp.init(iso8601:)) else {
-            throw OCPPFrame.Malformed(messageId: "", code: "FormationViolation", description: "connectorId, idTag, meterStart and timestamp are required")
+            let meterStart = payload["meterStart"]?.int64Value,
+            let startedAt = payload["timestamp"]?.stringValue.flatMap(Timestamp.init(iso8601:))
+        else {
+            throw OCPPFrame.Malformed(
+                messageId: "",
+                code: "FormationViolation",
+                description: "connectorId, idTag, meterStart and timestamp are required"
+            )
         }
         let open = try await openSession(chargePointId, connectorId: Int(connector))
         if let open, open.idTag == idTag, open.startDatetime == startedAt, open.meterStartWh == Int(meterStart) {
@@ -89,8 +128,16 @@ public struct TransactionService: Sendable {
         }
         guard let evse = locations.evse(chargePointId: chargePointId, connectorId: Int(connector)) else {
             let transactionId = await transactionIds.next()
-            try await record(TransactionAnomaly(chargePointId: chargePointId, transactionId: transactionId, sessionId: nil,
-                                            reason: "connector \(connector) is not in the locations file", frame: frame), chargePointId)
+            try await record(
+                TransactionAnomaly(
+                    chargePointId: chargePointId,
+                    transactionId: transactionId,
+                    sessionId: nil,
+                    reason: "connector \(connector) is not in the locations file",
+                    frame: frame
+                ),
+                chargePointId
+            )
             return Self.conf(status: "Invalid", transactionId: transactionId)
         }
         // Another instance on the same ledger may have taken the id meanwhile: its session's
@@ -98,9 +145,18 @@ public struct TransactionService: Sendable {
         for _ in 0..<8 {
             let transactionId = await transactionIds.next()
             do {
-                try await startSession(transactionId: transactionId, chargePointId: chargePointId, connector: Int(connector), idTag: idTag,
-                                       meterStart: Int(meterStart), startedAt: startedAt, evse: evse, messageId: messageId,
-                                       concerns: concerns, frame: frame)
+                try await startSession(
+                    transactionId: transactionId,
+                    chargePointId: chargePointId,
+                    connector: Int(connector),
+                    idTag: idTag,
+                    meterStart: Int(meterStart),
+                    startedAt: startedAt,
+                    evse: evse,
+                    messageId: messageId,
+                    concerns: concerns,
+                    frame: frame
+                )
                 return Self.conf(status: "Accepted", transactionId: transactionId)
             } catch EventStoreError.wrongExpectedVersion {
                 try await transactionIds.skipTaken(in: store)
@@ -110,29 +166,72 @@ public struct TransactionService: Sendable {
     }
 
     /// Records the session of transaction `transactionId` (a stream of its own, which must not exist yet).
-    private func startSession(transactionId: Int, chargePointId: String, connector: Int, idTag: String, meterStart: Int,
-                              startedAt: Timestamp, evse: LocationRegistry.EVSE, messageId: String, concerns: [String], frame: String) async throws {
+    private func startSession(
+        transactionId: Int,
+        chargePointId: String,
+        connector: Int,
+        idTag: String,
+        meterStart: Int,
+        startedAt: Timestamp,
+        evse: LocationRegistry.EVSE,
+        messageId: String,
+        concerns: [String],
+        frame: String
+    ) async throws {
         let sessionId = String(transactionId)
         let commandBinding = try await binding.bind(sessionId: sessionId, idTag: idTag, evse: evse, startedAt: startedAt)
-        let binding = commandBinding.event.candidates == 0
+        let binding =
+            commandBinding.event.candidates == 0
             ? try await binding.bindSwipe(sessionId: sessionId, idTag: idTag, chargePointId: chargePointId, startedAt: startedAt) ?? commandBinding
             : commandBinding
         let started = SessionStarted(
-            sessionId: sessionId, chargePointId: chargePointId, connectorId: connector, transactionId: transactionId, idTag: idTag,
-            locationId: evse.locationId, evseUid: evse.uid, authId: binding.command?.authId ?? idTag, authMethod: "AUTH_REQUEST",
-            startedAt: startedAt, meterStartWh: meterStart, currency: "EUR",
-            authorizationId: binding.event.authorizationId, commandId: binding.event.commandId, messageId: messageId)
+            sessionId: sessionId,
+            chargePointId: chargePointId,
+            connectorId: connector,
+            transactionId: transactionId,
+            idTag: idTag,
+            locationId: evse.locationId,
+            evseUid: evse.uid,
+            authId: binding.command?.authId ?? idTag,
+            authMethod: "AUTH_REQUEST",
+            startedAt: startedAt,
+            meterStartWh: meterStart,
+            currency: "EUR",
+            authorizationId: binding.event.authorizationId,
+            commandId: binding.event.commandId,
+            messageId: messageId
+        )
         let metadata = EventMetadata(source: "ocpp:\(chargePointId)", correlationId: sessionId)
         var events = [try EventCoding.newEvent(started, metadata: metadata), try EventCoding.newEvent(binding.event, metadata: metadata)]
         for concern in concerns {
-            events.append(try EventCoding.newEvent(TransactionAnomaly(chargePointId: chargePointId, transactionId: transactionId, sessionId: sessionId,
-                                                                      reason: concern, frame: frame), metadata: metadata))
+            events.append(
+                try EventCoding.newEvent(
+                    TransactionAnomaly(
+                        chargePointId: chargePointId,
+                        transactionId: transactionId,
+                        sessionId: sessionId,
+                        reason: concern,
+                        frame: frame
+                    ),
+                    metadata: metadata
+                )
+            )
         }
         if let iop {
-            events.append(try EventCoding.newEvent(DeliveryScheduled(
-                deliveryId: "session-put-\(sessionId)", kind: .sessionPut, target: "session:\(sessionId)", method: "PUT",
-                url: "\(iop.url)/sessions/\(iop.countryCode)/\(iop.partyId)/\(sessionId)",
-                body: objects.session(started, at: clock.now()).canonicalText, sessionId: sessionId), metadata: metadata))
+            events.append(
+                try EventCoding.newEvent(
+                    DeliveryScheduled(
+                        deliveryId: "session-put-\(sessionId)",
+                        kind: .sessionPut,
+                        target: "session:\(sessionId)",
+                        method: "PUT",
+                        url: "\(iop.url)/sessions/\(iop.countryCode)/\(iop.partyId)/\(sessionId)",
+                        body: objects.session(started, at: clock.now()).canonicalText,
+                        sessionId: sessionId
+                    ),
+                    metadata: metadata
+                )
+            )
         }
         _ = try await store.append(events, to: StreamID.session(sessionId), expectedVersion: .noStream)
         logger.info("session \(sessionId) started", metadata: ["authorization_id": .untrusted(started.authorizationId ?? "")])
@@ -142,8 +241,16 @@ public struct TransactionService: Sendable {
     func meterValues(_ chargePointId: String, _ payload: JSONValue, frame: String) async throws -> JSONValue {
         guard let transactionId = payload["transactionId"]?.int64Value else { return .object([:]) }
         guard let session = try await activeSession(Int(transactionId), on: chargePointId) else {
-            try await record(TransactionAnomaly(chargePointId: chargePointId, transactionId: Int(transactionId), sessionId: nil,
-                                            reason: "meter values for an unknown or finished transaction, or another charge point's", frame: frame), chargePointId)
+            try await record(
+                TransactionAnomaly(
+                    chargePointId: chargePointId,
+                    transactionId: Int(transactionId),
+                    sessionId: nil,
+                    reason: "meter values for an unknown or finished transaction, or another charge point's",
+                    frame: frame
+                ),
+                chargePointId
+            )
             return .object([:])
         }
         guard case .array(let values)? = payload["meterValue"] else { return .object([:]) }
@@ -151,11 +258,14 @@ public struct TransactionService: Sendable {
         var events: [NewEvent] = []
         var updated = session
         for value in values {
-            guard let time = value["timestamp"]?.stringValue.flatMap(Timestamp.init(iso8601:)), case .array(let samples)? = value["sampledValue"] else { continue }
+            guard let time = value["timestamp"]?.stringValue.flatMap(Timestamp.init(iso8601:)), case .array(let samples)? = value["sampledValue"]
+            else { continue }
             for sample in samples where (sample["measurand"]?.stringValue ?? "Energy.Active.Import.Register") == "Energy.Active.Import.Register" {
                 guard let reading = sample["value"]?.stringValue.flatMap(Double.init) else { continue }
                 let wattHours = Int((sample["unit"]?.stringValue == "kWh" ? reading * 1000 : reading).rounded())
-                events.append(try EventCoding.newEvent(MeterValuesRecorded(sessionId: session.id, measuredAt: time, meterWh: wattHours), metadata: metadata))
+                events.append(
+                    try EventCoding.newEvent(MeterValuesRecorded(sessionId: session.id, measuredAt: time, meterWh: wattHours), metadata: metadata)
+                )
                 updated.read(meterWh: wattHours, at: time)
             }
         }
@@ -167,10 +277,20 @@ public struct TransactionService: Sendable {
                 "last_updated": .string(now.ocpiDateTime),
             ]
             if let authorizationId = session.authorizationId, !authorizationId.isEmpty { patch["authorization_id"] = .string(authorizationId) }
-            events.append(try EventCoding.newEvent(DeliveryScheduled(
-                deliveryId: "session-patch-\(session.id)-\(now.millisecondsSinceEpoch)", kind: .sessionPatch, target: "session:\(session.id)",
-                method: "PATCH", url: "\(iop.url)/sessions/\(iop.countryCode)/\(iop.partyId)/\(session.id)",
-                body: JSONValue.object(patch).canonicalText, sessionId: session.id), metadata: metadata))
+            events.append(
+                try EventCoding.newEvent(
+                    DeliveryScheduled(
+                        deliveryId: "session-patch-\(session.id)-\(now.millisecondsSinceEpoch)",
+                        kind: .sessionPatch,
+                        target: "session:\(session.id)",
+                        method: "PATCH",
+                        url: "\(iop.url)/sessions/\(iop.countryCode)/\(iop.partyId)/\(session.id)",
+                        body: JSONValue.object(patch).canonicalText,
+                        sessionId: session.id
+                    ),
+                    metadata: metadata
+                )
+            )
         }
         if !events.isEmpty { _ = try await store.append(events, to: StreamID.session(session.id), expectedVersion: .any) }
         return .object([:])
@@ -180,52 +300,118 @@ public struct TransactionService: Sendable {
     /// unless the numbers cannot be true (then an anomaly, and no CDR is invented).
     func stop(_ chargePointId: String, _ payload: JSONValue, messageId: String, frame: String) async throws -> JSONValue {
         guard let transactionId = payload["transactionId"]?.int64Value, let meterStop = payload["meterStop"]?.int64Value,
-              let endedAt = payload["timestamp"]?.stringValue.flatMap(Timestamp.init(iso8601:)) else {
+            let endedAt = payload["timestamp"]?.stringValue.flatMap(Timestamp.init(iso8601:))
+        else {
             throw OCPPFrame.Malformed(messageId: "", code: "FormationViolation", description: "transactionId, meterStop and timestamp are required")
         }
         let accepted = JSONValue.object(["idTagInfo": .object(["status": .string("Accepted")])])
         guard let session = try await activeSession(Int(transactionId), on: chargePointId) else {
             if let ended = try await store.state(SessionsProjection.self, String(transactionId)), ended.chargePointId == chargePointId,
-               ended.status == .completed, ended.endDatetime == endedAt, ended.lastMeterWh == Int(meterStop) {
-                try await recordRepeat("StopTransaction", of: ended, matchedOn: ["completed", "meter_stop", "timestamp"], messageId: messageId, frame: frame)
+                ended.status == .completed, ended.endDatetime == endedAt, ended.lastMeterWh == Int(meterStop)
+            {
+                try await recordRepeat(
+                    "StopTransaction",
+                    of: ended,
+                    matchedOn: ["completed", "meter_stop", "timestamp"],
+                    messageId: messageId,
+                    frame: frame
+                )
                 return accepted
             }
-            try await record(TransactionAnomaly(chargePointId: chargePointId, transactionId: Int(transactionId), sessionId: nil,
-                                            reason: "StopTransaction for an unknown or finished transaction, or another charge point's", frame: frame), chargePointId)
+            try await record(
+                TransactionAnomaly(
+                    chargePointId: chargePointId,
+                    transactionId: Int(transactionId),
+                    sessionId: nil,
+                    reason: "StopTransaction for an unknown or finished transaction, or another charge point's",
+                    frame: frame
+                ),
+                chargePointId
+            )
             return accepted
         }
         let ended = SessionEnded(sessionId: session.id, endedAt: endedAt, meterStopWh: Int(meterStop), reason: payload["reason"]?.stringValue)
         let metadata = EventMetadata(source: "ocpp:\(chargePointId)", correlationId: session.id)
         var events = [try EventCoding.newEvent(ended, metadata: metadata)]
         for concern in implausible(meter: Int(meterStop), at: endedAt, what: "meter stop") {
-            events.append(try EventCoding.newEvent(TransactionAnomaly(chargePointId: chargePointId, transactionId: Int(transactionId), sessionId: session.id,
-                                                                      reason: concern, frame: frame), metadata: metadata))
+            events.append(
+                try EventCoding.newEvent(
+                    TransactionAnomaly(
+                        chargePointId: chargePointId,
+                        transactionId: Int(transactionId),
+                        sessionId: session.id,
+                        reason: concern,
+                        frame: frame
+                    ),
+                    metadata: metadata
+                )
+            )
         }
         if meterStop < session.lastMeterWh || endedAt < session.startDatetime {
-            events.append(try EventCoding.newEvent(TransactionAnomaly(
-                chargePointId: chargePointId, transactionId: Int(transactionId), sessionId: session.id,
-                reason: "meter stop \(meterStop) Wh below the last reading \(session.lastMeterWh) Wh, or end before start: no CDR issued",
-                frame: frame), metadata: metadata))
+            events.append(
+                try EventCoding.newEvent(
+                    TransactionAnomaly(
+                        chargePointId: chargePointId,
+                        transactionId: Int(transactionId),
+                        sessionId: session.id,
+                        reason: "meter stop \(meterStop) Wh below the last reading \(session.lastMeterWh) Wh, or end before start: no CDR issued",
+                        frame: frame
+                    ),
+                    metadata: metadata
+                )
+            )
         } else {
             var final = session
             final.read(meterWh: Int(meterStop), at: endedAt)
             let cdr = CdrIssued(
-                cdrId: "CDR-\(session.id)", sessionId: session.id, authorizationId: session.authorizationId, authId: session.authId,
-                authMethod: session.authMethod, locationId: session.locationId, evseUid: session.evseUid, currency: session.currency,
-                startDateTime: session.startDatetime, stopDateTime: endedAt, totalEnergy: final.kwh,
+                cdrId: "CDR-\(session.id)",
+                sessionId: session.id,
+                authorizationId: session.authorizationId,
+                authId: session.authId,
+                authMethod: session.authMethod,
+                locationId: session.locationId,
+                evseUid: session.evseUid,
+                currency: session.currency,
+                startDateTime: session.startDatetime,
+                stopDateTime: endedAt,
+                totalEnergy: final.kwh,
                 totalTime: Double(endedAt.millisecondsSinceEpoch - session.startDatetime.millisecondsSinceEpoch) / 3_600_000,
-                totalCost: 0, chargingPeriods: final.chargingPeriods)
+                totalCost: 0,
+                chargingPeriods: final.chargingPeriods
+            )
             events.append(try EventCoding.newEvent(cdr, metadata: metadata))
             if let iop {
                 let now = clock.now()
-                events.append(try EventCoding.newEvent(DeliveryScheduled(
-                    deliveryId: "session-patch-\(session.id)-completed", kind: .sessionPatch, target: "session:\(session.id)", method: "PATCH",
-                    url: "\(iop.url)/sessions/\(iop.countryCode)/\(iop.partyId)/\(session.id)",
-                    body: objects.sessionCompleted(session, ended: ended, kwh: final.kwh, periods: final.chargingPeriods, at: now).canonicalText,
-                    sessionId: session.id), metadata: metadata))
-                events.append(try EventCoding.newEvent(DeliveryScheduled(
-                    deliveryId: "cdr-\(cdr.cdrId)", kind: .cdr, target: "session:\(session.id)", method: "POST", url: "\(iop.url)/cdrs",
-                    body: objects.cdr(cdr, at: now).canonicalText, sessionId: session.id, cdrId: cdr.cdrId), metadata: metadata))
+                events.append(
+                    try EventCoding.newEvent(
+                        DeliveryScheduled(
+                            deliveryId: "session-patch-\(session.id)-completed",
+                            kind: .sessionPatch,
+                            target: "session:\(session.id)",
+                            method: "PATCH",
+                            url: "\(iop.url)/sessions/\(iop.countryCode)/\(iop.partyId)/\(session.id)",
+                            body: objects.sessionCompleted(session, ended: ended, kwh: final.kwh, periods: final.chargingPeriods, at: now)
+                                .canonicalText,
+                            sessionId: session.id
+                        ),
+                        metadata: metadata
+                    )
+                )
+                events.append(
+                    try EventCoding.newEvent(
+                        DeliveryScheduled(
+                            deliveryId: "cdr-\(cdr.cdrId)",
+                            kind: .cdr,
+                            target: "session:\(session.id)",
+                            method: "POST",
+                            url: "\(iop.url)/cdrs",
+                            body: objects.cdr(cdr, at: now).canonicalText,
+                            sessionId: session.id,
+                            cdrId: cdr.cdrId
+                        ),
+                        metadata: metadata
+                    )
+                )
             }
         }
         _ = try await store.append(events, to: StreamID.session(session.id), expectedVersion: .any)
@@ -257,7 +443,8 @@ public struct TransactionService: Sendable {
     /// ours and global, so a charger naming another charger's transaction is told nothing and changes nothing.
     private func activeSession(_ transactionId: Int, on chargePointId: String) async throws -> SessionsProjection.State? {
         guard let session = try await store.state(SessionsProjection.self, String(transactionId)),
-              session.status == .active, session.chargePointId == chargePointId else { return nil }
+            session.status == .active, session.chargePointId == chargePointId
+        else { return nil }
         return session
     }
 
@@ -272,10 +459,22 @@ public struct TransactionService: Sendable {
 
     /// Records a transaction message sent again, answered as the first time: the audit shows why it
     /// opened no session (or ended nothing) rather than a log line alone.
-    private func recordRepeat(_ action: String, of session: SessionsProjection.State, matchedOn: [String], messageId: String,
-                              frame: String) async throws {
-        let repeated = TransactionMessageRepeated(chargePointId: session.chargePointId, action: action, sessionId: session.id,
-                                                  transactionId: session.transactionId, matchedOn: matchedOn, messageId: messageId, frame: frame)
+    private func recordRepeat(
+        _ action: String,
+        of session: SessionsProjection.State,
+        matchedOn: [String],
+        messageId: String,
+        frame: String
+    ) async throws {
+        let repeated = TransactionMessageRepeated(
+            chargePointId: session.chargePointId,
+            action: action,
+            sessionId: session.id,
+            transactionId: session.transactionId,
+            matchedOn: matchedOn,
+            messageId: messageId,
+            frame: frame
+        )
         let metadata = EventMetadata(source: "ocpp:\(session.chargePointId)", correlationId: session.id)
         _ = try await store.append([try EventCoding.newEvent(repeated, metadata: metadata)], to: StreamID.session(session.id), expectedVersion: .any)
         logger.info("\(action) of transaction \(session.transactionId) sent again: answered as before")

@@ -1,6 +1,6 @@
 import CoreMetrics
-import Ledger
 import Domain
+import Ledger
 import Projections
 import Prometheus
 import Synchronization
@@ -20,14 +20,17 @@ public final class LedgerMetrics: Sendable {
 
     public init() {
         var factory = PrometheusMetricsFactory(registry: registry)
-        factory.defaultDurationHistogramBuckets = [1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000].map { Duration.microseconds(Int64($0 * 1000)) }
+        factory.defaultDurationHistogramBuckets = [1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000].map {
+            Duration.microseconds(Int64($0 * 1000))
+        }
         self.factory = factory
     }
 
     /// An OCPI command answered synchronously: `answer` is its result (ACCEPTED, REJECTED, …) or
     /// the OCPI status code of an error envelope (2001, 2003, 3000).
     func commandAnswered(_ command: String, answer: String, after duration: Duration) {
-        CoreMetrics.Counter(label: "ledger_commands_answered_total", dimensions: [("command", command), ("answer", answer)], factory: factory).increment()
+        CoreMetrics.Counter(label: "ledger_commands_answered_total", dimensions: [("command", command), ("answer", answer)], factory: factory)
+            .increment()
         CoreMetrics.Timer(label: "ledger_command_answer_seconds", dimensions: [("command", command)], factory: factory)
             .recordNanoseconds(duration.nanoseconds)
     }
@@ -60,9 +63,13 @@ public final class LedgerMetrics: Sendable {
             return previous.subtracting(current)
         }
         for labels in current.union(gone) {
-            gauge("commands", unit: "", "OCPI commands by where they stand (received, answered, dispatched, the charger's result, TIMEOUT).",
-                  labels: [("command", labels[0]), ("status", labels[1])])
-                .set(to: Double(state.commandsByStatus[labels] ?? 0))
+            gauge(
+                "commands",
+                unit: "",
+                "OCPI commands by where they stand (received, answered, dispatched, the charger's result, TIMEOUT).",
+                labels: [("command", labels[0]), ("status", labels[1])]
+            )
+            .set(to: Double(state.commandsByStatus[labels] ?? 0))
         }
         return registry.emitToString()
     }

@@ -1,6 +1,6 @@
+import Domain
 import Foundation
 import Ledger
-import Domain
 import Projections
 
 /// What an operator may change, from the ops page or `ledger deliveries` (a stopped server too): a
@@ -22,25 +22,40 @@ public struct OpsActions: Sendable {
     /// Sends a parked delivery back to the outbox, due at once. A failure that is not retryable
     /// parks it again; a retryable one is retried with backoff up to the outbox's limit.
     public func requeue(_ deliveryId: String, by operatorName: String) async throws -> Outcome {
-        try await act(deliveryId, allowed: [.parked], by: operatorName,
-                      DeliveryRequeued(deliveryId: deliveryId, operatorName: operatorName), done: "delivery \(deliveryId) is back in the outbox")
+        try await act(
+            deliveryId,
+            allowed: [.parked],
+            by: operatorName,
+            DeliveryRequeued(deliveryId: deliveryId, operatorName: operatorName),
+            done: "delivery \(deliveryId) is back in the outbox"
+        )
     }
 
     /// Gives a pending or parked delivery up, for a stated reason.
     public func abandon(_ deliveryId: String, by operatorName: String, reason: String) async throws -> Outcome {
         let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !reason.isEmpty else { return .refused("say why the delivery is abandoned") }
-        return try await act(deliveryId, allowed: [.pending, .parked], by: operatorName,
-                             DeliveryAbandoned(deliveryId: deliveryId, operatorName: operatorName, reason: String(reason.prefix(500))),
-                             done: "delivery \(deliveryId) abandoned")
+        return try await act(
+            deliveryId,
+            allowed: [.pending, .parked],
+            by: operatorName,
+            DeliveryAbandoned(deliveryId: deliveryId, operatorName: operatorName, reason: String(reason.prefix(500))),
+            done: "delivery \(deliveryId) abandoned"
+        )
     }
 
     /// Appends the action at the stream version the decision was made on, so two operators
     /// acting at once cannot both act on the same state.
-    private func act(_ deliveryId: String, allowed: Set<DeliveryStatus>, by operatorName: String,
-                     _ payload: any DomainEventPayload, done: String) async throws -> Outcome {
+    private func act(
+        _ deliveryId: String,
+        allowed: Set<DeliveryStatus>,
+        by operatorName: String,
+        _ payload: any DomainEventPayload,
+        done: String
+    ) async throws -> Outcome {
         // The name becomes the event's source (`ops:<name>`): a line break in it would forge log lines and audit rows.
-        guard (1...64).contains(operatorName.count), operatorName.unicodeScalars.allSatisfy({ $0.value >= 0x20 && !(0x7F..<0xA0).contains($0.value) }) else {
+        guard (1...64).contains(operatorName.count), operatorName.unicodeScalars.allSatisfy({ $0.value >= 0x20 && !(0x7F..<0xA0).contains($0.value) })
+        else {
             return .refused("an operator's name is 1 to 64 printable characters")
         }
         let stream = StreamID.delivery(deliveryId)
@@ -52,7 +67,10 @@ public struct OpsActions: Sendable {
         guard let read else { return .notFound("no delivery \(deliveryId)") }
         let (state, version) = read
         guard allowed.contains(state.status) else { return .refused("delivery \(deliveryId) is \(state.status)") }
-        let event = try EventCoding.newEvent(payload, metadata: EventMetadata(source: "ops:\(operatorName)", correlationId: state.scheduled.commandId ?? state.scheduled.sessionId))
+        let event = try EventCoding.newEvent(
+            payload,
+            metadata: EventMetadata(source: "ops:\(operatorName)", correlationId: state.scheduled.commandId ?? state.scheduled.sessionId)
+        )
         do {
             _ = try await store.append([event], to: stream, expectedVersion: version == 0 ? .noStream : .exact(version))
             return .done(done)

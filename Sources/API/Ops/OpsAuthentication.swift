@@ -23,8 +23,11 @@ struct OpsAuthentication: RouterMiddleware {
         }
         guard let login = Self.authenticate(request.headers[.authorization], token: token) else {
             context.logger.notice("ops request refused: missing or wrong ops token")
-            throw OpsError(.unauthorized, "send Authorization: Bearer <ops-token>, or log in with your name and the ops token",
-                           headers: [.wwwAuthenticate: challenge])
+            throw OpsError(
+                .unauthorized,
+                "send Authorization: Bearer <ops-token>, or log in with your name and the ops token",
+                headers: [.wwwAuthenticate: challenge]
+            )
         }
         if request.method == .post {
             guard Self.isSameOrigin(request) else { throw OpsError(.forbidden, "ops actions are taken from the ops page on this host") }

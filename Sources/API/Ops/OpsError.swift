@@ -18,8 +18,11 @@ struct OpsError: HTTPResponseError {
     }
 
     func response(from request: Request, context: some RequestContext) throws -> Response {
-        var response = Response.text(JSONValue.object(["error": .string(message), "status": .number(String(status.code))]).canonicalText,
-                                     contentType: "application/json", status: status)
+        var response = Response.text(
+            JSONValue.object(["error": .string(message), "status": .number(String(status.code))]).canonicalText,
+            contentType: "application/json",
+            status: status
+        )
         response.headers.append(contentsOf: headers)
         return response
     }

@@ -1,10 +1,10 @@
+import Domain
 import Foundation
 import HTTPTypes
 import Hummingbird
 import Ledger
 import Mustache
 import NIOCore
-import Domain
 import Projections
 
 /// `/ops/`: the web page for operations staff, server-rendered from the templates shipped with the
@@ -26,7 +26,9 @@ struct OpsPages {
     }
 
     func register(on router: Router<LedgerRequestContext>) {
-        let pages = router.group("ops").add(middleware: OpsAuthentication(token: token, challenge: #"Basic realm="chargeledger ops", charset="UTF-8""#))
+        let pages = router.group("ops").add(
+            middleware: OpsAuthentication(token: token, challenge: #"Basic realm="chargeledger ops", charset="UTF-8""#)
+        )
         pages.get("/") { request, context in try await home(request, context) }
         pages.get("timeline") { request, context -> Response in
             guard let id = request.uri.queryParameters.get("authorization_id") else { return redirect(to: "/ops/") }
@@ -85,7 +87,8 @@ struct OpsPages {
             }
             sessions += try database.fetch(SessionsProjection.ofTokenOrEVSE(query, limit: 50))
             for session in sessions {
-                let detail = "session \(session.id) on \(session.evseUid), \(session.startDatetime.ocpiDateTime), \(session.status), token \(session.idTag)"
+                let detail =
+                    "session \(session.id) on \(session.evseUid), \(session.startDatetime.ocpiDateTime), \(session.status), token \(session.idTag)"
                 if session.authorizations.isEmpty { add(session.id, OpsLink.search(session.id), "\(detail): no authorization_id") }
                 for received in session.authorizations {
                     add(received.authorizationId, OpsLink.timeline(received.authorizationId), detail)
@@ -95,7 +98,8 @@ struct OpsPages {
         }
     }
 
-    private func frame(_ context: LedgerRequestContext, _ title: String, query: String = "", message: String = "", isError: Bool = false) -> PageFrame {
+    private func frame(_ context: LedgerRequestContext, _ title: String, query: String = "", message: String = "", isError: Bool = false) -> PageFrame
+    {
         PageFrame(title: title, query: query, operatorName: context.operatorName ?? "", message: message, messageIsError: isError)
     }
 

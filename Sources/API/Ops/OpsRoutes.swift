@@ -53,7 +53,9 @@ struct OpsRoutes {
                 return (state, try database.fetch(Anomaly.about("\(P.name):\(id)")))
             }
             guard let (state, anomalies) = found else { throw OpsError(.notFound, "no \(table.dropLast()) \(id)") }
-            let document = JSONValue.object(["state": try JSONValue(parsing: try EventCoding.rowText(state)), "anomalies": .array(anomalies.map(Self.json))])
+            let document = JSONValue.object([
+                "state": try JSONValue(parsing: try EventCoding.rowText(state)), "anomalies": .array(anomalies.map(Self.json)),
+            ])
             return Self.json(document.canonicalText)
         }
     }
@@ -62,11 +64,19 @@ struct OpsRoutes {
     /// by id order (new sessions come last, so a page does not shift while they are added).
     private func searchSessions(_ request: Request) async throws -> Response {
         let query = request.uri.queryParameters
-        guard let (offset, limit) = Self.paging(request) else { throw OpsError(.badRequest, "offset and limit must be whole numbers (limit 1…\(Self.maximumLimit))") }
-        var filter = SessionsProjection.Filter(tokenUid: query.get("token_uid"), evseUid: query.get("evse_uid"), chargePointId: query.get("charge_point_id"))
+        guard let (offset, limit) = Self.paging(request) else {
+            throw OpsError(.badRequest, "offset and limit must be whole numbers (limit 1…\(Self.maximumLimit))")
+        }
+        var filter = SessionsProjection.Filter(
+            tokenUid: query.get("token_uid"),
+            evseUid: query.get("evse_uid"),
+            chargePointId: query.get("charge_point_id")
+        )
         for (parameter, bound) in [("from", \SessionsProjection.Filter.startedFrom), ("to", \.startedBefore)] {
             guard let text = query.get(parameter) else { continue }
-            guard let time = Timestamp(iso8601: text) else { throw OpsError(.badRequest, "\(parameter) must be a UTC time such as 2026-03-12T09:57:12Z") }
+            guard let time = Timestamp(iso8601: text) else {
+                throw OpsError(.badRequest, "\(parameter) must be a UTC time such as 2026-03-12T09:57:12Z")
+            }
             filter[keyPath: bound] = time
         }
         let page = try await store.read(SessionsProjection.page(filter, offset: offset, limit: limit))
@@ -81,7 +91,9 @@ struct OpsRoutes {
     /// a UTC time (the flags raised or restated by events recorded from then on).
     private func anomalies(_ request: Request) async throws -> Response {
         let query = request.uri.queryParameters
-        guard let (offset, limit) = Self.paging(request) else { throw OpsError(.badRequest, "offset and limit must be whole numbers (limit 1…\(Self.maximumLimit))") }
+        guard let (offset, limit) = Self.paging(request) else {
+            throw OpsError(.badRequest, "offset and limit must be whole numbers (limit 1…\(Self.maximumLimit))")
+        }
         var filter = Anomaly.Filter(authorizationId: query.get("authorization_id"))
         if let kind = query.get("kind") {
             guard let known = Anomaly.Kind(rawValue: kind) else {
@@ -105,9 +117,11 @@ struct OpsRoutes {
     }
 
     static func json(_ anomaly: Anomaly) -> JSONValue {
-        .object(["subject": .string(anomaly.subject), "kind": .string(anomaly.kind.rawValue), "detail": .string(anomaly.detail),
-                 "authorization_id": anomaly.authorizationId.map(JSONValue.string) ?? .null,
-                 "position": anomaly.position.map { .number(String($0)) } ?? .null])
+        .object([
+            "subject": .string(anomaly.subject), "kind": .string(anomaly.kind.rawValue), "detail": .string(anomaly.detail),
+            "authorization_id": anomaly.authorizationId.map(JSONValue.string) ?? .null,
+            "position": anomaly.position.map { .number(String($0)) } ?? .null,
+        ])
     }
 
     /// `GET /ops/events?after=N&limit=M`: the log as NDJSON, as `ledger events` prints it.
@@ -123,7 +137,8 @@ struct OpsRoutes {
     private static func paging(_ request: Request) -> (offset: Int, limit: Int)? {
         let query = request.uri.queryParameters
         guard let offset = Int(query.get("offset") ?? "0"), offset >= 0,
-              let limit = Int(query.get("limit") ?? String(defaultLimit)), (1...maximumLimit).contains(limit) else { return nil }
+            let limit = Int(query.get("limit") ?? String(defaultLimit)), (1...maximumLimit).contains(limit)
+        else { return nil }
         return (offset, limit)
     }
 
@@ -131,4 +146,3 @@ struct OpsRoutes {
         .text(text, contentType: "application/json")
     }
 }
-

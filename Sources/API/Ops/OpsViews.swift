@@ -18,8 +18,12 @@ struct PageFrame {
     let hasMessage: Bool
 
     init(title: String, query: String = "", operatorName: String, message: String = "", messageIsError: Bool = false) {
-        self.title = title; self.query = query; self.operatorName = operatorName
-        self.message = message; self.messageIsError = messageIsError; hasMessage = !message.isEmpty
+        self.title = title
+        self.query = query
+        self.operatorName = operatorName
+        self.message = message
+        self.messageIsError = messageIsError
+        hasMessage = !message.isEmpty
     }
 }
 
@@ -85,19 +89,33 @@ struct HomePage {
         // `sessions:SES-5` → search for SES-5, which leads to its authorizations.
         let reference = anomaly.subject.split(separator: ":", maxSplits: 1).last.map(String.init) ?? anomaly.subject
         let subjectLink = anomaly.subject.hasPrefix("authorizations:") ? OpsLink.timeline(reference) : OpsLink.search(reference)
-        return AnomalyRow(kind: anomaly.kind.rawValue, subject: anomaly.subject, subjectLink: subjectLink,
-                          authorizationId: anomaly.authorizationId ?? "", authorizationLink: anomaly.authorizationId.map(OpsLink.timeline) ?? "",
-                          hasAuthorization: anomaly.authorizationId != nil, detail: anomaly.detail)
+        return AnomalyRow(
+            kind: anomaly.kind.rawValue,
+            subject: anomaly.subject,
+            subjectLink: subjectLink,
+            authorizationId: anomaly.authorizationId ?? "",
+            authorizationLink: anomaly.authorizationId.map(OpsLink.timeline) ?? "",
+            hasAuthorization: anomaly.authorizationId != nil,
+            detail: anomaly.detail
+        )
     }
 
     static func delivery(_ state: DeliveriesProjection.State) -> DeliveryRow {
         let reference = state.scheduled.commandId ?? state.scheduled.sessionId
         return DeliveryRow(
-            id: state.scheduled.deliveryId, kind: state.scheduled.kind.rawValue, status: state.status.rawValue, attempts: state.attempts,
-            scheduledAt: state.scheduledAt.ocpiDateTime, lastError: state.lastError ?? "",
-            link: reference.map(OpsLink.search) ?? "", linkLabel: reference ?? "", hasLink: reference != nil,
+            id: state.scheduled.deliveryId,
+            kind: state.scheduled.kind.rawValue,
+            status: state.status.rawValue,
+            attempts: state.attempts,
+            scheduledAt: state.scheduledAt.ocpiDateTime,
+            lastError: state.lastError ?? "",
+            link: reference.map(OpsLink.search) ?? "",
+            linkLabel: reference ?? "",
+            hasLink: reference != nil,
             isParked: state.status == .parked,
-            retryAction: OpsLink.delivery(state.scheduled.deliveryId, "retry"), abandonAction: OpsLink.delivery(state.scheduled.deliveryId, "abandon"))
+            retryAction: OpsLink.delivery(state.scheduled.deliveryId, "retry"),
+            abandonAction: OpsLink.delivery(state.scheduled.deliveryId, "abandon")
+        )
     }
 }
 
@@ -105,8 +123,15 @@ struct TimelinePage {
     struct CommandRow { var id, type, receivedAt, answer, charger, status: String }
     struct SessionRow { var id, status, evse, start, end, kwh, authorizations: String }
     struct CdrRow { var id, session, authorizationId, start, stop, kwh, cost: String }
-    struct DeliveryRow { var id, kind, status: String; var attempts: Int; var lastError: String }
-    struct EventRow { var position: Int64; var recordedAt, source, type, summary: String }
+    struct DeliveryRow {
+        var id, kind, status: String
+        var attempts: Int
+        var lastError: String
+    }
+    struct EventRow {
+        var position: Int64
+        var recordedAt, source, type, summary: String
+    }
     struct AnomalyRow { var kind, subject, detail: String }
 
     let page: PageFrame
@@ -129,21 +154,45 @@ struct TimelinePage {
         authorizationId = report.authorizationId
         jsonLink = "/ops/authorizations/\(OpsLink.escaped(report.authorizationId))"
         commands = report.commands.map { command in
-            CommandRow(id: command.commandId, type: command.command, receivedAt: command.receivedAt.ocpiDateTime,
-                       answer: command.answer.map { $0.result ?? "OCPI \($0.statusCode)" } ?? "—",
-                       charger: command.chargerResult ?? (command.timedOutAt != nil ? "no answer (TIMEOUT)" : "—"), status: command.status)
+            CommandRow(
+                id: command.commandId,
+                type: command.command,
+                receivedAt: command.receivedAt.ocpiDateTime,
+                answer: command.answer.map { $0.result ?? "OCPI \($0.statusCode)" } ?? "—",
+                charger: command.chargerResult ?? (command.timedOutAt != nil ? "no answer (TIMEOUT)" : "—"),
+                status: command.status
+            )
         }
         sessions = report.sessions.map { session in
-            SessionRow(id: session.id, status: session.status.rawValue, evse: session.evseUid, start: session.startDatetime.ocpiDateTime,
-                       end: session.endDatetime?.ocpiDateTime ?? "—", kwh: Self.number(session.kwh),
-                       authorizations: session.authorizations.map { "\($0.authorizationId) (\($0.at.ocpiDateTime))" }.joined(separator: ", "))
+            SessionRow(
+                id: session.id,
+                status: session.status.rawValue,
+                evse: session.evseUid,
+                start: session.startDatetime.ocpiDateTime,
+                end: session.endDatetime?.ocpiDateTime ?? "—",
+                kwh: Self.number(session.kwh),
+                authorizations: session.authorizations.map { "\($0.authorizationId) (\($0.at.ocpiDateTime))" }.joined(separator: ", ")
+            )
         }
         cdrs = report.cdrs.map { cdr in
-            CdrRow(id: cdr.cdrId, session: cdr.sessionId, authorizationId: cdr.authorizationId ?? "none", start: cdr.startDateTime.ocpiDateTime,
-                   stop: cdr.stopDateTime.ocpiDateTime, kwh: Self.number(cdr.totalEnergy), cost: "\(Self.number(cdr.totalCost)) \(cdr.currency)")
+            CdrRow(
+                id: cdr.cdrId,
+                session: cdr.sessionId,
+                authorizationId: cdr.authorizationId ?? "none",
+                start: cdr.startDateTime.ocpiDateTime,
+                stop: cdr.stopDateTime.ocpiDateTime,
+                kwh: Self.number(cdr.totalEnergy),
+                cost: "\(Self.number(cdr.totalCost)) \(cdr.currency)"
+            )
         }
         deliveries = report.deliveries.map {
-            DeliveryRow(id: $0.scheduled.deliveryId, kind: $0.scheduled.kind.rawValue, status: $0.status.rawValue, attempts: $0.attempts, lastError: $0.lastError ?? "")
+            DeliveryRow(
+                id: $0.scheduled.deliveryId,
+                kind: $0.scheduled.kind.rawValue,
+                status: $0.status.rawValue,
+                attempts: $0.attempts,
+                lastError: $0.lastError ?? ""
+            )
         }
         anomalies = report.anomalies.map { AnomalyRow(kind: $0.kind.rawValue, subject: $0.subject, detail: $0.detail) }
         timeline = report.timeline.map {
@@ -168,6 +217,9 @@ struct SearchPage {
     let hasResults: Bool
 
     init(page: PageFrame, query: String, results: [Result]) {
-        self.page = page; self.query = query; self.results = results; hasResults = !results.isEmpty
+        self.page = page
+        self.query = query
+        self.results = results
+        hasResults = !results.isEmpty
     }
 }

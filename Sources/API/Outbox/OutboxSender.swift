@@ -1,7 +1,7 @@
+import Domain
 import Foundation
 import Ledger
 import Logging
-import Domain
 import Projections
 import ServiceLifecycle
 import Synchronization
@@ -36,8 +36,15 @@ public struct OutboxSender: Service {
     /// connect and read timeouts) plus its record.
     static let lease: Int64 = 60_000
 
-    public init(store: any ProjectionStore, coordination: any InstanceCoordination = SoleInstance(), transport: any DeliveryTransport,
-                clock: any LedgerClock, logger: Logger, maximumAttempts: Int = 12, maximumInFlight: Int = 32) {
+    public init(
+        store: any ProjectionStore,
+        coordination: any InstanceCoordination = SoleInstance(),
+        transport: any DeliveryTransport,
+        clock: any LedgerClock,
+        logger: Logger,
+        maximumAttempts: Int = 12,
+        maximumInFlight: Int = 32
+    ) {
         self.store = store
         self.coordination = coordination
         self.transport = transport
@@ -109,8 +116,10 @@ public struct OutboxSender: Service {
                 events.append(DeliveryParked(deliveryId: id, reason: "no success after \(number) attempts (last: \(error))"))
             }
         case let .park(http, ocpi, reason):
-            events = [DeliveryAttempted(deliveryId: id, attempt: number, httpStatus: http, ocpiStatus: ocpi, error: reason),
-                      DeliveryParked(deliveryId: id, reason: reason)]
+            events = [
+                DeliveryAttempted(deliveryId: id, attempt: number, httpStatus: http, ocpiStatus: ocpi, error: reason),
+                DeliveryParked(deliveryId: id, reason: reason),
+            ]
         }
         let metadata = EventMetadata(source: "outbox", correlationId: scheduled.commandId ?? scheduled.sessionId)
         do {
@@ -137,12 +146,16 @@ public struct OutboxSender: Service {
     /// the claim, and given the lane back since. A lane another instance holds is noted in
     /// `elsewhere` until its lease lapses. Each attempt's claim is its own (a fresh id), so the
     /// release after one attempt cannot free the lane while the next attempt is out.
-    private func claimed(_ due: [DeliveriesProjection.State], elsewhere: LanesHeldElsewhere) async throws -> [(DeliveriesProjection.State, claim: String)] {
+    private func claimed(
+        _ due: [DeliveriesProjection.State],
+        elsewhere: LanesHeldElsewhere
+    ) async throws -> [(DeliveriesProjection.State, claim: String)] {
         let now = clock.now()
         var won: [(DeliveriesProjection.State, claim: String)] = []
         for delivery in due {
             let claim = UUID().uuidString.lowercased()
-            if let lapses = try await coordination.claim(delivery.scheduled.target, for: claim, now: now, until: now.adding(milliseconds: Self.lease)) {
+            if let lapses = try await coordination.claim(delivery.scheduled.target, for: claim, now: now, until: now.adding(milliseconds: Self.lease))
+            {
                 elsewhere.note(delivery.scheduled.target, until: lapses)
             } else {
                 won.append((delivery, claim))
@@ -196,16 +209,20 @@ private final class AttemptsUnderWay: Sendable {
     }
 
     func start(_ delivery: DeliveriesProjection.State, _ work: @escaping @Sendable () async -> Void) {
-        let id = delivery.scheduled.deliveryId, attempts = delivery.attempts
+        let id = delivery.scheduled.deliveryId
+        let attempts = delivery.attempts
         // Registered under the lock the task takes when it ends, so its end cannot come first;
         // it removes only its own entry, not one for the lane's next attempt.
         state.withLock { state in
-            state[id] = (attempts, Task {
-                await work()
-                self.state.withLock { state in
-                    if state[id]?.attempts == attempts { state[id] = nil }
+            state[id] = (
+                attempts,
+                Task {
+                    await work()
+                    self.state.withLock { state in
+                        if state[id]?.attempts == attempts { state[id] = nil }
+                    }
                 }
-            })
+            )
         }
     }
 

@@ -22,11 +22,15 @@ public struct ResponseURLPolicy: Sendable {
         let url = try OutboundURL(text)
         if allowedHosts.contains(url.host) { return url }
         guard allowedHosts.isEmpty else {
-            throw OutboundURL.Refused(description:
-                "response_url host \(url.host) is not one this CPO sends to (\(allowedHosts.sorted().joined(separator: ", "))): the IOP's, or --response-url-hosts")
+            throw OutboundURL.Refused(
+                description:
+                    "response_url host \(url.host) is not one this CPO sends to (\(allowedHosts.sorted().joined(separator: ", "))): the IOP's, or --response-url-hosts"
+            )
         }
         if let kind = Self.specialKind(of: url.host) {
-            throw OutboundURL.Refused(description: "response_url host \(url.host) is a \(kind) address: refused unless listed in --response-url-hosts")
+            throw OutboundURL.Refused(
+                description: "response_url host \(url.host) is a \(kind) address: refused unless listed in --response-url-hosts"
+            )
         }
         return url
     }

@@ -1,6 +1,6 @@
+import Domain
 import Ledger
 import Logging
-import Domain
 import Projections
 import ServiceLifecycle
 
@@ -34,7 +34,9 @@ public struct InstanceHeartbeat: Service {
         try? await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 try await clock.sleep(until: clock.now().adding(milliseconds: Self.lease / 3))
-                do { try await beat() } catch { logger.error("heartbeat of instance \(coordination.instance) failed, again in \(Self.lease / 3) ms: \(error)") }
+                do { try await beat() } catch {
+                    logger.error("heartbeat of instance \(coordination.instance) failed, again in \(Self.lease / 3) ms: \(error)")
+                }
             }
         }
     }
@@ -43,14 +45,16 @@ public struct InstanceHeartbeat: Service {
     func beat() async throws {
         let now = clock.now()
         try await coordination.heartbeat(now: now, until: now.adding(milliseconds: Self.lease))
-        guard try await coordination.claim(Self.sweepLane, for: coordination.instance, now: now, until: now.adding(milliseconds: Self.lease)) == nil else { return }
+        guard try await coordination.claim(Self.sweepLane, for: coordination.instance, now: now, until: now.adding(milliseconds: Self.lease)) == nil
+        else { return }
         let live = try await coordination.liveInstances(now: now)
         let open = try await store.read(ChargePointsProjection.connected)
         for stale in open where !live.contains(stale.instance ?? "") {
             let stopped = stale.instance.map { "instance \($0)" } ?? "an earlier run"
             let event = try EventCoding.newEvent(
                 ChargePointDisconnected(chargePointId: stale.chargePointId, reason: "its server stopped (\(stopped))", connection: stale.connection),
-                metadata: EventMetadata(source: "ocpp:\(stale.chargePointId)"))
+                metadata: EventMetadata(source: "ocpp:\(stale.chargePointId)")
+            )
             _ = try await store.append([event], to: StreamID.chargePoint(stale.chargePointId), expectedVersion: .any)
             logger.notice("charge point \(stale.chargePointId) recorded disconnected: its server stopped (\(stopped))")
         }

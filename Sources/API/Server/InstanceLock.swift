@@ -19,7 +19,10 @@ public final class InstanceLock: Sendable {
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
             let holder = (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
             close(descriptor)
-            throw Refused(message: "\(ledger) is already served by another `ledger serve`\(holder.isEmpty ? "" : " (pid \(holder))"): stop it, or use another --db")
+            throw Refused(
+                message:
+                    "\(ledger) is already served by another `ledger serve`\(holder.isEmpty ? "" : " (pid \(holder))"): stop it, or use another --db"
+            )
         }
         // The holder's pid, for the message a second server prints.
         let pid = Array("\(getpid())\n".utf8)

@@ -48,12 +48,31 @@ public struct LedgerServer: Sendable {
         /// client must not hold a connection). OCPP WebSockets are kept alive by pings instead.
         public var idleTimeout: Duration
 
-        public init(host: String, port: Int, locations: LocationRegistry, token: String, iopToken: String?,
-                    iop: TransactionService.IOPEndpoint? = nil, commandTimeout: Duration, offeredCommands: Set<CommandType>,
-                    rfidFallback: String = "NOT_ALLOWED", opsToken: String? = nil, idleTimeout: Duration = .seconds(60),
-                    responseURLHosts: [String] = [], bodyTimeout: Duration = .seconds(10), maxHTTPConnections: Int = 1024) {
-            self.host = host; self.port = port; self.locations = locations; self.token = token; self.iopToken = iopToken
-            self.iop = iop; self.commandTimeout = commandTimeout; self.offeredCommands = offeredCommands; self.rfidFallback = rfidFallback
+        public init(
+            host: String,
+            port: Int,
+            locations: LocationRegistry,
+            token: String,
+            iopToken: String?,
+            iop: TransactionService.IOPEndpoint? = nil,
+            commandTimeout: Duration,
+            offeredCommands: Set<CommandType>,
+            rfidFallback: String = "NOT_ALLOWED",
+            opsToken: String? = nil,
+            idleTimeout: Duration = .seconds(60),
+            responseURLHosts: [String] = [],
+            bodyTimeout: Duration = .seconds(10),
+            maxHTTPConnections: Int = 1024
+        ) {
+            self.host = host
+            self.port = port
+            self.locations = locations
+            self.token = token
+            self.iopToken = iopToken
+            self.iop = iop
+            self.commandTimeout = commandTimeout
+            self.offeredCommands = offeredCommands
+            self.rfidFallback = rfidFallback
             self.opsToken = opsToken
             self.idleTimeout = idleTimeout
             self.responseURLHosts = responseURLHosts
@@ -68,8 +87,13 @@ public struct LedgerServer: Sendable {
     let clock: any LedgerClock
     let logger: Logger
 
-    public init(configuration: Configuration, store: any ProjectionStore, coordination: any InstanceCoordination = SoleInstance(),
-                clock: any LedgerClock = SystemClock(), logger: Logger) {
+    public init(
+        configuration: Configuration,
+        store: any ProjectionStore,
+        coordination: any InstanceCoordination = SoleInstance(),
+        clock: any LedgerClock = SystemClock(),
+        logger: Logger
+    ) {
         self.configuration = configuration
         self.store = store
         self.coordination = coordination
@@ -92,7 +116,8 @@ public struct LedgerServer: Sendable {
         let start = try await store.headPosition()
         let client = HTTPClient(
             eventLoopGroupProvider: .singleton,
-            configuration: .init(timeout: .init(connect: .seconds(5), read: .seconds(15))))
+            configuration: .init(timeout: .init(connect: .seconds(5), read: .seconds(15)))
+        )
         let responseURLs = ResponseURLPolicy(iopURL: configuration.iop?.url, allowedHosts: configuration.responseURLHosts)
         let centralSystem = CentralSystem()
         let metrics = LedgerMetrics()
@@ -100,55 +125,109 @@ public struct LedgerServer: Sendable {
         // A transaction binds to a START_SESSION received up to the command's deadline plus the
         // time a driver takes to plug in (OCPP's ConnectionTimeOut is typically 1–3 minutes).
         let transactions = TransactionService(
-            store: store, locations: configuration.locations, iop: configuration.iop,
+            store: store,
+            locations: configuration.locations,
+            iop: configuration.iop,
             authorizer: configuration.iop.map { HTTPTokenAuthorizer(client: client, iopURL: $0.url, token: configuration.iopToken) },
-            rfidFallback: configuration.rfidFallback, transactionIds: try await TransactionIds(store: store),
-            clock: clock, bindingWindow: configuration.commandTimeout + .seconds(300), logger: logger)
-        let commands = CommandService(store: store, locations: configuration.locations, gateway: centralSystem, coordination: coordination, clock: clock,
-                                      commandTimeout: configuration.commandTimeout, offered: configuration.offeredCommands,
-                                      responseURLs: responseURLs, metrics: metrics)
+            rfidFallback: configuration.rfidFallback,
+            transactionIds: try await TransactionIds(store: store),
+            clock: clock,
+            bindingWindow: configuration.commandTimeout + .seconds(300),
+            logger: logger
+        )
+        let commands = CommandService(
+            store: store,
+            locations: configuration.locations,
+            gateway: centralSystem,
+            coordination: coordination,
+            clock: clock,
+            commandTimeout: configuration.commandTimeout,
+            offered: configuration.offeredCommands,
+            responseURLs: responseURLs,
+            metrics: metrics
+        )
 
         let router = Router(context: LedgerRequestContext.self)
         router.get("health") { _, _ in "ok" }
         router.get("metrics") { _, _ -> Response in
             .text(try await metrics.exposition(store: store, now: clock.now()), contentType: "text/plain; version=0.0.4")
         }
-        OCPIRoutes(commands: commands, clock: clock, baseURL: "http://\(configuration.host):\(configuration.port)", bodyTimeout: configuration.bodyTimeout)
-            .register(on: router, token: configuration.token,
-                      pull: PullRoutes(store: store, objects: OCPIObjects(locations: configuration.locations), clock: clock))
+        OCPIRoutes(
+            commands: commands,
+            clock: clock,
+            baseURL: "http://\(configuration.host):\(configuration.port)",
+            bodyTimeout: configuration.bodyTimeout
+        )
+        .register(
+            on: router,
+            token: configuration.token,
+            pull: PullRoutes(store: store, objects: OCPIObjects(locations: configuration.locations), clock: clock)
+        )
         OpsRoutes(store: store, token: configuration.opsToken).register(on: router)
         OpsPages(store: store, token: configuration.opsToken, templates: try await OpsPages.templates()).register(on: router)
         let webSocketRouter = Router(context: LedgerRequestContext.self)
-        OCPPRoute(instance: coordination.instance, centralSystem: centralSystem, store: store, outcomes: outcomes, transactions: transactions,
-                  locations: configuration.locations, clock: clock, logger: logger).register(on: webSocketRouter)
+        OCPPRoute(
+            instance: coordination.instance,
+            centralSystem: centralSystem,
+            store: store,
+            outcomes: outcomes,
+            transactions: transactions,
+            locations: configuration.locations,
+            clock: clock,
+            logger: logger
+        ).register(on: webSocketRouter)
 
         let app = Application(
             router: router,
-            server: Self.serverBuilder(webSocketRouter: webSocketRouter, idleTimeout: configuration.idleTimeout,
-                                       cap: ConnectionCap(limit: configuration.maxHTTPConnections, logger: logger)),
+            server: Self.serverBuilder(
+                webSocketRouter: webSocketRouter,
+                idleTimeout: configuration.idleTimeout,
+                cap: ConnectionCap(limit: configuration.maxHTTPConnections, logger: logger)
+            ),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "chargeledger"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
-            logger: logger)
+            logger: logger
+        )
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: ShutdownAction { try await client.shutdown() }),
             // Shut down after the services that hold leases: the lane leases and the heartbeat go last.
             .init(service: ShutdownAction { try await coordination.leave() }),
             .init(service: TimeoutService(store: store, outcomes: outcomes, clock: clock, logger: logger)),
-            .init(service: OutboxSender(store: store, coordination: coordination,
-                                        transport: HTTPDeliveryTransport(client: client, token: configuration.iopToken, policy: responseURLs),
-                                        clock: clock, logger: logger)),
+            .init(
+                service: OutboxSender(
+                    store: store,
+                    coordination: coordination,
+                    transport: HTTPDeliveryTransport(client: client, token: configuration.iopToken, policy: responseURLs),
+                    clock: clock,
+                    logger: logger
+                )
+            ),
         ]
         // Alone on its ledger, the beat at start-up is the only one needed (nobody else can die
         // holding chargers), and no other instance can address a CALL to this one.
         if coordination.sharesLedger {
             services.insert(.init(service: heartbeat), at: 2)  // right after `leave`: stopped just before it
-            services.append(.init(service: RemoteDispatch(store: store, gateway: centralSystem, instance: coordination.instance, start: start,
-                                                          clock: clock, logger: logger)))
+            services.append(
+                .init(
+                    service: RemoteDispatch(
+                        store: store,
+                        gateway: centralSystem,
+                        instance: coordination.instance,
+                        start: start,
+                        clock: clock,
+                        logger: logger
+                    )
+                )
+            )
         }
         services.append(.init(service: app))
         if let stopWhen {
-            services.append(.init(service: ShutdownAction(waitsForShutdown: false) { await stopWhen() },
-                                  successTerminationBehavior: .gracefullyShutdownGroup))
+            services.append(
+                .init(
+                    service: ShutdownAction(waitsForShutdown: false) { await stopWhen() },
+                    successTerminationBehavior: .gracefullyShutdownGroup
+                )
+            )
         }
         let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
@@ -161,12 +240,15 @@ public struct LedgerServer: Sendable {
         let timeout = TimeAmount.nanoseconds(idleTimeout.nanoseconds)
         let configuration = HTTP1WebSocketUpgradeChannel.Configuration(
             http1: .init(idleTimeout: timeout),
-            ws: .init(maxFrameSize: OCPPRoute.maximumMessage, autoPing: .enabled(timePeriod: .seconds(60))))
+            ws: .init(maxFrameSize: OCPPRoute.maximumMessage, autoPing: .enabled(timePeriod: .seconds(60)))
+        )
         let webSocketResponder = webSocketRouter.buildResponder()
         return HTTPServerBuilder { responder in
             GuardedChildChannel(
                 inner: HTTP1WebSocketUpgradeChannel(responder: responder, webSocketResponder: webSocketResponder, configuration: configuration),
-                deadline: timeout, cap: cap)
+                deadline: timeout,
+                cap: cap
+            )
         }
     }
 }

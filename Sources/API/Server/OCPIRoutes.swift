@@ -23,12 +23,18 @@ struct OCPIRoutes {
             respond(.success(.array([.object(["version": .string("2.1.1"), "url": .string("\(base(request))/ocpi/2.1.1")])])))
         }
         ocpi.get("2.1.1") { request, _ in
-            respond(.success(.object([
-                "version": .string("2.1.1"),
-                "endpoints": .array(["cdrs", "commands", "sessions"].map { module in
-                    .object(["identifier": .string(module), "url": .string("\(base(request))/ocpi/cpo/2.1.1/\(module)")])
-                }),
-            ])))
+            respond(
+                .success(
+                    .object([
+                        "version": .string("2.1.1"),
+                        "endpoints": .array(
+                            ["cdrs", "commands", "sessions"].map { module in
+                                .object(["identifier": .string(module), "url": .string("\(base(request))/ocpi/cpo/2.1.1/\(module)")])
+                            }
+                        ),
+                    ])
+                )
+            )
         }
         ocpi.post("cpo/2.1.1/commands/:command") { request, context -> Response in
             let segment = try context.parameters.require("command")
@@ -36,13 +42,27 @@ struct OCPIRoutes {
             do {
                 body = try await Self.collect(request.body, within: bodyTimeout)
             } catch {
-                throw OCPIError(answer: OCPIResponse(httpStatus: 413, statusCode: 2000, statusMessage: "the body is larger than \(Self.maximumBody / 1024) KiB",
-                                                     data: nil), at: clock.now())
+                throw OCPIError(
+                    answer: OCPIResponse(
+                        httpStatus: 413,
+                        statusCode: 2000,
+                        statusMessage: "the body is larger than \(Self.maximumBody / 1024) KiB",
+                        data: nil
+                    ),
+                    at: clock.now()
+                )
             }
             guard let body else {
-                throw OCPIError(answer: OCPIResponse(httpStatus: 408, statusCode: 2000,
-                                                     statusMessage: "the body did not arrive within \(bodyTimeout); nothing was recorded", data: nil),
-                                at: clock.now(), headers: [.connection: "close"])
+                throw OCPIError(
+                    answer: OCPIResponse(
+                        httpStatus: 408,
+                        statusCode: 2000,
+                        statusMessage: "the body did not arrive within \(bodyTimeout); nothing was recorded",
+                        data: nil
+                    ),
+                    at: clock.now(),
+                    headers: [.connection: "close"]
+                )
             }
             return respond(await commands.handle(segment: segment, body: Array(buffer: body), logger: context.logger))
         }
@@ -87,7 +107,8 @@ struct TokenAuthentication: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let header = request.headers[.authorization], header.hasPrefix("Token "),
-              Self.constantTimeEquals(Array(header.utf8.dropFirst(6)), Array(token.utf8)) else {
+            Self.constantTimeEquals(Array(header.utf8.dropFirst(6)), Array(token.utf8))
+        else {
             context.logger.notice("OCPI request refused: missing or wrong token")
             throw OCPIError(answer: .unauthorized, at: clock.now())
         }

@@ -3,9 +3,9 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdWebSocket
 import Ledger
-import Projections
 import Logging
 import NIOWebSocket
+import Projections
 
 /// `GET /ocpp/{charge_point_id}`: the OCPP 1.6J WebSocket, subprotocol `ocpp1.6`, for chargers
 /// named in the locations file only, each with its Basic password when it has one (security
@@ -30,7 +30,8 @@ struct OCPPRoute {
                 return .dontUpgrade
             }
             if let expected = locations.passwordHash(chargePointId: id),
-               !ChargerPassword.accepts(request.headers[.authorization], chargePointId: id, expectedHash: expected) {
+                !ChargerPassword.accepts(request.headers[.authorization], chargePointId: id, expectedHash: expected)
+            {
                 context.logger.notice("OCPP connection of \(id) refused: missing or wrong Basic password (security profile 1)")
                 let channel = context.channel
                 try await channel.eventLoop.submit {
@@ -48,8 +49,16 @@ struct OCPPRoute {
             return .upgrade([.secWebSocketProtocol: "ocpp1.6"])
         } onUpgrade: { inbound, outbound, context in
             guard let id = context.requestContext.parameters.get("id") else { return }
-            let handler = ChargePointHandler(chargePointId: id, instance: instance, centralSystem: centralSystem, store: store, outcomes: outcomes,
-                                             transactions: transactions, clock: clock, logger: logger)
+            let handler = ChargePointHandler(
+                chargePointId: id,
+                instance: instance,
+                centralSystem: centralSystem,
+                store: store,
+                outcomes: outcomes,
+                transactions: transactions,
+                clock: clock,
+                logger: logger
+            )
             guard await handler.connected(sink: WebSocketSink(writer: outbound)) else {
                 try? await outbound.close(.unexpectedServerError, reason: "the ledger cannot record this connection now; reconnect later")
                 await handler.disconnected(reason: "its connection could not be recorded")

@@ -1,8 +1,8 @@
+import Domain
 import HTTPTypes
 import Hummingbird
 import Ledger
 import NIOCore
-import Domain
 import Projections
 
 /// `GET /ocpi/cpo/2.1.1/sessions` and `/cdrs`: the IOP pulls from the projections, paginated as
@@ -18,32 +18,46 @@ struct PullRoutes {
 
     func register(on group: RouterGroup<LedgerRequestContext>) {
         group.get("cpo/2.1.1/sessions") { request, _ -> Response in
-            try await page(request, dateFromRequired: true, select: { from, to, offset, limit in
-                SessionsProjection.page(.init(updatedFrom: from, updatedBefore: to), offset: offset, limit: limit)
-            }, object: { objects.session($0) })
+            try await page(
+                request,
+                dateFromRequired: true,
+                select: { from, to, offset, limit in
+                    SessionsProjection.page(.init(updatedFrom: from, updatedBefore: to), offset: offset, limit: limit)
+                },
+                object: { objects.session($0) }
+            )
         }
         group.get("cpo/2.1.1/cdrs") { request, _ -> Response in
-            try await page(request, dateFromRequired: false, select: { from, to, offset, limit in
-                CdrsProjection.page(updatedFrom: from, updatedBefore: to, offset: offset, limit: limit)
-            }, object: { objects.cdr($0.cdr, at: $0.lastUpdated) })
+            try await page(
+                request,
+                dateFromRequired: false,
+                select: { from, to, offset, limit in
+                    CdrsProjection.page(updatedFrom: from, updatedBefore: to, offset: offset, limit: limit)
+                },
+                object: { objects.cdr($0.cdr, at: $0.lastUpdated) }
+            )
         }
     }
 
     /// One page of `query`, filtered on `last_updated` by `date_from` and `date_to`.
     private func page<State: Sendable>(
-        _ request: Request, dateFromRequired: Bool,
+        _ request: Request,
+        dateFromRequired: Bool,
         select: (_ from: Timestamp?, _ to: Timestamp?, _ offset: Int, _ limit: Int) -> ProjectionQuery<ProjectionPage<State>>,
         object: (State) -> JSONValue
     ) async throws -> Response {
         let query = request.uri.queryParameters
-        let dateFromText = query.get("date_from"), dateToText = query.get("date_to")
-        let dateFrom = dateFromText.flatMap(Timestamp.init(iso8601:)), dateTo = dateToText.flatMap(Timestamp.init(iso8601:))
+        let dateFromText = query.get("date_from")
+        let dateToText = query.get("date_to")
+        let dateFrom = dateFromText.flatMap(Timestamp.init(iso8601:))
+        let dateTo = dateToText.flatMap(Timestamp.init(iso8601:))
         guard (dateFromText == nil) == (dateFrom == nil), (dateToText == nil) == (dateTo == nil) else {
             throw OCPIError(answer: .invalid("date_from and date_to must be UTC DateTimes, e.g. 2024-03-12T09:57:12Z"), at: clock.now())
         }
         if dateFromRequired, dateFrom == nil { throw OCPIError(answer: .invalid("date_from is required"), at: clock.now()) }
         guard let offset = Int(query.get("offset") ?? "0"), offset >= 0,
-              let requested = Int(query.get("limit") ?? String(Self.defaultLimit)), requested > 0 else {
+            let requested = Int(query.get("limit") ?? String(Self.defaultLimit)), requested > 0
+        else {
             throw OCPIError(answer: .invalid("offset and limit must be non-negative integers (limit at least 1)"), at: clock.now())
         }
         let limit = min(requested, Self.maximumLimit)

@@ -9,10 +9,13 @@ enum OCPI211OCPP16 {
         let connector = JSONValue.number(String(evse.connectorId))
         return switch request.type {
         case .reserveNow:
-            ("ReserveNow", .object([
-                "connectorId": connector, "expiryDate": .string(request.expiryDate?.ocpiDateTime ?? ""),
-                "idTag": .string(request.tokenUid ?? ""), "reservationId": .number(String(request.reservationId ?? 0)),
-            ]))
+            (
+                "ReserveNow",
+                .object([
+                    "connectorId": connector, "expiryDate": .string(request.expiryDate?.ocpiDateTime ?? ""),
+                    "idTag": .string(request.tokenUid ?? ""), "reservationId": .number(String(request.reservationId ?? 0)),
+                ])
+            )
         case .unlockConnector:
             ("UnlockConnector", .object(["connectorId": connector]))
         default:

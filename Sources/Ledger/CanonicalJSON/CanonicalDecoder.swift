@@ -53,7 +53,8 @@ public enum CanonicalDecoder {
     private init(_ storage: UnsafeBufferPointer<UInt8>, in page: PayloadBytes?) {
         self.storage = storage
         self.page = page
-        var start = 0, end = storage.count
+        var start = 0
+        var end = storage.count
         while start < end, Self.isWhitespace(storage[start]) { start += 1 }
         while end > start, Self.isWhitespace(storage[end - 1]) { end -= 1 }
         rootStart = start
@@ -99,7 +100,10 @@ public enum CanonicalDecoder {
         var index = index + 1
         while index < count {
             let stop = quoteOrBackslash(from: index)
-            guard stop < count else { index = count; break }
+            guard stop < count else {
+                index = count
+                break
+            }
             if storage[stop] == UInt8(ascii: "\"") { return stop + 1 }
             index = stop + 2
         }
@@ -111,8 +115,12 @@ public enum CanonicalDecoder {
     /// bytes was the decoder's largest cost.
     private func quoteOrBackslash(from index: Int) -> Int {
         guard let base = storage.baseAddress else { return count }
-        let quote = memchr(base + index, Int32(UInt8(ascii: "\"")), count - index).map { UnsafePointer($0.assumingMemoryBound(to: UInt8.self)) - base } ?? count
-        let backslash = memchr(base + index, Int32(UInt8(ascii: "\\")), quote - index).map { UnsafePointer($0.assumingMemoryBound(to: UInt8.self)) - base }
+        let quote =
+            memchr(base + index, Int32(UInt8(ascii: "\"")), count - index).map { UnsafePointer($0.assumingMemoryBound(to: UInt8.self)) - base }
+            ?? count
+        let backslash = memchr(base + index, Int32(UInt8(ascii: "\\")), quote - index).map {
+            UnsafePointer($0.assumingMemoryBound(to: UInt8.self)) - base
+        }
         return backslash ?? quote
     }
 
@@ -128,7 +136,9 @@ public enum CanonicalDecoder {
             var cursor = index
             while cursor < count {
                 switch storage[cursor] {
-                case UInt8(ascii: "\""): cursor = try skipString(cursor, path: path); continue
+                case UInt8(ascii: "\""):
+                    cursor = try skipString(cursor, path: path)
+                    continue
                 case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
                 case UInt8(ascii: "}"), UInt8(ascii: "]"):
                     depth -= 1
@@ -152,7 +162,8 @@ public enum CanonicalDecoder {
 
     private func skipLiteral(_ literal: StaticString, _ index: Int, _ path: CodingPathNode) throws -> Int {
         let length = literal.utf8CodeUnitCount
-        guard index + length <= count, slice(index..<index + length).elementsEqual(UnsafeBufferPointer(start: literal.utf8Start, count: length)) else {
+        guard index + length <= count, slice(index..<index + length).elementsEqual(UnsafeBufferPointer(start: literal.utf8Start, count: length))
+        else {
             throw corrupted("invalid literal", at: index, path: path)
         }
         return index + length
@@ -160,7 +171,8 @@ public enum CanonicalDecoder {
 
     static func isNumberByte(_ byte: UInt8) -> Bool {
         switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"), UInt8(ascii: "+"), UInt8(ascii: "-"): true
+        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"), UInt8(ascii: "+"), UInt8(ascii: "-"):
+            true
         default: false
         }
     }
@@ -267,7 +279,10 @@ struct ValueDecoder: Decoder {
             elements.append(cursor)
             cursor = document.skipWhitespace(try document.skipValue(cursor, path: path))
             guard cursor < document.count else { throw document.corrupted("unterminated array", at: cursor, path: path) }
-            if document[cursor] == UInt8(ascii: ",") { cursor = document.skipWhitespace(cursor + 1); continue }
+            if document[cursor] == UInt8(ascii: ",") {
+                cursor = document.skipWhitespace(cursor + 1)
+                continue
+            }
             if document[cursor] == UInt8(ascii: "]") { return elements }
             throw document.corrupted("expected ',' or ']'", at: cursor, path: path)
         }
@@ -326,12 +341,17 @@ struct ValueDecoder: Decoder {
         var value: T = 0
         var negative = false
         var digits = text[...]
-        if digits.first == UInt8(ascii: "-") { negative = true; digits = digits.dropFirst() }
+        if digits.first == UInt8(ascii: "-") {
+            negative = true
+            digits = digits.dropFirst()
+        }
         for digit in digits {
             guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(digit) else {
                 // "7.0" or "1e3": accepted when it is a whole number that fits, as JSONDecoder does.
                 guard let double = Double(String(decoding: text, as: UTF8.self)), let exact = T(exactly: double) else {
-                    throw DecodingError.dataCorrupted(.init(codingPath: path.path, debugDescription: "\(String(decoding: text, as: UTF8.self)) does not fit in \(T.self)"))
+                    throw DecodingError.dataCorrupted(
+                        .init(codingPath: path.path, debugDescription: "\(String(decoding: text, as: UTF8.self)) does not fit in \(T.self)")
+                    )
                 }
                 return exact
             }
@@ -339,7 +359,9 @@ struct ValueDecoder: Decoder {
             let delta = T(digit - UInt8(ascii: "0"))
             let (next, overflowB) = negative ? times.subtractingReportingOverflow(delta) : times.addingReportingOverflow(delta)
             guard !overflowA, !overflowB else {
-                throw DecodingError.dataCorrupted(.init(codingPath: path.path, debugDescription: "\(String(decoding: text, as: UTF8.self)) does not fit in \(T.self)"))
+                throw DecodingError.dataCorrupted(
+                    .init(codingPath: path.path, debugDescription: "\(String(decoding: text, as: UTF8.self)) does not fit in \(T.self)")
+                )
             }
             value = next
         }
@@ -398,13 +420,18 @@ struct ValueDecoder: Decoder {
                 throw document.corrupted("expected ':'", at: cursor, path: object.path)
             }
             let value = document.skipWhitespace(cursor + 1)
-            if let previous = members.last, sorted, escaped != nil || previous.escapedKey != nil || CanonicalKeyOrder.compare(document.slice(previous.key), document.slice(key)) >= 0 {
+            if let previous = members.last, sorted,
+                escaped != nil || previous.escapedKey != nil || CanonicalKeyOrder.compare(document.slice(previous.key), document.slice(key)) >= 0
+            {
                 sorted = false
             }
             members.append(Member(key: key, escapedKey: escaped, value: value))
             cursor = document.skipWhitespace(try document.skipValue(value, path: object.path))
             guard cursor < document.count else { throw document.corrupted("unterminated object", at: cursor, path: object.path) }
-            if document[cursor] == UInt8(ascii: ",") { cursor = document.skipWhitespace(cursor + 1); continue }
+            if document[cursor] == UInt8(ascii: ",") {
+                cursor = document.skipWhitespace(cursor + 1)
+                continue
+            }
             if document[cursor] == UInt8(ascii: "}") { break }
             throw document.corrupted("expected ',' or '}'", at: cursor, path: object.path)
         }
@@ -418,7 +445,8 @@ struct ValueDecoder: Decoder {
         var name = key
         return name.withUTF8 { wanted -> Int? in
             if sorted {
-                var low = 0, high = members.count
+                var low = 0
+                var high = members.count
                 while low < high {
                     let middle = (low + high) / 2
                     let order = CanonicalKeyOrder.compare(document.slice(members[middle].key), wanted)
@@ -521,7 +549,10 @@ struct ArrayContainer: UnkeyedDecodingContainer {
 
     private mutating func next<T>(_ type: T.Type) throws -> ValueDecoder {
         guard !isAtEnd else {
-            throw DecodingError.valueNotFound(type, .init(codingPath: codingPath + [IndexKey(currentIndex)], debugDescription: "the array has no more elements"))
+            throw DecodingError.valueNotFound(
+                type,
+                .init(codingPath: codingPath + [IndexKey(currentIndex)], debugDescription: "the array has no more elements")
+            )
         }
         defer { currentIndex += 1 }
         return array.child(at: elements[currentIndex], IndexKey(currentIndex))

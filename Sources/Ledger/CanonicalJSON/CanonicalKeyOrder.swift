@@ -14,7 +14,8 @@ import Foundation
     }
 
     static func compare(_ a: String, _ b: String) -> Int {
-        var a = a, b = b
+        var a = a
+        var b = b
         return a.withUTF8 { x in b.withUTF8 { y in compare(x, y) } }
     }
 

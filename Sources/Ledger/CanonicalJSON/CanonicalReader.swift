@@ -31,7 +31,10 @@ public enum CanonicalReader {
             assertionFailure("\(T.self).init(reading:) refused what its Decodable conformance reads: \(document.text)")
             return decoded
         }
-        assert(value == (try? CanonicalDecoder.decode(type, from: document)), "\(T.self).init(reading:) differs from its Decodable conformance: \(document.text)")
+        assert(
+            value == (try? CanonicalDecoder.decode(type, from: document)),
+            "\(T.self).init(reading:) differs from its Decodable conformance: \(document.text)"
+        )
         return value
     }
 

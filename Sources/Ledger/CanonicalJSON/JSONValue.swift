@@ -117,7 +117,8 @@ extension JSONValue {
     /// flagged when it is below 0x20 or equal to 0x22 or 0x5C (bytes of 0x80 and up, UTF-8's
     /// multi-byte sequences, never are).
     @usableFromInline static func needsEscape(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
         /// Lanes of `word` that are zero have their high bit set (exact for lanes below 0x80).
         func zeroLanes(_ word: UInt64) -> UInt64 { (word &- ones) & ~word & highs }
         var index = 0

@@ -11,13 +11,23 @@ public enum EventHash {
     public static let genesis = [UInt8](repeating: 0, count: 32)
 
     public static func compute(
-        previous: [UInt8], position: Int64, streamId: String, streamVersion: Int64, eventId: String,
-        type: String, schemaVersion: Int, data: String, metadata: String, recordedAt: String
+        previous: [UInt8],
+        position: Int64,
+        streamId: String,
+        streamVersion: Int64,
+        eventId: String,
+        type: String,
+        schemaVersion: Int,
+        data: String,
+        metadata: String,
+        recordedAt: String
     ) -> [UInt8] {
         var hasher = SHA256()
         hasher.update(data: previous)
-        for field in [String(position), streamId, String(streamVersion), eventId, type,
-                      String(schemaVersion), data, metadata, recordedAt] {
+        for field in [
+            String(position), streamId, String(streamVersion), eventId, type,
+            String(schemaVersion), data, metadata, recordedAt,
+        ] {
             var length = UInt64(field.utf8.count).bigEndian
             withUnsafeBytes(of: &length) { hasher.update(bufferPointer: $0) }
             var field = field

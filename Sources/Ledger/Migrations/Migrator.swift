@@ -14,15 +14,18 @@ struct Migrator {
     func migrate(_ connection: Connection, now: Timestamp) throws(EventStoreError) {
         do {
             try connection.immediateTransaction {
-                try connection.execute("""
+                try connection.execute(
+                    """
                     CREATE TABLE IF NOT EXISTS schema_migrations (
                         version INTEGER PRIMARY KEY, name TEXT NOT NULL,
                         checksum TEXT NOT NULL, applied_at TEXT NOT NULL)
-                    """)
+                    """
+                )
                 for migration in try migrations.pending(after: try appliedMigrations(connection), complete: complete) {
                     try connection.execute(migration.sql)
                     let insert = try connection.cached(
-                        "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)")
+                        "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)"
+                    )
                     insert.bind(migration.version, at: 1)
                     insert.bind(migration.name, at: 2)
                     insert.bind(migration.checksum, at: 3)

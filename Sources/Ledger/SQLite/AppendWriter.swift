@@ -47,7 +47,10 @@ final class AppendWriter: @unchecked Sendable {
     }
 
     init(
-        connection: Connection, clock: any LedgerClock, notifier: AppendNotifier, maximumBatch: Int,
+        connection: Connection,
+        clock: any LedgerClock,
+        notifier: AppendNotifier,
+        maximumBatch: Int,
         observer: (any TransactionObserver)?
     ) {
         self.connection = connection
@@ -220,7 +223,7 @@ final class AppendWriter: @unchecked Sendable {
                 version += 1
                 recorded.append(try insert(event, streamId: request.streamId, version: version, head: &head, now: now))
             }
-        } catch where error.isUniqueConstraintViolation {
+        } catch  where error.isUniqueConstraintViolation {
             // An event id is already stored: an idempotent retry, or a reused id.
             if savepoint { try run("ROLLBACK TO request; RELEASE request") }
             head = before
@@ -244,14 +247,20 @@ final class AppendWriter: @unchecked Sendable {
     }
 
     private func insert(
-        _ event: NewEvent, streamId: String, version: Int64, head: inout ChainHead, now: Timestamp
+        _ event: NewEvent,
+        streamId: String,
+        version: Int64,
+        head: inout ChainHead,
+        now: Timestamp
     ) throws(SQLiteError) -> RecordedEvent {
         let row = head.chain(event, streamId: streamId, version: version, now: now)
-        let statement = try connection.cached("""
+        let statement = try connection.cached(
+            """
             INSERT INTO events (position, stream_id, stream_version, event_id, type, schema_version,
                                 data, metadata, recorded_at, hash)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
+            """
+        )
         statement.bind(row.position, at: 1)
         statement.bind(row.streamId, at: 2)
         statement.bind(row.streamVersion, at: 3)

@@ -21,10 +21,12 @@ final class Connection {
             throw SQLiteError(
                 extendedCode: SQLITE_MISUSE,
                 message: "SQLite \(String(cString: sqlite3_libversion())) is too old; chargeledger needs 3.35 or later",
-                sql: nil)
+                sql: nil
+            )
         }
         var handle: OpaquePointer?
-        let flags = (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
+        let flags =
+            (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
             | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
         let status = sqlite3_open_v2(path, &handle, flags, nil)
         guard status == SQLITE_OK, let handle else {
@@ -77,7 +79,8 @@ final class Connection {
         SQLiteError(
             extendedCode: sqlite3_extended_errcode(handle),
             message: String(cString: sqlite3_errmsg(handle)),
-            sql: nil)
+            sql: nil
+        )
     }
 
     /// Runs `body` inside `BEGIN IMMEDIATE … COMMIT`, rolling back on any error.

@@ -41,16 +41,19 @@ public final class Database {
     /// `scratch` (the default) turns durability off (no journal, no fsync): that is where
     /// `ledger replay` rebuilds the projections to compare them with the live ones. Never use a
     /// scratch database for a ledger that must survive a crash.
-    public static func open(path: String, scratch: Bool = true, readModels: (any ReadModelPort)? = nil,
-                            clock: any LedgerClock = SystemClock()) throws(EventStoreError) -> Database {
+    public static func open(
+        path: String,
+        scratch: Bool = true,
+        readModels: (any ReadModelPort)? = nil,
+        clock: any LedgerClock = SystemClock()
+    ) throws(EventStoreError) -> Database {
         do {
             let connection = try Connection(path: path)
             // A rebuild writes hundreds of MB of rows: 16 KiB pages (set before the first table),
             // a quarter as many page writes and reads, and its deferred indexes built in about half
-            // the time (1M events: index build 0.28–0.42 s vs 0.50–0.78 s with 4 KiB pages). A
-            // 16 MB page cache, not 64: the rows are appended, so a bigger cache only held more
-            // dirty pages for the commit to write at the end, on one thread (1M events: commit
-            // 0.01–0.05 s vs 0.15–0.19 s, the index build no slower, peak RSS 30–50 MB lower).
+            // the time. A 16 MB page cache, not 64: the rows are appended, so a bigger cache only
+            // held more dirty pages for the commit to write at the end, on one thread. Figures:
+            // docs/performance.md.
             if scratch {
                 try connection.execute("PRAGMA page_size = 16384; PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -16384")
             }
@@ -143,13 +146,17 @@ extension Statement {
     /// Binds `arguments[index...]`, each text inside the scope that lends its bytes, and steps
     /// in the innermost one.
     private func bindInPlace(_ arguments: [SQLValue], from index: Int) throws(SQLiteError) {
-        guard index < arguments.count else { _ = try step(); return }
+        guard index < arguments.count else {
+            _ = try step()
+            return
+        }
         let position = Int32(index + 1)
         guard case .text(let text) = arguments[index],
-              let stepped = text.utf8.withContiguousStorageIfAvailable({ bytes in
-                  bindBorrowed(bytes, at: position)
-                  return Result { () throws(SQLiteError) in try bindInPlace(arguments, from: index + 1) }
-              }) else {
+            let stepped = text.utf8.withContiguousStorageIfAvailable({ bytes in
+                bindBorrowed(bytes, at: position)
+                return Result { () throws(SQLiteError) in try bindInPlace(arguments, from: index + 1) }
+            })
+        else {
             // Not text, or a string without contiguous UTF-8 (bridged): bound as a copy.
             bind(arguments[index], at: position)
             return try bindInPlace(arguments, from: index + 1)

@@ -39,8 +39,11 @@ public final class SQLiteEventStore: VerifiableEventStore {
     /// Without read models the store is the log alone (tests, benchmarks, the kill -9 reader): it
     /// then accepts migrations it does not know, which may be the read models' (see `Migrator`).
     public init(
-        path: String, clock: any LedgerClock = SystemClock(), configuration: Configuration = .init(),
-        readModels: (any ReadModelPort)? = nil, folding: Bool = true
+        path: String,
+        clock: any LedgerClock = SystemClock(),
+        configuration: Configuration = .init(),
+        readModels: (any ReadModelPort)? = nil,
+        folding: Bool = true
     ) throws(EventStoreError) {
         let observer = folding ? readModels.map(SQLiteReadModels.init) : nil
         self.path = path
@@ -62,8 +65,12 @@ public final class SQLiteEventStore: VerifiableEventStore {
             }
             notifier = AppendNotifier(head: head.position)
             writer = AppendWriter(
-                connection: connection, clock: clock, notifier: notifier,
-                maximumBatch: max(1, configuration.maximumBatch), observer: observer)
+                connection: connection,
+                clock: clock,
+                notifier: notifier,
+                maximumBatch: max(1, configuration.maximumBatch),
+                observer: observer
+            )
             readers = ReaderPool(connections: readConnections)
         } catch let error as SQLiteError where error.isNotADatabase {
             throw .notADatabase(path: path, reason: error.message)
@@ -123,7 +130,8 @@ public final class SQLiteEventStore: VerifiableEventStore {
     public func readStream(_ streamId: String, fromVersion: Int64 = 1, limit: Int = .max) async throws(EventStoreError) -> [RecordedEvent] {
         try await readRows(
             "WHERE stream_id = ? AND stream_version >= ? ORDER BY stream_version LIMIT ?",
-            [.text(streamId), .integer(fromVersion), .integer(Int64(limit))])
+            [.text(streamId), .integer(fromVersion), .integer(Int64(limit))]
+        )
     }
 
     public func readAll(after position: Int64, limit: Int) async throws(EventStoreError) -> [RecordedEvent] {
@@ -132,7 +140,9 @@ public final class SQLiteEventStore: VerifiableEventStore {
 
     public func readPayloads(after position: Int64, limit: Int) async throws(EventStoreError) -> [StoredPayload] {
         try await readers.read { connection in
-            let statement = try connection.cached("SELECT position, recorded_at, type, schema_version, data FROM events WHERE position > ? ORDER BY position LIMIT ?")
+            let statement = try connection.cached(
+                "SELECT position, recorded_at, type, schema_version, data FROM events WHERE position > ? ORDER BY position LIMIT ?"
+            )
             statement.bind([.integer(position), .integer(Int64(limit))])
             return try statement.storedPayloads()
         }
@@ -141,7 +151,8 @@ public final class SQLiteEventStore: VerifiableEventStore {
     public func read(correlationId: String, after position: Int64 = 0, limit: Int = .max) async throws(EventStoreError) -> [RecordedEvent] {
         try await readRows(
             "WHERE correlation_id = ? AND position > ? ORDER BY position LIMIT ?",
-            [.text(correlationId), .integer(position), .integer(Int64(limit))])
+            [.text(correlationId), .integer(position), .integer(Int64(limit))]
+        )
     }
 
     public func headPosition() async throws(EventStoreError) -> Int64 {

@@ -15,7 +15,8 @@ final class Statement {
             throw SQLiteError(
                 extendedCode: sqlite3_extended_errcode(connection.handle),
                 message: String(cString: sqlite3_errmsg(connection.handle)),
-                sql: sql)
+                sql: sql
+            )
         }
         self.handle = handle
         self.connection = connection
@@ -94,7 +95,8 @@ final class Statement {
             throw SQLiteError(
                 extendedCode: sqlite3_extended_errcode(connection.handle),
                 message: String(cString: sqlite3_errmsg(connection.handle)),
-                sql: sql)
+                sql: sql
+            )
         }
     }
 

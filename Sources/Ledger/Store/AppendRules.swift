@@ -24,13 +24,30 @@ public struct ChainHead: Sendable, Equatable {
         let eventId = event.eventId.lowercasedString
         let recordedAt = (event.recordedAt ?? now).iso8601
         let hash = EventHash.compute(
-            previous: hash, position: position, streamId: streamId, streamVersion: version,
-            eventId: eventId, type: event.type, schemaVersion: event.schemaVersion,
-            data: event.data.text, metadata: event.metadata.text, recordedAt: recordedAt)
+            previous: hash,
+            position: position,
+            streamId: streamId,
+            streamVersion: version,
+            eventId: eventId,
+            type: event.type,
+            schemaVersion: event.schemaVersion,
+            data: event.data.text,
+            metadata: event.metadata.text,
+            recordedAt: recordedAt
+        )
         self = ChainHead(position: position, hash: hash)
-        return EventRow(position: position, streamId: streamId, streamVersion: version, eventId: eventId, type: event.type,
-                        schemaVersion: event.schemaVersion, data: event.data.text, metadata: event.metadata.text,
-                        recordedAt: recordedAt, hash: hash)
+        return EventRow(
+            position: position,
+            streamId: streamId,
+            streamVersion: version,
+            eventId: eventId,
+            type: event.type,
+            schemaVersion: event.schemaVersion,
+            data: event.data.text,
+            metadata: event.metadata.text,
+            recordedAt: recordedAt,
+            hash: hash
+        )
     }
 }
 
@@ -43,7 +60,8 @@ extension AppendRequest {
         var found: [EventRow] = []
         for (event, row) in zip(events, stored) {
             guard let row else { continue }
-            let sameContent = row.streamId == streamId && row.type == event.type
+            let sameContent =
+                row.streamId == streamId && row.type == event.type
                 && row.schemaVersion == event.schemaVersion && row.data == event.data.text
                 && row.metadata == event.metadata.text
                 && (event.recordedAt == nil || row.recordedAt == event.recordedAt?.iso8601)
@@ -63,9 +81,17 @@ extension RecordedEvent {
     /// The event as appended: `row` as chained from `event` at `now` (see `ChainHead.chain`).
     public init(_ row: EventRow, of event: NewEvent, now: Timestamp) {
         self.init(
-            position: row.position, streamId: row.streamId, streamVersion: row.streamVersion, eventId: event.eventId,
-            type: event.type, schemaVersion: event.schemaVersion, data: event.data, metadata: event.metadata,
-            recordedAt: event.recordedAt ?? now, hash: row.hash)
+            position: row.position,
+            streamId: row.streamId,
+            streamVersion: row.streamVersion,
+            eventId: event.eventId,
+            type: event.type,
+            schemaVersion: event.schemaVersion,
+            data: event.data,
+            metadata: event.metadata,
+            recordedAt: event.recordedAt ?? now,
+            hash: row.hash
+        )
     }
 }
 
@@ -79,8 +105,17 @@ extension AppendRequest {
 
     /// `copying` a recorded event.
     public static func copying(_ event: RecordedEvent) -> AppendRequest {
-        copying(NewEvent(eventId: event.eventId, type: event.type, schemaVersion: event.schemaVersion, data: event.data,
-                         rawMetadata: event.metadata, recordedAt: event.recordedAt),
-                streamId: event.streamId, streamVersion: event.streamVersion)
+        copying(
+            NewEvent(
+                eventId: event.eventId,
+                type: event.type,
+                schemaVersion: event.schemaVersion,
+                data: event.data,
+                rawMetadata: event.metadata,
+                recordedAt: event.recordedAt
+            ),
+            streamId: event.streamId,
+            streamVersion: event.streamVersion
+        )
     }
 }

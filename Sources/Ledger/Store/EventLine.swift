@@ -16,16 +16,26 @@ public enum EventLine {
         }
         func string(_ value: String) { JSONValue.writeString(value, to: &bytes) }
         bytes.append(UInt8(ascii: "{"))
-        key("position", first: true); bytes.append(contentsOf: String(event.position).utf8)
-        key("stream_id"); string(event.streamId)
-        key("stream_version"); bytes.append(contentsOf: String(event.streamVersion).utf8)
-        key("event_id"); string(event.eventId.lowercasedString)
-        key("type"); string(event.type)
-        key("schema_version"); bytes.append(contentsOf: String(event.schemaVersion).utf8)
-        key("data"); bytes.append(contentsOf: event.data.text.utf8)
-        key("metadata"); bytes.append(contentsOf: event.metadata.text.utf8)
-        key("recorded_at"); string(event.recordedAt.iso8601)
-        key("hash"); string(event.hashHex)
+        key("position", first: true)
+        bytes.append(contentsOf: String(event.position).utf8)
+        key("stream_id")
+        string(event.streamId)
+        key("stream_version")
+        bytes.append(contentsOf: String(event.streamVersion).utf8)
+        key("event_id")
+        string(event.eventId.lowercasedString)
+        key("type")
+        string(event.type)
+        key("schema_version")
+        bytes.append(contentsOf: String(event.schemaVersion).utf8)
+        key("data")
+        bytes.append(contentsOf: event.data.text.utf8)
+        key("metadata")
+        bytes.append(contentsOf: event.metadata.text.utf8)
+        key("recorded_at")
+        string(event.recordedAt.iso8601)
+        key("hash")
+        string(event.hashHex)
         bytes.append(UInt8(ascii: "}"))
         return String(decoding: bytes, as: UTF8.self)
     }
@@ -72,8 +82,13 @@ public enum EventLine {
             throw EventLineError(reason: "\(error)")
         }
         let event = NewEvent(
-            eventId: eventId, type: try string("type"), schemaVersion: Int(clamping: schemaVersion),
-            data: data, rawMetadata: metadata, recordedAt: recordedAt)
+            eventId: eventId,
+            type: try string("type"),
+            schemaVersion: Int(clamping: schemaVersion),
+            data: data,
+            rawMetadata: metadata,
+            recordedAt: recordedAt
+        )
         let request = AppendRequest.copying(event, streamId: try string("stream_id"), streamVersion: streamVersion)
         return Parsed(position: try integer("position"), request: request)
     }

@@ -16,11 +16,28 @@ public struct EventRow: Sendable, Equatable {
     public let recordedAt: String
     public let hash: [UInt8]
 
-    public init(position: Int64, streamId: String, streamVersion: Int64, eventId: String, type: String, schemaVersion: Int,
-                data: String, metadata: String, recordedAt: String, hash: [UInt8]) {
-        self.position = position; self.streamId = streamId; self.streamVersion = streamVersion; self.eventId = eventId
-        self.type = type; self.schemaVersion = schemaVersion; self.data = data; self.metadata = metadata
-        self.recordedAt = recordedAt; self.hash = hash
+    public init(
+        position: Int64,
+        streamId: String,
+        streamVersion: Int64,
+        eventId: String,
+        type: String,
+        schemaVersion: Int,
+        data: String,
+        metadata: String,
+        recordedAt: String,
+        hash: [UInt8]
+    ) {
+        self.position = position
+        self.streamId = streamId
+        self.streamVersion = streamVersion
+        self.eventId = eventId
+        self.type = type
+        self.schemaVersion = schemaVersion
+        self.data = data
+        self.metadata = metadata
+        self.recordedAt = recordedAt
+        self.hash = hash
     }
 
     /// Reads the current row of a statement selecting `EventRow.columns`.
@@ -40,9 +57,17 @@ public struct EventRow: Sendable, Equatable {
     /// The hash this row must have when chained onto `previous`.
     public func expectedHash(previous: [UInt8]) -> [UInt8] {
         EventHash.compute(
-            previous: previous, position: position, streamId: streamId, streamVersion: streamVersion,
-            eventId: eventId, type: type, schemaVersion: schemaVersion, data: data, metadata: metadata,
-            recordedAt: recordedAt)
+            previous: previous,
+            position: position,
+            streamId: streamId,
+            streamVersion: streamVersion,
+            eventId: eventId,
+            type: type,
+            schemaVersion: schemaVersion,
+            data: data,
+            metadata: metadata,
+            recordedAt: recordedAt
+        )
     }
 
     /// The typed event; a row that does not decode (edited behind the store's back) is a storage fault.
@@ -51,9 +76,17 @@ public struct EventRow: Sendable, Equatable {
             throw Self.damaged(at: position)
         }
         return RecordedEvent(
-            position: position, streamId: streamId, streamVersion: streamVersion, eventId: eventId,
-            type: type, schemaVersion: schemaVersion, data: CanonicalJSON(stored: data),
-            metadata: CanonicalJSON(stored: metadata), recordedAt: recordedAt, hash: hash)
+            position: position,
+            streamId: streamId,
+            streamVersion: streamVersion,
+            eventId: eventId,
+            type: type,
+            schemaVersion: schemaVersion,
+            data: CanonicalJSON(stored: data),
+            metadata: CanonicalJSON(stored: metadata),
+            recordedAt: recordedAt,
+            hash: hash
+        )
     }
 
     /// A row whose event id or time does not parse, however it was read.
@@ -72,9 +105,17 @@ extension RecordedEvent {
             throw EventRow.damaged(at: position)
         }
         self.init(
-            position: position, streamId: statement.string(1), streamVersion: statement.int64(2), eventId: eventId,
-            type: statement.string(4), schemaVersion: statement.int(5), data: CanonicalJSON(stored: statement.string(6)),
-            metadata: CanonicalJSON(stored: statement.string(7)), recordedAt: recordedAt, hash: statement.bytes(9))
+            position: position,
+            streamId: statement.string(1),
+            streamVersion: statement.int64(2),
+            eventId: eventId,
+            type: statement.string(4),
+            schemaVersion: statement.int(5),
+            data: CanonicalJSON(stored: statement.string(6)),
+            metadata: CanonicalJSON(stored: statement.string(7)),
+            recordedAt: recordedAt,
+            hash: statement.bytes(9)
+        )
     }
 }
 
@@ -84,8 +125,13 @@ extension StoredPayload {
     init(row statement: Statement, names: inout InternedNames, page: PayloadBytes) throws(EventStoreError) {
         let position = statement.int64(0)
         guard let recordedAt = statement.withBytes(1, Timestamp.init(iso8601:)) else { throw EventRow.damaged(at: position) }
-        self.init(position: position, recordedAt: recordedAt, type: statement.withBytes(2) { names.name($0) }, schemaVersion: statement.int(3),
-                  data: StoredJSON(statement.withBytes(4, page.append), of: page))
+        self.init(
+            position: position,
+            recordedAt: recordedAt,
+            type: statement.withBytes(2) { names.name($0) },
+            schemaVersion: statement.int(3),
+            data: StoredJSON(statement.withBytes(4, page.append), of: page)
+        )
     }
 }
 

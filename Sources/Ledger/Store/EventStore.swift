@@ -50,7 +50,9 @@ extension EventStore {
     }
 
     public func append(
-        _ events: [NewEvent], to streamId: String, expectedVersion: ExpectedVersion
+        _ events: [NewEvent],
+        to streamId: String,
+        expectedVersion: ExpectedVersion
     ) async throws(EventStoreError) -> AppendResult {
         try await append(AppendRequest(streamId: streamId, expectedVersion: expectedVersion, events: events))
     }

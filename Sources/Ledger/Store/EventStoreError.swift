@@ -41,9 +41,11 @@ public enum EventStoreError: Error, Sendable, Equatable, CustomStringConvertible
         case let .notADatabase(path, reason):
             return "\(path) is not a chargeledger database (\(reason)); it was left untouched — check the --db path"
         case let .migrationChanged(name, stored, binary):
-            return "migration \(name) was applied with checksum \(stored) but this binary carries \(binary): shipped migrations must never be edited — restore the file and add a new migration instead"
+            return
+                "migration \(name) was applied with checksum \(stored) but this binary carries \(binary): shipped migrations must never be edited — restore the file and add a new migration instead"
         case let .unknownMigration(version, name):
-            return "the database has migration \(version) (\(name)) that this binary does not know: it was written by a newer chargeledger — upgrade the binary"
+            return
+                "the database has migration \(version) (\(name)) that this binary does not know: it was written by a newer chargeledger — upgrade the binary"
         case let .storage(error):
             return "storage failure, nothing was recorded: \(error)"
         case let .database(reason):

@@ -35,17 +35,30 @@ public struct NewEvent: Sendable, Hashable {
     public var recordedAt: Timestamp?
 
     public init(
-        eventId: UUID = UUID(), type: String, schemaVersion: Int = 1,
-        data: CanonicalJSON, metadata: EventMetadata
+        eventId: UUID = UUID(),
+        type: String,
+        schemaVersion: Int = 1,
+        data: CanonicalJSON,
+        metadata: EventMetadata
     ) throws(EventStoreError) {
-        self.init(eventId: eventId, type: type, schemaVersion: schemaVersion, data: data,
-                  rawMetadata: try CanonicalJSON(encoding: metadata), recordedAt: nil)
+        self.init(
+            eventId: eventId,
+            type: type,
+            schemaVersion: schemaVersion,
+            data: data,
+            rawMetadata: try CanonicalJSON(encoding: metadata),
+            recordedAt: nil
+        )
     }
 
     /// Metadata exactly as found in a recorded log (it may carry keys this version does not know).
     public init(
-        eventId: UUID, type: String, schemaVersion: Int,
-        data: CanonicalJSON, rawMetadata: CanonicalJSON, recordedAt: Timestamp?
+        eventId: UUID,
+        type: String,
+        schemaVersion: Int,
+        data: CanonicalJSON,
+        rawMetadata: CanonicalJSON,
+        recordedAt: Timestamp?
     ) {
         self.eventId = eventId
         self.type = type
@@ -67,11 +80,21 @@ public struct StoredPayload: Sendable, Equatable {
     public let data: StoredJSON
 
     public init(position: Int64, recordedAt: Timestamp, type: String, schemaVersion: Int, data: StoredJSON) {
-        self.position = position; self.recordedAt = recordedAt; self.type = type; self.schemaVersion = schemaVersion; self.data = data
+        self.position = position
+        self.recordedAt = recordedAt
+        self.type = type
+        self.schemaVersion = schemaVersion
+        self.data = data
     }
 
     public init(_ event: RecordedEvent) {
-        self.init(position: event.position, recordedAt: event.recordedAt, type: event.type, schemaVersion: event.schemaVersion, data: StoredJSON(event.data.text))
+        self.init(
+            position: event.position,
+            recordedAt: event.recordedAt,
+            type: event.type,
+            schemaVersion: event.schemaVersion,
+            data: StoredJSON(event.data.text)
+        )
     }
 }
 

@@ -31,7 +31,10 @@ public enum LogImport {
             let event: EventLine.Parsed
             do { event = try EventLine.decode(line) } catch { throw Failure(line: index + 1, reason: error.reason) }
             if let previous = parsed.last, event.position != previous.position + 1 {
-                throw Failure(line: index + 1, reason: "position \(event.position) follows \(previous.position): the file has a gap or is out of order")
+                throw Failure(
+                    line: index + 1,
+                    reason: "position \(event.position) follows \(previous.position): the file has a gap or is out of order"
+                )
             }
             parsed.append(event)
             lineNumbers.append(index + 1)

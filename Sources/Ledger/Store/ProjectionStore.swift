@@ -42,7 +42,9 @@ public struct TableDifference: Sendable, CustomStringConvertible {
     public var description: String { "\(table): \(side): \(row)" }
 
     public init(table: String, side: String, row: [SQLValue]) {
-        self.table = table; self.side = side; self.row = row.map(\.description).joined(separator: " | ")
+        self.table = table
+        self.side = side
+        self.row = row.map(\.description).joined(separator: " | ")
     }
 
     /// At most `limit` of `rows`, in the order of their first column.
@@ -78,8 +80,10 @@ extension SQLiteEventStore: ProjectionStore {
         defer { try? scratch.execute("DETACH DATABASE live") }
         var differences: [TableDifference] = []
         for (side, left, right) in [(TableDifference.onlyLive, "live", "main"), (TableDifference.onlyReplayed, "main", "live")] {
-            let rows = try scratch.rows("SELECT * FROM \(left).\(table) EXCEPT SELECT * FROM \(right).\(table) ORDER BY 1 LIMIT ?",
-                                        [.integer(Int64(limit))])
+            let rows = try scratch.rows(
+                "SELECT * FROM \(left).\(table) EXCEPT SELECT * FROM \(right).\(table) ORDER BY 1 LIMIT ?",
+                [.integer(Int64(limit))]
+            )
             differences += rows.map { TableDifference(table: table, side: side, row: $0) }
         }
         return differences

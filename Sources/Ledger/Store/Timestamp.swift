@@ -67,8 +67,16 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
         /// A year outside four digits (no clock gives one, and `init(iso8601:)` reads none back),
         /// spelled by the general formatter rather than cut to four digits.
         var wideYearText: String {
-            String(format: "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld.%03lldZ", year, month, day, msOfDay / 3_600_000,
-                   msOfDay / 60_000 % 60, msOfDay / 1000 % 60, msOfDay % 1000)
+            String(
+                format: "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld.%03lldZ",
+                year,
+                month,
+                day,
+                msOfDay / 3_600_000,
+                msOfDay / 60_000 % 60,
+                msOfDay / 1000 % 60,
+                msOfDay % 1000
+            )
         }
 
         /// Fills the 24 bytes of `text` (a year of four digits only).
@@ -78,14 +86,22 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
                 text[index] = zero + UInt8(truncatingIfNeeded: value / 10)
                 text[index + 1] = zero + UInt8(truncatingIfNeeded: value % 10)
             }
-            two(year / 100, at: 0); two(year % 100, at: 2); text[4] = UInt8(ascii: "-")
-            two(month, at: 5); text[7] = UInt8(ascii: "-")
-            two(day, at: 8); text[10] = UInt8(ascii: "T")
-            two(msOfDay / 3_600_000, at: 11); text[13] = UInt8(ascii: ":")
-            two(msOfDay / 60_000 % 60, at: 14); text[16] = UInt8(ascii: ":")
-            two(msOfDay / 1000 % 60, at: 17); text[19] = UInt8(ascii: ".")
+            two(year / 100, at: 0)
+            two(year % 100, at: 2)
+            text[4] = UInt8(ascii: "-")
+            two(month, at: 5)
+            text[7] = UInt8(ascii: "-")
+            two(day, at: 8)
+            text[10] = UInt8(ascii: "T")
+            two(msOfDay / 3_600_000, at: 11)
+            text[13] = UInt8(ascii: ":")
+            two(msOfDay / 60_000 % 60, at: 14)
+            text[16] = UInt8(ascii: ":")
+            two(msOfDay / 1000 % 60, at: 17)
+            text[19] = UInt8(ascii: ".")
             text[20] = zero + UInt8(truncatingIfNeeded: msOfDay % 1000 / 100)
-            two(msOfDay % 100, at: 21); text[23] = UInt8(ascii: "Z")
+            two(msOfDay % 100, at: 21)
+            text[23] = UInt8(ascii: "Z")
         }
     }
 
@@ -111,10 +127,10 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
             return value
         }
         guard bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"), bytes[10] == UInt8(ascii: "T"),
-              bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":"),
-              let year = number(0, 4), let month = number(5, 2), let day = number(8, 2),
-              let hour = number(11, 2), let minute = number(14, 2), let second = number(17, 2),
-              (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 60
+            bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":"),
+            let year = number(0, 4), let month = number(5, 2), let day = number(8, 2),
+            let hour = number(11, 2), let minute = number(14, 2), let second = number(17, 2),
+            (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 60
         else { return nil }
         var index = 19
         var millisecond: Int64 = 0

@@ -75,7 +75,10 @@ public struct Anomaly: Codable, Sendable, Equatable, Hashable {
     public var position: Int64?
 
     public init(kind: Kind, subject: String, authorizationId: String?, detail: String, position: Int64? = nil) {
-        self.kind = kind; self.subject = subject; self.authorizationId = authorizationId; self.detail = detail
+        self.kind = kind
+        self.subject = subject
+        self.authorizationId = authorizationId
+        self.detail = detail
         self.position = position
     }
 }

@@ -48,10 +48,12 @@ public struct ProjectionChanges: Sendable {
         /// in, anomalies in (none for a table the batch left alone).
         var writes: [ReadModelWrite] {
             guard !isEmpty else { return [] }
-            return [.delete(table: "anomalies", column: "subject", values: subjects),
-                    .delete(table: name, column: "key", values: removed),
-                    .upsert(table: name, columns: columns, rows: rows),
-                    .insertNew(table: "anomalies", columns: Anomaly.columns, rows: anomalies.map(\.values))]
+            return [
+                .delete(table: "anomalies", column: "subject", values: subjects),
+                .delete(table: name, column: "key", values: removed),
+                .upsert(table: name, columns: columns, rows: rows),
+                .insertNew(table: "anomalies", columns: Anomaly.columns, rows: anomalies.map(\.values)),
+            ]
         }
     }
 

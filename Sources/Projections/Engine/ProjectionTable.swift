@@ -73,8 +73,14 @@ struct ProjectionTable<P: Projection>: LiveProjection {
         values.append(.text(key))
         values.append(.text(try EventCoding.rowText(state, using: &writer)))
         values.append(contentsOf: projection.columns(state))
-        return Row(values: values,
-                   anomalies: projection.anomalies(state, key: key).map { var anomaly = $0; anomaly.position = position; return anomaly })
+        return Row(
+            values: values,
+            anomalies: projection.anomalies(state, key: key).map {
+                var anomaly = $0
+                anomaly.position = position
+                return anomaly
+            }
+        )
     }
 
     /// Writes a row and its anomalies (`fresh`: the tables were empty, as in a rebuild, so there
@@ -100,7 +106,8 @@ struct ProjectionTable<P: Projection>: LiveProjection {
     }
 
     func keys(in events: [LoggedEvent]) -> [String] {
-        var seen: Set<String> = [], keys: [String] = []
+        var seen: Set<String> = []
+        var keys: [String] = []
         for event in events {
             if let key = projection.key(for: event.event), seen.insert(key).inserted { keys.append(key) }
         }

@@ -11,7 +11,10 @@ extension Anomaly {
         public var fromPosition: Int64?
 
         public init(kind: Kind? = nil, authorizationId: String? = nil, afterPosition: Int64? = nil, fromPosition: Int64? = nil) {
-            self.kind = kind; self.authorizationId = authorizationId; self.afterPosition = afterPosition; self.fromPosition = fromPosition
+            self.kind = kind
+            self.authorizationId = authorizationId
+            self.afterPosition = afterPosition
+            self.fromPosition = fromPosition
         }
     }
 
@@ -23,8 +26,10 @@ extension Anomaly {
             if let authorizationId = filter.authorizationId { sql.add("authorization_id = ?", .text(authorizationId)) }
             if let after = filter.afterPosition { sql.add("position > ?", .integer(after)) }
             if let from = filter.fromPosition { sql.add("position >= ?", .integer(from)) }
-            return ProjectionPage(items: try read(sql.whereClause, sql.arguments, limit: limit, offset: offset, in: reader),
-                                  total: try reader.integer("SELECT count(*) FROM anomalies \(sql.whereClause)", sql.arguments))
+            return ProjectionPage(
+                items: try read(sql.whereClause, sql.arguments, limit: limit, offset: offset, in: reader),
+                total: try reader.integer("SELECT count(*) FROM anomalies \(sql.whereClause)", sql.arguments)
+            )
         }
     }
 
@@ -44,8 +49,10 @@ extension Anomaly {
     /// The latest flags first (by the position that raised them), with how many there are in all.
     public static func latest(limit: Int) -> ProjectionQuery<ProjectionPage<Anomaly>> {
         ProjectionQuery { reader in
-            ProjectionPage(items: try read("", [], orderBy: "position DESC, subject, kind", limit: limit, in: reader),
-                           total: try reader.integer("SELECT count(*) FROM anomalies"))
+            ProjectionPage(
+                items: try read("", [], orderBy: "position DESC, subject, kind", limit: limit, in: reader),
+                total: try reader.integer("SELECT count(*) FROM anomalies")
+            )
         }
     }
 
@@ -54,8 +61,14 @@ extension Anomaly {
         ProjectionQuery { reader in try read("WHERE kind = ?", [.text(kind.rawValue)], limit: 1, in: reader).first }
     }
 
-    private static func read(_ whereClause: String, _ arguments: [SQLValue], orderBy order: String = "subject, kind, detail",
-                             limit: Int = .max, offset: Int = 0, in reader: any ProjectionReading) throws -> [Anomaly] {
+    private static func read(
+        _ whereClause: String,
+        _ arguments: [SQLValue],
+        orderBy order: String = "subject, kind, detail",
+        limit: Int = .max,
+        offset: Int = 0,
+        in reader: any ProjectionReading
+    ) throws -> [Anomaly] {
         try reader.rows(
             "SELECT \(columns.joined(separator: ", ")) FROM anomalies \(whereClause) ORDER BY \(order) LIMIT ? OFFSET ?",
             arguments + [.integer(Int64(min(limit, Int(Int64.max)))), .integer(Int64(offset))]

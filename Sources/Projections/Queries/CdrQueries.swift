@@ -8,9 +8,13 @@ extension CdrsProjection {
             if let updatedFrom { filter.add("last_updated >= ?", .text(updatedFrom.iso8601)) }
             if let updatedBefore { filter.add("last_updated < ?", .text(updatedBefore.iso8601)) }
             return ProjectionPage(
-                items: try reader.states(Self.self, "\(filter.whereClause) ORDER BY issued_position LIMIT ? OFFSET ?",
-                                        filter.arguments + [.integer(Int64(limit)), .integer(Int64(offset))]),
-                total: try reader.integer("SELECT count(*) FROM \(name) \(filter.whereClause)", filter.arguments))
+                items: try reader.states(
+                    Self.self,
+                    "\(filter.whereClause) ORDER BY issued_position LIMIT ? OFFSET ?",
+                    filter.arguments + [.integer(Int64(limit)), .integer(Int64(offset))]
+                ),
+                total: try reader.integer("SELECT count(*) FROM \(name) \(filter.whereClause)", filter.arguments)
+            )
         }
     }
 }

@@ -5,7 +5,8 @@ extension CommandsProjection {
     /// (the IOP retrying) is answered as that one was.
     public static func firstCopy(command: String, responseURL: String) -> ProjectionQuery<State?> {
         ProjectionQuery { reader in
-            try reader.states(Self.self, "WHERE command = ? AND response_url = ? ORDER BY received_at LIMIT 1", [.text(command), .text(responseURL)]).first
+            try reader.states(Self.self, "WHERE command = ? AND response_url = ? ORDER BY received_at LIMIT 1", [.text(command), .text(responseURL)])
+                .first
         }
     }
 

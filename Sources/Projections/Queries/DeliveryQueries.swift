@@ -6,8 +6,11 @@ extension DeliveriesProjection {
     /// `limit`). What the ops page lists and `ledger deliveries list` prints.
     public static func outbox(limit: Int) -> ProjectionQuery<[State]> {
         ProjectionQuery { reader in
-            try reader.states(Self.self, "WHERE status IN (?, ?) ORDER BY target, sequence LIMIT ?",
-                              [.text(DeliveryStatus.pending.rawValue), .text(DeliveryStatus.parked.rawValue), .integer(Int64(limit))])
+            try reader.states(
+                Self.self,
+                "WHERE status IN (?, ?) ORDER BY target, sequence LIMIT ?",
+                [.text(DeliveryStatus.pending.rawValue), .text(DeliveryStatus.parked.rawValue), .integer(Int64(limit))]
+            )
         }
     }
 
@@ -16,8 +19,10 @@ extension DeliveriesProjection {
     public static var laneHeads: ProjectionQuery<[State]> {
         ProjectionQuery { reader in
             var heads: [String: State] = [:]
-            try reader.forEachRow("SELECT target, body FROM \(name) WHERE status IN (?, ?) ORDER BY target, sequence",
-                                  [.text(DeliveryStatus.pending.rawValue), .text(DeliveryStatus.parked.rawValue)]) { row in
+            try reader.forEachRow(
+                "SELECT target, body FROM \(name) WHERE status IN (?, ?) ORDER BY target, sequence",
+                [.text(DeliveryStatus.pending.rawValue), .text(DeliveryStatus.parked.rawValue)]
+            ) { row in
                 guard let target = row[0].text, heads[target] == nil, let body = row[1].text else { return }
                 heads[target] = try EventCoding.decode(State.self, from: body)
             }

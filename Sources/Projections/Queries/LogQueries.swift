@@ -16,8 +16,10 @@ public enum LogQueries {
     /// The position of the first event recorded at or after `time` (none yet: one past the head).
     public static func firstPosition(recordedFrom time: Timestamp) -> ProjectionQuery<Int64> {
         ProjectionQuery { reader in
-            try reader.integer("SELECT coalesce(min(position), (SELECT coalesce(max(position), 0) + 1 FROM events)) FROM events WHERE recorded_at >= ?",
-                               [.text(time.iso8601)])
+            try reader.integer(
+                "SELECT coalesce(min(position), (SELECT coalesce(max(position), 0) + 1 FROM events)) FROM events WHERE recorded_at >= ?",
+                [.text(time.iso8601)]
+            )
         }
     }
 

@@ -16,11 +16,22 @@ extension SessionsProjection {
         /// `last_updated` before (OCPI's `date_to`).
         public var updatedBefore: Timestamp?
 
-        public init(tokenUid: String? = nil, evseUid: String? = nil, chargePointId: String? = nil, startedFrom: Timestamp? = nil,
-                    startedBefore: Timestamp? = nil, updatedFrom: Timestamp? = nil, updatedBefore: Timestamp? = nil) {
-            self.tokenUid = tokenUid; self.evseUid = evseUid; self.chargePointId = chargePointId
-            self.startedFrom = startedFrom; self.startedBefore = startedBefore
-            self.updatedFrom = updatedFrom; self.updatedBefore = updatedBefore
+        public init(
+            tokenUid: String? = nil,
+            evseUid: String? = nil,
+            chargePointId: String? = nil,
+            startedFrom: Timestamp? = nil,
+            startedBefore: Timestamp? = nil,
+            updatedFrom: Timestamp? = nil,
+            updatedBefore: Timestamp? = nil
+        ) {
+            self.tokenUid = tokenUid
+            self.evseUid = evseUid
+            self.chargePointId = chargePointId
+            self.startedFrom = startedFrom
+            self.startedBefore = startedBefore
+            self.updatedFrom = updatedFrom
+            self.updatedBefore = updatedBefore
         }
 
         var sql: SQLFilter {
@@ -41,9 +52,13 @@ extension SessionsProjection {
         ProjectionQuery { reader in
             let sql = filter.sql
             return ProjectionPage(
-                items: try reader.states(Self.self, "\(sql.whereClause) ORDER BY \(idOrder) LIMIT ? OFFSET ?",
-                                        sql.arguments + [.integer(Int64(limit)), .integer(Int64(offset))]),
-                total: try reader.integer("SELECT count(*) FROM \(name) \(sql.whereClause)", sql.arguments))
+                items: try reader.states(
+                    Self.self,
+                    "\(sql.whereClause) ORDER BY \(idOrder) LIMIT ? OFFSET ?",
+                    sql.arguments + [.integer(Int64(limit)), .integer(Int64(offset))]
+                ),
+                total: try reader.integer("SELECT count(*) FROM \(name) \(sql.whereClause)", sql.arguments)
+            )
         }
     }
 
@@ -57,8 +72,11 @@ extension SessionsProjection {
     /// The sessions of a token uid or on an EVSE uid, newest first: what an operator's search finds.
     public static func ofTokenOrEVSE(_ uid: String, limit: Int) -> ProjectionQuery<[State]> {
         ProjectionQuery { reader in
-            try reader.states(Self.self, "WHERE id_tag = ? OR evse_uid = ? ORDER BY start_datetime DESC LIMIT ?",
-                              [.text(uid), .text(uid), .integer(Int64(limit))])
+            try reader.states(
+                Self.self,
+                "WHERE id_tag = ? OR evse_uid = ? ORDER BY start_datetime DESC LIMIT ?",
+                [.text(uid), .text(uid), .integer(Int64(limit))]
+            )
         }
     }
 

@@ -1,5 +1,5 @@
-import Domain
 import CanonicalCoding
+import Domain
 import Ledger
 
 /// `authorization_id` → every command, authorization decision, session and CDR that carries it.
@@ -30,22 +30,30 @@ public struct AuthorizationLinksProjection: Projection {
     public init() {}
 
     public func key(for event: DomainEvent) -> String? {
-        let id: String? = switch event {
-        case .commandReceived(let e): e.authorizationId
-        case .authorizationDecided(let e): e.authorizationId
-        case .sessionStarted(let e): e.authorizationId
-        case .authorizationBound(let e): e.candidates == 1 ? e.authorizationId : nil
-        case .cdrIssued(let e): e.authorizationId
-        default: nil
-        }
+        let id: String? =
+            switch event {
+            case .commandReceived(let e): e.authorizationId
+            case .authorizationDecided(let e): e.authorizationId
+            case .sessionStarted(let e): e.authorizationId
+            case .authorizationBound(let e): e.candidates == 1 ? e.authorizationId : nil
+            case .cdrIssued(let e): e.authorizationId
+            default: nil
+            }
         // Stored verbatim; an empty string is not an authorization (and is flagged on the CDR).
         return id?.isEmpty == false ? id : nil
     }
 
     public func apply(_ state: inout State?, _ logged: LoggedEvent) {
         if state.isNone {
-            state = State(authorizationId: key(for: logged.event)!, firstSeenAt: logged.recordedAt, sources: [], commandIds: [],
-                          sessionIds: [], cdrIds: [], positions: [])
+            state = State(
+                authorizationId: key(for: logged.event)!,
+                firstSeenAt: logged.recordedAt,
+                sources: [],
+                commandIds: [],
+                sessionIds: [],
+                cdrIds: [],
+                positions: []
+            )
         }
         state.update { state in fold(logged, into: &state) }
     }
@@ -77,12 +85,24 @@ public struct AuthorizationLinksProjection: Projection {
     public func anomalies(_ state: State, key: String) -> [Anomaly] {
         var found: [Anomaly] = []
         if state.sessionIds.count > 1 {
-            found.append(Anomaly(kind: .authorizationWithSeveralSessions, subject: "authorizations:\(key)", authorizationId: key,
-                                 detail: "linked to sessions \(state.sessionIds.joined(separator: ", "))"))
+            found.append(
+                Anomaly(
+                    kind: .authorizationWithSeveralSessions,
+                    subject: "authorizations:\(key)",
+                    authorizationId: key,
+                    detail: "linked to sessions \(state.sessionIds.joined(separator: ", "))"
+                )
+            )
         }
         if state.cdrIds.count > 1 {
-            found.append(Anomaly(kind: .authorizationWithSeveralCdrs, subject: "authorizations:\(key)", authorizationId: key,
-                                 detail: "linked to CDRs \(state.cdrIds.joined(separator: ", "))"))
+            found.append(
+                Anomaly(
+                    kind: .authorizationWithSeveralCdrs,
+                    subject: "authorizations:\(key)",
+                    authorizationId: key,
+                    detail: "linked to CDRs \(state.cdrIds.joined(separator: ", "))"
+                )
+            )
         }
         return found
     }

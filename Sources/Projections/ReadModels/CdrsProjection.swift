@@ -1,5 +1,5 @@
-import Domain
 import CanonicalCoding
+import Domain
 import Ledger
 
 /// OCPI 2.1.1 CDRs, each with the `authorization_id` of its session and the position it was
@@ -37,15 +37,23 @@ public struct CdrsProjection: Projection {
     }
 
     public func columns(_ state: State) -> [SQLValue] {
-        [.text(state.cdr.sessionId), state.cdr.authorizationId.map(SQLValue.text) ?? .null,
-         .text(state.lastUpdated.iso8601), .integer(state.issuedPosition)]
+        [
+            .text(state.cdr.sessionId), state.cdr.authorizationId.map(SQLValue.text) ?? .null,
+            .text(state.lastUpdated.iso8601), .integer(state.issuedPosition),
+        ]
     }
 
     public func lastPosition(_ state: State) -> Int64? { state.positions.max() }
 
     public func anomalies(_ state: State, key: String) -> [Anomaly] {
         guard (state.cdr.authorizationId ?? "").isEmpty else { return [] }
-        return [Anomaly(kind: .cdrWithoutAuthorization, subject: "cdrs:\(key)", authorizationId: nil,
-                        detail: "CDR for session \(state.cdr.sessionId) carries no authorization_id")]
+        return [
+            Anomaly(
+                kind: .cdrWithoutAuthorization,
+                subject: "cdrs:\(key)",
+                authorizationId: nil,
+                detail: "CDR for session \(state.cdr.sessionId) carries no authorization_id"
+            )
+        ]
     }
 }

@@ -1,5 +1,5 @@
-import Domain
 import CanonicalCoding
+import Domain
 import Ledger
 
 /// Each charge point as OCPP reported it: whether a connection is open, what it booted as, and

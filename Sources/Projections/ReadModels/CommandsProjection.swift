@@ -1,5 +1,5 @@
-import Domain
 import CanonicalCoding
+import Domain
 import Ledger
 
 /// Each command's lifecycle: received, answered with what, dispatched where, the charger's answer
@@ -81,9 +81,22 @@ public struct CommandsProjection: Projection {
     public func apply(_ state: inout State?, _ logged: LoggedEvent) {
         if case .commandReceived(let e) = logged.event {
             state = State(
-                commandId: e.commandId, command: e.command, receivedAt: logged.recordedAt, bodyHash: e.bodyHash, responseUrl: e.responseUrl,
-                locationId: e.locationId, evseUid: e.evseUid, tokenUid: e.tokenUid, authId: e.authId, sessionId: e.sessionId,
-                authorizationId: e.authorizationId, status: "received", sessionIds: [], warnings: nil, positions: [logged.position])
+                commandId: e.commandId,
+                command: e.command,
+                receivedAt: logged.recordedAt,
+                bodyHash: e.bodyHash,
+                responseUrl: e.responseUrl,
+                locationId: e.locationId,
+                evseUid: e.evseUid,
+                tokenUid: e.tokenUid,
+                authId: e.authId,
+                sessionId: e.sessionId,
+                authorizationId: e.authorizationId,
+                status: "received",
+                sessionIds: [],
+                warnings: nil,
+                positions: [logged.position]
+            )
             return
         }
         // Events for a command this log never received are kept in the log but fold into nothing.
@@ -96,12 +109,24 @@ public struct CommandsProjection: Projection {
         state.positions.append(logged.position)
         switch logged.event {
         case .commandAnswered(let e):
-            state.answer = .init(httpStatus: e.httpStatus, statusCode: e.statusCode, result: e.result, statusMessage: e.statusMessage,
-                                 duplicateOf: e.duplicateOf, at: at)
+            state.answer = .init(
+                httpStatus: e.httpStatus,
+                statusCode: e.statusCode,
+                result: e.result,
+                statusMessage: e.statusMessage,
+                duplicateOf: e.duplicateOf,
+                at: at
+            )
             state.status = "answered"
         case .commandDispatched(let e):
-            state.dispatch = .init(chargePointId: e.chargePointId, action: e.action, messageId: e.messageId,
-                                   connectorId: e.connectorId, deadline: e.deadline, at: at)
+            state.dispatch = .init(
+                chargePointId: e.chargePointId,
+                action: e.action,
+                messageId: e.messageId,
+                connectorId: e.connectorId,
+                deadline: e.deadline,
+                at: at
+            )
             state.status = "dispatched"
         case .chargerResponded(let e):
             state.chargerResult = e.result
@@ -128,8 +153,10 @@ public struct CommandsProjection: Projection {
     }
 
     public func columns(_ state: State) -> [SQLValue] {
-        [.text(state.command), .text(state.status), state.authorizationId.map(SQLValue.text) ?? .null, .text(state.receivedAt.iso8601),
-         state.responseUrl.map(SQLValue.text) ?? .null]
+        [
+            .text(state.command), .text(state.status), state.authorizationId.map(SQLValue.text) ?? .null, .text(state.receivedAt.iso8601),
+            state.responseUrl.map(SQLValue.text) ?? .null,
+        ]
     }
 
     public func lastPosition(_ state: State) -> Int64? { state.positions.max() }
@@ -137,7 +164,13 @@ public struct CommandsProjection: Projection {
     public func anomalies(_ state: State, key: String) -> [Anomaly] {
         let accepted = state.chargerResult == "ACCEPTED" || state.lateChargerResult == "ACCEPTED"
         guard state.command == "START_SESSION", accepted, state.sessionIds.isEmpty else { return [] }
-        return [Anomaly(kind: .acceptedStartWithoutSession, subject: "commands:\(key)", authorizationId: state.authorizationId,
-                        detail: "the charger accepted the remote start but no session is linked to it")]
+        return [
+            Anomaly(
+                kind: .acceptedStartWithoutSession,
+                subject: "commands:\(key)",
+                authorizationId: state.authorizationId,
+                detail: "the charger accepted the remote start but no session is linked to it"
+            )
+        ]
     }
 }

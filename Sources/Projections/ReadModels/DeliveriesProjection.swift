@@ -1,5 +1,5 @@
-import Domain
 import CanonicalCoding
+import Domain
 import Ledger
 
 /// Every outbound delivery and its attempts; the outbox is the `pending` and `parked` ones, in
@@ -42,8 +42,14 @@ public struct DeliveriesProjection: Projection {
 
     public func apply(_ state: inout State?, _ logged: LoggedEvent) {
         if case .deliveryScheduled(let e) = logged.event {
-            state = State(scheduled: e, sequence: logged.position, status: .pending, attempts: 0,
-                          scheduledAt: logged.recordedAt, positions: [logged.position])
+            state = State(
+                scheduled: e,
+                sequence: logged.position,
+                status: .pending,
+                attempts: 0,
+                scheduledAt: logged.recordedAt,
+                positions: [logged.position]
+            )
             return
         }
         state.update { state in fold(logged, into: &state) }
@@ -76,7 +82,9 @@ public struct DeliveriesProjection: Projection {
     }
 
     public func columns(_ state: State) -> [SQLValue] {
-        [.text(state.status.rawValue), .text(state.scheduled.target), .integer(state.sequence),
-         state.scheduled.commandId.map(SQLValue.text) ?? .null, state.scheduled.sessionId.map(SQLValue.text) ?? .null]
+        [
+            .text(state.status.rawValue), .text(state.scheduled.target), .integer(state.sequence),
+            state.scheduled.commandId.map(SQLValue.text) ?? .null, state.scheduled.sessionId.map(SQLValue.text) ?? .null,
+        ]
     }
 }

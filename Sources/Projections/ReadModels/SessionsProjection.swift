@@ -1,5 +1,5 @@
-import Domain
 import CanonicalCoding
+import Domain
 import Ledger
 
 /// OCPI 2.1.1 Session state per session id, with every authorization received for it and the
@@ -112,12 +112,31 @@ public struct SessionsProjection: Projection {
         let at = logged.recordedAt
         if case .sessionStarted(let e) = logged.event {
             var started = State(
-                id: e.sessionId, startDatetime: e.startedAt, kwh: 0, authId: e.authId, authMethod: e.authMethod,
-                locationId: e.locationId, evseUid: e.evseUid, chargePointId: e.chargePointId, connectorId: e.connectorId,
-                transactionId: e.transactionId, idTag: e.idTag, currency: e.currency, chargingPeriods: [], status: .active,
-                lastUpdated: at, authorizations: [], bindings: [], commandIds: e.commandId.map { [$0] } ?? [], cdrs: [],
-                meterStartWh: e.meterStartWh, lastMeterWh: e.meterStartWh, lastReadingAt: e.startedAt,
-                startMessageId: e.messageId, positions: [logged.position])
+                id: e.sessionId,
+                startDatetime: e.startedAt,
+                kwh: 0,
+                authId: e.authId,
+                authMethod: e.authMethod,
+                locationId: e.locationId,
+                evseUid: e.evseUid,
+                chargePointId: e.chargePointId,
+                connectorId: e.connectorId,
+                transactionId: e.transactionId,
+                idTag: e.idTag,
+                currency: e.currency,
+                chargingPeriods: [],
+                status: .active,
+                lastUpdated: at,
+                authorizations: [],
+                bindings: [],
+                commandIds: e.commandId.map { [$0] } ?? [],
+                cdrs: [],
+                meterStartWh: e.meterStartWh,
+                lastMeterWh: e.meterStartWh,
+                lastReadingAt: e.startedAt,
+                startMessageId: e.messageId,
+                positions: [logged.position]
+            )
             started.receive(e.authorizationId, at: at, position: logged.position, via: "session_started")
             state = started
             return
@@ -135,8 +154,16 @@ public struct SessionsProjection: Projection {
         state.lastUpdated = at
         switch logged.event {
         case .authorizationBound(let e):
-            state.bindings.append(.init(authorizationId: e.authorizationId, commandId: e.commandId, matchedOn: e.matchedOn,
-                                        deltaMs: e.deltaMs, candidates: e.candidates, position: logged.position))
+            state.bindings.append(
+                .init(
+                    authorizationId: e.authorizationId,
+                    commandId: e.commandId,
+                    matchedOn: e.matchedOn,
+                    deltaMs: e.deltaMs,
+                    candidates: e.candidates,
+                    position: logged.position
+                )
+            )
             if let commandId = e.commandId, e.candidates == 1 { state.commandIds.appendIfMissing(commandId) }
             if e.candidates == 1 { state.receive(e.authorizationId, at: at, position: logged.position, via: "authorization_bound") }
         case .meterValuesRecorded(let e):
@@ -157,8 +184,10 @@ public struct SessionsProjection: Projection {
     }
 
     public func columns(_ state: State) -> [SQLValue] {
-        [.text(state.status.rawValue), .text(state.lastUpdated.iso8601), state.authorizationId.map(SQLValue.text) ?? .null,
-         .text(state.evseUid), .text(state.idTag), .text(state.startDatetime.iso8601), .text(state.chargePointId)]
+        [
+            .text(state.status.rawValue), .text(state.lastUpdated.iso8601), state.authorizationId.map(SQLValue.text) ?? .null,
+            .text(state.evseUid), .text(state.idTag), .text(state.startDatetime.iso8601), .text(state.chargePointId),
+        ]
     }
 
     public func lastPosition(_ state: State) -> Int64? { state.positions.max() }
@@ -176,13 +205,17 @@ public struct SessionsProjection: Projection {
             flag(.sessionWithSeveralCdrs, "CDRs \(state.cdrs.map(\.cdrId).joined(separator: ", ")) were issued for one session")
         }
         for cdr in state.cdrs where cdr.authorizationId != state.authorizationId {
-            flag(.authorizationMismatch,
-                 "CDR \(cdr.cdrId) carries authorization_id \(cdr.authorizationId ?? "(none)") but the session's is \(state.authorizationId ?? "(none)")")
+            flag(
+                .authorizationMismatch,
+                "CDR \(cdr.cdrId) carries authorization_id \(cdr.authorizationId ?? "(none)") but the session's is \(state.authorizationId ?? "(none)")"
+            )
         }
         let distinct = Set(state.authorizations.map(\.authorizationId))
         if distinct.count > 1 {
-            flag(.severalAuthorizationsForSession,
-                 "authorizations received: \(state.authorizations.map { "\($0.authorizationId) at \($0.at.iso8601)" }.joined(separator: ", ")); the last is sent")
+            flag(
+                .severalAuthorizationsForSession,
+                "authorizations received: \(state.authorizations.map { "\($0.authorizationId) at \($0.at.iso8601)" }.joined(separator: ", ")); the last is sent"
+            )
         }
         for binding in state.bindings where binding.candidates != 1 {
             flag(.unresolvedBinding, "binding at position \(binding.position) found \(binding.candidates) candidate authorizations")

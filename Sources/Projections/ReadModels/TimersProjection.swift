@@ -1,5 +1,5 @@
-import Domain
 import CanonicalCoding
+import Domain
 import Ledger
 
 /// Open command deadlines. The timeout service reads this table, so a deadline set before a crash

@@ -1,5 +1,5 @@
-import Foundation
 import Domain
+import Foundation
 import Ledger
 import Synchronization
 
@@ -25,8 +25,7 @@ public final class ProjectionRebuild {
     public private(set) var lastPosition: Int64 = 0
     /// Events read, decoded and folded per step of `run`. With events boxed (`DomainEvent` is
     /// indirect) a page is small; 32,768 rather than 8,192 gave fewer hand-overs between the
-    /// reading, decoding and folding tasks (1M events: 10.8–11.9 vs 11.9–12.3 CPU-s, RSS
-    /// 220–229 vs 198–224 MB).
+    /// reading, decoding and folding tasks (docs/performance.md).
     public static let defaultPageSize = 32_768
     /// Events each projection folds in turn before the next takes them: a few hundred events
     /// stay in the core's cache while all seven projections read them, where seven passes over a
@@ -41,7 +40,8 @@ public final class ProjectionRebuild {
         let tables = ProjectionEngine.tableNames + ["anomalies"]
         let indexes = try database.rows(
             "SELECT name, sql, tbl_name FROM sqlite_master WHERE type = 'index' AND sql NOT LIKE 'CREATE UNIQUE %' AND tbl_name IN (\(tables.map { _ in "?" }.joined(separator: ", "))) ORDER BY name",
-            tables.map(SQLValue.text))
+            tables.map(SQLValue.text)
+        )
         for index in indexes { try database.execute("DROP INDEX \"\(index[0].text ?? "")\"") }
         deferredIndexes = Dictionary(grouping: indexes, by: { $0[2].text ?? "" }).mapValues { $0.compactMap { $0[1].text } }
         writer = RebuildWriter(database)
@@ -86,24 +86,38 @@ public final class ProjectionRebuild {
     /// Reads a page and decodes it on all cores, into one array per lane, in log order (joining
     /// them would copy every event). Each lane stops at its first unreadable event; the earliest
     /// lane's error is the earliest position, which is the one a replay must name.
-    private static func decodedPage(of store: any EventStore, after position: Int64, limit: Int,
-                                    catalogue: EventCatalogue) async throws -> [[LoggedEvent]] {
+    private static func decodedPage(
+        of store: any EventStore,
+        after position: Int64,
+        limit: Int,
+        catalogue: EventCatalogue
+    ) async throws -> [[LoggedEvent]] {
         let page = try await store.readPayloads(after: position, limit: limit)
         let lanes = max(1, ProcessInfo.processInfo.activeProcessorCount)
         let chunk = (page.count + lanes - 1) / lanes
         let decoded = await withTaskGroup(of: (Int, Result<[LoggedEvent], CatalogueError>).self) { group in
             for lane in 0..<lanes where lane * chunk < page.count {
                 group.addTask {
-                    (lane, Result { () throws(CatalogueError) in
-                        try page.withUnsafeBufferPointer { page throws(CatalogueError) in
-                            try (lane * chunk..<min(page.count, (lane + 1) * chunk)).map { index throws(CatalogueError) in
-                                // Field by field: passing `page[index]` whole copied every event.
-                                LoggedEvent(position: page[index].position, recordedAt: page[index].recordedAt,
-                                            event: try catalogue.decode(type: page[index].type, schemaVersion: page[index].schemaVersion,
-                                                                        data: page[index].data, position: page[index].position))
+                    (
+                        lane,
+                        Result { () throws(CatalogueError) in
+                            try page.withUnsafeBufferPointer { page throws(CatalogueError) in
+                                try (lane * chunk..<min(page.count, (lane + 1) * chunk)).map { index throws(CatalogueError) in
+                                    // Field by field: passing `page[index]` whole copied every event.
+                                    LoggedEvent(
+                                        position: page[index].position,
+                                        recordedAt: page[index].recordedAt,
+                                        event: try catalogue.decode(
+                                            type: page[index].type,
+                                            schemaVersion: page[index].schemaVersion,
+                                            data: page[index].data,
+                                            position: page[index].position
+                                        )
+                                    )
+                                }
                             }
                         }
-                    })
+                    )
                 }
             }
             var results = [Result<[LoggedEvent], CatalogueError>](repeating: .success([]), count: lanes)
@@ -244,26 +258,29 @@ final class SpillingFold<P: Projection> {
         let fresh = keys.map { stored.insert($0).inserted }
         let runs = min(keys.count, 4 * ProcessInfo.processInfo.activeProcessorCount)
         let length = (keys.count + runs - 1) / runs
-        try writer.async({
-            let encoded = Mutex([Result<[ProjectionTable<P>.Row], any Error>?](repeating: nil, count: runs))
-            DispatchQueue.concurrentPerform(iterations: runs) { run in
-                var writer = CanonicalWriter.withRoomForARow()
-                let indexes = min(keys.count, run * length)..<min(keys.count, (run + 1) * length)
-                // Borrowed where they lie (`values[index]` copied the state: a retain per field).
-                let rows = values.withUnsafeBufferPointer { values in
-                    Result { try indexes.map { try table.row(values[$0], key: keys[$0], using: &writer) } }
+        try writer.async(
+            {
+                let encoded = Mutex([Result<[ProjectionTable<P>.Row], any Error>?](repeating: nil, count: runs))
+                DispatchQueue.concurrentPerform(iterations: runs) { run in
+                    var writer = CanonicalWriter.withRoomForARow()
+                    let indexes = min(keys.count, run * length)..<min(keys.count, (run + 1) * length)
+                    // Borrowed where they lie (`values[index]` copied the state: a retain per field).
+                    let rows = values.withUnsafeBufferPointer { values in
+                        Result { try indexes.map { try table.row(values[$0], key: keys[$0], using: &writer) } }
+                    }
+                    encoded.withLock { $0[run] = rows }
                 }
-                encoded.withLock { $0[run] = rows }
-            }
-            return try encoded.withLock { $0 }.map { try $0!.get() }
-        }, then: { runs, database in
-            var index = 0
-            for rows in runs {
-                for row in rows {
-                    try table.insert(row, key: keys[index], in: database, fresh: fresh[index])
-                    index += 1
+                return try encoded.withLock { $0 }.map { try $0!.get() }
+            },
+            then: { runs, database in
+                var index = 0
+                for rows in runs {
+                    for row in rows {
+                        try table.insert(row, key: keys[index], in: database, fresh: fresh[index])
+                        index += 1
+                    }
                 }
             }
-        })
+        )
     }
 }

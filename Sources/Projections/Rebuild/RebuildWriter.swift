@@ -32,8 +32,10 @@ final class RebuildWriter: @unchecked Sendable {  // `database` is only used on 
     /// `write` on the queue, in order, once its own `prepare` is done. The next write is then
     /// prepared while this one is inserted: with both in one stage, one core sat idle through
     /// every batch of inserts.
-    func async<Prepared: Sendable>(_ prepare: @escaping @Sendable () throws -> Prepared,
-                         then write: @escaping @Sendable (Prepared, Database) throws -> Void) throws {
+    func async<Prepared: Sendable>(
+        _ prepare: @escaping @Sendable () throws -> Prepared,
+        then write: @escaping @Sendable (Prepared, Database) throws -> Void
+    ) throws {
         try throwFailure()
         backlog.wait()
         let prepared = Mutex<Result<Prepared, any Error>?>(nil)

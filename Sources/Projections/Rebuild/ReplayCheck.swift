@@ -1,5 +1,5 @@
-import Foundation
 import Domain
+import Foundation
 import Ledger
 
 /// `ledger replay`: rebuild every projection from position 0 into fresh tables and compare them
@@ -17,7 +17,11 @@ public enum ReplayCheck {
     /// Tables compared: every projection's, the anomalies and the checkpoints.
     public static let comparedTables = ProjectionEngine.tableNames + ["anomalies", "projection_checkpoints"]
 
-    public static func run(store: some ProjectionStore, scratchPath: String, pageSize: Int = ProjectionRebuild.defaultPageSize) async throws -> Outcome {
+    public static func run(
+        store: some ProjectionStore,
+        scratchPath: String,
+        pageSize: Int = ProjectionRebuild.defaultPageSize
+    ) async throws -> Outcome {
         let scratch = try Database.open(path: scratchPath, readModels: ProjectionEngine())
         let rebuild = try ProjectionRebuild(into: scratch)
         let count: Int64

@@ -1,5 +1,5 @@
-import Foundation
 import Domain
+import Foundation
 import Ledger
 
 /// The dispute timeline for one `authorization_id`: what it authorized, what came of it, what
@@ -72,12 +72,14 @@ public enum Audit {
         var deliveries: [DeliveriesProjection.State] = []
         for (column, ids) in [("command_id", commands.map(\.commandId)), ("session_id", sessions.map(\.id))] where !ids.isEmpty {
             let placeholders = ids.map { _ in "?" }.joined(separator: ", ")
-            for row in try database.rows("SELECT body FROM deliveries WHERE \(column) IN (\(placeholders)) ORDER BY sequence", ids.map(SQLValue.text)) {
+            for row in try database.rows("SELECT body FROM deliveries WHERE \(column) IN (\(placeholders)) ORDER BY sequence", ids.map(SQLValue.text))
+            {
                 if let body = row.first?.text { deliveries.append(try EventCoding.decode(DeliveriesProjection.State.self, from: body)) }
             }
         }
 
-        let subjects = ["authorizations:\(authorizationId)"] + commands.map { "commands:\($0.commandId)" }
+        let subjects =
+            ["authorizations:\(authorizationId)"] + commands.map { "commands:\($0.commandId)" }
             + sessions.map { "sessions:\($0.id)" } + cdrs.map { "cdrs:\($0.cdr.cdrId)" }
         let anomalies = try database.fetch(Anomaly.about(subjects))
 
@@ -89,14 +91,23 @@ public enum Audit {
         let timeline = try positions.sorted().compactMap { try timelineEntry(at: $0, database) }
 
         return AuditReport(
-            authorizationId: authorizationId, sources: links.sources, commands: commands, sessions: sessions,
-            cdrs: cdrs.map(\.cdr), deliveries: deliveries, anomalies: anomalies, timeline: timeline)
+            authorizationId: authorizationId,
+            sources: links.sources,
+            commands: commands,
+            sessions: sessions,
+            cdrs: cdrs.map(\.cdr),
+            deliveries: deliveries,
+            anomalies: anomalies,
+            timeline: timeline
+        )
     }
 
     private static func timelineEntry(at position: Int64, _ database: any ProjectionReading) throws -> AuditReport.TimelineEntry? {
-        guard let row = try database.rows(
-            "SELECT type, schema_version, data, metadata, recorded_at FROM events WHERE position = ?", [.integer(position)]
-        ).first, let type = row[0].text, let data = row[2].text, let recordedAt = row[4].text.flatMap(Timestamp.init(iso8601:))
+        guard
+            let row = try database.rows(
+                "SELECT type, schema_version, data, metadata, recorded_at FROM events WHERE position = ?",
+                [.integer(position)]
+            ).first, let type = row[0].text, let data = row[2].text, let recordedAt = row[4].text.flatMap(Timestamp.init(iso8601:))
         else { return nil }
         let source = (try? EventCoding.decode(EventMetadata.self, from: row[3].text ?? "{}"))?.source ?? "?"
         let summary: String

@@ -23,25 +23,38 @@ extension AuditReport {
         lines.append("")
         lines.append("Sessions (\(sessions.count))")
         for session in sessions {
-            lines.append("  \(session.id) \(session.status) \(session.kwh) kWh, \(session.startDatetime.iso8601) → \(session.endDatetime?.iso8601 ?? "…"), EVSE \(session.evseUid), id tag \(session.idTag), authorization_id \(session.authorizationId ?? "(none)")")
+            lines.append(
+                "  \(session.id) \(session.status) \(session.kwh) kWh, \(session.startDatetime.iso8601) → \(session.endDatetime?.iso8601 ?? "…"), EVSE \(session.evseUid), id tag \(session.idTag), authorization_id \(session.authorizationId ?? "(none)")"
+            )
             if session.authorizations.count > 1 {
-                lines.append("    authorizations received: " + session.authorizations.map { "\($0.authorizationId) at \($0.at.iso8601)" }.joined(separator: ", "))
+                lines.append(
+                    "    authorizations received: "
+                        + session.authorizations.map { "\($0.authorizationId) at \($0.at.iso8601)" }.joined(separator: ", ")
+                )
             }
             for binding in session.bindings {
-                lines.append("    binding #\(binding.position): \(binding.candidates) candidate(s), matched on \(binding.matchedOn.joined(separator: "+"))" + (binding.deltaMs.map { ", Δt \($0) ms" } ?? ""))
+                lines.append(
+                    "    binding #\(binding.position): \(binding.candidates) candidate(s), matched on \(binding.matchedOn.joined(separator: "+"))"
+                        + (binding.deltaMs.map { ", Δt \($0) ms" } ?? "")
+                )
             }
         }
         lines.append("")
         lines.append("CDRs (\(cdrs.count))")
         for cdr in cdrs {
-            lines.append("  \(cdr.cdrId) session \(cdr.sessionId) \(cdr.totalEnergy) kWh, \(cdr.startDateTime.iso8601) → \(cdr.stopDateTime.iso8601), authorization_id \(cdr.authorizationId ?? "(none)")")
+            lines.append(
+                "  \(cdr.cdrId) session \(cdr.sessionId) \(cdr.totalEnergy) kWh, \(cdr.startDateTime.iso8601) → \(cdr.stopDateTime.iso8601), authorization_id \(cdr.authorizationId ?? "(none)")"
+            )
         }
         if !deliveries.isEmpty {
             lines.append("")
             lines.append("Deliveries (\(deliveries.count))")
             for delivery in deliveries {
                 let scheduled = delivery.scheduled
-                lines.append("  \(scheduled.deliveryId) \(scheduled.kind) \(scheduled.method) \(scheduled.url): \(delivery.status) after \(delivery.attempts) attempt(s)" + (delivery.lastError.map { ", last: \($0)" } ?? ""))
+                lines.append(
+                    "  \(scheduled.deliveryId) \(scheduled.kind) \(scheduled.method) \(scheduled.url): \(delivery.status) after \(delivery.attempts) attempt(s)"
+                        + (delivery.lastError.map { ", last: \($0)" } ?? "")
+                )
             }
         }
         lines.append("")

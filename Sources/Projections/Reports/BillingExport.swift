@@ -1,5 +1,5 @@
-import Foundation
 import Domain
+import Foundation
 import Ledger
 
 /// CDRs in the order they were issued, for billing, read by position.
@@ -49,10 +49,19 @@ public enum BillingExport {
         init(_ state: CdrsProjection.State) {
             let cdr = state.cdr
             position = state.issuedPosition
-            cdrId = cdr.cdrId; sessionId = cdr.sessionId; authorizationId = cdr.authorizationId
-            authId = cdr.authId; authMethod = cdr.authMethod; locationId = cdr.locationId; evseUid = cdr.evseUid
-            startDateTime = cdr.startDateTime; stopDateTime = cdr.stopDateTime
-            kwh = cdr.totalEnergy; totalTime = cdr.totalTime; totalCost = cdr.totalCost; currency = cdr.currency
+            cdrId = cdr.cdrId
+            sessionId = cdr.sessionId
+            authorizationId = cdr.authorizationId
+            authId = cdr.authId
+            authMethod = cdr.authMethod
+            locationId = cdr.locationId
+            evseUid = cdr.evseUid
+            startDateTime = cdr.startDateTime
+            stopDateTime = cdr.stopDateTime
+            kwh = cdr.totalEnergy
+            totalTime = cdr.totalTime
+            totalCost = cdr.totalCost
+            currency = cdr.currency
         }
 
         /// The columns of `csvLine`, in order.
@@ -82,9 +91,11 @@ public enum BillingExport {
     /// Up to `limit` CDRs issued after `position`, oldest first.
     public static func records(after position: Int64, limit: Int, store: some ProjectionStore) async throws -> [Record] {
         try await store.withProjectionSnapshot { database in
-            try database.rows("SELECT body FROM cdrs WHERE issued_position > ? ORDER BY issued_position LIMIT ?",
-                              [.integer(position), .integer(Int64(limit))])
-                .map { row in Record(try EventCoding.decode(CdrsProjection.State.self, from: row.first?.text ?? "")) }
+            try database.rows(
+                "SELECT body FROM cdrs WHERE issued_position > ? ORDER BY issued_position LIMIT ?",
+                [.integer(position), .integer(Int64(limit))]
+            )
+            .map { row in Record(try EventCoding.decode(CdrsProjection.State.self, from: row.first?.text ?? "")) }
         }
     }
 }

@@ -45,12 +45,14 @@ enum EventSummary {
         case .authorizeRequested(let e):
             return "RFID \(e.idTag) swiped at \(e.chargePointId)" + (e.evseUid.map { " (\($0))" } ?? "")
         case .authorizationDecided(let e):
-            return "RFID \(e.idTag) \(e.allowed) by \(e.decidedBy)" + (e.authorizationId.map { ", authorization_id \($0)" } ?? ", no authorization_id")
+            return "RFID \(e.idTag) \(e.allowed) by \(e.decidedBy)"
+                + (e.authorizationId.map { ", authorization_id \($0)" } ?? ", no authorization_id")
         case .sessionStarted(let e):
             return "session \(e.sessionId) started on \(e.evseUid) (transaction \(e.transactionId), id tag \(e.idTag), meter \(e.meterStartWh) Wh)"
                 + (e.authorizationId.map { ", authorization_id \($0)" } ?? ", no authorization_id")
         case .authorizationBound(let e):
-            let outcome = e.candidates == 1
+            let outcome =
+                e.candidates == 1
                 ? "bound to \(e.authorizationId ?? "(no authorization_id)")" + (e.commandId.map { " via command \($0)" } ?? "")
                 : "not bound: \(e.candidates) candidates"
             return "session \(e.sessionId) \(outcome), matched on \(e.matchedOn.joined(separator: "+"))"

@@ -28,9 +28,11 @@ public enum ProjectionDump {
                 $0.lexicographicallyPrecedes($1)
             }
         }
-        tables["anomalies"] = .array(anomalies.map { row in
-            .object(Dictionary(uniqueKeysWithValues: zip(Anomaly.columns, row.map(jsonValue))))
-        })
+        tables["anomalies"] = .array(
+            anomalies.map { row in
+                .object(Dictionary(uniqueKeysWithValues: zip(Anomaly.columns, row.map(jsonValue))))
+            }
+        )
         var checkpoints: [String: JSONValue] = [:]
         for row in try rows("SELECT name, position FROM projection_checkpoints") {
             if let name = row[0].text { checkpoints[name] = jsonValue(row[1]) }

@@ -189,7 +189,11 @@ class Server:
         while True:
             line = await asyncio.wait_for(self.process.stdout.readline(), 60)
             if not line:
-                raise RuntimeError(f"ledger serve exited at start: see {logfile.name}")
+                logfile.flush()
+                with open(logfile.name) as written:
+                    tail = written.read()[-2000:]
+                # The work directory is removed with the test: the log's end goes into the summary.
+                raise RuntimeError(f"ledger serve exited at start ({logfile.name}): {tail}")
             if line.startswith(b"ledger serving on"):
                 break
         asyncio.get_running_loop().create_task(self.process.stdout.read())  # keep the pipe drained

@@ -15,13 +15,18 @@ final class ChargerSimulator: Sendable {
         guard let script = Bundle.module.url(forResource: "Simulator/charger", withExtension: "py") else {
             throw WaitTimedOut(what: "the simulator script in the test bundle", items: "")
         }
-        process = try LineProcess(URL(fileURLWithPath: "/usr/bin/env"), [
-            "python3", script.path(), "--url", "ws://127.0.0.1:\(port)/ocpp/\(id)", "--mode", mode, "--max-seconds", "120",
-        ] + (boot ? [] : ["--no-boot"]) + (password.map { ["--password", $0] } ?? []))
+        process = try LineProcess(
+            URL(fileURLWithPath: "/usr/bin/env"),
+            [
+                "python3", script.path(), "--url", "ws://127.0.0.1:\(port)/ocpp/\(id)", "--mode", mode, "--max-seconds", "120",
+            ] + (boot ? [] : ["--no-boot"]) + (password.map { ["--password", $0] } ?? [])
+        )
         if boot {
             try await waitFor("boot accepted") { $0["event"]?.stringValue == "boot" && $0["status"]?.stringValue == "Accepted" }
             // The StatusNotification after boot is recorded before the charger counts as ready.
-            try await waitFor("status notification answered") { $0["event"]?.stringValue == "result" && $0["action"]?.stringValue == "StatusNotification" }
+            try await waitFor("status notification answered") {
+                $0["event"]?.stringValue == "result" && $0["action"]?.stringValue == "StatusNotification"
+            }
         }
     }
 

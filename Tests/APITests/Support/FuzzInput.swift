@@ -27,15 +27,22 @@ struct FuzzInput: RandomNumberGenerator {
         case 2: return .number(pick(["0", "-1", "1e308", "-0.0", "12345678901234567890123", "3.14", "1E-7"]))
         case 3: return .string(text())
         case 4: return .string(String(repeating: pick(["A", "é", "😀", "\u{0}", "\""]), count: pick([0, 1, 37, 300, 70_000])))
-        case 5, 6: return .object(Dictionary((0..<Int.random(in: 0...4, using: &self)).map { _ in (text(), json(depth: depth - 1)) },
-                                             uniquingKeysWith: { first, _ in first }))
+        case 5, 6:
+            return .object(
+                Dictionary(
+                    (0..<Int.random(in: 0...4, using: &self)).map { _ in (text(), json(depth: depth - 1)) },
+                    uniquingKeysWith: { first, _ in first }
+                )
+            )
         default: return .array((0..<Int.random(in: 0...4, using: &self)).map { _ in json(depth: depth - 1) })
         }
     }
 
     mutating func text() -> String {
-        pick(["", "x", "START_SESSION", "LOC-PARIS-0042", "EVSE-0042-01", "RFID", "ALLOWED", "2024-02-01T08:00:00Z", "not a date",
-              "../../etc/passwd", "<script>", "'; DROP TABLE events; --", "\u{202E}", "\u{FEFF}", "ñ", "\\u0000"])
+        pick([
+            "", "x", "START_SESSION", "LOC-PARIS-0042", "EVSE-0042-01", "RFID", "ALLOWED", "2024-02-01T08:00:00Z", "not a date",
+            "../../etc/passwd", "<script>", "'; DROP TABLE events; --", "\u{202E}", "\u{FEFF}", "ñ", "\\u0000",
+        ])
     }
 
     /// `valid` mutated as text: bytes flipped, cut, duplicated, or spliced with garbage.

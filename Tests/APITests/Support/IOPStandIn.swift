@@ -68,22 +68,36 @@ final class IOPStandIn: Sendable {
                     if !wait { continuation.resume() }
                 }
             }
-            requests.append(Received(method: request.method.rawValue, path: request.uri.path, authorization: request.headers[.authorization],
-                                     body: try? JSONValue(parsing: Array(buffer: body)),
-                                     refusedWith: given == .success || given == .hold || { if case .envelope = given { true } else { false } }() ? nil : given))
-            let (status, reply): (Int, String) = switch given {
-            case .success, .hold: (200, Self.envelope(code: 1000))
-            case .httpStatus(let status): (status, Self.envelope(code: 3000))
-            case .ocpiError(let code): (200, Self.envelope(code: code))
-            case .envelope(let body): (200, body)
-            }
-            return Response(status: .init(code: status), headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: reply)))
+            requests.append(
+                Received(
+                    method: request.method.rawValue,
+                    path: request.uri.path,
+                    authorization: request.headers[.authorization],
+                    body: try? JSONValue(parsing: Array(buffer: body)),
+                    refusedWith: given == .success || given == .hold || { if case .envelope = given { true } else { false } }() ? nil : given
+                )
+            )
+            let (status, reply): (Int, String) =
+                switch given {
+                case .success, .hold: (200, Self.envelope(code: 1000))
+                case .httpStatus(let status): (status, Self.envelope(code: 3000))
+                case .ocpiError(let code): (200, Self.envelope(code: code))
+                case .envelope(let body): (200, body)
+                }
+            return Response(
+                status: .init(code: status),
+                headers: [.contentType: "application/json"],
+                body: .init(byteBuffer: ByteBuffer(string: reply))
+            )
         }
         for method in [HTTPRequest.Method.post, .put, .patch] { router.on("**", method: method, use: record) }
         let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                              onServerRunning: { channel in portContinuation.yield(channel.localAddress?.port ?? 0) },
-                              logger: Logger(label: "iop-stand-in"))
+        let app = Application(
+            router: router,
+            configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { channel in portContinuation.yield(channel.localAddress?.port ?? 0) },
+            logger: Logger(label: "iop-stand-in")
+        )
         self.requests = requests
         self.answer = answer
         task = Task { try await app.runService(gracefulShutdownSignals: []) }

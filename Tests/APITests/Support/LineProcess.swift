@@ -14,7 +14,8 @@ final class LineProcess: Sendable {
         process.executableURL = executable
         process.arguments = arguments
         process.environment = ChildProcess.environment
-        let output = Pipe(), stdin = Pipe()
+        let output = Pipe()
+        let stdin = Pipe()
         process.standardOutput = output
         process.standardInput = stdin
         process.standardError = logs ? output : FileHandle.nullDevice

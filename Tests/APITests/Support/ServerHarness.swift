@@ -32,8 +32,17 @@ final class ServerHarness: Sendable {
     /// Private: a server is only had through `with`, which stops it on every path. A harness
     /// left running when its test threw took the whole test process down (AsyncHTTPClient's
     /// fatal error on a client never shut down), losing every later result.
-    private init(commands: Set<CommandType>, directory: TemporaryDirectory, ledger: ScratchLedger?, iop: String?, opsToken: String?,
-                 locations: LocationRegistry?, idleTimeout: Duration, bodyTimeout: Duration, clock: ManualClock?) async throws {
+    private init(
+        commands: Set<CommandType>,
+        directory: TemporaryDirectory,
+        ledger: ScratchLedger?,
+        iop: String?,
+        opsToken: String?,
+        locations: LocationRegistry?,
+        idleTimeout: Duration,
+        bodyTimeout: Duration,
+        clock: ManualClock?
+    ) async throws {
         let ledger = ledger ?? ScratchLedger(kind: .sqlite, db: directory.path("ledger.sqlite"))
         let clock = clock ?? ManualClock(Timestamp(Date()))
         let locations = try locations ?? LocationRegistry(contentsOf: Self.examplesLocations)
@@ -42,20 +51,37 @@ final class ServerHarness: Sendable {
         var logger = Logger(label: "ledger-under-test")
         logger.logLevel = .warning
         let server = LedgerServer(
-            configuration: .init(host: "127.0.0.1", port: 0, locations: locations, token: Self.token, iopToken: Self.iopToken,
-                                 iop: iop.map { .init(url: "\($0)/ocpi/emsp/2.1.1", countryCode: "FR", partyId: "ABC") },
-                                 commandTimeout: .seconds(30), offeredCommands: commands, opsToken: opsToken, idleTimeout: idleTimeout,
-                                 responseURLHosts: Self.responseURLHosts, bodyTimeout: bodyTimeout),
-            store: store, coordination: coordination, clock: clock, logger: logger)
+            configuration: .init(
+                host: "127.0.0.1",
+                port: 0,
+                locations: locations,
+                token: Self.token,
+                iopToken: Self.iopToken,
+                iop: iop.map { .init(url: "\($0)/ocpi/emsp/2.1.1", countryCode: "FR", partyId: "ABC") },
+                commandTimeout: .seconds(30),
+                offeredCommands: commands,
+                opsToken: opsToken,
+                idleTimeout: idleTimeout,
+                responseURLHosts: Self.responseURLHosts,
+                bodyTimeout: bodyTimeout
+            ),
+            store: store,
+            coordination: coordination,
+            clock: clock,
+            logger: logger
+        )
         let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
         let (stops, stopSignal) = AsyncStream.makeStream(of: Void.self)
         self.stopSignal = stopSignal
         let task = Task {
             // A server that cannot start ends here without a port: the wait below learns it.
             defer { portContinuation.finish() }
-            try await server.run(onRunning: { portContinuation.yield($0) }, stopWhen: {
-                for await _ in stops { return }
-            })
+            try await server.run(
+                onRunning: { portContinuation.yield($0) },
+                stopWhen: {
+                    for await _ in stops { return }
+                }
+            )
         }
         self.task = task
         var iterator = ports.makeAsyncIterator()
@@ -111,7 +137,14 @@ final class ServerHarness: Sendable {
         }
     }
 
-    private static func request(client: HTTPClient, port: Int, _ method: HTTPMethod, _ path: String, body: String?, token: String?) async throws -> Answer {
+    private static func request(
+        client: HTTPClient,
+        port: Int,
+        _ method: HTTPMethod,
+        _ path: String,
+        body: String?,
+        token: String?
+    ) async throws -> Answer {
         var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
         request.method = method
         if let token { request.headers.add(name: "Authorization", value: "Token \(token)") }
@@ -122,7 +155,10 @@ final class ServerHarness: Sendable {
     }
 
     /// A GET on the ops API with `Authorization: <authorization>` (a bearer token by default).
-    func ops(_ path: String, authorization: String? = "Bearer \(ServerHarness.opsToken)") async throws -> (status: Int, headers: HTTPHeaders, text: String) {
+    func ops(
+        _ path: String,
+        authorization: String? = "Bearer \(ServerHarness.opsToken)"
+    ) async throws -> (status: Int, headers: HTTPHeaders, text: String) {
         var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
         if let authorization { request.headers.add(name: "Authorization", value: authorization) }
         let response = try await client.execute(request, timeout: .seconds(10))
@@ -140,21 +176,52 @@ final class ServerHarness: Sendable {
     /// it later). `kind`: the store the server runs on (a fresh PostgreSQL database for
     /// `.postgres`, unless `ledger` names one). `checksLedger`: verify and replay the ledger after
     /// a clean run (off for a second instance whose ledger the first one's run checks).
-    static func with<T>(_ kind: StoreKind = .sqlite, commands: Set<CommandType> = CommandType.gireve, directory: TemporaryDirectory? = nil,
-                        ledger: ScratchLedger? = nil, iop: String? = nil, opsToken: String? = ServerHarness.opsToken,
-                        locations: LocationRegistry? = nil, idleTimeout: Duration = .seconds(60), bodyTimeout: Duration = .seconds(10),
-                        clock: ManualClock? = nil, checksLedger: Bool = true, _ body: (ServerHarness) async throws -> T) async throws -> T {
+    static func with<T>(
+        _ kind: StoreKind = .sqlite,
+        commands: Set<CommandType> = CommandType.gireve,
+        directory: TemporaryDirectory? = nil,
+        ledger: ScratchLedger? = nil,
+        iop: String? = nil,
+        opsToken: String? = ServerHarness.opsToken,
+        locations: LocationRegistry? = nil,
+        idleTimeout: Duration = .seconds(60),
+        bodyTimeout: Duration = .seconds(10),
+        clock: ManualClock? = nil,
+        checksLedger: Bool = true,
+        _ body: (ServerHarness) async throws -> T
+    ) async throws -> T {
         guard kind == .sqlite || ledger != nil else {
             return try await kind.withScratchLedger { ledger in
-                try await with(kind, commands: commands, directory: directory, ledger: ledger, iop: iop, opsToken: opsToken, locations: locations,
-                               idleTimeout: idleTimeout, bodyTimeout: bodyTimeout, clock: clock, checksLedger: checksLedger, body)
+                try await with(
+                    kind,
+                    commands: commands,
+                    directory: directory,
+                    ledger: ledger,
+                    iop: iop,
+                    opsToken: opsToken,
+                    locations: locations,
+                    idleTimeout: idleTimeout,
+                    bodyTimeout: bodyTimeout,
+                    clock: clock,
+                    checksLedger: checksLedger,
+                    body
+                )
             }
         }
         let owned = directory == nil
         let directory = try directory ?? TemporaryDirectory()
         defer { if owned { directory.remove() } }
-        let server = try await ServerHarness(commands: commands, directory: directory, ledger: ledger, iop: iop, opsToken: opsToken,
-                                             locations: locations, idleTimeout: idleTimeout, bodyTimeout: bodyTimeout, clock: clock)
+        let server = try await ServerHarness(
+            commands: commands,
+            directory: directory,
+            ledger: ledger,
+            iop: iop,
+            opsToken: opsToken,
+            locations: locations,
+            idleTimeout: idleTimeout,
+            bodyTimeout: bodyTimeout,
+            clock: clock
+        )
         do {
             let result = try await body(server)
             try await server.stop()

@@ -1,5 +1,5 @@
-import Ledger
 import Domain
+import Ledger
 
 /// One event of every type with every optional field set, strings that need escapes and numbers
 /// at the edges of their spelling: the history on which each read model's writer and each event's
@@ -9,49 +9,182 @@ enum EveryFieldHistory {
 
     static func events(from start: Timestamp) -> [(stream: String, payload: any DomainEventPayload)] {
         func at(_ seconds: Int64) -> Timestamp { start.adding(milliseconds: seconds * 1000 + 7) }
-        let period = ChargingPeriod(startDateTime: at(40), dimensions: [CdrDimension(type: "ENERGY", volume: 6.5), CdrDimension(type: "TIME", volume: 0.1 + 0.2)])
+        let period = ChargingPeriod(
+            startDateTime: at(40),
+            dimensions: [CdrDimension(type: "ENERGY", volume: 6.5), CdrDimension(type: "TIME", volume: 0.1 + 0.2)]
+        )
         return [
             ("chargepoint-CP-1", ChargePointConnected(chargePointId: "CP-1", connection: "conn-1", instance: odd)),
             ("chargepoint-CP-1", BootNotified(chargePointId: "CP-1", vendor: odd, model: "M", firmwareVersion: "1.6")),
             ("chargepoint-CP-1", ConnectorStatusChanged(chargePointId: "CP-1", connectorId: 1, status: "Preparing", errorCode: "NoError")),
             ("chargepoint-CP-1", AuthorizeRequested(chargePointId: "CP-1", idTag: "tag-é", connectorId: 1, locationId: "L", evseUid: "E")),
-            ("chargepoint-CP-1", AuthorizationDecided(chargePointId: "CP-1", idTag: "tag-é", allowed: "ALLOWED", authorizationId: "auth-1",
-                                                      decidedBy: "fallback", locationId: "L", evseUid: "E")),
-            ("command-cmd-1", CommandReceived(commandId: "cmd-1", command: "START_SESSION", body: odd, bodyHash: "h", responseUrl: "https://iop/r",
-                                              locationId: "L", evseUid: "E", tokenUid: "T", authId: "A", sessionId: "ses-1", authorizationId: "auth-1")),
-            ("command-cmd-1", CommandAnswered(commandId: "cmd-1", httpStatus: 200, statusCode: 1000, result: "ACCEPTED", statusMessage: odd, duplicateOf: "cmd-0")),
-            ("command-cmd-1", CommandDispatched(commandId: "cmd-1", chargePointId: "CP-1", action: "RemoteStartTransaction", messageId: "m-1",
-                                                connectorId: 1, deadline: at(30), frame: "[2,\"m-1\"]", via: odd)),
+            (
+                "chargepoint-CP-1",
+                AuthorizationDecided(
+                    chargePointId: "CP-1",
+                    idTag: "tag-é",
+                    allowed: "ALLOWED",
+                    authorizationId: "auth-1",
+                    decidedBy: "fallback",
+                    locationId: "L",
+                    evseUid: "E"
+                )
+            ),
+            (
+                "command-cmd-1",
+                CommandReceived(
+                    commandId: "cmd-1",
+                    command: "START_SESSION",
+                    body: odd,
+                    bodyHash: "h",
+                    responseUrl: "https://iop/r",
+                    locationId: "L",
+                    evseUid: "E",
+                    tokenUid: "T",
+                    authId: "A",
+                    sessionId: "ses-1",
+                    authorizationId: "auth-1"
+                )
+            ),
+            (
+                "command-cmd-1",
+                CommandAnswered(commandId: "cmd-1", httpStatus: 200, statusCode: 1000, result: "ACCEPTED", statusMessage: odd, duplicateOf: "cmd-0")
+            ),
+            (
+                "command-cmd-1",
+                CommandDispatched(
+                    commandId: "cmd-1",
+                    chargePointId: "CP-1",
+                    action: "RemoteStartTransaction",
+                    messageId: "m-1",
+                    connectorId: 1,
+                    deadline: at(30),
+                    frame: "[2,\"m-1\"]",
+                    via: odd
+                )
+            ),
             ("command-cmd-1", ChargerResponded(commandId: "cmd-1", chargePointId: "CP-1", messageId: "m-1", frame: odd, result: "ACCEPTED")),
             ("command-cmd-1", CommandTimedOut(commandId: "cmd-1", deadline: at(30))),
             ("command-cmd-1", LateChargerResponse(commandId: "cmd-1", chargePointId: "CP-1", messageId: "m-1", frame: "[3]", result: "ACCEPTED")),
             ("command-cmd-1", CommandResultQueued(commandId: "cmd-1", result: "ACCEPTED", deliveryId: "d-1")),
             ("command-cmd-1", CommandWarning(commandId: "cmd-1", warning: odd)),
-            ("session-ses-1", SessionStarted(sessionId: "ses-1", chargePointId: "CP-1", connectorId: 1, transactionId: -7, idTag: "other", locationId: "L",
-                                             evseUid: "E", authId: "A", authMethod: "WHITELIST", startedAt: at(40), meterStartWh: 1000, currency: "EUR",
-                                             authorizationId: "auth-1", commandId: "cmd-1", messageId: odd)),
-            ("session-ses-1", AuthorizationBound(sessionId: "ses-1", authorizationId: "auth-2", commandId: "cmd-1", matchedOn: ["id_tag", odd],
-                                                 deltaMs: -5, candidates: 1)),
+            (
+                "session-ses-1",
+                SessionStarted(
+                    sessionId: "ses-1",
+                    chargePointId: "CP-1",
+                    connectorId: 1,
+                    transactionId: -7,
+                    idTag: "other",
+                    locationId: "L",
+                    evseUid: "E",
+                    authId: "A",
+                    authMethod: "WHITELIST",
+                    startedAt: at(40),
+                    meterStartWh: 1000,
+                    currency: "EUR",
+                    authorizationId: "auth-1",
+                    commandId: "cmd-1",
+                    messageId: odd
+                )
+            ),
+            (
+                "session-ses-1",
+                AuthorizationBound(
+                    sessionId: "ses-1",
+                    authorizationId: "auth-2",
+                    commandId: "cmd-1",
+                    matchedOn: ["id_tag", odd],
+                    deltaMs: -5,
+                    candidates: 1
+                )
+            ),
             ("session-ses-1", AuthorizationBound(sessionId: "ses-1", authorizationId: nil, matchedOn: [], candidates: 2)),
             ("session-ses-1", MeterValuesRecorded(sessionId: "ses-1", measuredAt: at(340), meterWh: 1333)),
             ("session-ses-1", TransactionAnomaly(chargePointId: "CP-1", transactionId: -7, sessionId: "ses-1", reason: odd, frame: odd)),
-            ("session-ses-1", TransactionMessageRepeated(chargePointId: "CP-1", action: "StartTransaction", sessionId: "ses-1", transactionId: -7,
-                                                         matchedOn: ["open", odd], messageId: odd, frame: odd)),
+            (
+                "session-ses-1",
+                TransactionMessageRepeated(
+                    chargePointId: "CP-1",
+                    action: "StartTransaction",
+                    sessionId: "ses-1",
+                    transactionId: -7,
+                    matchedOn: ["open", odd],
+                    messageId: odd,
+                    frame: odd
+                )
+            ),
             ("session-ses-1", SessionEnded(sessionId: "ses-1", endedAt: at(1000), meterStopWh: 7500, reason: "Remote")),
-            ("cdr-cdr-1", CdrIssued(cdrId: "cdr-1", sessionId: "ses-1", authorizationId: "auth-3", authId: "A", authMethod: "WHITELIST", locationId: "L",
-                                    evseUid: "E", currency: "EUR", startDateTime: at(40), stopDateTime: at(1000), totalEnergy: 1e-7, totalTime: 0.2667,
-                                    totalParkingTime: 1e21, totalCost: -2.5e-300, chargingPeriods: [period, period])),
-            ("cdr-cdr-2", CdrIssued(cdrId: "cdr-2", sessionId: "ses-1", authorizationId: nil, authId: "A", authMethod: "WHITELIST", locationId: "L",
-                                    evseUid: "E", currency: "EUR", startDateTime: at(40), stopDateTime: at(1000), totalEnergy: 123456.789, totalTime: 0,
-                                    totalCost: 1.7976931348623157e308, chargingPeriods: [])),
-            ("delivery-d-1", DeliveryScheduled(deliveryId: "d-1", kind: .sessionPut, target: "t", method: "PUT", url: "https://iop/s", body: odd,
-                                               commandId: "cmd-1", sessionId: "ses-1", cdrId: "cdr-1")),
+            (
+                "cdr-cdr-1",
+                CdrIssued(
+                    cdrId: "cdr-1",
+                    sessionId: "ses-1",
+                    authorizationId: "auth-3",
+                    authId: "A",
+                    authMethod: "WHITELIST",
+                    locationId: "L",
+                    evseUid: "E",
+                    currency: "EUR",
+                    startDateTime: at(40),
+                    stopDateTime: at(1000),
+                    totalEnergy: 1e-7,
+                    totalTime: 0.2667,
+                    totalParkingTime: 1e21,
+                    totalCost: -2.5e-300,
+                    chargingPeriods: [period, period]
+                )
+            ),
+            (
+                "cdr-cdr-2",
+                CdrIssued(
+                    cdrId: "cdr-2",
+                    sessionId: "ses-1",
+                    authorizationId: nil,
+                    authId: "A",
+                    authMethod: "WHITELIST",
+                    locationId: "L",
+                    evseUid: "E",
+                    currency: "EUR",
+                    startDateTime: at(40),
+                    stopDateTime: at(1000),
+                    totalEnergy: 123456.789,
+                    totalTime: 0,
+                    totalCost: 1.7976931348623157e308,
+                    chargingPeriods: []
+                )
+            ),
+            (
+                "delivery-d-1",
+                DeliveryScheduled(
+                    deliveryId: "d-1",
+                    kind: .sessionPut,
+                    target: "t",
+                    method: "PUT",
+                    url: "https://iop/s",
+                    body: odd,
+                    commandId: "cmd-1",
+                    sessionId: "ses-1",
+                    cdrId: "cdr-1"
+                )
+            ),
             ("delivery-d-1", DeliveryAttempted(deliveryId: "d-1", attempt: 2, httpStatus: 503, ocpiStatus: 3000, error: odd)),
             ("delivery-d-1", DeliveryParked(deliveryId: "d-1", reason: odd)),
             ("delivery-d-1", DeliveryRequeued(deliveryId: "d-1", operatorName: "ops")),
             ("delivery-d-1", DeliveryAbandoned(deliveryId: "d-1", operatorName: odd, reason: odd)),
-            ("delivery-d-2", DeliveryScheduled(deliveryId: "d-2", kind: .cdr, target: "t", method: "POST", url: "https://iop/c", body: "{}",
-                                               sessionId: "ses-1", cdrId: "cdr-2")),
+            (
+                "delivery-d-2",
+                DeliveryScheduled(
+                    deliveryId: "d-2",
+                    kind: .cdr,
+                    target: "t",
+                    method: "POST",
+                    url: "https://iop/c",
+                    body: "{}",
+                    sessionId: "ses-1",
+                    cdrId: "cdr-2"
+                )
+            ),
             ("delivery-d-2", DeliverySucceeded(deliveryId: "d-2")),
             ("chargepoint-CP-1", OcppFrameRejected(chargePointId: "CP-1", frame: odd, errorCode: "FormationViolation", description: odd)),
             ("chargepoint-CP-1", ChargePointDisconnected(chargePointId: "CP-1", reason: odd, connection: "conn-1")),
@@ -59,7 +192,10 @@ enum EveryFieldHistory {
             ("chargepoint-CP-1", ChargePointConnected(chargePointId: "CP-1", connection: "conn-3", instance: "instance-b")),
             ("chargepoint-CP-1", ChargePointDisconnected(chargePointId: "CP-1", reason: "noticed late", connection: "conn-2")),
             ("command-cmd-2", CommandReceived(commandId: "cmd-2", command: "STOP_SESSION", body: "", bodyHash: "")),
-            ("command-cmd-2", CommandDispatched(commandId: "cmd-2", chargePointId: "CP-1", action: "RemoteStopTransaction", messageId: "m-2", deadline: at(60))),
+            (
+                "command-cmd-2",
+                CommandDispatched(commandId: "cmd-2", chargePointId: "CP-1", action: "RemoteStopTransaction", messageId: "m-2", deadline: at(60))
+            ),
         ]
     }
 }

@@ -1,7 +1,7 @@
+import Domain
 import Foundation
 import Ledger
 import LedgerTesting
-import Domain
 import Projections
 
 /// Writes a scenario's events into a real ledger (with its projections) at controlled times and
@@ -22,7 +22,11 @@ final class ScenarioWriter {
     /// Appends one event `seconds` after the previous one.
     @discardableResult
     func emit<P: DomainEventPayload>(
-        _ payload: P, stream: String, source: String, correlation: String?, after seconds: Int64 = 1
+        _ payload: P,
+        stream: String,
+        source: String,
+        correlation: String?,
+        after seconds: Int64 = 1
     ) async throws -> Int64 {
         clock.advance(milliseconds: seconds * 1000)
         counter += 1

@@ -1,6 +1,6 @@
+import Domain
 import Foundation
 import Ledger
-import Domain
 
 /// The recorded logs under `Golden/`, as the code that wrote them.
 enum Scenarios {
@@ -16,23 +16,56 @@ enum Scenarios {
     /// START_SESSION with an authorization_id, accepted, charged, stopped, CDR issued.
     static func remoteStart(_ w: ScenarioWriter) async throws {
         try await startCommand(w, id: "cmd-start-1", authorizationId: Vectors.remoteAuthorization, chargerResult: "ACCEPTED")
-        try await session(w, id: "SES-1", transactionId: 15, commandId: "cmd-start-1",
-                          authorizationId: Vectors.remoteAuthorization, meter: (1000, 18456 + 1000))
+        try await session(
+            w,
+            id: "SES-1",
+            transactionId: 15,
+            commandId: "cmd-start-1",
+            authorizationId: Vectors.remoteAuthorization,
+            meter: (1000, 18456 + 1000)
+        )
         try await stopCommand(w, id: "cmd-stop-1", sessionId: "SES-1")
         try await end(w, session: "SES-1", meterStop: 18456 + 1000, cdr: "CDR-1", authorizationId: Vectors.remoteAuthorization)
     }
 
     /// A local RFID swipe authorized in real time by the IOP, whose authorization_id the session inherits.
     static func localRfid(_ w: ScenarioWriter) async throws {
-        try await w.emit(AuthorizeRequested(chargePointId: Vectors.chargePoint, idTag: Vectors.rfidUid, connectorId: 1,
-                                            locationId: Vectors.location, evseUid: Vectors.evse),
-                         stream: "chargepoint-\(Vectors.chargePoint)", source: "ocpp:\(Vectors.chargePoint)", correlation: nil)
-        try await w.emit(AuthorizationDecided(chargePointId: Vectors.chargePoint, idTag: Vectors.rfidUid, allowed: "ALLOWED",
-                                              authorizationId: Vectors.rfidAuthorization, decidedBy: "iop",
-                                              locationId: Vectors.location, evseUid: Vectors.evse),
-                         stream: "chargepoint-\(Vectors.chargePoint)", source: "iop", correlation: nil)
-        try await session(w, id: "SES-2", transactionId: 16, commandId: nil, authorizationId: Vectors.rfidAuthorization,
-                          meter: (5000, 12000), idTag: Vectors.rfidUid, matchedOn: ["authorize", "id_tag", "connector"])
+        try await w.emit(
+            AuthorizeRequested(
+                chargePointId: Vectors.chargePoint,
+                idTag: Vectors.rfidUid,
+                connectorId: 1,
+                locationId: Vectors.location,
+                evseUid: Vectors.evse
+            ),
+            stream: "chargepoint-\(Vectors.chargePoint)",
+            source: "ocpp:\(Vectors.chargePoint)",
+            correlation: nil
+        )
+        try await w.emit(
+            AuthorizationDecided(
+                chargePointId: Vectors.chargePoint,
+                idTag: Vectors.rfidUid,
+                allowed: "ALLOWED",
+                authorizationId: Vectors.rfidAuthorization,
+                decidedBy: "iop",
+                locationId: Vectors.location,
+                evseUid: Vectors.evse
+            ),
+            stream: "chargepoint-\(Vectors.chargePoint)",
+            source: "iop",
+            correlation: nil
+        )
+        try await session(
+            w,
+            id: "SES-2",
+            transactionId: 16,
+            commandId: nil,
+            authorizationId: Vectors.rfidAuthorization,
+            meter: (5000, 12000),
+            idTag: Vectors.rfidUid,
+            matchedOn: ["authorize", "id_tag", "connector"]
+        )
         try await end(w, session: "SES-2", meterStop: 12000, cdr: "CDR-2", authorizationId: Vectors.rfidAuthorization)
     }
 
@@ -41,12 +74,27 @@ enum Scenarios {
     static func commandTimeout(_ w: ScenarioWriter) async throws {
         let authorization = "c7d2a4e1-5f3b-4a8c-9e6d-1b0a2f3c4d5e"
         try await startCommand(w, id: "cmd-start-3", authorizationId: authorization, chargerResult: nil)
-        try await w.emit(CommandTimedOut(commandId: "cmd-start-3", deadline: w.at(0)), stream: "command-cmd-start-3",
-                         source: "timer", correlation: "cmd-start-3", after: 30)
+        try await w.emit(
+            CommandTimedOut(commandId: "cmd-start-3", deadline: w.at(0)),
+            stream: "command-cmd-start-3",
+            source: "timer",
+            correlation: "cmd-start-3",
+            after: 30
+        )
         try await queueResult(w, command: "cmd-start-3", result: "TIMEOUT", delivery: "dlv-cmd-start-3")
-        try await w.emit(LateChargerResponse(commandId: "cmd-start-3", chargePointId: Vectors.chargePoint, messageId: "msg-cmd-start-3",
-                                             frame: #"[3,"msg-cmd-start-3",{"status":"Accepted"}]"#, result: "ACCEPTED"),
-                         stream: "command-cmd-start-3", source: "ocpp:\(Vectors.chargePoint)", correlation: "cmd-start-3", after: 12)
+        try await w.emit(
+            LateChargerResponse(
+                commandId: "cmd-start-3",
+                chargePointId: Vectors.chargePoint,
+                messageId: "msg-cmd-start-3",
+                frame: #"[3,"msg-cmd-start-3",{"status":"Accepted"}]"#,
+                result: "ACCEPTED"
+            ),
+            stream: "command-cmd-start-3",
+            source: "ocpp:\(Vectors.chargePoint)",
+            correlation: "cmd-start-3",
+            after: 12
+        )
         try await session(w, id: "SES-3", transactionId: 17, commandId: "cmd-start-3", authorizationId: authorization, meter: (0, 7300))
         try await end(w, session: "SES-3", meterStop: 7300, cdr: "CDR-3", authorizationId: authorization)
     }
@@ -72,12 +120,29 @@ enum Scenarios {
         try await startCommand(w, id: "cmd-dispute-a", authorizationId: a, chargerResult: "ACCEPTED")
         try await session(w, id: "SES-5", transactionId: 21, commandId: "cmd-dispute-a", authorizationId: a, meter: (10000, 14000))
         try await startCommand(w, id: "cmd-dispute-b", authorizationId: b, chargerResult: "ACCEPTED")
-        try await w.emit(AuthorizationBound(sessionId: "SES-5", authorizationId: b, commandId: "cmd-dispute-b",
-                                            matchedOn: ["id_tag", "connector", "window"], deltaMs: 4000, candidates: 1),
-                         stream: "session-SES-5", source: "ocpp:\(Vectors.chargePoint)", correlation: "SES-5")
+        try await w.emit(
+            AuthorizationBound(
+                sessionId: "SES-5",
+                authorizationId: b,
+                commandId: "cmd-dispute-b",
+                matchedOn: ["id_tag", "connector", "window"],
+                deltaMs: 4000,
+                candidates: 1
+            ),
+            stream: "session-SES-5",
+            source: "ocpp:\(Vectors.chargePoint)",
+            correlation: "SES-5"
+        )
         try await end(w, session: "SES-5", meterStop: 16000, cdr: "CDR-5", authorizationId: b)
-        try await session(w, id: "SES-6", transactionId: 22, commandId: nil, authorizationId: a, meter: (16000, 16900),
-                          matchedOn: ["id_tag", "connector"])
+        try await session(
+            w,
+            id: "SES-6",
+            transactionId: 22,
+            commandId: nil,
+            authorizationId: a,
+            meter: (16000, 16900),
+            matchedOn: ["id_tag", "connector"]
+        )
         try await end(w, session: "SES-6", meterStop: 16900, cdr: "CDR-6", authorizationId: a)
         try await cdr(w, id: "CDR-5b", session: "SES-5", authorizationId: a, meter: (10000, 16000), start: w.at(-900), stop: w.at(-600))
     }
@@ -90,19 +155,57 @@ enum Scenarios {
     static func startAgainSameSecond(_ w: ScenarioWriter) async throws {
         let source = "ocpp:\(Vectors.chargePoint)"
         let second = w.at(45)
-        try await session(w, id: "SES-7", transactionId: 23, commandId: nil, authorizationId: nil, meter: (3000, 3000), idTag: Vectors.rfidUid,
-                          messageId: "msg-start-23", startedAt: second)
-        try await w.emit(TransactionMessageRepeated(chargePointId: Vectors.chargePoint, action: "StartTransaction", sessionId: "SES-7", transactionId: 23,
-                                                    matchedOn: ["open", "connector", "id_tag", "meter_start", "timestamp", "message_id"],
-                                                    messageId: "msg-start-23", frame: #"[2,"msg-start-23","StartTransaction",{}]"#),
-                         stream: "session-SES-7", source: source, correlation: "SES-7")
+        try await session(
+            w,
+            id: "SES-7",
+            transactionId: 23,
+            commandId: nil,
+            authorizationId: nil,
+            meter: (3000, 3000),
+            idTag: Vectors.rfidUid,
+            messageId: "msg-start-23",
+            startedAt: second
+        )
+        try await w.emit(
+            TransactionMessageRepeated(
+                chargePointId: Vectors.chargePoint,
+                action: "StartTransaction",
+                sessionId: "SES-7",
+                transactionId: 23,
+                matchedOn: ["open", "connector", "id_tag", "meter_start", "timestamp", "message_id"],
+                messageId: "msg-start-23",
+                frame: #"[2,"msg-start-23","StartTransaction",{}]"#
+            ),
+            stream: "session-SES-7",
+            source: source,
+            correlation: "SES-7"
+        )
         try await end(w, session: "SES-7", meterStop: 3000, cdr: "CDR-7", authorizationId: nil, endedAt: second)
-        try await w.emit(TransactionMessageRepeated(chargePointId: Vectors.chargePoint, action: "StopTransaction", sessionId: "SES-7", transactionId: 23,
-                                                    matchedOn: ["completed", "meter_stop", "timestamp"],
-                                                    messageId: "msg-stop-23", frame: #"[2,"msg-stop-23","StopTransaction",{}]"#),
-                         stream: "session-SES-7", source: source, correlation: "SES-7")
-        try await session(w, id: "SES-8", transactionId: 24, commandId: nil, authorizationId: nil, meter: (3000, 3000), idTag: Vectors.rfidUid,
-                          messageId: "msg-start-24", startedAt: second)
+        try await w.emit(
+            TransactionMessageRepeated(
+                chargePointId: Vectors.chargePoint,
+                action: "StopTransaction",
+                sessionId: "SES-7",
+                transactionId: 23,
+                matchedOn: ["completed", "meter_stop", "timestamp"],
+                messageId: "msg-stop-23",
+                frame: #"[2,"msg-stop-23","StopTransaction",{}]"#
+            ),
+            stream: "session-SES-7",
+            source: source,
+            correlation: "SES-7"
+        )
+        try await session(
+            w,
+            id: "SES-8",
+            transactionId: 24,
+            commandId: nil,
+            authorizationId: nil,
+            meter: (3000, 3000),
+            idTag: Vectors.rfidUid,
+            messageId: "msg-start-24",
+            startedAt: second
+        )
         try await end(w, session: "SES-8", meterStop: 3000, cdr: "CDR-8", authorizationId: nil, endedAt: second)
     }
 
@@ -112,97 +215,303 @@ enum Scenarios {
         let stream = "command-\(id)"
         let responseURL = "\(Vectors.iop)/commands/START_SESSION/\(id)"
         let authorizationField = authorizationId.map { #","authorization_id":"\#($0)""# } ?? ""
-        let body = #"{"response_url":"\#(responseURL)","token":{"uid":"\#(Vectors.tokenUid)","type":"OTHER","auth_id":"\#(Vectors.authId)","issuer":"FR*XYZ","valid":true,"whitelist":"ALWAYS","last_updated":"2024-02-01T08:00:00Z"}\#(authorizationField),"location_id":"\#(Vectors.location)","evse_uid":"\#(Vectors.evse)"}"#
-        try await w.emit(CommandReceived(commandId: id, command: "START_SESSION", body: body, bodyHash: "sha256-of-\(id)",
-                                         responseUrl: responseURL, locationId: Vectors.location, evseUid: Vectors.evse,
-                                         tokenUid: Vectors.tokenUid, authId: Vectors.authId, authorizationId: authorizationId),
-                         stream: stream, source: "ocpi", correlation: id)
-        try await w.emit(CommandAnswered(commandId: id, statusCode: 1000, result: "ACCEPTED"), stream: stream, source: "ocpi", correlation: id, after: 0)
-        try await w.emit(CommandDispatched(commandId: id, chargePointId: Vectors.chargePoint, action: "RemoteStartTransaction",
-                                           messageId: "msg-\(id)", connectorId: 1, deadline: w.at(30)),
-                         stream: stream, source: "ocpi", correlation: id, after: 0)
+        let body =
+            #"{"response_url":"\#(responseURL)","token":{"uid":"\#(Vectors.tokenUid)","type":"OTHER","auth_id":"\#(Vectors.authId)","issuer":"FR*XYZ","valid":true,"whitelist":"ALWAYS","last_updated":"2024-02-01T08:00:00Z"}\#(authorizationField),"location_id":"\#(Vectors.location)","evse_uid":"\#(Vectors.evse)"}"#
+        try await w.emit(
+            CommandReceived(
+                commandId: id,
+                command: "START_SESSION",
+                body: body,
+                bodyHash: "sha256-of-\(id)",
+                responseUrl: responseURL,
+                locationId: Vectors.location,
+                evseUid: Vectors.evse,
+                tokenUid: Vectors.tokenUid,
+                authId: Vectors.authId,
+                authorizationId: authorizationId
+            ),
+            stream: stream,
+            source: "ocpi",
+            correlation: id
+        )
+        try await w.emit(
+            CommandAnswered(commandId: id, statusCode: 1000, result: "ACCEPTED"),
+            stream: stream,
+            source: "ocpi",
+            correlation: id,
+            after: 0
+        )
+        try await w.emit(
+            CommandDispatched(
+                commandId: id,
+                chargePointId: Vectors.chargePoint,
+                action: "RemoteStartTransaction",
+                messageId: "msg-\(id)",
+                connectorId: 1,
+                deadline: w.at(30)
+            ),
+            stream: stream,
+            source: "ocpi",
+            correlation: id,
+            after: 0
+        )
         guard let chargerResult else { return }
-        try await w.emit(ChargerResponded(commandId: id, chargePointId: Vectors.chargePoint, messageId: "msg-\(id)",
-                                          frame: #"[3,"msg-\#(id)",{"status":"Accepted"}]"#, result: chargerResult),
-                         stream: stream, source: "ocpp:\(Vectors.chargePoint)", correlation: id)
+        try await w.emit(
+            ChargerResponded(
+                commandId: id,
+                chargePointId: Vectors.chargePoint,
+                messageId: "msg-\(id)",
+                frame: #"[3,"msg-\#(id)",{"status":"Accepted"}]"#,
+                result: chargerResult
+            ),
+            stream: stream,
+            source: "ocpp:\(Vectors.chargePoint)",
+            correlation: id
+        )
         try await queueResult(w, command: id, result: chargerResult, delivery: "dlv-\(id)")
     }
 
     static func stopCommand(_ w: ScenarioWriter, id: String, sessionId: String) async throws {
         let stream = "command-\(id)"
         let responseURL = "\(Vectors.iop)/commands/STOP_SESSION/\(id)"
-        try await w.emit(CommandReceived(commandId: id, command: "STOP_SESSION",
-                                         body: #"{"response_url":"\#(responseURL)","session_id":"\#(sessionId)"}"#,
-                                         bodyHash: "sha256-of-\(id)", responseUrl: responseURL, sessionId: sessionId),
-                         stream: stream, source: "ocpi", correlation: id, after: 600)
-        try await w.emit(CommandAnswered(commandId: id, statusCode: 1000, result: "ACCEPTED"), stream: stream, source: "ocpi", correlation: id, after: 0)
-        try await w.emit(CommandDispatched(commandId: id, chargePointId: Vectors.chargePoint, action: "RemoteStopTransaction",
-                                           messageId: "msg-\(id)", deadline: w.at(30)), stream: stream, source: "ocpi", correlation: id, after: 0)
-        try await w.emit(ChargerResponded(commandId: id, chargePointId: Vectors.chargePoint, messageId: "msg-\(id)",
-                                          frame: #"[3,"msg-\#(id)",{"status":"Accepted"}]"#, result: "ACCEPTED"),
-                         stream: stream, source: "ocpp:\(Vectors.chargePoint)", correlation: id)
+        try await w.emit(
+            CommandReceived(
+                commandId: id,
+                command: "STOP_SESSION",
+                body: #"{"response_url":"\#(responseURL)","session_id":"\#(sessionId)"}"#,
+                bodyHash: "sha256-of-\(id)",
+                responseUrl: responseURL,
+                sessionId: sessionId
+            ),
+            stream: stream,
+            source: "ocpi",
+            correlation: id,
+            after: 600
+        )
+        try await w.emit(
+            CommandAnswered(commandId: id, statusCode: 1000, result: "ACCEPTED"),
+            stream: stream,
+            source: "ocpi",
+            correlation: id,
+            after: 0
+        )
+        try await w.emit(
+            CommandDispatched(
+                commandId: id,
+                chargePointId: Vectors.chargePoint,
+                action: "RemoteStopTransaction",
+                messageId: "msg-\(id)",
+                deadline: w.at(30)
+            ),
+            stream: stream,
+            source: "ocpi",
+            correlation: id,
+            after: 0
+        )
+        try await w.emit(
+            ChargerResponded(
+                commandId: id,
+                chargePointId: Vectors.chargePoint,
+                messageId: "msg-\(id)",
+                frame: #"[3,"msg-\#(id)",{"status":"Accepted"}]"#,
+                result: "ACCEPTED"
+            ),
+            stream: stream,
+            source: "ocpp:\(Vectors.chargePoint)",
+            correlation: id
+        )
         try await queueResult(w, command: id, result: "ACCEPTED", delivery: "dlv-\(id)")
     }
 
     static func queueResult(_ w: ScenarioWriter, command: String, result: String, delivery: String) async throws {
         let stream = "command-\(command)"
-        try await w.emit(CommandResultQueued(commandId: command, result: result, deliveryId: delivery), stream: stream, source: "ocpi", correlation: command, after: 0)
-        try await w.emit(DeliveryScheduled(deliveryId: delivery, kind: .commandResult, target: "response_url:\(command)", method: "POST",
-                                           url: "\(Vectors.iop)/commands/\(command)", body: #"{"result":"\#(result)"}"#, commandId: command),
-                         stream: "delivery-\(delivery)", source: "ocpi", correlation: command, after: 0)
-        try await w.emit(DeliveryAttempted(deliveryId: delivery, attempt: 1, httpStatus: 200, ocpiStatus: 1000),
-                         stream: "delivery-\(delivery)", source: "outbox", correlation: command)
+        try await w.emit(
+            CommandResultQueued(commandId: command, result: result, deliveryId: delivery),
+            stream: stream,
+            source: "ocpi",
+            correlation: command,
+            after: 0
+        )
+        try await w.emit(
+            DeliveryScheduled(
+                deliveryId: delivery,
+                kind: .commandResult,
+                target: "response_url:\(command)",
+                method: "POST",
+                url: "\(Vectors.iop)/commands/\(command)",
+                body: #"{"result":"\#(result)"}"#,
+                commandId: command
+            ),
+            stream: "delivery-\(delivery)",
+            source: "ocpi",
+            correlation: command,
+            after: 0
+        )
+        try await w.emit(
+            DeliveryAttempted(deliveryId: delivery, attempt: 1, httpStatus: 200, ocpiStatus: 1000),
+            stream: "delivery-\(delivery)",
+            source: "outbox",
+            correlation: command
+        )
         try await w.emit(DeliverySucceeded(deliveryId: delivery), stream: "delivery-\(delivery)", source: "outbox", correlation: command, after: 0)
     }
 
     static func session(
-        _ w: ScenarioWriter, id: String, transactionId: Int, commandId: String?, authorizationId: String?, meter: (start: Int, reading: Int),
-        idTag: String = Vectors.tokenUid, matchedOn: [String] = ["id_tag", "connector", "window"], messageId: String? = nil,
+        _ w: ScenarioWriter,
+        id: String,
+        transactionId: Int,
+        commandId: String?,
+        authorizationId: String?,
+        meter: (start: Int, reading: Int),
+        idTag: String = Vectors.tokenUid,
+        matchedOn: [String] = ["id_tag", "connector", "window"],
+        messageId: String? = nil,
         startedAt: Timestamp? = nil
     ) async throws {
         let stream = "session-\(id)"
         let source = "ocpp:\(Vectors.chargePoint)"
-        try await w.emit(SessionStarted(sessionId: id, chargePointId: Vectors.chargePoint, connectorId: 1, transactionId: transactionId,
-                                        idTag: idTag, locationId: Vectors.location, evseUid: Vectors.evse, authId: Vectors.authId,
-                                        authMethod: "AUTH_REQUEST", startedAt: startedAt ?? w.at(45), meterStartWh: meter.start, currency: "EUR",
-                                        authorizationId: authorizationId, commandId: commandId, messageId: messageId),
-                         stream: stream, source: source, correlation: id, after: 45)
-        try await w.emit(AuthorizationBound(sessionId: id, authorizationId: authorizationId, commandId: commandId, matchedOn: matchedOn,
-                                            deltaMs: 45_000, candidates: 1),
-                         stream: stream, source: source, correlation: id, after: 0)
-        try await w.emit(DeliveryScheduled(deliveryId: "dlv-put-\(id)", kind: .sessionPut, target: "session:\(id)", method: "PUT",
-                                           url: "\(Vectors.iop)/sessions/FR/ABC/\(id)", body: "{}", sessionId: id),
-                         stream: "delivery-dlv-put-\(id)", source: "ocpi", correlation: id, after: 0)
+        try await w.emit(
+            SessionStarted(
+                sessionId: id,
+                chargePointId: Vectors.chargePoint,
+                connectorId: 1,
+                transactionId: transactionId,
+                idTag: idTag,
+                locationId: Vectors.location,
+                evseUid: Vectors.evse,
+                authId: Vectors.authId,
+                authMethod: "AUTH_REQUEST",
+                startedAt: startedAt ?? w.at(45),
+                meterStartWh: meter.start,
+                currency: "EUR",
+                authorizationId: authorizationId,
+                commandId: commandId,
+                messageId: messageId
+            ),
+            stream: stream,
+            source: source,
+            correlation: id,
+            after: 45
+        )
+        try await w.emit(
+            AuthorizationBound(
+                sessionId: id,
+                authorizationId: authorizationId,
+                commandId: commandId,
+                matchedOn: matchedOn,
+                deltaMs: 45_000,
+                candidates: 1
+            ),
+            stream: stream,
+            source: source,
+            correlation: id,
+            after: 0
+        )
+        try await w.emit(
+            DeliveryScheduled(
+                deliveryId: "dlv-put-\(id)",
+                kind: .sessionPut,
+                target: "session:\(id)",
+                method: "PUT",
+                url: "\(Vectors.iop)/sessions/FR/ABC/\(id)",
+                body: "{}",
+                sessionId: id
+            ),
+            stream: "delivery-dlv-put-\(id)",
+            source: "ocpi",
+            correlation: id,
+            after: 0
+        )
         try await w.emit(DeliverySucceeded(deliveryId: "dlv-put-\(id)"), stream: "delivery-dlv-put-\(id)", source: "outbox", correlation: id)
-        try await w.emit(MeterValuesRecorded(sessionId: id, measuredAt: w.at(300), meterWh: meter.reading),
-                         stream: stream, source: source, correlation: id, after: 300)
+        try await w.emit(
+            MeterValuesRecorded(sessionId: id, measuredAt: w.at(300), meterWh: meter.reading),
+            stream: stream,
+            source: source,
+            correlation: id,
+            after: 300
+        )
     }
 
-    static func end(_ w: ScenarioWriter, session id: String, meterStop: Int, cdr cdrId: String, authorizationId: String?,
-                    endedAt: Timestamp? = nil) async throws {
+    static func end(
+        _ w: ScenarioWriter,
+        session id: String,
+        meterStop: Int,
+        cdr cdrId: String,
+        authorizationId: String?,
+        endedAt: Timestamp? = nil
+    ) async throws {
         let stream = "session-\(id)"
         let endedAt = endedAt ?? w.at(60)
-        try await w.emit(SessionEnded(sessionId: id, endedAt: endedAt, meterStopWh: meterStop, reason: "Remote"),
-                         stream: stream, source: "ocpp:\(Vectors.chargePoint)", correlation: id, after: 60)
+        try await w.emit(
+            SessionEnded(sessionId: id, endedAt: endedAt, meterStopWh: meterStop, reason: "Remote"),
+            stream: stream,
+            source: "ocpp:\(Vectors.chargePoint)",
+            correlation: id,
+            after: 60
+        )
         let started = try await w.store.readStream(stream, fromVersion: 1, limit: 1)
         let start = try EventCatalogue.standard.decode(started[0])
         guard case .sessionStarted(let s) = start else { return }
-        try await cdr(w, id: cdrId, session: id, authorizationId: authorizationId, meter: (s.meterStartWh, meterStop),
-                      start: s.startedAt, stop: endedAt)
+        try await cdr(
+            w,
+            id: cdrId,
+            session: id,
+            authorizationId: authorizationId,
+            meter: (s.meterStartWh, meterStop),
+            start: s.startedAt,
+            stop: endedAt
+        )
     }
 
-    static func cdr(_ w: ScenarioWriter, id: String, session: String, authorizationId: String?, meter: (Int, Int),
-                    start: Timestamp, stop: Timestamp) async throws {
+    static func cdr(
+        _ w: ScenarioWriter,
+        id: String,
+        session: String,
+        authorizationId: String?,
+        meter: (Int, Int),
+        start: Timestamp,
+        stop: Timestamp
+    ) async throws {
         let energy = Double(meter.1 - meter.0) / 1000
         let hours = Double(stop.millisecondsSinceEpoch - start.millisecondsSinceEpoch) / 3_600_000
-        try await w.emit(CdrIssued(cdrId: id, sessionId: session, authorizationId: authorizationId, authId: Vectors.authId,
-                                   authMethod: "AUTH_REQUEST", locationId: Vectors.location, evseUid: Vectors.evse, currency: "EUR",
-                                   startDateTime: start, stopDateTime: stop, totalEnergy: energy, totalTime: hours, totalCost: 0,
-                                   chargingPeriods: [ChargingPeriod(startDateTime: start, dimensions: [CdrDimension(type: "ENERGY", volume: energy)])]),
-                         stream: "cdr-\(id)", source: "ocpi", correlation: session, after: 1)
-        try await w.emit(DeliveryScheduled(deliveryId: "dlv-\(id)", kind: .cdr, target: "session:\(session)", method: "POST",
-                                           url: "\(Vectors.iop)/cdrs", body: "{}", sessionId: session, cdrId: id),
-                         stream: "delivery-dlv-\(id)", source: "ocpi", correlation: session, after: 0)
+        try await w.emit(
+            CdrIssued(
+                cdrId: id,
+                sessionId: session,
+                authorizationId: authorizationId,
+                authId: Vectors.authId,
+                authMethod: "AUTH_REQUEST",
+                locationId: Vectors.location,
+                evseUid: Vectors.evse,
+                currency: "EUR",
+                startDateTime: start,
+                stopDateTime: stop,
+                totalEnergy: energy,
+                totalTime: hours,
+                totalCost: 0,
+                chargingPeriods: [ChargingPeriod(startDateTime: start, dimensions: [CdrDimension(type: "ENERGY", volume: energy)])]
+            ),
+            stream: "cdr-\(id)",
+            source: "ocpi",
+            correlation: session,
+            after: 1
+        )
+        try await w.emit(
+            DeliveryScheduled(
+                deliveryId: "dlv-\(id)",
+                kind: .cdr,
+                target: "session:\(session)",
+                method: "POST",
+                url: "\(Vectors.iop)/cdrs",
+                body: "{}",
+                sessionId: session,
+                cdrId: id
+            ),
+            stream: "delivery-dlv-\(id)",
+            source: "ocpi",
+            correlation: session,
+            after: 0
+        )
         try await w.emit(DeliverySucceeded(deliveryId: "dlv-\(id)"), stream: "delivery-dlv-\(id)", source: "outbox", correlation: session)
     }
 }
