@@ -2,7 +2,6 @@ import Domain
 import Foundation
 import Ledger
 import Logging
-import Projections
 
 /// Settles a dispatched command exactly once: by the charger's answer or by its deadline,
 /// whichever is recorded first. The other is still recorded — a late answer as

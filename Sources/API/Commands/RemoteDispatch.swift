@@ -1,7 +1,6 @@
 import Domain
 import Ledger
 import Logging
-import Projections
 import ServiceLifecycle
 import Synchronization
 

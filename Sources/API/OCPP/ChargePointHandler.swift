@@ -2,7 +2,6 @@ import Domain
 import Foundation
 import Ledger
 import Logging
-import Projections
 
 /// One charger's OCPP 1.6J conversation: answers its CALLs, records what matters, and hands the
 /// answers to our CALLs to `CommandOutcomes`. Never throws on bad input: a malformed frame gets

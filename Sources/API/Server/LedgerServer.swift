@@ -6,7 +6,6 @@ import HummingbirdWebSocket
 import Ledger
 import Logging
 import NIOCore
-import Projections
 import ServiceLifecycle
 import UnixSignals
 

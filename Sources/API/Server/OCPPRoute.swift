@@ -5,7 +5,6 @@ import HummingbirdWebSocket
 import Ledger
 import Logging
 import NIOWebSocket
-import Projections
 
 /// `GET /ocpp/{charge_point_id}`: the OCPP 1.6J WebSocket, subprotocol `ocpp1.6`, for chargers
 /// named in the locations file only, each with its Basic password when it has one (security
