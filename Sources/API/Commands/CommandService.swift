@@ -176,25 +176,29 @@ public struct CommandService: Sendable {
             decision = answer
         case .session(let sessionId):
             let session = try? await store.state(SessionsProjection.self, sessionId)
-            var charger: Route?
-            if let session { charger = await route(session.chargePointId) }
-            decision = policy.decideStop(request, session: session, route: charger)
+            var route: Route?
+            if let session {
+                route = await self.route(session.chargePointId) { try? await store.state(ChargePointsProjection.self, session.chargePointId) }
+            }
+            decision = policy.decideStop(request, session: session, route: route)
         case .evse(let evse):
+            // One read of the charger's state serves both the route and the connector.
             let charger = try? await store.state(ChargePointsProjection.self, evse.chargePointId)
             decision = policy.decide(
                 request,
                 at: evse,
-                route: await route(evse.chargePointId),
+                route: await route(evse.chargePointId) { charger },
                 connectorFree: charger?.isFree(connector: evse.connectorId) ?? true
             )
         }
         return policy.withWarnings(request, decision)
     }
 
-    /// `nil` when the charger is connected nowhere (or to an instance that stopped).
-    private func route(_ chargePointId: String) async -> Route? {
+    /// `nil` when the charger is connected nowhere (or to an instance that stopped). `state` (the
+    /// charger's recorded connection) is read only when the charger is not connected here.
+    private func route(_ chargePointId: String, state: () async -> ChargePointsProjection.State?) async -> Route? {
         if await gateway.isConnected(chargePointId) { return .here }
-        guard let state = try? await store.state(ChargePointsProjection.self, chargePointId), state.connected,
+        guard let state = await state(), state.connected,
             let holder = state.instance, holder != coordination.instance,
             (try? await coordination.liveInstances(now: clock.now()).contains(holder)) == true
         else { return nil }
