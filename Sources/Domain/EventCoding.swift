@@ -9,7 +9,11 @@ import Ledger
 /// across modules that is not specialized writes each member through witness tables.
 public enum EventCoding {
     /// A payload as an event ready to append.
-    @inlinable public static func newEvent<P: DomainEventPayload>(_ payload: P, metadata: EventMetadata, id: UUID = UUID()) throws(EventStoreError) -> NewEvent {
+    @inlinable public static func newEvent<P: DomainEventPayload>(
+        _ payload: P,
+        metadata: EventMetadata,
+        id: UUID = UUID()
+    ) throws(EventStoreError) -> NewEvent {
         try NewEvent(eventId: id, type: P.eventType, schemaVersion: P.schemaVersion, data: CanonicalJSON(encoding: payload), metadata: metadata)
     }
 

@@ -34,6 +34,15 @@ struct DatabaseOptions: ParsableArguments {
     }
 
     /// `withProjections` keeps the read models in step; their schema is migrated and checked either way.
+    /// The ledger `serve` works on (created if it is a new SQLite file, its read models kept in
+    /// step) and how this server shares it: through the database on PostgreSQL, with the other
+    /// instances there; alone on SQLite, which has one server per file (`InstanceLock`).
+    func openServedLedger() async throws -> (store: any ProjectionStore, coordination: any InstanceCoordination) {
+        guard PostgresLocation.isURL(db) else { return (try Self.openSQLite(db, withProjections: true, creating: true), SoleInstance()) }
+        let store = try await Self.openPostgres(db, withProjections: true)
+        return (store, store.coordination())
+    }
+
     static func openPostgres(_ url: String, withProjections: Bool) async throws -> PostgresEventStore {
         do { return try await PostgresEventStore.open(url: url, readModels: ProjectionEngine(), folding: withProjections) } catch {
             throw Failure.unusableDatabase(error.description)

@@ -108,8 +108,7 @@ struct Serve: AsyncParsableCommand {
                 throw Failure.unusableDatabase("\(error)")
             }
             let token = try serverToken()
-            let store = try await database.openProjectionStore(folding: true, creating: true)
-            let coordination = instanceCoordination(for: store)
+            let (store, coordination) = try await database.openServedLedger()
             var logger = Logger(label: "chargeledger")
             logger.logLevel = .info
             let configuration = LedgerServer.Configuration(

@@ -55,6 +55,17 @@ public struct ScratchLedger: Sendable {
         }
     }
 
+    /// The ledger as a server opens it, with how that server shares it (see `ledger serve`).
+    public func openServed(clock: any LedgerClock) async throws -> (store: any ProjectionStore, coordination: any InstanceCoordination) {
+        switch kind {
+        case .sqlite:
+            return (try SQLiteEventStore(path: db, clock: clock, readModels: ProjectionEngine()), SoleInstance())
+        case .postgres:
+            let store = try await PostgresEventStore.open(url: db, readModels: ProjectionEngine(), clock: clock)
+            return (store, store.coordination())
+        }
+    }
+
     /// Runs one statement on the ledger outside any store, as an operator with a SQL shell would.
     public func administer(_ sql: String) async throws {
         switch kind {

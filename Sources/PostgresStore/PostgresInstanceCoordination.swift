@@ -85,12 +85,6 @@ public struct PostgresInstanceCoordination: InstanceCoordination {
     }
 }
 
-/// How a server on `store` shares its ledger: through the database on PostgreSQL; alone on
-/// SQLite, which has one server per file (`InstanceLock`).
-public func instanceCoordination(for store: any ProjectionStore) -> any InstanceCoordination {
-    (store as? PostgresEventStore)?.coordination() ?? SoleInstance()
-}
-
 extension PostgresEventStore {
     /// How this store's instance coordinates with the others serving the same database.
     public func coordination(instance: String = UUID().uuidString.lowercased()) -> PostgresInstanceCoordination {

@@ -46,8 +46,7 @@ final class ServerHarness: Sendable {
         let ledger = ledger ?? ScratchLedger(kind: .sqlite, db: directory.path("ledger.sqlite"))
         let clock = clock ?? ManualClock(Timestamp(Date()))
         let locations = try locations ?? LocationRegistry(contentsOf: Self.examplesLocations)
-        let store = try await ledger.open(clock: clock)
-        let coordination = instanceCoordination(for: store)
+        let (store, coordination) = try await ledger.openServed(clock: clock)
         var logger = Logger(label: "ledger-under-test")
         logger.logLevel = .warning
         let server = LedgerServer(
