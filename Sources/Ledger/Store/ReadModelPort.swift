@@ -51,12 +51,9 @@ public struct RefusedEvent: Error, CustomStringConvertible {
 /// port's business (`decoded`), the store only carries it.
 public struct AdmittedEvents: Sendable {
     public let decoded: any Sendable
-    /// The last event's position: every checkpoint after the batch.
-    public let position: Int64
 
-    public init(decoded: any Sendable, position: Int64) {
+    public init(decoded: any Sendable) {
         self.decoded = decoded
-        self.position = position
     }
 }
 

@@ -37,7 +37,7 @@ public final class ProjectionEngine: ReadModelPort {
         let decoded = try events.map { event throws(RefusedEvent) in
             do { return try decode(event) } catch { throw RefusedEvent(position: event.position, reason: "\(error)") }
         }
-        return AdmittedEvents(decoded: decoded, position: events.last?.position ?? 0)
+        return AdmittedEvents(decoded: decoded)
     }
 
     public func plan(_ events: [AdmittedEvents], checkpoints: [String: Int64]) -> ReadModelPlan {

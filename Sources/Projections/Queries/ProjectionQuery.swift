@@ -19,11 +19,6 @@ public struct ProjectionQuery<Value: Sendable>: Sendable {
     public func fetch(_ reader: any ProjectionReading) throws -> Value {
         try body(reader)
     }
-
-    /// The same read, its result transformed.
-    public func map<T: Sendable>(_ transform: @escaping @Sendable (Value) throws -> T) -> ProjectionQuery<T> {
-        ProjectionQuery<T> { reader in try transform(try body(reader)) }
-    }
 }
 
 /// A page of a longer list, with the list's length (for `X-Total-Count` and "n of m").
