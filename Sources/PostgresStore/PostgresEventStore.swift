@@ -279,7 +279,7 @@ public final class PostgresEventStore: ProjectionStore {
                 let rows = try await connection.query(
                     """
                     SELECT \(unescaped: EventRow.columns) FROM events
-                    WHERE position > (SELECT min(position) FROM projection_checkpoints) ORDER BY position LIMIT 2048
+                    WHERE position > (SELECT min(position) FROM \(unescaped: readModels.port.checkpointTable)) ORDER BY position LIMIT 2048
                     """,
                     logger: logger
                 )

@@ -11,6 +11,16 @@ struct Migrator {
     let migrations: [Migration]
     let complete: Bool
 
+    init(migrations: [Migration], complete: Bool) {
+        self.migrations = migrations
+        self.complete = complete
+    }
+
+    /// A SQLite ledger's: the log's migrations and, with them, the read models'.
+    init(sqliteWith readModels: (any ReadModelPort)?) {
+        self.init(migrations: Migration.embedded + (readModels?.migrations(for: .sqlite) ?? []), complete: readModels != nil)
+    }
+
     func migrate(_ connection: Connection, now: Timestamp) throws(EventStoreError) {
         do {
             try connection.immediateTransaction {

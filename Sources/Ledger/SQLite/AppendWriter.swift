@@ -31,7 +31,7 @@ final class AppendWriter: @unchecked Sendable {
     private let clock: any LedgerClock
     private let notifier: AppendNotifier
     private let maximumBatch: Int
-    private let observer: (any TransactionObserver)?
+    private let observer: SQLiteReadModels?
     private let database: Database
     /// What the writer knows of the log between transactions, so that an append does not have to
     /// query it: valid only while `PRAGMA data_version` says no other connection has committed.
@@ -51,7 +51,7 @@ final class AppendWriter: @unchecked Sendable {
         clock: any LedgerClock,
         notifier: AppendNotifier,
         maximumBatch: Int,
-        observer: (any TransactionObserver)?
+        observer: SQLiteReadModels?
     ) {
         self.connection = connection
         self.database = Database(connection: connection)

@@ -57,8 +57,7 @@ public final class Database {
             if scratch {
                 try connection.execute("PRAGMA page_size = 16384; PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -16384")
             }
-            try Migrator(migrations: Migration.embedded + (readModels?.migrations(for: .sqlite) ?? []), complete: readModels != nil)
-                .migrate(connection, now: clock.now())
+            try Migrator(sqliteWith: readModels).migrate(connection, now: clock.now())
             return Database(connection: connection)
         } catch {
             throw .wrapping(error)
@@ -103,16 +102,21 @@ public final class Database {
     }
 }
 
-/// Called by the writer inside every append transaction, after the events are inserted.
-///
-/// This is how projections stay exactly in step with the log: their rows and checkpoint commit in
-/// the same transaction as the events, or not at all. If `apply` throws, the request is refused
-/// and nothing of it is written.
-protocol TransactionObserver: Sendable {
-    /// Folds the just-inserted events into the read models.
-    func apply(_ events: [RecordedEvent], in database: Database) throws
-    /// The last position the read models reflect; the store catches up from here when it opens.
-    func checkpoint(in database: Database) throws -> Int64
+extension Database {
+    /// One row's INSERT that replaces the row with its key: how read models are upserted, live
+    /// (`SQLiteReadModels`) and in a rebuild.
+    public static func replaceSQL(_ table: String, _ columns: [String]) -> String {
+        insertSQL("INSERT OR REPLACE", table, columns)
+    }
+
+    /// One row's INSERT that leaves a row already present alone (anomalies).
+    public static func insertNewSQL(_ table: String, _ columns: [String]) -> String {
+        insertSQL("INSERT OR IGNORE", table, columns)
+    }
+
+    private static func insertSQL(_ verb: String, _ table: String, _ columns: [String]) -> String {
+        "\(verb) INTO \(table) (\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))"
+    }
 }
 
 extension Statement {

@@ -54,8 +54,7 @@ public final class SQLiteEventStore: VerifiableEventStore {
             try connection.execute("SELECT count(*) FROM sqlite_master")
             try connection.execute("PRAGMA journal_mode = WAL")
             try connection.execute("PRAGMA synchronous = \(configuration.durability == .full ? "FULL" : "NORMAL")")
-            try Migrator(migrations: Migration.embedded + (readModels?.migrations(for: .sqlite) ?? []), complete: readModels != nil)
-                .migrate(connection, now: clock.now())
+            try Migrator(sqliteWith: readModels).migrate(connection, now: clock.now())
             if let observer { try Self.catchUp(observer, connection: connection) }
             let head = try ChainHead.read(connection)
             let readConnections = try (0..<max(1, configuration.readers)).map { _ in
@@ -81,7 +80,7 @@ public final class SQLiteEventStore: VerifiableEventStore {
 
     /// Applies the events the read models have not seen yet (written by a store without them,
     /// or by an older binary), a page per transaction.
-    private static func catchUp(_ observer: any TransactionObserver, connection: Connection) throws {
+    private static func catchUp(_ observer: SQLiteReadModels, connection: Connection) throws {
         let database = Database(connection: connection)
         let page = try connection.cached("SELECT \(EventRow.columns) FROM events WHERE position > ? ORDER BY position LIMIT 2048")
         while true {

@@ -1,7 +1,11 @@
 /// The read models kept on SQLite, in the append transaction that caused them: `ReadModelPort`'s
 /// batch, run a statement per row (a local file charges for rows, not round trips; see
 /// `PostgresReadModels` for the other dialect).
-struct SQLiteReadModels: TransactionObserver {
+///
+/// The writer calls `apply` inside every append transaction, after the events are inserted: the
+/// rows and checkpoints commit with the events or not at all, and if `apply` throws the request is
+/// refused and nothing of it is written.
+struct SQLiteReadModels: Sendable {
     let port: any ReadModelPort
 
     func apply(_ events: [RecordedEvent], in database: Database) throws {
@@ -13,6 +17,7 @@ struct SQLiteReadModels: TransactionObserver {
         try database.execute("UPDATE \(port.checkpointTable) SET position = ?1 WHERE position < ?1", [.integer(plan.position)])
     }
 
+    /// The last position the read models reflect; the store catches up from here when it opens.
     func checkpoint(in database: Database) throws -> Int64 {
         try database.rows("SELECT min(position) FROM \(port.checkpointTable)").first?.first?.integer ?? 0
     }
@@ -45,17 +50,12 @@ struct SQLiteReadModels: TransactionObserver {
             for value in values { try database.execute("DELETE FROM \(table) WHERE \(column) = ?", [.text(value)]) }
         case let .upsert(table, columns, rows):
             guard !rows.isEmpty else { return }
-            let sql = Self.insertSQL(table, columns, verb: "INSERT OR REPLACE")
+            let sql = Database.replaceSQL(table, columns)
             for row in rows { try database.execute(sql, row) }
         case let .insertNew(table, columns, rows):
             guard !rows.isEmpty else { return }
-            let sql = Self.insertSQL(table, columns, verb: "INSERT OR IGNORE")
+            let sql = Database.insertNewSQL(table, columns)
             for row in rows { try database.execute(sql, row) }
         }
-    }
-
-    /// One row's INSERT (`INSERT OR REPLACE`, `INSERT OR IGNORE`).
-    private static func insertSQL(_ table: String, _ columns: [String], verb: String) -> String {
-        "\(verb) INTO \(table) (\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))"
     }
 }

@@ -2,13 +2,8 @@ import Ledger
 
 /// What a rebuild writes into its scratch SQLite database (the live tables are written by the store: `ReadModelPort`).
 extension Database {
-    /// Inserts a row, or replaces the one with its key.
-    static func replaceSQL(_ table: String, _ columns: [String]) -> String {
-        "INSERT OR REPLACE INTO \(table) (\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))"
-    }
-
     func insert(_ anomaly: Anomaly) throws {
-        try execute("INSERT OR IGNORE INTO anomalies (\(Anomaly.columns.joined(separator: ", "))) VALUES (?, ?, ?, ?, ?)", anomaly.values)
+        try execute(Self.insertNewSQL("anomalies", Anomaly.columns), anomaly.values)
     }
 }
 
