@@ -303,6 +303,9 @@ struct ValueDecoder: Decoder {
         if T.self == String.self { return try string() as! T }
         if T.self == Int.self { return try integer(Int.self) as! T }
         if T.self == Int64.self { return try integer(Int64.self) as! T }
+        // As `JSONDecoder` does: `Decimal`'s own conformance expects a keyed container.
+        if T.self == Decimal.self { return try decimal() as! T }
+        if T.self == JSONValue.self { return try json() as! T }
         return try T(from: self)
     }
 
@@ -327,7 +330,7 @@ struct ValueDecoder: Decoder {
         }
     }
 
-    private func numberText<T>(_ type: T.Type) throws -> UnsafeBufferPointer<UInt8> {
+    func numberText<T>(_ type: T.Type) throws -> UnsafeBufferPointer<UInt8> {
         guard let byte, byte == UInt8(ascii: "-") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else {
             throw mismatch(type, expected: "a number")
         }

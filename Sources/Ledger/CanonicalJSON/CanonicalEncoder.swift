@@ -198,6 +198,9 @@ struct NodeEncoder: Encoder {
         if T.self == String.self, let string = value as? String { return .scalar(.string(string)) }
         if T.self == Int.self, let integer = value as? Int { return .scalar(.number(String(integer))) }
         if T.self == Int64.self, let integer = value as? Int64 { return .scalar(.number(String(integer))) }
+        // As `JSONEncoder` does: `Decimal`'s own conformance writes a keyed container.
+        if T.self == Decimal.self, let decimal = value as? Decimal { return .scalar(.number(decimal.canonicalText)) }
+        if T.self == JSONValue.self, let json = value as? JSONValue { return .scalar(json) }
         let child = EncodingNode()
         try value.encode(to: NodeEncoder(node: child, path: path))
         return child.slot ?? .scalar(.object([:]))
@@ -310,6 +313,8 @@ struct SingleNodeContainer: SingleValueEncodingContainer {
     mutating func encode(_ value: UInt32) throws { integer(value) }
     mutating func encode(_ value: UInt64) throws { integer(value) }
     mutating func encode<T: Encodable>(_ value: T) throws {
+        if T.self == Decimal.self, let decimal = value as? Decimal { return node.setScalar(.number(decimal.canonicalText)) }
+        if T.self == JSONValue.self, let json = value as? JSONValue { return node.setScalar(json) }
         try value.encode(to: NodeEncoder(node: node, path: path))
     }
 
