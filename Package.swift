@@ -89,16 +89,19 @@ let package = Package(
             dependencies: ["CanonicalMacros"],
             swiftSettings: strictSettings
         ),
+        // OCPI 2.1.1 pricing: a session and a tariff in, a priced CDR's figures out. Pure
+        // (Foundation only, no I/O), so every rule of the spec digest is tested on its own.
+        .target(name: "Pricing", swiftSettings: strictSettings),
         // The event catalogue: what the edges record, and what the projections fold.
         .target(
             name: "Domain",
-            dependencies: ["Ledger", "CanonicalCoding"],
+            dependencies: ["Ledger", "CanonicalCoding", "Pricing"],
             swiftSettings: strictSettings
         ),
         // The read models: their folds, schema (both dialects), queries and reports.
         .target(
             name: "Projections",
-            dependencies: ["Ledger", "Domain", "CanonicalCoding"],
+            dependencies: ["Ledger", "Domain", "CanonicalCoding", "Pricing"],
             swiftSettings: strictSettings,
             plugins: ["EmbedMigrationsPlugin"]
         ),
@@ -109,6 +112,7 @@ let package = Package(
                 "Ledger",
                 "Domain",
                 "Projections",
+                "Pricing",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -173,6 +177,7 @@ let package = Package(
                 "PostgresStore",
                 "Projections",
                 "API",
+                "Pricing",
                 "Simulation",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -234,6 +239,13 @@ let package = Package(
             name: "ProjectionsTests",
             dependencies: ["Ledger", "Domain", "Projections", "LedgerTesting", "TestPrerequisites", "LedgerCLI"],
             resources: [.copy("Golden")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "PricingTests",
+            dependencies: ["Pricing"],
+            // The spec digest's vectors, read by path (`#filePath`): also by APITests' `ledger price` test.
+            exclude: ["Vectors"],
             swiftSettings: strictSettings
         ),
     ]
