@@ -1,4 +1,5 @@
 import CanonicalCoding
+import Foundation
 import Ledger
 
 @Canonical
@@ -58,11 +59,25 @@ public struct ConnectorStatusChanged: DomainEventPayload {
     /// The OCPP 1.6 ChargePointStatus (`Available`, `Charging`, `Faulted`, …).
     public var status: String
     public var errorCode: String?
-    public init(chargePointId: String, connectorId: Int, status: String, errorCode: String? = nil) {
+    /// The charger's time of the change, when it gave one.
+    public var timestamp: Timestamp?
+    /// The session open on this connector when the status came: SuspendedEV and Finishing start
+    /// its not-charging (parking) time, Charging ends it (`SessionsProjection.State.notCharging`).
+    public var sessionId: String?
+    public init(
+        chargePointId: String,
+        connectorId: Int,
+        status: String,
+        errorCode: String? = nil,
+        timestamp: Timestamp? = nil,
+        sessionId: String? = nil
+    ) {
         self.chargePointId = chargePointId
         self.connectorId = connectorId
         self.status = status
         self.errorCode = errorCode
+        self.timestamp = timestamp
+        self.sessionId = sessionId
     }
 }
 
@@ -141,6 +156,9 @@ public struct SessionStarted: DomainEventPayload {
     /// The OCPP-J message id of the StartTransaction: a charger that resends it with the same id
     /// proves the resend (`TransactionMessageRepeated`). Absent in logs recorded before it was kept.
     public var messageId: String?
+    /// The tariff version in force on the connector when the session started: the one its CDR is
+    /// priced with, whatever is published meanwhile (spec digest §1.4.8 [REC]). Absent: no tariff.
+    public var tariff: TariffVersion?
     public init(
         sessionId: String,
         chargePointId: String,
@@ -156,7 +174,8 @@ public struct SessionStarted: DomainEventPayload {
         currency: String,
         authorizationId: String? = nil,
         commandId: String? = nil,
-        messageId: String? = nil
+        messageId: String? = nil,
+        tariff: TariffVersion? = nil
     ) {
         self.sessionId = sessionId
         self.chargePointId = chargePointId
@@ -173,6 +192,7 @@ public struct SessionStarted: DomainEventPayload {
         self.authorizationId = authorizationId
         self.commandId = commandId
         self.messageId = messageId
+        self.tariff = tariff
     }
 }
 
@@ -272,8 +292,14 @@ public struct CdrIssued: DomainEventPayload, CanonicalWritable {
     public var totalEnergy: Double
     public var totalTime: Double
     public var totalParkingTime: Double?
-    public var totalCost: Double
+    /// Excluding VAT, rounded by the one money rule; 0 when the session had no tariff (and in
+    /// CDRs recorded before pricing, which replay to exactly that).
+    public var totalCost: Decimal
     public var chargingPeriods: [ChargingPeriod]
+    /// The Tariff objects used, as they were when the session started (one: spec digest §3.1 [REC]).
+    public var tariffs: [JSONValue]?
+    /// How `totalCost` was computed; absent for a session without a tariff.
+    public var pricing: CdrPricing?
     public init(
         cdrId: String,
         sessionId: String,
@@ -288,8 +314,10 @@ public struct CdrIssued: DomainEventPayload, CanonicalWritable {
         totalEnergy: Double,
         totalTime: Double,
         totalParkingTime: Double? = nil,
-        totalCost: Double,
-        chargingPeriods: [ChargingPeriod]
+        totalCost: Decimal,
+        chargingPeriods: [ChargingPeriod],
+        tariffs: [JSONValue]? = nil,
+        pricing: CdrPricing? = nil
     ) {
         self.cdrId = cdrId
         self.sessionId = sessionId
@@ -306,6 +334,8 @@ public struct CdrIssued: DomainEventPayload, CanonicalWritable {
         self.totalParkingTime = totalParkingTime
         self.totalCost = totalCost
         self.chargingPeriods = chargingPeriods
+        self.tariffs = tariffs
+        self.pricing = pricing
     }
 }
 

@@ -14,6 +14,8 @@ public struct DeliveryKind: CanonicalRawValue, Hashable, Sendable, CustomStringC
     public static let sessionPatch = DeliveryKind(rawValue: "session_patch")
     /// A CDR, POSTed to the IOP.
     public static let cdr = DeliveryKind(rawValue: "cdr")
+    /// A Tariff, new or changed, PUT to the IOP.
+    public static let tariffPut = DeliveryKind(rawValue: "tariff_put")
 
     public var description: String { rawValue }
 }

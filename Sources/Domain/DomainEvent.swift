@@ -44,6 +44,8 @@ public indirect enum DomainEvent: Sendable, Equatable {
     case meterValuesRecorded(MeterValuesRecorded)
     case sessionEnded(SessionEnded)
     case cdrIssued(CdrIssued)
+    case tariffPublished(TariffPublished)
+    case tariffWithdrawn(TariffWithdrawn)
     case deliveryScheduled(DeliveryScheduled)
     case deliveryAttempted(DeliveryAttempted)
     case deliverySucceeded(DeliverySucceeded)

@@ -10,4 +10,6 @@ public enum StreamID {
     public static func chargePoint(_ chargePointId: String) -> String { "chargepoint-\(chargePointId)" }
     /// One delivery's attempts and ops actions (its scheduling is on the stream that caused it).
     public static func delivery(_ deliveryId: String) -> String { "delivery-\(deliveryId)" }
+    /// A tariff's versions and withdrawals.
+    public static func tariff(_ tariffId: String) -> String { "tariff-\(tariffId)" }
 }

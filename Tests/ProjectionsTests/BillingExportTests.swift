@@ -113,4 +113,46 @@ struct BillingExportTests {
         }
         await store.close()
     }
+
+    @Test("a priced CDR is exported with its exact total_cost, parking time, tariff version and (NDJSON) its computation")
+    func pricedCdr() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.path("ledger.sqlite")
+        var cdr = Self.cdr(7)
+        cdr.totalCost = Decimal(string: "12.38")!
+        cdr.totalParkingTime = 1.1833
+        cdr.pricing = CdrPricing(
+            tariff: TariffVersion(id: "11", lastUpdated: "2015-06-29T20:39:09Z"),
+            timeZone: "Europe/Paris",
+            exactCost: Decimal(string: "12.375")!,
+            periods: [
+                .init(
+                    startDateTime: cdr.startDateTime,
+                    state: "CHARGING",
+                    components: [
+                        .init(type: "FLAT", volume: 1, billedVolume: 1, unitPrice: Decimal(string: "2.50")!, stepSize: nil, element: 0, amount: 2.5)
+                    ]
+                )
+            ]
+        )
+        let store = try SQLiteEventStore(path: path, readModels: ProjectionEngine())
+        _ = try await store.append(
+            [try EventCoding.newEvent(cdr, metadata: EventMetadata(source: "test"))],
+            to: "session-SES-7",
+            expectedVersion: .any
+        )
+        await store.close()
+
+        let line = try JSONValue(parsing: try await CLI.ledger("cdrs", "--db", path).stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+        #expect(line["total_cost"] == .number("12.38"))
+        #expect(line["total_parking_time"] == .number("1.1833"))
+        #expect(line["tariff_id"]?.stringValue == "11" && line["tariff_last_updated"]?.stringValue == "2015-06-29T20:39:09Z")
+        #expect(line["pricing"]?["exact_cost"] == .number("12.375"))
+        #expect(line["pricing"]?["periods"]?.canonicalText.contains(#""unit_price":2.5"#) == true)
+
+        let csv = try await CLI.ledger("cdrs", "--db", path, "--format", "csv").stdout.split(separator: "\n")
+        #expect(csv.first?.hasSuffix(",total_parking_time,total_cost,currency,tariff_id,tariff_last_updated") == true, "\(csv)")
+        #expect(csv.last?.hasSuffix(",1.1833,12.38,EUR,11,2015-06-29T20:39:09Z") == true, "\(csv)")
+    }
 }

@@ -12,7 +12,7 @@ import Testing
 struct CanonicalCodingTests {
     static let projections: [any Projection.Type] = [
         CommandsProjection.self, SessionsProjection.self, CdrsProjection.self, AuthorizationLinksProjection.self,
-        TimersProjection.self, DeliveriesProjection.self, ChargePointsProjection.self,
+        TimersProjection.self, DeliveriesProjection.self, ChargePointsProjection.self, TariffsProjection.self,
     ]
 
     static let payloads: [any DomainEventPayload.Type] = [
@@ -21,7 +21,7 @@ struct CanonicalCodingTests {
         TransactionMessageRepeated.self, ChargePointConnected.self, ChargePointDisconnected.self, BootNotified.self, ConnectorStatusChanged.self,
         AuthorizeRequested.self, AuthorizationDecided.self, SessionStarted.self, AuthorizationBound.self, MeterValuesRecorded.self,
         SessionEnded.self, CdrIssued.self, DeliveryScheduled.self, DeliveryAttempted.self, DeliverySucceeded.self,
-        DeliveryParked.self, DeliveryAbandoned.self, DeliveryRequeued.self,
+        DeliveryParked.self, DeliveryAbandoned.self, DeliveryRequeued.self, TariffPublished.self, TariffWithdrawn.self,
     ]
 
     /// Ledgers with projections: the every-field history, random histories, and the golden logs.

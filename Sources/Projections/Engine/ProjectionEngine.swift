@@ -19,7 +19,7 @@ public final class ProjectionEngine: ReadModelPort {
     static let tables: [any LiveProjection] = [
         ProjectionTable(CommandsProjection()), ProjectionTable(SessionsProjection()), ProjectionTable(CdrsProjection()),
         ProjectionTable(AuthorizationLinksProjection()), ProjectionTable(TimersProjection()),
-        ProjectionTable(DeliveriesProjection()), ProjectionTable(ChargePointsProjection()),
+        ProjectionTable(DeliveriesProjection()), ProjectionTable(ChargePointsProjection()), ProjectionTable(TariffsProjection()),
     ]
 
     public func migrations(for dialect: SQLDialect) -> [Migration] {

@@ -32,6 +32,20 @@ public struct SessionsProjection: Projection {
             public var authorizationId: String?
         }
 
+        /// The energy register at an instant, as the charger reported it: what the CDR is priced from.
+        @Canonical
+        public struct Reading: Codable, Sendable, Equatable, CanonicalWritable {
+            public var at: Timestamp
+            public var wh: Int
+        }
+
+        /// Time the EV was not charging (OCPP SuspendedEV, Finishing); `to` absent while it lasts.
+        @Canonical
+        public struct NotCharging: Codable, Sendable, Equatable, CanonicalWritable {
+            public var from: Timestamp
+            public var to: Timestamp?
+        }
+
         public var id: String
         public var startDatetime: Timestamp
         public var endDatetime: Timestamp?
@@ -63,6 +77,12 @@ public struct SessionsProjection: Projection {
         public var startMessageId: String?
         /// What the charger reported that cannot be true as it stands (`TransactionAnomaly`), in order; absent when nothing.
         public var concerns: [String]?
+        /// The tariff version the session is priced with (`SessionStarted.tariff`).
+        public var tariff: TariffVersion?
+        /// Every meter reading from the start to the stop, in order.
+        public var readings: [Reading]?
+        /// The not-charging spans the charger reported while the session ran, in order.
+        public var notCharging: [NotCharging]?
         public var positions: [Int64]
 
         mutating func receive(_ authorizationId: String?, at: Timestamp, position: Int64, via: String) {
@@ -75,11 +95,30 @@ public struct SessionsProjection: Projection {
 
         /// Closes the current charging period at a new meter reading.
         public mutating func read(meterWh: Int, at time: Timestamp) {
+            readings = (readings ?? []) + [Reading(at: time, wh: meterWh)]
             let energy = Double(meterWh - lastMeterWh) / 1000
             chargingPeriods.append(ChargingPeriod(startDateTime: lastReadingAt, dimensions: [CdrDimension(type: "ENERGY", volume: energy)]))
             lastMeterWh = meterWh
             lastReadingAt = time
             kwh = Double(meterWh - meterStartWh) / 1000
+        }
+
+        /// The OCPP 1.6 statuses that start or end a session's not-charging time.
+        public static let parkingStatuses: Set<String> = ["SuspendedEV", "Finishing", "Charging", "SuspendedEVSE"]
+
+        /// A connector status during the session: the EV stopped or resumed drawing energy. Per
+        /// the spec digest §1.4.3 [REC], only the EV's own pause (SuspendedEV, or Finishing while
+        /// the transaction runs) is parking time; SuspendedEVSE (the charger withholding energy)
+        /// stays charging time, so the driver does not pay parking for the operator's load management.
+        mutating func connector(status: String, at time: Timestamp) {
+            var spans = notCharging ?? []
+            let open = spans.last.map { $0.to == nil } ?? false
+            switch (status, open) {
+            case ("SuspendedEV", false), ("Finishing", false): spans.append(NotCharging(from: time))
+            case ("Charging", true), ("SuspendedEVSE", true): spans[spans.count - 1].to = time
+            default: return
+            }
+            notCharging = spans
         }
     }
 
@@ -103,6 +142,7 @@ public struct SessionsProjection: Projection {
         case .cdrIssued(let e): e.sessionId
         case .transactionAnomaly(let e): e.sessionId
         case .transactionMessageRepeated(let e): e.sessionId
+        case .connectorStatusChanged(let e): e.sessionId
         case .deliveryScheduled(let e): e.kind == .commandResult ? nil : e.sessionId
         default: nil
         }
@@ -135,6 +175,8 @@ public struct SessionsProjection: Projection {
                 lastMeterWh: e.meterStartWh,
                 lastReadingAt: e.startedAt,
                 startMessageId: e.messageId,
+                tariff: e.tariff,
+                readings: [State.Reading(at: e.startedAt, wh: e.meterStartWh)],
                 positions: [logged.position]
             )
             started.receive(e.authorizationId, at: at, position: logged.position, via: "session_started")
@@ -176,6 +218,8 @@ public struct SessionsProjection: Projection {
             state.cdrs.append(.init(cdrId: e.cdrId, authorizationId: e.authorizationId))
         case .transactionAnomaly(let e):
             state.concerns = (state.concerns ?? []) + [e.reason]
+        case .connectorStatusChanged(let e):
+            state.connector(status: e.status, at: e.timestamp ?? at)
         case .deliveryScheduled(let e) where e.kind == .sessionPut || e.kind == .sessionPatch:
             state.lastPushAt = at
         default:

@@ -43,8 +43,13 @@ extension AuditReport {
         lines.append("CDRs (\(cdrs.count))")
         for cdr in cdrs {
             lines.append(
-                "  \(cdr.cdrId) session \(cdr.sessionId) \(cdr.totalEnergy) kWh, \(cdr.startDateTime.iso8601) → \(cdr.stopDateTime.iso8601), authorization_id \(cdr.authorizationId ?? "(none)")"
+                "  \(cdr.cdrId) session \(cdr.sessionId) \(cdr.totalEnergy) kWh, \(cdr.startDateTime.iso8601) → \(cdr.stopDateTime.iso8601), authorization_id \(cdr.authorizationId ?? "(none)"), total_cost \(cdr.totalCost.canonicalText) \(cdr.currency)"
             )
+            if let pricing = cdr.pricing {
+                lines += PriceExplanation.lines(pricing, totalCost: cdr.totalCost, currency: cdr.currency).map { "    " + $0 }
+            } else {
+                lines.append("    not priced: the session started with no tariff")
+            }
         }
         if !deliveries.isEmpty {
             lines.append("")

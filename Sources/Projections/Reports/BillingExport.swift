@@ -26,8 +26,16 @@ public enum BillingExport {
         public let stopDateTime: Timestamp
         public let kwh: Double
         public let totalTime: Double
-        public let totalCost: Double
+        /// Absent in CDRs recorded before it was kept.
+        public let totalParkingTime: Double?
+        /// Excluding VAT, as the CDR carries it (0 for a session without a tariff).
+        public let totalCost: Decimal
         public let currency: String
+        /// The tariff version the CDR was priced with; absent when it was not priced.
+        public let tariffId: String?
+        public let tariffLastUpdated: String?
+        /// The computation (per period and component), in NDJSON only.
+        public let pricing: CdrPricing?
 
         enum CodingKeys: String, CodingKey, CaseIterable {
             case position
@@ -42,8 +50,12 @@ public enum BillingExport {
             case stopDateTime = "stop_date_time"
             case kwh
             case totalTime = "total_time"
+            case totalParkingTime = "total_parking_time"
             case totalCost = "total_cost"
             case currency
+            case tariffId = "tariff_id"
+            case tariffLastUpdated = "tariff_last_updated"
+            case pricing
         }
 
         init(_ state: CdrsProjection.State) {
@@ -60,19 +72,23 @@ public enum BillingExport {
             stopDateTime = cdr.stopDateTime
             kwh = cdr.totalEnergy
             totalTime = cdr.totalTime
+            totalParkingTime = cdr.totalParkingTime
             totalCost = cdr.totalCost
             currency = cdr.currency
+            tariffId = cdr.pricing?.tariff.id
+            tariffLastUpdated = cdr.pricing?.tariff.lastUpdated
+            pricing = cdr.pricing
         }
 
-        /// The columns of `csvLine`, in order.
-        public static let csvHeader = CodingKeys.allCases.map(\.stringValue).joined(separator: ",")
+        /// The columns of `csvLine`, in order: every field but the computation.
+        public static let csvHeader = CodingKeys.allCases.filter { $0 != .pricing }.map(\.stringValue).joined(separator: ",")
 
         /// One CSV line (RFC 4180: fields with a comma, quote or line break are quoted).
         public var csvLine: String {
             let fields = [
                 String(position), cdrId, sessionId, authorizationId ?? "", authId, authMethod, locationId, evseUid,
                 startDateTime.iso8601, stopDateTime.iso8601, Self.number(kwh), Self.number(totalTime),
-                Self.number(totalCost), currency,
+                totalParkingTime.map(Self.number) ?? "", totalCost.canonicalText, currency, tariffId ?? "", tariffLastUpdated ?? "",
             ]
             return fields.map(Self.quoted).joined(separator: ",")
         }

@@ -64,6 +64,12 @@ enum EventSummary {
         case .cdrIssued(let e):
             return "CDR \(e.cdrId) for session \(e.sessionId): \(e.totalEnergy) kWh, \(e.startDateTime.iso8601) → \(e.stopDateTime.iso8601)"
                 + (e.authorizationId.map { ", authorization_id \($0)" } ?? ", no authorization_id")
+                + (e.pricing.map { ", total_cost \(e.totalCost.canonicalText) \(e.currency) (tariff \($0.tariff.description))" }
+                    ?? ", not priced (no tariff)")
+        case .tariffPublished(let e):
+            return "tariff \(e.tariffId) published (last_updated \(e.lastUpdated)) from \(e.source)"
+        case .tariffWithdrawn(let e):
+            return "tariff \(e.tariffId) withdrawn (last_updated \(e.lastUpdated) was in force) by \(e.source)"
         case .deliveryScheduled(let e):
             return "\(e.kind) \(e.method) \(e.url) queued (delivery \(e.deliveryId))"
         case .deliveryAttempted(let e):

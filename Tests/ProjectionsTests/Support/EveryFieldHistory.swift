@@ -1,4 +1,5 @@
 import Domain
+import Foundation
 import Ledger
 
 /// One event of every type with every optional field set, strings that need escapes and numbers
@@ -13,7 +14,48 @@ enum EveryFieldHistory {
             startDateTime: at(40),
             dimensions: [CdrDimension(type: "ENERGY", volume: 6.5), CdrDimension(type: "TIME", volume: 0.1 + 0.2)]
         )
+        let tariff = JSONValue.object([
+            "id": .string("T-1"), "currency": .string("EUR"), "last_updated": .string("2024-01-01T00:00:00Z"),
+            "elements": .array([
+                .object(["price_components": .array([.object(["type": .string("ENERGY"), "price": .number("0.30"), "step_size": .number("1")])])])
+            ]),
+            "tariff_alt_text": .array([.object(["language": .string("fr"), "text": .string(odd)])]), "energy_mix": .null,
+        ])
+        let pricing = CdrPricing(
+            tariff: TariffVersion(id: "T-1", lastUpdated: odd),
+            timeZone: "Europe/Paris",
+            exactCost: Decimal(string: "12.375")!,
+            periods: [
+                .init(
+                    startDateTime: at(40),
+                    state: "CHARGING",
+                    components: [
+                        .init(
+                            type: "ENERGY",
+                            volume: Decimal(string: "0.1152")!,
+                            billedVolume: Decimal(string: "0.116")!,
+                            unitPrice: Decimal(string: "0.25")!,
+                            stepSize: 1,
+                            element: 0,
+                            amount: Decimal(string: "0.029")!
+                        ),
+                        .init(
+                            type: "TIME",
+                            volume: Decimal(1) / Decimal(3),
+                            billedVolume: Decimal(1) / Decimal(3),
+                            unitPrice: nil,
+                            stepSize: nil,
+                            element: nil,
+                            amount: 0
+                        ),
+                    ]
+                )
+            ]
+        )
         return [
+            ("tariff-T-1", TariffPublished(tariffId: "T-1", lastUpdated: "2024-01-01T00:00:00Z", tariff: tariff, source: odd)),
+            ("tariff-T-2", TariffPublished(tariffId: "T-2", lastUpdated: odd, tariff: .object([:]), source: "f")),
+            ("tariff-T-2", TariffWithdrawn(tariffId: "T-2", lastUpdated: odd, source: odd)),
             ("chargepoint-CP-1", ChargePointConnected(chargePointId: "CP-1", connection: "conn-1", instance: odd)),
             ("chargepoint-CP-1", BootNotified(chargePointId: "CP-1", vendor: odd, model: "M", firmwareVersion: "1.6")),
             ("chargepoint-CP-1", ConnectorStatusChanged(chargePointId: "CP-1", connectorId: 1, status: "Preparing", errorCode: "NoError")),
@@ -85,8 +127,24 @@ enum EveryFieldHistory {
                     currency: "EUR",
                     authorizationId: "auth-1",
                     commandId: "cmd-1",
-                    messageId: odd
+                    messageId: odd,
+                    tariff: TariffVersion(id: "T-1", lastUpdated: "2024-01-01T00:00:00Z")
                 )
+            ),
+            (
+                "chargepoint-CP-1",
+                ConnectorStatusChanged(
+                    chargePointId: "CP-1",
+                    connectorId: 1,
+                    status: "SuspendedEV",
+                    errorCode: odd,
+                    timestamp: at(300),
+                    sessionId: "ses-1"
+                )
+            ),
+            (
+                "chargepoint-CP-1",
+                ConnectorStatusChanged(chargePointId: "CP-1", connectorId: 1, status: "Charging", timestamp: at(320), sessionId: "ses-1")
             ),
             (
                 "session-ses-1",
@@ -131,8 +189,10 @@ enum EveryFieldHistory {
                     totalEnergy: 1e-7,
                     totalTime: 0.2667,
                     totalParkingTime: 1e21,
-                    totalCost: -2.5e-300,
-                    chargingPeriods: [period, period]
+                    totalCost: Decimal(string: "-12345678901234567890.125")!,
+                    chargingPeriods: [period, period],
+                    tariffs: [tariff, .null],
+                    pricing: pricing
                 )
             ),
             (
@@ -150,7 +210,7 @@ enum EveryFieldHistory {
                     stopDateTime: at(1000),
                     totalEnergy: 123456.789,
                     totalTime: 0,
-                    totalCost: 1.7976931348623157e308,
+                    totalCost: Decimal(string: "0.000001")!,
                     chargingPeriods: []
                 )
             ),
