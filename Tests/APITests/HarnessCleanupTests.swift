@@ -50,7 +50,7 @@ struct HarnessCleanupTests {
         defer { directory.remove() }
         let serve = [
             ServeProcess.ledger.path(), "serve", "--db", directory.path("ledger.sqlite"), "--port", "0",
-            "--locations", ServerHarness.examplesLocations.path(), "--token", ServerHarness.token,
+            "--locations", ServerHarness.examplesLocations.path(), "--tariffs", ServerHarness.examplesTariffs.path(), "--token", ServerHarness.token,
         ]
         // A parent that starts the server, says its pid and waits: the shell stands for a test process.
         let parent = try LineProcess(

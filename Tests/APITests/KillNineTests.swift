@@ -47,7 +47,7 @@ struct KillNineTests {
 
     /// Deliveries pending when the server dies are in the outbox projection, not in memory: after a
     /// restart they go out in order, each exactly once.
-    @Test("killed with the Session PUT, PATCH and CDR still undelivered: after the restart each arrives once, in order")
+    @Test("killed with the tariff PUT, the Session PUT, PATCH and CDR still undelivered: after the restart each arrives once, in order")
     func pendingDeliveriesSurviveKillNine() async throws {
         let iop = try await IOPStandIn()
         // The IOP refuses the first server (its token), also a request still on the wire at the kill.
@@ -72,15 +72,17 @@ struct KillNineTests {
         #expect(iop.accepted.isEmpty)
 
         let (second, _) = try await ServeProcess.start(directory, timeout: 30, iop: iop.url)
-        let delivered = try await iop.requests.wait("result, PUT, PATCH and CDR") { $0.filter { $0.refusedWith == nil }.count == 4 }
+        // The tariff the first server published at start-up is still to be PUT too.
+        let delivered = try await iop.requests.wait("result, tariff PUT, PUT, PATCH and CDR") { $0.filter { $0.refusedWith == nil }.count == 5 }
             .filter { $0.refusedWith == nil }
-        // All four successes recorded (the server logs each once it is), before this run dies too.
-        try await second.lines.wait("the four deliveries recorded") { $0.filter { $0.contains(": delivered(") }.count >= 4 }
+        // All five successes recorded (the server logs each once it is), before this run dies too.
+        try await second.lines.wait("the five deliveries recorded") { $0.filter { $0.contains(": delivered(") }.count >= 5 }
         second.kill(SIGKILL)
         let lane = delivered.filter { $0.path.contains("/sessions/") || $0.path.hasSuffix("/cdrs") }
         #expect(lane.map(\.method) == ["PUT", "PATCH", "POST"])
         #expect(lane[2].body?["id"]?.stringValue == "CDR-\(transactionId)")
         #expect(delivered.filter { $0.body?["result"] != nil }.count == 1)
+        #expect(delivered.filter { $0.path.hasSuffix("/tariffs/FR/ABC/TARIFF-AC-22") }.count == 1)
         let pending = try await SQLiteEventStore(path: directory.path("ledger.sqlite")).closing { store in
             try await store.withReadDatabase { try $0.rows("SELECT count(*) FROM deliveries WHERE status != 'delivered'").first?.first }
         }
@@ -138,7 +140,7 @@ struct InstanceLockTests {
             "ledger",
             [
                 "serve", "--db", directory.path("ledger.sqlite"), "--port", "0", "--locations", ServerHarness.examplesLocations.path(),
-                "--token", ServerHarness.token,
+                "--tariffs", ServerHarness.examplesTariffs.path(), "--token", ServerHarness.token,
             ],
             executable: ServeProcess.ledger
         )

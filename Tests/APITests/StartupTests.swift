@@ -18,7 +18,10 @@ struct StartupTests {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let db = directory.path("ledger.sqlite")
-        let result = try await Self.ledger(["serve", "--db", db, "--port", String(busy.port), "--locations", ServerHarness.examplesLocations.path()])
+        let result = try await Self.ledger([
+            "serve", "--db", db, "--port", String(busy.port), "--locations", ServerHarness.examplesLocations.path(), "--tariffs",
+            ServerHarness.examplesTariffs.path(),
+        ])
         #expect(result.status == 3, "\(result.stderr)")
         #expect(result.stderr.contains("port \(busy.port) on 127.0.0.1 is in use"), "\(result.stderr)")
         #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")

@@ -17,6 +17,12 @@ public struct LocationRegistry: Sendable {
         public let chargePointId: String
         public let connectorId: Int
         public let capabilities: Set<String>
+        /// The `tariff_id` of each of its OCPI connectors that names one, in order.
+        public let tariffIds: [String]
+
+        /// The tariff a session here is priced with: the first connector's (one OCPP connector
+        /// serves the EVSE; Gireve too takes the first connector's tariff for an EVSE).
+        public var tariffId: String? { tariffIds.first }
     }
 
     public let locations: [String: JSONValue]
@@ -65,7 +71,16 @@ public struct LocationRegistry: Sendable {
                 }
                 var capabilities: Set<String> = []
                 if case .array(let values)? = evse["capabilities"] { capabilities = Set(values.compactMap(\.stringValue)) }
-                let entry = EVSE(locationId: id, uid: uid, chargePointId: chargePointId, connectorId: Int(connectorId), capabilities: capabilities)
+                var tariffIds: [String] = []
+                if case .array(let connectors)? = evse["connectors"] { tariffIds = connectors.compactMap { $0["tariff_id"]?.stringValue } }
+                let entry = EVSE(
+                    locationId: id,
+                    uid: uid,
+                    chargePointId: chargePointId,
+                    connectorId: Int(connectorId),
+                    capabilities: capabilities,
+                    tariffIds: tariffIds
+                )
                 guard evses[id, default: [:]].updateValue(entry, forKey: uid) == nil else {
                     throw LocationError("EVSE \(uid) appears twice in \(id)")
                 }
@@ -90,6 +105,16 @@ public struct LocationRegistry: Sendable {
     }
 
     public func hasLocation(_ id: String) -> Bool { locations[id] != nil }
+
+    /// Every EVSE, by location and uid.
+    public var allEVSEs: [EVSE] {
+        evses.keys.sorted().flatMap { location in evses[location, default: [:]].values.sorted { $0.uid < $1.uid } }
+    }
+
+    /// The location's `time_zone` (IANA), `nil` when absent or unknown.
+    public func timeZone(of locationId: String) -> TimeZone? {
+        locations[locationId]?["time_zone"]?.stringValue.flatMap(TimeZone.init(identifier:))
+    }
 
     public func evse(location: String, uid: String) -> EVSE? { evses[location]?[uid] }
 

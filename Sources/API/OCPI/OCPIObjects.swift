@@ -1,5 +1,7 @@
 import Domain
+import Foundation
 import Ledger
+import Pricing
 import Projections
 
 /// OCPI 2.1.1 Session and CDR objects as the IOP receives them, with Gireve's `authorization_id`
@@ -22,7 +24,7 @@ public struct OCPIObjects: Sendable {
         return .object(location)
     }
 
-    static func periods(_ periods: [ChargingPeriod]) -> JSONValue {
+    public static func periods(_ periods: [ChargingPeriod]) -> JSONValue {
         .array(
             periods.map { period in
                 .object([
@@ -33,10 +35,18 @@ public struct OCPIObjects: Sendable {
         )
     }
 
-    /// A number as OCPI shows it: at most three decimals for energy and hours.
-    static func number(_ value: Double) -> JSONValue {
-        let rounded = (value * 1000).rounded() / 1000
+    /// A number as OCPI shows it: at most four decimals for energy and hours (OCPI 2.1.1 `types.md` §1.4).
+    public static func number(_ value: Double) -> JSONValue {
+        let rounded = (value * 10000).rounded() / 10000
         return .number(rounded == rounded.rounded() ? String(Int64(rounded)) : String(rounded))
+    }
+
+    /// An amount as the CDR carries it: exactly 2 decimals (spec digest §1.4.7 [REC]), after the one
+    /// rounding rule — a CDR recorded before pricing (its 0) reads `0.00` too.
+    public static func money(_ value: Decimal) -> JSONValue {
+        let text = value.rounded(scale: 2).canonicalText
+        guard let dot = text.firstIndex(of: ".") else { return .number(text + ".00") }
+        return .number(text + String(repeating: "0", count: max(0, 3 - text.distance(from: dot, to: text.endIndex))))
     }
 
     /// The Session PUT when charging starts.
@@ -75,12 +85,14 @@ public struct OCPIObjects: Sendable {
         return .object(members)
     }
 
-    /// The Session PATCH on completion (authorization_id repeated in every PATCH, gireve-iop.md §3.2 [REC]).
+    /// The Session PATCH on completion (authorization_id repeated in every PATCH, gireve-iop.md §3.2 [REC]),
+    /// with the CDR's periods and `total_cost` when it was priced.
     func sessionCompleted(
         _ session: SessionsProjection.State,
         ended: SessionEnded,
         kwh: Double,
         periods: [ChargingPeriod],
+        totalCost: Decimal?,
         at time: Timestamp
     ) -> JSONValue {
         var members: [String: JSONValue] = [
@@ -90,6 +102,7 @@ public struct OCPIObjects: Sendable {
             "status": .string("COMPLETED"),
             "last_updated": .string(time.ocpiDateTime),
         ]
+        if let totalCost { members["total_cost"] = Self.money(totalCost) }
         if let authorizationId = session.authorizationId, !authorizationId.isEmpty { members["authorization_id"] = .string(authorizationId) }
         return .object(members)
     }
@@ -105,12 +118,13 @@ public struct OCPIObjects: Sendable {
             "location": location(cdr.locationId, evse: cdr.evseUid),
             "currency": .string(cdr.currency),
             "charging_periods": Self.periods(cdr.chargingPeriods),
-            "total_cost": Self.number(cdr.totalCost),
+            "total_cost": Self.money(cdr.totalCost),
             "total_energy": Self.number(cdr.totalEnergy),
             "total_time": Self.number(cdr.totalTime),
             "last_updated": .string(time.ocpiDateTime),
         ]
         if let parking = cdr.totalParkingTime { members["total_parking_time"] = Self.number(parking) }
+        if let tariffs = cdr.tariffs { members["tariffs"] = .array(tariffs) }
         if let authorizationId = cdr.authorizationId, !authorizationId.isEmpty { members["authorization_id"] = .string(authorizationId) }
         return .object(members)
     }

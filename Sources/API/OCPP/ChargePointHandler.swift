@@ -2,6 +2,7 @@ import Domain
 import Foundation
 import Ledger
 import Logging
+import Projections
 
 /// One charger's OCPP 1.6J conversation: answers its CALLs, records what matters, and hands the
 /// answers to our CALLs to `CommandOutcomes`. Never throws on bad input: a malformed frame gets
@@ -130,13 +131,24 @@ public struct ChargePointHandler: Sendable {
             guard let connector = payload["connectorId"]?.int64Value, let status = payload["status"]?.stringValue else {
                 return await reject(frame, messageId, "FormationViolation", "connectorId and status are required")
             }
+            // The statuses that start or end a session's parking time name the session they belong to.
+            let session: String?
+            do {
+                session =
+                    SessionsProjection.State.parkingStatuses.contains(status)
+                    ? try await transactions.openSessionId(chargePointId, connectorId: Int(connector)) : nil
+            } catch {
+                return .notRecorded(messageId)
+            }
             guard
                 await record(
                     ConnectorStatusChanged(
                         chargePointId: chargePointId,
                         connectorId: Int(connector),
                         status: status,
-                        errorCode: payload["errorCode"]?.stringValue
+                        errorCode: payload["errorCode"]?.stringValue,
+                        timestamp: payload["timestamp"]?.stringValue.flatMap(Timestamp.init(iso8601:)),
+                        sessionId: session
                     )
                 )
             else { return .notRecorded(messageId) }

@@ -2,6 +2,7 @@ import Domain
 import Foundation
 import Ledger
 import Logging
+import Pricing
 import Projections
 
 /// OCPP 1.6 transactions become OCPI Sessions and CDRs, and the IOP hears of them through the
@@ -37,6 +38,7 @@ public struct TransactionService: Sendable {
     }
 
     private var objects: OCPIObjects { OCPIObjects(locations: locations) }
+    private var pricing: SessionPricing { SessionPricing(store: store, locations: locations) }
     /// Which command or swipe a new transaction belongs to.
     private var binding: SessionBinding { SessionBinding(store: store, clock: clock, window: bindingWindow) }
 
@@ -184,6 +186,7 @@ public struct TransactionService: Sendable {
             commandBinding.event.candidates == 0
             ? try await binding.bindSwipe(sessionId: sessionId, idTag: idTag, chargePointId: chargePointId, startedAt: startedAt) ?? commandBinding
             : commandBinding
+        let tariff = try await pricing.tariffInForce(at: evse)
         let started = SessionStarted(
             sessionId: sessionId,
             chargePointId: chargePointId,
@@ -196,10 +199,11 @@ public struct TransactionService: Sendable {
             authMethod: "AUTH_REQUEST",
             startedAt: startedAt,
             meterStartWh: meterStart,
-            currency: "EUR",
+            currency: tariff?.currency ?? "EUR",
             authorizationId: binding.event.authorizationId,
             commandId: binding.event.commandId,
-            messageId: messageId
+            messageId: messageId,
+            tariff: tariff?.version
         )
         let metadata = EventMetadata(source: "ocpp:\(chargePointId)", correlationId: sessionId)
         var events = [try EventCoding.newEvent(started, metadata: metadata), try EventCoding.newEvent(binding.event, metadata: metadata)]
@@ -272,10 +276,13 @@ public struct TransactionService: Sendable {
         // The IOP hears of progress at most every `updateInterval` (gireve-iop.md [REC]: no flood of kWh PATCHes).
         let now = clock.now()
         if let iop, !events.isEmpty, (session.lastPushAt ?? session.startDatetime).adding(milliseconds: updateInterval.milliseconds) <= now {
+            // Priced as if it ended at the last reading: the running total_cost the spec digest §3.1 [REC] allows.
+            let running = try await pricing.price(updated, stoppedAt: updated.lastReadingAt)
             var patch: [String: JSONValue] = [
-                "kwh": OCPIObjects.number(updated.kwh), "charging_periods": OCPIObjects.periods(updated.chargingPeriods),
+                "kwh": OCPIObjects.number(updated.kwh), "charging_periods": OCPIObjects.periods(running?.periods ?? updated.chargingPeriods),
                 "last_updated": .string(now.ocpiDateTime),
             ]
+            if let running { patch["total_cost"] = OCPIObjects.money(running.result.totalCost) }
             if let authorizationId = session.authorizationId, !authorizationId.isEmpty { patch["authorization_id"] = .string(authorizationId) }
             events.append(
                 try EventCoding.newEvent(
@@ -363,6 +370,7 @@ public struct TransactionService: Sendable {
         } else {
             var final = session
             final.read(meterWh: Int(meterStop), at: endedAt)
+            let priced = try await pricing.price(final, stoppedAt: endedAt)
             let cdr = CdrIssued(
                 cdrId: "CDR-\(session.id)",
                 sessionId: session.id,
@@ -371,13 +379,16 @@ public struct TransactionService: Sendable {
                 authMethod: session.authMethod,
                 locationId: session.locationId,
                 evseUid: session.evseUid,
-                currency: session.currency,
+                currency: priced?.result.currency ?? session.currency,
                 startDateTime: session.startDatetime,
                 stopDateTime: endedAt,
                 totalEnergy: final.kwh,
                 totalTime: Double(endedAt.millisecondsSinceEpoch - session.startDatetime.millisecondsSinceEpoch) / 3_600_000,
-                totalCost: 0,
-                chargingPeriods: final.chargingPeriods
+                totalParkingTime: priced.map { SessionPricing.volume($0.result.totalParkingTime) },
+                totalCost: priced?.result.totalCost ?? 0,
+                chargingPeriods: priced?.periods ?? final.chargingPeriods,
+                tariffs: priced.map { [$0.tariff] },
+                pricing: priced?.pricing
             )
             events.append(try EventCoding.newEvent(cdr, metadata: metadata))
             if let iop {
@@ -390,8 +401,15 @@ public struct TransactionService: Sendable {
                             target: "session:\(session.id)",
                             method: "PATCH",
                             url: "\(iop.url)/sessions/\(iop.countryCode)/\(iop.partyId)/\(session.id)",
-                            body: objects.sessionCompleted(session, ended: ended, kwh: final.kwh, periods: final.chargingPeriods, at: now)
-                                .canonicalText,
+                            body: objects.sessionCompleted(
+                                session,
+                                ended: ended,
+                                kwh: final.kwh,
+                                periods: cdr.chargingPeriods,
+                                totalCost: priced?.result.totalCost,
+                                at: now
+                            )
+                            .canonicalText,
                             sessionId: session.id
                         ),
                         metadata: metadata
@@ -455,6 +473,11 @@ public struct TransactionService: Sendable {
     /// already ended is a new charge — a driver retrying at once, a 0 kWh session — not a resend.
     private func openSession(_ chargePointId: String, connectorId: Int) async throws -> SessionsProjection.State? {
         try await store.read(SessionsProjection.open(chargePoint: chargePointId)).first { $0.connectorId == connectorId }
+    }
+
+    /// The id of the session open on this connector, if any: a status change during it is part of its record.
+    func openSessionId(_ chargePointId: String, connectorId: Int) async throws -> String? {
+        try await openSession(chargePointId, connectorId: connectorId)?.id
     }
 
     /// Records a transaction message sent again, answered as the first time: the audit shows why it

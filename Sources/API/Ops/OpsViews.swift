@@ -122,7 +122,11 @@ struct HomePage {
 struct TimelinePage {
     struct CommandRow { var id, type, receivedAt, answer, charger, status: String }
     struct SessionRow { var id, status, evse, start, end, kwh, authorizations: String }
-    struct CdrRow { var id, session, authorizationId, start, stop, kwh, cost: String }
+    struct CdrRow {
+        var id, session, authorizationId, start, stop, kwh, cost: String
+        /// Why it costs that: the computation the CDR event recorded, one line per period and component.
+        var pricing: String
+    }
     struct DeliveryRow {
         var id, kind, status: String
         var attempts: Int
@@ -182,7 +186,9 @@ struct TimelinePage {
                 start: cdr.startDateTime.ocpiDateTime,
                 stop: cdr.stopDateTime.ocpiDateTime,
                 kwh: Self.number(cdr.totalEnergy),
-                cost: "\(Self.number(cdr.totalCost)) \(cdr.currency)"
+                cost: "\(OCPIObjects.money(cdr.totalCost).canonicalText) \(cdr.currency)",
+                pricing: cdr.pricing.map { PriceExplanation.lines($0, totalCost: cdr.totalCost, currency: cdr.currency).joined(separator: "\n") }
+                    ?? "not priced: the session started with no tariff"
             )
         }
         deliveries = report.deliveries.map {

@@ -5,7 +5,7 @@ import Ledger
 import NIOCore
 import Projections
 
-/// `GET /ocpi/cpo/2.1.1/sessions` and `/cdrs`: the IOP pulls from the projections, paginated as
+/// `GET /ocpi/cpo/2.1.1/sessions`, `/cdrs` and `/tariffs`: the IOP pulls from the projections, paginated as
 /// OCPI 2.1.1 §1.7 says (the IOP ignores an unpaginated answer): `date_from` (inclusive) and
 /// `date_to` (exclusive) on `last_updated`, `offset`, `limit`, and the `Link`, `X-Total-Count` and
 /// `X-Limit` headers. Oldest first, in creation order, so a crawl sees a stable sequence.
@@ -35,6 +35,17 @@ struct PullRoutes {
                     CdrsProjection.page(updatedFrom: from, updatedBefore: to, offset: offset, limit: limit)
                 },
                 object: { objects.cdr($0.cdr, at: $0.lastUpdated) }
+            )
+        }
+        // Gireve pulls the CPO's tariffs (spec digest §1.2), the current version of each, as published.
+        group.get("cpo/2.1.1/tariffs") { request, _ -> Response in
+            try await page(
+                request,
+                dateFromRequired: false,
+                select: { from, to, offset, limit in
+                    TariffsProjection.page(updatedFrom: from, updatedBefore: to, offset: offset, limit: limit)
+                },
+                object: { $0.current?.tariff ?? .null }
             )
         }
     }

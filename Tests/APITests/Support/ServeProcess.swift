@@ -15,12 +15,13 @@ enum ServeProcess {
         iop: String? = nil,
         iopToken: String = ServerHarness.iopToken,
         locations: String = ServerHarness.examplesLocations.path(),
+        tariffs: String = ServerHarness.examplesTariffs.path(),
         extra: [String] = []
     ) async throws -> (LineProcess, Int) {
         let process = try LineProcess(
             ledger,
             [
-                "serve", "--db", db ?? directory.path("ledger.sqlite"), "--port", "0", "--locations", locations,
+                "serve", "--db", db ?? directory.path("ledger.sqlite"), "--port", "0", "--locations", locations, "--tariffs", tariffs,
                 "--token", ServerHarness.token, "--iop-token", iopToken, "--command-timeout", String(timeout),
                 "--response-url-hosts", ServerHarness.responseURLHosts.joined(separator: ","),
             ] + (iop.map { ["--iop-url", "\($0)/ocpi/emsp/2.1.1"] } ?? []) + extra,

@@ -39,6 +39,7 @@ final class ServerHarness: Sendable {
         iop: String?,
         opsToken: String?,
         locations: LocationRegistry?,
+        tariffs: TariffCatalog?,
         idleTimeout: Duration,
         bodyTimeout: Duration,
         clock: ManualClock?
@@ -47,6 +48,9 @@ final class ServerHarness: Sendable {
         let clock = clock ?? ManualClock(Timestamp(Date()))
         let locations = try locations ?? LocationRegistry(contentsOf: Self.examplesLocations)
         let (store, coordination) = try await ledger.openServed(clock: clock)
+        let endpoint = iop.map { TransactionService.IOPEndpoint(url: "\($0)/ocpi/emsp/2.1.1", countryCode: "FR", partyId: "ABC") }
+        // As `ledger serve --tariffs` does before it listens.
+        if let tariffs { _ = try await TariffPublisher(store: store, push: endpoint).publish(tariffs) }
         var logger = Logger(label: "ledger-under-test")
         logger.logLevel = .warning
         let server = LedgerServer(
@@ -56,7 +60,7 @@ final class ServerHarness: Sendable {
                 locations: locations,
                 token: Self.token,
                 iopToken: Self.iopToken,
-                iop: iop.map { .init(url: "\($0)/ocpi/emsp/2.1.1", countryCode: "FR", partyId: "ABC") },
+                iop: endpoint,
                 commandTimeout: .seconds(30),
                 offeredCommands: commands,
                 opsToken: opsToken,
@@ -102,10 +106,12 @@ final class ServerHarness: Sendable {
     /// spec's vectors (which nothing delivers to: those commands never reach a charger that answers).
     static let responseURLHosts = ["127.0.0.1", "iop.example.net", "emsp.xyz.example.net"]
 
-    /// `examples/locations.json`, the file the README's run command uses.
-    static let examplesLocations = URL(fileURLWithPath: #filePath)
+    /// The repository's `examples/`, whose files the README's run command uses.
+    static let examples = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appending(path: "examples/locations.json")
+        .appending(path: "examples")
+    static let examplesLocations = examples.appending(path: "locations.json")
+    static let examplesTariffs = examples.appending(path: "tariffs.json")
 
     struct Answer {
         let httpStatus: Int
@@ -183,6 +189,7 @@ final class ServerHarness: Sendable {
         iop: String? = nil,
         opsToken: String? = ServerHarness.opsToken,
         locations: LocationRegistry? = nil,
+        tariffs: TariffCatalog? = nil,
         idleTimeout: Duration = .seconds(60),
         bodyTimeout: Duration = .seconds(10),
         clock: ManualClock? = nil,
@@ -199,6 +206,7 @@ final class ServerHarness: Sendable {
                     iop: iop,
                     opsToken: opsToken,
                     locations: locations,
+                    tariffs: tariffs,
                     idleTimeout: idleTimeout,
                     bodyTimeout: bodyTimeout,
                     clock: clock,
@@ -217,6 +225,7 @@ final class ServerHarness: Sendable {
             iop: iop,
             opsToken: opsToken,
             locations: locations,
+            tariffs: tariffs,
             idleTimeout: idleTimeout,
             bodyTimeout: bodyTimeout,
             clock: clock
