@@ -12,7 +12,7 @@ struct Demo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the server on a temporary ledger through a scripted day, then show it on the ops page.",
         discussion: """
-            In one process: `ledger serve` on a new ledger with examples/locations.json, two simulated \
+            In one process: `ledger serve` on a new ledger with examples/locations.json and tariffs.json, two simulated \
             chargers (OCPP 1.6J over WebSocket) and a simulated IOP. The day: a remote start and stop, \
             an RFID swipe authorized by the IOP, a charger that never answers a START_SESSION \
             (TIMEOUT), a charge during an IOP outage (its Sessions, CDR and result delivered once the \
@@ -29,6 +29,9 @@ struct Demo: AsyncParsableCommand {
 
     @Option(help: "The locations file (JSON array of OCPI Locations with their chargers).")
     var locations = "examples/locations.json"
+
+    @Option(help: "The tariffs file its CDRs are priced with (JSON array of OCPI Tariffs).")
+    var tariffs = "examples/tariffs.json"
 
     @Option(help: "The recorded dispute to import first; skipped when the file is not there.")
     var disputeLog = "Tests/ProjectionsTests/Golden/dispute_two_authorizations_three_cdrs.ndjson"
@@ -47,6 +50,13 @@ struct Demo: AsyncParsableCommand {
         let store = try SQLiteEventStore(path: path, readModels: ProjectionEngine())
         let disputed = try await importDispute(into: store)
         let iop = try await IOPSimulator.start(logger: logger)
+        let endpoint = TransactionService.IOPEndpoint(url: iop.url, countryCode: "FR", partyId: "ABC")
+        do { _ = try await TariffPublisher(store: store, push: endpoint).publish(try TariffCatalog(contentsOf: URL(fileURLWithPath: tariffs))) } catch
+        {
+            await store.close()
+            await iop.stop()
+            throw Failure.cannotServe("\(error)").report()
+        }
         let opsToken = UUID().uuidString.lowercased()
         let server = LedgerServer(
             configuration: .init(
@@ -55,7 +65,7 @@ struct Demo: AsyncParsableCommand {
                 locations: try LocationRegistry(contentsOf: URL(fileURLWithPath: locations)),
                 token: DemoDay.iopToken,
                 iopToken: "demo-cpo-token",
-                iop: .init(url: iop.url, countryCode: "FR", partyId: "ABC"),
+                iop: endpoint,
                 commandTimeout: .seconds(commandTimeout),
                 offeredCommands: CommandType.gireve,
                 opsToken: opsToken

@@ -16,7 +16,8 @@ struct LedgerCommand: AsyncParsableCommand {
             command line is wrong.
             """,
         subcommands: [
-            Serve.self, Events.self, Cdrs.self, Import.self, Verify.self, Replay.self, Audit.self, Deliveries.self, Demo.self, ChargerKey.self,
+            Serve.self, Events.self, Cdrs.self, Tariffs.self, Price.self, Import.self, Verify.self, Replay.self, Audit.self, Deliveries.self,
+            Demo.self, ChargerKey.self,
             MigrateTo.self,
         ]
     )

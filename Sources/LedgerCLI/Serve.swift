@@ -34,20 +34,10 @@ struct Serve: AsyncParsableCommand {
     )
     var locations: String = environment("LOCATIONS") ?? "examples/locations.json"
 
-    @Option(help: "This CPO's OCPI country code (LEDGER_COUNTRY_CODE).")
-    var countryCode: String = environment("COUNTRY_CODE") ?? "FR"
-
-    @Option(help: "This CPO's OCPI party id (LEDGER_PARTY_ID).")
-    var partyId: String = environment("PARTY_ID") ?? "ABC"
+    @OptionGroup var tariffs: TariffOptions
 
     @Option(help: "The token the IOP must present; generated, stored beside the database and printed once if absent (LEDGER_TOKEN).")
     var token: String?
-
-    @Option(
-        help:
-            "The IOP's eMSP-side base URL, e.g. https://iop.example.net/ocpi/emsp/2.1.1: Sessions, CDRs and RFID authorizations go under it; without it nothing is pushed (LEDGER_IOP_URL)."
-    )
-    var iopURL: String?
 
     @Option(help: "The token we present to the IOP and to response_urls (LEDGER_IOP_TOKEN).")
     var iopToken: String?
@@ -102,6 +92,8 @@ struct Serve: AsyncParsableCommand {
             do { registry = try LocationRegistry(contentsOf: URL(fileURLWithPath: locations)) } catch {
                 throw Failure.cannotServe("\(error)")
             }
+            // Checked before the ledger is opened: a refused tariffs file records nothing.
+            let catalog = try tariffs.publication.catalog(checkedAgainst: registry, failing: Failure.cannotServe)
             // One server per SQLite ledger; on PostgreSQL the instances coordinate instead.
             let lock: InstanceLock?
             do { lock = PostgresLocation.isURL(database.db) ? nil : try InstanceLock(ledger: database.db) } catch {
@@ -109,6 +101,10 @@ struct Serve: AsyncParsableCommand {
             }
             let token = try serverToken()
             let (store, coordination) = try await database.openServedLedger()
+            do { try await tariffs.publication.publish(catalog, to: store) } catch {
+                await store.close()
+                throw Failure.unusableDatabase("cannot record the tariffs: \(error)")
+            }
             var logger = Logger(label: "chargeledger")
             logger.logLevel = .info
             let configuration = LedgerServer.Configuration(
@@ -117,7 +113,7 @@ struct Serve: AsyncParsableCommand {
                 locations: registry,
                 token: token.value,
                 iopToken: iopToken ?? environment("IOP_TOKEN"),
-                iop: (iopURL ?? environment("IOP_URL")).map { TransactionService.IOPEndpoint(url: $0, countryCode: countryCode, partyId: partyId) },
+                iop: tariffs.push.party.iop,
                 commandTimeout: .seconds(commandTimeout),
                 offeredCommands: Set(commands.split(separator: ",").compactMap { CommandType(rawValue: String($0)) }),
                 rfidFallback: rfidFallback == "accept" ? "ALLOWED" : "NOT_ALLOWED",
@@ -194,6 +190,6 @@ struct Serve: AsyncParsableCommand {
 }
 
 /// `LEDGER_<NAME>` from the environment.
-private func environment(_ name: String) -> String? {
+func environment(_ name: String) -> String? {
     ProcessInfo.processInfo.environment["LEDGER_\(name)"]
 }
