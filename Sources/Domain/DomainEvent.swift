@@ -37,6 +37,7 @@ public indirect enum DomainEvent: Sendable, Equatable {
     case chargePointDisconnected(ChargePointDisconnected)
     case bootNotified(BootNotified)
     case connectorStatusChanged(ConnectorStatusChanged)
+    case evseStatusChanged(EvseStatusChanged)
     case authorizeRequested(AuthorizeRequested)
     case authorizationDecided(AuthorizationDecided)
     case sessionStarted(SessionStarted)

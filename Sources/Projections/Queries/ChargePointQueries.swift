@@ -9,3 +9,11 @@ extension ChargePointsProjection {
         ProjectionQuery { reader in try reader.integer("SELECT count(*) FROM \(name) WHERE connected = 1") }
     }
 }
+
+extension ChargePointsProjection {
+    /// The charge points gone and not yet published offline, the longest gone first: the
+    /// offline watch's work (a handful at a time: those inside their grace period).
+    public static var awaitingOffline: ProjectionQuery<[State]> {
+        ProjectionQuery { reader in try reader.states(Self.self, "WHERE offline_since IS NOT NULL ORDER BY offline_since, key") }
+    }
+}

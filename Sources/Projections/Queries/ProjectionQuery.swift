@@ -25,6 +25,11 @@ public struct ProjectionQuery<Value: Sendable>: Sendable {
 public struct ProjectionPage<Item: Sendable>: Sendable {
     public let items: [Item]
     public let total: Int64
+
+    public init(items: [Item], total: Int64) {
+        self.items = items
+        self.total = total
+    }
 }
 
 extension ProjectionStore {

@@ -12,6 +12,9 @@ public struct ChargePointsProjection: Projection {
         /// The open connection (`ChargePointConnected.connection`) and the instance holding it.
         public var connection: String?
         public var instance: String?
+        /// When the last connection ended, while none is open and its EVSEs are not yet
+        /// published `UNKNOWN`: the offline grace period runs from here (`OfflineWatch`).
+        public var offlineSince: Timestamp?
         public var vendor: String?
         public var model: String?
         /// Connector id (as text; OCPP's 0 is the whole charge point) → OCPP ChargePointStatus.
@@ -36,7 +39,7 @@ public struct ChargePointsProjection: Projection {
     }
 
     public static let name = "chargepoints"
-    public static let columnNames = ["connected"]
+    public static let columnNames = ["connected", "offline_since"]
 
     public init() {}
 
@@ -46,6 +49,7 @@ public struct ChargePointsProjection: Projection {
         case .chargePointDisconnected(let e): e.chargePointId
         case .bootNotified(let e): e.chargePointId
         case .connectorStatusChanged(let e): e.chargePointId
+        case .evseStatusChanged(let e): e.chargePointId
         case .authorizationDecided(let e): e.chargePointId
         case .sessionStarted(let e): e.chargePointId
         default: nil
@@ -66,17 +70,21 @@ public struct ChargePointsProjection: Projection {
             state.connected = true
             state.connection = e.connection
             state.instance = e.instance
+            state.offlineSince = nil
         case .chargePointDisconnected(let e):
             // The end of a connection that was already replaced leaves the new one open.
             if let ended = e.connection, let open = state.connection, ended != open { break }
             state.connected = false
             state.connection = nil
             state.instance = nil
+            state.offlineSince = logged.recordedAt
         case .bootNotified(let e):
             state.vendor = e.vendor
             state.model = e.model
         case .connectorStatusChanged(let e):
             state.connectors[String(e.connectorId)] = e.status
+        case .evseStatusChanged(let e) where e.status == "UNKNOWN":
+            state.offlineSince = nil  // published offline: nothing left to wait for
         case .authorizationDecided(let e):
             var decisions = state.authorizations ?? [:]
             decisions[e.idTag.uppercased()] = State.Decision(allowed: e.allowed, authorizationId: e.authorizationId, at: logged.recordedAt)
@@ -89,5 +97,7 @@ public struct ChargePointsProjection: Projection {
         }
     }
 
-    public func columns(_ state: State) -> [SQLValue] { [.integer(state.connected ? 1 : 0)] }
+    public func columns(_ state: State) -> [SQLValue] {
+        [.integer(state.connected ? 1 : 0), state.offlineSince.map { .text($0.iso8601) } ?? .null]
+    }
 }

@@ -247,7 +247,24 @@ enum EveryFieldHistory {
             ),
             ("delivery-d-2", DeliverySucceeded(deliveryId: "d-2")),
             ("chargepoint-CP-1", OcppFrameRejected(chargePointId: "CP-1", frame: odd, errorCode: "FormationViolation", description: odd)),
+            (
+                "chargepoint-CP-1",
+                EvseStatusChanged(locationId: "L", evseUid: "E", chargePointId: "CP-1", status: "CHARGING", previous: nil, cause: odd, at: at(41))
+            ),
             ("chargepoint-CP-1", ChargePointDisconnected(chargePointId: "CP-1", reason: odd, connection: "conn-1")),
+            // Gone past its grace period: published offline (the charge point no longer awaits it).
+            (
+                "chargepoint-CP-1",
+                EvseStatusChanged(
+                    locationId: "L",
+                    evseUid: "E",
+                    chargePointId: "CP-1",
+                    status: "UNKNOWN",
+                    previous: "CHARGING",
+                    cause: "offline",
+                    at: at(990)
+                )
+            ),
             // Connected again (elsewhere), and the late end of a connection already replaced: the new one stays open.
             ("chargepoint-CP-1", ChargePointConnected(chargePointId: "CP-1", connection: "conn-3", instance: "instance-b")),
             ("chargepoint-CP-1", ChargePointDisconnected(chargePointId: "CP-1", reason: "noticed late", connection: "conn-2")),

@@ -1,0 +1,35 @@
+import CanonicalCoding
+import Ledger
+
+/// An EVSE's OCPI status changed as the IOP sees it: the OCPP statuses of its connector and of its
+/// charge point (connector 0), or the charger's absence past the grace period, mapped to one
+/// OCPI 2.1.1 EVSE status (spec digest §4.6). Recorded only when the mapped status changes — a
+/// charger going Preparing → Charging → Finishing stays `CHARGING` — so each one is a status
+/// the IOP was (or will be) sent, and `cause` says which charger report made it.
+@Canonical
+public struct EvseStatusChanged: DomainEventPayload {
+    public static let eventType = "EvseStatusChanged"
+    public var locationId: String
+    public var evseUid: String
+    public var chargePointId: String
+    /// OCPI 2.1.1 EVSE status: `AVAILABLE`, `CHARGING`, `RESERVED`, `INOPERATIVE`, `OUTOFORDER`, `UNKNOWN`.
+    public var status: String
+    /// The status it replaces; absent for the EVSE's first.
+    public var previous: String?
+    /// Why, in words: e.g. `StatusNotification connector 1 Preparing`, `offline since … (grace 900 s)`.
+    public var cause: String
+    /// When the change happened: when the ledger took the charger's report (not the charger's
+    /// clock, which may run behind and would hide the change from a `date_from` pull), or the end
+    /// of the grace period. What the PATCH's `last_updated` and the EVSE's say.
+    public var at: Timestamp
+
+    public init(locationId: String, evseUid: String, chargePointId: String, status: String, previous: String?, cause: String, at: Timestamp) {
+        self.locationId = locationId
+        self.evseUid = evseUid
+        self.chargePointId = chargePointId
+        self.status = status
+        self.previous = previous
+        self.cause = cause
+        self.at = at
+    }
+}
