@@ -60,6 +60,12 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Seconds a charger has to answer a command before the result is TIMEOUT (LEDGER_COMMAND_TIMEOUT).")
     var commandTimeout: Int = environment("COMMAND_TIMEOUT").flatMap(Int.init) ?? 30
 
+    @Option(
+        help:
+            "Seconds a charger may stay disconnected before its EVSEs are published UNKNOWN to the IOP; a reconnection within it changes nothing (LEDGER_OFFLINE_GRACE)."
+    )
+    var offlineGrace: Int = environment("OFFLINE_GRACE").flatMap(Int.init) ?? 900
+
     @Option(help: "OCPI commands offered; others answer NOT_SUPPORTED. Gireve's IOP sends only START_SESSION and STOP_SESSION (LEDGER_COMMANDS).")
     var commands: String = environment("COMMANDS") ?? "START_SESSION,STOP_SESSION"
 
@@ -78,6 +84,7 @@ struct Serve: AsyncParsableCommand {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard commandTimeout > 0 else { throw ValidationError("--command-timeout must be at least 1 second") }
         guard idleTimeout > 0 else { throw ValidationError("--idle-timeout must be at least 1 second") }
+        guard offlineGrace > 0 else { throw ValidationError("--offline-grace must be at least 1 second") }
         guard maxHTTPConnections > 0 else { throw ValidationError("--max-http-connections must be at least 1") }
         guard ["reject", "accept"].contains(rfidFallback) else { throw ValidationError("--rfid-fallback must be reject or accept") }
         for name in commands.split(separator: ",") where CommandType(rawValue: String(name)) == nil {
@@ -91,6 +98,14 @@ struct Serve: AsyncParsableCommand {
             let registry: LocationRegistry
             do { registry = try LocationRegistry(contentsOf: URL(fileURLWithPath: locations)) } catch {
                 throw Failure.cannotServe("\(error)")
+            }
+            let party = tariffs.push.party
+            let locationProblems = registry.problems(countryCode: party.countryCode, partyId: party.partyId)
+            guard locationProblems.isEmpty else {
+                throw Failure.cannotServe(
+                    "locations file \(locations) refused, nothing recorded (fix and run again):\n"
+                        + locationProblems.map { "  - \($0)" }.joined(separator: "\n")
+                )
             }
             // Checked before the ledger is opened: a refused tariffs file records nothing.
             let catalog = try tariffs.publication.catalog(checkedAgainst: registry, failing: Failure.cannotServe)
@@ -120,7 +135,8 @@ struct Serve: AsyncParsableCommand {
                 opsToken: opsToken ?? environment("OPS_TOKEN"),
                 idleTimeout: .seconds(idleTimeout),
                 responseURLHosts: responseURLHosts.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty },
-                maxHTTPConnections: maxHTTPConnections
+                maxHTTPConnections: maxHTTPConnections,
+                offlineGrace: .seconds(offlineGrace)
             )
             let server = LedgerServer(configuration: configuration, store: store, coordination: coordination, logger: logger)
             let path = database.displayName

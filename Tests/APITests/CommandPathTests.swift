@@ -195,18 +195,33 @@ struct CommandPathTests {
 }
 
 extension ServerHarness {
-    /// Waits (without polling) until an event of `type` is in the log.
-    func waitForEvent(_ type: String, upTo seconds: Double = 30) async throws -> RecordedEvent {
-        try await waitForEvents(type, count: 1, upTo: seconds)[0]
+    /// Waits (without polling) until an event of `type` (that `matching` accepts) is in the log.
+    func waitForEvent(
+        _ type: String,
+        upTo seconds: Double = 30,
+        matching: @escaping @Sendable (RecordedEvent) -> Bool = { _ in true }
+    ) async throws -> RecordedEvent {
+        try await waitForEvents(type, count: 1, upTo: seconds, matching: matching)[0]
     }
 
-    /// Waits (without polling) until `count` events of `type` are in the log.
-    func waitForEvents(_ type: String, count: Int, upTo seconds: Double = 30) async throws -> [RecordedEvent] {
+    /// A delivery event of any lane but the EVSE status PATCHes, which every charger's boot makes
+    /// (with an IOP) in lanes of their own: for tests that follow a command or a session.
+    static let outsideEvseLanes: @Sendable (RecordedEvent) -> Bool = {
+        !($0.data.value["delivery_id"]?.stringValue?.hasPrefix("evse-status-") ?? false)
+    }
+
+    /// Waits (without polling) until `count` events of `type` (that `matching` accepts) are in the log.
+    func waitForEvents(
+        _ type: String,
+        count: Int,
+        upTo seconds: Double = 30,
+        matching: @escaping @Sendable (RecordedEvent) -> Bool = { _ in true }
+    ) async throws -> [RecordedEvent] {
         let store = self.store
         return try await withThrowingTaskGroup(of: [RecordedEvent]?.self) { group in
             group.addTask {
                 var found: [RecordedEvent] = []
-                for try await event in store.subscribe(after: 0) where event.type == type {
+                for try await event in store.subscribe(after: 0) where event.type == type && matching(event) {
                     found.append(event)
                     if found.count == count { return found }
                 }

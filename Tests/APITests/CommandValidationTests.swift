@@ -212,7 +212,7 @@ struct CommandValidationTests {
         #expect(received.first?.data.value["authorization_id"]?.stringValue == long)
     }
 
-    @Test("version discovery lists the commands and tariffs endpoints, behind the same token")
+    @Test("version discovery lists the commands, locations and tariffs endpoints, behind the same token")
     func versions() async throws {
         let (port, versions, details, refused) = try await ServerHarness.with { server in
             (
@@ -226,7 +226,7 @@ struct CommandValidationTests {
         #expect(
             details.envelope?["data"]?["endpoints"]
                 == .array(
-                    ["cdrs", "commands", "sessions", "tariffs"].map {
+                    ["cdrs", "commands", "locations", "sessions", "tariffs"].map {
                         .object(["identifier": .string($0), "url": .string("http://127.0.0.1:\(port)/ocpi/cpo/2.1.1/\($0)")])
                     }
                 )

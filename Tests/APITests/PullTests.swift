@@ -66,16 +66,6 @@ struct PullTests {
         }
     }
 
-    func get(_ server: ServerHarness, _ path: String) async throws -> (ServerHarness.Answer, [String: String]) {
-        var request = HTTPClientRequest(url: "http://127.0.0.1:\(server.port)\(path)")
-        request.headers.add(name: "Authorization", value: "Token \(ServerHarness.token)")
-        let response = try await server.client.execute(request, timeout: .seconds(10))
-        let body = try await response.body.collect(upTo: 1 << 22)
-        var headers: [String: String] = [:]
-        for name in ["X-Total-Count", "X-Limit", "Link"] { headers[name] = response.headers.first(name: name) }
-        return (ServerHarness.Answer(httpStatus: Int(response.status.code), envelope: try? JSONValue(parsing: Array(buffer: body))), headers)
-    }
-
     @Test("25 CDRs in pages of 10: totals, limits and a next link until the last page, oldest first")
     func cdrPages() async throws {
         try await ServerHarness.with { server in
@@ -84,7 +74,7 @@ struct PullTests {
             var ids: [String] = []
             var pages = 0
             while true {
-                let (answer, headers) = try await get(server, path)
+                let (answer, headers) = try await server.pull(path)
                 pages += 1
                 #expect(answer.statusCode == 1000)
                 #expect(headers["X-Total-Count"] == "25" && headers["X-Limit"] == "10")
@@ -110,14 +100,14 @@ struct PullTests {
         try await ServerHarness.with { server in
             let begin = server.clock.now()
             try await seed(server, count: 5)
-            let (missing, _) = try await get(server, "/ocpi/cpo/2.1.1/sessions")
+            let (missing, _) = try await server.pull("/ocpi/cpo/2.1.1/sessions")
             #expect(missing.statusCode == 2001)
-            let (invalid, _) = try await get(server, "/ocpi/cpo/2.1.1/sessions?date_from=yesterday")
+            let (invalid, _) = try await server.pull("/ocpi/cpo/2.1.1/sessions?date_from=yesterday")
             #expect(invalid.statusCode == 2001)
             // Session n was last updated at begin + n minutes (its end was recorded then).
             let from = begin.adding(milliseconds: 2 * 60_000).ocpiDateTime
             let to = begin.adding(milliseconds: 4 * 60_000).ocpiDateTime
-            let (answer, headers) = try await get(server, "/ocpi/cpo/2.1.1/sessions?date_from=\(from)&date_to=\(to)")
+            let (answer, headers) = try await server.pull("/ocpi/cpo/2.1.1/sessions?date_from=\(from)&date_to=\(to)")
             guard case .array(let sessions)? = answer.envelope?["data"] else {
                 Issue.record("no data")
                 return

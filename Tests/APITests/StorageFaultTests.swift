@@ -43,7 +43,7 @@ struct StorageFaultTests {
             try await charger.waitFor("A held") { $0["event"]?.stringValue == "held" }
             charger.send("release")
             try await iop.requests.wait("A's result") { $0.count == 1 }
-            _ = try await server.waitForEvent("DeliverySucceeded")
+            _ = try await server.waitForEvent("DeliverySucceeded", matching: ServerHarness.outsideEvseLanes)
             // B: recorded and dispatched; the charger keeps it, so its deadline will pass.
             #expect(try await server.command("START_SESSION", try start(iop, "B")).result == "ACCEPTED")
             try await charger.waitFor("B held") { $0["event"]?.stringValue == "held" }
@@ -100,7 +100,7 @@ struct StorageFaultTests {
             #expect(try await server.command("START_SESSION", try start(iop, "A")).result == "ACCEPTED")
             try await charger.waitFor("A held") { $0["event"]?.stringValue == "held" }
             charger.send("release")
-            _ = try await server.waitForEvent("DeliveryAttempted")
+            _ = try await server.waitForEvent("DeliveryAttempted", matching: ServerHarness.outsideEvseLanes)
 
             try disk.fill(ledger: server.directory.path("ledger.sqlite"))
             iop.answer(.success)
@@ -114,10 +114,10 @@ struct StorageFaultTests {
 
             try disk.free()
             server.clock.set(started.adding(milliseconds: 2_000))
-            _ = try await server.waitForEvent("DeliverySucceeded")
+            _ = try await server.waitForEvent("DeliverySucceeded", matching: ServerHarness.outsideEvseLanes)
             // The success is recorded late, not sent again.
             #expect(iop.accepted.map(\.body) == [.object(["result": .string("ACCEPTED")])])
-            #expect(try await server.events("DeliverySucceeded").count == 1)
+            #expect(try await server.events("DeliverySucceeded").filter(ServerHarness.outsideEvseLanes).count == 1)
         }
     }
 }

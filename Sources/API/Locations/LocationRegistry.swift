@@ -26,6 +26,8 @@ public struct LocationRegistry: Sendable {
     }
 
     public let locations: [String: JSONValue]
+    /// Location ids in the file's order: the order the Locations module lists them in.
+    public let locationIds: [String]
     private let evses: [String: [String: EVSE]]
     private let byConnector: [ConnectorKey: EVSE]
     /// `password_sha256` by charge point, for those that must log in.
@@ -55,12 +57,14 @@ public struct LocationRegistry: Sendable {
         do { document = try JSONValue(parsing: json) } catch { throw LocationError("not JSON: \(error)") }
         guard case .array(let items) = document else { throw LocationError("expected a JSON array of OCPI Location objects") }
         var locations: [String: JSONValue] = [:]
+        var locationIds: [String] = []
         var evses: [String: [String: EVSE]] = [:]
         var byConnector: [ConnectorKey: EVSE] = [:]
         var passwordHashes: [String: String] = [:]
         for (index, location) in items.enumerated() {
             guard let id = location["id"]?.stringValue, !id.isEmpty else { throw LocationError("location \(index + 1) has no \"id\"") }
             guard locations.updateValue(location, forKey: id) == nil else { throw LocationError("location \(id) appears twice") }
+            locationIds.append(id)
             guard case .array(let evseItems)? = location["evses"] else { continue }
             for evse in evseItems {
                 guard let uid = evse["uid"]?.stringValue else { throw LocationError("an EVSE of \(id) has no \"uid\"") }
@@ -99,6 +103,7 @@ public struct LocationRegistry: Sendable {
             }
         }
         self.locations = locations
+        self.locationIds = locationIds
         self.evses = evses
         self.byConnector = byConnector
         self.passwordHashes = passwordHashes

@@ -28,6 +28,11 @@ public struct OCPIResponse: Sendable, Equatable {
         OCPIResponse(httpStatus: 200, statusCode: 2003, statusMessage: message, data: nil)
     }
 
+    /// HTTP 404 with 2003: a GET of an object this CPO does not have (OCPI 2.1.1 `status_codes`).
+    public static func notFound(_ message: String) -> OCPIResponse {
+        OCPIResponse(httpStatus: 404, statusCode: 2003, statusMessage: message, data: nil)
+    }
+
     /// HTTP 400 with an envelope: the body is not JSON.
     public static func malformed(_ message: String) -> OCPIResponse {
         OCPIResponse(httpStatus: 400, statusCode: 2000, statusMessage: message, data: nil)

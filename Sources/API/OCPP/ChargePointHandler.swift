@@ -140,18 +140,15 @@ public struct ChargePointHandler: Sendable {
             } catch {
                 return .notRecorded(messageId)
             }
-            guard
-                await record(
-                    ConnectorStatusChanged(
-                        chargePointId: chargePointId,
-                        connectorId: Int(connector),
-                        status: status,
-                        errorCode: payload["errorCode"]?.stringValue,
-                        timestamp: payload["timestamp"]?.stringValue.flatMap(Timestamp.init(iso8601:)),
-                        sessionId: session
-                    )
-                )
-            else { return .notRecorded(messageId) }
+            let change = ConnectorStatusChanged(
+                chargePointId: chargePointId,
+                connectorId: Int(connector),
+                status: status,
+                errorCode: payload["errorCode"]?.stringValue,
+                timestamp: payload["timestamp"]?.stringValue.flatMap(Timestamp.init(iso8601:)),
+                sessionId: session
+            )
+            guard await recordStatus(change) else { return .notRecorded(messageId) }
             return .callResult(messageId: messageId, payload: .object([:]))
         case "Authorize", "StartTransaction", "MeterValues", "StopTransaction":
             do {
@@ -188,6 +185,25 @@ public struct ChargePointHandler: Sendable {
             return true
         } catch {
             logger.error("could not record \(type(of: payload).eventType): \(error)")
+            return false
+        }
+    }
+
+    /// A connector status, and in the same append the EVSE statuses it changes and their PATCHes.
+    private func recordStatus(_ change: ConnectorStatusChanged) async -> Bool {
+        do {
+            let known = try await store.state(ChargePointsProjection.self, chargePointId)?.connectors ?? [:]
+            let publisher = EvseStatusPublisher(store: store, locations: transactions.locations, iop: transactions.iop)
+            let statuses = try await publisher.events(
+                chargePointId: chargePointId,
+                publisher.statusNotification(change, known: known),
+                at: clock.now()
+            )
+            let event = try EventCoding.newEvent(change, metadata: EventMetadata(source: source))
+            _ = try await store.append([event] + statuses, to: StreamID.chargePoint(chargePointId), expectedVersion: .any)
+            return true
+        } catch {
+            logger.error("could not record \(ConnectorStatusChanged.eventType): \(error)")
             return false
         }
     }

@@ -46,6 +46,9 @@ public struct LedgerServer: Sendable {
         /// An HTTP connection that sends nothing for this long is closed (a slow or abandoned
         /// client must not hold a connection). OCPP WebSockets are kept alive by pings instead.
         public var idleTimeout: Duration
+        /// How long a charger may be disconnected before its EVSEs are published `UNKNOWN`
+        /// (`OfflineWatch`; spec digest §4.6: 2–3 heartbeat intervals, and ours is 300 s).
+        public var offlineGrace: Duration
 
         public init(
             host: String,
@@ -61,7 +64,8 @@ public struct LedgerServer: Sendable {
             idleTimeout: Duration = .seconds(60),
             responseURLHosts: [String] = [],
             bodyTimeout: Duration = .seconds(10),
-            maxHTTPConnections: Int = 1024
+            maxHTTPConnections: Int = 1024,
+            offlineGrace: Duration = .seconds(900)
         ) {
             self.host = host
             self.port = port
@@ -77,6 +81,7 @@ public struct LedgerServer: Sendable {
             self.responseURLHosts = responseURLHosts
             self.bodyTimeout = bodyTimeout
             self.maxHTTPConnections = maxHTTPConnections
+            self.offlineGrace = offlineGrace
         }
     }
 
@@ -192,6 +197,16 @@ public struct LedgerServer: Sendable {
             // Shut down after the services that hold leases: the lane leases and the heartbeat go last.
             .init(service: ShutdownAction { try await coordination.leave() }),
             .init(service: TimeoutService(store: store, outcomes: outcomes, clock: clock, logger: logger)),
+            .init(
+                service: OfflineWatch(
+                    store: store,
+                    coordination: coordination,
+                    publisher: EvseStatusPublisher(store: store, locations: configuration.locations, iop: configuration.iop),
+                    grace: configuration.offlineGrace,
+                    clock: clock,
+                    logger: logger
+                )
+            ),
             .init(
                 service: OutboxSender(
                     store: store,

@@ -28,7 +28,7 @@ struct OCPIRoutes {
                     .object([
                         "version": .string("2.1.1"),
                         "endpoints": .array(
-                            ["cdrs", "commands", "sessions", "tariffs"].map { module in
+                            ["cdrs", "commands", "locations", "sessions", "tariffs"].map { module in
                                 .object(["identifier": .string(module), "url": .string("\(base(request))/ocpi/cpo/2.1.1/\(module)")])
                             }
                         ),

@@ -5,7 +5,7 @@ import Ledger
 import NIOCore
 import Projections
 
-/// `GET /ocpi/cpo/2.1.1/sessions`, `/cdrs` and `/tariffs`: the IOP pulls from the projections, paginated as
+/// `GET /ocpi/cpo/2.1.1/sessions`, `/cdrs`, `/tariffs` and `/locations`: the IOP pulls from the projections, paginated as
 /// OCPI 2.1.1 §1.7 says (the IOP ignores an unpaginated answer): `date_from` (inclusive) and
 /// `date_to` (exclusive) on `last_updated`, `offset`, `limit`, and the `Link`, `X-Total-Count` and
 /// `X-Limit` headers. Oldest first, in creation order, so a crawl sees a stable sequence.
@@ -22,7 +22,7 @@ struct PullRoutes {
                 request,
                 dateFromRequired: true,
                 select: { from, to, offset, limit in
-                    SessionsProjection.page(.init(updatedFrom: from, updatedBefore: to), offset: offset, limit: limit)
+                    try await store.read(SessionsProjection.page(.init(updatedFrom: from, updatedBefore: to), offset: offset, limit: limit))
                 },
                 object: { objects.session($0) }
             )
@@ -32,7 +32,7 @@ struct PullRoutes {
                 request,
                 dateFromRequired: false,
                 select: { from, to, offset, limit in
-                    CdrsProjection.page(updatedFrom: from, updatedBefore: to, offset: offset, limit: limit)
+                    try await store.read(CdrsProjection.page(updatedFrom: from, updatedBefore: to, offset: offset, limit: limit))
                 },
                 object: { objects.cdr($0.cdr, at: $0.lastUpdated) }
             )
@@ -43,18 +43,63 @@ struct PullRoutes {
                 request,
                 dateFromRequired: false,
                 select: { from, to, offset, limit in
-                    TariffsProjection.page(updatedFrom: from, updatedBefore: to, offset: offset, limit: limit)
+                    try await store.read(TariffsProjection.page(updatedFrom: from, updatedBefore: to, offset: offset, limit: limit))
                 },
                 object: { $0.current?.tariff ?? .null }
             )
         }
+        registerLocations(on: group)
+    }
+
+    /// The Locations: the file's, with the EVSE statuses as published (`LocationObjects`). Built
+    /// whole for each pull: a CPO's network is a few thousand EVSEs, and the IOP pulls daily.
+    private func registerLocations(on group: RouterGroup<LedgerRequestContext>) {
+        group.get("cpo/2.1.1/locations") { request, _ -> Response in
+            try await page(
+                request,
+                dateFromRequired: false,
+                select: { from, to, offset, limit in
+                    let all = try await locationObjects().list(updatedFrom: from, updatedBefore: to)
+                    return ProjectionPage(items: Array(all.dropFirst(offset).prefix(limit)), total: Int64(all.count))
+                },
+                object: { $0 }
+            )
+        }
+        group.get("cpo/2.1.1/locations/:location") { _, context -> Response in
+            let id = try context.parameters.require("location")
+            return try await found(locationObjects().location(id)?.object, "no location \(id)")
+        }
+        group.get("cpo/2.1.1/locations/:location/:evse") { _, context -> Response in
+            let (id, uid) = (try context.parameters.require("location"), try context.parameters.require("evse"))
+            return try await found(locationObjects().evse(location: id, uid: uid), "no EVSE \(uid) at location \(id)")
+        }
+        group.get("cpo/2.1.1/locations/:location/:evse/:connector") { _, context -> Response in
+            let (id, uid, connector) = (
+                try context.parameters.require("location"), try context.parameters.require("evse"), try context.parameters.require("connector")
+            )
+            let connectors = try await locationObjects().evse(location: id, uid: uid)?["connectors"]
+            guard case .array(let all)? = connectors, let match = all.first(where: { $0["id"]?.stringValue == connector }) else {
+                return try found(nil, "no connector \(connector) of EVSE \(uid) at location \(id)")
+            }
+            return try found(match, "")
+        }
+    }
+
+    private func locationObjects() async throws -> LocationObjects {
+        LocationObjects(locations: objects.locations, statuses: try await store.read(EvseStatusesProjection.all))
+    }
+
+    /// The object, or HTTP 404 (OCPI 2.1.1 `status_codes`: an unknown object).
+    private func found(_ object: JSONValue?, _ missing: String) throws -> Response {
+        guard let object else { throw OCPIError(answer: .notFound(missing), at: clock.now()) }
+        return OCPIResponse.http(.success(object), at: clock.now())
     }
 
     /// One page of `query`, filtered on `last_updated` by `date_from` and `date_to`.
     private func page<State: Sendable>(
         _ request: Request,
         dateFromRequired: Bool,
-        select: (_ from: Timestamp?, _ to: Timestamp?, _ offset: Int, _ limit: Int) -> ProjectionQuery<ProjectionPage<State>>,
+        select: (_ from: Timestamp?, _ to: Timestamp?, _ offset: Int, _ limit: Int) async throws -> ProjectionPage<State>,
         object: (State) -> JSONValue
     ) async throws -> Response {
         let query = request.uri.queryParameters
@@ -72,7 +117,7 @@ struct PullRoutes {
             throw OCPIError(answer: .invalid("offset and limit must be non-negative integers (limit at least 1)"), at: clock.now())
         }
         let limit = min(requested, Self.maximumLimit)
-        let page = try await store.read(select(dateFrom, dateTo, offset, limit))
+        let page = try await select(dateFrom, dateTo, offset, limit)
         var response = OCPIResponse.http(.success(.array(page.items.map(object))), at: clock.now())
         response.headers[.xTotalCount] = String(page.total)
         response.headers[.xLimit] = String(limit)

@@ -479,13 +479,15 @@ class Soak:
             group = self.chargers[index:index + 5]
             locations.append({
                 "id": f"SOAK-LOC-{index // 5:02d}", "type": "ON_STREET", "name": "Soak", "address": "1 Rue Soak",
-                "city": "Paris", "postal_code": "75001", "country": "FRA",
-                "coordinates": {"latitude": "48.85", "longitude": "2.35"},
+                "city": "Paris", "postal_code": "75001", "country": "FRA", "time_zone": "Europe/Paris",
+                "coordinates": {"latitude": "48.850000", "longitude": "2.350000"},
+                "operator": {"name": "Soak Charge"}, "owner": {"name": "Soak Charge"},
                 "evses": [{
                     "uid": charger.evse_uid, "evse_id": f"FR*ABC*E{charger.evse_uid[-2:]}", "status": "AVAILABLE",
                     "capabilities": ["REMOTE_START_STOP_CAPABLE", "RFID_READER"],
                     "connectors": [{"id": "1", "standard": "IEC_62196_T2", "format": "SOCKET", "power_type": "AC_3_PHASE",
-                                    "voltage": 230, "amperage": 32, "last_updated": "2024-01-15T10:00:00Z"}],
+                                    "voltage": 230, "amperage": 32, "tariff_id": "TARIFF-AC-22",
+                                    "last_updated": "2024-01-15T10:00:00Z"}],
                     "last_updated": "2024-01-15T10:00:00Z",
                     "ocpp": {"charge_point_id": charger.id, "connector_id": 1}} for charger in group],
                 "last_updated": "2024-01-15T10:00:00Z"})

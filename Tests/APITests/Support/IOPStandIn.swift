@@ -46,13 +46,18 @@ final class IOPStandIn: Sendable {
         }
     }
 
+    /// Every request but the Locations pushes, in arrival order.
     let requests: Inbox<Received>
+    /// The Locations pushes (EVSE status PATCHes), apart: every charger's boot makes one, and most
+    /// tests follow a command or a session and count what else the IOP received.
+    let locationPushes: Inbox<Received>
     private let answer: AnswerSetting
     private let task: Task<Void, any Error>
     let port: Int
 
     init() async throws {
         let requests = Inbox<Received>()
+        let locationPushes = Inbox<Received>()
         let answer = AnswerSetting()
         let router = Router()
         let record: @Sendable (Request, Context) async throws -> Response = { request, _ in
@@ -68,7 +73,7 @@ final class IOPStandIn: Sendable {
                     if !wait { continuation.resume() }
                 }
             }
-            requests.append(
+            (request.uri.path.contains("/locations/") ? locationPushes : requests).append(
                 Received(
                     method: request.method.rawValue,
                     path: request.uri.path,
@@ -99,6 +104,7 @@ final class IOPStandIn: Sendable {
             logger: Logger(label: "iop-stand-in")
         )
         self.requests = requests
+        self.locationPushes = locationPushes
         self.answer = answer
         task = Task { try await app.runService(gracefulShutdownSignals: []) }
         var iterator = ports.makeAsyncIterator()

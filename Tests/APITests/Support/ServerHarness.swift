@@ -125,6 +125,17 @@ final class ServerHarness: Sendable {
         try await request(.POST, "/ocpi/cpo/2.1.1/commands/\(type)", body: body, token: token)
     }
 
+    /// A pull GET as the IOP makes it, with the pagination headers (`X-Total-Count`, `X-Limit`, `Link`).
+    func pull(_ path: String) async throws -> (Answer, [String: String]) {
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
+        request.headers.add(name: "Authorization", value: "Token \(ServerHarness.token)")
+        let response = try await client.execute(request, timeout: .seconds(10))
+        let body = try await response.body.collect(upTo: 1 << 22)
+        var headers: [String: String] = [:]
+        for name in ["X-Total-Count", "X-Limit", "Link"] { headers[name] = response.headers.first(name: name) }
+        return (Answer(httpStatus: Int(response.status.code), envelope: try? JSONValue(parsing: Array(buffer: body))), headers)
+    }
+
     func request(_ method: HTTPMethod, _ path: String, body: String? = nil, token: String? = ServerHarness.token) async throws -> Answer {
         try await Self.request(client: client, port: port, method, path, body: body, token: token)
     }
