@@ -12,4 +12,6 @@ public enum StreamID {
     public static func delivery(_ deliveryId: String) -> String { "delivery-\(deliveryId)" }
     /// A tariff's versions and withdrawals.
     public static func tariff(_ tariffId: String) -> String { "tariff-\(tariffId)" }
+    /// The connection to the IOP: invitations, registrations, updates, unregistration.
+    public static let iopConnection = "iop-connection"
 }

@@ -20,7 +20,7 @@ public final class ProjectionEngine: ReadModelPort {
         ProjectionTable(CommandsProjection()), ProjectionTable(SessionsProjection()), ProjectionTable(CdrsProjection()),
         ProjectionTable(AuthorizationLinksProjection()), ProjectionTable(TimersProjection()),
         ProjectionTable(DeliveriesProjection()), ProjectionTable(ChargePointsProjection()), ProjectionTable(TariffsProjection()),
-        ProjectionTable(EvseStatusesProjection()),
+        ProjectionTable(EvseStatusesProjection()), ProjectionTable(IOPConnectionProjection()),
     ]
 
     public func migrations(for dialect: SQLDialect) -> [Migration] {

@@ -72,6 +72,14 @@ enum EventSummary {
             return "tariff \(e.tariffId) published (last_updated \(e.lastUpdated)) from \(e.source)"
         case .tariffWithdrawn(let e):
             return "tariff \(e.tariffId) withdrawn (last_updated \(e.lastUpdated) was in force) by \(e.source)"
+        case .credentialsTokenIssued(let e):
+            return "a credentials \(e.purpose) token made by \(e.by) (kept as a hash)"
+        case .iopRegistered(let e):
+            let modules = e.endpoints.map(\.identifier).joined(separator: ", ")
+            return
+                "IOP \(e.countryCode)*\(e.partyId) (\(e.businessName)) \(e.reason == "update" ? "updated its credentials" : "registered") on OCPI \(e.version), initiated by \(e.initiatedBy): \(e.versionsUrl) [\(modules)]"
+        case .iopUnregistered(let e):
+            return "IOP connection unregistered by \(e.by): its token refused, pushes wait"
         case .deliveryScheduled(let e):
             return "\(e.kind) \(e.method) \(e.url) queued (delivery \(e.deliveryId))"
         case .deliveryAttempted(let e):

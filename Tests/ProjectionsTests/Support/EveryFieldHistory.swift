@@ -53,6 +53,23 @@ enum EveryFieldHistory {
             ]
         )
         return [
+            ("iop-connection", CredentialsTokenIssued(purpose: "invitation", tokenHash: "ab12", by: odd)),
+            (
+                "iop-connection",
+                IOPRegistered(
+                    initiatedBy: "iop",
+                    reason: "registration",
+                    versionsUrl: "https://iop/versions",
+                    version: "2.1.1",
+                    endpoints: [ModuleEndpoint(identifier: "sessions", url: odd), ModuleEndpoint(identifier: "cdrs", url: "https://iop/cdrs")],
+                    countryCode: "FR",
+                    partyId: "107",
+                    businessName: odd,
+                    inboundTokenHash: "cd34",
+                    outboundTokenSealed: "c2VhbGVk"
+                )
+            ),
+            ("iop-connection", IOPUnregistered(by: "iop")),
             ("tariff-T-1", TariffPublished(tariffId: "T-1", lastUpdated: "2024-01-01T00:00:00Z", tariff: tariff, source: odd)),
             ("tariff-T-2", TariffPublished(tariffId: "T-2", lastUpdated: odd, tariff: .object([:]), source: "f")),
             ("tariff-T-2", TariffWithdrawn(tariffId: "T-2", lastUpdated: odd, source: odd)),
