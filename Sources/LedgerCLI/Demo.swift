@@ -50,7 +50,7 @@ struct Demo: AsyncParsableCommand {
         let store = try SQLiteEventStore(path: path, readModels: ProjectionEngine())
         let disputed = try await importDispute(into: store)
         let iop = try await IOPSimulator.start(logger: logger)
-        let endpoint = TransactionService.IOPEndpoint(url: iop.url, countryCode: "FR", partyId: "ABC")
+        let endpoint = IOPEndpoint(url: iop.url, countryCode: "FR", partyId: "ABC")
         do { _ = try await TariffPublisher(store: store, push: endpoint).publish(try TariffCatalog(contentsOf: URL(fileURLWithPath: tariffs))) } catch
         {
             await store.close()

@@ -17,7 +17,7 @@ struct LedgerCommand: AsyncParsableCommand {
             """,
         subcommands: [
             Serve.self, Events.self, Cdrs.self, Tariffs.self, Price.self, Import.self, Verify.self, Replay.self, Audit.self, Deliveries.self,
-            Demo.self, ChargerKey.self,
+            Demo.self, ChargerKey.self, CredentialsCommand.self, Register.self,
             MigrateTo.self,
         ]
     )

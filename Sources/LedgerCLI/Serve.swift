@@ -39,7 +39,13 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "The token the IOP must present; generated, stored beside the database and printed once if absent (LEDGER_TOKEN).")
     var token: String?
 
-    @Option(help: "The token we present to the IOP and to response_urls (LEDGER_IOP_TOKEN).")
+    @Option(
+        help:
+            "The base URL the IOP reaches this server at: its credentials advertise {url}/ocpi/versions (LEDGER_PUBLIC_URL; default http://host:port)."
+    )
+    var publicURL: String?
+
+    @Option(help: "The token we present to the IOP and to response_urls, until a registration gives one (LEDGER_IOP_TOKEN).")
     var iopToken: String?
 
     @Option(
@@ -100,6 +106,8 @@ struct Serve: AsyncParsableCommand {
                 throw Failure.cannotServe("\(error)")
             }
             let party = tariffs.push.party
+            let secrets: SecretBox?
+            do { secrets = try SecretKeyFile.load(for: database) } catch { throw Failure.cannotServe("\(error)") }
             let locationProblems = registry.problems(countryCode: party.countryCode, partyId: party.partyId)
             guard locationProblems.isEmpty else {
                 throw Failure.cannotServe(
@@ -136,7 +144,10 @@ struct Serve: AsyncParsableCommand {
                 idleTimeout: .seconds(idleTimeout),
                 responseURLHosts: responseURLHosts.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty },
                 maxHTTPConnections: maxHTTPConnections,
-                offlineGrace: .seconds(offlineGrace)
+                offlineGrace: .seconds(offlineGrace),
+                party: party.party,
+                secrets: secrets,
+                publicURL: publicURL ?? environment("PUBLIC_URL")
             )
             let server = LedgerServer(configuration: configuration, store: store, coordination: coordination, logger: logger)
             let path = database.displayName

@@ -15,7 +15,7 @@ struct TariffOptions: ParsableArguments {
 
     @OptionGroup var push: TariffPushOptions
 
-    var publication: TariffPublication { TariffPublication(file: tariffs, push: push.endpoint) }
+    var publication: TariffPublication { TariffPublication(file: tariffs, push: push) }
 }
 
 /// Whether and where new tariff versions are PUT, and who this CPO is: shared by `serve` and
@@ -29,13 +29,26 @@ struct TariffPushOptions: ParsableArguments {
 
     @OptionGroup var party: PartyOptions
 
-    var endpoint: TransactionService.IOPEndpoint? { pushTariffs ? party.iop : nil }
+    /// Where tariffs are PUT on `store`'s ledger: the registered IOP's `tariffs` module, else
+    /// under `--iop-url`; `nil` when not pushing.
+    func endpoint(on store: any ProjectionStore) async throws -> IOPEndpoint? {
+        guard pushTariffs else { return nil }
+        let link = IOPLink(
+            store: store,
+            configured: party.iop,
+            configuredToken: nil,
+            countryCode: party.countryCode,
+            partyId: party.partyId,
+            secrets: nil
+        )
+        return try await link.endpoint()
+    }
 }
 
 /// One tariffs file to check and record.
 struct TariffPublication {
     let file: String
-    let push: TransactionService.IOPEndpoint?
+    let push: TariffPushOptions
 
     /// The file, checked on its own and against the locations; every problem is reported at once
     /// through `failing`, and nothing is recorded.
@@ -49,7 +62,7 @@ struct TariffPublication {
 
     /// Records what changed and says so on standard output.
     func publish(_ catalog: TariffCatalog, to store: any ProjectionStore) async throws {
-        let outcome = try await TariffPublisher(store: store, push: push).publish(catalog)
+        let outcome = try await TariffPublisher(store: store, push: try await push.endpoint(on: store)).publish(catalog)
         FileHandle.standardOutput.write(Data("\(outcome)\n".utf8))
     }
 }

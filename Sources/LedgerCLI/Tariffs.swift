@@ -36,7 +36,7 @@ struct Tariffs: AsyncParsableCommand {
                 do { registry = try LocationRegistry(contentsOf: URL(fileURLWithPath: locations)) } catch {
                     throw Failure.refused("\(error)")
                 }
-                let publication = TariffPublication(file: file, push: push.endpoint)
+                let publication = TariffPublication(file: file, push: push)
                 let catalog = try publication.catalog(checkedAgainst: registry, failing: Failure.refused)
                 let store = try await database.openProjectionStore(folding: true)
                 do { try await publication.publish(catalog, to: store) } catch {

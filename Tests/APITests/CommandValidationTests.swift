@@ -212,7 +212,7 @@ struct CommandValidationTests {
         #expect(received.first?.data.value["authorization_id"]?.stringValue == long)
     }
 
-    @Test("version discovery lists the commands, locations and tariffs endpoints, behind the same token")
+    @Test("version discovery lists the credentials, commands, locations and tariffs endpoints, behind the same token")
     func versions() async throws {
         let (port, versions, details, refused) = try await ServerHarness.with { server in
             (
@@ -226,9 +226,10 @@ struct CommandValidationTests {
         #expect(
             details.envelope?["data"]?["endpoints"]
                 == .array(
-                    ["cdrs", "commands", "locations", "sessions", "tariffs"].map {
-                        .object(["identifier": .string($0), "url": .string("http://127.0.0.1:\(port)/ocpi/cpo/2.1.1/\($0)")])
-                    }
+                    [.object(["identifier": .string("credentials"), "url": .string("http://127.0.0.1:\(port)/ocpi/2.1.1/credentials")])]
+                        + ["cdrs", "commands", "locations", "sessions", "tariffs"].map {
+                            .object(["identifier": .string($0), "url": .string("http://127.0.0.1:\(port)/ocpi/cpo/2.1.1/\($0)")])
+                        }
                 )
         )
         #expect(refused.httpStatus == 401)

@@ -16,9 +16,9 @@ import Projections
 public struct EvseStatusPublisher: Sendable {
     let store: any ProjectionStore
     let locations: LocationRegistry
-    let iop: TransactionService.IOPEndpoint?
+    let iop: IOPLink
 
-    public init(store: any ProjectionStore, locations: LocationRegistry, iop: TransactionService.IOPEndpoint?) {
+    public init(store: any ProjectionStore, locations: LocationRegistry, iop: IOPLink) {
         self.store = store
         self.locations = locations
         self.iop = iop
@@ -54,6 +54,7 @@ public struct EvseStatusPublisher: Sendable {
         guard !evses.isEmpty else { return [] }
         let published = try await store.read(EvseStatusesProjection.of(evses.map { ($0.locationId, $0.uid) }))
         let metadata = EventMetadata(source: "ocpp:\(chargePointId)")
+        let iop = try await self.iop.endpoint()
         var events: [NewEvent] = []
         for evse in evses {
             let key = EvseStatusesProjection.key(location: evse.locationId, uid: evse.uid)
@@ -75,13 +76,13 @@ public struct EvseStatusPublisher: Sendable {
                 at: at
             )
             events.append(try EventCoding.newEvent(changed, metadata: metadata))
-            if let iop {
+            if let url = iop?.evse(location: evse.locationId, uid: evse.uid) {
                 let patch = DeliveryScheduled(
                     deliveryId: "evse-status-\(evse.locationId)-\(evse.uid)-\((published[key]?.changes ?? 0) + 1)",
                     kind: .evseStatus,
                     target: "evse:\(key)",
                     method: "PATCH",
-                    url: "\(iop.url)/locations/\(iop.countryCode)/\(iop.partyId)/\(evse.locationId)/\(evse.uid)",
+                    url: url,
                     // Digest §4.3 [REC]: every PATCH carries last_updated, the time of the change.
                     body: JSONValue.object(["status": .string(status), "last_updated": .string(at.ocpiDateTime)]).canonicalText
                 )

@@ -12,23 +12,24 @@ public protocol TokenAuthorizer: Sendable {
     func authorize(uid: String, locationId: String, evseUid: String) async -> (allowed: String, authorizationId: String?)?
 }
 
+/// The IOP's `tokens` module and token come from the connection at the time of the swipe (`IOPLink`).
 public struct HTTPTokenAuthorizer: TokenAuthorizer {
     let client: HTTPClient
-    let iopURL: String
-    let token: String?
+    let link: IOPLink
     /// A driver is waiting at the charger: a real-time answer must be quick or not at all.
     let timeout: TimeAmount
 
-    public init(client: HTTPClient, iopURL: String, token: String?, timeout: TimeAmount = .seconds(5)) {
+    public init(client: HTTPClient, link: IOPLink, timeout: TimeAmount = .seconds(5)) {
         self.client = client
-        self.iopURL = iopURL.hasSuffix("/") ? String(iopURL.dropLast()) : iopURL
-        self.token = token
+        self.link = link
         self.timeout = timeout
     }
 
     public func authorize(uid: String, locationId: String, evseUid: String) async -> (allowed: String, authorizationId: String?)? {
+        guard let current = try? await link.current(), let tokens = current.endpoint?.module("tokens") else { return nil }
+        let token = current.token
         let escaped = uid.addingPercentEncodingForPath()
-        var request = HTTPClientRequest(url: "\(iopURL)/tokens/\(escaped)/authorize?type=RFID")
+        var request = HTTPClientRequest(url: "\(tokens)/\(escaped)/authorize?type=RFID")
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
         if let token { request.headers.add(name: "Authorization", value: "Token \(token)") }

@@ -13,7 +13,8 @@ import Projections
 public struct TransactionService: Sendable {
     let store: any ProjectionStore
     let locations: LocationRegistry
-    let iop: IOPEndpoint?
+    /// Where Sessions and CDRs go (`IOPLink`: the registered connection, or `--iop-url`).
+    let iop: IOPLink
     /// Real-time authorization of local swipes; `nil` without an IOP (then `rfidFallback` decides).
     let authorizer: (any TokenAuthorizer)?
     /// What a swipe gets when the IOP cannot answer: `ALLOWED`, or `NOT_ALLOWED` (the default).
@@ -24,18 +25,6 @@ public struct TransactionService: Sendable {
     /// The least time between two Session PATCHes while charging.
     let updateInterval: Duration = .seconds(300)
     let logger: Logger
-
-    /// Where Sessions and CDRs go: `{url}/sessions/{cc}/{party}/{id}` and `{url}/cdrs`.
-    public struct IOPEndpoint: Sendable {
-        public let url: String
-        public let countryCode: String
-        public let partyId: String
-        public init(url: String, countryCode: String, partyId: String) {
-            self.url = url.hasSuffix("/") ? String(url.dropLast()) : url
-            self.countryCode = countryCode
-            self.partyId = partyId
-        }
-    }
 
     private var objects: OCPIObjects { OCPIObjects(locations: locations) }
     private var pricing: SessionPricing { SessionPricing(store: store, locations: locations) }
@@ -221,7 +210,7 @@ public struct TransactionService: Sendable {
                 )
             )
         }
-        if let iop {
+        if let url = try await iop.endpoint()?.session(sessionId) {
             events.append(
                 try EventCoding.newEvent(
                     DeliveryScheduled(
@@ -229,7 +218,7 @@ public struct TransactionService: Sendable {
                         kind: .sessionPut,
                         target: "session:\(sessionId)",
                         method: "PUT",
-                        url: "\(iop.url)/sessions/\(iop.countryCode)/\(iop.partyId)/\(sessionId)",
+                        url: url,
                         body: objects.session(started, at: clock.now()).canonicalText,
                         sessionId: sessionId
                     ),
@@ -275,7 +264,9 @@ public struct TransactionService: Sendable {
         }
         // The IOP hears of progress at most every `updateInterval` (gireve-iop.md [REC]: no flood of kWh PATCHes).
         let now = clock.now()
-        if let iop, !events.isEmpty, (session.lastPushAt ?? session.startDatetime).adding(milliseconds: updateInterval.milliseconds) <= now {
+        if !events.isEmpty, (session.lastPushAt ?? session.startDatetime).adding(milliseconds: updateInterval.milliseconds) <= now,
+            let url = try await iop.endpoint()?.session(session.id)
+        {
             // Priced as if it ended at the last reading: the running total_cost the spec digest §3.1 [REC] allows.
             let running = try await pricing.price(updated, stoppedAt: updated.lastReadingAt)
             var patch: [String: JSONValue] = [
@@ -291,7 +282,7 @@ public struct TransactionService: Sendable {
                         kind: .sessionPatch,
                         target: "session:\(session.id)",
                         method: "PATCH",
-                        url: "\(iop.url)/sessions/\(iop.countryCode)/\(iop.partyId)/\(session.id)",
+                        url: url,
                         body: JSONValue.object(patch).canonicalText,
                         sessionId: session.id
                     ),
@@ -391,7 +382,7 @@ public struct TransactionService: Sendable {
                 pricing: priced?.pricing
             )
             events.append(try EventCoding.newEvent(cdr, metadata: metadata))
-            if let iop {
+            if let iop = try await iop.endpoint(), let sessionURL = iop.session(session.id), let cdrsURL = iop.module("cdrs") {
                 let now = clock.now()
                 events.append(
                     try EventCoding.newEvent(
@@ -400,7 +391,7 @@ public struct TransactionService: Sendable {
                             kind: .sessionPatch,
                             target: "session:\(session.id)",
                             method: "PATCH",
-                            url: "\(iop.url)/sessions/\(iop.countryCode)/\(iop.partyId)/\(session.id)",
+                            url: sessionURL,
                             body: objects.sessionCompleted(
                                 session,
                                 ended: ended,
@@ -422,7 +413,7 @@ public struct TransactionService: Sendable {
                             kind: .cdr,
                             target: "session:\(session.id)",
                             method: "POST",
-                            url: "\(iop.url)/cdrs",
+                            url: cdrsURL,
                             body: objects.cdr(cdr, at: now).canonicalText,
                             sessionId: session.id,
                             cdrId: cdr.cdrId

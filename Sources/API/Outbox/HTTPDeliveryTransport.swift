@@ -7,21 +7,34 @@ import NIOHTTP1
 /// and a timeout on every request. A URL the policy refuses — one the client cannot take, or a
 /// host the token must not reach — is parked at once, never attempted: a delivery an older ledger
 /// (or an older binary's checks) let into the outbox cannot crash the process or loop for ever.
+///
+/// The token is the IOP connection's at the time of the attempt (`IOPLink`): a delivery scheduled
+/// before a registration goes out with the token the registration gave. While the IOP has
+/// unregistered the ledger (credentials DELETE), nothing is sent: each attempt is a retry, so
+/// every lane keeps its order until a new registration (spec digest C-14, C-18).
 public struct HTTPDeliveryTransport: DeliveryTransport {
     let client: HTTPClient
-    let token: String?
+    let link: IOPLink
     let policy: ResponseURLPolicy
     let timeout: TimeAmount
 
-    public init(client: HTTPClient, token: String?, policy: ResponseURLPolicy, timeout: TimeAmount = .seconds(15)) {
+    public init(client: HTTPClient, link: IOPLink, policy: ResponseURLPolicy, timeout: TimeAmount = .seconds(15)) {
         self.client = client
-        self.token = token
+        self.link = link
         self.policy = policy
         self.timeout = timeout
     }
 
     public func deliver(method: String, url: String, body: String) async -> DeliveryOutcome {
-        do { _ = try policy.check(url) } catch {
+        let current: IOPLink.Current
+        do { current = try await link.current() } catch {
+            return .retry(httpStatus: nil, ocpiStatus: nil, error: "the IOP connection cannot be read: \(error)")
+        }
+        guard !current.paused else {
+            return .retry(httpStatus: nil, ocpiStatus: nil, error: "the IOP unregistered this CPO: kept until it registers again")
+        }
+        let token = current.token
+        do { _ = try policy.allowing(current.endpoint?.hosts ?? []).check(url) } catch {
             return .park(httpStatus: nil, ocpiStatus: nil, reason: "cannot be delivered: \(error)")
         }
         var request = HTTPClientRequest(url: url)

@@ -17,6 +17,13 @@ public struct ResponseURLPolicy: Sendable {
         self.allowedHosts = Set(allowedHosts.map { $0.lowercased() } + (iopHost.map { [$0] } ?? []))
     }
 
+    /// This policy with `hosts` allowed too (a registered IOP's endpoints).
+    func allowing(_ hosts: [String]) -> ResponseURLPolicy {
+        hosts.isEmpty ? self : ResponseURLPolicy(allowedHosts: allowedHosts.union(hosts.map { $0.lowercased() }))
+    }
+
+    private init(allowedHosts: Set<String>) { self.allowedHosts = allowedHosts }
+
     /// The URL, if the ledger may call it with its token.
     public func check(_ text: String) throws(OutboundURL.Refused) -> OutboundURL {
         let url = try OutboundURL(text)

@@ -9,6 +9,8 @@ public struct LedgerRequestContext: RequestContext, WebSocketRequestContext {
     public let webSocket: WebSocketHandlerReference<LedgerRequestContext>
     /// Who is acting on an ops route: the user name of a Basic login (`OpsAuthentication`).
     public var operatorName: String?
+    /// Which token let an OCPI request in (`TokenAuthentication`): the credentials module answers by it.
+    var ocpiCaller: OCPICaller?
     /// The connection, for what only its pipeline can do (`FrontDoor.refuseUpgradeAsUnauthorized`).
     let channel: any Channel
 

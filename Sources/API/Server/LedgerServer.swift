@@ -28,7 +28,7 @@ public struct LedgerServer: Sendable {
         /// The token we present to the IOP and to `response_url`s.
         public var iopToken: String?
         /// Where Sessions and CDRs are pushed; none when `nil` (they stay in the ledger).
-        public var iop: TransactionService.IOPEndpoint?
+        public var iop: IOPEndpoint?
         public var commandTimeout: Duration
         public var offeredCommands: Set<CommandType>
         /// A swipe's fate when the IOP cannot be asked: `NOT_ALLOWED` (reject, the default) or `ALLOWED`.
@@ -46,6 +46,13 @@ public struct LedgerServer: Sendable {
         /// An HTTP connection that sends nothing for this long is closed (a slow or abandoned
         /// client must not hold a connection). OCPP WebSockets are kept alive by pings instead.
         public var idleTimeout: Duration
+        /// This CPO in OCPI (credentials, push URLs when registered).
+        public var party: CPOParty
+        /// Seals the IOP's token of a registration (docs/security.md); `nil`: registration refused.
+        public var secrets: SecretBox?
+        /// The base URL the IOP reaches this server at (`--public-url`): its credentials advertise
+        /// `{publicURL}/ocpi/versions`.
+        public var publicURL: String?
         /// How long a charger may be disconnected before its EVSEs are published `UNKNOWN`
         /// (`OfflineWatch`; spec digest §4.6: 2–3 heartbeat intervals, and ours is 300 s).
         public var offlineGrace: Duration
@@ -56,7 +63,7 @@ public struct LedgerServer: Sendable {
             locations: LocationRegistry,
             token: String,
             iopToken: String?,
-            iop: TransactionService.IOPEndpoint? = nil,
+            iop: IOPEndpoint? = nil,
             commandTimeout: Duration,
             offeredCommands: Set<CommandType>,
             rfidFallback: String = "NOT_ALLOWED",
@@ -65,7 +72,10 @@ public struct LedgerServer: Sendable {
             responseURLHosts: [String] = [],
             bodyTimeout: Duration = .seconds(10),
             maxHTTPConnections: Int = 1024,
-            offlineGrace: Duration = .seconds(900)
+            offlineGrace: Duration = .seconds(900),
+            party: CPOParty? = nil,
+            secrets: SecretBox? = nil,
+            publicURL: String? = nil
         ) {
             self.host = host
             self.port = port
@@ -82,6 +92,9 @@ public struct LedgerServer: Sendable {
             self.bodyTimeout = bodyTimeout
             self.maxHTTPConnections = maxHTTPConnections
             self.offlineGrace = offlineGrace
+            self.party = party ?? iop.map { CPOParty(countryCode: $0.countryCode, partyId: $0.partyId) } ?? CPOParty()
+            self.secrets = secrets
+            self.publicURL = publicURL
         }
     }
 
@@ -128,11 +141,19 @@ public struct LedgerServer: Sendable {
         let outcomes = CommandOutcomes(store: store, metrics: metrics, logger: logger)
         // A transaction binds to a START_SESSION received up to the command's deadline plus the
         // time a driver takes to plug in (OCPP's ConnectionTimeOut is typically 1–3 minutes).
+        let link = IOPLink(
+            store: store,
+            configured: configuration.iop,
+            configuredToken: configuration.iopToken,
+            countryCode: configuration.party.countryCode,
+            partyId: configuration.party.partyId,
+            secrets: configuration.secrets
+        )
         let transactions = TransactionService(
             store: store,
             locations: configuration.locations,
-            iop: configuration.iop,
-            authorizer: configuration.iop.map { HTTPTokenAuthorizer(client: client, iopURL: $0.url, token: configuration.iopToken) },
+            iop: link,
+            authorizer: HTTPTokenAuthorizer(client: client, link: link),
             rfidFallback: configuration.rfidFallback,
             transactionIds: try await TransactionIds(store: store),
             clock: clock,
@@ -156,16 +177,26 @@ public struct LedgerServer: Sendable {
         router.get("metrics") { _, _ -> Response in
             .text(try await metrics.exposition(store: store, now: clock.now()), contentType: "text/plain; version=0.0.4")
         }
+        let baseURL = configuration.publicURL ?? "http://\(configuration.host):\(configuration.port)"
+        let registration = Registration(
+            store: store,
+            exchange: CredentialsExchange(client: client),
+            secrets: configuration.secrets,
+            party: configuration.party,
+            versionsURL: "\(baseURL)/ocpi/versions"
+        )
         OCPIRoutes(
             commands: commands,
+            store: store,
             clock: clock,
-            baseURL: "http://\(configuration.host):\(configuration.port)",
+            baseURL: baseURL,
             bodyTimeout: configuration.bodyTimeout
         )
         .register(
             on: router,
             token: configuration.token,
-            pull: PullRoutes(store: store, objects: OCPIObjects(locations: configuration.locations), clock: clock)
+            pull: PullRoutes(store: store, objects: OCPIObjects(locations: configuration.locations), clock: clock),
+            credentials: CredentialsRoutes(registration: registration, publicURL: configuration.publicURL, clock: clock)
         )
         OpsRoutes(store: store, token: configuration.opsToken).register(on: router)
         OpsPages(store: store, token: configuration.opsToken, templates: try await OpsPages.templates()).register(on: router)
@@ -201,7 +232,7 @@ public struct LedgerServer: Sendable {
                 service: OfflineWatch(
                     store: store,
                     coordination: coordination,
-                    publisher: EvseStatusPublisher(store: store, locations: configuration.locations, iop: configuration.iop),
+                    publisher: EvseStatusPublisher(store: store, locations: configuration.locations, iop: link),
                     grace: configuration.offlineGrace,
                     clock: clock,
                     logger: logger
@@ -211,7 +242,7 @@ public struct LedgerServer: Sendable {
                 service: OutboxSender(
                     store: store,
                     coordination: coordination,
-                    transport: HTTPDeliveryTransport(client: client, token: configuration.iopToken, policy: responseURLs),
+                    transport: HTTPDeliveryTransport(client: client, link: link, policy: responseURLs),
                     clock: clock,
                     logger: logger
                 )

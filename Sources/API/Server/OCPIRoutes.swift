@@ -1,13 +1,16 @@
+import Domain
 import Foundation
 import HTTPTypes
 import Hummingbird
 import Ledger
 import Logging
 import NIOCore
+import Projections
 
 /// The OCPI 2.1.1 endpoints the IOP calls: version discovery and commands.
 struct OCPIRoutes {
     let commands: CommandService
+    let store: any ProjectionStore
     let clock: any LedgerClock
     /// Where the IOP reaches us when a request names no Host (`http://host:port`).
     let baseURL: String
@@ -16,9 +19,10 @@ struct OCPIRoutes {
     /// Bodies larger than this are refused with an envelope before anything is parsed.
     static let maximumBody = 64 * 1024
 
-    func register(on router: Router<LedgerRequestContext>, token: String, pull: PullRoutes) {
-        let ocpi = router.group("ocpi").add(middleware: TokenAuthentication(token: token, clock: clock))
+    func register(on router: Router<LedgerRequestContext>, token: String, pull: PullRoutes, credentials: CredentialsRoutes) {
+        let ocpi = router.group("ocpi").add(middleware: TokenAuthentication(token: token, store: store, clock: clock))
         pull.register(on: ocpi)
+        credentials.register(on: ocpi)
         ocpi.get("versions") { request, _ in
             respond(.success(.array([.object(["version": .string("2.1.1"), "url": .string("\(base(request))/ocpi/2.1.1")])])))
         }
@@ -28,9 +32,10 @@ struct OCPIRoutes {
                     .object([
                         "version": .string("2.1.1"),
                         "endpoints": .array(
-                            ["cdrs", "commands", "locations", "sessions", "tariffs"].map { module in
-                                .object(["identifier": .string(module), "url": .string("\(base(request))/ocpi/cpo/2.1.1/\(module)")])
-                            }
+                            [.object(["identifier": .string("credentials"), "url": .string("\(base(request))/ocpi/2.1.1/credentials")])]
+                                + ["cdrs", "commands", "locations", "sessions", "tariffs"].map { module in
+                                    .object(["identifier": .string(module), "url": .string("\(base(request))/ocpi/cpo/2.1.1/\(module)")])
+                                }
                         ),
                     ])
                 )
@@ -98,22 +103,56 @@ extension OCPIResponse {
     }
 }
 
-/// `Authorization: Token <token>` on every OCPI route; compared in constant time, never logged.
-/// Refusals are answered 401 with an envelope and are not recorded (a stranger must not grow the ledger).
+/// Who an OCPI request comes from, by the token it presented.
+enum OCPICaller: Sendable, Equatable {
+    /// The registered IOP (the token the ledger gave it), or, never registered, `--token`.
+    case peer
+    /// A token made for a handshake (`ledger credentials invite`, or the one `ledger register`
+    /// offers): the versions and credentials endpoints only (spec digest C-12). Its SHA-256.
+    case registering(tokenHash: String)
+}
+
+/// `Authorization: Token <token>` on every OCPI route; compared in constant time (or by SHA-256,
+/// for the tokens the ledger keeps only as hashes), never logged. Once the IOP has registered,
+/// only the token the registration gave lets it in: `--token` and the handshake tokens are
+/// refused (C-04, C-14). Refusals are answered 401 with an envelope and are not recorded (a
+/// stranger must not grow the ledger).
 struct TokenAuthentication: RouterMiddleware {
     typealias Context = LedgerRequestContext
+    /// `--token`: until a registration replaces it.
     let token: String
+    let store: any ProjectionStore
     let clock: any LedgerClock
 
+    /// The paths a handshake token may use: version discovery and credentials.
+    static let handshakePaths: Set<String> = ["/ocpi/versions", "/ocpi/2.1.1", "/ocpi/2.1.1/credentials"]
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let header = request.headers[.authorization], header.hasPrefix("Token "),
-            Self.constantTimeEquals(Array(header.utf8.dropFirst(6)), Array(token.utf8))
-        else {
-            context.logger.notice("OCPI request refused: missing or wrong token")
-            throw OCPIError(answer: .unauthorized, at: clock.now())
+        guard let header = request.headers[.authorization], header.hasPrefix("Token ") else { throw refused(context) }
+        let presented = String(header.dropFirst(6))
+        let connection = try await store.state(IOPConnectionProjection.self, IOPConnectionProjection.key)
+        let hash = SecretBox.hash(presented)
+        var context = context
+        if let registration = connection?.registration, connection?.registered == true,
+            Self.constantTimeEquals(Array(hash.utf8), Array(registration.inboundTokenHash.utf8))
+        {
+            context.ocpiCaller = .peer
+        } else if connection?.everRegistered != true, Self.constantTimeEquals(Array(presented.utf8), Array(token.utf8)) {
+            context.ocpiCaller = .peer
+        } else if connection?.pendingTokens[hash] != nil, Self.handshakePaths.contains(Self.trimmed(request.uri.path)) {
+            context.ocpiCaller = .registering(tokenHash: hash)
+        } else {
+            throw refused(context)
         }
         return try await next(request, context)
     }
+
+    private func refused(_ context: Context) -> OCPIError {
+        context.logger.notice("OCPI request refused: missing or wrong token")
+        return OCPIError(answer: .unauthorized, at: clock.now())
+    }
+
+    private static func trimmed(_ path: String) -> String { path.hasSuffix("/") ? String(path.dropLast()) : path }
 
     /// Compares without an early exit, so the time taken does not tell how much of a guess was right.
     static func constantTimeEquals(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {

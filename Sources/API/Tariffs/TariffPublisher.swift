@@ -9,12 +9,12 @@ import Projections
 /// Run by `ledger serve --tariffs` at start-up and by `ledger tariffs publish`.
 public struct TariffPublisher: Sendable {
     /// Where a published tariff is PUT (OCPI 2.1.1 `mod_tariffs` §2.2: the CPO's country code and
-    /// party id in the URL); `nil`: not pushed (no IOP, or `--push-tariffs false` because the
+    /// party id in the URL; not pushed to an IOP that lists no `tariffs` module); `nil`: not pushed (no IOP, or `--push-tariffs false` because the
     /// tariffs are in the roaming contract).
-    let push: TransactionService.IOPEndpoint?
+    let push: IOPEndpoint?
     let store: any ProjectionStore
 
-    public init(store: any ProjectionStore, push: TransactionService.IOPEndpoint?) {
+    public init(store: any ProjectionStore, push: IOPEndpoint?) {
         self.store = store
         self.push = push
     }
@@ -43,14 +43,14 @@ public struct TariffPublisher: Sendable {
             let published = TariffPublished(tariffId: id, lastUpdated: entry.tariff.lastUpdated, tariff: entry.object, source: catalog.source)
             let metadata = EventMetadata(source: "tariffs:\(catalog.source)", correlationId: id)
             var events = [try EventCoding.newEvent(published, metadata: metadata)]
-            if let push {
+            if let url = push?.tariff(id) {
                 let put = DeliveryScheduled(
                     // The version's number: unique even if a changed object kept its last_updated.
                     deliveryId: "tariff-put-\(id)-v\((held[id]?.versions.count ?? 0) + 1)",
                     kind: .tariffPut,
                     target: "tariff:\(id)",
                     method: "PUT",
-                    url: "\(push.url)/tariffs/\(push.countryCode)/\(push.partyId)/\(id)",
+                    url: url,
                     body: entry.object.canonicalText
                 )
                 events.append(try EventCoding.newEvent(put, metadata: metadata))

@@ -51,6 +51,8 @@ final class IOPStandIn: Sendable {
     /// The Locations pushes (EVSE status PATCHes), apart: every charger's boot makes one, and most
     /// tests follow a command or a session and count what else the IOP received.
     let locationPushes: Inbox<Received>
+    /// Its side of the credentials handshake (`/ocpi/emsp/versions`, details, credentials).
+    let registrar: IOPRegistrar
     private let answer: AnswerSetting
     private let task: Task<Void, any Error>
     let port: Int
@@ -60,8 +62,16 @@ final class IOPStandIn: Sendable {
         let locationPushes = Inbox<Received>()
         let answer = AnswerSetting()
         let router = Router()
+        let registrar = IOPRegistrar()
+        let base = Mutex<String>("")
         let record: @Sendable (Request, Context) async throws -> Response = { request, _ in
             let body = try await request.body.collect(upTo: 1 << 20)
+            let handshake = await registrar.respond(
+                to: request,
+                body: try? JSONValue(parsing: Array(buffer: body)),
+                base: base.withLock { $0 }
+            )
+            if let handshake { return handshake }
             let refusedCaller = answer.refused.withLock { $0 }.map { $0 == request.headers[.authorization] } ?? false
             let given = refusedCaller ? .httpStatus(503) : answer.answer(method: request.method.rawValue, path: request.uri.path)
             if given == .hold {
@@ -95,7 +105,7 @@ final class IOPStandIn: Sendable {
                 body: .init(byteBuffer: ByteBuffer(string: reply))
             )
         }
-        for method in [HTTPRequest.Method.post, .put, .patch] { router.on("**", method: method, use: record) }
+        for method in [HTTPRequest.Method.get, .post, .put, .patch] { router.on("**", method: method, use: record) }
         let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
         let app = Application(
             router: router,
@@ -109,6 +119,8 @@ final class IOPStandIn: Sendable {
         task = Task { try await app.runService(gracefulShutdownSignals: []) }
         var iterator = ports.makeAsyncIterator()
         port = await iterator.next() ?? 0
+        self.registrar = registrar
+        base.withLock { [port] in $0 = "http://127.0.0.1:\(port)" }
     }
 
     /// Answers 503 to every request that presents `authorization`, from now on: a caller that is

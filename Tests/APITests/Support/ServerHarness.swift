@@ -16,6 +16,8 @@ import Projections
 final class ServerHarness: Sendable {
     static let token = "iop-token-for-abc-example"
     static let iopToken = "7c1e9d44-cpo-token-example"
+    /// Seals the IOP token of a registration in these ledgers (`SecretBox`).
+    static let secretKey = SecretBox.newKey()
     static let opsToken = "ops-token-for-the-tests"
 
     let directory: TemporaryDirectory
@@ -48,7 +50,7 @@ final class ServerHarness: Sendable {
         let clock = clock ?? ManualClock(Timestamp(Date()))
         let locations = try locations ?? LocationRegistry(contentsOf: Self.examplesLocations)
         let (store, coordination) = try await ledger.openServed(clock: clock)
-        let endpoint = iop.map { TransactionService.IOPEndpoint(url: "\($0)/ocpi/emsp/2.1.1", countryCode: "FR", partyId: "ABC") }
+        let endpoint = iop.map { IOPEndpoint(url: "\($0)/ocpi/emsp/2.1.1", countryCode: "FR", partyId: "ABC") }
         // As `ledger serve --tariffs` does before it listens.
         if let tariffs { _ = try await TariffPublisher(store: store, push: endpoint).publish(tariffs) }
         var logger = Logger(label: "ledger-under-test")
@@ -66,7 +68,8 @@ final class ServerHarness: Sendable {
                 opsToken: opsToken,
                 idleTimeout: idleTimeout,
                 responseURLHosts: Self.responseURLHosts,
-                bodyTimeout: bodyTimeout
+                bodyTimeout: bodyTimeout,
+                secrets: try SecretBox(base64: Self.secretKey)
             ),
             store: store,
             coordination: coordination,

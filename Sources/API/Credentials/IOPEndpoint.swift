@@ -1,0 +1,44 @@
+/// Where the IOP takes what the ledger pushes, and who this CPO is in those URLs: the modules of
+/// the IOP's eMSP side by identifier (`sessions`, `cdrs`, `tariffs`, `locations`, `tokens`).
+///
+/// Two sources: the URLs a registration discovered (`IOPRegistered.endpoints`), or, without
+/// registration, one base URL (`--iop-url`) under which every module is assumed to sit.
+public struct IOPEndpoint: Sendable, Equatable {
+    public let countryCode: String
+    public let partyId: String
+    /// A URL of the IOP: its host is one the ledger sends its token to.
+    public let url: String
+    let modules: [String: String]
+
+    /// Every module under `url` (`{url}/sessions`, …): how `--iop-url` has always been read.
+    public init(url: String, countryCode: String, partyId: String) {
+        let base = url.hasSuffix("/") ? String(url.dropLast()) : url
+        self.init(
+            url: base,
+            modules: Dictionary(uniqueKeysWithValues: ["cdrs", "locations", "sessions", "tariffs", "tokens"].map { ($0, "\(base)/\($0)") }),
+            countryCode: countryCode,
+            partyId: partyId
+        )
+    }
+
+    /// The modules a registration discovered.
+    public init(url: String, modules: [String: String], countryCode: String, partyId: String) {
+        self.url = url
+        self.modules = modules.mapValues { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
+        self.countryCode = countryCode
+        self.partyId = partyId
+    }
+
+    /// A module's URL, `nil` when the IOP does not offer it (then nothing is pushed to it).
+    public func module(_ identifier: String) -> String? { modules[identifier] }
+
+    /// `{sessions}/{cc}/{party}/{id}`: a Session PUT or PATCH.
+    func session(_ id: String) -> String? { module("sessions").map { "\($0)/\(countryCode)/\(partyId)/\(id)" } }
+    /// `{tariffs}/{cc}/{party}/{id}`: a Tariff PUT.
+    func tariff(_ id: String) -> String? { module("tariffs").map { "\($0)/\(countryCode)/\(partyId)/\(id)" } }
+    /// `{locations}/{cc}/{party}/{location}/{evse_uid}`: an EVSE PATCH.
+    func evse(location: String, uid: String) -> String? { module("locations").map { "\($0)/\(countryCode)/\(partyId)/\(location)/\(uid)" } }
+
+    /// Every host the ledger sends its token to on this IOP.
+    var hosts: [String] { ([url] + modules.values.sorted()).compactMap { try? OutboundURL($0).host } }
+}
