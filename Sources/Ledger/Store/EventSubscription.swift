@@ -26,7 +26,12 @@ public struct EventSubscription: AsyncSequence, Sendable {
         public mutating func next() async throws(EventStoreError) -> RecordedEvent? {
             while bufferIndex == buffer.count {
                 if Task.isCancelled { return nil }
-                buffer = try await store.readAll(after: cursor, limit: pageSize)
+                do { buffer = try await store.readAll(after: cursor, limit: pageSize) } catch {
+                    // Cancelled during the read: PostgreSQL reports the cancelled query as its own
+                    // error; the subscription ends as it would have a moment earlier.
+                    if Task.isCancelled { return nil }
+                    throw error
+                }
                 bufferIndex = 0
                 if buffer.isEmpty { await store.waitForAppend(after: cursor) }
             }
