@@ -16,6 +16,8 @@ public struct DeliveryKind: CanonicalRawValue, Hashable, Sendable, CustomStringC
     public static let cdr = DeliveryKind(rawValue: "cdr")
     /// A Tariff, new or changed, PUT to the IOP.
     public static let tariffPut = DeliveryKind(rawValue: "tariff_put")
+    /// A Location, new or changed in the locations file, PUT to the IOP.
+    public static let locationPut = DeliveryKind(rawValue: "location_put")
     /// An EVSE's new status, PATCHed to the IOP (Gireve: in real time, FIFO per EVSE).
     public static let evseStatus = DeliveryKind(rawValue: "evse_status_patch")
 

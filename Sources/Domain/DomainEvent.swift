@@ -38,6 +38,7 @@ public indirect enum DomainEvent: Sendable, Equatable {
     case bootNotified(BootNotified)
     case connectorStatusChanged(ConnectorStatusChanged)
     case evseStatusChanged(EvseStatusChanged)
+    case locationPublished(LocationPublished)
     case authorizeRequested(AuthorizeRequested)
     case authorizationDecided(AuthorizationDecided)
     case sessionStarted(SessionStarted)

@@ -33,3 +33,24 @@ public struct EvseStatusChanged: DomainEventPayload {
         self.at = at
     }
 }
+
+/// A Location of the locations file, new or changed since it was last published, as the IOP is
+/// given it (without the EVSEs' OCPP wiring; their live status is pushed apart). Recorded by
+/// `ledger serve` at start-up with its PUT; nothing for an unchanged one. Gireve applies only the
+/// status and tariff ids it is pushed and takes the rest from its daily pull, but the PUT tells it
+/// at once, and the event says when the CPO changed what it offers.
+@Canonical
+public struct LocationPublished: DomainEventPayload, CanonicalWritable {
+    public static let eventType = "LocationPublished"
+    public var locationId: String
+    /// The Location object from the file, `ocpp` wiring removed.
+    public var location: JSONValue
+    /// Where it came from: the locations file's path.
+    public var source: String
+
+    public init(locationId: String, location: JSONValue, source: String) {
+        self.locationId = locationId
+        self.location = location
+        self.source = source
+    }
+}

@@ -12,6 +12,8 @@ public enum StreamID {
     public static func delivery(_ deliveryId: String) -> String { "delivery-\(deliveryId)" }
     /// A tariff's versions and withdrawals.
     public static func tariff(_ tariffId: String) -> String { "tariff-\(tariffId)" }
+    /// A Location's publications.
+    public static func location(_ locationId: String) -> String { "location-\(locationId)" }
     /// The connection to the IOP: invitations, registrations, updates, unregistration.
     public static let iopConnection = "iop-connection"
 }

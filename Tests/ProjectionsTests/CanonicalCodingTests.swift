@@ -13,7 +13,7 @@ struct CanonicalCodingTests {
     static let projections: [any Projection.Type] = [
         CommandsProjection.self, SessionsProjection.self, CdrsProjection.self, AuthorizationLinksProjection.self,
         TimersProjection.self, DeliveriesProjection.self, ChargePointsProjection.self, TariffsProjection.self,
-        EvseStatusesProjection.self, IOPConnectionProjection.self,
+        EvseStatusesProjection.self, IOPConnectionProjection.self, PublishedLocationsProjection.self,
     ]
 
     static let payloads: [any DomainEventPayload.Type] = [
@@ -23,7 +23,7 @@ struct CanonicalCodingTests {
         AuthorizeRequested.self, AuthorizationDecided.self, SessionStarted.self, AuthorizationBound.self, MeterValuesRecorded.self,
         SessionEnded.self, CdrIssued.self, DeliveryScheduled.self, DeliveryAttempted.self, DeliverySucceeded.self,
         DeliveryParked.self, DeliveryAbandoned.self, DeliveryRequeued.self, TariffPublished.self, TariffWithdrawn.self,
-        EvseStatusChanged.self, CredentialsTokenIssued.self, IOPRegistered.self, IOPUnregistered.self,
+        EvseStatusChanged.self, CredentialsTokenIssued.self, IOPRegistered.self, IOPUnregistered.self, LocationPublished.self,
     ]
 
     /// Ledgers with projections: the every-field history, random histories, and the golden logs.

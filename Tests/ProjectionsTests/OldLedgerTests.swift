@@ -32,7 +32,7 @@ struct OldLedgerTests {
             migrations.map { $0[1].text } == [
                 "0001_events", "0002_projections", "0003_command_lookup_and_chargepoints",
                 "0004_anomaly_positions", "0005_session_charge_points", "0006_tariffs", "0007_evse_statuses",
-                "0008_iop_connection",
+                "0008_iop_connection_and_locations",
             ]
         )
         // Those it had were not applied again; 0006 (issue 27: tariffs, sessions refolded) and

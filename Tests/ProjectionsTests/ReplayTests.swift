@@ -309,7 +309,7 @@ struct ReplayTests {
             "AuthorizeRequested", "AuthorizationDecided", "SessionStarted", "AuthorizationBound", "MeterValuesRecorded", "SessionEnded",
             "CdrIssued", "DeliveryScheduled", "DeliveryAttempted", "DeliverySucceeded", "DeliveryParked", "DeliveryAbandoned", "DeliveryRequeued",
             "CommandWarning", "OcppFrameRejected", "TransactionAnomaly", "TransactionMessageRepeated", "TariffPublished", "TariffWithdrawn",
-            "EvseStatusChanged", "CredentialsTokenIssued", "IOPRegistered", "IOPUnregistered",
+            "EvseStatusChanged", "CredentialsTokenIssued", "IOPRegistered", "IOPUnregistered", "LocationPublished",
         ]
         #expect(EventCatalogue.standard.knownTypes == designed)
     }

@@ -40,6 +40,25 @@ extension DeliveriesProjection {
         ProjectionQuery { reader in try reader.integer("SELECT count(*) FROM \(name) WHERE status = ?", [.text(status.rawValue)]) }
     }
 
+    /// The outbox (pending and parked deliveries) counted by lane kind — `command_result`,
+    /// `session` (Session PUT/PATCH and CDR), `tariff`, `location`, `evse_status` — and status: read through the
+    /// outbox's partial index, so a scrape does not scan every delivery ever made.
+    public static var outboxByLane: ProjectionQuery<[(lane: String, status: String, count: Int64)]> {
+        ProjectionQuery { reader in
+            let lane = """
+                CASE WHEN target LIKE 'session:%' THEN 'session' WHEN target LIKE 'tariff:%' THEN 'tariff' \
+                WHEN target LIKE 'evse:%' THEN 'evse_status' WHEN target LIKE 'location:%' THEN 'location' ELSE 'command_result' END
+                """
+            return try reader.rows(
+                "SELECT \(lane), status, count(*) FROM \(name) WHERE status IN ('pending', 'parked') GROUP BY 1, 2 ORDER BY 1, 2",
+                []
+            ).compactMap { row in
+                guard let lane = row[0].text, let status = row[1].text, let count = row[2].integer else { return nil }
+                return (lane, status, count)
+            }
+        }
+    }
+
     /// The pending delivery scheduled first (sequences are taken in scheduling order).
     public static var oldestPending: ProjectionQuery<State?> {
         ProjectionQuery { reader in

@@ -42,6 +42,8 @@ enum EventSummary {
             return "\(e.chargePointId) booted (\(e.vendor) \(e.model))"
         case .connectorStatusChanged(let e):
             return "\(e.chargePointId) connector \(e.connectorId) \(e.status)"
+        case .locationPublished(let e):
+            return "location \(e.locationId) published from \(e.source)"
         case .evseStatusChanged(let e):
             return "EVSE \(e.evseUid) at \(e.locationId) \(e.previous ?? "(none)") → \(e.status): \(e.cause)"
         case .authorizeRequested(let e):

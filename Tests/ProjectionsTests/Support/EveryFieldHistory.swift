@@ -70,6 +70,8 @@ enum EveryFieldHistory {
                 )
             ),
             ("iop-connection", IOPUnregistered(by: "iop")),
+            ("location-L", LocationPublished(locationId: "L", location: .object(["id": .string("L"), "name": .string(odd)]), source: odd)),
+            ("location-L", LocationPublished(locationId: "L", location: .object(["id": .string("L"), "evses": .array([])]), source: "f")),
             ("tariff-T-1", TariffPublished(tariffId: "T-1", lastUpdated: "2024-01-01T00:00:00Z", tariff: tariff, source: odd)),
             ("tariff-T-2", TariffPublished(tariffId: "T-2", lastUpdated: odd, tariff: .object([:]), source: "f")),
             ("tariff-T-2", TariffWithdrawn(tariffId: "T-2", lastUpdated: odd, source: odd)),

@@ -21,3 +21,10 @@ extension EvseStatusesProjection {
         }
     }
 }
+
+extension PublishedLocationsProjection {
+    /// Every Location ever published, by id.
+    public static var all: ProjectionQuery<[String: State]> {
+        ProjectionQuery { reader in Dictionary(uniqueKeysWithValues: try reader.states(Self.self, "ORDER BY key").map { ($0.locationId, $0) }) }
+    }
+}
