@@ -1,5 +1,6 @@
 import API
 import ArgumentParser
+import Ledger
 
 /// Who this CPO is towards the IOP, and where the IOP takes what is pushed to it: shared by
 /// `serve`, `tariffs publish` and `register`.
@@ -24,5 +25,10 @@ struct PartyOptions: ParsableArguments {
     /// Where pushes go; `nil` without an IOP.
     var iop: IOPEndpoint? {
         (iopURL ?? environment("IOP_URL")).map { IOPEndpoint(url: $0, countryCode: countryCode, partyId: partyId) }
+    }
+
+    /// Where pushes go on `store`'s ledger: the registered IOP's endpoints, else under `--iop-url`.
+    func endpoint(on store: any ProjectionStore) async throws -> IOPEndpoint? {
+        try await IOPLink(store: store, configured: iop, configuredToken: nil, countryCode: countryCode, partyId: partyId, secrets: nil).endpoint()
     }
 }

@@ -124,9 +124,18 @@ struct Serve: AsyncParsableCommand {
             }
             let token = try serverToken()
             let (store, coordination) = try await database.openServedLedger()
-            do { try await tariffs.publication.publish(catalog, to: store) } catch {
+            do {
+                try await tariffs.publication.publish(catalog, to: store)
+                let published = try await LocationPublisher(store: store, push: try await party.endpoint(on: store)).publish(
+                    registry,
+                    source: locations
+                )
+                FileHandle.standardOutput.write(
+                    Data("locations published: \(published.isEmpty ? "none (unchanged)" : published.joined(separator: ", "))\n".utf8)
+                )
+            } catch {
                 await store.close()
-                throw Failure.unusableDatabase("cannot record the tariffs: \(error)")
+                throw Failure.unusableDatabase("cannot record the tariffs and locations: \(error)")
             }
             var logger = Logger(label: "chargeledger")
             logger.logLevel = .info

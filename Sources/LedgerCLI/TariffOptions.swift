@@ -29,19 +29,9 @@ struct TariffPushOptions: ParsableArguments {
 
     @OptionGroup var party: PartyOptions
 
-    /// Where tariffs are PUT on `store`'s ledger: the registered IOP's `tariffs` module, else
-    /// under `--iop-url`; `nil` when not pushing.
+    /// Where tariffs are PUT on `store`'s ledger (`PartyOptions.endpoint(on:)`); `nil` when not pushing.
     func endpoint(on store: any ProjectionStore) async throws -> IOPEndpoint? {
-        guard pushTariffs else { return nil }
-        let link = IOPLink(
-            store: store,
-            configured: party.iop,
-            configuredToken: nil,
-            countryCode: party.countryCode,
-            partyId: party.partyId,
-            secrets: nil
-        )
-        return try await link.endpoint()
+        pushTariffs ? try await party.endpoint(on: store) : nil
     }
 }
 

@@ -101,6 +101,18 @@ struct EvseStatusPushTests {
             _ = try await server.waitForEvents("DeliverySucceeded", count: expected.count)
             #expect(Self.patched(iop.locationPushes.items, Self.lane) == expected)
             #expect(Self.patched(delivered, Self.lane).count == expected.count)
+
+            // The ops page lists the EVSE and, on its own page, every change with its PATCH.
+            let login = "Basic \(Data("alice:\(ServerHarness.opsToken)".utf8).base64EncodedString())"
+            let home = try await server.ops("/ops/", authorization: login)
+            #expect(home.status == 200 && home.text.contains("/ops/evse?location=LOC-PARIS-0042&amp;uid=EVSE-0042-01"), "\(home.text)")
+            let history = try await server.ops("/ops/evse?location=LOC-PARIS-0042&uid=EVSE-0042-01", authorization: login)
+            #expect(history.status == 200)
+            #expect(
+                history.text.contains("StatusNotification connector 1 Faulted") && history.text.contains("evse-status-LOC-PARIS-0042-EVSE-0042-01-7")
+            )
+            #expect(history.text.components(separatedBy: "<td>delivered</td>").count - 1 == expected.count, "\(history.text)")
+            #expect(try await server.ops("/ops/evse?location=LOC-PARIS-0042&uid=NOPE", authorization: login).status == 404)
         }
     }
 

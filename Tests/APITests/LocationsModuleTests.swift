@@ -93,4 +93,43 @@ struct LocationsModuleTests {
 
         }
     }
+
+    @Test("a Location new or changed in the locations file is recorded and PUT to the IOP at start-up; an unchanged one is not")
+    func changedLocationsArePut() async throws {
+        let iop = try await IOPStandIn()
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let file = directory.url.appending(path: "locations.json")
+        try FileManager.default.copyItem(at: ServerHarness.examplesLocations, to: file)
+        func serve() async throws -> LineProcess {
+            let (server, _) = try await ServeProcess.start(directory, iop: iop.url, locations: file.path())
+            return server
+        }
+        let puts: @Sendable ([IOPStandIn.Received]) -> [IOPStandIn.Received] = { $0.filter { $0.method == "PUT" } }
+
+        let first = try await serve()
+        let put = try await iop.locationPushes.wait("the Location PUT") { !puts($0).isEmpty }
+        // Its success recorded before the kill (else the next run sends it again: at-least-once).
+        try await first.lines.wait("the PUT recorded") { $0.contains { $0.contains("location-put-LOC-PARIS-0042-v1 attempt 1: delivered(") } }
+        first.kill(SIGKILL)
+        #expect(puts(put).first?.path == "/ocpi/emsp/2.1.1/locations/FR/ABC/LOC-PARIS-0042")
+        let body = try #require(puts(put).first?.body)
+        #expect(body["id"]?.stringValue == "LOC-PARIS-0042" && !body.canonicalText.contains("charge_point_id"))
+
+        let unchanged = try await serve()
+        try await unchanged.lines.wait("the unchanged file") { $0.contains("locations published: none (unchanged)") }
+        unchanged.kill(SIGKILL)
+
+        let text = try String(contentsOf: file, encoding: .utf8).replacingOccurrences(of: "Rue Exemple 12", with: "Rue Exemple 12 bis")
+        try Data(text.utf8).write(to: file)
+        let changed = try await serve()
+        defer { changed.kill(SIGKILL) }
+        try await changed.lines.wait("the changed file") { $0.contains("locations published: LOC-PARIS-0042") }
+        let again = try await iop.locationPushes.wait("the second PUT") { puts($0).count >= 2 }
+        #expect(
+            puts(again).last?.body?["name"]?.stringValue == "Rue Exemple 12 bis",
+            "\(puts(again).map { "\($0.path) \($0.body?["name"]?.stringValue ?? "")" })"
+        )
+        #expect(puts(again).count == 2)
+    }
 }

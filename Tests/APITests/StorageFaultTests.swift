@@ -17,6 +17,9 @@ struct StorageFaultTests {
     func onSmallDisk(_ body: (ServerHarness, SmallDisk, IOPStandIn, ChargerSimulator) async throws -> Void) async throws {
         let disk = try await SmallDisk.mount(megabytes: 16)
         let iop = try await IOPStandIn()
+        // The EVSE status of the charger's boot is refused for good (parked at once): its lane's
+        // retries would otherwise interleave with the ones these tests step through.
+        iop.answer { _, path in path.contains("/locations/") ? .ocpiError(2001) : nil }
         do {
             try await ServerHarness.with(directory: disk.directory, iop: iop.url) { server in
                 let charger = try await ChargerSimulator(id: Self.chargePoint, port: server.port, mode: "late")

@@ -36,6 +36,8 @@ public struct IOPEndpoint: Sendable, Equatable {
     func session(_ id: String) -> String? { module("sessions").map { "\($0)/\(countryCode)/\(partyId)/\(id)" } }
     /// `{tariffs}/{cc}/{party}/{id}`: a Tariff PUT.
     func tariff(_ id: String) -> String? { module("tariffs").map { "\($0)/\(countryCode)/\(partyId)/\(id)" } }
+    /// `{locations}/{cc}/{party}/{location}`: a Location PUT.
+    func location(_ id: String) -> String? { module("locations").map { "\($0)/\(countryCode)/\(partyId)/\(id)" } }
     /// `{locations}/{cc}/{party}/{location}/{evse_uid}`: an EVSE PATCH.
     func evse(location: String, uid: String) -> String? { module("locations").map { "\($0)/\(countryCode)/\(partyId)/\(location)/\(uid)" } }
 

@@ -20,7 +20,7 @@ struct LocationObjects {
     /// `includeRemoved`: keep EVSEs whose status is `REMOVED` (a delta pull shows the removal,
     /// a full pull omits them: spec digest §4.2 [REC]).
     func location(_ id: String, includeRemoved: Bool = true) -> (object: JSONValue, lastUpdated: Timestamp)? {
-        guard case .object(var members)? = locations.locations[id] else { return nil }
+        guard case .object(var members)? = locations.published(id) else { return nil }
         var lastUpdated = Self.timestamp(members["last_updated"])
         var evses: [JSONValue] = []
         if case .array(let configured)? = members["evses"] {

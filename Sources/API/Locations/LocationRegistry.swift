@@ -111,6 +111,21 @@ public struct LocationRegistry: Sendable {
 
     public func hasLocation(_ id: String) -> Bool { locations[id] != nil }
 
+    /// A Location as it is published: the file's object without its EVSEs' `ocpp` wiring.
+    public func published(_ id: String) -> JSONValue? {
+        guard case .object(var members)? = locations[id] else { return nil }
+        if case .array(let evses)? = members["evses"] {
+            members["evses"] = .array(
+                evses.map { evse in
+                    guard case .object(var fields) = evse else { return evse }
+                    fields["ocpp"] = nil
+                    return .object(fields)
+                }
+            )
+        }
+        return .object(members)
+    }
+
     /// Every EVSE, by location and uid.
     public var allEVSEs: [EVSE] {
         evses.keys.sorted().flatMap { location in evses[location, default: [:]].values.sorted { $0.uid < $1.uid } }

@@ -57,6 +57,18 @@ public final class LedgerMetrics: Sendable {
         gauge("outbox_oldest_pending", unit: "seconds", "Age of the oldest delivery waiting to be sent (0 when none).")
             .set(to: state.oldestPendingSeconds)
         gauge("deliveries_parked", unit: "", "Deliveries given up on until an operator acts.").set(to: Double(state.parkedDeliveries))
+        // Every lane kind and status, zero included: a series that vanishes when its lane empties would read as "no data".
+        for lane in ["command_result", "session", "tariff", "location", "evse_status"] {
+            for status in [DeliveryStatus.pending, .parked] {
+                gauge(
+                    "outbox",
+                    unit: "",
+                    "Deliveries waiting (pending) or given up on (parked), by lane kind.",
+                    labels: [("lane", lane), ("status", status.rawValue)]
+                )
+                .set(to: Double(state.outboxByLane[[lane, status.rawValue]] ?? 0))
+            }
+        }
         let current = Set(state.commandsByStatus.keys)
         let gone = commandStatuses.withLock { previous in
             defer { previous = current }
@@ -87,6 +99,8 @@ private struct LedgerState {
     var parkedDeliveries: Int64 = 0
     var oldestPendingSeconds: Double = 0
     var commandsByStatus: [[String]: Int64] = [:]
+    /// [lane kind, status] → deliveries (`DeliveriesProjection.outboxByLane`).
+    var outboxByLane: [[String]: Int64] = [:]
 
     init(_ database: any ProjectionReading, now: Timestamp) throws {
         lastPosition = try database.fetch(LogQueries.head)
@@ -96,6 +110,7 @@ private struct LedgerState {
         if let oldest = try database.fetch(DeliveriesProjection.oldestPending)?.scheduledAt {
             oldestPendingSeconds = max(0, Double(now.millisecondsSinceEpoch - oldest.millisecondsSinceEpoch) / 1000)
         }
+        for counted in try database.fetch(DeliveriesProjection.outboxByLane) { outboxByLane[[counted.lane, counted.status]] = counted.count }
         for counted in try database.fetch(CommandsProjection.countsByStatus) {
             // Labels from closed sets only: the command is the caller's path segment, and /metrics is public.
             commandsByStatus[[CommandType(rawValue: counted.command)?.rawValue ?? "unknown", counted.status], default: 0] += counted.count

@@ -9,7 +9,7 @@ import Projections
 
 /// `/ops/`: the web page for operations staff, server-rendered from the templates shipped with the
 /// binary — search, one authorization's timeline, the anomaly list and the outbox with its two
-/// recorded actions. A browser logs in with Basic authentication: the operator's name as user,
+/// recorded actions, the EVSEs' live status and each one's history. A browser logs in with Basic authentication: the operator's name as user,
 /// the ops token as password.
 struct OpsPages {
     let store: any ProjectionStore
@@ -37,6 +37,15 @@ struct OpsPages {
             }
             return try render("timeline", TimelinePage(report, page: frame(context, "Authorization \(id)", query: id)))
         }
+        pages.get("evse") { request, context -> Response in
+            let query = request.uri.queryParameters
+            guard let location = query.get("location"), let uid = query.get("uid") else { return redirect(to: "/ops/") }
+            let title = "EVSE \(uid)"
+            guard let history = try await EvseHistory.report(location: location, uid: uid, store: store) else {
+                return try render("search", SearchPage(page: frame(context, "Not found", query: uid), query: uid, results: []), status: .notFound)
+            }
+            return try render("evse", EvsePage(page: frame(context, title, query: uid), location: location, uid: uid, history: history))
+        }
         pages.get("search") { request, context -> Response in
             let query = (request.uri.queryParameters.get("q") ?? "").trimmingCharacters(in: .whitespaces)
             let results = try await search(query)
@@ -57,11 +66,14 @@ struct OpsPages {
 
     private func home(_ request: Request, _ context: LedgerRequestContext) async throws -> Response {
         let query = request.uri.queryParameters
-        let (latest, outbox) = try await store.withProjectionSnapshot { database in
-            (try database.fetch(Anomaly.latest(limit: Self.homeAnomalies)), try database.fetch(DeliveriesProjection.outbox(limit: 500)))
+        let (latest, outbox, evses) = try await store.withProjectionSnapshot { database in
+            (
+                try database.fetch(Anomaly.latest(limit: Self.homeAnomalies)), try database.fetch(DeliveriesProjection.outbox(limit: 500)),
+                try database.fetch(EvseStatusesProjection.all).values.sorted { ($0.locationId, $0.evseUid) < ($1.locationId, $1.evseUid) }
+            )
         }
         let page = frame(context, "Operations", message: query.get("done") ?? query.get("refused") ?? "", isError: query.get("refused") != nil)
-        return try render("home", HomePage(page: page, anomalies: latest.items, anomalyTotal: latest.total, outbox: outbox))
+        return try render("home", HomePage(page: page, anomalies: latest.items, anomalyTotal: latest.total, outbox: outbox, evses: evses))
     }
 
     /// What `q` names: an authorization, a session, a command or CDR, a token uid or an EVSE uid.

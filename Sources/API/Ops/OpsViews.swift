@@ -31,6 +31,7 @@ enum OpsLink {
     static func timeline(_ authorizationId: String) -> String { "/ops/timeline?authorization_id=\(escaped(authorizationId))" }
     static func search(_ query: String) -> String { "/ops/search?q=\(escaped(query))" }
     static func delivery(_ id: String, _ action: String) -> String { "/ops/deliveries/\(escaped(id))/\(action)" }
+    static func evse(location: String, uid: String) -> String { "/ops/evse?location=\(escaped(location))&uid=\(escaped(uid))" }
 
     static func escaped(_ value: String) -> String {
         value.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? value
@@ -72,8 +73,10 @@ struct HomePage {
     let outbox: [DeliveryRow]
     let outboxCount: Int
     let hasOutbox: Bool
+    let evses: [EvseRow]
+    let hasEvses: Bool
 
-    init(page: PageFrame, anomalies: [Anomaly], anomalyTotal: Int64, outbox: [DeliveriesProjection.State]) {
+    init(page: PageFrame, anomalies: [Anomaly], anomalyTotal: Int64, outbox: [DeliveriesProjection.State], evses: [EvseStatusesProjection.State]) {
         self.page = page
         self.anomalies = anomalies.map(Self.anomaly)
         self.anomalyTotal = anomalyTotal
@@ -83,6 +86,8 @@ struct HomePage {
         self.outbox = outbox.map(Self.delivery)
         outboxCount = outbox.count
         hasOutbox = !outbox.isEmpty
+        self.evses = evses.map(EvseRow.init)
+        hasEvses = !evses.isEmpty
     }
 
     static func anomaly(_ anomaly: Anomaly) -> AnomalyRow {
