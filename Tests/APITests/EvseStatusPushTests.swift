@@ -36,12 +36,13 @@ struct EvseStatusPushTests {
     }
 
     @Test(
-        "L-22: Available → Preparing → Charging → SuspendedEV → Charging → Finishing → Available is CHARGING then AVAILABLE; through an IOP outage the PATCHes queue and arrive in order; the pull agrees"
+        "L-22: Available → Preparing → Charging → SuspendedEV → Charging → Finishing → Available is CHARGING then AVAILABLE; through an IOP outage the PATCHes queue and arrive in order; the pull agrees",
+        arguments: StoreKind.available
     )
-    func chargingCycleThroughAnOutage() async throws {
+    func chargingCycleThroughAnOutage(kind: StoreKind) async throws {
         let iop = try await IOPStandIn()
         iop.answer(.httpStatus(503))
-        try await ServerHarness.with(iop: iop.url) { server in
+        try await ServerHarness.with(kind, iop: iop.url) { server in
             let charger = try await ChargerSimulator(id: "CP-0042-A", port: server.port, mode: "accept")
             defer { charger.stop() }
             try await Self.report(

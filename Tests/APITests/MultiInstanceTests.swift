@@ -168,4 +168,29 @@ struct MultiInstanceTests {
             try await moved.waitFor("the CALL, now from the second instance") { $0["event"]?.stringValue == "call" }
         }
     }
+
+    @Test(
+        "EVSE statuses on two instances: each change recorded and PATCHed once, and the charger gone past its grace period published UNKNOWN once though both instances watch"
+    )
+    func evseStatusesOnTwoInstances() async throws {
+        let iop = try await IOPStandIn()
+        try await withTwoInstances(iop: iop, charger: "accept") { a, b, charger in
+            try await EvseStatusPushTests.report(charger, ["Preparing", "Charging", "Available"].map { (1, $0, "NoError") })
+            charger.stop()
+            _ = try await a.waitForEvent("ChargePointDisconnected")
+            // Past the grace period on the shared clock: both offline watches wake; one publishes.
+            _ = try await a.advance(iop, inbox: \.locationPushes, by: 901_000, until: "UNKNOWN") {
+                EvseStatusPushTests.patched($0, EvseStatusPushTests.lane).contains("UNKNOWN")
+            }
+            _ = try await b.waitForEvents("DeliverySucceeded", count: 4)
+            #expect(
+                try await b.events("EvseStatusChanged").map { $0.data.value["status"]?.stringValue } == [
+                    "AVAILABLE", "CHARGING", "AVAILABLE", "UNKNOWN",
+                ]
+            )
+            #expect(
+                EvseStatusPushTests.patched(iop.locationPushes.items, EvseStatusPushTests.lane) == ["AVAILABLE", "CHARGING", "AVAILABLE", "UNKNOWN"]
+            )
+        }
+    }
 }
