@@ -56,6 +56,44 @@ struct LocationsModuleTests {
         }
     }
 
+    @Test("L-04: an EVSE the file marks REMOVED is left out of a full pull (and a Location with only such EVSEs), shown in a delta pull")
+    func removedEVSEs() async throws {
+        let text = try String(contentsOf: ServerHarness.examplesLocations, encoding: .utf8)
+        // The second EVSE removed by the back office; a second Location with only a removed EVSE.
+        var locations = try JSONValue(
+            parsing: Data(
+                text.replacingOccurrences(
+                    of: "\"FR*ABC*E0042*02\",\n        \"status\": \"AVAILABLE\"",
+                    with: "\"FR*ABC*E0042*02\",\n        \"status\": \"REMOVED\""
+                ).utf8
+            )
+        )
+        guard case .array(var items) = locations, case .object(var gone) = items[0] else { throw WaitTimedOut(what: "the example", items: "") }
+        #expect(items[0].canonicalText.contains(#""status":"REMOVED""#), "the example changed: the vector no longer applies")
+        gone["id"] = .string("LOC-GONE")
+        if case .array(let evses)? = gone["evses"] {
+            gone["evses"] = .array(
+                [evses[1]].map { evse in
+                    guard case .object(var fields) = evse else { return evse }
+                    fields["uid"] = .string("EVSE-GONE-1")
+                    fields["ocpp"] = .object(["charge_point_id": .string("CP-GONE"), "connector_id": .number("1")])
+                    return .object(fields)
+                }
+            )
+        }
+        items.append(.object(gone))
+        locations = .array(items)
+        try await ServerHarness.with(locations: try LocationRegistry(json: Data(locations.canonicalText.utf8))) { server in
+            let full = try await server.request(.GET, "/ocpi/cpo/2.1.1/locations")
+            #expect(Self.ids(full) == ["LOC-PARIS-0042"])
+            let uids = full.envelope?["data"]?.canonicalText ?? ""
+            #expect(uids.contains("EVSE-0042-01") && !uids.contains("EVSE-0042-02"))
+            let delta = try await server.request(.GET, "/ocpi/cpo/2.1.1/locations?date_from=2024-01-01T00:00:00Z")
+            #expect(Self.ids(delta) == ["LOC-PARIS-0042", "LOC-GONE"])
+            #expect(delta.envelope?["data"]?.canonicalText.contains(#""status":"REMOVED""#) == true)
+        }
+    }
+
     @Test("L-19, L-20, L-21: an unknown location is HTTP 404; a connector by its path; no token is 401")
     func objects() async throws {
         try await ServerHarness.with { server in
