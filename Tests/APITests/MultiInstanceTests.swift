@@ -176,6 +176,9 @@ struct MultiInstanceTests {
         let iop = try await IOPStandIn()
         try await withTwoInstances(iop: iop, charger: "accept") { a, b, charger in
             try await EvseStatusPushTests.report(charger, ["Preparing", "Charging", "Available"].map { (1, $0, "NoError") })
+            // Delivered and recorded before the clock jumps: a jump past the lane's lease during an
+            // attempt would let the other instance send it again (at-least-once, by design).
+            _ = try await b.waitForEvents("DeliverySucceeded", count: 3)
             charger.stop()
             _ = try await a.waitForEvent("ChargePointDisconnected")
             // Past the grace period on the shared clock: both offline watches wake; one publishes.
