@@ -31,15 +31,7 @@ struct CredentialsCommand: AsyncParsableCommand {
             try await reportingFailures {
                 let store = try await database.openProjectionStore(folding: true)
                 let token: String
-                do {
-                    token = try await Registration(
-                        store: store,
-                        exchange: CredentialsExchange(client: .shared),
-                        secrets: nil,
-                        party: CPOParty(),
-                        versionsURL: ""
-                    ).invite(by: "cli:credentials invite")
-                } catch {
+                do { token = try await Registration.invite(on: store, by: "cli:credentials invite") } catch {
                     await store.close()
                     throw Failure.unusableDatabase("cannot record the invitation: \(error)")
                 }
@@ -85,11 +77,19 @@ struct Register: AsyncParsableCommand {
                 store: store,
                 exchange: CredentialsExchange(client: client),
                 secrets: secrets,
-                party: party.party,
-                versionsURL: "\(publicURL)/ocpi/versions"
+                party: party.party
             )
             let outcome: Result<IOPRegistered, any Error>
-            do { outcome = .success(try await registration.register(versionsURL: versionsURL, token: token, by: "cli:register")) } catch {
+            do {
+                outcome = .success(
+                    try await registration.register(
+                        versionsURL: versionsURL,
+                        token: token,
+                        advertising: "\(publicURL)/ocpi/versions",
+                        by: "cli:register"
+                    )
+                )
+            } catch {
                 outcome = .failure(error)
             }
             try? await client.shutdown()

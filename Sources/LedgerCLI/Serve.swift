@@ -110,10 +110,7 @@ struct Serve: AsyncParsableCommand {
             do { secrets = try SecretKeyFile.load(for: database) } catch { throw Failure.cannotServe("\(error)") }
             let locationProblems = registry.problems(countryCode: party.countryCode, partyId: party.partyId)
             guard locationProblems.isEmpty else {
-                throw Failure.cannotServe(
-                    "locations file \(locations) refused, nothing recorded (fix and run again):\n"
-                        + locationProblems.map { "  - \($0)" }.joined(separator: "\n")
-                )
+                throw Failure.cannotServe(RefusedFile(kind: "locations", file: locations, problems: locationProblems).description)
             }
             // Checked before the ledger is opened: a refused tariffs file records nothing.
             let catalog = try tariffs.publication.catalog(checkedAgainst: registry, failing: Failure.cannotServe)
@@ -145,7 +142,7 @@ struct Serve: AsyncParsableCommand {
                 locations: registry,
                 token: token.value,
                 iopToken: iopToken ?? environment("IOP_TOKEN"),
-                iop: tariffs.push.party.iop,
+                iop: party.iop,
                 commandTimeout: .seconds(commandTimeout),
                 offeredCommands: Set(commands.split(separator: ",").compactMap { CommandType(rawValue: String($0)) }),
                 rfidFallback: rfidFallback == "accept" ? "ALLOWED" : "NOT_ALLOWED",

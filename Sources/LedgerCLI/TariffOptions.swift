@@ -46,7 +46,7 @@ struct TariffPublication {
         let catalog: TariffCatalog
         do { catalog = try TariffCatalog(contentsOf: URL(fileURLWithPath: file)) } catch { throw failing("\(error)") }
         let problems = catalog.problems(with: locations)
-        guard problems.isEmpty else { throw failing(TariffFileError(file: file, problems: problems).description) }
+        guard problems.isEmpty else { throw failing(RefusedFile(kind: "tariffs", file: file, problems: problems).description) }
         return catalog
     }
 

@@ -29,8 +29,7 @@ struct CredentialsTests {
             store: server.store,
             exchange: CredentialsExchange(client: server.client),
             secrets: try? SecretBox(base64: ServerHarness.secretKey),
-            party: CPOParty(),
-            versionsURL: "http://127.0.0.1:\(server.port)/ocpi/versions"
+            party: CPOParty()
         )
     }
 
@@ -47,7 +46,7 @@ struct CredentialsTests {
     func registrationFromTheIOP() async throws {
         let iop = try await IOPStandIn()
         try await ServerHarness.with(iop: iop.url) { server in
-            let tokenA = try await Self.registration(server).invite(by: "test")
+            let tokenA = try await Registration.invite(on: server.store, by: "test")
             // C-01, C-02: discovery with TOKEN_A, credentials listed.
             #expect(try await server.request(.GET, "/ocpi/versions", token: tokenA).httpStatus == 200)
             let details = try await server.request(.GET, "/ocpi/2.1.1", token: tokenA)
@@ -107,7 +106,7 @@ struct CredentialsTests {
             charger.send(#"{"send":"StatusNotification","connector":1,"status":"Charging"}"#)
             _ = try await server.waitForEvent("DeliveryAttempted") { $0.data.value["error"]?.stringValue?.contains("unregistered") == true }
             #expect(iop.locationPushes.items.count == 1)
-            let secondA = try await Self.registration(server).invite(by: "test")
+            let secondA = try await Registration.invite(on: server.store, by: "test")
             let again = try await server.request(
                 .POST,
                 "/ocpi/2.1.1/credentials",
@@ -131,7 +130,7 @@ struct CredentialsTests {
         let iop = try await IOPStandIn()
         iop.answer(.httpStatus(503))
         try await ServerHarness.with { server in
-            let tokenA = try await Self.registration(server).invite(by: "test")
+            let tokenA = try await Registration.invite(on: server.store, by: "test")
             let body = JSONValue.object([
                 "url": .string("\(iop.url)/down/versions"), "token": .string(Self.iopToken), "party_id": .string("107"),
                 "country_code": .string("FR"), "business_details": .object(["name": .string("GIREVE")]),
@@ -149,7 +148,12 @@ struct CredentialsTests {
         let iop = try await IOPStandIn()
         try await ServerHarness.with(iop: iop.url) { server in
             let registration = Self.registration(server)
-            let registered = try await registration.register(versionsURL: "\(iop.url)/ocpi/emsp/versions", token: "a1a1-token-A", by: "test")
+            let registered = try await registration.register(
+                versionsURL: "\(iop.url)/ocpi/emsp/versions",
+                token: "a1a1-token-A",
+                advertising: "http://127.0.0.1:\(server.port)/ocpi/versions",
+                by: "test"
+            )
             #expect(registered.initiatedBy == "cpo" && registered.countryCode == "FR" && registered.partyId == "107")
             #expect(try await iop.registrar.callbacks.wait("the IOP's call back") { !$0.isEmpty } == [200])
             let calls = iop.registrar.received.items
@@ -168,7 +172,12 @@ struct CredentialsTests {
             #expect(result.first { $0.path.hasSuffix("/START_SESSION/1") }?.authorization == "Token iop-token-C1")
 
             // C-17: rotation, with the current token; the IOP re-reads our versions with the new one.
-            let updated = try await registration.register(versionsURL: nil, token: nil, by: "test")
+            let updated = try await registration.register(
+                versionsURL: nil,
+                token: nil,
+                advertising: "http://127.0.0.1:\(server.port)/ocpi/versions",
+                by: "test"
+            )
             #expect(updated.reason == "update")
             let put = try #require(iop.registrar.received.items.last)
             #expect(put.method == "PUT" && put.authorization == "Token iop-token-C1")

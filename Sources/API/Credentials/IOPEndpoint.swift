@@ -33,13 +33,19 @@ public struct IOPEndpoint: Sendable, Equatable {
     public func module(_ identifier: String) -> String? { modules[identifier] }
 
     /// `{sessions}/{cc}/{party}/{id}`: a Session PUT or PATCH.
-    func session(_ id: String) -> String? { module("sessions").map { "\($0)/\(countryCode)/\(partyId)/\(id)" } }
+    func session(_ id: String) -> String? { clientOwned("sessions", id) }
     /// `{tariffs}/{cc}/{party}/{id}`: a Tariff PUT.
-    func tariff(_ id: String) -> String? { module("tariffs").map { "\($0)/\(countryCode)/\(partyId)/\(id)" } }
+    func tariff(_ id: String) -> String? { clientOwned("tariffs", id) }
     /// `{locations}/{cc}/{party}/{location}`: a Location PUT.
-    func location(_ id: String) -> String? { module("locations").map { "\($0)/\(countryCode)/\(partyId)/\(id)" } }
+    func location(_ id: String) -> String? { clientOwned("locations", id) }
     /// `{locations}/{cc}/{party}/{location}/{evse_uid}`: an EVSE PATCH.
-    func evse(location: String, uid: String) -> String? { module("locations").map { "\($0)/\(countryCode)/\(partyId)/\(location)/\(uid)" } }
+    func evse(location: String, uid: String) -> String? { clientOwned("locations", location, uid) }
+
+    /// A CPO-owned object on the IOP: the module's URL, then this CPO's country code and party id,
+    /// then the object's ids (OCPI 2.1.1 "client owned object push").
+    private func clientOwned(_ identifier: String, _ ids: String...) -> String? {
+        module(identifier).map { ([$0, countryCode, partyId] + ids).joined(separator: "/") }
+    }
 
     /// Every host the ledger sends its token to on this IOP.
     var hosts: [String] { ([url] + modules.values.sorted()).compactMap { try? OutboundURL($0).host } }

@@ -14,22 +14,19 @@ public struct Registration: Sendable {
     /// Seals the IOP's token; `nil`: no key configured, so no registration can be kept.
     let secrets: SecretBox?
     let party: CPOParty
-    /// The versions URL this ledger advertises when it registers (`--public-url` + `/ocpi/versions`).
-    let versionsURL: String
 
-    public init(store: any ProjectionStore, exchange: CredentialsExchange, secrets: SecretBox?, party: CPOParty, versionsURL: String) {
+    public init(store: any ProjectionStore, exchange: CredentialsExchange, secrets: SecretBox?, party: CPOParty) {
         self.store = store
         self.exchange = exchange
         self.secrets = secrets
         self.party = party
-        self.versionsURL = versionsURL
     }
 
-    /// A one-time token for the IOP to register with (TOKEN_A of "Register FromIOP"): recorded as
-    /// a hash, returned to be handed over offline, shown once.
-    public func invite(by: String) async throws -> String {
+    /// A one-time token for the IOP to register with (TOKEN_A of "Register FromIOP"): recorded on
+    /// `store` as a hash, returned to be handed over offline, shown once.
+    public static func invite(on store: any ProjectionStore, by: String) async throws -> String {
         let token = SecretBox.newToken()
-        try await record(CredentialsTokenIssued(purpose: "invitation", tokenHash: SecretBox.hash(token), by: by), source: by)
+        try await record(CredentialsTokenIssued(purpose: "invitation", tokenHash: SecretBox.hash(token), by: by), source: by, on: store)
         return token
     }
 
@@ -54,7 +51,15 @@ public struct Registration: Sendable {
     /// "Register ToIOP" (C-16), or, already registered, "Update ToIOP" (C-17): the IOP's versions
     /// and endpoints read, a new token for the IOP recorded first (the IOP reads our versions with
     /// it before it answers), our credentials POSTed (PUT when updating), and the IOP's token kept.
-    public func register(versionsURL iopVersionsURL: String?, token tokenA: String?, by: String) async throws -> IOPRegistered {
+    /// `advertising`: the versions URL this ledger gives the IOP (`--public-url` + `/ocpi/versions`).
+    public func register(
+        versionsURL iopVersionsURL: String?,
+        token tokenA: String?,
+        advertising versionsURL: String,
+        by: String
+    )
+        async throws -> IOPRegistered
+    {
         let connection = try await connection()
         let current = connection?.registered == true ? connection?.registration : nil
         let (url, token, method): (String, String, HTTPMethod)
@@ -126,6 +131,10 @@ public struct Registration: Sendable {
     }
 
     private func record(_ payload: some DomainEventPayload, source: String) async throws(CredentialsError) {
+        try await Self.record(payload, source: source, on: store)
+    }
+
+    private static func record(_ payload: some DomainEventPayload, source: String, on store: any ProjectionStore) async throws(CredentialsError) {
         do {
             let event = try EventCoding.newEvent(payload, metadata: EventMetadata(source: source))
             _ = try await store.append([event], to: StreamID.iopConnection, expectedVersion: .any)

@@ -37,7 +37,7 @@ struct LocationObjects {
 
     /// One EVSE of a Location, as `location(_:)` shows it.
     func evse(location: String, uid: String) -> JSONValue? {
-        guard case .array(let configured)? = locations.locations[location]?["evses"] else { return nil }
+        guard case .array(let configured)? = locations.published(location)?["evses"] else { return nil }
         return configured.first { $0["uid"]?.stringValue == uid }.flatMap { evse($0, location: location)?.object }
     }
 
@@ -53,10 +53,9 @@ struct LocationObjects {
         }
     }
 
-    /// The configured EVSE without its `ocpp` wiring, its status live, and its `last_updated`.
+    /// A published EVSE (`LocationRegistry.published`) with its status live, and its `last_updated`.
     private func evse(_ configured: JSONValue, location: String) -> (object: JSONValue, lastUpdated: Timestamp)? {
         guard case .object(var members) = configured, let uid = members["uid"]?.stringValue else { return nil }
-        members["ocpp"] = nil
         var lastUpdated = Self.timestamp(members["last_updated"])
         let configuredStatus = members["status"]?.stringValue ?? ""
         if !Self.backOfficeStatuses.contains(configuredStatus) {

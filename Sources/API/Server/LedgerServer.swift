@@ -177,19 +177,17 @@ public struct LedgerServer: Sendable {
         router.get("metrics") { _, _ -> Response in
             .text(try await metrics.exposition(store: store, now: clock.now()), contentType: "text/plain; version=0.0.4")
         }
-        let baseURL = configuration.publicURL ?? "http://\(configuration.host):\(configuration.port)"
         let registration = Registration(
             store: store,
             exchange: CredentialsExchange(client: client),
             secrets: configuration.secrets,
-            party: configuration.party,
-            versionsURL: "\(baseURL)/ocpi/versions"
+            party: configuration.party
         )
         OCPIRoutes(
             commands: commands,
             store: store,
             clock: clock,
-            baseURL: baseURL,
+            baseURL: configuration.publicURL ?? "http://\(configuration.host):\(configuration.port)",
             bodyTimeout: configuration.bodyTimeout
         )
         .register(

@@ -19,19 +19,19 @@ public struct TariffCatalog: Sendable {
 
     public var ids: Set<String> { Set(entries.map(\.tariff.id)) }
 
-    public init(contentsOf url: URL) throws(TariffFileError) {
+    public init(contentsOf url: URL) throws(RefusedFile) {
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
-            throw TariffFileError(file: url.path(), problems: ["cannot read it: \(error.localizedDescription)"])
+            throw RefusedFile(kind: "tariffs", file: url.path(), problems: ["cannot read it: \(error.localizedDescription)"])
         }
         try self.init(json: data, source: url.path())
     }
 
-    public init(json: some Collection<UInt8>, source: String) throws(TariffFileError) {
+    public init(json: some Collection<UInt8>, source: String) throws(RefusedFile) {
         let document: JSONValue
-        do { document = try JSONValue(parsing: json) } catch { throw TariffFileError(file: source, problems: ["not JSON: \(error)"]) }
+        do { document = try JSONValue(parsing: json) } catch { throw RefusedFile(kind: "tariffs", file: source, problems: ["not JSON: \(error)"]) }
         guard case .array(let items) = document else {
-            throw TariffFileError(file: source, problems: ["expected a JSON array of OCPI 2.1.1 Tariff objects"])
+            throw RefusedFile(kind: "tariffs", file: source, problems: ["expected a JSON array of OCPI 2.1.1 Tariff objects"])
         }
         var entries: [Entry] = []
         var problems: [String] = []
@@ -48,7 +48,7 @@ public struct TariffCatalog: Sendable {
             if !seen.insert(tariff.id).inserted { problems.append("\(position) id \"\(tariff.id)\" appears twice") }
             if found.isEmpty { entries.append(Entry(tariff: tariff, object: object)) }
         }
-        guard problems.isEmpty else { throw TariffFileError(file: source, problems: problems) }
+        guard problems.isEmpty else { throw RefusedFile(kind: "tariffs", file: source, problems: problems) }
         self.entries = entries
         self.source = source
     }
@@ -72,22 +72,5 @@ public struct TariffCatalog: Sendable {
             )
         }
         return problems
-    }
-}
-
-/// A tariffs file that cannot be published, with every problem found and where.
-public struct TariffFileError: Error, CustomStringConvertible, Sendable {
-    /// Stable, for scripts: the file was refused and nothing was recorded.
-    public static let code = "tariffs_refused"
-    public let file: String
-    public let problems: [String]
-
-    public init(file: String, problems: [String]) {
-        self.file = file
-        self.problems = problems
-    }
-
-    public var description: String {
-        "tariffs file \(file) refused, nothing recorded (fix and run again):\n" + problems.map { "  - \($0)" }.joined(separator: "\n")
     }
 }
