@@ -159,6 +159,9 @@ public struct SessionStarted: DomainEventPayload {
     /// The tariff version in force on the connector when the session started: the one its CDR is
     /// priced with, whatever is published meanwhile (spec digest §1.4.8 [REC]). Absent: no tariff.
     public var tariff: TariffVersion?
+    /// The token as the command that started it named it over OCPI 2.2.1 (its `CdrToken`); absent
+    /// when it was started over 2.1.1 or by a swipe.
+    public var token: TokenSnapshot?
     public init(
         sessionId: String,
         chargePointId: String,
@@ -175,7 +178,8 @@ public struct SessionStarted: DomainEventPayload {
         authorizationId: String? = nil,
         commandId: String? = nil,
         messageId: String? = nil,
-        tariff: TariffVersion? = nil
+        tariff: TariffVersion? = nil,
+        token: TokenSnapshot? = nil
     ) {
         self.sessionId = sessionId
         self.chargePointId = chargePointId
@@ -193,6 +197,7 @@ public struct SessionStarted: DomainEventPayload {
         self.commandId = commandId
         self.messageId = messageId
         self.tariff = tariff
+        self.token = token
     }
 }
 
@@ -300,6 +305,8 @@ public struct CdrIssued: DomainEventPayload, CanonicalWritable {
     public var tariffs: [JSONValue]?
     /// How `totalCost` was computed; absent for a session without a tariff.
     public var pricing: CdrPricing?
+    /// The session's token as OCPI 2.2.1 names it (`SessionStarted.token`); absent when unknown.
+    public var token: TokenSnapshot?
     public init(
         cdrId: String,
         sessionId: String,
@@ -317,7 +324,8 @@ public struct CdrIssued: DomainEventPayload, CanonicalWritable {
         totalCost: Decimal,
         chargingPeriods: [ChargingPeriod],
         tariffs: [JSONValue]? = nil,
-        pricing: CdrPricing? = nil
+        pricing: CdrPricing? = nil,
+        token: TokenSnapshot? = nil
     ) {
         self.cdrId = cdrId
         self.sessionId = sessionId
@@ -336,6 +344,7 @@ public struct CdrIssued: DomainEventPayload, CanonicalWritable {
         self.chargingPeriods = chargingPeriods
         self.tariffs = tariffs
         self.pricing = pricing
+        self.token = token
     }
 }
 

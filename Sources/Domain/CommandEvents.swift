@@ -18,8 +18,18 @@ public struct CommandReceived: DomainEventPayload {
     public var tokenUid: String?
     public var authId: String?
     public var sessionId: String?
-    /// Gireve's `authorization_id`, verbatim (opaque; never trimmed or case-folded).
+    /// The authorization reference, verbatim (opaque; never trimmed or case-folded): Gireve's
+    /// `authorization_id` on OCPI 2.1.1, the standard `authorization_reference` on 2.2.1 — one
+    /// thing, whichever field carried it.
     public var authorizationId: String?
+    /// The OCPI version it arrived on; absent: 2.1.1 (every command before 2.2.1 was served).
+    public var ocpiVersion: String?
+    /// OCPI 2.2.1 `connector_id`, when the eMSP named one.
+    public var connectorId: String?
+    /// The token as OCPI 2.2.1 names it (owner, type, contract id); absent on 2.1.1.
+    public var token: TokenSnapshot?
+    /// The request's ids and routing headers (OCPI 2.2.1); absent on 2.1.1.
+    public var exchange: OCPIExchange?
 
     public init(
         commandId: String,
@@ -32,7 +42,11 @@ public struct CommandReceived: DomainEventPayload {
         tokenUid: String? = nil,
         authId: String? = nil,
         sessionId: String? = nil,
-        authorizationId: String? = nil
+        authorizationId: String? = nil,
+        ocpiVersion: String? = nil,
+        connectorId: String? = nil,
+        token: TokenSnapshot? = nil,
+        exchange: OCPIExchange? = nil
     ) {
         self.commandId = commandId
         self.command = command
@@ -45,6 +59,10 @@ public struct CommandReceived: DomainEventPayload {
         self.authId = authId
         self.sessionId = sessionId
         self.authorizationId = authorizationId
+        self.ocpiVersion = ocpiVersion
+        self.connectorId = connectorId
+        self.token = token
+        self.exchange = exchange
     }
 }
 

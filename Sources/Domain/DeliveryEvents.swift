@@ -15,6 +15,12 @@ public struct DeliveryScheduled: DomainEventPayload, CanonicalWritable {
     public var commandId: String?
     public var sessionId: String?
     public var cdrId: String?
+    /// The OCPI version `body` is written in; absent: 2.1.1. Also how the token is presented
+    /// (2.2.1: Base64) and whether the ids and routing headers go with it.
+    public var ocpiVersion: String?
+    /// OCPI 2.2.1: the `X-Correlation-ID` and routing headers it goes out with (its
+    /// `X-Request-ID` is each attempt's: `DeliveryAttempted.requestId`).
+    public var exchange: OCPIExchange?
     public init(
         deliveryId: String,
         kind: DeliveryKind,
@@ -24,7 +30,9 @@ public struct DeliveryScheduled: DomainEventPayload, CanonicalWritable {
         body: String,
         commandId: String? = nil,
         sessionId: String? = nil,
-        cdrId: String? = nil
+        cdrId: String? = nil,
+        ocpiVersion: String? = nil,
+        exchange: OCPIExchange? = nil
     ) {
         self.deliveryId = deliveryId
         self.kind = kind
@@ -35,6 +43,8 @@ public struct DeliveryScheduled: DomainEventPayload, CanonicalWritable {
         self.commandId = commandId
         self.sessionId = sessionId
         self.cdrId = cdrId
+        self.ocpiVersion = ocpiVersion
+        self.exchange = exchange
     }
 }
 
@@ -46,12 +56,22 @@ public struct DeliveryAttempted: DomainEventPayload {
     public var httpStatus: Int?
     public var ocpiStatus: Int?
     public var error: String?
-    public init(deliveryId: String, attempt: Int, httpStatus: Int? = nil, ocpiStatus: Int? = nil, error: String? = nil) {
+    /// The attempt's `X-Request-ID` (OCPI 2.2.1 deliveries): the id the receiver's logs know it by.
+    public var requestId: String?
+    public init(
+        deliveryId: String,
+        attempt: Int,
+        httpStatus: Int? = nil,
+        ocpiStatus: Int? = nil,
+        error: String? = nil,
+        requestId: String? = nil
+    ) {
         self.deliveryId = deliveryId
         self.attempt = attempt
         self.httpStatus = httpStatus
         self.ocpiStatus = ocpiStatus
         self.error = error
+        self.requestId = requestId
     }
 }
 

@@ -15,11 +15,14 @@ public struct CredentialsTokenIssued: DomainEventPayload {
     public var tokenHash: String
     /// Who made it: the operator's command, e.g. `cli:credentials invite`.
     public var by: String
+    /// The OCPI version an invitation registers on; absent: 2.1.1.
+    public var version: String?
 
-    public init(purpose: String, tokenHash: String, by: String) {
+    public init(purpose: String, tokenHash: String, by: String, version: String? = nil) {
         self.purpose = purpose
         self.tokenHash = tokenHash
         self.by = by
+        self.version = version
     }
 }
 

@@ -53,6 +53,12 @@ public struct CommandsProjection: Projection {
         /// Sessions bound to this command.
         public var sessionIds: [String]
         public var warnings: [String]?
+        /// The OCPI version it arrived on; absent: 2.1.1.
+        public var ocpiVersion: String?
+        /// The token as OCPI 2.2.1 named it: what a session it starts charges to.
+        public var token: TokenSnapshot?
+        /// Its request ids and routing headers (OCPI 2.2.1).
+        public var exchange: OCPIExchange?
         public var positions: [Int64]
     }
 
@@ -95,6 +101,9 @@ public struct CommandsProjection: Projection {
                 status: "received",
                 sessionIds: [],
                 warnings: nil,
+                ocpiVersion: e.ocpiVersion,
+                token: e.token,
+                exchange: e.exchange,
                 positions: [logged.position]
             )
             return

@@ -18,6 +18,8 @@ public struct IOPConnectionProjection: Projection {
         public var everRegistered: Bool
         /// SHA-256 of the tokens made for a handshake not yet completed → `invitation` / `offer`.
         public var pendingTokens: [String: String]
+        /// The OCPI version of each pending invitation that names one (absent: 2.1.1).
+        public var invitedVersions: [String: String]?
         public var registeredAt: Timestamp?
         public var unregisteredAt: Timestamp?
         public var changes: Int
@@ -42,6 +44,7 @@ public struct IOPConnectionProjection: Projection {
         switch logged.event {
         case .credentialsTokenIssued(let e):
             current.pendingTokens[e.tokenHash] = e.purpose
+            if let version = e.version { current.invitedVersions = (current.invitedVersions ?? [:]).merging([e.tokenHash: version]) { $1 } }
         case .iopRegistered(let e):
             current.registration = e
             current.registered = true
@@ -50,6 +53,7 @@ public struct IOPConnectionProjection: Projection {
             current.unregisteredAt = nil
             // The handshake used one of them; the others served an attempt that is over.
             current.pendingTokens = [:]
+            current.invitedVersions = nil
         case .iopUnregistered:
             current.registered = false
             current.unregisteredAt = logged.recordedAt

@@ -83,6 +83,8 @@ public struct SessionsProjection: Projection {
         public var readings: [Reading]?
         /// The not-charging spans the charger reported while the session ran, in order.
         public var notCharging: [NotCharging]?
+        /// The token as the OCPI 2.2.1 command that started it named it (`SessionStarted.token`).
+        public var token: TokenSnapshot?
         public var positions: [Int64]
 
         mutating func receive(_ authorizationId: String?, at: Timestamp, position: Int64, via: String) {
@@ -177,6 +179,7 @@ public struct SessionsProjection: Projection {
                 startMessageId: e.messageId,
                 tariff: e.tariff,
                 readings: [State.Reading(at: e.startedAt, wh: e.meterStartWh)],
+                token: e.token,
                 positions: [logged.position]
             )
             started.receive(e.authorizationId, at: at, position: logged.position, via: "session_started")

@@ -3,6 +3,14 @@ import Ledger
 
 /// One line per event for the audit timeline: what a person settling a dispute needs to read.
 enum EventSummary {
+    /// An OCPI 2.2.1 request's ids and routing, as a dispute quotes them.
+    static func describe(_ exchange: OCPIExchange) -> String {
+        [
+            exchange.requestId.map { "X-Request-ID \($0)" }, exchange.correlationId.map { "X-Correlation-ID \($0)" },
+            exchange.from.map { "from \($0)" }, exchange.to.map { "to \($0)" },
+        ].compactMap { $0 }.joined(separator: ", ")
+    }
+
     static func describe(_ event: DomainEvent) -> String {
         switch event {
         case .commandReceived(let e):
@@ -10,7 +18,10 @@ enum EventSummary {
             if let location = e.locationId { parts.append("at \(location)/\(e.evseUid ?? "?")") }
             if let token = e.tokenUid { parts.append("token \(token)") }
             if let session = e.sessionId { parts.append("session \(session)") }
-            parts.append(e.authorizationId.map { "authorization_id \($0)" } ?? "no authorization_id")
+            let name = e.ocpiVersion == nil ? "authorization_id" : "authorization_reference"
+            parts.append(e.authorizationId.map { "\(name) \($0)" } ?? "no \(name)")
+            if let version = e.ocpiVersion { parts.append("OCPI \(version)") }
+            if let exchange = e.exchange { parts.append(describe(exchange)) }
             return parts.joined(separator: ", ")
         case .commandAnswered(let e):
             return "answered HTTP \(e.httpStatus), OCPI \(e.statusCode)" + (e.result.map { ", \($0)" } ?? "")
@@ -83,10 +94,11 @@ enum EventSummary {
         case .iopUnregistered(let e):
             return "IOP connection unregistered by \(e.by): its token refused, pushes wait"
         case .deliveryScheduled(let e):
-            return "\(e.kind) \(e.method) \(e.url) queued (delivery \(e.deliveryId))"
+            return "\(e.kind) \(e.method) \(e.url) queued (delivery \(e.deliveryId))" + (e.ocpiVersion.map { ", OCPI \($0)" } ?? "")
+                + (e.exchange.map { ", \(describe($0))" } ?? "")
         case .deliveryAttempted(let e):
             return "delivery \(e.deliveryId) attempt \(e.attempt): " + (e.error ?? "HTTP \(e.httpStatus.map(String.init) ?? "?")")
-                + (e.ocpiStatus.map { ", OCPI \($0)" } ?? "")
+                + (e.ocpiStatus.map { ", OCPI \($0)" } ?? "") + (e.requestId.map { ", X-Request-ID \($0)" } ?? "")
         case .deliverySucceeded(let e):
             return "delivery \(e.deliveryId) delivered"
         case .deliveryParked(let e):

@@ -10,6 +10,7 @@ enum EveryFieldHistory {
 
     static func events(from start: Timestamp) -> [(stream: String, payload: any DomainEventPayload)] {
         func at(_ seconds: Int64) -> Timestamp { start.adding(milliseconds: seconds * 1000 + 7) }
+        let token = TokenSnapshot(countryCode: "NL", partyId: "EMS", uid: odd, type: "APP_USER", contractId: "NL-EMS-C1")
         let period = ChargingPeriod(
             startDateTime: at(40),
             dimensions: [CdrDimension(type: "ENERGY", volume: 6.5), CdrDimension(type: "TIME", volume: 0.1 + 0.2)]
@@ -53,7 +54,7 @@ enum EveryFieldHistory {
             ]
         )
         return [
-            ("iop-connection", CredentialsTokenIssued(purpose: "invitation", tokenHash: "ab12", by: odd)),
+            ("iop-connection", CredentialsTokenIssued(purpose: "invitation", tokenHash: "ab12", by: odd, version: "2.2.1")),
             (
                 "iop-connection",
                 IOPRegistered(
@@ -104,7 +105,11 @@ enum EveryFieldHistory {
                     tokenUid: "T",
                     authId: "A",
                     sessionId: "ses-1",
-                    authorizationId: "auth-1"
+                    authorizationId: "auth-1",
+                    ocpiVersion: "2.2.1",
+                    connectorId: "1",
+                    token: token,
+                    exchange: OCPIExchange(requestId: odd, correlationId: "c-1", from: "NL/EMS", to: "FR/ABC")
                 )
             ),
             (
@@ -147,7 +152,8 @@ enum EveryFieldHistory {
                     authorizationId: "auth-1",
                     commandId: "cmd-1",
                     messageId: odd,
-                    tariff: TariffVersion(id: "T-1", lastUpdated: "2024-01-01T00:00:00Z")
+                    tariff: TariffVersion(id: "T-1", lastUpdated: "2024-01-01T00:00:00Z"),
+                    token: token
                 )
             ),
             (
@@ -211,7 +217,8 @@ enum EveryFieldHistory {
                     totalCost: Decimal(string: "-12345678901234567890.125")!,
                     chargingPeriods: [period, period],
                     tariffs: [tariff, .null],
-                    pricing: pricing
+                    pricing: pricing,
+                    token: token
                 )
             ),
             (
@@ -244,10 +251,12 @@ enum EveryFieldHistory {
                     body: odd,
                     commandId: "cmd-1",
                     sessionId: "ses-1",
-                    cdrId: "cdr-1"
+                    cdrId: "cdr-1",
+                    ocpiVersion: "2.2.1",
+                    exchange: OCPIExchange(correlationId: odd, from: "FR/ABC", to: "FR/107")
                 )
             ),
-            ("delivery-d-1", DeliveryAttempted(deliveryId: "d-1", attempt: 2, httpStatus: 503, ocpiStatus: 3000, error: odd)),
+            ("delivery-d-1", DeliveryAttempted(deliveryId: "d-1", attempt: 2, httpStatus: 503, ocpiStatus: 3000, error: odd, requestId: "r-1")),
             ("delivery-d-1", DeliveryParked(deliveryId: "d-1", reason: odd)),
             ("delivery-d-1", DeliveryRequeued(deliveryId: "d-1", operatorName: "ops")),
             ("delivery-d-1", DeliveryAbandoned(deliveryId: "d-1", operatorName: odd, reason: odd)),
