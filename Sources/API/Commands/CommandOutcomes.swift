@@ -13,11 +13,14 @@ public struct CommandOutcomes: Sendable {
     let store: any ProjectionStore
     let metrics: LedgerMetrics
     let logger: Logger
+    /// The IOP as an OCPI party: whom a 2.2.1 CommandResult is addressed to (`--iop-party`).
+    let hub: String
 
-    public init(store: any ProjectionStore, metrics: LedgerMetrics = LedgerMetrics(), logger: Logger) {
+    public init(store: any ProjectionStore, metrics: LedgerMetrics = LedgerMetrics(), logger: Logger, hub: String = IOPEndpoint.gireveHub) {
         self.store = store
         self.metrics = metrics
         self.logger = logger
+        self.hub = hub
     }
 
     /// The charger answered the CALL `messageId` of `commandId`. `false`: the ledger could not
@@ -80,14 +83,23 @@ public struct CommandOutcomes: Sendable {
     struct History {
         var version: Int64 = 0
         var responseURL: String?
+        /// The OCPI version the command came in: its result is written in it.
+        var ocpiVersion: String?
+        /// The command's ids and routing (2.2.1): its result keeps the correlation id and goes
+        /// from whom it addressed.
+        var exchange: OCPIExchange?
+        var hub = IOPEndpoint.gireveHub
         var answered = false
         var timedOut = false
         var answeredLate = false
 
-        /// The asynchronous result for `response_url`, queued in the outbox in the same append.
+        /// The asynchronous result for `response_url`, queued in the outbox in the same append:
+        /// a 2.1.1 `CommandResponse` or a 2.2.1 `CommandResult` (V2-08, V2-09), as the command came.
         func result(_ result: CommandResult, commandId: String, metadata: EventMetadata) throws -> [NewEvent] {
             guard let responseURL else { return [] }
             let deliveryId = "result-\(commandId)"
+            let v221 = ocpiVersion == OCPIVersion.v221.rawValue
+            let exchange = OCPIExchange(correlationId: self.exchange?.correlationId ?? commandId, from: self.exchange?.to, to: hub)
             return [
                 try EventCoding.newEvent(
                     CommandResultQueued(commandId: commandId, result: result.rawValue, deliveryId: deliveryId),
@@ -100,8 +112,10 @@ public struct CommandOutcomes: Sendable {
                         target: "response_url:\(commandId)",
                         method: "POST",
                         url: responseURL,
-                        body: JSONValue.object(["result": .string(result.rawValue)]).canonicalText,
-                        commandId: commandId
+                        body: (v221 ? CommandAnswers221.result(result) : .object(["result": .string(result.rawValue)])).canonicalText,
+                        commandId: commandId,
+                        ocpiVersion: ocpiVersion,
+                        exchange: v221 ? exchange : nil
                     ),
                     metadata: metadata
                 ),
@@ -116,11 +130,14 @@ public struct CommandOutcomes: Sendable {
         let stream = StreamID.command(commandId)
         for _ in 0..<8 {
             do {
-                var history = History()
+                var history = History(hub: hub)
                 for recorded in try await store.readStream(stream, fromVersion: 1, limit: .max) {
                     history.version = recorded.streamVersion
                     switch try EventCatalogue.standard.decode(recorded) {
-                    case .commandReceived(let e): history.responseURL = e.responseUrl
+                    case .commandReceived(let e):
+                        history.responseURL = e.responseUrl
+                        history.ocpiVersion = e.ocpiVersion
+                        history.exchange = e.exchange
                     case .chargerResponded: history.answered = true
                     case .commandTimedOut: history.timedOut = true
                     case .lateChargerResponse: history.answeredLate = true

@@ -1,4 +1,5 @@
 import Domain
+import Foundation
 import Ledger
 import Projections
 
@@ -57,13 +58,30 @@ struct CommandPolicy: Sendable {
 
     /// The request, or the answer that refuses it: not JSON (2000), not offered (NOT_SUPPORTED),
     /// a field that breaks its rule or a `response_url` that may not be called (2001).
-    func parse(segment: String, json: JSONValue?) -> Result<CommandRequest, Refusal> {
+    /// On OCPI 2.2.1 only START_SESSION and STOP_SESSION are offered (Gireve's two; spec digest C11).
+    func parse(segment: String, json: JSONValue?, version: OCPIVersion = .v211) -> Result<CommandRequest, Refusal> {
         guard let json else { return .failure(Refusal(.malformed("the body is not valid JSON"))) }
-        guard let type = CommandType(rawValue: segment), offered.contains(type) else { return .failure(Refusal(.command(.notSupported))) }
+        guard let type = CommandType(rawValue: segment), offered.contains(type), version == .v211 || CommandType.gireve.contains(type) else {
+            return .failure(Refusal(.command(.notSupported)))
+        }
         let request: CommandRequest
-        do { request = try CommandRequest(type: type, body: json) } catch { return .failure(Refusal(.invalid(error.message))) }
+        do { request = try CommandRequest(type: type, body: json, version: version) } catch { return .failure(Refusal(.invalid(error.message))) }
         do { _ = try responseURLs.check(request.responseURL) } catch { return .failure(Refusal(.invalid(error.description))) }
         return .success(request)
+    }
+
+    /// OCPI 2.2.1: a command must be addressed (`OCPI-to-*`) to this CPO, `ours` (`FR/ABC`). No
+    /// addressee: 2001 (which operator is meant cannot be told, spec digest §2.2); another one:
+    /// 2003, as for a Location that operator does not own (X2-02) — this CPO is not a hub and
+    /// forwards nothing.
+    func addressee(_ to: String?, ours: String) -> Refusal? {
+        guard let to else {
+            return Refusal(.invalid("OCPI-to-country-code and OCPI-to-party-id are required on an OCPI 2.2.1 command: this platform hosts \(ours)"))
+        }
+        guard to.caseInsensitiveCompare(ours) == .orderedSame else {
+            return Refusal(.unknownLocation("Unknown receiver \(to): this platform hosts \(ours) only, and forwards nothing"))
+        }
+        return nil
     }
 
     /// A decision that refuses a request outright (an `Error` so that `parse` can return a `Result`).
@@ -109,6 +127,11 @@ struct CommandPolicy: Sendable {
         }
         guard let evse = locations.evse(location: locationId, uid: evseUid) else {
             return .answered(Decision(response: .unknownLocation("Unknown evse_uid \(evseUid) at location \(locationId)")))
+        }
+        if request.type == .startSession, let connectorId = request.connectorId,
+            !evse.connectorIds.contains(where: { $0.caseInsensitiveCompare(connectorId) == .orderedSame })
+        {
+            return .answered(Decision(response: .unknownLocation("Unknown connector_id \(connectorId) at EVSE \(evseUid)")))
         }
         let capability =
             switch request.type {

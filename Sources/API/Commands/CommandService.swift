@@ -25,6 +25,8 @@ public struct CommandService: Sendable {
     /// How long a charger has to answer a CALL before the result is TIMEOUT.
     let commandTimeout: Duration
     let metrics: LedgerMetrics
+    /// This CPO as OCPI 2.2.1 addresses it (`FR/ABC`): the only receiver its commands may name.
+    let party: String
     private let repeats = KeyedSerializer()
 
     public init(
@@ -36,7 +38,8 @@ public struct CommandService: Sendable {
         commandTimeout: Duration,
         offered: Set<CommandType> = CommandType.gireve,
         responseURLs: ResponseURLPolicy = ResponseURLPolicy(iopURL: nil, allowedHosts: []),
-        metrics: LedgerMetrics = LedgerMetrics()
+        metrics: LedgerMetrics = LedgerMetrics(),
+        party: String = "FR/ABC"
     ) {
         self.store = store
         policy = CommandPolicy(locations: locations, offered: offered, responseURLs: responseURLs)
@@ -45,16 +48,24 @@ public struct CommandService: Sendable {
         self.clock = clock
         self.commandTimeout = commandTimeout
         self.metrics = metrics
+        self.party = party
     }
 
     typealias Decision = CommandPolicy.Decision
     typealias Route = CommandPolicy.Route
 
-    /// Handles `POST /ocpi/cpo/2.1.1/commands/{segment}` with an authenticated `body`, logging
-    /// with the request's `logger` (its request id), to which the command's ids are added.
-    public func handle(segment: String, body: [UInt8], logger: Logger) async -> OCPIResponse {
+    /// Handles `POST …/{version}/commands/{segment}` with an authenticated `body`, logging with
+    /// the request's `logger` (its request id), to which the command's ids are added. `exchange`:
+    /// an OCPI 2.2.1 request's ids and routing headers, recorded with it.
+    public func handle(
+        segment: String,
+        body: [UInt8],
+        logger: Logger,
+        version: OCPIVersion = .v211,
+        exchange: OCPIExchange? = nil
+    ) async -> OCPIResponse {
         let started = ContinuousClock.now
-        let response = await answer(segment: segment, body: body, logger: logger)
+        let response = await answer(segment: segment, body: body, logger: logger, version: version, exchange: exchange)
         // The label is the command's name only when it is one: a path segment is the caller's.
         metrics.commandAnswered(
             CommandType(rawValue: segment)?.rawValue ?? "unknown",
@@ -64,12 +75,13 @@ public struct CommandService: Sendable {
         return response
     }
 
-    private func answer(segment: String, body: [UInt8], logger: Logger) async -> OCPIResponse {
+    private func answer(segment: String, body: [UInt8], logger: Logger, version: OCPIVersion, exchange: OCPIExchange?) async -> OCPIResponse {
         let commandId = UUID().uuidString.lowercased()
         var logger = logger
         logger[metadataKey: "command_id"] = .string(commandId)
         let json = try? JSONValue(parsing: body)
-        let received = Self.received(commandId: commandId, segment: segment, body: body, json: json)
+        var received = Self.received(commandId: commandId, segment: segment, body: body, json: json, version: version)
+        received.exchange = exchange
         if let authorizationId = received.authorizationId { logger[metadataKey: "authorization_id"] = .untrusted(authorizationId) }
 
         // Copies of one command (same type and response_url) are decided one at a time, each after
@@ -78,7 +90,10 @@ public struct CommandService: Sendable {
         let repeatKey = received.responseUrl.map { "\(segment) \($0)" }
         let outcome = await repeats.serialize(repeatKey) {
             await aloneAcrossInstances(repeatKey, logger: logger) { () -> (Decision, OutboundCall?)? in
-                let decision = await decide(segment: segment, json: json, received: received)
+                var decision = await decide(segment: segment, json: json, received: received, version: version)
+                if version == .v221 {
+                    decision.response = CommandAnswers221.response(decision.response, timeoutSeconds: Int(commandTimeout.milliseconds / 1000))
+                }
                 let call = decision.dispatch.map { OutboundCall(commandId: commandId, action: $0.action, payload: $0.payload) }
                 do {
                     try await record(received, decision, call: call)
@@ -140,28 +155,41 @@ public struct CommandService: Sendable {
     }
 
     /// What was received, read leniently: a refused request keeps every field it did carry
-    /// (an `authorization_id` on a request without `evse_uid` is still evidence).
-    static func received(commandId: String, segment: String, body: [UInt8], json: JSONValue?) -> CommandReceived {
-        let text = String(decoding: body, as: UTF8.self)
-        return CommandReceived(
+    /// (an `authorization_id` on a request without `evse_uid` is still evidence). OCPI 2.2.1 names
+    /// the same facts otherwise (`authorization_reference`, the token's `contract_id`) and adds the
+    /// token's owner and type and a `connector_id`.
+    static func received(commandId: String, segment: String, body: [UInt8], json: JSONValue?, version: OCPIVersion = .v211) -> CommandReceived {
+        let token = json?["token"]
+        var received = CommandReceived(
             commandId: commandId,
             command: segment,
-            body: text,
+            body: String(decoding: body, as: UTF8.self),
             bodyHash: Array(SHA256.hash(data: body)).map { String(format: "%02x", $0) }.joined(),
             responseUrl: json?["response_url"]?.stringValue,
             locationId: json?["location_id"]?.stringValue,
             evseUid: json?["evse_uid"]?.stringValue,
-            tokenUid: json?["token"]?["uid"]?.stringValue,
-            authId: json?["token"]?["auth_id"]?.stringValue,
+            tokenUid: token?["uid"]?.stringValue,
+            authId: token?[version == .v221 ? "contract_id" : "auth_id"]?.stringValue,
             sessionId: json?["session_id"]?.stringValue,
-            authorizationId: json?["authorization_id"]?.stringValue
+            authorizationId: json?[version == .v221 ? "authorization_reference" : "authorization_id"]?.stringValue,
+            ocpiVersion: version.recorded
         )
+        if version == .v221 {
+            received.connectorId = json?["connector_id"]?.stringValue
+            if let token, let country = token["country_code"]?.stringValue, let party = token["party_id"]?.stringValue,
+                let uid = token["uid"]?.stringValue, let type = token["type"]?.stringValue, let contract = token["contract_id"]?.stringValue
+            {
+                received.token = TokenSnapshot(countryCode: country, partyId: party, uid: uid, type: type, contractId: contract)
+            }
+        }
+        return received
     }
 
     /// The policy's decision, with what it needs read from the ledger and the gateway.
-    private func decide(segment: String, json: JSONValue?, received: CommandReceived) async -> Decision {
+    private func decide(segment: String, json: JSONValue?, received: CommandReceived, version: OCPIVersion) async -> Decision {
+        if version == .v221, let refusal = policy.addressee(received.exchange?.to, ours: party) { return refusal.decision }
         let request: CommandRequest
-        switch policy.parse(segment: segment, json: json) {
+        switch policy.parse(segment: segment, json: json, version: version) {
         case .failure(let refusal): return refusal.decision
         case .success(let parsed): request = parsed
         }

@@ -1,3 +1,4 @@
+import Domain
 import Ledger
 
 /// The four OCPI 2.1.1 commands.
@@ -11,7 +12,9 @@ public enum CommandType: String, Sendable, CaseIterable {
     public static let gireve: Set<CommandType> = [.startSession, .stopSession]
 }
 
-/// A command request body, validated field by field against OCPI 2.1.1 (and Gireve's rules).
+/// A command request body, validated field by field against its OCPI version (and Gireve's rules).
+/// Both versions read into one value: 2.2.1's `authorization_reference` is `authorizationId`, its
+/// token's `contract_id` is `authId` (what 2.1.1 calls the contract id).
 ///
 /// Parsed from `JSONValue` rather than `Codable` so that each refusal names the field and the
 /// rule it breaks, which is what the IOP's support desk reads in `status_message`.
@@ -27,6 +30,8 @@ public struct CommandRequest: Sendable, Equatable {
     public var reservationId: Int64?
     public var expiryDate: Timestamp?
     public var connectorId: String?
+    /// The token's owner, type and contract id (OCPI 2.2.1 only: a 2.1.1 token names no owner).
+    public var token: TokenSnapshot?
 
     /// OCPI has no length for `authorization_id`; 36 is the recommended expectation (2.2's
     /// CiString(36)); longer values are accepted with a warning, up to this bound.
@@ -38,18 +43,30 @@ public struct CommandRequest: Sendable, Equatable {
         public let message: String
     }
 
-    public init(type: CommandType, body: JSONValue) throws(Invalid) {
+    /// Only `START_SESSION` and `STOP_SESSION` are read in 2.2.1 (what Gireve sends; the others
+    /// are answered NOT_SUPPORTED before their body is read).
+    public init(type: CommandType, body: JSONValue, version: OCPIVersion = .v211) throws(Invalid) {
         guard case .object = body else { throw Invalid(message: "the body must be a JSON object") }
         let fields = Fields(body)
         self.type = type
         responseURL = try fields.string("response_url", max: 255)
+        // 2.1.1 ids are string(39); 2.2.1 ids are CiString(36).
+        let idLength = version == .v221 ? 36 : 39
         switch type {
         case .startSession:
-            try readToken(fields)
-            locationId = try fields.string("location_id", max: 39)
-            evseUid = try fields.optionalString("evse_uid", max: 39)
+            if version == .v221 { try readToken221(fields) } else { try readToken(fields) }
+            locationId = try fields.string("location_id", max: idLength)
+            evseUid = try fields.optionalString("evse_uid", max: idLength)
+            if version == .v221 {
+                connectorId = try fields.optionalString("connector_id", max: 36)
+                if connectorId != nil, evseUid == nil {
+                    throw Invalid(message: "evse_uid is required when connector_id is given (OCPI 2.2.1 StartSession)")
+                }
+                authorizationId = try fields.optionalString("authorization_reference", max: 36)
+            } else {
+                authorizationId = try fields.optionalString("authorization_id", max: Self.authorizationIdMaximumLength, printable: false)
+            }
             guard evseUid != nil else { throw Invalid(message: "evse_uid is required on the Gireve IOP connection") }
-            authorizationId = try fields.optionalString("authorization_id", max: Self.authorizationIdMaximumLength, printable: false)
         case .stopSession:
             sessionId = try fields.string("session_id", max: 36)
         case .reserveNow:
@@ -63,6 +80,29 @@ public struct CommandRequest: Sendable, Equatable {
             evseUid = try fields.string("evse_uid", max: 39)
             connectorId = try fields.string("connector_id", max: 36)
         }
+    }
+
+    /// The OCPI 2.2.1 Token: owner and contract id required (a 2.1.1 token, with `auth_id`, fails
+    /// on `country_code`: spec digest X2-03).
+    private mutating func readToken221(_ fields: Fields) throws(Invalid) {
+        let token = try fields.object("token")
+        let snapshot = TokenSnapshot(
+            countryCode: try token.string("country_code", max: 2),
+            partyId: try token.string("party_id", max: 3),
+            uid: try token.string("uid", max: 36),
+            type: try token.oneOf("type", ["AD_HOC_USER", "APP_USER", "OTHER", "RFID"]),
+            contractId: try token.string("contract_id", max: 36)
+        )
+        _ = try token.string("issuer", max: 64)
+        _ = try token.boolean("valid")
+        _ = try token.oneOf("whitelist", ["ALWAYS", "ALLOWED", "ALLOWED_OFFLINE", "NEVER"])
+        _ = try token.dateTime("last_updated")
+        _ = try token.optionalString("visual_number", max: 64)
+        _ = try token.optionalString("group_id", max: 36)
+        _ = try token.optionalString("language", max: 2)
+        tokenUid = snapshot.uid
+        authId = snapshot.contractId
+        self.token = snapshot
     }
 
     private mutating func readToken(_ fields: Fields) throws(Invalid) {

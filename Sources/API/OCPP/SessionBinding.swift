@@ -29,7 +29,8 @@ struct SessionBinding: Sendable {
             // Sent to the charger and not refused by it: its answer may still be on its way (a
             // charger can start the transaction before our record of its CALLRESULT), or never come.
             let refused: Set<String?> = ["REJECTED", "NOT_SUPPORTED"]
-            return command.evseUid == evse.uid && command.tokenUid?.caseInsensitiveCompare(idTag) == .orderedSame && command.sessionIds.isEmpty
+            return command.evseUid == evse.uid && command.tokenUid.map(OCPI211OCPP16.idTag(forToken:))?.caseInsensitiveCompare(idTag) == .orderedSame
+                && command.sessionIds.isEmpty
                 && command.answer?.result == "ACCEPTED"
                 && !refused.contains(command.chargerResult) && !refused.contains(command.lateChargerResult)
         }

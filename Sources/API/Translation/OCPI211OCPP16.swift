@@ -1,3 +1,5 @@
+import Crypto
+import Foundation
 import Ledger
 
 /// Where OCPI 2.1.1 commands and OCPP 1.6J messages meet, both directions: the CALL a command
@@ -13,15 +15,24 @@ enum OCPI211OCPP16 {
                 "ReserveNow",
                 .object([
                     "connectorId": connector, "expiryDate": .string(request.expiryDate?.ocpiDateTime ?? ""),
-                    "idTag": .string(request.tokenUid ?? ""), "reservationId": .number(String(request.reservationId ?? 0)),
+                    "idTag": .string(idTag(forToken: request.tokenUid ?? "")), "reservationId": .number(String(request.reservationId ?? 0)),
                 ])
             )
         case .unlockConnector:
             ("UnlockConnector", .object(["connectorId": connector]))
         default:
-            // OCPP idTag is CiString20; OCPI's token uid may be up to 36: sent as is, the charger decides.
-            ("RemoteStartTransaction", .object(["connectorId": connector, "idTag": .string(request.tokenUid ?? "")]))
+            ("RemoteStartTransaction", .object(["connectorId": connector, "idTag": .string(idTag(forToken: request.tokenUid ?? ""))]))
         }
+    }
+
+    /// The OCPP idTag (CiString20) a token is presented to the charger as: its uid when that fits,
+    /// else `H` and the first 19 hex digits of the uid's SHA-256 — the same for the same token
+    /// every time, so the transaction it starts still binds to the command (`SessionBinding`).
+    /// OCPI uids are up to 36 characters; an OCPI 2.2.1 APP_USER token's is typically a UUID, which
+    /// a conforming 1.6 charger refuses (found with the Python `ocpp` charger).
+    static func idTag(forToken uid: String) -> String {
+        guard uid.count > 20 else { return uid }
+        return "H" + SHA256.hash(data: Data(uid.utf8)).prefix(10).map { String(format: "%02X", $0) }.joined().prefix(19)
     }
 
     /// OCPI → OCPP: the CALL for STOP_SESSION of the session on transaction `transactionId`.
