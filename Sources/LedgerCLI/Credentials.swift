@@ -10,7 +10,7 @@ import Ledger
 struct CredentialsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "credentials",
-        abstract: "Let the IOP register with this ledger (OCPI 2.1.1 credentials).",
+        abstract: "Let the IOP register with this ledger (OCPI 2.1.1 or 2.2.1 credentials).",
         subcommands: [Invite.self]
     )
 
@@ -20,18 +20,25 @@ struct CredentialsCommand: AsyncParsableCommand {
             discussion: """
                 Hand the token and this server's versions URL ({public-url}/ocpi/versions) to the IOP \
                 offline. With it the IOP may read version discovery and POST its credentials to \
-                /ocpi/2.1.1/credentials, nothing else; the registration replaces it with a token of \
-                the ledger's. Only its SHA-256 is recorded. Works on a running or a stopped ledger.
+                /ocpi/{version}/credentials, nothing else; the registration replaces it with a token \
+                of the ledger's, and the connection then speaks that version (pushes, token form, \
+                request ids). Only its SHA-256 is recorded. Works on a running or a stopped ledger.
                 """
         )
 
         @OptionGroup var database: DatabaseOptions
 
+        @Option(
+            help:
+                "The OCPI version the IOP registers on: 2.1.1, or 2.2.1 (Gireve's current guide). Version discovery lists only it to this token."
+        )
+        var ocpiVersion: OCPIVersion = .v211
+
         func run() async throws {
             try await reportingFailures {
                 let store = try await database.openProjectionStore(folding: true)
                 let token: String
-                do { token = try await Registration.invite(on: store, by: "cli:credentials invite") } catch {
+                do { token = try await Registration.invite(on: store, by: "cli:credentials invite", version: ocpiVersion) } catch {
                     await store.close()
                     throw Failure.unusableDatabase("cannot record the invitation: \(error)")
                 }

@@ -5,6 +5,12 @@ import Ledger
 /// Who this CPO is towards the IOP, and where the IOP takes what is pushed to it: shared by
 /// `serve`, `tariffs publish` and `register`.
 struct PartyOptions: ParsableArguments {
+    mutating func validate() throws {
+        guard iopParty.split(separator: "/").count == 2 else {
+            throw ValidationError("--iop-party must be COUNTRY/PARTY, e.g. FR/107 (got \(iopParty))")
+        }
+    }
+
     @Option(help: "This CPO's OCPI country code (LEDGER_COUNTRY_CODE).")
     var countryCode: String = environment("COUNTRY_CODE") ?? "FR"
 
@@ -20,11 +26,25 @@ struct PartyOptions: ParsableArguments {
     )
     var iopURL: String?
 
+    @Option(
+        help:
+            "The OCPI version --iop-url speaks: 2.1.1, or 2.2.1 (objects in 2.2.1 shapes, Base64 token, request ids and routing headers). A registration says it instead (LEDGER_IOP_VERSION)."
+    )
+    var iopVersion: OCPIVersion = environment("IOP_VERSION").flatMap(OCPIVersion.init(rawValue:)) ?? .v211
+
+    @Option(
+        help:
+            "The IOP as an OCPI party, COUNTRY/PARTY: whom 2.2.1 requests are addressed to. Gireve: FR/107 pre-production, FR/007 production (LEDGER_IOP_PARTY)."
+    )
+    var iopParty: String = environment("IOP_PARTY") ?? IOPEndpoint.gireveHub
+
     var party: CPOParty { CPOParty(countryCode: countryCode, partyId: partyId, businessName: businessName) }
 
     /// Where pushes go; `nil` without an IOP.
     var iop: IOPEndpoint? {
-        (iopURL ?? environment("IOP_URL")).map { IOPEndpoint(url: $0, countryCode: countryCode, partyId: partyId) }
+        (iopURL ?? environment("IOP_URL")).map {
+            IOPEndpoint(url: $0, countryCode: countryCode, partyId: partyId, version: iopVersion, hub: iopParty)
+        }
     }
 
     /// Where pushes go on `store`'s ledger: the registered IOP's endpoints, else under `--iop-url`.
@@ -32,3 +52,5 @@ struct PartyOptions: ParsableArguments {
         try await IOPLink(store: store, configured: iop, configuredToken: nil, countryCode: countryCode, partyId: partyId, secrets: nil).endpoint()
     }
 }
+
+extension OCPIVersion: ExpressibleByArgument {}

@@ -20,50 +20,73 @@ public struct CredentialsExchange: Sendable {
     /// `tokens` are used when listed.
     static let requiredModules: Set<String> = ["credentials", "locations", "sessions", "cdrs"]
 
-    /// The other side's 2.1.1 endpoints, read from its versions URL with `token`.
-    public func endpoints(versionsURL: String, token: String) async throws(CredentialsError) -> [String: String] {
-        let versions = try await call(.GET, versionsURL, token: token, what: "versions")
+    /// The other side's endpoints for `version`, read from its versions URL with `token`. In
+    /// OCPI 2.2.1 a module may be listed once per role: the ledger takes, for the modules it
+    /// pushes to, the IOP's receiving side, and for Tokens (real-time authorization) its sending side.
+    public func endpoints(versionsURL: String, token: String, version: OCPIVersion = .v211) async throws(CredentialsError) -> [String: String] {
+        let versions = try await call(.GET, versionsURL, token: token, version: version, what: "versions")
         guard case .array(let list)? = versions["data"] else {
             throw CredentialsError(.unreachable, "the versions answer of \(versionsURL) has no list of versions")
         }
-        guard let detailsURL = list.first(where: { $0["version"]?.stringValue == "2.1.1" })?["url"]?.stringValue else {
+        guard let detailsURL = list.first(where: { $0["version"]?.stringValue == version.rawValue })?["url"]?.stringValue else {
             let offered = list.compactMap { $0["version"]?.stringValue }.joined(separator: ", ")
-            throw CredentialsError(.unsupportedVersion, "\(versionsURL) offers \(offered.isEmpty ? "no version" : offered), not 2.1.1")
+            throw CredentialsError(.unsupportedVersion, "\(versionsURL) offers \(offered.isEmpty ? "no version" : offered), not \(version.rawValue)")
         }
-        let details = try await call(.GET, detailsURL, token: token, what: "2.1.1 details")
+        let details = try await call(.GET, detailsURL, token: token, version: version, what: "\(version.rawValue) details")
         guard case .array(let items)? = details["data"]?["endpoints"] else {
-            throw CredentialsError(.unreachable, "the 2.1.1 details of \(detailsURL) list no endpoints")
+            throw CredentialsError(.unreachable, "the \(version.rawValue) details of \(detailsURL) list no endpoints")
         }
         var endpoints: [String: String] = [:]
         for item in items {
-            if let identifier = item["identifier"]?.stringValue, let url = item["url"]?.stringValue { endpoints[identifier] = url }
+            guard let identifier = item["identifier"]?.stringValue, let url = item["url"]?.stringValue else { continue }
+            let wanted = identifier == "tokens" ? "SENDER" : "RECEIVER"
+            // 2.1.1 lists no roles; in 2.2.1 the wanted role wins over another listed first.
+            if endpoints[identifier] == nil || item["role"]?.stringValue == wanted { endpoints[identifier] = url }
         }
         let missing = Self.requiredModules.subtracting(endpoints.keys).sorted()
         guard missing.isEmpty else {
-            throw CredentialsError(.missingEndpoints, "the 2.1.1 details of \(detailsURL) lack \(missing.joined(separator: ", "))")
+            throw CredentialsError(.missingEndpoints, "the \(version.rawValue) details of \(detailsURL) lack \(missing.joined(separator: ", "))")
         }
         return endpoints
     }
 
     /// Sends our credentials (POST to register, PUT to update) with `token`; returns theirs.
-    public func send(_ method: HTTPMethod, _ ours: JSONValue, to url: String, token: String) async throws(CredentialsError) -> Credentials {
-        let answer = try await call(method, url, token: token, body: ours, what: "credentials \(method.rawValue)")
+    public func send(
+        _ method: HTTPMethod,
+        _ ours: JSONValue,
+        to url: String,
+        token: String,
+        version: OCPIVersion = .v211
+    ) async throws(CredentialsError) -> Credentials {
+        let answer = try await call(method, url, token: token, body: ours, version: version, what: "credentials \(method.rawValue)")
         guard let data = answer["data"] else { throw CredentialsError(.refused, "\(url) answered without credentials") }
-        do { return try Credentials(data) } catch { throw CredentialsError(.refused, "\(url) answered with unusable credentials: \(error.message)") }
+        do { return try Credentials(data, version: version) } catch {
+            throw CredentialsError(.refused, "\(url) answered with unusable credentials: \(error.message)")
+        }
     }
 
+    /// One call; on 2.2.1 the token goes Base64-encoded and the call carries its own ids (no
+    /// routing headers: OCPI forbids them on the credentials and versions modules).
     private func call(
         _ method: HTTPMethod,
         _ url: String,
         token: String,
         body: JSONValue? = nil,
+        version: OCPIVersion,
         what: String
     ) async throws(CredentialsError)
         -> JSONValue
     {
         var request = HTTPClientRequest(url: url)
         request.method = method
-        request.headers.add(name: "Authorization", value: "Token \(token)")
+        if version == .v221 {
+            request.headers.add(name: "Authorization", value: "Token \(Data(token.utf8).base64EncodedString())")
+            let id = UUID().uuidString.lowercased()
+            request.headers.add(name: "X-Request-ID", value: id)
+            request.headers.add(name: "X-Correlation-ID", value: id)
+        } else {
+            request.headers.add(name: "Authorization", value: "Token \(token)")
+        }
         if let body {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(string: body.canonicalText))
@@ -89,7 +112,9 @@ public struct CredentialsExchange: Sendable {
     }
 }
 
-/// An OCPI 2.1.1 Credentials object (`credentials.md` §2.1), checked.
+/// An OCPI Credentials object, checked: 2.1.1's (`credentials.md` §2.1: one party, flat) or
+/// 2.2.1's (a `roles` list, spec digest §4.2), of which the ledger keeps the one party it deals
+/// with — the hub's role when listed (Gireve presents only `HUB` FR/107 or FR/007), else the first.
 public struct Credentials: Sendable, Equatable {
     public var token: String
     public var url: String
@@ -105,19 +130,30 @@ public struct Credentials: Sendable, Equatable {
         self.businessName = businessName
     }
 
-    /// Parses and checks (C-08, C-09): OCPI 2001 material when it throws.
-    public init(_ json: JSONValue) throws(CredentialsError) {
-        func field(_ name: String, max: Int) throws(CredentialsError) -> String {
-            guard let value = json[name]?.stringValue, !value.isEmpty else { throw CredentialsError(.refused, "\(name) is required") }
-            guard value.count <= max else { throw CredentialsError(.refused, "\(name) is longer than \(max) characters") }
+    /// Parses and checks (C-08, C-09; X2-19: a 2.1.1 object sent to 2.2.1): OCPI 2001 material when it throws.
+    public init(_ json: JSONValue, version: OCPIVersion = .v211) throws(CredentialsError) {
+        func field(_ object: JSONValue, _ name: String, max: Int, at path: String = "") throws(CredentialsError) -> String {
+            guard let value = object[name]?.stringValue, !value.isEmpty else { throw CredentialsError(.refused, "\(path)\(name) is required") }
+            guard value.count <= max else { throw CredentialsError(.refused, "\(path)\(name) is longer than \(max) characters") }
             return value
         }
-        token = try field("token", max: 64)
-        url = try field("url", max: 255)
-        partyId = try field("party_id", max: 3)
-        countryCode = try field("country_code", max: 2)
-        guard let name = json["business_details"]?["name"]?.stringValue, !name.isEmpty else {
-            throw CredentialsError(.refused, "business_details.name is required")
+        token = try field(json, "token", max: 64)
+        url = try field(json, "url", max: 255)
+        var party = json
+        var path = ""
+        if version == .v221 {
+            guard case .array(let roles)? = json["roles"], !roles.isEmpty else {
+                throw CredentialsError(.refused, "roles is required (an OCPI 2.1.1 Credentials object was sent to the 2.2.1 endpoint?)")
+            }
+            let index = roles.firstIndex { $0["role"]?.stringValue == "HUB" } ?? 0
+            party = roles[index]
+            path = "roles[\(index)]."
+            _ = try field(party, "role", max: 5, at: path)
+        }
+        partyId = try field(party, "party_id", max: 3, at: path)
+        countryCode = try field(party, "country_code", max: 2, at: path)
+        guard let name = party["business_details"]?["name"]?.stringValue, !name.isEmpty else {
+            throw CredentialsError(.refused, "\(path)business_details.name is required")
         }
         businessName = name
         guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? "") else {
@@ -125,10 +161,17 @@ public struct Credentials: Sendable, Equatable {
         }
     }
 
-    public var json: JSONValue {
-        .object([
-            "token": .string(token), "url": .string(url), "party_id": .string(partyId), "country_code": .string(countryCode),
-            "business_details": .object(["name": .string(businessName)]),
+    public var json: JSONValue { json(.v211) }
+
+    /// The object as `version` writes it; in 2.2.1 with one `CPO` role (this ledger's, V2-04).
+    public func json(_ version: OCPIVersion) -> JSONValue {
+        let party: [String: JSONValue] = [
+            "party_id": .string(partyId), "country_code": .string(countryCode), "business_details": .object(["name": .string(businessName)]),
+        ]
+        guard version == .v221 else { return .object(party.merging(["token": .string(token), "url": .string(url)]) { $1 }) }
+        return .object([
+            "token": .string(token), "url": .string(url),
+            "roles": .array([.object(party.merging(["role": .string("CPO")]) { $1 })]),
         ])
     }
 }

@@ -9,25 +9,47 @@ public struct IOPEndpoint: Sendable, Equatable {
     /// A URL of the IOP: its host is one the ledger sends its token to.
     public let url: String
     let modules: [String: String]
+    /// The OCPI version the IOP takes pushes in: how objects are written and the token presented.
+    public let version: OCPIVersion
+    /// The IOP as an OCPI party (`FR/107` pre-production, `FR/007` production): whom every 2.2.1
+    /// request is addressed to (Gireve's rule, spec digest §3.3 C2).
+    public let hub: String
 
     /// Every module under `url` (`{url}/sessions`, …): how `--iop-url` has always been read.
-    public init(url: String, countryCode: String, partyId: String) {
+    public init(url: String, countryCode: String, partyId: String, version: OCPIVersion = .v211, hub: String = IOPEndpoint.gireveHub) {
         let base = url.hasSuffix("/") ? String(url.dropLast()) : url
         self.init(
             url: base,
             modules: Dictionary(uniqueKeysWithValues: ["cdrs", "locations", "sessions", "tariffs", "tokens"].map { ($0, "\(base)/\($0)") }),
             countryCode: countryCode,
-            partyId: partyId
+            partyId: partyId,
+            version: version,
+            hub: hub
         )
     }
 
     /// The modules a registration discovered.
-    public init(url: String, modules: [String: String], countryCode: String, partyId: String) {
+    public init(
+        url: String,
+        modules: [String: String],
+        countryCode: String,
+        partyId: String,
+        version: OCPIVersion = .v211,
+        hub: String = IOPEndpoint.gireveHub
+    ) {
         self.url = url
         self.modules = modules.mapValues { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
         self.countryCode = countryCode
         self.partyId = partyId
+        self.version = version
+        self.hub = hub
     }
+
+    /// Gireve's pre-production IOP, where onboarding starts (production is `FR/007`).
+    public static let gireveHub = "FR/107"
+
+    /// This CPO as a party: `FR/ABC`.
+    public var party: String { "\(countryCode)/\(partyId)" }
 
     /// A module's URL, `nil` when the IOP does not offer it (then nothing is pushed to it).
     public func module(_ identifier: String) -> String? { modules[identifier] }

@@ -72,7 +72,9 @@ public struct IOPLink: Sendable {
             url: registration.versionsUrl,
             modules: Dictionary(registration.endpoints.map { ($0.identifier, $0.url) }, uniquingKeysWith: { first, _ in first }),
             countryCode: countryCode,
-            partyId: partyId
+            partyId: partyId,
+            version: OCPIVersion(rawValue: registration.version) ?? .v211,
+            hub: "\(registration.countryCode)/\(registration.partyId)"
         )
     }
 }

@@ -4,7 +4,8 @@ import Ledger
 import NIOHTTP1
 import Projections
 
-/// The OCPI 2.1.1 credentials handshake with the IOP, both directions (spec digest §5.3–§5.5),
+/// The OCPI credentials handshake with the IOP, both directions (2.2.1: from the IOP only, as
+/// Gireve does it) (spec digest §5.3–§5.5),
 /// each step recorded: the tokens only as hashes (the IOP's) or sealed (the one the ledger
 /// presents). The server (`CredentialsRoutes`) and the CLI (`ledger credentials invite`,
 /// `ledger register`) both work through this, on a running or a stopped ledger.
@@ -24,9 +25,15 @@ public struct Registration: Sendable {
 
     /// A one-time token for the IOP to register with (TOKEN_A of "Register FromIOP"): recorded on
     /// `store` as a hash, returned to be handed over offline, shown once.
-    public static func invite(on store: any ProjectionStore, by: String) async throws -> String {
+    /// `version`: the one the IOP is invited to register on — the only one its versions answer
+    /// lists to that token (an IOP registers on the newest both sides list, spec digest §4.3).
+    public static func invite(on store: any ProjectionStore, by: String, version: OCPIVersion = .v211) async throws -> String {
         let token = SecretBox.newToken()
-        try await record(CredentialsTokenIssued(purpose: "invitation", tokenHash: SecretBox.hash(token), by: by), source: by, on: store)
+        try await record(
+            CredentialsTokenIssued(purpose: "invitation", tokenHash: SecretBox.hash(token), by: by, version: version.recorded),
+            source: by,
+            on: store
+        )
         return token
     }
 
@@ -38,11 +45,18 @@ public struct Registration: Sendable {
     /// The IOP POSTed (registration) or PUT (update) its credentials: its versions and endpoints
     /// are read with its token while its request waits, then the connection is recorded and our
     /// credentials, with a new token for it, are the answer.
-    func accept(_ theirs: Credentials, reason: String, versionsURL: String) async throws(CredentialsError) -> Credentials {
-        let endpoints = try await exchange.endpoints(versionsURL: theirs.url, token: theirs.token)
+    /// `version`: the credentials endpoint's, which is the version the connection speaks from now
+    /// on (OCPI: the receiver infers it from the endpoint called, spec digest §4.3).
+    func accept(
+        _ theirs: Credentials,
+        reason: String,
+        versionsURL: String,
+        version: OCPIVersion = .v211
+    ) async throws(CredentialsError) -> Credentials {
+        let endpoints = try await exchange.endpoints(versionsURL: theirs.url, token: theirs.token, version: version)
         let ours = SecretBox.newToken()
         try await record(
-            registered(by: "iop", reason: reason, theirs: theirs, endpoints: endpoints, inboundToken: ours),
+            registered(by: "iop", reason: reason, theirs: theirs, endpoints: endpoints, inboundToken: ours, version: version),
             source: "ocpi:credentials"
         )
         return party.credentials(token: ours, versionsURL: versionsURL)
@@ -109,7 +123,8 @@ public struct Registration: Sendable {
         reason: String,
         theirs: Credentials,
         endpoints: [String: String],
-        inboundToken: String
+        inboundToken: String,
+        version: OCPIVersion = .v211
     )
         throws(CredentialsError) -> IOPRegistered
     {
@@ -120,7 +135,7 @@ public struct Registration: Sendable {
             initiatedBy: by,
             reason: reason,
             versionsUrl: theirs.url,
-            version: "2.1.1",
+            version: version.rawValue,
             endpoints: endpoints.sorted { $0.key < $1.key }.map { ModuleEndpoint(identifier: $0.key, url: $0.value) },
             countryCode: theirs.countryCode,
             partyId: theirs.partyId,

@@ -76,15 +76,16 @@ public struct EvseStatusPublisher: Sendable {
                 at: at
             )
             events.append(try EventCoding.newEvent(changed, metadata: metadata))
-            if let url = iop?.evse(location: evse.locationId, uid: evse.uid) {
-                let patch = DeliveryScheduled(
-                    deliveryId: "evse-status-\(evse.locationId)-\(evse.uid)-\((published[key]?.changes ?? 0) + 1)",
+            if let iop, let url = iop.evse(location: evse.locationId, uid: evse.uid) {
+                let patch = iop.delivery(
+                    id: "evse-status-\(evse.locationId)-\(evse.uid)-\((published[key]?.changes ?? 0) + 1)",
                     kind: .evseStatus,
                     target: "evse:\(key)",
                     method: "PATCH",
                     url: url,
-                    // Digest §4.3 [REC]: every PATCH carries last_updated, the time of the change.
-                    body: JSONValue.object(["status": .string(status), "last_updated": .string(at.ocpiDateTime)]).canonicalText
+                    // Digest §4.3 [REC]: every PATCH carries last_updated, the time of the change
+                    // (and 2.2.1 requires it): the same body in both versions.
+                    body: .object(["status": .string(status), "last_updated": .string(at.ocpiDateTime)])
                 )
                 events.append(try EventCoding.newEvent(patch, metadata: metadata))
             }

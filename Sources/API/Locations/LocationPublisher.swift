@@ -27,14 +27,14 @@ public struct LocationPublisher: Sendable {
             guard let location = locations.published(id), held[id]?.location != location else { continue }
             let metadata = EventMetadata(source: "locations:\(source)", correlationId: id)
             var events = [try EventCoding.newEvent(LocationPublished(locationId: id, location: location, source: source), metadata: metadata)]
-            if let url = push?.location(id), let object = served.location(id)?.object {
-                let put = DeliveryScheduled(
-                    deliveryId: "location-put-\(id)-v\((held[id]?.versions ?? 0) + 1)",
+            if let push, let url = push.location(id), let object = served.location(id)?.object {
+                let put = push.delivery(
+                    id: "location-put-\(id)-v\((held[id]?.versions ?? 0) + 1)",
                     kind: .locationPut,
                     target: "location:\(id)",
                     method: "PUT",
                     url: url,
-                    body: object.canonicalText
+                    body: push.version == .v221 ? OCPI221Objects.location(object, countryCode: push.countryCode, partyId: push.partyId) : object
                 )
                 events.append(try EventCoding.newEvent(put, metadata: metadata))
             }

@@ -19,6 +19,8 @@ public struct LocationRegistry: Sendable {
         public let capabilities: Set<String>
         /// The `tariff_id` of each of its OCPI connectors that names one, in order.
         public let tariffIds: [String]
+        /// The `id` of each of its OCPI connectors, in order: what an OCPI 2.2.1 Session names.
+        public let connectorIds: [String]
 
         /// The tariff a session here is priced with: the first connector's (one OCPP connector
         /// serves the EVSE; Gireve too takes the first connector's tariff for an EVSE).
@@ -76,14 +78,19 @@ public struct LocationRegistry: Sendable {
                 var capabilities: Set<String> = []
                 if case .array(let values)? = evse["capabilities"] { capabilities = Set(values.compactMap(\.stringValue)) }
                 var tariffIds: [String] = []
-                if case .array(let connectors)? = evse["connectors"] { tariffIds = connectors.compactMap { $0["tariff_id"]?.stringValue } }
+                var connectorIds: [String] = []
+                if case .array(let connectors)? = evse["connectors"] {
+                    tariffIds = connectors.compactMap { $0["tariff_id"]?.stringValue }
+                    connectorIds = connectors.compactMap { $0["id"]?.stringValue }
+                }
                 let entry = EVSE(
                     locationId: id,
                     uid: uid,
                     chargePointId: chargePointId,
                     connectorId: Int(connectorId),
                     capabilities: capabilities,
-                    tariffIds: tariffIds
+                    tariffIds: tariffIds,
+                    connectorIds: connectorIds
                 )
                 guard evses[id, default: [:]].updateValue(entry, forKey: uid) == nil else {
                     throw LocationError("EVSE \(uid) appears twice in \(id)")

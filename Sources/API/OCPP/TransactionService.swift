@@ -26,7 +26,7 @@ public struct TransactionService: Sendable {
     let updateInterval: Duration = .seconds(300)
     let logger: Logger
 
-    private var objects: OCPIObjects { OCPIObjects(locations: locations) }
+    private var pushes: SessionPushes { SessionPushes(locations: locations) }
     private var pricing: SessionPricing { SessionPricing(store: store, locations: locations) }
     /// Which command or swipe a new transaction belongs to.
     private var binding: SessionBinding { SessionBinding(store: store, clock: clock, window: bindingWindow) }
@@ -192,7 +192,8 @@ public struct TransactionService: Sendable {
             authorizationId: binding.event.authorizationId,
             commandId: binding.event.commandId,
             messageId: messageId,
-            tariff: tariff?.version
+            tariff: tariff?.version,
+            token: binding.command?.token
         )
         let metadata = EventMetadata(source: "ocpp:\(chargePointId)", correlationId: sessionId)
         var events = [try EventCoding.newEvent(started, metadata: metadata), try EventCoding.newEvent(binding.event, metadata: metadata)]
@@ -210,21 +211,10 @@ public struct TransactionService: Sendable {
                 )
             )
         }
-        if let url = try await iop.endpoint()?.session(sessionId) {
-            events.append(
-                try EventCoding.newEvent(
-                    DeliveryScheduled(
-                        deliveryId: "session-put-\(sessionId)",
-                        kind: .sessionPut,
-                        target: "session:\(sessionId)",
-                        method: "PUT",
-                        url: url,
-                        body: objects.session(started, at: clock.now()).canonicalText,
-                        sessionId: sessionId
-                    ),
-                    metadata: metadata
-                )
-            )
+        if let endpoint = try await iop.endpoint(),
+            let put = pushes.started(started, to: endpoint, correlationId: binding.command?.exchange?.correlationId, at: clock.now())
+        {
+            events.append(try EventCoding.newEvent(put, metadata: metadata))
         }
         _ = try await store.append(events, to: StreamID.session(sessionId), expectedVersion: .noStream)
         logger.info("session \(sessionId) started", metadata: ["authorization_id": .untrusted(started.authorizationId ?? "")])
@@ -265,30 +255,13 @@ public struct TransactionService: Sendable {
         // The IOP hears of progress at most every `updateInterval` (gireve-iop.md [REC]: no flood of kWh PATCHes).
         let now = clock.now()
         if !events.isEmpty, (session.lastPushAt ?? session.startDatetime).adding(milliseconds: updateInterval.milliseconds) <= now,
-            let url = try await iop.endpoint()?.session(session.id)
+            let endpoint = try await iop.endpoint(), endpoint.session(session.id) != nil
         {
             // Priced as if it ended at the last reading: the running total_cost the spec digest §3.1 [REC] allows.
             let running = try await pricing.price(updated, stoppedAt: updated.lastReadingAt)
-            var patch: [String: JSONValue] = [
-                "kwh": OCPIObjects.number(updated.kwh), "charging_periods": OCPIObjects.periods(running?.periods ?? updated.chargingPeriods),
-                "last_updated": .string(now.ocpiDateTime),
-            ]
-            if let running { patch["total_cost"] = OCPIObjects.money(running.result.totalCost) }
-            if let authorizationId = session.authorizationId, !authorizationId.isEmpty { patch["authorization_id"] = .string(authorizationId) }
-            events.append(
-                try EventCoding.newEvent(
-                    DeliveryScheduled(
-                        deliveryId: "session-patch-\(session.id)-\(now.millisecondsSinceEpoch)",
-                        kind: .sessionPatch,
-                        target: "session:\(session.id)",
-                        method: "PATCH",
-                        url: url,
-                        body: JSONValue.object(patch).canonicalText,
-                        sessionId: session.id
-                    ),
-                    metadata: metadata
-                )
-            )
+            if let patch = pushes.progress(updated, running: running, to: endpoint, at: now) {
+                events.append(try EventCoding.newEvent(patch, metadata: metadata))
+            }
         }
         if !events.isEmpty { _ = try await store.append(events, to: StreamID.session(session.id), expectedVersion: .any) }
         return .object([:])
@@ -379,48 +352,14 @@ public struct TransactionService: Sendable {
                 totalCost: priced?.result.totalCost ?? 0,
                 chargingPeriods: priced?.periods ?? final.chargingPeriods,
                 tariffs: priced.map { [$0.tariff] },
-                pricing: priced?.pricing
+                pricing: priced?.pricing,
+                token: session.token
             )
             events.append(try EventCoding.newEvent(cdr, metadata: metadata))
-            if let iop = try await iop.endpoint(), let sessionURL = iop.session(session.id), let cdrsURL = iop.module("cdrs") {
-                let now = clock.now()
-                events.append(
-                    try EventCoding.newEvent(
-                        DeliveryScheduled(
-                            deliveryId: "session-patch-\(session.id)-completed",
-                            kind: .sessionPatch,
-                            target: "session:\(session.id)",
-                            method: "PATCH",
-                            url: sessionURL,
-                            body: objects.sessionCompleted(
-                                session,
-                                ended: ended,
-                                kwh: final.kwh,
-                                periods: cdr.chargingPeriods,
-                                totalCost: priced?.result.totalCost,
-                                at: now
-                            )
-                            .canonicalText,
-                            sessionId: session.id
-                        ),
-                        metadata: metadata
-                    )
-                )
-                events.append(
-                    try EventCoding.newEvent(
-                        DeliveryScheduled(
-                            deliveryId: "cdr-\(cdr.cdrId)",
-                            kind: .cdr,
-                            target: "session:\(session.id)",
-                            method: "POST",
-                            url: cdrsURL,
-                            body: objects.cdr(cdr, at: now).canonicalText,
-                            sessionId: session.id,
-                            cdrId: cdr.cdrId
-                        ),
-                        metadata: metadata
-                    )
-                )
+            if let endpoint = try await iop.endpoint() {
+                for delivery in pushes.ended(session, final: final, ended: ended, cdr: cdr, to: endpoint, at: clock.now()) {
+                    events.append(try EventCoding.newEvent(delivery, metadata: metadata))
+                }
             }
         }
         _ = try await store.append(events, to: StreamID.session(session.id), expectedVersion: .any)

@@ -1,3 +1,4 @@
+import Domain
 import Ledger
 
 /// What happened to one delivery attempt, as the outbox classifies it.
@@ -27,5 +28,7 @@ public enum DeliveryOutcome: Sendable, Equatable {
 
 /// Sends one delivery. The real one is HTTP (`HTTPDeliveryTransport`); every call has a timeout.
 public protocol DeliveryTransport: Sendable {
-    func deliver(method: String, url: String, body: String) async -> DeliveryOutcome
+    /// One attempt at `delivery`; `requestId`: its `X-Request-ID` (OCPI 2.2.1 deliveries), which
+    /// the outbox records with the attempt.
+    func deliver(_ delivery: DeliveryScheduled, requestId: String?) async -> DeliveryOutcome
 }

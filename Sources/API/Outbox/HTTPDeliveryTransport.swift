@@ -1,4 +1,6 @@
 import AsyncHTTPClient
+import Domain
+import Foundation
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -25,7 +27,8 @@ public struct HTTPDeliveryTransport: DeliveryTransport {
         self.timeout = timeout
     }
 
-    public func deliver(method: String, url: String, body: String) async -> DeliveryOutcome {
+    public func deliver(_ delivery: DeliveryScheduled, requestId: String?) async -> DeliveryOutcome {
+        let url = delivery.url
         let current: IOPLink.Current
         do { current = try await link.current() } catch {
             return .retry(httpStatus: nil, ocpiStatus: nil, error: "the IOP connection cannot be read: \(error)")
@@ -38,10 +41,17 @@ public struct HTTPDeliveryTransport: DeliveryTransport {
             return .park(httpStatus: nil, ocpiStatus: nil, reason: "cannot be delivered: \(error)")
         }
         var request = HTTPClientRequest(url: url)
-        request.method = HTTPMethod(rawValue: method)
+        request.method = HTTPMethod(rawValue: delivery.method)
         request.headers.add(name: "Content-Type", value: "application/json")
-        if let token { request.headers.add(name: "Authorization", value: "Token \(token)") }
-        request.body = .bytes(ByteBuffer(string: body))
+        let v221 = delivery.ocpiVersion == OCPIVersion.v221.rawValue
+        // OCPI 2.2.1 presents the token Base64-encoded (RFC 4648, no trailing newline: spec digest C6).
+        if let token { request.headers.add(name: "Authorization", value: "Token \(v221 ? Data(token.utf8).base64EncodedString() : token)") }
+        if v221, let requestId {
+            for (name, value) in RoutingHeaders.sending(delivery.exchange ?? OCPIExchange(), requestId: requestId) {
+                request.headers.add(name: name, value: value)
+            }
+        }
+        request.body = .bytes(ByteBuffer(string: delivery.body))
         do {
             let response = try await client.execute(request, timeout: timeout)
             let answer = try await response.body.collect(upTo: 1 << 20)

@@ -102,22 +102,27 @@ public struct OutboxSender: Service {
         let scheduled = delivery.scheduled
         let lane = scheduled.target
         let number = delivery.attempts + 1
-        let outcome = await transport.deliver(method: scheduled.method, url: scheduled.url, body: scheduled.body)
+        // OCPI 2.2.1: each attempt is a request of its own, with its own X-Request-ID.
+        let requestId = scheduled.ocpiVersion == nil ? nil : UUID().uuidString.lowercased()
+        let outcome = await transport.deliver(scheduled, requestId: requestId)
         // Interrupted by our own shutdown: not an attempt to record; it stays pending for the next run.
         if Task.isCancelled { return }
         let id = scheduled.deliveryId
         var events: [any DomainEventPayload] = []
         switch outcome {
         case let .delivered(http, ocpi):
-            events = [DeliveryAttempted(deliveryId: id, attempt: number, httpStatus: http, ocpiStatus: ocpi), DeliverySucceeded(deliveryId: id)]
+            events = [
+                DeliveryAttempted(deliveryId: id, attempt: number, httpStatus: http, ocpiStatus: ocpi, requestId: requestId),
+                DeliverySucceeded(deliveryId: id),
+            ]
         case let .retry(http, ocpi, error):
-            events = [DeliveryAttempted(deliveryId: id, attempt: number, httpStatus: http, ocpiStatus: ocpi, error: error)]
+            events = [DeliveryAttempted(deliveryId: id, attempt: number, httpStatus: http, ocpiStatus: ocpi, error: error, requestId: requestId)]
             if number >= maximumAttempts {
                 events.append(DeliveryParked(deliveryId: id, reason: "no success after \(number) attempts (last: \(error))"))
             }
         case let .park(http, ocpi, reason):
             events = [
-                DeliveryAttempted(deliveryId: id, attempt: number, httpStatus: http, ocpiStatus: ocpi, error: reason),
+                DeliveryAttempted(deliveryId: id, attempt: number, httpStatus: http, ocpiStatus: ocpi, error: reason, requestId: requestId),
                 DeliveryParked(deliveryId: id, reason: reason),
             ]
         }

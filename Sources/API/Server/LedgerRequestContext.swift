@@ -11,6 +11,8 @@ public struct LedgerRequestContext: RequestContext, WebSocketRequestContext {
     public var operatorName: String?
     /// Which token let an OCPI request in (`TokenAuthentication`): the credentials module answers by it.
     var ocpiCaller: OCPICaller?
+    /// The OCPI versions that token may use: what version discovery lists to it.
+    var ocpiVersions: [OCPIVersion] = [.v211]
     /// The connection, for what only its pipeline can do (`FrontDoor.refuseUpgradeAsUnauthorized`).
     let channel: any Channel
 

@@ -138,7 +138,7 @@ public struct LedgerServer: Sendable {
         let responseURLs = ResponseURLPolicy(iopURL: configuration.iop?.url, allowedHosts: configuration.responseURLHosts)
         let centralSystem = CentralSystem()
         let metrics = LedgerMetrics()
-        let outcomes = CommandOutcomes(store: store, metrics: metrics, logger: logger)
+        let outcomes = CommandOutcomes(store: store, metrics: metrics, logger: logger, hub: configuration.iop?.hub ?? IOPEndpoint.gireveHub)
         // A transaction binds to a START_SESSION received up to the command's deadline plus the
         // time a driver takes to plug in (OCPP's ConnectionTimeOut is typically 1–3 minutes).
         let link = IOPLink(
@@ -169,7 +169,8 @@ public struct LedgerServer: Sendable {
             commandTimeout: configuration.commandTimeout,
             offered: configuration.offeredCommands,
             responseURLs: responseURLs,
-            metrics: metrics
+            metrics: metrics,
+            party: "\(configuration.party.countryCode)/\(configuration.party.partyId)"
         )
 
         let router = Router(context: LedgerRequestContext.self)
@@ -187,13 +188,24 @@ public struct LedgerServer: Sendable {
             commands: commands,
             store: store,
             clock: clock,
+            configuredVersion: configuration.iop?.version ?? .v211,
             baseURL: configuration.publicURL ?? "http://\(configuration.host):\(configuration.port)",
             bodyTimeout: configuration.bodyTimeout
         )
         .register(
             on: router,
             token: configuration.token,
-            pull: PullRoutes(store: store, objects: OCPIObjects(locations: configuration.locations), clock: clock),
+            pull: PullRoutes(
+                store: store,
+                objects: OCPIObjects(locations: configuration.locations),
+                objects221: OCPI221Objects(
+                    locations: configuration.locations,
+                    countryCode: configuration.party.countryCode,
+                    partyId: configuration.party.partyId,
+                    hub: configuration.iop?.hub ?? IOPEndpoint.gireveHub
+                ),
+                clock: clock
+            ),
             credentials: CredentialsRoutes(registration: registration, publicURL: configuration.publicURL, clock: clock)
         )
         OpsRoutes(store: store, token: configuration.opsToken).register(on: router)

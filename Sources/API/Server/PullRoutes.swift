@@ -5,56 +5,80 @@ import Ledger
 import NIOCore
 import Projections
 
-/// `GET /ocpi/cpo/2.1.1/sessions`, `/cdrs`, `/tariffs` and `/locations`: the IOP pulls from the projections, paginated as
-/// OCPI 2.1.1 §1.7 says (the IOP ignores an unpaginated answer): `date_from` (inclusive) and
-/// `date_to` (exclusive) on `last_updated`, `offset`, `limit`, and the `Link`, `X-Total-Count` and
-/// `X-Limit` headers. Oldest first, in creation order, so a crawl sees a stable sequence.
+/// `GET /ocpi/cpo/2.1.1/sessions`, `/cdrs`, `/tariffs` and `/locations`, and the same under
+/// `/ocpi/2.2.1/` in the 2.2.1 shapes: the IOP pulls from the projections, paginated as OCPI
+/// §1.7 says (the IOP ignores an unpaginated answer): `date_from` (inclusive) and `date_to`
+/// (exclusive) on `last_updated`, `offset`, `limit`, and the `Link`, `X-Total-Count` and `X-Limit`
+/// headers. Oldest first, in creation order, so a crawl sees a stable sequence.
 struct PullRoutes {
     let store: any ProjectionStore
     let objects: OCPIObjects
+    let objects221: OCPI221Objects
     let clock: any LedgerClock
     static let defaultLimit = 20
     static let maximumLimit = 100
 
     func register(on group: RouterGroup<LedgerRequestContext>) {
-        group.get("cpo/2.1.1/sessions") { request, _ -> Response in
+        for version in OCPIVersion.allCases { register(version, on: group) }
+    }
+
+    /// The module tree of `version`: `cpo/2.1.1/…` (as 2.1.1 was first served), `2.2.1/…`.
+    static func prefix(_ version: OCPIVersion) -> String { version == .v211 ? "cpo/2.1.1" : "2.2.1" }
+
+    private func register(_ version: OCPIVersion, on group: RouterGroup<LedgerRequestContext>) {
+        let prefix = Self.prefix(version)
+        group.get("\(prefix)/sessions") { request, _ -> Response in
             try await page(
                 request,
                 dateFromRequired: true,
                 select: { from, to, offset, limit in
                     try await store.read(SessionsProjection.page(.init(updatedFrom: from, updatedBefore: to), offset: offset, limit: limit))
                 },
-                object: { objects.session($0) }
+                object: { version == .v211 ? objects.session($0) : objects221.object(objects221.session($0), at: $0.lastUpdated) }
             )
         }
-        group.get("cpo/2.1.1/cdrs") { request, _ -> Response in
+        group.get("\(prefix)/cdrs") { request, _ -> Response in
             try await page(
                 request,
                 dateFromRequired: false,
                 select: { from, to, offset, limit in
                     try await store.read(CdrsProjection.page(updatedFrom: from, updatedBefore: to, offset: offset, limit: limit))
                 },
-                object: { objects.cdr($0.cdr, at: $0.lastUpdated) }
+                object: { state in
+                    guard version == .v221 else { return objects.cdr(state.cdr, at: state.lastUpdated) }
+                    // The session tells how it was started and the charger's id tag.
+                    let session = try await store.state(SessionsProjection.self, state.cdr.sessionId)
+                    return objects221.cdr(
+                        state.cdr,
+                        byCommand: !(session?.commandIds.isEmpty ?? true),
+                        idTag: session?.idTag ?? state.cdr.authId,
+                        at: state.lastUpdated
+                    )
+                }
             )
         }
         // Gireve pulls the CPO's tariffs (spec digest §1.2), the current version of each, as published.
-        group.get("cpo/2.1.1/tariffs") { request, _ -> Response in
+        group.get("\(prefix)/tariffs") { request, _ -> Response in
             try await page(
                 request,
                 dateFromRequired: false,
                 select: { from, to, offset, limit in
                     try await store.read(TariffsProjection.page(updatedFrom: from, updatedBefore: to, offset: offset, limit: limit))
                 },
-                object: { $0.current?.tariff ?? .null }
+                object: { state in
+                    let tariff = state.current?.tariff ?? .null
+                    return version == .v211 ? tariff : objects221.tariff(tariff)
+                }
             )
         }
-        registerLocations(on: group)
+        registerLocations(version, prefix: prefix, on: group)
     }
 
     /// The Locations: the file's, with the EVSE statuses as published (`LocationObjects`). Built
     /// whole for each pull: a CPO's network is a few thousand EVSEs, and the IOP pulls daily.
-    private func registerLocations(on group: RouterGroup<LedgerRequestContext>) {
-        group.get("cpo/2.1.1/locations") { request, _ -> Response in
+    private func registerLocations(_ version: OCPIVersion, prefix: String, on group: RouterGroup<LedgerRequestContext>) {
+        let shaped: @Sendable (JSONValue) -> JSONValue = { version == .v211 ? $0 : objects221.location($0) }
+        group.get("\(prefix)/locations") { request, _ -> Response in
             try await page(
                 request,
                 dateFromRequired: false,
@@ -62,18 +86,19 @@ struct PullRoutes {
                     let all = try await locationObjects().list(updatedFrom: from, updatedBefore: to)
                     return ProjectionPage(items: Array(all.dropFirst(offset).prefix(limit)), total: Int64(all.count))
                 },
-                object: { $0 }
+                object: { shaped($0) }
             )
         }
-        group.get("cpo/2.1.1/locations/:location") { _, context -> Response in
+        group.get("\(prefix)/locations/:location") { _, context -> Response in
             let id = try context.parameters.require("location")
-            return try await found(locationObjects().location(id)?.object, "no location \(id)")
+            return try await found(locationObjects().location(id).map { shaped($0.object) }, "no location \(id)")
         }
-        group.get("cpo/2.1.1/locations/:location/:evse") { _, context -> Response in
+        group.get("\(prefix)/locations/:location/:evse") { _, context -> Response in
             let (id, uid) = (try context.parameters.require("location"), try context.parameters.require("evse"))
-            return try await found(locationObjects().evse(location: id, uid: uid), "no EVSE \(uid) at location \(id)")
+            let evse = try await locationObjects().evse(location: id, uid: uid)
+            return try found(version == .v211 ? evse : evse.map(OCPI221Objects.evse), "no EVSE \(uid) at location \(id)")
         }
-        group.get("cpo/2.1.1/locations/:location/:evse/:connector") { _, context -> Response in
+        group.get("\(prefix)/locations/:location/:evse/:connector") { _, context -> Response in
             let (id, uid, connector) = (
                 try context.parameters.require("location"), try context.parameters.require("evse"), try context.parameters.require("connector")
             )
@@ -81,7 +106,7 @@ struct PullRoutes {
             guard case .array(let all)? = connectors, let match = all.first(where: { $0["id"]?.stringValue == connector }) else {
                 return try found(nil, "no connector \(connector) of EVSE \(uid) at location \(id)")
             }
-            return try found(match, "")
+            return try found(version == .v211 ? match : OCPI221Objects.connector(match), "")
         }
     }
 
@@ -100,7 +125,7 @@ struct PullRoutes {
         _ request: Request,
         dateFromRequired: Bool,
         select: (_ from: Timestamp?, _ to: Timestamp?, _ offset: Int, _ limit: Int) async throws -> ProjectionPage<State>,
-        object: (State) -> JSONValue
+        object: (State) async throws -> JSONValue
     ) async throws -> Response {
         let query = request.uri.queryParameters
         let dateFromText = query.get("date_from")
@@ -118,7 +143,9 @@ struct PullRoutes {
         }
         let limit = min(requested, Self.maximumLimit)
         let page = try await select(dateFrom, dateTo, offset, limit)
-        var response = OCPIResponse.http(.success(.array(page.items.map(object))), at: clock.now())
+        var items: [JSONValue] = []
+        for item in page.items { items.append(try await object(item)) }
+        var response = OCPIResponse.http(.success(.array(items)), at: clock.now())
         response.headers[.xTotalCount] = String(page.total)
         response.headers[.xLimit] = String(limit)
         if offset + page.items.count < page.total {

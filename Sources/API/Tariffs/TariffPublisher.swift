@@ -43,15 +43,16 @@ public struct TariffPublisher: Sendable {
             let published = TariffPublished(tariffId: id, lastUpdated: entry.tariff.lastUpdated, tariff: entry.object, source: catalog.source)
             let metadata = EventMetadata(source: "tariffs:\(catalog.source)", correlationId: id)
             var events = [try EventCoding.newEvent(published, metadata: metadata)]
-            if let url = push?.tariff(id) {
-                let put = DeliveryScheduled(
+            if let push, let url = push.tariff(id) {
+                let put = push.delivery(
                     // The version's number: unique even if a changed object kept its last_updated.
-                    deliveryId: "tariff-put-\(id)-v\((held[id]?.versions.count ?? 0) + 1)",
+                    id: "tariff-put-\(id)-v\((held[id]?.versions.count ?? 0) + 1)",
                     kind: .tariffPut,
                     target: "tariff:\(id)",
                     method: "PUT",
                     url: url,
-                    body: entry.object.canonicalText
+                    body: push.version == .v221
+                        ? OCPI221Objects.tariff(entry.object, countryCode: push.countryCode, partyId: push.partyId) : entry.object
                 )
                 events.append(try EventCoding.newEvent(put, metadata: metadata))
             }
