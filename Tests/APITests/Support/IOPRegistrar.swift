@@ -7,8 +7,8 @@ import NIOCore
 import NIOHTTP1
 import Synchronization
 
-/// The IOP's side of the OCPI 2.1.1 credentials handshake, mounted on the `IOPStandIn`: its
-/// versions and 2.1.1 details under `/ocpi/emsp`, and its credentials endpoint, which — as
+/// The IOP's side of the OCPI credentials handshake, mounted on the `IOPStandIn`: its versions
+/// and 2.1.1 (and 2.2.1) details under `/ocpi/emsp`, and its credentials endpoint, which — as
 /// Gireve's does — reads the ledger's versions with the token it was just given before it answers
 /// with its own (spec digest §5.3 step 4a, C-16 step 5).
 final class IOPRegistrar: Sendable {
@@ -39,6 +39,18 @@ final class IOPRegistrar: Sendable {
                 .object(["identifier": .string(module), "url": .string("\(base)/ocpi/emsp/2.1.1/\(module)")])
             }
             return Self.ok(.object(["version": .string("2.1.1"), "endpoints": .array(endpoints)]))
+        case (.get, "/ocpi/emsp/2.2.1"):
+            // A hub's 2.2.1 details: a module once per role; the ledger must pick the right one.
+            note(request, body: nil)
+            let listed: [(String, String)] = [
+                ("credentials", "SENDER"), ("sessions", "SENDER"), ("sessions", "RECEIVER"), ("cdrs", "RECEIVER"), ("locations", "RECEIVER"),
+                ("tariffs", "RECEIVER"), ("tokens", "SENDER"), ("commands", "SENDER"),
+            ]
+            let endpoints = listed.map { module, role -> JSONValue in
+                let url = "\(base)/ocpi/\(role == "RECEIVER" || module == "tokens" ? "emsp" : "hub-sender")/2.2.1/\(module)"
+                return .object(["identifier": .string(module), "role": .string(role), "url": .string(url)])
+            }
+            return Self.ok(.object(["version": .string("2.2.1"), "endpoints": .array(endpoints)]))
         case (.post, "/ocpi/emsp/2.1.1/credentials"), (.put, "/ocpi/emsp/2.1.1/credentials"):
             note(request, body: body)
             guard let ours = body?["url"]?.stringValue, let token = body?["token"]?.stringValue else { return Self.ok(.null, code: 2001) }

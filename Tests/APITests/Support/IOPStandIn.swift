@@ -16,7 +16,14 @@ final class IOPStandIn: Sendable {
         let body: JSONValue?
         /// What the stand-in answered: `nil` for success.
         let refusedWith: Answer?
+        /// The OCPI 2.2.1 ids and routing headers it carried, by name (`X-Request-ID`, `OCPI-to-party-id`, …).
+        var ocpiHeaders: [String: String] = [:]
     }
+
+    /// The headers `Received.ocpiHeaders` keeps.
+    static let ocpiHeaderNames = [
+        "X-Request-ID", "X-Correlation-ID", "OCPI-from-country-code", "OCPI-from-party-id", "OCPI-to-country-code", "OCPI-to-party-id",
+    ]
 
     enum Answer: Sendable, Equatable {
         case success
@@ -89,7 +96,12 @@ final class IOPStandIn: Sendable {
                     path: request.uri.path,
                     authorization: request.headers[.authorization],
                     body: try? JSONValue(parsing: Array(buffer: body)),
-                    refusedWith: given == .success || given == .hold || { if case .envelope = given { true } else { false } }() ? nil : given
+                    refusedWith: given == .success || given == .hold || { if case .envelope = given { true } else { false } }() ? nil : given,
+                    ocpiHeaders: Dictionary(
+                        uniqueKeysWithValues: Self.ocpiHeaderNames.compactMap { name in
+                            HTTPField.Name(name).flatMap { request.headers[$0] }.map { (name, $0) }
+                        }
+                    )
                 )
             )
             let (status, reply): (Int, String) =

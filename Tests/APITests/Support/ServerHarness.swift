@@ -44,13 +44,16 @@ final class ServerHarness: Sendable {
         tariffs: TariffCatalog?,
         idleTimeout: Duration,
         bodyTimeout: Duration,
-        clock: ManualClock?
+        clock: ManualClock?,
+        iopVersion: OCPIVersion
     ) async throws {
         let ledger = ledger ?? ScratchLedger(kind: .sqlite, db: directory.path("ledger.sqlite"))
         let clock = clock ?? ManualClock(Timestamp(Date()))
         let locations = try locations ?? LocationRegistry(contentsOf: Self.examplesLocations)
         let (store, coordination) = try await ledger.openServed(clock: clock)
-        let endpoint = iop.map { IOPEndpoint(url: "\($0)/ocpi/emsp/2.1.1", countryCode: "FR", partyId: "ABC") }
+        let endpoint = iop.map {
+            IOPEndpoint(url: "\($0)/ocpi/\(iopVersion == .v221 ? "2.2.1" : "emsp/2.1.1")", countryCode: "FR", partyId: "ABC", version: iopVersion)
+        }
         // As `ledger serve --tariffs` does before it listens.
         if let tariffs { _ = try await TariffPublisher(store: store, push: endpoint).publish(tariffs) }
         var logger = Logger(label: "ledger-under-test")
@@ -143,6 +146,25 @@ final class ServerHarness: Sendable {
         try await Self.request(client: client, port: port, method, path, body: body, token: token)
     }
 
+    /// An OCPI 2.2.1 request as the IOP makes it: the token Base64-encoded (`authorization` sets
+    /// the header's value after `Token ` as is), with `headers` (ids, routing); the answer and its headers.
+    func ocpi221(
+        _ method: HTTPMethod,
+        _ path: String,
+        body: String? = nil,
+        authorization: String = Data(ServerHarness.token.utf8).base64EncodedString(),
+        headers: [String: String] = [:]
+    ) async throws -> (answer: Answer, headers: HTTPHeaders) {
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
+        request.method = method
+        request.headers.add(name: "Authorization", value: "Token \(authorization)")
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        if let body { request.body = .bytes(ByteBuffer(string: body)) }
+        let response = try await client.execute(request, timeout: .seconds(10))
+        let bytes = try await response.body.collect(upTo: 1 << 20)
+        return (Answer(httpStatus: Int(response.status.code), envelope: try? JSONValue(parsing: Array(buffer: bytes))), response.headers)
+    }
+
     /// POSTs a command to a server this process did not start (`ledger serve` in a child process).
     static func post(port: Int, command: String, body: String) async throws -> Answer {
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
@@ -208,6 +230,7 @@ final class ServerHarness: Sendable {
         bodyTimeout: Duration = .seconds(10),
         clock: ManualClock? = nil,
         checksLedger: Bool = true,
+        iopVersion: OCPIVersion = .v211,
         _ body: (ServerHarness) async throws -> T
     ) async throws -> T {
         guard kind == .sqlite || ledger != nil else {
@@ -225,6 +248,7 @@ final class ServerHarness: Sendable {
                     bodyTimeout: bodyTimeout,
                     clock: clock,
                     checksLedger: checksLedger,
+                    iopVersion: iopVersion,
                     body
                 )
             }
@@ -242,7 +266,8 @@ final class ServerHarness: Sendable {
             tariffs: tariffs,
             idleTimeout: idleTimeout,
             bodyTimeout: bodyTimeout,
-            clock: clock
+            clock: clock,
+            iopVersion: iopVersion
         )
         do {
             let result = try await body(server)
