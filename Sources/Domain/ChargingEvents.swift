@@ -112,6 +112,9 @@ public struct AuthorizationDecided: DomainEventPayload {
     public var decidedBy: String
     public var locationId: String?
     public var evseUid: String?
+    /// The token as the IOP's OCPI 2.2.1 AuthorizationInfo described it (owner, type, contract
+    /// id): the `CdrToken` of the session the swipe starts. Absent on 2.1.1.
+    public var token: TokenSnapshot?
     public init(
         chargePointId: String,
         idTag: String,
@@ -119,7 +122,8 @@ public struct AuthorizationDecided: DomainEventPayload {
         authorizationId: String? = nil,
         decidedBy: String = "iop",
         locationId: String? = nil,
-        evseUid: String? = nil
+        evseUid: String? = nil,
+        token: TokenSnapshot? = nil
     ) {
         self.chargePointId = chargePointId
         self.idTag = idTag
@@ -128,6 +132,7 @@ public struct AuthorizationDecided: DomainEventPayload {
         self.decidedBy = decidedBy
         self.locationId = locationId
         self.evseUid = evseUid
+        self.token = token
     }
 }
 

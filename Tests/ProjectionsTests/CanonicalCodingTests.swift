@@ -13,7 +13,7 @@ struct CanonicalCodingTests {
     static let projections: [any Projection.Type] = [
         CommandsProjection.self, SessionsProjection.self, CdrsProjection.self, AuthorizationLinksProjection.self,
         TimersProjection.self, DeliveriesProjection.self, ChargePointsProjection.self, TariffsProjection.self,
-        EvseStatusesProjection.self, IOPConnectionProjection.self, PublishedLocationsProjection.self,
+        EvseStatusesProjection.self, IOPConnectionProjection.self, PublishedLocationsProjection.self, OCPIRequestsProjection.self,
     ]
 
     static let payloads: [any DomainEventPayload.Type] = [

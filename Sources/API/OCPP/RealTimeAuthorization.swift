@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Domain
 import Foundation
 import Ledger
 import NIOCore
@@ -6,10 +7,20 @@ import NIOHTTP1
 
 /// A local RFID swipe checked with the IOP in real time: `POST {iop}/tokens/{uid}/authorize`
 /// with the EVSE (Gireve requires exactly one), answered by an OCPI AuthorizationInfo whose
-/// `authorization_id` the session that follows inherits.
+/// authorization reference (`authorization_id` in 2.1.1, `authorization_reference` in 2.2.1) the
+/// session that follows inherits.
 public protocol TokenAuthorizer: Sendable {
     /// The IOP's answer, or `nil` when it could not be reached or did not answer usably.
-    func authorize(uid: String, locationId: String, evseUid: String) async -> (allowed: String, authorizationId: String?)?
+    func authorize(uid: String, locationId: String, evseUid: String) async -> TokenAuthorization?
+}
+
+/// What the IOP answered for a swipe.
+public struct TokenAuthorization: Sendable, Equatable {
+    /// OCPI `allowed`.
+    public var allowed: String
+    public var authorizationId: String?
+    /// The token as a 2.2.1 AuthorizationInfo describes it (its `token`, required there).
+    public var token: TokenSnapshot?
 }
 
 /// The IOP's `tokens` module and token come from the connection at the time of the swipe (`IOPLink`).
@@ -25,14 +36,24 @@ public struct HTTPTokenAuthorizer: TokenAuthorizer {
         self.timeout = timeout
     }
 
-    public func authorize(uid: String, locationId: String, evseUid: String) async -> (allowed: String, authorizationId: String?)? {
-        guard let current = try? await link.current(), let tokens = current.endpoint?.module("tokens") else { return nil }
-        let token = current.token
+    /// On a 2.2.1 link the request carries the Base64 token, its ids and the routing headers
+    /// (from this CPO to the IOP), and an AuthorizationInfo without its required `token` is no
+    /// usable answer (spec digest X2-22: the fallback decides, and by default nothing starts).
+    public func authorize(uid: String, locationId: String, evseUid: String) async -> TokenAuthorization? {
+        guard let current = try? await link.current(), let endpoint = current.endpoint, let tokens = endpoint.module("tokens") else { return nil }
+        let v221 = endpoint.version == .v221
         let escaped = uid.addingPercentEncodingForPath()
         var request = HTTPClientRequest(url: "\(tokens)/\(escaped)/authorize?type=RFID")
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
-        if let token { request.headers.add(name: "Authorization", value: "Token \(token)") }
+        if let token = current.token {
+            request.headers.add(name: "Authorization", value: "Token \(v221 ? Data(token.utf8).base64EncodedString() : token)")
+        }
+        if v221 {
+            for (name, value) in RoutingHeaders.sending(endpoint.outbound(correlationId: nil), requestId: UUID().uuidString.lowercased()) {
+                request.headers.add(name: name, value: value)
+            }
+        }
         let body = JSONValue.object(["location_id": .string(locationId), "evse_uids": .array([.string(evseUid)])])
         request.body = .bytes(ByteBuffer(string: body.canonicalText))
         do {
@@ -41,9 +62,19 @@ public struct HTTPTokenAuthorizer: TokenAuthorizer {
             guard (200..<300).contains(Int(response.status.code)),
                 let envelope = try? JSONValue(parsing: Array(buffer: bytes)),
                 envelope["status_code"]?.int64Value.map({ (1000..<2000).contains($0) }) == true,
-                let allowed = envelope["data"]?["allowed"]?.stringValue
+                let data = envelope["data"], let allowed = data["allowed"]?.stringValue
             else { return nil }
-            return (allowed, envelope["data"]?["authorization_id"]?.stringValue)
+            guard v221 else { return TokenAuthorization(allowed: allowed, authorizationId: data["authorization_id"]?.stringValue) }
+            let token = data["token"]
+            guard let country = token?["country_code"]?.stringValue, let party = token?["party_id"]?.stringValue,
+                let tokenUid = token?["uid"]?.stringValue, let type = token?["type"]?.stringValue,
+                let contract = token?["contract_id"]?.stringValue
+            else { return nil }
+            return TokenAuthorization(
+                allowed: allowed,
+                authorizationId: data["authorization_reference"]?.stringValue,
+                token: TokenSnapshot(countryCode: country, partyId: party, uid: tokenUid, type: type, contractId: contract)
+            )
         } catch {
             return nil
         }

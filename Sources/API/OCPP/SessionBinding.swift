@@ -23,7 +23,7 @@ struct SessionBinding: Sendable {
         idTag: String,
         evse: LocationRegistry.EVSE,
         startedAt: Timestamp
-    ) async throws -> (event: AuthorizationBound, command: CommandsProjection.State?) {
+    ) async throws -> Binding {
         let since = clock.now().adding(milliseconds: -window.milliseconds)
         let candidates = try await store.read(CommandsProjection.startSessions(receivedSince: since)).filter { command in
             // Sent to the charger and not refused by it: its answer may still be on its way (a
@@ -35,24 +35,25 @@ struct SessionBinding: Sendable {
                 && !refused.contains(command.chargerResult) && !refused.contains(command.lateChargerResult)
         }
         guard candidates.count == 1, let command = candidates.first else {
-            return (
-                AuthorizationBound(
+            return Binding(
+                event: AuthorizationBound(
                     sessionId: sessionId,
                     authorizationId: nil,
                     matchedOn: ["id_tag", "connector", "window"],
                     candidates: candidates.count
-                ), nil
+                )
             )
         }
-        return (
-            AuthorizationBound(
+        return Binding(
+            event: AuthorizationBound(
                 sessionId: sessionId,
                 authorizationId: command.authorizationId,
                 commandId: command.commandId,
                 matchedOn: ["id_tag", "connector", "window"],
                 deltaMs: startedAt.millisecondsSinceEpoch - command.receivedAt.millisecondsSinceEpoch,
                 candidates: 1
-            ), command
+            ),
+            command: command
         )
     }
 
@@ -62,21 +63,29 @@ struct SessionBinding: Sendable {
         idTag: String,
         chargePointId: String,
         startedAt: Timestamp
-    ) async throws
-        -> (event: AuthorizationBound, command: CommandsProjection.State?)?
-    {
+    ) async throws -> Binding? {
         let state = try await store.state(ChargePointsProjection.self, chargePointId)
         guard let decision = state?.authorizations?[idTag.uppercased()], decision.allowed == "ALLOWED",
             decision.at >= clock.now().adding(milliseconds: -window.milliseconds)
         else { return nil }
-        return (
-            AuthorizationBound(
+        return Binding(
+            event: AuthorizationBound(
                 sessionId: sessionId,
                 authorizationId: decision.authorizationId,
                 matchedOn: ["authorize", "id_tag", "charge_point"],
                 deltaMs: startedAt.millisecondsSinceEpoch - decision.at.millisecondsSinceEpoch,
                 candidates: 1
-            ), nil
+            ),
+            swipeToken: decision.token
         )
+    }
+
+    /// The verdict, and what the session inherits from what it was bound to.
+    struct Binding {
+        var event: AuthorizationBound
+        /// The START_SESSION it follows.
+        var command: CommandsProjection.State?
+        /// The token as the IOP's 2.2.1 answer to the swipe it follows described it.
+        var swipeToken: TokenSnapshot?
     }
 }

@@ -55,7 +55,7 @@ public struct TransactionService: Sendable {
             to: StreamID.chargePoint(chargePointId),
             expectedVersion: .any
         )
-        let answer: (allowed: String, authorizationId: String?)?
+        let answer: TokenAuthorization?
         if let evse, let authorizer {
             answer = await authorizer.authorize(uid: idTag, locationId: evse.locationId, evseUid: evse.uid)
         } else {
@@ -68,7 +68,8 @@ public struct TransactionService: Sendable {
             authorizationId: answer?.authorizationId,
             decidedBy: answer == nil ? "fallback" : "iop",
             locationId: evse?.locationId,
-            evseUid: evse?.uid
+            evseUid: evse?.uid,
+            token: answer?.token
         )
         _ = try await store.append(
             [
@@ -184,7 +185,7 @@ public struct TransactionService: Sendable {
             idTag: idTag,
             locationId: evse.locationId,
             evseUid: evse.uid,
-            authId: binding.command?.authId ?? idTag,
+            authId: binding.command?.authId ?? binding.swipeToken?.contractId ?? idTag,
             authMethod: "AUTH_REQUEST",
             startedAt: startedAt,
             meterStartWh: meterStart,
@@ -193,7 +194,7 @@ public struct TransactionService: Sendable {
             commandId: binding.event.commandId,
             messageId: messageId,
             tariff: tariff?.version,
-            token: binding.command?.token
+            token: binding.command?.token ?? binding.swipeToken
         )
         let metadata = EventMetadata(source: "ocpp:\(chargePointId)", correlationId: sessionId)
         var events = [try EventCoding.newEvent(started, metadata: metadata), try EventCoding.newEvent(binding.event, metadata: metadata)]

@@ -21,7 +21,7 @@ public final class ProjectionEngine: ReadModelPort {
         ProjectionTable(AuthorizationLinksProjection()), ProjectionTable(TimersProjection()),
         ProjectionTable(DeliveriesProjection()), ProjectionTable(ChargePointsProjection()), ProjectionTable(TariffsProjection()),
         ProjectionTable(EvseStatusesProjection()), ProjectionTable(IOPConnectionProjection()),
-        ProjectionTable(PublishedLocationsProjection()),
+        ProjectionTable(PublishedLocationsProjection()), ProjectionTable(OCPIRequestsProjection()),
     ]
 
     public func migrations(for dialect: SQLDialect) -> [Migration] {

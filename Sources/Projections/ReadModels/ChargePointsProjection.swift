@@ -29,6 +29,8 @@ public struct ChargePointsProjection: Projection {
             public var allowed: String
             public var authorizationId: String?
             public var at: Timestamp
+            /// The token as a 2.2.1 IOP described it.
+            public var token: TokenSnapshot?
         }
 
         /// A new charge can start on this connector (OCPP 1.6 `Available`, or `Preparing`: a plug is in).
@@ -87,7 +89,12 @@ public struct ChargePointsProjection: Projection {
             state.offlineSince = nil  // published offline: nothing left to wait for
         case .authorizationDecided(let e):
             var decisions = state.authorizations ?? [:]
-            decisions[e.idTag.uppercased()] = State.Decision(allowed: e.allowed, authorizationId: e.authorizationId, at: logged.recordedAt)
+            decisions[e.idTag.uppercased()] = State.Decision(
+                allowed: e.allowed,
+                authorizationId: e.authorizationId,
+                at: logged.recordedAt,
+                token: e.token
+            )
             state.authorizations = decisions
         case .sessionStarted(let e):
             // The swipe is used up by the session it started.

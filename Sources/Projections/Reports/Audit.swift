@@ -47,6 +47,26 @@ public enum Audit {
         }
     }
 
+    /// The authorization ids behind an OCPI 2.2.1 request id: the command it carried, or the
+    /// delivery attempt it named (that delivery's command, or its session's authorizations).
+    /// `nil` when no request had that id.
+    public static func authorizationIds(requestId: String, store: some ProjectionStore) async throws -> [String]? {
+        try await store.withProjectionSnapshot { database in
+            guard let request = try database.state(OCPIRequestsProjection.self, requestId) else { return nil }
+            var commandId = request.commandId
+            var sessionId: String?
+            if let deliveryId = request.deliveryId, let delivery = try database.state(DeliveriesProjection.self, deliveryId) {
+                commandId = delivery.scheduled.commandId
+                sessionId = delivery.scheduled.sessionId
+            }
+            if let commandId, let command = try database.state(CommandsProjection.self, commandId) {
+                return command.authorizationId.map { [$0] } ?? []
+            }
+            guard let sessionId, let session = try database.state(SessionsProjection.self, sessionId) else { return [] }
+            return distinct(session.authorizations.map(\.authorizationId))
+        }
+    }
+
     private static func distinct(_ ids: [String]) -> [String] {
         ids.reduce(into: []) { $0.appendIfMissing($1) }
     }
