@@ -11,7 +11,9 @@ struct Audit: AsyncParsableCommand {
             (ids, kWh, times); and the anomalies (a session with several CDRs, a CDR whose \
             authorization_id differs from its session's, …). Text for a person, --json for tools. \
             An unknown id says so and exits 1. With --session or --token, every authorization_id \
-            received for that session (or for the sessions started with that token) is audited.
+            received for that session (or for the sessions started with that token) is audited; with \
+            --request-id, the authorization an OCPI 2.2.1 request (received or sent) was about. The \
+            authorization is found whichever OCPI version named it (authorization_id, authorization_reference).
             """
     )
 
@@ -24,14 +26,20 @@ struct Audit: AsyncParsableCommand {
     @Option(help: "Audit the authorization_ids of the sessions started with this token uid (OCPP idTag) instead.")
     var token: String?
 
+    @Option(
+        help:
+            "Audit what an OCPI 2.2.1 request was about instead: a command the IOP sent (its X-Request-ID) or a push the ledger sent (an attempt's)."
+    )
+    var requestId: String?
+
     @OptionGroup var database: DatabaseOptions
 
     @Flag(help: "Print the report as JSON (with --session or --token: an array of reports).")
     var json = false
 
     func validate() throws {
-        guard [authorizationId != nil, session != nil, token != nil].filter({ $0 }).count == 1 else {
-            throw ValidationError("give one of: an authorization_id, --session <id>, --token <uid>")
+        guard [authorizationId != nil, session != nil, token != nil, requestId != nil].filter({ $0 }).count == 1 else {
+            throw ValidationError("give one of: an authorization_id, --session <id>, --token <uid>, --request-id <X-Request-ID>")
         }
     }
 
@@ -64,6 +72,12 @@ struct Audit: AsyncParsableCommand {
                 return .failure(.refused("no session \(session) in \(database.displayName)"))
             }
             guard !found.isEmpty else { return .failure(.refused("session \(session) carries no authorization_id: nothing to audit")) }
+            ids = found
+        } else if let requestId {
+            guard let found = try await Projections.Audit.authorizationIds(requestId: requestId, store: store) else {
+                return .failure(.refused("no OCPI request with X-Request-ID \(requestId) in \(database.displayName)"))
+            }
+            guard !found.isEmpty else { return .failure(.refused("request \(requestId) concerns no authorization reference: nothing to audit")) }
             ids = found
         } else {
             ids = try await Projections.Audit.authorizationIds(token: token ?? "", store: store)

@@ -221,6 +221,24 @@ struct OCPI221Tests {
                 $0.data.value["delivery_id"]?.stringValue == "cdr-CDR-\(transactionId)"
             }
             #expect(cdrAttempt.data.value["request_id"]?.stringValue == pushes[3].ocpiHeaders["X-Request-ID"])
+            // Searchable by request id, both ways (`ledger audit --request-id`).
+            #expect(try await Projections.Audit.authorizationIds(requestId: "req-start-0001", store: server.store) == [Self.reference])
+            let sent = try #require(pushes[3].ocpiHeaders["X-Request-ID"])
+            #expect(try await Projections.Audit.authorizationIds(requestId: sent, store: server.store) == [Self.reference])
+            #expect(try await Projections.Audit.authorizationIds(requestId: "no-such-request", store: server.store) == nil)
+            if kind == .sqlite {
+                let audit = try await TariffCommandTests.ledger([
+                    "audit", "--request-id", "req-start-0001", "--db", server.directory.path("ledger.sqlite"),
+                ])
+                #expect(
+                    audit.status == 0 && audit.stdout.contains(Self.reference) && audit.stdout.contains("X-Request-ID req-start-0001"),
+                    "\(audit.stdout)\(audit.stderr)"
+                )
+                let unknown = try await TariffCommandTests.ledger([
+                    "audit", "--request-id", "no-such-request", "--db", server.directory.path("ledger.sqlite"),
+                ])
+                #expect(unknown.status == 1 && unknown.stderr.contains("no OCPI request with X-Request-ID no-such-request"), "\(unknown.stderr)")
+            }
 
             // A 2.1.1 command beside it, answered and resulted in 2.1.1.
             let old = try Requests.vector("G-01", responseURL: "\(iop.url)/ocpi/emsp/2.1.1/commands/START_SESSION/2")
@@ -332,5 +350,74 @@ struct OCPI221CredentialsTests {
             #expect(result?.authorization == "Token \(Self.encoded("iop-b-4c8e1f0a6d2b9e73"))")
             #expect(result?.ocpiHeaders["OCPI-to-party-id"] == "107" && result?.body?["result"]?.stringValue == "ACCEPTED")
         }
+    }
+}
+
+/// A local swipe on a 2.2.1 link: the IOP's AuthorizationInfo gives the session its token and
+/// authorization reference (V2-16); one without its `token` is no usable answer (X2-22).
+@Suite("OCPI 2.2.1 real-time authorization", .serialized)
+struct OCPI221AuthorizationTests {
+    static let uid = "04A2B3C4D5E6F7"
+
+    func swipe(answering vector: String, _ check: (ServerHarness, IOPStandIn, ChargerSimulator, String?) async throws -> Void) async throws {
+        let iop = try await IOPStandIn()
+        let answer = try String(contentsOf: try #require(Bundle.module.url(forResource: "Vectors/\(vector)", withExtension: "json")), encoding: .utf8)
+        iop.answer { _, path in path.contains("/tokens/") ? .envelope(answer) : nil }
+        try await ServerHarness.with(iop: iop.url, iopVersion: .v221) { server in
+            let charger = try await ChargerSimulator(id: "CP-0042-A", port: server.port, mode: "accept")
+            defer { charger.stop() }
+            charger.send(#"{"send":"Authorize","id_tag":"\#(Self.uid)"}"#)
+            let authorized = try await charger.waitFor("Authorize answered") {
+                $0["action"]?.stringValue == "Authorize" && $0["event"]?.stringValue == "result"
+            }
+            try await check(server, iop, charger, authorized["payload"]?["idTagInfo"]?["status"]?.stringValue)
+        }
+    }
+
+    @Test("V2-16: the swipe asked with the Base64 token, ids and routing; the session carries the answer's token and authorization_reference")
+    func swipeThenCharge() async throws {
+        try await swipe(answering: "V2-16-resp") { server, iop, charger, status in
+            #expect(status == "Accepted")
+            let asked = try #require(iop.requests.items.first { $0.path.contains("/tokens/") })
+            #expect(asked.path == "/ocpi/2.2.1/tokens/\(Self.uid)/authorize")
+            #expect(asked.body == (try OCPI221ObjectsTests.vector("V2-16-req")).withLocation("LOC-PARIS-0042", evse: "EVSE-0042-01"))
+            #expect(asked.authorization == "Token \(Data(ServerHarness.iopToken.utf8).base64EncodedString())")
+            #expect(asked.ocpiHeaders["OCPI-to-party-id"] == "107" && asked.ocpiHeaders["X-Request-ID"] != nil)
+            charger.send(#"{"send":"StartTransaction","connector":1,"id_tag":"\#(Self.uid)","meter_start":100}"#)
+            let started = try await charger.waitFor("the transaction id") {
+                $0["action"]?.stringValue == "StartTransaction" && $0["event"]?.stringValue == "result"
+            }
+            let transactionId = try #require(started["transaction_id"]?.int64Value)
+            let put = try await iop.requests.wait("the Session PUT") { $0.contains { $0.path.hasSuffix("/sessions/FR/ABC/\(transactionId)") } }
+                .first { $0.path.hasSuffix("/sessions/FR/ABC/\(transactionId)") }?.body
+            #expect(put?["authorization_reference"]?.stringValue == "0d9c8b7a-6f5e-4d3c-2b1a-0f9e8d7c6b5a")
+            #expect(put?["auth_method"]?.stringValue == "AUTH_REQUEST")
+            #expect(
+                put?["cdr_token"]
+                    == .object([
+                        "country_code": .string("NL"), "party_id": .string("EMS"), "uid": .string(Self.uid), "type": .string("RFID"),
+                        "contract_id": .string("NL-EMS-C87654321-X"),
+                    ])
+            )
+        }
+    }
+
+    @Test("X2-22: an AuthorizationInfo without its token is no answer: the fallback (reject) decides, recorded as such")
+    func answerWithoutToken() async throws {
+        try await swipe(answering: "X2-22") { server, _, _, status in
+            #expect(status == "Invalid")
+            let decided = try #require(try await server.events("AuthorizationDecided").first?.data.value)
+            #expect(decided["decided_by"]?.stringValue == "fallback" && decided["allowed"]?.stringValue == "NOT_ALLOWED")
+        }
+    }
+}
+
+extension JSONValue {
+    /// A LocationReferences vector pointed at examples/locations.json.
+    func withLocation(_ location: String, evse: String) -> JSONValue {
+        guard case .object(var members) = self else { return self }
+        members["location_id"] = .string(location)
+        members["evse_uids"] = .array([.string(evse)])
+        return .object(members)
     }
 }
