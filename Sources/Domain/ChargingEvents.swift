@@ -108,7 +108,8 @@ public struct AuthorizationDecided: DomainEventPayload {
     /// OCPI `allowed`: `ALLOWED`, `BLOCKED`, `EXPIRED`, `NO_CREDIT`, `NOT_ALLOWED`.
     public var allowed: String
     public var authorizationId: String?
-    /// `iop` (a real-time answer) or `fallback` (the IOP was unreachable).
+    /// `iop` (a real-time answer), `fallback` (the IOP was unreachable), or `command:<id>` (an OCPI
+    /// 2.2.1 StartSession for this token at this charge point in the last 15 minutes stands for it).
     public var decidedBy: String
     public var locationId: String?
     public var evseUid: String?

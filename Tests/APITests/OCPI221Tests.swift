@@ -158,6 +158,17 @@ struct OCPI221Tests {
             let call = try await charger.waitFor("RemoteStartTransaction") { $0["action"]?.stringValue == "RemoteStartTransaction" }
             let idTag = try #require(call["payload"]?["idTag"]?.stringValue)
             #expect(idTag.count == 20 && idTag.hasPrefix("H"))
+            // The charger authorizes the remote start's tag: the StartSession stands for it (the
+            // 15-minute rule), the IOP is not asked.
+            charger.send(#"{"send":"Authorize","id_tag":"\#(idTag)"}"#)
+            let authorized = try await charger.waitFor("Authorize answered") {
+                $0["action"]?.stringValue == "Authorize" && $0["event"]?.stringValue == "result"
+            }
+            #expect(authorized["payload"]?["idTagInfo"]?["status"]?.stringValue == "Accepted")
+            let decided = try await server.waitForEvent("AuthorizationDecided")
+            #expect(decided.data.value["decided_by"]?.stringValue?.hasPrefix("command:") == true)
+            #expect(decided.data.value["authorization_id"]?.stringValue == Self.reference)
+            #expect(!iop.requests.items.contains { $0.path.contains("/tokens/") })
             try await charge.at("21:30") {
                 #"{"send":"StartTransaction","connector":1,"id_tag":"\#(idTag)","meter_start":0,"timestamp":"\#($0)"}"#
             }
@@ -240,6 +251,27 @@ struct OCPI221Tests {
                 #expect(unknown.status == 1 && unknown.stderr.contains("no OCPI request with X-Request-ID no-such-request"), "\(unknown.stderr)")
             }
 
+            // The IOP's pulls in 2.2.1 shapes, answered with its ids and the routing swapped.
+            let (sessions, pullHeaders) = try await server.ocpi221(
+                .GET,
+                "/ocpi/2.2.1/sessions?date_from=2024-01-01T00:00:00Z",
+                headers: Self.headers(["X-Request-ID": "req-pull-1", "OCPI-from-party-id": "107", "OCPI-from-country-code": "FR"])
+            )
+            #expect(pullHeaders.first(name: "X-Request-ID") == "req-pull-1" && pullHeaders.first(name: "OCPI-to-party-id") == "107")
+            #expect(sessions.envelope?["data"]?.canonicalText.contains("\"cdr_token\"") == true)
+            let (pulledCdrs, _) = try await server.ocpi221(.GET, "/ocpi/2.2.1/cdrs", headers: Self.headers())
+            if case .array(let items)? = pulledCdrs.envelope?["data"], var pulled = items.first?.objectMembers, var pushed = cdr.objectMembers {
+                pulled["last_updated"] = nil
+                pushed["last_updated"] = nil
+                #expect(pulled == pushed)
+            } else {
+                Issue.record("no CDR pulled: \(pulledCdrs.envelope?.canonicalText ?? "")")
+            }
+            let (locations, _) = try await server.ocpi221(.GET, "/ocpi/2.2.1/locations", headers: Self.headers())
+            #expect(locations.envelope?["data"]?.canonicalText.contains("\"tariff_ids\":[\"TARIFF-AC-22\"]") == true)
+            let (missing, missingHeaders) = try await server.ocpi221(.GET, "/ocpi/2.2.1/locations/NOPE", headers: Self.headers())
+            #expect(missing.httpStatus == 404 && missingHeaders.first(name: "X-Request-ID") == "req-start-0001")
+
             // A 2.1.1 command beside it, answered and resulted in 2.1.1.
             let old = try Requests.vector("G-01", responseURL: "\(iop.url)/ocpi/emsp/2.1.1/commands/START_SESSION/2")
             let answer211 = try await server.command("START_SESSION", old)
@@ -259,6 +291,11 @@ struct OCPI221Tests {
 }
 
 extension JSONValue {
+    var objectMembers: [String: JSONValue]? {
+        guard case .object(let members) = self else { return nil }
+        return members
+    }
+
     /// An object's member names (empty for anything else).
     var keys: Set<String> {
         guard case .object(let members) = self else { return [] }

@@ -23,11 +23,12 @@ enum RoutingHeaders {
     }
 
     /// The headers of the answer to `request`: both ids echoed, the routing swapped — from this
-    /// CPO (`ours`, or whom the request addressed) to whoever sent it.
-    static func answering(_ request: OCPIExchange, ours: String) -> HTTPFields {
+    /// CPO (`ours`, or whom the request addressed) to whoever sent it (`routing` false: ids only).
+    static func answering(_ request: OCPIExchange, ours: String, routing: Bool = true) -> HTTPFields {
         var fields = HTTPFields()
         if let id = request.requestId { fields[requestId] = id }
         if let id = request.correlationId { fields[correlationId] = id }
+        guard routing else { return fields }
         set(&fields, request.to ?? ours, country: fromCountry, party: fromParty)
         if let caller = request.from { set(&fields, caller, country: toCountry, party: toParty) }
         return fields

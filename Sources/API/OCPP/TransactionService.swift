@@ -56,7 +56,11 @@ public struct TransactionService: Sendable {
             expectedVersion: .any
         )
         let answer: TokenAuthorization?
-        if let evse, let authorizer {
+        var decidedBy = "iop"
+        if let command = try await startedByCommand(idTag: idTag, chargePointId: chargePointId) {
+            answer = TokenAuthorization(allowed: "ALLOWED", authorizationId: command.authorizationId, token: command.token)
+            decidedBy = "command:\(command.commandId)"
+        } else if let evse, let authorizer {
             answer = await authorizer.authorize(uid: idTag, locationId: evse.locationId, evseUid: evse.uid)
         } else {
             answer = nil
@@ -66,7 +70,7 @@ public struct TransactionService: Sendable {
             idTag: idTag,
             allowed: answer?.allowed ?? rfidFallback,
             authorizationId: answer?.authorizationId,
-            decidedBy: answer == nil ? "fallback" : "iop",
+            decidedBy: answer == nil ? "fallback" : decidedBy,
             locationId: evse?.locationId,
             evseUid: evse?.uid,
             token: answer?.token
@@ -76,7 +80,7 @@ public struct TransactionService: Sendable {
                 try EventCoding.newEvent(
                     decided,
                     metadata: EventMetadata(
-                        source: answer == nil ? "fallback" : "iop",
+                        source: decided.decidedBy.hasPrefix("command:") ? "command" : decided.decidedBy,
                         correlationId: metadata.correlationId
                     )
                 )
@@ -93,6 +97,23 @@ public struct TransactionService: Sendable {
             }
         return .object(["idTagInfo": .object(["status": .string(status)])])
     }
+
+    /// OCPI 2.2.1's 15-minute rule (spec digest §8.2): no real-time authorization of a token at a
+    /// charge point within 15 minutes of a StartSession for it there — the eMSP authorized it by
+    /// sending the command. A charger that authorizes a remote start's id tag (OCPP
+    /// `AuthorizeRemoteTxRequests`) is answered from that command, the latest accepted one.
+    private func startedByCommand(idTag: String, chargePointId: String) async throws -> CommandsProjection.State? {
+        let evses = Set(locations.evses(chargePointId: chargePointId).map { "\($0.locationId)/\($0.uid)" })
+        return try await store.read(CommandsProjection.startSessions(receivedSince: clock.now().adding(milliseconds: -Self.commandAuthorizes)))
+            .last { command in
+                command.ocpiVersion == OCPIVersion.v221.rawValue && command.answer?.result == CommandResult.accepted.rawValue
+                    && evses.contains("\(command.locationId ?? "")/\(command.evseUid ?? "")")
+                    && command.tokenUid.map(OCPI211OCPP16.idTag(forToken:))?.caseInsensitiveCompare(idTag) == .orderedSame
+            }
+    }
+
+    /// How long a StartSession stands for the token's authorization at its charge point: 15 minutes.
+    static let commandAuthorizes: Int64 = 15 * 60_000
 
     /// StartTransaction.req → the `.conf` payload.
     func start(_ chargePointId: String, _ payload: JSONValue, messageId: String, frame: String) async throws -> JSONValue {

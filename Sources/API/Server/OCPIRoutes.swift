@@ -22,9 +22,9 @@ struct OCPIRoutes {
     static let maximumBody = 64 * 1024
 
     func register(on router: Router<LedgerRequestContext>, token: String, pull: PullRoutes, credentials: CredentialsRoutes) {
-        let ocpi = router.group("ocpi").add(
-            middleware: TokenAuthentication(token: token, configuredVersion: configuredVersion, store: store, clock: clock)
-        )
+        let ocpi = router.group("ocpi")
+            .add(middleware: TokenAuthentication(token: token, configuredVersion: configuredVersion, store: store, clock: clock))
+            .add(middleware: RoutingAnswer(ours: commands.party))
         pull.register(on: ocpi)
         credentials.register(on: ocpi)
         // Both versions, to everyone: an IOP registering picks the newest both list (spec digest §4.3).
@@ -92,9 +92,7 @@ struct OCPIRoutes {
                 version: .v221,
                 exchange: exchange
             )
-            var response = respond(answer)
-            response.headers.append(contentsOf: RoutingHeaders.answering(exchange, ours: commands.party))
-            return response
+            return respond(answer)
         }
     }
 
