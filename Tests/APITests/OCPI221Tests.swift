@@ -237,6 +237,12 @@ struct OCPI221Tests {
             let sent = try #require(pushes[3].ocpiHeaders["X-Request-ID"])
             #expect(try await Projections.Audit.authorizationIds(requestId: sent, store: server.store) == [Self.reference])
             #expect(try await Projections.Audit.authorizationIds(requestId: "no-such-request", store: server.store) == nil)
+            // The ops page finds it too, and its timeline shows the ids.
+            let basic = "Basic \(Data("ops:\(ServerHarness.opsToken)".utf8).base64EncodedString())"
+            let found = try await server.ops("/ops/search?q=req-start-0001", authorization: basic)
+            #expect(found.status == 200 && found.text.contains(Self.reference), "\(found.text)")
+            let timeline = try await server.ops("/ops/timeline?authorization_id=\(Self.reference)", authorization: basic)
+            #expect(timeline.text.contains("X-Request-ID req-start-0001") && timeline.text.contains("OCPI 2.2.1"))
             if kind == .sqlite {
                 let audit = try await TariffCommandTests.ledger([
                     "audit", "--request-id", "req-start-0001", "--db", server.directory.path("ledger.sqlite"),

@@ -87,6 +87,9 @@ struct OpsPages {
             if try database.state(AuthorizationLinksProjection.self, query) != nil {
                 add(query, OpsLink.timeline(query), "authorization")
             }
+            for id in try Audit.authorizationIds(requestId: query, database) ?? [] {
+                add(id, OpsLink.timeline(id), "authorization the OCPI 2.2.1 request \(query) was about")
+            }
             var sessions: [SessionsProjection.State] = []
             if let session = try database.state(SessionsProjection.self, query) { sessions.append(session) }
             if let command = try database.state(CommandsProjection.self, query) {

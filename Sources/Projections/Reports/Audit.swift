@@ -51,20 +51,23 @@ public enum Audit {
     /// delivery attempt it named (that delivery's command, or its session's authorizations).
     /// `nil` when no request had that id.
     public static func authorizationIds(requestId: String, store: some ProjectionStore) async throws -> [String]? {
-        try await store.withProjectionSnapshot { database in
-            guard let request = try database.state(OCPIRequestsProjection.self, requestId) else { return nil }
-            var commandId = request.commandId
-            var sessionId: String?
-            if let deliveryId = request.deliveryId, let delivery = try database.state(DeliveriesProjection.self, deliveryId) {
-                commandId = delivery.scheduled.commandId
-                sessionId = delivery.scheduled.sessionId
-            }
-            if let commandId, let command = try database.state(CommandsProjection.self, commandId) {
-                return command.authorizationId.map { [$0] } ?? []
-            }
-            guard let sessionId, let session = try database.state(SessionsProjection.self, sessionId) else { return [] }
-            return distinct(session.authorizations.map(\.authorizationId))
+        try await store.withProjectionSnapshot { database in try authorizationIds(requestId: requestId, database) }
+    }
+
+    /// The same, read through an open database.
+    public static func authorizationIds(requestId: String, _ database: any ProjectionReading) throws -> [String]? {
+        guard let request = try database.state(OCPIRequestsProjection.self, requestId) else { return nil }
+        var commandId = request.commandId
+        var sessionId: String?
+        if let deliveryId = request.deliveryId, let delivery = try database.state(DeliveriesProjection.self, deliveryId) {
+            commandId = delivery.scheduled.commandId
+            sessionId = delivery.scheduled.sessionId
         }
+        if let commandId, let command = try database.state(CommandsProjection.self, commandId) {
+            return command.authorizationId.map { [$0] } ?? []
+        }
+        guard let sessionId, let session = try database.state(SessionsProjection.self, sessionId) else { return [] }
+        return distinct(session.authorizations.map(\.authorizationId))
     }
 
     private static func distinct(_ ids: [String]) -> [String] {
