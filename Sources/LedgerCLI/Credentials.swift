@@ -51,9 +51,9 @@ struct CredentialsCommand: AsyncParsableCommand {
 
 struct Register: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Register this ledger with the IOP (OCPI 2.1.1 credentials, CPO-initiated), or update a registration.",
+        abstract: "Register this ledger with the IOP (OCPI 2.1.1 or 2.2.1 credentials, CPO-initiated), or update a registration.",
         discussion: """
-            Reads the IOP's versions and 2.1.1 endpoints with TOKEN_A, records a new token for the \
+            Reads the IOP's versions and endpoints (of --ocpi-version) with TOKEN_A, records a new token for the \
             IOP (so a running server lets the IOP read its versions with it), POSTs this CPO's \
             credentials and keeps the token the IOP answers with (sealed with the secret key: \
             <db>.key beside a SQLite ledger, LEDGER_SECRET_KEY for PostgreSQL). A running `ledger \
@@ -71,6 +71,12 @@ struct Register: AsyncParsableCommand {
 
     @Option(help: "The base URL the IOP reaches this ledger's server at; the credentials advertise {url}/ocpi/versions (LEDGER_PUBLIC_URL).")
     var publicURL: String = environment("PUBLIC_URL") ?? "http://127.0.0.1:8080"
+
+    @Option(
+        help:
+            "The OCPI version of a new registration: 2.1.1, or 2.2.1 (the IOP's 2.2.1 credentials, with roles). An update keeps the registration's (Gireve updates no 2.2.1 registration: it unregisters and registers again)."
+    )
+    var ocpiVersion: OCPIVersion = .v211
 
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var party: PartyOptions
@@ -93,6 +99,7 @@ struct Register: AsyncParsableCommand {
                         versionsURL: versionsURL,
                         token: token,
                         advertising: "\(publicURL)/ocpi/versions",
+                        version: ocpiVersion,
                         by: "cli:register"
                     )
                 )

@@ -396,6 +396,40 @@ struct OCPI221CredentialsTests {
     }
 }
 
+extension OCPI221CredentialsTests {
+    @Test(
+        "Register ToIOP on 2.2.1: the IOP's 2.2.1 endpoints read with its Base64 TOKEN_A, our credentials POSTed with a CPO role; the IOP reads our 2.2.1 discovery with the offered token; its HUB role kept"
+    )
+    func registersWithTheIOPOver221() async throws {
+        let iop = try await IOPStandIn()
+        iop.registrar.versions.withLock { $0 = ["2.1.1", "2.2.1"] }
+        try await ServerHarness.with { server in
+            let registration = Registration(
+                store: server.store,
+                exchange: CredentialsExchange(client: server.client),
+                secrets: try SecretBox(base64: ServerHarness.secretKey),
+                party: CPOParty()
+            )
+            let registered = try await registration.register(
+                versionsURL: "\(iop.url)/ocpi/emsp/versions",
+                token: "a1a1-token-A",
+                advertising: "http://127.0.0.1:\(server.port)/ocpi/versions",
+                version: .v221,
+                by: "test"
+            )
+            #expect(registered.version == "2.2.1" && registered.countryCode == "FR" && registered.partyId == "107")
+            #expect(try await iop.registrar.callbacks.wait("the IOP's call back") { !$0.isEmpty } == [200])
+            let calls = iop.registrar.received.items
+            #expect(calls.map(\.path) == ["/ocpi/emsp/versions", "/ocpi/emsp/2.2.1", "/ocpi/emsp/2.2.1/credentials"])
+            #expect(calls.allSatisfy { $0.authorization == "Token \(Self.encoded("a1a1-token-A"))" })
+            #expect(calls.last?.body?["roles"]?.canonicalText.contains("\"role\":\"CPO\"") == true)
+            let offered = try #require(calls.last?.body?["token"]?.stringValue)
+            let (both, _) = try await server.ocpi221(.GET, "/ocpi/versions", authorization: Self.encoded(offered))
+            #expect(both.envelope?["data"]?.arrayCount == 2)
+        }
+    }
+}
+
 /// A local swipe on a 2.2.1 link: the IOP's AuthorizationInfo gives the session its token and
 /// authorization reference (V2-16); one without its `token` is no usable answer (X2-22).
 @Suite("OCPI 2.2.1 real-time authorization", .serialized)

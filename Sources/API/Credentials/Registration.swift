@@ -66,10 +66,13 @@ public struct Registration: Sendable {
     /// and endpoints read, a new token for the IOP recorded first (the IOP reads our versions with
     /// it before it answers), our credentials POSTed (PUT when updating), and the IOP's token kept.
     /// `advertising`: the versions URL this ledger gives the IOP (`--public-url` + `/ocpi/versions`).
+    /// `version`: the OCPI version a new registration is made on (an update keeps the
+    /// registration's); the offered token reaches only that version's discovery and credentials.
     public func register(
         versionsURL iopVersionsURL: String?,
         token tokenA: String?,
         advertising versionsURL: String,
+        version requested: OCPIVersion = .v211,
         by: String
     )
         async throws -> IOPRegistered
@@ -77,24 +80,31 @@ public struct Registration: Sendable {
         let connection = try await connection()
         let current = connection?.registered == true ? connection?.registration : nil
         let (url, token, method): (String, String, HTTPMethod)
+        let version: OCPIVersion
         if let current {
             guard let secrets else { throw CredentialsError(.badSecretKey, "no secret key to open the IOP token of the registration") }
             (url, token, method) = (iopVersionsURL ?? current.versionsUrl, try secrets.open(current.outboundTokenSealed), .PUT)
+            version = OCPIVersion(rawValue: current.version) ?? .v211
         } else {
             guard let iopVersionsURL, let tokenA else {
                 throw CredentialsError(.refused, "not registered yet: --versions-url and --token (the IOP's TOKEN_A) are needed")
             }
             (url, token, method) = (iopVersionsURL, tokenA, .POST)
+            version = requested
         }
-        let endpoints = try await exchange.endpoints(versionsURL: url, token: token)
+        let endpoints = try await exchange.endpoints(versionsURL: url, token: token, version: version)
         guard let credentialsURL = endpoints["credentials"] else { throw CredentialsError(.missingEndpoints, "\(url) lists no credentials endpoint") }
         let offered = SecretBox.newToken()
-        try await record(CredentialsTokenIssued(purpose: "offer", tokenHash: SecretBox.hash(offered), by: by), source: by)
+        try await record(
+            CredentialsTokenIssued(purpose: "offer", tokenHash: SecretBox.hash(offered), by: by, version: version.recorded),
+            source: by
+        )
         let theirs = try await exchange.send(
             method,
-            party.credentials(token: offered, versionsURL: versionsURL).json,
+            party.credentials(token: offered, versionsURL: versionsURL).json(version),
             to: credentialsURL,
-            token: token
+            token: token,
+            version: version
         )
         let event = try registered(
             by: "cpo",
@@ -107,7 +117,8 @@ public struct Registration: Sendable {
                 businessName: theirs.businessName
             ),
             endpoints: endpoints,
-            inboundToken: offered
+            inboundToken: offered,
+            version: version
         )
         try await record(event, source: by)
         return event

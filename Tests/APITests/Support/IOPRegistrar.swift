@@ -47,21 +47,31 @@ final class IOPRegistrar: Sendable {
                 ("tariffs", "RECEIVER"), ("tokens", "SENDER"), ("commands", "SENDER"),
             ]
             let endpoints = listed.map { module, role -> JSONValue in
-                let url = "\(base)/ocpi/\(role == "RECEIVER" || module == "tokens" ? "emsp" : "hub-sender")/2.2.1/\(module)"
+                let url = "\(base)/ocpi/\(role == "RECEIVER" || module == "tokens" || module == "credentials" ? "emsp" : "hub-sender")/2.2.1/\(module)"
                 return .object(["identifier": .string(module), "role": .string(role), "url": .string(url)])
             }
             return Self.ok(.object(["version": .string("2.2.1"), "endpoints": .array(endpoints)]))
-        case (.post, "/ocpi/emsp/2.1.1/credentials"), (.put, "/ocpi/emsp/2.1.1/credentials"):
+        case (.post, "/ocpi/emsp/2.1.1/credentials"), (.put, "/ocpi/emsp/2.1.1/credentials"), (.post, "/ocpi/emsp/2.2.1/credentials"):
             note(request, body: body)
-            guard let ours = body?["url"]?.stringValue, let token = body?["token"]?.stringValue else { return Self.ok(.null, code: 2001) }
+            let v221 = request.uri.path.contains("/2.2.1/")
+            guard let ours = body?["url"]?.stringValue, let token = body?["token"]?.stringValue, !v221 || body?["roles"] != nil else {
+                return Self.ok(.null, code: 2001)
+            }
             // Reads the ledger's versions with the token it offered, while the ledger waits.
             var check = HTTPClientRequest(url: ours)
-            check.headers.add(name: "Authorization", value: "Token \(token)")
+            check.headers.add(name: "Authorization", value: "Token \(v221 ? Data(token.utf8).base64EncodedString() : token)")
             let answered = try? await HTTPClient.shared.execute(check, timeout: .seconds(5))
             let status = answered.map { Int($0.status.code) } ?? 0
             callbacks.append(status)
             guard status == 200 else { return Self.ok(.null, code: 3001) }
             let issued = issuedTokens.withLock { $0.removeFirst() }
+            if v221 {
+                let hub: JSONValue = .object([
+                    "role": .string("HUB"), "party_id": .string("107"), "country_code": .string("FR"),
+                    "business_details": .object(["name": .string("GIREVE")]),
+                ])
+                return Self.ok(.object(["token": .string(issued), "url": .string("\(base)/ocpi/emsp/versions"), "roles": .array([hub])]))
+            }
             return Self.ok(
                 .object([
                     "token": .string(issued), "url": .string("\(base)/ocpi/emsp/versions"), "party_id": .string("107"),
