@@ -1,4 +1,3 @@
-import API
 import AsyncHTTPClient
 import Domain
 import Foundation
@@ -8,6 +7,8 @@ import NIOHTTP1
 import Projections
 import Synchronization
 import Testing
+
+@testable import API
 
 /// OCPI 2.2.1 beside 2.1.1 on one ledger: discovery, Base64 tokens, commands answered with
 /// `timeout` and their `CommandResult`, Sessions and CDRs in 2.2.1 shapes carrying the
@@ -118,6 +119,24 @@ struct OCPI221Tests {
                 if case .commandAnswered(let e) = try EventCatalogue.standard.decode($0) { e } else { nil }
             }
             #expect(answered.map(\.statusCode) == cases.map { Int($0.3) })
+
+            // A valid StartSession for a charger that is not connected: REJECTED, saying why; and
+            // one without X-Request-ID is answered all the same, with a warning recorded.
+            let (rejected, _) = try await server.ocpi221(
+                .POST,
+                "/ocpi/2.2.1/commands/START_SESSION",
+                body: try Self.command("V2-06", responseURL: url + "8"),
+                headers: Self.headers(["X-Request-ID": nil])
+            )
+            #expect(
+                rejected.envelope?["data"]
+                    == .object([
+                        "result": .string("REJECTED"), "timeout": .number("0"),
+                        "message": CommandAnswers221.displayText("The charge point is not connected."),
+                    ])
+            )
+            let warning = try #require(try await server.events(CommandWarning.eventType).last)
+            #expect(warning.data.value["warning"]?.stringValue == "the OCPI 2.2.1 request carried no X-Request-ID")
         }
     }
 

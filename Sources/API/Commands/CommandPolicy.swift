@@ -22,6 +22,8 @@ struct CommandPolicy: Sendable {
         var dispatch: Dispatch?
         var warnings: [String] = []
         var duplicateOf: String?
+        /// Why a command is REJECTED, for the answers that say it (OCPI 2.2.1's `message`).
+        var reason: String?
     }
 
     /// A CALL to send, and through which instance (`nil`: this one).
@@ -146,8 +148,10 @@ struct CommandPolicy: Sendable {
     /// A command to an EVSE: sent if its charger can be reached (`route`) and, except to unlock
     /// it, its connector is free.
     func decide(_ request: CommandRequest, at evse: LocationRegistry.EVSE, route: Route?, connectorFree: Bool) -> Decision {
-        guard let route else { return Decision(response: .command(.rejected)) }
-        if request.type != .unlockConnector, !connectorFree { return Decision(response: .command(.rejected)) }
+        guard let route else { return Decision(response: .command(.rejected), reason: "The charge point is not connected.") }
+        if request.type != .unlockConnector, !connectorFree {
+            return Decision(response: .command(.rejected), reason: "The EVSE is in use, reserved or out of order.")
+        }
         let (action, payload) = OCPI211OCPP16.call(for: request, at: evse)
         return Decision(
             response: .command(.accepted),
@@ -158,7 +162,8 @@ struct CommandPolicy: Sendable {
     /// STOP_SESSION: sent if the session is still active and its charger can be reached.
     func decideStop(_ request: CommandRequest, session: SessionsProjection.State?, route: Route?) -> Decision {
         guard let session else { return Decision(response: .command(.unknownSession)) }
-        guard session.status == .active, let route else { return Decision(response: .command(.rejected)) }
+        guard session.status == .active else { return Decision(response: .command(.rejected), reason: "The session has ended.") }
+        guard let route else { return Decision(response: .command(.rejected), reason: "The charge point is not connected.") }
         let (action, payload) = OCPI211OCPP16.stopCall(transactionId: session.transactionId)
         return Decision(
             response: .command(.accepted),

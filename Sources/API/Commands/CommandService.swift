@@ -92,7 +92,13 @@ public struct CommandService: Sendable {
             await aloneAcrossInstances(repeatKey, logger: logger) { () -> (Decision, OutboundCall?)? in
                 var decision = await decide(segment: segment, json: json, received: received, version: version)
                 if version == .v221 {
-                    decision.response = CommandAnswers221.response(decision.response, timeoutSeconds: Int(commandTimeout.milliseconds / 1000))
+                    decision.response = CommandAnswers221.response(
+                        decision.response,
+                        timeoutSeconds: Int(commandTimeout.milliseconds / 1000),
+                        reason: decision.reason
+                    )
+                    // OCPI 2.2.1 requires one on every request: answered all the same, noted for the IOP's support.
+                    if received.exchange?.requestId == nil { decision.warnings.append("the OCPI 2.2.1 request carried no X-Request-ID") }
                 }
                 let call = decision.dispatch.map { OutboundCall(commandId: commandId, action: $0.action, payload: $0.payload) }
                 do {
@@ -176,11 +182,7 @@ public struct CommandService: Sendable {
         )
         if version == .v221 {
             received.connectorId = json?["connector_id"]?.stringValue
-            if let token, let country = token["country_code"]?.stringValue, let party = token["party_id"]?.stringValue,
-                let uid = token["uid"]?.stringValue, let type = token["type"]?.stringValue, let contract = token["contract_id"]?.stringValue
-            {
-                received.token = TokenSnapshot(countryCode: country, partyId: party, uid: uid, type: type, contractId: contract)
-            }
+            received.token = TokenSnapshot(token: token)
         }
         return received
     }

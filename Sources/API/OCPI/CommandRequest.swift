@@ -93,13 +93,8 @@ public struct CommandRequest: Sendable, Equatable {
             type: try token.oneOf("type", ["AD_HOC_USER", "APP_USER", "OTHER", "RFID"]),
             contractId: try token.string("contract_id", max: 36)
         )
-        _ = try token.string("issuer", max: 64)
-        _ = try token.boolean("valid")
-        _ = try token.oneOf("whitelist", ["ALWAYS", "ALLOWED", "ALLOWED_OFFLINE", "NEVER"])
-        _ = try token.dateTime("last_updated")
-        _ = try token.optionalString("visual_number", max: 64)
+        try Self.checkShared(token)
         _ = try token.optionalString("group_id", max: 36)
-        _ = try token.optionalString("language", max: 2)
         tokenUid = snapshot.uid
         authId = snapshot.contractId
         self.token = snapshot
@@ -110,6 +105,11 @@ public struct CommandRequest: Sendable, Equatable {
         tokenUid = try token.string("uid", max: 36)
         authId = try token.string("auth_id", max: 36)
         _ = try token.oneOf("type", ["OTHER", "RFID"])
+        try Self.checkShared(token)
+    }
+
+    /// The Token members both versions share: checked, not kept.
+    private static func checkShared(_ token: Fields) throws(Invalid) {
         _ = try token.string("issuer", max: 64)
         _ = try token.boolean("valid")
         _ = try token.oneOf("whitelist", ["ALWAYS", "ALLOWED", "ALLOWED_OFFLINE", "NEVER"])

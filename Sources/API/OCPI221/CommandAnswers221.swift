@@ -8,9 +8,9 @@ import Ledger
 enum CommandAnswers221 {
     /// `response` as a 2.2.1 CommandResponse: `timeout` the seconds the eMSP should wait for the
     /// result (the charger's answer deadline) when accepted, else 0; a refusal says why in
-    /// `message`. An unknown location (2003) still carries `{REJECTED, timeout}` (V2-10). Other
+    /// `message` (`reason`, or the error's status message). An unknown location (2003) still carries `{REJECTED, timeout}` (V2-10). Other
     /// errors (2001, 3000) carry no `data`, as OCPI allows for non-1xxx answers.
-    static func response(_ response: OCPIResponse, timeoutSeconds: Int) -> OCPIResponse {
+    static func response(_ response: OCPIResponse, timeoutSeconds: Int, reason: String? = nil) -> OCPIResponse {
         var response = response
         let result: String
         if let decided = response.data?["result"]?.stringValue {
@@ -25,7 +25,7 @@ enum CommandAnswers221 {
             "result": .string(result),
             "timeout": .number(String(result == CommandResult.accepted.rawValue ? timeoutSeconds : 0)),
         ]
-        if let message = response.statusMessage, response.statusCode != 1000 { data["message"] = displayText(message) }
+        if let message = reason ?? (response.statusCode != 1000 ? response.statusMessage : nil) { data["message"] = displayText(message) }
         response.data = .object(data)
         return response
     }

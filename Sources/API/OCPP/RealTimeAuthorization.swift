@@ -65,16 +65,8 @@ public struct HTTPTokenAuthorizer: TokenAuthorizer {
                 let data = envelope["data"], let allowed = data["allowed"]?.stringValue
             else { return nil }
             guard v221 else { return TokenAuthorization(allowed: allowed, authorizationId: data["authorization_id"]?.stringValue) }
-            let token = data["token"]
-            guard let country = token?["country_code"]?.stringValue, let party = token?["party_id"]?.stringValue,
-                let tokenUid = token?["uid"]?.stringValue, let type = token?["type"]?.stringValue,
-                let contract = token?["contract_id"]?.stringValue
-            else { return nil }
-            return TokenAuthorization(
-                allowed: allowed,
-                authorizationId: data["authorization_reference"]?.stringValue,
-                token: TokenSnapshot(countryCode: country, partyId: party, uid: tokenUid, type: type, contractId: contract)
-            )
+            guard let token = TokenSnapshot(token: data["token"]) else { return nil }
+            return TokenAuthorization(allowed: allowed, authorizationId: data["authorization_reference"]?.stringValue, token: token)
         } catch {
             return nil
         }

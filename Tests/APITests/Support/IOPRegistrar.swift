@@ -47,7 +47,8 @@ final class IOPRegistrar: Sendable {
                 ("tariffs", "RECEIVER"), ("tokens", "SENDER"), ("commands", "SENDER"),
             ]
             let endpoints = listed.map { module, role -> JSONValue in
-                let url = "\(base)/ocpi/\(role == "RECEIVER" || module == "tokens" || module == "credentials" ? "emsp" : "hub-sender")/2.2.1/\(module)"
+                let url =
+                    "\(base)/ocpi/\(role == "RECEIVER" || module == "tokens" || module == "credentials" ? "emsp" : "hub-sender")/2.2.1/\(module)"
                 return .object(["identifier": .string(module), "role": .string(role), "url": .string(url)])
             }
             return Self.ok(.object(["version": .string("2.2.1"), "endpoints": .array(endpoints)]))
