@@ -93,6 +93,7 @@ struct OCPI221ObjectsTests {
         }
         let rendered = Self.objects.object(Self.objects.session(Self.started), at: Self.at("09:00:05"))
         #expect(Self.comparable(rendered) == Self.comparable(expected))
+        #expect(OCPI221Checks.session(rendered, owner: "FR/ABC") == [])
     }
 
     @Test("V2-13: the progress PATCH carries the running totals and last_updated, and no periods (a 2.2.1 PATCH appends them)")
@@ -104,8 +105,7 @@ struct OCPI221ObjectsTests {
         }
         let rendered = Self.objects.progress(kwh: 8, totalCost: Decimal(string: "2.9")!, at: Self.at("09:45:10"))
         #expect(Self.comparable(rendered) == Self.comparable(expected))
-        // X2-10: never a PATCH without last_updated.
-        #expect(rendered["last_updated"] != nil)
+        #expect(OCPI221Checks.session(rendered, patch: true) == [])
     }
 
     @Test("V2-14: the completed Session as a whole PUT, every period with its tariff")
@@ -118,6 +118,7 @@ struct OCPI221ObjectsTests {
         session.status = "COMPLETED"
         let rendered = Self.objects.object(session, at: Self.at("10:45:05"))
         #expect(Self.comparable(rendered) == Self.comparable(try Self.vector("V2-14")))
+        #expect(OCPI221Checks.session(rendered) == [])
     }
 
     @Test("V2-15: the CDR with its CdrLocation, token, per-dimension costs and the tariff as it was at the start")
@@ -168,6 +169,34 @@ struct OCPI221ObjectsTests {
         )
         let rendered = Self.objects.cdr(issued, byCommand: true, idTag: Self.started.idTag, at: Self.at("10:45:30"))
         #expect(Self.comparable(rendered) == Self.comparable(expected))
+        #expect(OCPI221Checks.cdr(rendered) == [])
+    }
+
+    @Test("X2-08…X2-18: each defect a schema check misses (spec digest §11.4) is named; V2-12…V2-15 and every rendering here pass")
+    func checks() throws {
+        let session = OCPI221Checks.session
+        let cdr = OCPI221Checks.cdr
+        #expect(session(try Self.vector("V2-12"), false, "FR/ABC").isEmpty)
+        #expect(session(try Self.vector("V2-13"), true, nil).isEmpty)
+        #expect(session(try Self.vector("V2-14"), false, nil).isEmpty)
+        #expect(cdr(try Self.vector("V2-15")).isEmpty)
+        let expectations: [(String, [String], String)] = [
+            ("X2-08", session(try Self.vector("X2-08"), false, nil), "start_datetime is OCPI 2.1.1's"),
+            ("X2-09", session(try Self.vector("V2-12"), false, "FR/XYZ"), "the URL names FR/XYZ but the Session is FR/ABC's"),
+            ("X2-10", session(try Self.vector("X2-10"), true, nil), "a PATCH must carry last_updated"),
+            ("X2-11", session(try Self.vector("X2-11"), true, nil), "total_cost must be a Price object"),
+            ("X2-12", session(try Self.vector("X2-12"), false, nil), "start_date_time 2024-11-05T10:00:00+01:00 is not a UTC DateTime"),
+            ("X2-13", session(try Self.vector("X2-13"), false, nil), "status RESERVED is not a 2.2.1 SessionStatus"),
+            ("X2-14", cdr(try Self.vector("X2-14")), "stop_date_time is OCPI 2.1.1's"),
+            ("X2-15", cdr(try Self.vector("X2-15")), "cdr_token.country_code is required"),
+            ("X2-16", cdr(try Self.vector("X2-16")), "id has 37 characters"),
+            ("X2-17", cdr(try Self.vector("X2-17")), "the costs per dimension add up to 5.2, not total_cost 5.5"),
+            ("X2-18", cdr(try Self.vector("X2-18")), "charging_periods must not be empty"),
+        ]
+        for (vector, problems, expected) in expectations {
+            #expect(problems.contains { $0.hasPrefix(expected) }, "\(vector): \(problems)")
+        }
+        #expect(cdr(try Self.vector("X2-14")).contains("cdr_token is required"))
     }
 
     @Test("V2-07, V2-10: the CommandResponse has a timeout always, and says why it refuses; X2-06/X2-07: no 2.1.1 value ever leaves")

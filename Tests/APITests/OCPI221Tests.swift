@@ -221,6 +221,9 @@ struct OCPI221Tests {
             let (put, patch, final, cdr) = (
                 try #require(pushes[0].body), try #require(pushes[1].body), try #require(pushes[2].body), try #require(pushes[3].body)
             )
+            // What a schema check misses, checked on everything the IOP received (X2-08…X2-18).
+            #expect(OCPI221Checks.session(put, owner: "FR/ABC") == [] && OCPI221Checks.session(patch, patch: true) == [])
+            #expect(OCPI221Checks.session(final, owner: "FR/ABC") == [] && OCPI221Checks.cdr(cdr) == [])
             // V2-12's members (no start fee: total_cost is left out until there is a reading to price).
             let v212 = try JSONValue(parsing: Data(contentsOf: try #require(Bundle.module.url(forResource: "Vectors/V2-12", withExtension: "json"))))
             #expect(put.keys == v212.keys.subtracting(["total_cost"]).union(["charging_periods"]))

@@ -13,14 +13,15 @@ public struct CommandOutcomes: Sendable {
     let store: any ProjectionStore
     let metrics: LedgerMetrics
     let logger: Logger
-    /// The IOP as an OCPI party: whom a 2.2.1 CommandResult is addressed to (`--iop-party`).
-    let hub: String
+    /// The IOP connection: whom a 2.2.1 CommandResult is addressed to (the registration's party,
+    /// else `--iop-party`).
+    let link: IOPLink?
 
-    public init(store: any ProjectionStore, metrics: LedgerMetrics = LedgerMetrics(), logger: Logger, hub: String = IOPEndpoint.gireveHub) {
+    public init(store: any ProjectionStore, metrics: LedgerMetrics = LedgerMetrics(), logger: Logger, link: IOPLink? = nil) {
         self.store = store
         self.metrics = metrics
         self.logger = logger
-        self.hub = hub
+        self.link = link
     }
 
     /// The charger answered the CALL `messageId` of `commandId`. `false`: the ledger could not
@@ -130,7 +131,7 @@ public struct CommandOutcomes: Sendable {
         let stream = StreamID.command(commandId)
         for _ in 0..<8 {
             do {
-                var history = History(hub: hub)
+                var history = History()
                 for recorded in try await store.readStream(stream, fromVersion: 1, limit: .max) {
                     history.version = recorded.streamVersion
                     switch try EventCatalogue.standard.decode(recorded) {
@@ -148,6 +149,7 @@ public struct CommandOutcomes: Sendable {
                     logger.warning("answer or deadline for unknown command \(commandId) ignored")
                     return true
                 }
+                if history.ocpiVersion == OCPIVersion.v221.rawValue, let hub = try await link?.endpoint()?.hub { history.hub = hub }
                 let (events, settles) = try decide(history)
                 guard !events.isEmpty else { return true }
                 _ = try await store.append(events, to: stream, expectedVersion: .exact(history.version))

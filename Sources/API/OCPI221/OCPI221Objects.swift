@@ -248,9 +248,11 @@ public struct OCPI221Objects: Sendable {
         ])
     }
 
-    /// The OCPI connector of an EVSE a Session names: its first (one OCPP connector serves an EVSE).
+    /// The OCPI connector of an EVSE a Session names: its first (one OCPP connector serves an EVSE;
+    /// the start-up checks make every EVSE list its connectors), else the OCPP connector's number.
     func connectorId(location: String, evse: String) -> String {
-        locations.evse(location: location, uid: evse)?.connectorIds.first ?? "1"
+        let entry = locations.evse(location: location, uid: evse)
+        return entry?.connectorIds.first ?? entry.map { String($0.connectorId) } ?? ""
     }
 
     /// The Location frozen into a CDR: address and coordinates, then the EVSE and connector used.

@@ -138,9 +138,6 @@ public struct LedgerServer: Sendable {
         let responseURLs = ResponseURLPolicy(iopURL: configuration.iop?.url, allowedHosts: configuration.responseURLHosts)
         let centralSystem = CentralSystem()
         let metrics = LedgerMetrics()
-        let outcomes = CommandOutcomes(store: store, metrics: metrics, logger: logger, hub: configuration.iop?.hub ?? IOPEndpoint.gireveHub)
-        // A transaction binds to a START_SESSION received up to the command's deadline plus the
-        // time a driver takes to plug in (OCPP's ConnectionTimeOut is typically 1–3 minutes).
         let link = IOPLink(
             store: store,
             configured: configuration.iop,
@@ -149,6 +146,9 @@ public struct LedgerServer: Sendable {
             partyId: configuration.party.partyId,
             secrets: configuration.secrets
         )
+        let outcomes = CommandOutcomes(store: store, metrics: metrics, logger: logger, link: link)
+        // A transaction binds to a START_SESSION received up to the command's deadline plus the
+        // time a driver takes to plug in (OCPP's ConnectionTimeOut is typically 1–3 minutes).
         let transactions = TransactionService(
             store: store,
             locations: configuration.locations,

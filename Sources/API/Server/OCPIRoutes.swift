@@ -7,7 +7,8 @@ import Logging
 import NIOCore
 import Projections
 
-/// The OCPI 2.1.1 endpoints the IOP calls: version discovery and commands.
+/// The OCPI endpoints the IOP calls: version discovery and commands, in 2.1.1 and 2.2.1 (the pulls
+/// and credentials are `PullRoutes` and `CredentialsRoutes`, on the same group and token check).
 struct OCPIRoutes {
     let commands: CommandService
     let store: any ProjectionStore
@@ -27,7 +28,6 @@ struct OCPIRoutes {
             .add(middleware: RoutingAnswer(ours: commands.party))
         pull.register(on: ocpi)
         credentials.register(on: ocpi)
-        // Both versions, to everyone: an IOP registering picks the newest both list (spec digest §4.3).
         // What the token may use: an IOP registering picks the newest version listed (spec digest
         // §4.3), so an invitation lists its own only (`ledger credentials invite --ocpi-version`).
         ocpi.get("versions") { request, context in
