@@ -199,6 +199,15 @@ struct OCPI221ObjectsTests {
         #expect(cdr(try Self.vector("X2-14")).contains("cdr_token is required"))
     }
 
+    @Test("a token uid longer than OCPP 1.6's idTag becomes a stable 20-character tag; one that fits is sent as is")
+    func idTags() {
+        // Pinned: commands in flight across an upgrade must still bind to their transactions.
+        #expect(OCPI211OCPP16.idTag(forToken: Self.token.uid) == "HB5CB265293E66C23A82")
+        #expect(OCPI211OCPP16.idTag(forToken: "04A2B3C4D5E6F7") == "04A2B3C4D5E6F7")
+        #expect(OCPI211OCPP16.idTag(forToken: String(repeating: "A", count: 20)) == String(repeating: "A", count: 20))
+        #expect(OCPI211OCPP16.idTag(forToken: String(repeating: "A", count: 21)).count == 20)
+    }
+
     @Test("V2-07, V2-10: the CommandResponse has a timeout always, and says why it refuses; X2-06/X2-07: no 2.1.1 value ever leaves")
     func commandAnswers() throws {
         let accepted = CommandAnswers221.response(.command(.accepted), timeoutSeconds: 30)

@@ -118,6 +118,24 @@ struct AuditTests {
     }
 
     @Test(
+        "--request-id audits the authorization an OCPI 2.2.1 request was about, received (a command) or sent (a delivery attempt); the timeline names the ids",
+        arguments: StoreKind.available
+    )
+    func requestIds(kind: StoreKind) async throws {
+        try await ReplayTests.withImportedLedger("ocpi221_remote_start", kind: kind) { ledger in
+            for id in ["req-start-221", "req-result-221"] {
+                let result = try await CLI.ledger("audit", "--request-id", id, "--db", ledger.db)
+                #expect(result.status == 0, "\(result.stderr)")
+                #expect(result.stdout.contains("6b1f0d2e-3c4a-4f5b-9e8d-7a6b5c4d3e2f") && result.stdout.contains("CDR-221"))
+                #expect(result.stdout.contains("X-Request-ID req-start-221, X-Correlation-ID corr-221, from NL/EMS, to FR/ABC"))
+                #expect(result.stdout.contains("X-Request-ID req-result-221"))
+            }
+            let unknown = try await CLI.ledger("audit", "--request-id", "req-nobody", "--db", ledger.db)
+            #expect(unknown.status == 1 && unknown.stderr.contains("no OCPI request with X-Request-ID req-nobody"))
+        }
+    }
+
+    @Test(
         "a lookup that finds nothing exits 1 saying so; no target or two targets is a usage error",
         arguments: [
             (["--session", "SES-404"], Int32(1), "no session SES-404"),

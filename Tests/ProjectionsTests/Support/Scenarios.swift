@@ -11,7 +11,115 @@ enum Scenarios {
         ("no_authorization_id", noAuthorizationId),
         ("dispute_two_authorizations_three_cdrs", dispute),
         ("start_again_same_second", startAgainSameSecond),
+        ("ocpi221_remote_start", ocpi221RemoteStart),
     ]
+
+    /// An OCPI 2.2.1 StartSession (authorization_reference, the token's owner, the IOP's request
+    /// ids and routing), its 2.2.1 CommandResult sent with its own X-Request-ID, and the session
+    /// it starts carrying the token: the facts `ledger audit --request-id` and the 2.2.1 objects
+    /// are built from.
+    static func ocpi221RemoteStart(_ w: ScenarioWriter) async throws {
+        let id = "cmd-start-221"
+        let stream = "command-\(id)"
+        let reference = "6b1f0d2e-3c4a-4f5b-9e8d-7a6b5c4d3e2f"
+        let token = TokenSnapshot(
+            countryCode: "NL",
+            partyId: "EMS",
+            uid: "5f2b9c1e-7a34-4d8e-b1c2-9e0f12ab34cd",
+            type: "APP_USER",
+            contractId: "NL-EMS-C12345678-K"
+        )
+        let responseURL = "https://iop.example.net/ocpi/2.2.1/commands/START_SESSION/\(id)"
+        try await w.emit(
+            CommandReceived(
+                commandId: id,
+                command: "START_SESSION",
+                body: #"{"response_url":"\#(responseURL)","authorization_reference":"\#(reference)"}"#,
+                bodyHash: "sha256-of-\(id)",
+                responseUrl: responseURL,
+                locationId: Vectors.location,
+                evseUid: Vectors.evse,
+                tokenUid: token.uid,
+                authId: token.contractId,
+                authorizationId: reference,
+                ocpiVersion: "2.2.1",
+                connectorId: "1",
+                token: token,
+                exchange: OCPIExchange(requestId: "req-start-221", correlationId: "corr-221", from: "NL/EMS", to: "FR/ABC")
+            ),
+            stream: stream,
+            source: "ocpi",
+            correlation: id
+        )
+        try await w.emit(
+            CommandAnswered(commandId: id, statusCode: 1000, result: "ACCEPTED"),
+            stream: stream,
+            source: "ocpi",
+            correlation: id,
+            after: 0
+        )
+        try await w.emit(
+            CommandDispatched(
+                commandId: id,
+                chargePointId: Vectors.chargePoint,
+                action: "RemoteStartTransaction",
+                messageId: "msg-\(id)",
+                deadline: w.at(30)
+            ),
+            stream: stream,
+            source: "ocpi",
+            correlation: id,
+            after: 0
+        )
+        try await w.emit(
+            ChargerResponded(commandId: id, chargePointId: Vectors.chargePoint, messageId: "msg-\(id)", frame: "[3]", result: "ACCEPTED"),
+            stream: stream,
+            source: "ocpp:\(Vectors.chargePoint)",
+            correlation: id
+        )
+        try await w.emit(
+            CommandResultQueued(commandId: id, result: "ACCEPTED", deliveryId: "result-\(id)"),
+            stream: stream,
+            source: "ocpp",
+            correlation: id,
+            after: 0
+        )
+        try await w.emit(
+            DeliveryScheduled(
+                deliveryId: "result-\(id)",
+                kind: .commandResult,
+                target: "response_url:\(id)",
+                method: "POST",
+                url: responseURL,
+                body: #"{"result":"ACCEPTED"}"#,
+                commandId: id,
+                ocpiVersion: "2.2.1",
+                exchange: OCPIExchange(correlationId: "corr-221", from: "FR/ABC", to: "FR/107")
+            ),
+            stream: stream,
+            source: "ocpp",
+            correlation: id,
+            after: 0
+        )
+        try await w.emit(
+            DeliveryAttempted(deliveryId: "result-\(id)", attempt: 1, httpStatus: 200, ocpiStatus: 1000, requestId: "req-result-221"),
+            stream: "delivery-result-\(id)",
+            source: "outbox",
+            correlation: id
+        )
+        try await w.emit(DeliverySucceeded(deliveryId: "result-\(id)"), stream: "delivery-result-\(id)", source: "outbox", correlation: id, after: 0)
+        try await session(
+            w,
+            id: "SES-221",
+            transactionId: 221,
+            commandId: id,
+            authorizationId: reference,
+            meter: (0, 8000),
+            idTag: OCPI221Vectors.hashedIdTag,
+            token: token
+        )
+        try await end(w, session: "SES-221", meterStop: 8000, cdr: "CDR-221", authorizationId: reference)
+    }
 
     /// START_SESSION with an authorization_id, accepted, charged, stopped, CDR issued.
     static func remoteStart(_ w: ScenarioWriter) async throws {
@@ -366,7 +474,8 @@ enum Scenarios {
         idTag: String = Vectors.tokenUid,
         matchedOn: [String] = ["id_tag", "connector", "window"],
         messageId: String? = nil,
-        startedAt: Timestamp? = nil
+        startedAt: Timestamp? = nil,
+        token: TokenSnapshot? = nil
     ) async throws {
         let stream = "session-\(id)"
         let source = "ocpp:\(Vectors.chargePoint)"
@@ -386,7 +495,8 @@ enum Scenarios {
                 currency: "EUR",
                 authorizationId: authorizationId,
                 commandId: commandId,
-                messageId: messageId
+                messageId: messageId,
+                token: token
             ),
             stream: stream,
             source: source,
@@ -514,4 +624,10 @@ enum Scenarios {
         )
         try await w.emit(DeliverySucceeded(deliveryId: "dlv-\(id)"), stream: "delivery-dlv-\(id)", source: "outbox", correlation: session)
     }
+}
+
+/// What the 2.2.1 scenario's charger was sent for the token's 36-character uid (OCPP 1.6's idTag
+/// holds 20): `OCPI211OCPP16.idTag(forToken:)` of it.
+enum OCPI221Vectors {
+    static let hashedIdTag = "HB5CB265293E66C23A82"
 }
