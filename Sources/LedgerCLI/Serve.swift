@@ -108,7 +108,11 @@ struct Serve: AsyncParsableCommand {
             let party = tariffs.push.party
             let secrets: SecretBox?
             do { secrets = try SecretKeyFile.load(for: database) } catch { throw Failure.cannotServe("\(error)") }
-            let locationProblems = registry.problems(countryCode: party.countryCode, partyId: party.partyId)
+            let locationProblems = registry.problems(
+                countryCode: party.countryCode,
+                partyId: party.partyId,
+                version: tariffs.push.party.iop?.version ?? .v211
+            )
             guard locationProblems.isEmpty else {
                 throw Failure.cannotServe(RefusedFile(kind: "locations", file: locations, problems: locationProblems).description)
             }

@@ -26,6 +26,26 @@ struct LocationChecksTests {
         try LocationRegistry(json: Data("[\(location)]".utf8)).problems(countryCode: "FR", partyId: "AB1")
     }
 
+    @Test("on an OCPI 2.2.1 link: ids over 36 characters, ids equal but for case, and a missing time_zone are named; 2.1.1 accepts them")
+    func ocpi221() throws {
+        let long = String(repeating: "L", count: 37)
+        let location = Self.valid.replacingOccurrences(of: #""id": "LOC-0001""#, with: #""id": "\#(long)""#)
+            .replacingOccurrences(of: #""time_zone": "Europe/Paris","#, with: "")
+            .replacingOccurrences(of: #""charge_point_id": "CP-1""#, with: #""charge_point_id": "CP-3""#)
+        let twins = Self.valid.replacingOccurrences(of: #""id": "LOC-0001""#, with: #""id": "loc-0001""#)
+            .replacingOccurrences(of: #""charge_point_id": "CP-1""#, with: #""charge_point_id": "CP-2""#)
+        let registry = try LocationRegistry(json: Data("[\(location), \(Self.valid), \(twins)]".utf8))
+        let problems = registry.problems(countryCode: "FR", partyId: "AB1", version: .v221)
+        #expect(
+            problems == [
+                "[0] (location \(long)): time_zone is required in OCPI 2.2.1",
+                "[0] (location \(long)): id \(long) is longer than OCPI 2.2.1's 36 characters",
+                "[2] (location loc-0001): id loc-0001 is [1] (location LOC-0001)'s but for case (OCPI 2.2.1 ids are case-insensitive)",
+            ]
+        )
+        #expect(registry.problems(countryCode: "FR", partyId: "AB1") == [])
+    }
+
     @Test("L-01 and the shipped examples pass")
     func validFiles() throws {
         #expect(try Self.problems(Self.valid) == [])

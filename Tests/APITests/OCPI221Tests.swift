@@ -297,6 +297,8 @@ struct OCPI221Tests {
             }
             let (locations, _) = try await server.ocpi221(.GET, "/ocpi/2.2.1/locations", headers: Self.headers())
             #expect(locations.envelope?["data"]?.canonicalText.contains("\"tariff_ids\":[\"TARIFF-AC-22\"]") == true)
+            let location = try #require(locations.envelope?["data"].flatMap { if case .array(let all) = $0 { all.first } else { nil } })
+            #expect(location["country_code"]?.stringValue == "FR" && location["publish"] == .bool(true) && location["type"] == nil)
             let (missing, missingHeaders) = try await server.ocpi221(.GET, "/ocpi/2.2.1/locations/NOPE", headers: Self.headers())
             #expect(missing.httpStatus == 404 && missingHeaders.first(name: "X-Request-ID") == "req-start-0001")
 

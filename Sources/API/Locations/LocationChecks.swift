@@ -7,12 +7,16 @@ import Ledger
 extension LocationRegistry {
     /// Every problem, `[2].evses[0].evse_id …`-style; empty when the file can be published as is.
     /// `countryCode`/`partyId` make the eMI3 Operator Id every `evse_id` must start with (`FR*ABC`).
-    public func problems(countryCode: String, partyId: String) -> [String] {
+    /// `version` 2.2.1 adds what publishing in 2.2.1 needs (spec digest §2.2, §9): ids and uids of
+    /// at most 36 characters, unique regardless of case (2.2.1 ids are CiString), and a `time_zone`.
+    public func problems(countryCode: String, partyId: String, version: OCPIVersion = .v211) -> [String] {
         let operatorId = "\(countryCode)*\(partyId)*".uppercased()
         var problems: [String] = []
+        var seen: [String: String] = [:]
         for (index, id) in locationIds.enumerated() {
             guard let location = locations[id] else { continue }
             let at = "[\(index)] (location \(id))"
+            if version == .v221 { problems += Self.problems221(location, id: id, at: at, seen: &seen) }
             for field in ["type", "address", "city", "postal_code", "country", "last_updated"] where location[field]?.stringValue == nil {
                 problems.append("\(at): \(field) is required")
             }
@@ -25,6 +29,26 @@ extension LocationRegistry {
                 let evseAt = "\(at).evses[\(evseIndex)] (EVSE \(evse["uid"]?.stringValue ?? "?"))"
                 problems += Self.evseProblems(evse, at: evseAt, operatorId: operatorId)
             }
+        }
+        return problems
+    }
+
+    /// A Location's 2.2.1 requirements; `seen`: the ids met so far, upper-cased, with where.
+    private static func problems221(_ location: JSONValue, id: String, at: String, seen: inout [String: String]) -> [String] {
+        var problems: [String] = []
+        if location["time_zone"]?.stringValue == nil { problems.append("\(at): time_zone is required in OCPI 2.2.1") }
+        var ids = [(id, at, "id")]
+        if case .array(let evses)? = location["evses"] {
+            ids += evses.enumerated().compactMap { index, evse in evse["uid"]?.stringValue.map { ($0, "\(at).evses[\(index)]", "uid") } }
+        }
+        for (value, place, field) in ids {
+            if value.count > 36 { problems.append("\(place): \(field) \(value) is longer than OCPI 2.2.1's 36 characters") }
+            // EVSE uids need only be unique within their Location; Location ids across the file.
+            let key = field == "id" ? "location:\(value.uppercased())" : "\(id)/\(value.uppercased())"
+            if let first = seen[key] {
+                problems.append("\(place): \(field) \(value) is \(first)'s but for case (OCPI 2.2.1 ids are case-insensitive)")
+            }
+            seen[key] = seen[key] ?? place
         }
         return problems
     }

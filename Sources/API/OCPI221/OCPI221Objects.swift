@@ -160,19 +160,23 @@ public struct OCPI221Objects: Sendable {
     }
 
     /// A 2.1.1 Location object (as published, statuses included) in the 2.2.1 shape (spec digest
-    /// §9): owned by this CPO and `publish`ed; 2.1.1's `type` has no 2.2.1 counterpart and goes;
-    /// each connector's `voltage`/`amperage`/`tariff_id` become `max_voltage`/`max_amperage`/`tariff_ids`.
+    /// §9): owned by this CPO and `publish`ed; 2.1.1's `type` becomes `parking_type` where 2.2.1 has
+    /// the value (not OTHER or UNKNOWN); each connector's `voltage`/`amperage`/`tariff_id` become
+    /// `max_voltage`/`max_amperage`/`tariff_ids`.
     static func location(_ object: JSONValue, countryCode: String, partyId: String) -> JSONValue {
         guard case .object(var members) = object else { return object }
         members["country_code"] = .string(countryCode)
         members["party_id"] = .string(partyId)
         members["publish"] = .bool(true)
-        members["type"] = nil
+        if let type = members.removeValue(forKey: "type")?.stringValue, Self.parkingTypes.contains(type) { members["parking_type"] = .string(type) }
         if case .array(let evses)? = members["evses"] { members["evses"] = .array(evses.map(evse)) }
         return .object(members)
     }
 
     func location(_ object: JSONValue) -> JSONValue { Self.location(object, countryCode: countryCode, partyId: partyId) }
+
+    /// The 2.1.1 LocationTypes that are 2.2.1 ParkingTypes too.
+    static let parkingTypes: Set<String> = ["ON_STREET", "PARKING_GARAGE", "UNDERGROUND_GARAGE", "PARKING_LOT"]
 
     /// An EVSE in the 2.2.1 shape: its connectors'.
     static func evse(_ evse: JSONValue) -> JSONValue {
