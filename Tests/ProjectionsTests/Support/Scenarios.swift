@@ -19,104 +19,28 @@ enum Scenarios {
     /// it starts carrying the token: the facts `ledger audit --request-id` and the 2.2.1 objects
     /// are built from.
     static func ocpi221RemoteStart(_ w: ScenarioWriter) async throws {
-        let id = "cmd-start-221"
-        let stream = "command-\(id)"
         let reference = "6b1f0d2e-3c4a-4f5b-9e8d-7a6b5c4d3e2f"
-        let token = TokenSnapshot(
-            countryCode: "NL",
-            partyId: "EMS",
-            uid: "5f2b9c1e-7a34-4d8e-b1c2-9e0f12ab34cd",
-            type: "APP_USER",
-            contractId: "NL-EMS-C12345678-K"
-        )
-        let responseURL = "https://iop.example.net/ocpi/2.2.1/commands/START_SESSION/\(id)"
-        try await w.emit(
-            CommandReceived(
-                commandId: id,
-                command: "START_SESSION",
-                body: #"{"response_url":"\#(responseURL)","authorization_reference":"\#(reference)"}"#,
-                bodyHash: "sha256-of-\(id)",
-                responseUrl: responseURL,
-                locationId: Vectors.location,
-                evseUid: Vectors.evse,
-                tokenUid: token.uid,
-                authId: token.contractId,
-                authorizationId: reference,
-                ocpiVersion: "2.2.1",
-                connectorId: "1",
-                token: token,
-                exchange: OCPIExchange(requestId: "req-start-221", correlationId: "corr-221", from: "NL/EMS", to: "FR/ABC")
+        let via221 = OCPI221Facts(
+            token: TokenSnapshot(
+                countryCode: "NL",
+                partyId: "EMS",
+                uid: "5f2b9c1e-7a34-4d8e-b1c2-9e0f12ab34cd",
+                type: "APP_USER",
+                contractId: "NL-EMS-C12345678-K"
             ),
-            stream: stream,
-            source: "ocpi",
-            correlation: id
+            received: OCPIExchange(requestId: "req-start-221", correlationId: "corr-221", from: "NL/EMS", to: "FR/ABC"),
+            resultRequestId: "req-result-221"
         )
-        try await w.emit(
-            CommandAnswered(commandId: id, statusCode: 1000, result: "ACCEPTED"),
-            stream: stream,
-            source: "ocpi",
-            correlation: id,
-            after: 0
-        )
-        try await w.emit(
-            CommandDispatched(
-                commandId: id,
-                chargePointId: Vectors.chargePoint,
-                action: "RemoteStartTransaction",
-                messageId: "msg-\(id)",
-                deadline: w.at(30)
-            ),
-            stream: stream,
-            source: "ocpi",
-            correlation: id,
-            after: 0
-        )
-        try await w.emit(
-            ChargerResponded(commandId: id, chargePointId: Vectors.chargePoint, messageId: "msg-\(id)", frame: "[3]", result: "ACCEPTED"),
-            stream: stream,
-            source: "ocpp:\(Vectors.chargePoint)",
-            correlation: id
-        )
-        try await w.emit(
-            CommandResultQueued(commandId: id, result: "ACCEPTED", deliveryId: "result-\(id)"),
-            stream: stream,
-            source: "ocpp",
-            correlation: id,
-            after: 0
-        )
-        try await w.emit(
-            DeliveryScheduled(
-                deliveryId: "result-\(id)",
-                kind: .commandResult,
-                target: "response_url:\(id)",
-                method: "POST",
-                url: responseURL,
-                body: #"{"result":"ACCEPTED"}"#,
-                commandId: id,
-                ocpiVersion: "2.2.1",
-                exchange: OCPIExchange(correlationId: "corr-221", from: "FR/ABC", to: "FR/107")
-            ),
-            stream: stream,
-            source: "ocpp",
-            correlation: id,
-            after: 0
-        )
-        try await w.emit(
-            DeliveryAttempted(deliveryId: "result-\(id)", attempt: 1, httpStatus: 200, ocpiStatus: 1000, requestId: "req-result-221"),
-            stream: "delivery-result-\(id)",
-            source: "outbox",
-            correlation: id
-        )
-        try await w.emit(DeliverySucceeded(deliveryId: "result-\(id)"), stream: "delivery-result-\(id)", source: "outbox", correlation: id, after: 0)
+        try await startCommand(w, id: "cmd-start-221", authorizationId: reference, chargerResult: "ACCEPTED", via221: via221)
         try await session(
             w,
             id: "SES-221",
             transactionId: 221,
-            commandId: id,
+            commandId: "cmd-start-221",
             authorizationId: reference,
             meter: (0, 8000),
-            idTag: OCPI221Vectors.hashedIdTag,
-            token: token
+            idTag: OCPI221Facts.hashedIdTag,
+            token: via221.token
         )
         try await end(w, session: "SES-221", meterStop: 8000, cdr: "CDR-221", authorizationId: reference)
     }
@@ -319,12 +243,24 @@ enum Scenarios {
 
     // MARK: - Building blocks
 
-    static func startCommand(_ w: ScenarioWriter, id: String, authorizationId: String?, chargerResult: String?) async throws {
+    /// `via221`: the command came over OCPI 2.2.1 (its token, ids and routing; its result sent so).
+    static func startCommand(
+        _ w: ScenarioWriter,
+        id: String,
+        authorizationId: String?,
+        chargerResult: String?,
+        via221: OCPI221Facts? = nil
+    ) async throws {
         let stream = "command-\(id)"
         let responseURL = "\(Vectors.iop)/commands/START_SESSION/\(id)"
-        let authorizationField = authorizationId.map { #","authorization_id":"\#($0)""# } ?? ""
+        let authorizationField = authorizationId.map { #","\#(via221 == nil ? "authorization_id" : "authorization_reference")":"\#($0)""# } ?? ""
+        let token =
+            via221.map {
+                #"{"country_code":"\#($0.token.countryCode)","party_id":"\#($0.token.partyId)","uid":"\#($0.token.uid)","type":"\#($0.token.type)","contract_id":"\#($0.token.contractId)","issuer":"EMS","valid":true,"whitelist":"NEVER","last_updated":"2024-02-01T08:00:00Z"}"#
+            }
+            ?? #"{"uid":"\#(Vectors.tokenUid)","type":"OTHER","auth_id":"\#(Vectors.authId)","issuer":"FR*XYZ","valid":true,"whitelist":"ALWAYS","last_updated":"2024-02-01T08:00:00Z"}"#
         let body =
-            #"{"response_url":"\#(responseURL)","token":{"uid":"\#(Vectors.tokenUid)","type":"OTHER","auth_id":"\#(Vectors.authId)","issuer":"FR*XYZ","valid":true,"whitelist":"ALWAYS","last_updated":"2024-02-01T08:00:00Z"}\#(authorizationField),"location_id":"\#(Vectors.location)","evse_uid":"\#(Vectors.evse)"}"#
+            #"{"response_url":"\#(responseURL)","token":\#(token)\#(authorizationField),"location_id":"\#(Vectors.location)","evse_uid":"\#(Vectors.evse)"}"#
         try await w.emit(
             CommandReceived(
                 commandId: id,
@@ -334,9 +270,12 @@ enum Scenarios {
                 responseUrl: responseURL,
                 locationId: Vectors.location,
                 evseUid: Vectors.evse,
-                tokenUid: Vectors.tokenUid,
-                authId: Vectors.authId,
-                authorizationId: authorizationId
+                tokenUid: via221?.token.uid ?? Vectors.tokenUid,
+                authId: via221?.token.contractId ?? Vectors.authId,
+                authorizationId: authorizationId,
+                ocpiVersion: via221.map { _ in "2.2.1" },
+                token: via221?.token,
+                exchange: via221?.received
             ),
             stream: stream,
             source: "ocpi",
@@ -376,7 +315,7 @@ enum Scenarios {
             source: "ocpp:\(Vectors.chargePoint)",
             correlation: id
         )
-        try await queueResult(w, command: id, result: chargerResult, delivery: "dlv-\(id)")
+        try await queueResult(w, command: id, result: chargerResult, delivery: "dlv-\(id)", via221: via221)
     }
 
     static func stopCommand(_ w: ScenarioWriter, id: String, sessionId: String) async throws {
@@ -431,7 +370,7 @@ enum Scenarios {
         try await queueResult(w, command: id, result: "ACCEPTED", delivery: "dlv-\(id)")
     }
 
-    static func queueResult(_ w: ScenarioWriter, command: String, result: String, delivery: String) async throws {
+    static func queueResult(_ w: ScenarioWriter, command: String, result: String, delivery: String, via221: OCPI221Facts? = nil) async throws {
         let stream = "command-\(command)"
         try await w.emit(
             CommandResultQueued(commandId: command, result: result, deliveryId: delivery),
@@ -448,7 +387,9 @@ enum Scenarios {
                 method: "POST",
                 url: "\(Vectors.iop)/commands/\(command)",
                 body: #"{"result":"\#(result)"}"#,
-                commandId: command
+                commandId: command,
+                ocpiVersion: via221.map { _ in "2.2.1" },
+                exchange: via221.map { OCPIExchange(correlationId: $0.received.correlationId, from: "FR/ABC", to: "FR/107") }
             ),
             stream: "delivery-\(delivery)",
             source: "ocpi",
@@ -456,7 +397,7 @@ enum Scenarios {
             after: 0
         )
         try await w.emit(
-            DeliveryAttempted(deliveryId: delivery, attempt: 1, httpStatus: 200, ocpiStatus: 1000),
+            DeliveryAttempted(deliveryId: delivery, attempt: 1, httpStatus: 200, ocpiStatus: 1000, requestId: via221?.resultRequestId),
             stream: "delivery-\(delivery)",
             source: "outbox",
             correlation: command
@@ -626,8 +567,15 @@ enum Scenarios {
     }
 }
 
-/// What the 2.2.1 scenario's charger was sent for the token's 36-character uid (OCPP 1.6's idTag
-/// holds 20): `OCPI211OCPP16.idTag(forToken:)` of it.
-enum OCPI221Vectors {
+/// What makes a scenario's command an OCPI 2.2.1 one.
+struct OCPI221Facts {
+    var token: TokenSnapshot
+    /// The StartSession's ids and routing, as received.
+    var received: OCPIExchange
+    /// The X-Request-ID its CommandResult went out with.
+    var resultRequestId: String
+
+    /// What the charger was sent for the token's 36-character uid (OCPP 1.6's idTag holds 20):
+    /// `OCPI211OCPP16.idTag(forToken:)` of it.
     static let hashedIdTag = "HB5CB265293E66C23A82"
 }
