@@ -1,6 +1,6 @@
 import Ledger
 
-/// An OCPI 2.1.1 response: the HTTP status and the envelope
+/// An OCPI response (2.1.1 and 2.2.1 share the envelope): the HTTP status and the envelope
 /// `{"data": …, "status_code": …, "status_message": …, "timestamp": …}`.
 public struct OCPIResponse: Sendable, Equatable {
     public var httpStatus: Int
