@@ -225,6 +225,12 @@ struct OCPI221ObjectsTests {
         #expect(try Self.vector("X2-06")["data"]?["timeout"] == nil)
         #expect(!CommandAnswers221.resultTypes.contains(try Self.vector("X2-07")["result"]?.stringValue ?? ""))
         // V2-09's shape: a result with a DisplayText list.
-        #expect(CommandAnswers221.result(.rejected)["message"]?.canonicalText.contains("\"language\":\"en\"") == true)
+        let v209 = try Self.vector("V2-09")
+        let rejected = CommandAnswers221.result(.rejected)
+        #expect(rejected.keys == v209.keys)
+        guard case .array(let texts)? = rejected["message"], case .array(let vectorTexts)? = v209["message"] else {
+            throw WaitTimedOut(what: "DisplayText lists", items: "")
+        }
+        #expect(texts.map(\.keys) == [vectorTexts[0].keys] && texts.first?["language"]?.stringValue == "en")
     }
 }
