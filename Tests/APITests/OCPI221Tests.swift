@@ -414,6 +414,15 @@ struct OCPI221CredentialsTests {
                 .first { $0.path.hasSuffix("/START_SESSION/9") }
             #expect(result?.authorization == "Token \(Self.encoded("iop-b-4c8e1f0a6d2b9e73"))")
             #expect(result?.ocpiHeaders["OCPI-to-party-id"] == "107" && result?.body?["result"]?.stringValue == "ACCEPTED")
+
+            // The IOP unregisters: a push then waits, and its attempts name no request id (none left).
+            let (deleted, _) = try await server.ocpi221(.DELETE, "/ocpi/2.2.1/credentials", authorization: Self.encoded(tokenC))
+            #expect(deleted.statusCode == 1000)
+            charger.send(#"{"send":"StatusNotification","connector":1,"status":"Unavailable"}"#)
+            let waiting = try await server.waitForEvent(DeliveryAttempted.eventType) {
+                $0.data.value["error"]?.stringValue?.contains("unregistered") == true
+            }
+            #expect(waiting.data.value["request_id"] == nil)
         }
     }
 }

@@ -28,7 +28,7 @@ public enum DeliveryOutcome: Sendable, Equatable {
 
 /// Sends one delivery. The real one is HTTP (`HTTPDeliveryTransport`); every call has a timeout.
 public protocol DeliveryTransport: Sendable {
-    /// One attempt at `delivery`; `requestId`: its `X-Request-ID` (OCPI 2.2.1 deliveries), which
-    /// the outbox records with the attempt.
-    func deliver(_ delivery: DeliveryScheduled, requestId: String?) async -> DeliveryOutcome
+    /// One attempt at `delivery`, and the `X-Request-ID` it went out with (OCPI 2.2.1 deliveries
+    /// only, and only when a request left), which the outbox records with the attempt.
+    func deliver(_ delivery: DeliveryScheduled) async -> (outcome: DeliveryOutcome, requestId: String?)
 }

@@ -27,26 +27,28 @@ public struct HTTPDeliveryTransport: DeliveryTransport {
         self.timeout = timeout
     }
 
-    public func deliver(_ delivery: DeliveryScheduled, requestId: String?) async -> DeliveryOutcome {
-        let url = delivery.url
+    public func deliver(_ delivery: DeliveryScheduled) async -> (outcome: DeliveryOutcome, requestId: String?) {
         let current: IOPLink.Current
         do { current = try await link.current() } catch {
-            return .retry(httpStatus: nil, ocpiStatus: nil, error: "the IOP connection cannot be read: \(error)")
+            return (.retry(httpStatus: nil, ocpiStatus: nil, error: "the IOP connection cannot be read: \(error)"), nil)
         }
         guard !current.paused else {
-            return .retry(httpStatus: nil, ocpiStatus: nil, error: "the IOP unregistered this CPO: kept until it registers again")
+            return (.retry(httpStatus: nil, ocpiStatus: nil, error: "the IOP unregistered this CPO: kept until it registers again"), nil)
         }
-        let token = current.token
-        do { _ = try policy.allowing(current.endpoint?.hosts ?? []).check(url) } catch {
-            return .park(httpStatus: nil, ocpiStatus: nil, reason: "cannot be delivered: \(error)")
+        do { _ = try policy.allowing(current.endpoint?.hosts ?? []).check(delivery.url) } catch {
+            return (.park(httpStatus: nil, ocpiStatus: nil, reason: "cannot be delivered: \(error)"), nil)
         }
-        var request = HTTPClientRequest(url: url)
+        var request = HTTPClientRequest(url: delivery.url)
         request.method = HTTPMethod(rawValue: delivery.method)
         request.headers.add(name: "Content-Type", value: "application/json")
         let v221 = delivery.ocpiVersion == OCPIVersion.v221.rawValue
-        // OCPI 2.2.1 presents the token Base64-encoded (RFC 4648, no trailing newline: spec digest C6).
-        if let token { request.headers.add(name: "Authorization", value: "Token \(v221 ? Data(token.utf8).base64EncodedString() : token)") }
-        if v221, let requestId {
+        // OCPI 2.2.1 presents the token Base64-encoded (RFC 4648, no trailing newline: spec digest C6),
+        // and each attempt is a request of its own, with a new X-Request-ID.
+        if let token = current.token {
+            request.headers.add(name: "Authorization", value: "Token \(v221 ? Data(token.utf8).base64EncodedString() : token)")
+        }
+        let requestId = v221 ? UUID().uuidString.lowercased() : nil
+        if let requestId {
             for (name, value) in RoutingHeaders.sending(delivery.exchange ?? OCPIExchange(), requestId: requestId) {
                 request.headers.add(name: name, value: value)
             }
@@ -55,9 +57,9 @@ public struct HTTPDeliveryTransport: DeliveryTransport {
         do {
             let response = try await client.execute(request, timeout: timeout)
             let answer = try await response.body.collect(upTo: 1 << 20)
-            return .classify(httpStatus: Int(response.status.code), body: Array(buffer: answer))
+            return (.classify(httpStatus: Int(response.status.code), body: Array(buffer: answer)), requestId)
         } catch {
-            return .retry(httpStatus: nil, ocpiStatus: nil, error: "\(error)")
+            return (.retry(httpStatus: nil, ocpiStatus: nil, error: "\(error)"), requestId)
         }
     }
 }

@@ -102,9 +102,7 @@ public struct OutboxSender: Service {
         let scheduled = delivery.scheduled
         let lane = scheduled.target
         let number = delivery.attempts + 1
-        // OCPI 2.2.1: each attempt is a request of its own, with its own X-Request-ID.
-        let requestId = scheduled.ocpiVersion == nil ? nil : UUID().uuidString.lowercased()
-        let outcome = await transport.deliver(scheduled, requestId: requestId)
+        let (outcome, requestId) = await transport.deliver(scheduled)
         // Interrupted by our own shutdown: not an attempt to record; it stays pending for the next run.
         if Task.isCancelled { return }
         let id = scheduled.deliveryId
