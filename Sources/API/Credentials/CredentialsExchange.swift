@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Domain
 import Foundation
 import Ledger
 import NIOCore
@@ -79,14 +80,8 @@ public struct CredentialsExchange: Sendable {
     {
         var request = HTTPClientRequest(url: url)
         request.method = method
-        if version == .v221 {
-            request.headers.add(name: "Authorization", value: "Token \(Data(token.utf8).base64EncodedString())")
-            let id = UUID().uuidString.lowercased()
-            request.headers.add(name: "X-Request-ID", value: id)
-            request.headers.add(name: "X-Correlation-ID", value: id)
-        } else {
-            request.headers.add(name: "Authorization", value: "Token \(token)")
-        }
+        let id = UUID().uuidString.lowercased()
+        request.addOCPIHeaders(token: token, version: version, exchange: OCPIExchange(correlationId: id), requestId: id)
         if let body {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(string: body.canonicalText))

@@ -2,7 +2,7 @@
 /// and 2.2.1. A request's version is its URL's (`/ocpi/cpo/2.1.1/…`, `/ocpi/2.2.1/…`); a push's
 /// is the IOP link's (`--iop-version`). Events record the version only when it is not 2.1.1, so
 /// everything recorded before 2.2.1 was served reads as what it was.
-public enum OCPIVersion: String, Sendable, CaseIterable, Comparable {
+public enum OCPIVersion: String, Sendable, CaseIterable {
     case v211 = "2.1.1"
     case v221 = "2.2.1"
 
@@ -17,6 +17,4 @@ public enum OCPIVersion: String, Sendable, CaseIterable, Comparable {
         }
         self.init(rawValue: recorded)
     }
-
-    public static func < (lhs: OCPIVersion, rhs: OCPIVersion) -> Bool { lhs.rawValue < rhs.rawValue }
 }

@@ -41,19 +41,16 @@ public struct HTTPTokenAuthorizer: TokenAuthorizer {
     /// usable answer (spec digest X2-22: the fallback decides, and by default nothing starts).
     public func authorize(uid: String, locationId: String, evseUid: String) async -> TokenAuthorization? {
         guard let current = try? await link.current(), let endpoint = current.endpoint, let tokens = endpoint.module("tokens") else { return nil }
-        let v221 = endpoint.version == .v221
         let escaped = uid.addingPercentEncodingForPath()
         var request = HTTPClientRequest(url: "\(tokens)/\(escaped)/authorize?type=RFID")
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
-        if let token = current.token {
-            request.headers.add(name: "Authorization", value: "Token \(v221 ? Data(token.utf8).base64EncodedString() : token)")
-        }
-        if v221 {
-            for (name, value) in RoutingHeaders.sending(endpoint.outbound(correlationId: nil), requestId: UUID().uuidString.lowercased()) {
-                request.headers.add(name: name, value: value)
-            }
-        }
+        request.addOCPIHeaders(
+            token: current.token,
+            version: endpoint.version,
+            exchange: endpoint.outbound(correlationId: nil),
+            requestId: UUID().uuidString.lowercased()
+        )
         let body = JSONValue.object(["location_id": .string(locationId), "evse_uids": .array([.string(evseUid)])])
         request.body = .bytes(ByteBuffer(string: body.canonicalText))
         do {
@@ -64,7 +61,9 @@ public struct HTTPTokenAuthorizer: TokenAuthorizer {
                 envelope["status_code"]?.int64Value.map({ (1000..<2000).contains($0) }) == true,
                 let data = envelope["data"], let allowed = data["allowed"]?.stringValue
             else { return nil }
-            guard v221 else { return TokenAuthorization(allowed: allowed, authorizationId: data["authorization_id"]?.stringValue) }
+            guard endpoint.version == .v221 else {
+                return TokenAuthorization(allowed: allowed, authorizationId: data["authorization_id"]?.stringValue)
+            }
             guard let token = TokenSnapshot(token: data["token"]) else { return nil }
             return TokenAuthorization(allowed: allowed, authorizationId: data["authorization_reference"]?.stringValue, token: token)
         } catch {

@@ -41,18 +41,10 @@ public struct HTTPDeliveryTransport: DeliveryTransport {
         var request = HTTPClientRequest(url: delivery.url)
         request.method = HTTPMethod(rawValue: delivery.method)
         request.headers.add(name: "Content-Type", value: "application/json")
-        let v221 = delivery.ocpiVersion == OCPIVersion.v221.rawValue
-        // OCPI 2.2.1 presents the token Base64-encoded (RFC 4648, no trailing newline: spec digest C6),
-        // and each attempt is a request of its own, with a new X-Request-ID.
-        if let token = current.token {
-            request.headers.add(name: "Authorization", value: "Token \(v221 ? Data(token.utf8).base64EncodedString() : token)")
-        }
-        let requestId = v221 ? UUID().uuidString.lowercased() : nil
-        if let requestId {
-            for (name, value) in RoutingHeaders.sending(delivery.exchange ?? OCPIExchange(), requestId: requestId) {
-                request.headers.add(name: name, value: value)
-            }
-        }
+        let version = OCPIVersion(recorded: delivery.ocpiVersion) ?? .v211
+        // On 2.2.1 each attempt is a request of its own, with a new X-Request-ID.
+        let requestId = version == .v221 ? UUID().uuidString.lowercased() : nil
+        request.addOCPIHeaders(token: current.token, version: version, exchange: delivery.exchange ?? OCPIExchange(), requestId: requestId)
         request.body = .bytes(ByteBuffer(string: delivery.body))
         do {
             let response = try await client.execute(request, timeout: timeout)
