@@ -96,6 +96,26 @@ struct OCPI221ObjectsTests {
         #expect(OCPI221Checks.session(rendered, owner: "FR/ABC") == [])
     }
 
+    @Test("a session started without a 2.2.1 token: its CdrToken from what is known — the eMSP of an eMI3 contract id, else the IOP")
+    func derivedTokens() {
+        var swipe = Self.started
+        swipe.token = nil
+        swipe.commandId = nil
+        swipe.idTag = "04A2B3C4D5E6F7"
+        let derived = Self.objects.session(swipe).token
+        #expect(derived == TokenSnapshot(countryCode: "NL", partyId: "EMS", uid: "04A2B3C4D5E6F7", type: "RFID", contractId: "NL-EMS-C12345678-K"))
+        #expect(Self.objects.session(swipe).authMethod == "AUTH_REQUEST")
+        var command = swipe
+        command.commandId = "cmd-211"
+        command.authId = "opaque-42"
+        let fromHub = Self.objects.session(command)
+        #expect(fromHub.token == TokenSnapshot(countryCode: "FR", partyId: "107", uid: "04A2B3C4D5E6F7", type: "OTHER", contractId: "opaque-42"))
+        #expect(fromHub.authMethod == "COMMAND")
+        #expect(OCPI221Objects.emsp(contractId: "FR*XYZ*C0012345*6")! == ("FR", "XYZ"))
+        #expect(OCPI221Objects.emsp(contractId: "NLEMSC12345678K")! == ("NL", "EMS"))
+        #expect(OCPI221Objects.emsp(contractId: "NL-EMSC12345678K") == nil)
+    }
+
     @Test("V2-13: the progress PATCH carries the running totals and last_updated, and no periods (a 2.2.1 PATCH appends them)")
     func progress() throws {
         var expected = try Self.vector("V2-13")

@@ -225,24 +225,26 @@ public struct OCPI221Objects: Sendable {
     /// `OTHER` for a 2.1.1 command's token (whose type was not kept).
     func token(_ recorded: TokenSnapshot?, uid: String, contractId: String, byCommand: Bool) -> TokenSnapshot {
         if let recorded { return recorded }
-        let owner = Self.emsp(contractId: contractId) ?? hub.split(separator: "/").map(String.init)
+        let owner = Self.emsp(contractId: contractId) ?? RoutingHeaders.split(hub) ?? ("", "")
         return TokenSnapshot(
-            countryCode: owner.first ?? "",
-            partyId: owner.count > 1 ? owner[1] : "",
+            countryCode: owner.0,
+            partyId: owner.1,
             uid: uid,
             type: byCommand ? "OTHER" : "RFID",
             contractId: contractId
         )
     }
 
-    /// The eMSP of an eMI3 contract id (`CC[-*]PPP…`), when it has that form.
-    static func emsp(contractId: String) -> [String]? {
+    /// The eMSP of an eMI3 contract id, when it has that form: `CC-PPP-…` / `CC*PPP*…`, or without
+    /// separators 14 or 15 letters and digits (`NLEMSC12345678K`). Anything else names no eMSP.
+    static func emsp(contractId: String) -> (String, String)? {
         let characters = Array(contractId.uppercased())
-        guard characters.count >= 5, characters[0...1].allSatisfy({ $0.isLetter && $0.isASCII }) else { return nil }
-        let partyStart = characters[2] == "-" || characters[2] == "*" ? 3 : 2
-        guard characters.count >= partyStart + 3, characters[partyStart..<partyStart + 3].allSatisfy({ ($0.isLetter || $0.isNumber) && $0.isASCII })
-        else { return nil }
-        return [String(characters[0...1]), String(characters[partyStart..<partyStart + 3])]
+        func alphanumeric(_ slice: ArraySlice<Character>) -> Bool { slice.allSatisfy { ($0.isLetter || $0.isNumber) && $0.isASCII } }
+        let separated = characters.count > 7 && "-*".contains(characters[2]) && characters[6] == characters[2]
+        guard separated || ([14, 15].contains(characters.count) && alphanumeric(characters[...])) else { return nil }
+        let partyStart = separated ? 3 : 2
+        guard characters[0...1].allSatisfy({ $0.isLetter && $0.isASCII }), alphanumeric(characters[partyStart..<partyStart + 3]) else { return nil }
+        return (String(characters[0...1]), String(characters[partyStart..<partyStart + 3]))
     }
 
     func cdrToken(_ token: TokenSnapshot) -> JSONValue {
