@@ -80,8 +80,7 @@ public struct CommandService: Sendable {
         var logger = logger
         logger[metadataKey: "command_id"] = .string(commandId)
         let json = try? JSONValue(parsing: body)
-        var received = Self.received(commandId: commandId, segment: segment, body: body, json: json, version: version)
-        received.exchange = exchange
+        let received = Self.received(commandId: commandId, segment: segment, body: body, json: json, version: version, exchange: exchange)
         if let authorizationId = received.authorizationId { logger[metadataKey: "authorization_id"] = .untrusted(authorizationId) }
 
         // Copies of one command (same type and response_url) are decided one at a time, each after
@@ -164,7 +163,14 @@ public struct CommandService: Sendable {
     /// (an `authorization_id` on a request without `evse_uid` is still evidence). OCPI 2.2.1 names
     /// the same facts otherwise (`authorization_reference`, the token's `contract_id`) and adds the
     /// token's owner and type and a `connector_id`.
-    static func received(commandId: String, segment: String, body: [UInt8], json: JSONValue?, version: OCPIVersion = .v211) -> CommandReceived {
+    static func received(
+        commandId: String,
+        segment: String,
+        body: [UInt8],
+        json: JSONValue?,
+        version: OCPIVersion = .v211,
+        exchange: OCPIExchange? = nil
+    ) -> CommandReceived {
         let token = json?["token"]
         var received = CommandReceived(
             commandId: commandId,
@@ -178,7 +184,8 @@ public struct CommandService: Sendable {
             authId: token?[version == .v221 ? "contract_id" : "auth_id"]?.stringValue,
             sessionId: json?["session_id"]?.stringValue,
             authorizationId: json?[version == .v221 ? "authorization_reference" : "authorization_id"]?.stringValue,
-            ocpiVersion: version.recorded
+            ocpiVersion: version.recorded,
+            exchange: exchange
         )
         if version == .v221 {
             received.connectorId = json?["connector_id"]?.stringValue

@@ -156,8 +156,6 @@ public struct Credentials: Sendable, Equatable {
         }
     }
 
-    public var json: JSONValue { json(.v211) }
-
     /// The object as `version` writes it; in 2.2.1 with one `CPO` role (this ledger's, V2-04).
     public func json(_ version: OCPIVersion) -> JSONValue {
         let party: [String: JSONValue] = [
