@@ -144,7 +144,7 @@ public struct SessionStarted: DomainEventPayload {
     public var sessionId: String
     public var chargePointId: String
     public var connectorId: Int
-    public var transactionId: Int
+    public var transactionId: TransactionId
     public var idTag: String
     public var locationId: String
     public var evseUid: String
@@ -172,7 +172,7 @@ public struct SessionStarted: DomainEventPayload {
         sessionId: String,
         chargePointId: String,
         connectorId: Int,
-        transactionId: Int,
+        transactionId: TransactionId,
         idTag: String,
         locationId: String,
         evseUid: String,
@@ -378,12 +378,12 @@ public struct OcppFrameRejected: DomainEventPayload {
 public struct TransactionAnomaly: DomainEventPayload {
     public static let eventType = "TransactionAnomaly"
     public var chargePointId: String
-    public var transactionId: Int
+    public var transactionId: TransactionId
     public var sessionId: String?
     public var reason: String
     public var frame: String
 
-    public init(chargePointId: String, transactionId: Int, sessionId: String?, reason: String, frame: String) {
+    public init(chargePointId: String, transactionId: TransactionId, sessionId: String?, reason: String, frame: String) {
         self.chargePointId = chargePointId
         self.transactionId = transactionId
         self.sessionId = sessionId
@@ -406,7 +406,7 @@ public struct TransactionMessageRepeated: DomainEventPayload {
     /// `StartTransaction` or `StopTransaction`.
     public var action: String
     public var sessionId: String
-    public var transactionId: Int
+    public var transactionId: TransactionId
     /// What was compared and found equal: `open`, `connector`, `id_tag`, `meter_start`, `timestamp`,
     /// `message_id` (when the charger reused it), `completed`, `meter_stop`.
     public var matchedOn: [String]
@@ -414,7 +414,7 @@ public struct TransactionMessageRepeated: DomainEventPayload {
     /// The frame as received (truncated to 4 KiB).
     public var frame: String
 
-    public init(chargePointId: String, action: String, sessionId: String, transactionId: Int, matchedOn: [String], messageId: String, frame: String) {
+    public init(chargePointId: String, action: String, sessionId: String, transactionId: TransactionId, matchedOn: [String], messageId: String, frame: String) {
         self.chargePointId = chargePointId
         self.action = action
         self.sessionId = sessionId

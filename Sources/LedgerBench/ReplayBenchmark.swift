@@ -228,7 +228,7 @@ struct GeneratedLog {
                         sessionId: session,
                         chargePointId: chargePoint,
                         connectorId: 1,
-                        transactionId: charge,
+                        transactionId: TransactionId(ocpp16: charge),
                         idTag: "TOKEN-\(charge % 5000)",
                         locationId: "LOC-1",
                         evseUid: evse,

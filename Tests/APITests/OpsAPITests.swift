@@ -169,7 +169,7 @@ struct OpsAPITests {
                         sessionId: "\(900 + index)",
                         chargePointId: "CP-0042",
                         connectorId: 1,
-                        transactionId: 900 + index,
+                        transactionId: TransactionId(ocpp16: 900 + index),
                         idTag: "APP-7Q2M4K9X",
                         locationId: "LOC-PARIS-0042",
                         evseUid: "EVSE-0042-01",

@@ -25,7 +25,7 @@ struct PullTests {
                         sessionId: id,
                         chargePointId: "CP-0042-A",
                         connectorId: 1,
-                        transactionId: index,
+                        transactionId: TransactionId(ocpp16: index),
                         idTag: "TAG",
                         locationId: "LOC-PARIS-0042",
                         evseUid: "EVSE-0042-01",

@@ -144,14 +144,14 @@ public struct TransactionService: Sendable {
             try await record(
                 TransactionAnomaly(
                     chargePointId: chargePointId,
-                    transactionId: transactionId,
+                    transactionId: TransactionId(ocpp16: transactionId),
                     sessionId: nil,
                     reason: "connector \(connector) is not in the locations file",
                     frame: frame
                 ),
                 chargePointId
             )
-            return Self.conf(status: "Invalid", transactionId: transactionId)
+            return Self.conf(status: "Invalid", transactionId: TransactionId(ocpp16: transactionId))
         }
         // Another instance on the same ledger may have taken the id meanwhile: its session's
         // stream exists, the append is refused, and the counter moves past the ids taken.
@@ -159,7 +159,8 @@ public struct TransactionService: Sendable {
             let transactionId = await transactionIds.next()
             do {
                 try await startSession(
-                    transactionId: transactionId,
+                    sessionId: String(transactionId),
+                    transactionId: TransactionId(ocpp16: transactionId),
                     chargePointId: chargePointId,
                     connector: Int(connector),
                     idTag: idTag,
@@ -170,7 +171,7 @@ public struct TransactionService: Sendable {
                     concerns: concerns,
                     frame: frame
                 )
-                return Self.conf(status: "Accepted", transactionId: transactionId)
+                return Self.conf(status: "Accepted", transactionId: TransactionId(ocpp16: transactionId))
             } catch EventStoreError.wrongExpectedVersion {
                 try await transactionIds.skipTaken(in: store)
             }
@@ -178,9 +179,12 @@ public struct TransactionService: Sendable {
         throw EventStoreError.database("no free transaction id after 8 tries: other instances keep taking them; the charger will retry")
     }
 
-    /// Records the session of transaction `transactionId` (a stream of its own, which must not exist yet).
-    private func startSession(
-        transactionId: Int,
+    /// Records session `sessionId` of transaction `transactionId` (a stream of its own, which must
+    /// not exist yet), bound as `proved` says when the charger proved which command caused it
+    /// (OCPP 2.0.1's remoteStartId), else as `SessionBinding` infers.
+    func startSession(
+        sessionId: String,
+        transactionId: TransactionId,
         chargePointId: String,
         connector: Int,
         idTag: String,
@@ -189,14 +193,21 @@ public struct TransactionService: Sendable {
         evse: LocationRegistry.EVSE,
         messageId: String,
         concerns: [String],
-        frame: String
+        frame: String,
+        proved: SessionBinding.Binding? = nil,
+        also: [any DomainEventPayload] = []
     ) async throws {
-        let sessionId = String(transactionId)
-        let commandBinding = try await binding.bind(sessionId: sessionId, idTag: idTag, evse: evse, startedAt: startedAt)
-        let binding =
-            commandBinding.event.candidates == 0
-            ? try await binding.bindSwipe(sessionId: sessionId, idTag: idTag, chargePointId: chargePointId, startedAt: startedAt) ?? commandBinding
-            : commandBinding
+        let binding: SessionBinding.Binding
+        if let proved {
+            binding = proved
+        } else {
+            let commandBinding = try await self.binding.bind(sessionId: sessionId, idTag: idTag, evse: evse, startedAt: startedAt)
+            binding =
+                commandBinding.event.candidates == 0
+                ? try await self.binding.bindSwipe(sessionId: sessionId, idTag: idTag, chargePointId: chargePointId, startedAt: startedAt)
+                    ?? commandBinding
+                : commandBinding
+        }
         let tariff = try await pricing.tariffInForce(at: evse)
         let started = SessionStarted(
             sessionId: sessionId,
@@ -219,6 +230,7 @@ public struct TransactionService: Sendable {
         )
         let metadata = EventMetadata(source: "ocpp:\(chargePointId)", correlationId: sessionId)
         var events = [try EventCoding.newEvent(started, metadata: metadata), try EventCoding.newEvent(binding.event, metadata: metadata)]
+        for payload in also { events.append(try EventCoding.newEvent(payload, metadata: metadata)) }
         for concern in concerns {
             events.append(
                 try EventCoding.newEvent(
@@ -244,12 +256,13 @@ public struct TransactionService: Sendable {
 
     /// MeterValues.req: the energy register (Energy.Active.Import.Register, Wh unless kWh).
     func meterValues(_ chargePointId: String, _ payload: JSONValue, frame: String) async throws -> JSONValue {
-        guard let transactionId = payload["transactionId"]?.int64Value else { return .object([:]) }
-        guard let session = try await activeSession(Int(transactionId), on: chargePointId) else {
+        guard let number = payload["transactionId"]?.int64Value else { return .object([:]) }
+        let transactionId = TransactionId(ocpp16: Int(number))
+        guard let session = try await activeSession(String(number), on: chargePointId) else {
             try await record(
                 TransactionAnomaly(
                     chargePointId: chargePointId,
-                    transactionId: Int(transactionId),
+                    transactionId: transactionId,
                     sessionId: nil,
                     reason: "meter values for an unknown or finished transaction, or another charge point's",
                     frame: frame
@@ -259,24 +272,36 @@ public struct TransactionService: Sendable {
             return .object([:])
         }
         guard case .array(let values)? = payload["meterValue"] else { return .object([:]) }
-        let metadata = EventMetadata(source: "ocpp:\(chargePointId)", correlationId: session.id)
-        var events: [NewEvent] = []
-        var updated = session
+        var readings: [SessionsProjection.State.Reading] = []
         for value in values {
             guard let time = value["timestamp"]?.stringValue.flatMap(Timestamp.init(iso8601:)), case .array(let samples)? = value["sampledValue"]
             else { continue }
             for sample in samples where (sample["measurand"]?.stringValue ?? "Energy.Active.Import.Register") == "Energy.Active.Import.Register" {
                 guard let reading = sample["value"]?.stringValue.flatMap(Double.init) else { continue }
-                let wattHours = Int((sample["unit"]?.stringValue == "kWh" ? reading * 1000 : reading).rounded())
-                events.append(
-                    try EventCoding.newEvent(MeterValuesRecorded(sessionId: session.id, measuredAt: time, meterWh: wattHours), metadata: metadata)
-                )
-                updated.read(meterWh: wattHours, at: time)
+                readings.append(.init(at: time, wh: Int((sample["unit"]?.stringValue == "kWh" ? reading * 1000 : reading).rounded())))
             }
+        }
+        try await record(readings: readings, of: session)
+        return .object([:])
+    }
+
+    /// Records energy register readings of a running session, with the PATCH that tells the IOP
+    /// of its progress when one is due, and `also` (what the message itself proves) in the same append.
+    func record(readings: [SessionsProjection.State.Reading], of session: SessionsProjection.State, also: [any DomainEventPayload] = [])
+        async throws
+    {
+        let metadata = EventMetadata(source: "ocpp:\(session.chargePointId)", correlationId: session.id)
+        var events = try also.map { try EventCoding.newEvent($0, metadata: metadata) }
+        var updated = session
+        for reading in readings {
+            events.append(
+                try EventCoding.newEvent(MeterValuesRecorded(sessionId: session.id, measuredAt: reading.at, meterWh: reading.wh), metadata: metadata)
+            )
+            updated.read(meterWh: reading.wh, at: reading.at)
         }
         // The IOP hears of progress at most every `updateInterval` (gireve-iop.md [REC]: no flood of kWh PATCHes).
         let now = clock.now()
-        if !events.isEmpty, (session.lastPushAt ?? session.startDatetime).adding(milliseconds: updateInterval.milliseconds) <= now,
+        if !readings.isEmpty, (session.lastPushAt ?? session.startDatetime).adding(milliseconds: updateInterval.milliseconds) <= now,
             let endpoint = try await iop.endpoint(), endpoint.session(session.id) != nil
         {
             // Priced as if it ended at the last reading: the running total_cost the spec digest §3.1 [REC] allows.
@@ -286,20 +311,20 @@ public struct TransactionService: Sendable {
             }
         }
         if !events.isEmpty { _ = try await store.append(events, to: StreamID.session(session.id), expectedVersion: .any) }
-        return .object([:])
     }
 
     /// StopTransaction.req: the session ends; its CDR is issued from the recorded meter values,
     /// unless the numbers cannot be true (then an anomaly, and no CDR is invented).
     func stop(_ chargePointId: String, _ payload: JSONValue, messageId: String, frame: String) async throws -> JSONValue {
-        guard let transactionId = payload["transactionId"]?.int64Value, let meterStop = payload["meterStop"]?.int64Value,
+        guard let number = payload["transactionId"]?.int64Value, let meterStop = payload["meterStop"]?.int64Value,
             let endedAt = payload["timestamp"]?.stringValue.flatMap(Timestamp.init(iso8601:))
         else {
             throw OCPPFrame.Malformed(messageId: "", code: "FormationViolation", description: "transactionId, meterStop and timestamp are required")
         }
+        let transactionId = TransactionId(ocpp16: Int(number))
         let accepted = JSONValue.object(["idTagInfo": .object(["status": .string("Accepted")])])
-        guard let session = try await activeSession(Int(transactionId), on: chargePointId) else {
-            if let ended = try await store.state(SessionsProjection.self, String(transactionId)), ended.chargePointId == chargePointId,
+        guard let session = try await activeSession(transactionId.text, on: chargePointId) else {
+            if let ended = try await store.state(SessionsProjection.self, transactionId.text), ended.chargePointId == chargePointId,
                 ended.status == .completed, ended.endDatetime == endedAt, ended.lastMeterWh == Int(meterStop)
             {
                 try await recordRepeat(
@@ -314,7 +339,7 @@ public struct TransactionService: Sendable {
             try await record(
                 TransactionAnomaly(
                     chargePointId: chargePointId,
-                    transactionId: Int(transactionId),
+                    transactionId: transactionId,
                     sessionId: nil,
                     reason: "StopTransaction for an unknown or finished transaction, or another charge point's",
                     frame: frame
@@ -323,39 +348,46 @@ public struct TransactionService: Sendable {
             )
             return accepted
         }
-        let ended = SessionEnded(sessionId: session.id, endedAt: endedAt, meterStopWh: Int(meterStop), reason: payload["reason"]?.stringValue)
-        let metadata = EventMetadata(source: "ocpp:\(chargePointId)", correlationId: session.id)
-        var events = [try EventCoding.newEvent(ended, metadata: metadata)]
-        for concern in implausible(meter: Int(meterStop), at: endedAt, what: "meter stop") {
-            events.append(
-                try EventCoding.newEvent(
-                    TransactionAnomaly(
-                        chargePointId: chargePointId,
-                        transactionId: Int(transactionId),
-                        sessionId: session.id,
-                        reason: concern,
-                        frame: frame
-                    ),
-                    metadata: metadata
-                )
+        try await end(session, at: endedAt, meterStopWh: Int(meterStop), reason: payload["reason"]?.stringValue, frame: frame)
+        return accepted
+    }
+
+    /// Ends a running session: `SessionEnded`, its CDR priced from the recorded readings and the
+    /// IOP's final Session and CDR — unless the numbers cannot be true (then an anomaly, and no CDR
+    /// is invented). `also` and `concerns` go in the same append.
+    func end(
+        _ session: SessionsProjection.State,
+        at endedAt: Timestamp,
+        meterStopWh meterStop: Int,
+        reason: String?,
+        frame: String,
+        concerns: [String] = [],
+        also: [any DomainEventPayload] = []
+    ) async throws {
+        let ended = SessionEnded(sessionId: session.id, endedAt: endedAt, meterStopWh: meterStop, reason: reason)
+        let metadata = EventMetadata(source: "ocpp:\(session.chargePointId)", correlationId: session.id)
+        var events = try also.map { try EventCoding.newEvent($0, metadata: metadata) }
+        events.append(try EventCoding.newEvent(ended, metadata: metadata))
+        func anomaly(_ reason: String) throws -> NewEvent {
+            try EventCoding.newEvent(
+                TransactionAnomaly(
+                    chargePointId: session.chargePointId,
+                    transactionId: session.transactionId,
+                    sessionId: session.id,
+                    reason: reason,
+                    frame: frame
+                ),
+                metadata: metadata
             )
         }
+        for concern in concerns + implausible(meter: meterStop, at: endedAt, what: "meter stop") { events.append(try anomaly(concern)) }
         if meterStop < session.lastMeterWh || endedAt < session.startDatetime {
             events.append(
-                try EventCoding.newEvent(
-                    TransactionAnomaly(
-                        chargePointId: chargePointId,
-                        transactionId: Int(transactionId),
-                        sessionId: session.id,
-                        reason: "meter stop \(meterStop) Wh below the last reading \(session.lastMeterWh) Wh, or end before start: no CDR issued",
-                        frame: frame
-                    ),
-                    metadata: metadata
-                )
+                try anomaly("meter stop \(meterStop) Wh below the last reading \(session.lastMeterWh) Wh, or end before start: no CDR issued")
             )
         } else {
             var final = session
-            final.read(meterWh: Int(meterStop), at: endedAt)
+            final.read(meterWh: meterStop, at: endedAt)
             let priced = try await pricing.price(final, stoppedAt: endedAt)
             let cdr = CdrIssued(
                 cdrId: "CDR-\(session.id)",
@@ -385,7 +417,6 @@ public struct TransactionService: Sendable {
             }
         }
         _ = try await store.append(events, to: StreamID.session(session.id), expectedVersion: .any)
-        return accepted
     }
 
     /// How far a charger's clock may be from ours before its transaction time is doubted: ahead by
@@ -394,7 +425,7 @@ public struct TransactionService: Sendable {
     static let clockAhead: Int64 = 10 * 60_000, clockBehind: Int64 = 30 * 24 * 3_600_000
 
     /// What is implausible in a transaction message's meter reading and time (empty: nothing).
-    private func implausible(meter: Int, at time: Timestamp, what: String) -> [String] {
+    func implausible(meter: Int, at time: Timestamp, what: String) -> [String] {
         var concerns: [String] = []
         if meter < 0 { concerns.append("\(what) \(meter) Wh is negative") }
         let now = clock.now()
@@ -405,14 +436,15 @@ public struct TransactionService: Sendable {
         return concerns
     }
 
-    static func conf(status: String, transactionId: Int) -> JSONValue {
-        .object(["idTagInfo": .object(["status": .string(status)]), "transactionId": .number(String(transactionId))])
+    /// A StartTransaction.conf: 1.6 transaction ids are the ledger's integers.
+    static func conf(status: String, transactionId: TransactionId) -> JSONValue {
+        .object(["idTagInfo": .object(["status": .string(status)]), "transactionId": .number(transactionId.text)])
     }
 
-    /// The running session of `transactionId` — if it runs on `chargePointId`: transaction ids are
-    /// ours and global, so a charger naming another charger's transaction is told nothing and changes nothing.
-    private func activeSession(_ transactionId: Int, on chargePointId: String) async throws -> SessionsProjection.State? {
-        guard let session = try await store.state(SessionsProjection.self, String(transactionId)),
+    /// The running session `sessionId` — if it runs on `chargePointId`: OCPP 1.6 transaction ids
+    /// are ours and global, so a charger naming another charger's transaction is told nothing and changes nothing.
+    func activeSession(_ sessionId: String, on chargePointId: String) async throws -> SessionsProjection.State? {
+        guard let session = try await store.state(SessionsProjection.self, sessionId),
             session.status == .active, session.chargePointId == chargePointId
         else { return nil }
         return session
@@ -434,7 +466,7 @@ public struct TransactionService: Sendable {
 
     /// Records a transaction message sent again, answered as the first time: the audit shows why it
     /// opened no session (or ended nothing) rather than a log line alone.
-    private func recordRepeat(
+    func recordRepeat(
         _ action: String,
         of session: SessionsProjection.State,
         matchedOn: [String],
@@ -457,7 +489,7 @@ public struct TransactionService: Sendable {
 
     /// Appends one event; a failure propagates, so the charger's CALL is answered InternalError
     /// rather than acknowledged with nothing recorded.
-    private func record(_ payload: some DomainEventPayload, _ chargePointId: String, stream: String? = nil) async throws {
+    func record(_ payload: some DomainEventPayload, _ chargePointId: String, stream: String? = nil) async throws {
         let event = try EventCoding.newEvent(payload, metadata: EventMetadata(source: "ocpp:\(chargePointId)"))
         _ = try await store.append([event], to: stream ?? StreamID.chargePoint(chargePointId), expectedVersion: .any)
     }

@@ -1,4 +1,5 @@
 import Crypto
+import Domain
 import Foundation
 import Ledger
 
@@ -36,8 +37,8 @@ enum OCPI211OCPP16 {
     }
 
     /// OCPI → OCPP: the CALL for STOP_SESSION of the session on transaction `transactionId`.
-    static func stopCall(transactionId: Int) -> (action: String, payload: JSONValue) {
-        ("RemoteStopTransaction", .object(["transactionId": .number(String(transactionId))]))
+    static func stopCall(transactionId: TransactionId) -> (action: String, payload: JSONValue) {
+        ("RemoteStopTransaction", .object(["transactionId": .number(transactionId.text)]))
     }
 
     /// OCPP → OCPI: what a `.conf` status means for the command that sent `action`.

@@ -37,6 +37,10 @@ public struct SessionsProjection: Projection {
         public struct Reading: Codable, Sendable, Equatable, CanonicalWritable {
             public var at: Timestamp
             public var wh: Int
+            public init(at: Timestamp, wh: Int) {
+                self.at = at
+                self.wh = wh
+            }
         }
 
         /// Time the EV was not charging (OCPP SuspendedEV, Finishing); `to` absent while it lasts.
@@ -56,7 +60,7 @@ public struct SessionsProjection: Projection {
         public var evseUid: String
         public var chargePointId: String
         public var connectorId: Int
-        public var transactionId: Int
+        public var transactionId: TransactionId
         public var idTag: String
         public var currency: String
         public var chargingPeriods: [ChargingPeriod]

@@ -91,7 +91,7 @@ struct RandomHistory {
                         sessionId: id,
                         chargePointId: "CP",
                         connectorId: 1,
-                        transactionId: counter,
+                        transactionId: TransactionId(ocpp16: counter),
                         idTag: "T",
                         locationId: "L",
                         evseUid: "E1",

@@ -425,7 +425,7 @@ enum Scenarios {
                 sessionId: id,
                 chargePointId: Vectors.chargePoint,
                 connectorId: 1,
-                transactionId: transactionId,
+                transactionId: TransactionId(ocpp16: transactionId),
                 idTag: idTag,
                 locationId: Vectors.location,
                 evseUid: Vectors.evse,
