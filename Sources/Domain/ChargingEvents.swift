@@ -13,11 +13,17 @@ public struct ChargePointConnected: DomainEventPayload {
     /// The `ledger serve` instance holding the connection: commands for this charger are sent
     /// through it (`CommandDispatched.via`), and it is gone when that instance stops.
     public var instance: String?
+    /// The WebSocket subprotocol agreed on: `ocpp2.0.1`; absent: `ocpp1.6`, the only one before.
+    public var subprotocol: String?
+    /// The subprotocols the charger offered, when it offered more than the one agreed on.
+    public var offered: [String]?
 
-    public init(chargePointId: String, connection: String? = nil, instance: String? = nil) {
+    public init(chargePointId: String, connection: String? = nil, instance: String? = nil, subprotocol: String? = nil, offered: [String]? = nil) {
         self.chargePointId = chargePointId
         self.connection = connection
         self.instance = instance
+        self.subprotocol = subprotocol
+        self.offered = offered
     }
 }
 
@@ -207,29 +213,42 @@ public struct SessionStarted: DomainEventPayload {
     }
 }
 
-/// Why a session is (or is not) linked to an authorization: the inference, with its evidence.
+/// Why a session is (or is not) linked to an authorization, with its evidence.
 ///
 /// OCPP 1.6 has no field tying a RemoteStartTransaction to the transaction it causes, so the link
 /// is inferred; `candidates` 0 or > 1 is recorded as such (and `authorizationId` is then absent),
-/// never a silent guess.
+/// never a silent guess. An OCPP 2.0.1 station proves it: the transaction carries the
+/// `remoteStartId` of our RequestStartTransaction (`matchedOn` `remote_start_id`, no window).
 @Canonical
 public struct AuthorizationBound: DomainEventPayload {
     public static let eventType = "AuthorizationBound"
     public var sessionId: String
     public var authorizationId: String?
     public var commandId: String?
-    /// What matched: `id_tag`, `connector`, `window`, `authorize`.
+    /// What matched: `id_tag`, `connector`, `window`, `authorize`; for OCPP 2.0.1 `remote_start_id`
+    /// and the checks it passed (`id_token`, `evse`).
     public var matchedOn: [String]
     /// Milliseconds between the authorization and the transaction start.
     public var deltaMs: Int64?
     public var candidates: Int
-    public init(sessionId: String, authorizationId: String?, commandId: String? = nil, matchedOn: [String], deltaMs: Int64? = nil, candidates: Int) {
+    /// The OCPP 2.0.1 `remoteStartId` the station's TransactionEvent carried, when it carried one.
+    public var remoteStartId: Int?
+    public init(
+        sessionId: String,
+        authorizationId: String?,
+        commandId: String? = nil,
+        matchedOn: [String],
+        deltaMs: Int64? = nil,
+        candidates: Int,
+        remoteStartId: Int? = nil
+    ) {
         self.sessionId = sessionId
         self.authorizationId = authorizationId
         self.commandId = commandId
         self.matchedOn = matchedOn
         self.deltaMs = deltaMs
         self.candidates = candidates
+        self.remoteStartId = remoteStartId
     }
 }
 

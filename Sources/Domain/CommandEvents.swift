@@ -114,6 +114,10 @@ public struct CommandDispatched: DomainEventPayload {
     /// charger is connected to another `ledger serve` on the same ledger, which follows the log
     /// and sends the commands addressed to it (`RemoteDispatch`). Absent: sent by the recorder.
     public var via: String?
+    /// The `remoteStartId` of an OCPP 2.0.1 RequestStartTransaction: the station echoes it in
+    /// the transaction the command starts, which proves the link (`AuthorizationBound`). Absent
+    /// for OCPP 1.6, which has no such field.
+    public var remoteStartId: Int?
 
     public init(
         commandId: String,
@@ -123,7 +127,8 @@ public struct CommandDispatched: DomainEventPayload {
         connectorId: Int? = nil,
         deadline: Timestamp,
         frame: String? = nil,
-        via: String? = nil
+        via: String? = nil,
+        remoteStartId: Int? = nil
     ) {
         self.commandId = commandId
         self.chargePointId = chargePointId
@@ -133,6 +138,7 @@ public struct CommandDispatched: DomainEventPayload {
         self.deadline = deadline
         self.frame = frame
         self.via = via
+        self.remoteStartId = remoteStartId
     }
 }
 

@@ -33,6 +33,7 @@ public indirect enum DomainEvent: Sendable, Equatable {
     case ocppFrameRejected(OcppFrameRejected)
     case transactionAnomaly(TransactionAnomaly)
     case transactionMessageRepeated(TransactionMessageRepeated)
+    case transactionEventReceived(TransactionEventReceived)
     case chargePointConnected(ChargePointConnected)
     case chargePointDisconnected(ChargePointDisconnected)
     case bootNotified(BootNotified)

@@ -33,6 +33,8 @@ struct CommandPolicy: Sendable {
         var payload: JSONValue
         var connectorId: Int?
         var via: String?
+        /// OCPP 2.0.1's `remoteStartId` in the CALL.
+        var remoteStartId: Int?
     }
 
     /// Which instance a CALL to a charger leaves from.
@@ -146,25 +148,43 @@ struct CommandPolicy: Sendable {
     }
 
     /// A command to an EVSE: sent if its charger can be reached (`route`) and, except to unlock
-    /// it, its connector is free.
-    func decide(_ request: CommandRequest, at evse: LocationRegistry.EVSE, route: Route?, connectorFree: Bool) -> Decision {
+    /// it, its connector is free; in the charger's OCPP version, a START_SESSION to an OCPP 2.0.1
+    /// station with `remoteStartId`.
+    func decide(
+        _ request: CommandRequest,
+        at evse: LocationRegistry.EVSE,
+        route: Route?,
+        connectorFree: Bool,
+        ocpp: OCPPVersion = .v16,
+        remoteStartId: Int? = nil
+    ) -> Decision {
         guard let route else { return Decision(response: .command(.rejected), reason: "The charge point is not connected.") }
         if request.type != .unlockConnector, !connectorFree {
             return Decision(response: .command(.rejected), reason: "The EVSE is in use, reserved or out of order.")
         }
-        let (action, payload) = OCPI211OCPP16.call(for: request, at: evse)
+        let (action, payload) =
+            ocpp == .v201 ? OCPI211OCPP201.call(for: request, at: evse, remoteStartId: remoteStartId) : OCPI211OCPP16.call(for: request, at: evse)
         return Decision(
             response: .command(.accepted),
-            dispatch: Dispatch(chargePointId: evse.chargePointId, action: action, payload: payload, connectorId: evse.connectorId, via: route.via)
+            dispatch: Dispatch(
+                chargePointId: evse.chargePointId,
+                action: action,
+                payload: payload,
+                connectorId: evse.connectorId,
+                via: route.via,
+                remoteStartId: ocpp == .v201 && request.type == .startSession ? remoteStartId : nil
+            )
         )
     }
 
     /// STOP_SESSION: sent if the session is still active and its charger can be reached.
-    func decideStop(_ request: CommandRequest, session: SessionsProjection.State?, route: Route?) -> Decision {
+    func decideStop(_ request: CommandRequest, session: SessionsProjection.State?, route: Route?, ocpp: OCPPVersion = .v16) -> Decision {
         guard let session else { return Decision(response: .command(.unknownSession)) }
         guard session.status == .active else { return Decision(response: .command(.rejected), reason: "The session has ended.") }
         guard let route else { return Decision(response: .command(.rejected), reason: "The charge point is not connected.") }
-        let (action, payload) = OCPI211OCPP16.stopCall(transactionId: session.transactionId)
+        let (action, payload) =
+            ocpp == .v201
+            ? OCPI211OCPP201.stopCall(transactionId: session.transactionId) : OCPI211OCPP16.stopCall(transactionId: session.transactionId)
         return Decision(
             response: .command(.accepted),
             dispatch: Dispatch(

@@ -28,6 +28,7 @@ public struct CommandService: Sendable {
     /// This CPO as OCPI 2.2.1 addresses it (`FR/ABC`): the only receiver its commands may name.
     let party: String
     private let repeats = KeyedSerializer()
+    private let remoteStartIds: RemoteStartIds
 
     public init(
         store: any ProjectionStore,
@@ -49,6 +50,7 @@ public struct CommandService: Sendable {
         self.commandTimeout = commandTimeout
         self.metrics = metrics
         self.party = party
+        remoteStartIds = RemoteStartIds(store: store)
     }
 
     typealias Decision = CommandPolicy.Decision
@@ -214,18 +216,23 @@ public struct CommandService: Sendable {
         case .session(let sessionId):
             let session = try? await store.state(SessionsProjection.self, sessionId)
             var route: Route?
+            var charger: ChargePointsProjection.State?
             if let session {
-                route = await self.route(session.chargePointId) { try? await store.state(ChargePointsProjection.self, session.chargePointId) }
+                charger = try? await store.state(ChargePointsProjection.self, session.chargePointId)
+                route = await self.route(session.chargePointId) { charger }
             }
-            decision = policy.decideStop(request, session: session, route: route)
+            decision = policy.decideStop(request, session: session, route: route, ocpp: OCPPVersion(recorded: charger?.subprotocol))
         case .evse(let evse):
-            // One read of the charger's state serves both the route and the connector.
+            // One read of the charger's state serves the route, the connector and its OCPP version.
             let charger = try? await store.state(ChargePointsProjection.self, evse.chargePointId)
+            let ocpp = OCPPVersion(recorded: charger?.subprotocol)
             decision = policy.decide(
                 request,
                 at: evse,
                 route: await route(evse.chargePointId) { charger },
-                connectorFree: charger?.isFree(connector: evse.connectorId) ?? true
+                connectorFree: charger?.isFree(connector: evse.connectorId) ?? true,
+                ocpp: ocpp,
+                remoteStartId: ocpp == .v201 && request.type == .startSession ? try? await remoteStartIds.next() : nil
             )
         }
         return policy.withWarnings(request, decision)
@@ -275,7 +282,8 @@ public struct CommandService: Sendable {
                         connectorId: dispatch.connectorId,
                         deadline: deadline,
                         frame: call.text,
-                        via: dispatch.via
+                        via: dispatch.via,
+                        remoteStartId: dispatch.remoteStartId
                     ),
                     metadata: metadata
                 )

@@ -21,6 +21,9 @@ public struct LocationRegistry: Sendable {
         public let tariffIds: [String]
         /// The `id` of each of its OCPI connectors, in order: what an OCPI 2.2.1 Session names.
         public let connectorIds: [String]
+        /// The OCPP 2.0.1 `evseId` of this EVSE at its station (`"evse_id"` in the `ocpp` object;
+        /// by default its `connector_id`, as OCPI advises presenting each 1.6 connector as an EVSE).
+        public let ocppEvseId: Int
 
         /// The tariff a session here is priced with: the first connector's (one OCPP connector
         /// serves the EVSE; Gireve too takes the first connector's tariff for an EVSE).
@@ -34,6 +37,9 @@ public struct LocationRegistry: Sendable {
     private let byConnector: [ConnectorKey: EVSE]
     /// `password_sha256` by charge point, for those that must log in.
     private let passwordHashes: [String: String]
+    /// The OCPP version a charge point's `ocpp` objects name (`"version": "1.6"` or `"2.0.1"`), for
+    /// a charger that offers both subprotocols; absent: the newest it offers.
+    private let versions: [String: String]
 
     private struct ConnectorKey: Hashable, Sendable {
         let chargePointId: String
@@ -63,6 +69,7 @@ public struct LocationRegistry: Sendable {
         var evses: [String: [String: EVSE]] = [:]
         var byConnector: [ConnectorKey: EVSE] = [:]
         var passwordHashes: [String: String] = [:]
+        var versions: [String: String] = [:]
         for (index, location) in items.enumerated() {
             guard let id = location["id"]?.stringValue, !id.isEmpty else { throw LocationError("location \(index + 1) has no \"id\"") }
             guard locations.updateValue(location, forKey: id) == nil else { throw LocationError("location \(id) appears twice") }
@@ -83,6 +90,8 @@ public struct LocationRegistry: Sendable {
                     tariffIds = connectors.compactMap { $0["tariff_id"]?.stringValue }
                     connectorIds = connectors.compactMap { $0["id"]?.stringValue }
                 }
+                let ocppEvseId = evse["ocpp"]?["evse_id"]?.int64Value ?? connectorId
+                guard ocppEvseId > 0 else { throw LocationError("EVSE \(uid): the ocpp evse_id must be above 0 (OCPP 2.0.1 EVSE ids are)") }
                 let entry = EVSE(
                     locationId: id,
                     uid: uid,
@@ -90,8 +99,17 @@ public struct LocationRegistry: Sendable {
                     connectorId: Int(connectorId),
                     capabilities: capabilities,
                     tariffIds: tariffIds,
-                    connectorIds: connectorIds
+                    connectorIds: connectorIds,
+                    ocppEvseId: Int(ocppEvseId)
                 )
+                if let version = evse["ocpp"]?["version"]?.stringValue {
+                    guard OCPPVersion(version: version) != nil else {
+                        throw LocationError("EVSE \(uid): ocpp version must be \"1.6\" or \"2.0.1\", not \"\(version)\"")
+                    }
+                    guard versions.updateValue(version, forKey: chargePointId).map({ $0 == version }) ?? true else {
+                        throw LocationError("charge point \(chargePointId) is given two different ocpp versions")
+                    }
+                }
                 guard evses[id, default: [:]].updateValue(entry, forKey: uid) == nil else {
                     throw LocationError("EVSE \(uid) appears twice in \(id)")
                 }
@@ -114,6 +132,7 @@ public struct LocationRegistry: Sendable {
         self.evses = evses
         self.byConnector = byConnector
         self.passwordHashes = passwordHashes
+        self.versions = versions
     }
 
     public func hasLocation(_ id: String) -> Bool { locations[id] != nil }
@@ -153,6 +172,14 @@ public struct LocationRegistry: Sendable {
     public func evse(chargePointId: String, connectorId: Int) -> EVSE? {
         byConnector[ConnectorKey(chargePointId: chargePointId, connectorId: connectorId)]
     }
+
+    /// The EVSE an OCPP 2.0.1 station calls `evseId`.
+    public func evse(chargePointId: String, ocppEvseId: Int) -> EVSE? {
+        evses(chargePointId: chargePointId).first { $0.ocppEvseId == ocppEvseId }
+    }
+
+    /// The OCPP version the locations file names for this charge point, if it names one.
+    public func ocppVersion(chargePointId: String) -> OCPPVersion? { versions[chargePointId].flatMap(OCPPVersion.init(version:)) }
 }
 
 public struct LocationError: Error, CustomStringConvertible, Sendable {

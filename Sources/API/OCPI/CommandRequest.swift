@@ -24,6 +24,8 @@ public struct CommandRequest: Sendable, Equatable {
     public var locationId: String?
     public var evseUid: String?
     public var tokenUid: String?
+    /// The token's OCPI `type` (`RFID`, `APP_USER`, …): how an OCPP 2.0.1 IdToken names it.
+    public var tokenType: String?
     public var authId: String?
     public var sessionId: String?
     public var authorizationId: String?
@@ -49,6 +51,7 @@ public struct CommandRequest: Sendable, Equatable {
         guard case .object = body else { throw Invalid(message: "the body must be a JSON object") }
         let fields = Fields(body)
         self.type = type
+        tokenType = body["token"]?["type"]?.stringValue
         responseURL = try fields.string("response_url", max: 255)
         // 2.1.1 ids are string(39); 2.2.1 ids are CiString(36).
         let idLength = version == .v221 ? 36 : 39

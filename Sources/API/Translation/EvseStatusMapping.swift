@@ -1,4 +1,4 @@
-/// OCPP 1.6 statuses → one OCPI 2.1.1 EVSE status (spec digest §4.6 [REC]; OCPI defines no
+/// OCPP 1.6 and 2.0.1 connector statuses → one OCPI 2.1.1 EVSE status (spec digest §4.6 [REC]; OCPI defines no
 /// mapping). One OCPI EVSE per OCPP connector, so a StartSession can name the connector.
 ///
 /// Precedence: a charger offline past its grace period is `UNKNOWN` ("also used when offline");
@@ -19,11 +19,12 @@ public enum EvseStatusMapping {
         switch connector {
         case nil: return nil
         case "Available": return "AVAILABLE"
-        case "Preparing", "Charging", "SuspendedEV", "SuspendedEVSE", "Finishing": return "CHARGING"
+        // 2.0.1's `Occupied` is all of 1.6's in-use statuses (spec digest ocpp-2.0.1-subset.md §4.1).
+        case "Preparing", "Charging", "SuspendedEV", "SuspendedEVSE", "Finishing", "Occupied": return "CHARGING"
         case "Reserved": return "RESERVED"
         case "Unavailable": return "INOPERATIVE"
         case "Faulted": return "OUTOFORDER"
-        // OCPP 1.6 has no other status (the schema refuses it before it gets here).
+        // OCPP has no other status (the schemas refuse it before it gets here).
         default: return "UNKNOWN"
         }
     }

@@ -18,6 +18,22 @@ extension CommandsProjection {
         }
     }
 
+    /// The commands sent to a charge point with this OCPP 2.0.1 `remoteStartId` (one, unless two
+    /// instances of the ledger chose the same id at the same moment).
+    public static func sentWith(remoteStartId: Int, to chargePointId: String) -> ProjectionQuery<[State]> {
+        ProjectionQuery { reader in
+            try reader.states(Self.self, "WHERE remote_start_id = ? ORDER BY received_at", [.integer(Int64(remoteStartId))])
+                .filter { $0.dispatch?.chargePointId == chargePointId }
+        }
+    }
+
+    /// The highest `remoteStartId` recorded: the next command's starts above it.
+    public static var highestRemoteStartId: ProjectionQuery<Int> {
+        ProjectionQuery { reader in
+            try reader.rows("SELECT max(remote_start_id) FROM \(name)").first?.first?.integer.map { Int($0) } ?? 0
+        }
+    }
+
     /// How many commands of one type are in one status.
     public struct StatusCount: Sendable, Equatable {
         public let command: String

@@ -12,6 +12,8 @@ public struct ChargePointsProjection: Projection {
         /// The open connection (`ChargePointConnected.connection`) and the instance holding it.
         public var connection: String?
         public var instance: String?
+        /// The OCPP WebSocket subprotocol of the open (or last) connection; absent: `ocpp1.6`.
+        public var subprotocol: String?
         /// When the last connection ended, while none is open and its EVSEs are not yet
         /// published `UNKNOWN`: the offline grace period runs from here (`OfflineWatch`).
         public var offlineSince: Timestamp?
@@ -72,6 +74,7 @@ public struct ChargePointsProjection: Projection {
             state.connected = true
             state.connection = e.connection
             state.instance = e.instance
+            state.subprotocol = e.subprotocol
             state.offlineSince = nil
         case .chargePointDisconnected(let e):
             // The end of a connection that was already replaced leaves the new one open.

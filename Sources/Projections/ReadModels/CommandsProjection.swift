@@ -25,6 +25,8 @@ public struct CommandsProjection: Projection {
             public var connectorId: Int?
             public var deadline: Timestamp
             public var at: Timestamp
+            /// OCPP 2.0.1's `remoteStartId` (`CommandDispatched.remoteStartId`).
+            public var remoteStartId: Int?
         }
 
         public var commandId: String
@@ -63,7 +65,7 @@ public struct CommandsProjection: Projection {
     }
 
     public static let name = "commands"
-    public static let columnNames = ["command", "status", "authorization_id", "received_at", "response_url"]
+    public static let columnNames = ["command", "status", "authorization_id", "received_at", "response_url", "remote_start_id"]
 
     public init() {}
 
@@ -134,7 +136,8 @@ public struct CommandsProjection: Projection {
                 messageId: e.messageId,
                 connectorId: e.connectorId,
                 deadline: e.deadline,
-                at: at
+                at: at,
+                remoteStartId: e.remoteStartId
             )
             state.status = "dispatched"
         case .chargerResponded(let e):
@@ -164,7 +167,7 @@ public struct CommandsProjection: Projection {
     public func columns(_ state: State) -> [SQLValue] {
         [
             .text(state.command), .text(state.status), state.authorizationId.map(SQLValue.text) ?? .null, .text(state.receivedAt.iso8601),
-            state.responseUrl.map(SQLValue.text) ?? .null,
+            state.responseUrl.map(SQLValue.text) ?? .null, state.dispatch?.remoteStartId.map { SQLValue.integer(Int64($0)) } ?? .null,
         ]
     }
 

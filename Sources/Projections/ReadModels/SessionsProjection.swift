@@ -89,7 +89,17 @@ public struct SessionsProjection: Projection {
         public var notCharging: [NotCharging]?
         /// The token as the OCPI 2.2.1 command that started it named it (`SessionStarted.token`).
         public var token: TokenSnapshot?
+        /// The OCPP 2.0.1 TransactionEvent `seqNo`s received for it, ascending; absent for OCPP 1.6.
+        public var seqNos: [Int]?
         public var positions: [Int64]
+
+        /// The `seqNo`s between the first and the last received that never came (OCPP 2.0.1 E 1.3.2:
+        /// a transaction is complete when every number from its Started to its Ended arrived).
+        public var missingSeqNos: [Int] {
+            guard let seqNos, let first = seqNos.first, let last = seqNos.last else { return [] }
+            let received = Set(seqNos)
+            return (first...last).filter { !received.contains($0) }
+        }
 
         mutating func receive(_ authorizationId: String?, at: Timestamp, position: Int64, via: String) {
             guard let authorizationId else { return }
@@ -148,6 +158,7 @@ public struct SessionsProjection: Projection {
         case .cdrIssued(let e): e.sessionId
         case .transactionAnomaly(let e): e.sessionId
         case .transactionMessageRepeated(let e): e.sessionId
+        case .transactionEventReceived(let e): e.sessionId
         case .connectorStatusChanged(let e): e.sessionId
         case .deliveryScheduled(let e): e.kind == .commandResult ? nil : e.sessionId
         default: nil
@@ -225,6 +236,10 @@ public struct SessionsProjection: Projection {
             state.cdrs.append(.init(cdrId: e.cdrId, authorizationId: e.authorizationId))
         case .transactionAnomaly(let e):
             state.concerns = (state.concerns ?? []) + [e.reason]
+        case .transactionEventReceived(let e):
+            var seqNos = state.seqNos ?? []
+            seqNos.insert(e.seqNo, at: seqNos.firstIndex { $0 > e.seqNo } ?? seqNos.endIndex)
+            state.seqNos = seqNos
         case .connectorStatusChanged(let e):
             state.connector(status: e.status, at: e.timestamp ?? at)
         case .deliveryScheduled(let e) where e.kind == .sessionPut || e.kind == .sessionPatch:

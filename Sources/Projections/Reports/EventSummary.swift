@@ -27,7 +27,8 @@ enum EventSummary {
             return "answered HTTP \(e.httpStatus), OCPI \(e.statusCode)" + (e.result.map { ", \($0)" } ?? "")
                 + (e.statusMessage.map { " (\($0))" } ?? "") + (e.duplicateOf.map { ", repeat of \($0)" } ?? "")
         case .commandDispatched(let e):
-            return "\(e.action) sent to \(e.chargePointId) (message \(e.messageId)), deadline \(e.deadline.iso8601)"
+            return "\(e.action) sent to \(e.chargePointId) (message \(e.messageId)"
+                + (e.remoteStartId.map { ", remoteStartId \($0)" } ?? "") + "), deadline \(e.deadline.iso8601)"
         case .chargerResponded(let e):
             return "charger \(e.chargePointId) answered \(e.result): \(e.frame)"
         case .lateChargerResponse(let e):
@@ -45,8 +46,12 @@ enum EventSummary {
         case .transactionMessageRepeated(let e):
             return "\(e.chargePointId) sent \(e.action) of transaction \(e.transactionId) again (message \(e.messageId)): answered as before, "
                 + "matched on \(e.matchedOn.joined(separator: "+"))"
+        case .transactionEventReceived(let e):
+            return "\(e.chargePointId) TransactionEvent \(e.eventType) (\(e.triggerReason)) of transaction \(e.transactionId), seqNo \(e.seqNo)"
+                + (e.remoteStartId.map { ", remoteStartId \($0)" } ?? "") + (e.offline == true ? ", queued offline" : "")
+                + " at \(e.timestamp.iso8601)"
         case .chargePointConnected(let e):
-            return "\(e.chargePointId) connected"
+            return "\(e.chargePointId) connected" + (e.subprotocol.map { " (\($0))" } ?? "")
         case .chargePointDisconnected(let e):
             return "\(e.chargePointId) disconnected" + (e.reason.map { ": \($0)" } ?? "")
         case .bootNotified(let e):
@@ -71,7 +76,7 @@ enum EventSummary {
                 ? "bound to \(e.authorizationId ?? "(no authorization_id)")" + (e.commandId.map { " via command \($0)" } ?? "")
                 : "not bound: \(e.candidates) candidates"
             return "session \(e.sessionId) \(outcome), matched on \(e.matchedOn.joined(separator: "+"))"
-                + (e.deltaMs.map { ", Δt \($0) ms" } ?? "")
+                + (e.remoteStartId.map { " (remoteStartId \($0))" } ?? "") + (e.deltaMs.map { ", Δt \($0) ms" } ?? "")
         case .meterValuesRecorded(let e):
             return "session \(e.sessionId) meter \(e.meterWh) Wh at \(e.measuredAt.iso8601)"
         case .sessionEnded(let e):
