@@ -129,8 +129,9 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Mustache", package: "swift-mustache"),
             ],
-            // The ops page's templates: shipped with the binary, no CDN, no build step.
-            resources: [.copy("Ops/Templates")],
+            // The ops page's templates: shipped with the binary, no CDN, no build step; the OCPP
+            // 2.0.1 request schemas the central system checks every CALL against.
+            resources: [.copy("Ops/Templates"), .copy("OCPP201/Schemas")],
             swiftSettings: strictSettings
         ),
         // A charge point and an IOP in process, for `ledger demo` and the delivery benchmark.

@@ -433,7 +433,15 @@ public struct TransactionMessageRepeated: DomainEventPayload {
     /// The frame as received (truncated to 4 KiB).
     public var frame: String
 
-    public init(chargePointId: String, action: String, sessionId: String, transactionId: TransactionId, matchedOn: [String], messageId: String, frame: String) {
+    public init(
+        chargePointId: String,
+        action: String,
+        sessionId: String,
+        transactionId: TransactionId,
+        matchedOn: [String],
+        messageId: String,
+        frame: String
+    ) {
         self.chargePointId = chargePointId
         self.action = action
         self.sessionId = sessionId

@@ -3,13 +3,21 @@ import Foundation
 import Ledger
 import Logging
 import Projections
+import Synchronization
 
-/// One charger's OCPP 1.6J conversation: answers its CALLs, records what matters, and hands the
+/// One charger's OCPP conversation, in the version its connection agreed on (1.6J here, 2.0.1 in
+/// `OCPP201/StationMessages.swift`): answers its CALLs, records what matters, and hands the
 /// answers to our CALLs to `CommandOutcomes`. Never throws on bad input: a malformed frame gets
 /// the CALLERROR OCPP-J prescribes and is recorded, and the connection stays up.
 public struct ChargePointHandler: Sendable {
     let chargePointId: String
     let connectionId = UUID()
+    /// The version agreed on at the WebSocket upgrade, and every subprotocol the charger offered.
+    let ocpp: OCPPVersion
+    let offered: [String]
+    /// An OCPP 2.0.1 station's registration: until a BootNotification of it has been accepted
+    /// (on this connection or an earlier one), it may send nothing else (B01.FR.08, B02.FR.09).
+    let registration = StationRegistration()
     /// The `ledger serve` instance this connection is held by (`InstanceCoordination.instance`).
     let instance: String
     let centralSystem: CentralSystem
@@ -27,9 +35,13 @@ public struct ChargePointHandler: Sendable {
         outcomes: CommandOutcomes,
         transactions: TransactionService,
         clock: any LedgerClock,
-        logger: Logger
+        logger: Logger,
+        ocpp: OCPPVersion = .v16,
+        offered: [String] = [OCPPVersion.v16.subprotocol]
     ) {
         self.chargePointId = chargePointId
+        self.ocpp = ocpp
+        self.offered = offered
         self.instance = instance
         self.centralSystem = centralSystem
         self.store = store
@@ -53,10 +65,25 @@ public struct ChargePointHandler: Sendable {
                 ChargePointDisconnected(chargePointId: chargePointId, reason: "replaced by a new connection", connection: replaced.id.uuidString)
             )
         }
-        guard await record(ChargePointConnected(chargePointId: chargePointId, connection: connectionId.uuidString, instance: instance)) else {
-            return false
+        // A 1.6 connection is recorded as it always was; a 2.0.1 one names its subprotocol.
+        let connected = ChargePointConnected(
+            chargePointId: chargePointId,
+            connection: connectionId.uuidString,
+            instance: instance,
+            subprotocol: ocpp == .v16 ? nil : ocpp.subprotocol,
+            offered: offered.count > 1 ? offered : nil
+        )
+        guard await record(connected) else { return false }
+        if ocpp == .v201 {
+            // The station's registration outlives its connections: it need not boot again (Part 4 §5.3).
+            do {
+                if try await store.state(ChargePointsProjection.self, chargePointId)?.vendor != nil { registration.accept() }
+            } catch {
+                logger.error("registration of \(chargePointId) not read: \(error)")
+                return false
+            }
         }
-        logger.info("connected")
+        logger.info("connected (\(ocpp.subprotocol))")
         return true
     }
 
@@ -70,16 +97,23 @@ public struct ChargePointHandler: Sendable {
     public func handle(_ text: String) async -> String? {
         let frame: OCPPFrame
         do {
-            frame = try OCPPFrame(parsing: text)
+            frame = try OCPPFrame(parsing: text, version: ocpp)
         } catch {
             await record(OcppFrameRejected(chargePointId: chargePointId, frame: text, errorCode: error.code, description: error.description))
             return error.reply.text
         }
         switch frame {
         case let .call(messageId, action, payload):
-            return await answer(call: action, payload: payload, messageId: messageId, frame: text).text
+            let answer =
+                ocpp == .v201
+                ? await answer201(call: action, payload: payload, messageId: messageId, frame: text)
+                : await answer(call: action, payload: payload, messageId: messageId, frame: text)
+            return answer.text
         case let .callResult(messageId, payload):
-            await settle(messageId: messageId, frame: text) { action in OCPI211OCPP16.result(of: action, status: payload["status"]?.stringValue) }
+            let status = payload["status"]?.stringValue
+            await settle(messageId: messageId, frame: text) { action in
+                ocpp == .v201 ? OCPI211OCPP201.result(of: action, status: status) : OCPI211OCPP16.result(of: action, status: status)
+            }
             return nil
         case let .callError(messageId, code, _, _):
             await settle(messageId: messageId, frame: text) { _ in OCPI211OCPP16.result(ofCallError: code) }
@@ -171,14 +205,14 @@ public struct ChargePointHandler: Sendable {
         }
     }
 
-    private func reject(_ frame: String, _ messageId: String, _ code: String, _ description: String) async -> OCPPFrame {
+    func reject(_ frame: String, _ messageId: String, _ code: String, _ description: String) async -> OCPPFrame {
         await record(OcppFrameRejected(chargePointId: chargePointId, frame: frame, errorCode: code, description: description))
         return .callError(messageId: messageId, code: code, description: description, details: .object([:]))
     }
 
     /// Appends to the charge point's stream; `false` (logged) when the ledger could not take it.
     @discardableResult
-    private func record(_ payload: some DomainEventPayload) async -> Bool {
+    func record(_ payload: some DomainEventPayload) async -> Bool {
         do {
             let event = try EventCoding.newEvent(payload, metadata: EventMetadata(source: source))
             _ = try await store.append([event], to: StreamID.chargePoint(chargePointId), expectedVersion: .any)
@@ -190,7 +224,7 @@ public struct ChargePointHandler: Sendable {
     }
 
     /// A connector status, and in the same append the EVSE statuses it changes and their PATCHes.
-    private func recordStatus(_ change: ConnectorStatusChanged) async -> Bool {
+    func recordStatus(_ change: ConnectorStatusChanged) async -> Bool {
         do {
             let known = try await store.state(ChargePointsProjection.self, chargePointId)?.connectors ?? [:]
             let publisher = EvseStatusPublisher(store: store, locations: transactions.locations, iop: transactions.iop)
@@ -207,6 +241,14 @@ public struct ChargePointHandler: Sendable {
             return false
         }
     }
+}
+
+/// Whether an OCPP 2.0.1 station's BootNotification has been accepted: shared by the tasks of one
+/// connection, set once.
+final class StationRegistration: Sendable {
+    private let accepted = Mutex(false)
+    var isAccepted: Bool { accepted.withLock { $0 } }
+    func accept() { accepted.withLock { $0 = true } }
 }
 
 extension OCPPFrame {

@@ -18,6 +18,19 @@ public enum OCPPFrame: Sendable, Equatable {
         public var reply: OCPPFrame { .callError(messageId: messageId, code: code, description: description, details: .object([:])) }
     }
 
+    /// Parses `text` as an OCPP-J frame of `version`: OCPP 2.0.1 names a frame that is not an
+    /// RPC message `RpcFrameworkError` (1.6: `FormationViolation`) and an unknown message type
+    /// `MessageTypeNotSupported` (1.6: `ProtocolError`).
+    public init(parsing text: String, version: OCPPVersion) throws(Malformed) {
+        do {
+            try self.init(parsing: text)
+        } catch {
+            guard version == .v201 else { throw error }
+            let code = error.code == "ProtocolError" ? "MessageTypeNotSupported" : "RpcFrameworkError"
+            throw Malformed(messageId: error.messageId, code: code, description: error.description)
+        }
+    }
+
     public init(parsing text: String) throws(Malformed) {
         guard let value = try? JSONValue(parsing: text) else {
             throw Malformed(messageId: "-1", code: "FormationViolation", description: "the frame is not JSON")

@@ -29,7 +29,7 @@ struct SessionBinding: Sendable {
             // Sent to the charger and not refused by it: its answer may still be on its way (a
             // charger can start the transaction before our record of its CALLRESULT), or never come.
             let refused: Set<String?> = ["REJECTED", "NOT_SUPPORTED"]
-            return command.evseUid == evse.uid && command.tokenUid.map(OCPI211OCPP16.idTag(forToken:))?.caseInsensitiveCompare(idTag) == .orderedSame
+            return command.evseUid == evse.uid && OCPI211OCPP16.presents(command.tokenUid, as: idTag)
                 && command.sessionIds.isEmpty
                 && command.answer?.result == "ACCEPTED"
                 && !refused.contains(command.chargerResult) && !refused.contains(command.lateChargerResult)
@@ -87,5 +87,72 @@ struct SessionBinding: Sendable {
         var command: CommandsProjection.State?
         /// The token as the IOP's 2.2.1 answer to the swipe it follows described it.
         var swipeToken: TokenSnapshot?
+    }
+}
+
+extension SessionBinding {
+    /// The proof an OCPP 2.0.1 station gives: its transaction carries the `remoteStartId` of our
+    /// RequestStartTransaction. Bound without a window, when exactly one command went to this
+    /// station with that id and the transaction's idToken is the command's token (spec digest
+    /// ocpp-2.0.1-subset.md §4.6 [REC]: bind automatically only when the token agrees). `nil`: no
+    /// command of ours has that id here, and the caller infers as for 1.6; otherwise the verdict,
+    /// with what did not agree as concerns for the session's record.
+    func bind(
+        sessionId: String,
+        remoteStartId: Int,
+        chargePointId: String,
+        idToken: String,
+        evse: LocationRegistry.EVSE,
+        startedAt: Timestamp
+    ) async throws -> (binding: Binding, concerns: [String])? {
+        let commands = try await store.read(CommandsProjection.sentWith(remoteStartId: remoteStartId, to: chargePointId))
+        guard !commands.isEmpty else { return nil }
+        func unbound(_ concern: String) -> (binding: Binding, concerns: [String]) {
+            (
+                Binding(
+                    event: AuthorizationBound(
+                        sessionId: sessionId,
+                        authorizationId: nil,
+                        matchedOn: ["remote_start_id"],
+                        candidates: commands.count == 1 ? 0 : commands.count,
+                        remoteStartId: remoteStartId
+                    )
+                ),
+                [concern]
+            )
+        }
+        guard commands.count == 1, let command = commands.first else {
+            return unbound("remoteStartId \(remoteStartId) names \(commands.count) commands to \(chargePointId): not bound, for review")
+        }
+        guard OCPI211OCPP16.presents(command.tokenUid, as: idToken) else {
+            return unbound(
+                "remoteStartId \(remoteStartId) names command \(command.commandId) for token \(command.tokenUid ?? "(none)"), "
+                    + "but the transaction's idToken is \(idToken): not bound, for review"
+            )
+        }
+        var matched = ["remote_start_id", "id_token"]
+        var concerns: [String] = []
+        if command.evseUid == evse.uid {
+            matched.append("evse")
+        } else {
+            concerns.append(
+                "remoteStartId \(remoteStartId) names command \(command.commandId) for EVSE \(command.evseUid ?? "?"), the transaction ran on \(evse.uid)"
+            )
+        }
+        return (
+            Binding(
+                event: AuthorizationBound(
+                    sessionId: sessionId,
+                    authorizationId: command.authorizationId,
+                    commandId: command.commandId,
+                    matchedOn: matched,
+                    deltaMs: startedAt.millisecondsSinceEpoch - command.receivedAt.millisecondsSinceEpoch,
+                    candidates: 1,
+                    remoteStartId: remoteStartId
+                ),
+                command: command
+            ),
+            concerns
+        )
     }
 }

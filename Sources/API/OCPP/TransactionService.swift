@@ -29,13 +29,27 @@ public struct TransactionService: Sendable {
     private var pushes: SessionPushes { SessionPushes(locations: locations) }
     private var pricing: SessionPricing { SessionPricing(store: store, locations: locations) }
     /// Which command or swipe a new transaction belongs to.
-    private var binding: SessionBinding { SessionBinding(store: store, clock: clock, window: bindingWindow) }
+    var binding: SessionBinding { SessionBinding(store: store, clock: clock, window: bindingWindow) }
 
     /// Authorize.req: a local RFID swipe, checked with the IOP in real time.
     func authorize(_ chargePointId: String, _ payload: JSONValue, frame: String) async throws -> JSONValue {
         guard let idTag = payload["idTag"]?.stringValue else {
             throw OCPPFrame.Malformed(messageId: "", code: "FormationViolation", description: "idTag is required")
         }
+        let decided = try await authorize(idTag: idTag, at: chargePointId)
+        let status =
+            switch decided.allowed {
+            case "ALLOWED": "Accepted"
+            case "BLOCKED": "Blocked"
+            case "EXPIRED": "Expired"
+            default: "Invalid"
+            }
+        return .object(["idTagInfo": .object(["status": .string(status)])])
+    }
+
+    /// A token presented at a charge point (OCPP 1.6 idTag, 2.0.1 idToken), decided and recorded:
+    /// by the START_SESSION that stands for it, else by the IOP in real time, else by the fallback.
+    func authorize(idTag: String, at chargePointId: String) async throws -> AuthorizationDecided {
         // Gireve authorizes for exactly one EVSE: the charge point's (its first connector's, if several).
         let evse = locations.evses(chargePointId: chargePointId).first
         let metadata = EventMetadata(source: "ocpp:\(chargePointId)", correlationId: "authorize-\(chargePointId)-\(idTag)")
@@ -88,14 +102,7 @@ public struct TransactionService: Sendable {
             to: StreamID.chargePoint(chargePointId),
             expectedVersion: .any
         )
-        let status =
-            switch decided.allowed {
-            case "ALLOWED": "Accepted"
-            case "BLOCKED": "Blocked"
-            case "EXPIRED": "Expired"
-            default: "Invalid"
-            }
-        return .object(["idTagInfo": .object(["status": .string(status)])])
+        return decided
     }
 
     /// OCPI 2.2.1's 15-minute rule (spec digest §8.2): no real-time authorization of a token at a
@@ -108,7 +115,7 @@ public struct TransactionService: Sendable {
             .last { command in
                 command.ocpiVersion == OCPIVersion.v221.rawValue && command.answer?.result == CommandResult.accepted.rawValue
                     && evses.contains("\(command.locationId ?? "")/\(command.evseUid ?? "")")
-                    && command.tokenUid.map(OCPI211OCPP16.idTag(forToken:))?.caseInsensitiveCompare(idTag) == .orderedSame
+                    && OCPI211OCPP16.presents(command.tokenUid, as: idTag)
             }
     }
 
@@ -287,7 +294,11 @@ public struct TransactionService: Sendable {
 
     /// Records energy register readings of a running session, with the PATCH that tells the IOP
     /// of its progress when one is due, and `also` (what the message itself proves) in the same append.
-    func record(readings: [SessionsProjection.State.Reading], of session: SessionsProjection.State, also: [any DomainEventPayload] = [])
+    func record(
+        readings: [SessionsProjection.State.Reading],
+        of session: SessionsProjection.State,
+        also: [any DomainEventPayload] = []
+    )
         async throws
     {
         let metadata = EventMetadata(source: "ocpp:\(session.chargePointId)", correlationId: session.id)

@@ -6,9 +6,11 @@ import Ledger
 import Logging
 import NIOWebSocket
 
-/// `GET /ocpp/{charge_point_id}`: the OCPP 1.6J WebSocket, subprotocol `ocpp1.6`, for chargers
-/// named in the locations file only, each with its Basic password when it has one (security
-/// profile 1, `ChargerPassword`).
+/// `GET /ocpp/{charge_point_id}`: the OCPP WebSocket for chargers named in the locations file
+/// only, each with its Basic password when it has one (security profile 1, `ChargerPassword`).
+/// One endpoint for both versions: the subprotocol agreed on (`ocpp2.0.1` or `ocpp1.6`) picks the
+/// connection's messages; a charger offering both gets the one its locations entry names, else
+/// the newest (`OCPPVersion.agreed`).
 struct OCPPRoute {
     let instance: String
     let centralSystem: CentralSystem
@@ -38,16 +40,16 @@ struct OCPPRoute {
                 }.get()
                 return .dontUpgrade
             }
-            let offered = request.headers[values: .secWebSocketProtocol]
-                .flatMap { $0.split(separator: ",") }
-                .map { $0.trimmingCharacters(in: .whitespaces) }
-            guard offered.contains("ocpp1.6") else {
-                context.logger.notice("OCPP connection refused: subprotocol ocpp1.6 not offered")
+            let offered = Self.offered(request)
+            guard let agreed = OCPPVersion.agreed(offered: offered, named: locations.ocppVersion(chargePointId: id)) else {
+                context.logger.notice("OCPP connection refused: none of \(OCPPVersion.allCases.map(\.subprotocol)) offered (\(offered))")
                 return .dontUpgrade
             }
-            return .upgrade([.secWebSocketProtocol: "ocpp1.6"])
+            return .upgrade([.secWebSocketProtocol: agreed.subprotocol])
         } onUpgrade: { inbound, outbound, context in
             guard let id = context.requestContext.parameters.get("id") else { return }
+            let offered = Self.offered(context.request)
+            let agreed = OCPPVersion.agreed(offered: offered, named: locations.ocppVersion(chargePointId: id)) ?? .v16
             let handler = ChargePointHandler(
                 chargePointId: id,
                 instance: instance,
@@ -56,7 +58,9 @@ struct OCPPRoute {
                 outcomes: outcomes,
                 transactions: transactions,
                 clock: clock,
-                logger: logger
+                logger: logger,
+                ocpp: agreed,
+                offered: offered
             )
             guard await handler.connected(sink: WebSocketSink(writer: outbound)) else {
                 try? await outbound.close(.unexpectedServerError, reason: "the ledger cannot record this connection now; reconnect later")
@@ -78,6 +82,13 @@ struct OCPPRoute {
             }
             await handler.disconnected(reason: reason)
         }
+    }
+}
+
+extension OCPPRoute {
+    /// The subprotocols a charger offers (`Sec-WebSocket-Protocol`), in its order.
+    static func offered(_ request: Request) -> [String] {
+        request.headers[values: .secWebSocketProtocol].flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }
     }
 }
 

@@ -36,6 +36,13 @@ enum OCPI211OCPP16 {
         return "H" + SHA256.hash(data: Data(uid.utf8)).prefix(10).map { String(format: "%02X", $0) }.joined().prefix(19)
     }
 
+    /// Whether a charger's id tag (1.6) or idToken (2.0.1, which carries the uid as it is) is the
+    /// token a command named: case-insensitive, as both OCPP versions compare them.
+    static func presents(_ uid: String?, as idTag: String) -> Bool {
+        guard let uid else { return false }
+        return uid.caseInsensitiveCompare(idTag) == .orderedSame || Self.idTag(forToken: uid).caseInsensitiveCompare(idTag) == .orderedSame
+    }
+
     /// OCPI → OCPP: the CALL for STOP_SESSION of the session on transaction `transactionId`.
     static func stopCall(transactionId: TransactionId) -> (action: String, payload: JSONValue) {
         ("RemoteStopTransaction", .object(["transactionId": .number(transactionId.text)]))

@@ -1,9 +1,13 @@
 #!/usr/bin/env python3
-"""Simulated OCPP 1.6J charge point for end-to-end tests (ocpp 2.1.0 + websockets 17).
+"""Simulated OCPP 1.6J charge point, or 2.0.1 station, for end-to-end tests (ocpp 2.1.0 + websockets 17).
 
 Usage:
   python3 charger.py --url ws://127.0.0.1:PORT/ocpp/CP-1 --mode accept|reject|silent|disconnect|late
-                     [--connector 1] [--password X] [--no-boot] [--timeout 10] [--max-seconds 0] [--trace]
+                     [--ocpp 1.6|2.0.1] [--offer ocpp2.0.1,ocpp1.6] [--connector 1] [--password X]
+                     [--no-boot] [--timeout 10] [--max-seconds 0] [--trace]
+
+With --ocpp 2.0.1 it is a v201 ChargePoint of the same package (EVSE id = --connector): commands name
+v201 actions with snake_case fields, e.g. {"send":"TransactionEvent","event_type":"Started",...}.
 
 stdout: one JSON object per line (flushed), e.g. {"event":"boot","status":"Accepted",...}.
 stdin:  one JSON command per line, e.g. {"send":"Heartbeat"}, {"send":"raw","frame":"[2,\"x\",\"Foo\",{}]"},
@@ -25,11 +29,14 @@ from ocpp.messages import MessageType, unpack
 from ocpp.routing import on
 from ocpp.v16 import ChargePoint, call, call_result
 from ocpp.v16.enums import Action
+from ocpp import v201
 
 # CS-initiated CALLs whose answer is controlled by --mode, with (accept, reject) statuses.
 CONTROLLED = {
     "RemoteStartTransaction": ("Accepted", "Rejected"),
     "RemoteStopTransaction": ("Accepted", "Rejected"),
+    "RequestStartTransaction": ("Accepted", "Rejected"),
+    "RequestStopTransaction": ("Accepted", "Rejected"),
     "ReserveNow": ("Accepted", "Rejected"),
     "UnlockConnector": ("Unlocked", "UnlockFailed"),
 }
@@ -44,7 +51,11 @@ def now():
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-class SimChargePoint(ChargePoint):
+class Sim:
+    """What both versions' simulators share: stdin commands, stdout lines, --mode handling.
+    `calls`/`results` are the version's `call`/`call_result` modules."""
+    calls, results = call, call_result
+
     def __init__(self, cp_id, ws, args):
         super().__init__(cp_id, ws, response_timeout=args.timeout)
         self.args = args
@@ -69,7 +80,7 @@ class SimChargePoint(ChargePoint):
                 mode = self.args.mode
                 if mode == "silent":
                     return  # never answer
-                if mode == "disconnect" and msg.action == "RemoteStartTransaction":
+                if mode == "disconnect" and msg.action in ("RemoteStartTransaction", "RequestStartTransaction"):
                     emit(event="disconnecting")
                     await self._connection.close()
                     return
@@ -100,28 +111,12 @@ class SimChargePoint(ChargePoint):
         await self._send(msg.create_call_result(payload).to_json())
         emit(event="answer", action=msg.action, unique_id=msg.unique_id, payload=payload, late=True)
 
-    # ---- handlers for accept / reject (and non-held modes) ----------------
     # (the library passes call_unique_id only to handlers that declare it)
     def _answer(self, action, unique_id):
         status = CONTROLLED[action][1 if self.args.mode == "reject" else 0]
         emit(event="answer", action=action, unique_id=unique_id, payload={"status": status})
-        return getattr(call_result, action)(status=status)
+        return getattr(self.results, action)(status=status)
 
-    @on(Action.remote_start_transaction)
-    def on_remote_start(self, call_unique_id, **_):
-        return self._answer("RemoteStartTransaction", call_unique_id)
-
-    @on(Action.remote_stop_transaction)
-    def on_remote_stop(self, call_unique_id, **_):
-        return self._answer("RemoteStopTransaction", call_unique_id)
-
-    @on(Action.reserve_now)
-    def on_reserve_now(self, call_unique_id, **_):
-        return self._answer("ReserveNow", call_unique_id)
-
-    @on(Action.unlock_connector)
-    def on_unlock_connector(self, call_unique_id, **_):
-        return self._answer("UnlockConnector", call_unique_id)
 
     # ---- outgoing CALLs ----------------------------------------------------
     async def send_call(self, action, fields, validate=True):
@@ -129,7 +124,7 @@ class SimChargePoint(ChargePoint):
         uid = str(uuid.uuid4())
         self.pending_id, self.last_response = uid, None
         try:
-            payload = getattr(call, action)(**fields)
+            payload = getattr(self.calls, action)(**fields)
             await self.call(payload, suppress=False, unique_id=uid,
                             skip_schema_validation=not validate)
         except asyncio.TimeoutError:
@@ -156,17 +151,6 @@ class SimChargePoint(ChargePoint):
         emit(event="result", action=action, unique_id=uid, payload=result, **extra)
         return result
 
-    async def boot(self):
-        res = await self.send_call("BootNotification", {
-            "charge_point_vendor": "PySim", "charge_point_model": "SimCP-1"})
-        res = res if isinstance(res, dict) else {}
-        emit(event="boot", status=res.get("status"), interval=res.get("interval"),
-             current_time=res.get("currentTime"))
-        if res.get("status") == "Accepted":
-            await self.send_call("StatusNotification", {
-                "connector_id": self.args.connector, "error_code": "NoError",
-                "status": "Available", "timestamp": now()})
-
     async def run_command(self, cmd):
         """Execute one stdin JSON command: {"send": ACTION, ...snake_case fields}."""
         cmd = dict(cmd)
@@ -181,23 +165,10 @@ class SimChargePoint(ChargePoint):
         if action == "close":
             await self._connection.close()
             return
-        if not action or not hasattr(call, action):
+        if not action or not hasattr(self.calls, action):
             emit(event="error", error=f"unknown command: {action}")
             return
-        if "connector" in cmd:
-            cmd["connector_id"] = cmd.pop("connector")
-        if action in ("StartTransaction", "StopTransaction"):
-            cmd.setdefault("timestamp", now())
-        if action == "StatusNotification":
-            cmd.setdefault("connector_id", self.args.connector)
-            cmd.setdefault("error_code", "NoError")
-            cmd.setdefault("timestamp", now())
-        if action == "MeterValues":
-            cmd.setdefault("connector_id", self.args.connector)
-            if "value" in cmd:  # convenience: one energy register sample in Wh
-                cmd["meter_value"] = [{"timestamp": cmd.pop("timestamp", now()), "sampled_value": [{
-                    "value": str(cmd.pop("value")), "measurand": "Energy.Active.Import.Register",
-                    "unit": "Wh"}]}]
+        self.defaults(action, cmd)
         await self.send_call(action, cmd, validate=validate)
 
     # ---- stdin -------------------------------------------------------------
@@ -236,6 +207,99 @@ class SimChargePoint(ChargePoint):
                 emit(event="error", error=f"{type(e).__name__}: {e}", command=cmd)
 
 
+class SimChargePoint(Sim, ChargePoint):
+    """OCPP 1.6J."""
+
+    @on(Action.remote_start_transaction)
+    def on_remote_start(self, call_unique_id, **_):
+        return self._answer("RemoteStartTransaction", call_unique_id)
+
+    @on(Action.remote_stop_transaction)
+    def on_remote_stop(self, call_unique_id, **_):
+        return self._answer("RemoteStopTransaction", call_unique_id)
+
+    @on(Action.reserve_now)
+    def on_reserve_now(self, call_unique_id, **_):
+        return self._answer("ReserveNow", call_unique_id)
+
+    @on(Action.unlock_connector)
+    def on_unlock_connector(self, call_unique_id, **_):
+        return self._answer("UnlockConnector", call_unique_id)
+
+    async def boot(self):
+        res = await self.send_call("BootNotification", {
+            "charge_point_vendor": "PySim", "charge_point_model": "SimCP-1"})
+        res = res if isinstance(res, dict) else {}
+        emit(event="boot", status=res.get("status"), interval=res.get("interval"),
+             current_time=res.get("currentTime"))
+        if res.get("status") == "Accepted":
+            await self.send_call("StatusNotification", {
+                "connector_id": self.args.connector, "error_code": "NoError",
+                "status": "Available", "timestamp": now()})
+
+    def defaults(self, action, cmd):
+        """Fills what a test need not spell out."""
+        if "connector" in cmd:
+            cmd["connector_id"] = cmd.pop("connector")
+        if action in ("StartTransaction", "StopTransaction"):
+            cmd.setdefault("timestamp", now())
+        if action == "StatusNotification":
+            cmd.setdefault("connector_id", self.args.connector)
+            cmd.setdefault("error_code", "NoError")
+            cmd.setdefault("timestamp", now())
+        if action == "MeterValues":
+            cmd.setdefault("connector_id", self.args.connector)
+            if "value" in cmd:  # convenience: one energy register sample in Wh
+                cmd["meter_value"] = [{"timestamp": cmd.pop("timestamp", now()), "sampled_value": [{
+                    "value": str(cmd.pop("value")), "measurand": "Energy.Active.Import.Register",
+                    "unit": "Wh"}]}]
+
+
+class SimStation(Sim, v201.ChargePoint):
+    """OCPP 2.0.1: its EVSE id is --connector, its one connector 1."""
+    calls, results = v201.call, v201.call_result
+
+    @on("RequestStartTransaction")
+    def on_request_start(self, call_unique_id, **_):
+        return self._answer("RequestStartTransaction", call_unique_id)
+
+    @on("RequestStopTransaction")
+    def on_request_stop(self, call_unique_id, **_):
+        return self._answer("RequestStopTransaction", call_unique_id)
+
+    @on("ReserveNow")
+    def on_reserve_now(self, call_unique_id, **_):
+        return self._answer("ReserveNow", call_unique_id)
+
+    @on("UnlockConnector")
+    def on_unlock_connector(self, call_unique_id, **_):
+        return self._answer("UnlockConnector", call_unique_id)
+
+    async def boot(self):
+        res = await self.send_call("BootNotification", {
+            "reason": "PowerUp", "charging_station": {"vendor_name": "PySim", "model": "SimCS-201"}})
+        res = res if isinstance(res, dict) else {}
+        emit(event="boot", status=res.get("status"), interval=res.get("interval"),
+             current_time=res.get("currentTime"))
+        if res.get("status") == "Accepted":
+            await self.send_call("StatusNotification", {
+                "timestamp": now(), "connector_status": "Available", "evse_id": self.args.connector,
+                "connector_id": 1})
+
+    def defaults(self, action, cmd):
+        """Fills what a test need not spell out; "wh" is one Energy.Active.Import.Register sample."""
+        if action in ("TransactionEvent", "StatusNotification"):
+            cmd.setdefault("timestamp", now())
+        if action == "StatusNotification":
+            cmd.setdefault("evse_id", self.args.connector)
+            cmd.setdefault("connector_id", 1)
+        if action == "TransactionEvent" and "wh" in cmd:
+            context = cmd.pop("context", "Sample.Periodic")
+            cmd["meter_value"] = [{"timestamp": cmd["timestamp"], "sampled_value": [{
+                "value": cmd.pop("wh"), "context": context, "measurand": "Energy.Active.Import.Register",
+                "unit_of_measure": {"unit": "Wh"}}]}]
+
+
 async def exit_with_parent():
     """LEDGER_EXIT_WITH_PARENT (set by the test harness): end when the parent does, even if it was killed."""
     parent = os.getppid() if "LEDGER_EXIT_WITH_PARENT" in os.environ else 0
@@ -250,6 +314,8 @@ async def main():
     p.add_argument("--url", required=True, help="ws://host:port/path/<chargePointId>")
     p.add_argument("--mode", default="accept", choices=["accept", "reject", "silent", "disconnect", "late"])
     p.add_argument("--connector", type=int, default=1)
+    p.add_argument("--ocpp", default="1.6", choices=["1.6", "2.0.1"])
+    p.add_argument("--offer", help="subprotocols to offer, comma-separated (default: the --ocpp one)")
     p.add_argument("--password", help="HTTP Basic auth password (username = charge point id)")
     p.add_argument("--no-boot", action="store_true", help="do not send BootNotification on connect")
     p.add_argument("--timeout", type=float, default=10, help="seconds to wait for CALL answers")
@@ -263,7 +329,8 @@ async def main():
         token = base64.b64encode(f"{cp_id}:{args.password}".encode()).decode()
         headers["Authorization"] = f"Basic {token}"
     try:
-        ws = await websockets.connect(args.url, subprotocols=["ocpp1.6"], additional_headers=headers,
+        offer = args.offer.split(",") if args.offer else ["ocpp" + args.ocpp]
+        ws = await websockets.connect(args.url, subprotocols=offer, additional_headers=headers,
                                       compression=None, open_timeout=5)
     except websockets.InvalidStatus as e:  # HTTP rejection, e.g. 401 / 404
         emit(event="connect_failed", status=e.response.status_code)
@@ -273,7 +340,7 @@ async def main():
         return 1
     emit(event="connected", id=cp_id, subprotocol=ws.subprotocol)
 
-    cp = SimChargePoint(cp_id, ws, args)
+    cp = (SimStation if ws.subprotocol == "ocpp2.0.1" else SimChargePoint)(cp_id, ws, args)
     helpers = [asyncio.create_task(cp.read_stdin()), asyncio.create_task(cp.run_commands()), asyncio.create_task(exit_with_parent())]
     try:
         await asyncio.wait_for(cp.start(), args.max_seconds or None)

@@ -3,14 +3,24 @@ import Ledger
 import LedgerTesting
 import TestPrerequisites
 
-/// A real OCPP 1.6J charge point: the Python `ocpp` package driving `Simulator/charger.py` in a
-/// child process. Its stdout is one JSON object per line; commands go to its stdin.
+/// A real OCPP 1.6J charge point, or 2.0.1 station (`ocpp: "2.0.1"`): the Python `ocpp`
+/// package driving `Simulator/charger.py` in a child process. Its stdout is one JSON object per
+/// line; commands go to its stdin.
 final class ChargerSimulator: Sendable {
     private let process: LineProcess
 
     /// Starts a charger `id` against `port`, answering remote commands as `mode` says
     /// (`accept`, `reject`, `silent`, `disconnect`, `late`), and waits for its boot to be accepted.
-    init(id: String, port: Int, mode: String, boot: Bool = true, password: String? = nil) async throws {
+    init(
+        id: String,
+        port: Int,
+        mode: String,
+        boot: Bool = true,
+        password: String? = nil,
+        ocpp: String = "1.6",
+        offer: String? = nil,
+        connector: Int = 1
+    ) async throws {
         try await Prerequisite.python.require()
         guard let script = Bundle.module.url(forResource: "Simulator/charger", withExtension: "py") else {
             throw WaitTimedOut(what: "the simulator script in the test bundle", items: "")
@@ -19,7 +29,8 @@ final class ChargerSimulator: Sendable {
             URL(fileURLWithPath: "/usr/bin/env"),
             [
                 "python3", script.path(), "--url", "ws://127.0.0.1:\(port)/ocpp/\(id)", "--mode", mode, "--max-seconds", "120",
-            ] + (boot ? [] : ["--no-boot"]) + (password.map { ["--password", $0] } ?? [])
+                "--ocpp", ocpp, "--connector", String(connector),
+            ] + (boot ? [] : ["--no-boot"]) + (password.map { ["--password", $0] } ?? []) + (offer.map { ["--offer", $0] } ?? [])
         )
         if boot {
             try await waitFor("boot accepted") { $0["event"]?.stringValue == "boot" && $0["status"]?.stringValue == "Accepted" }

@@ -1,0 +1,214 @@
+import Domain
+import Foundation
+import Ledger
+import Projections
+
+/// OCPP 2.0.1 TransactionEvents become the same Sessions and CDRs as OCPP 1.6 transactions
+/// (`TransactionService` does the recording, pricing and pushes for both).
+///
+/// What 2.0.1 adds is proof: the station numbers every event (`seqNo`) and echoes the
+/// `remoteStartId` of the command that started it. A session is created at the first event that
+/// has a token and an EVSE; it is bound to the command by that id when the station echoes it,
+/// else inferred as for 1.6 (`SessionBinding`); each event's number is recorded
+/// (`TransactionEventReceived`), a number received twice is a resend answered as before, and one
+/// still missing when the transaction ends is an anomaly on the session.
+struct StationTransactions: Sendable {
+    let transactions: TransactionService
+    let chargePointId: String
+
+    private var store: any ProjectionStore { transactions.store }
+    private var locations: LocationRegistry { transactions.locations }
+
+    /// TransactionEvent → its answer: `idTokenInfo` whenever the event carried an idToken (Part 2
+    /// §1.60.2). The ledger does not refuse a transaction the station already runs: the token was
+    /// decided before (Authorize, or our own remote start), so the answer is `Accepted`.
+    func handle(_ payload: JSONValue, messageId: String, frame: String) async throws -> JSONValue {
+        let info = payload["transactionInfo"]
+        guard let id = info?["transactionId"]?.stringValue, let seqNo = payload["seqNo"]?.int64Value,
+            let eventType = payload["eventType"]?.stringValue, let trigger = payload["triggerReason"]?.stringValue,
+            let timestamp = payload["timestamp"]?.stringValue.flatMap(Timestamp.init(iso8601:))
+        else {
+            throw OCPPFrame.Malformed(
+                messageId: messageId,
+                code: "OccurrenceConstraintViolation",
+                description: "TransactionEventRequest is incomplete"
+            )
+        }
+        let transactionId = TransactionId(station: id)
+        let sessionId = OCPP201Sessions.sessionId(chargePointId: chargePointId, transactionId: transactionId)
+        let idToken = payload["idToken"]?["idToken"]?.stringValue
+        let answer: JSONValue = idToken == nil ? .object([:]) : .object(["idTokenInfo": .object(["status": .string("Accepted")])])
+        let event = Event(
+            received: TransactionEventReceived(
+                chargePointId: chargePointId,
+                transactionId: transactionId,
+                sessionId: sessionId,
+                seqNo: Int(seqNo),
+                eventType: eventType,
+                triggerReason: trigger,
+                timestamp: timestamp,
+                offline: payload["offline"] == .bool(true) ? true : nil,
+                remoteStartId: info?["remoteStartId"]?.int64Value.map { Int($0) },
+                messageId: messageId
+            ),
+            idToken: idToken,
+            evseId: payload["evse"]?["id"]?.int64Value.map { Int($0) },
+            stoppedReason: info?["stoppedReason"]?.stringValue,
+            samples: EnergyRegister.samples(payload["meterValue"]),
+            frame: frame
+        )
+        if let session = try await store.state(SessionsProjection.self, sessionId) {
+            try await apply(event, to: session)
+        } else {
+            try await start(event)
+        }
+        return answer
+    }
+
+    /// What one TransactionEvent says, read once.
+    struct Event {
+        var received: TransactionEventReceived
+        let idToken: String?
+        let evseId: Int?
+        let stoppedReason: String?
+        let samples: [EnergyRegister.Sample]
+        let frame: String
+    }
+
+    /// The first event of a transaction with a token: its session. Before one (a cable plugged in
+    /// with no token yet), the event is recorded on the station's stream only.
+    private func start(_ event: Event) async throws {
+        let received = event.received
+        guard let idToken = event.idToken, let evse = try await evse(of: event) else {
+            var early = received
+            early.sessionId = nil
+            let reason =
+                received.eventType == "Ended"
+                ? "TransactionEvent Ended for transaction \(received.transactionId), which has no session here (its start never arrived?): no CDR"
+                : nil
+            try await transactions.record(early, chargePointId)
+            if let reason {
+                try await transactions.record(
+                    TransactionAnomaly(
+                        chargePointId: chargePointId,
+                        transactionId: received.transactionId,
+                        sessionId: nil,
+                        reason: reason,
+                        frame: event.frame
+                    ),
+                    chargePointId
+                )
+            }
+            return
+        }
+        var concerns: [String] = []
+        var proved: SessionBinding.Binding?
+        if let remoteStartId = received.remoteStartId {
+            if let verdict = try await transactions.binding.bind(
+                sessionId: received.sessionId ?? "",
+                remoteStartId: remoteStartId,
+                chargePointId: chargePointId,
+                idToken: idToken,
+                evse: evse,
+                startedAt: received.timestamp
+            ) {
+                proved = verdict.binding
+                concerns += verdict.concerns
+            } else {
+                concerns.append("remoteStartId \(remoteStartId) is not one this ledger sent to \(chargePointId): the link is inferred")
+            }
+        }
+        let begin = event.samples.first { $0.context == "Transaction.Begin" } ?? event.samples.first
+        if begin == nil { concerns.append("the event that started the session carried no energy register: meter start taken as 0 Wh") }
+        try await transactions.startSession(
+            sessionId: received.sessionId ?? "",
+            transactionId: received.transactionId,
+            chargePointId: chargePointId,
+            connector: evse.connectorId,
+            idTag: idToken,
+            meterStart: begin?.reading.wh ?? 0,
+            startedAt: received.timestamp,
+            evse: evse,
+            messageId: received.messageId,
+            concerns: concerns + transactions.implausible(meter: begin?.reading.wh ?? 0, at: received.timestamp, what: "meter start"),
+            frame: event.frame,
+            proved: proved,
+            also: [received]
+        )
+        // What else the first event carried: more readings, or the end of a transaction that ran offline.
+        let rest = event.samples.filter { $0 != begin }
+        guard !rest.isEmpty || received.eventType == "Ended", let session = try await store.state(SessionsProjection.self, received.sessionId ?? "")
+        else { return }
+        try await apply(
+            Event(received: received, idToken: nil, evseId: nil, stoppedReason: event.stoppedReason, samples: rest, frame: event.frame),
+            to: session,
+            recorded: true
+        )
+    }
+
+    /// An event of a transaction that has its session: a resend, readings, or its end.
+    private func apply(_ event: Event, to session: SessionsProjection.State, recorded: Bool = false) async throws {
+        let received = event.received
+        if !recorded, session.seqNos?.contains(received.seqNo) == true {
+            try await transactions.recordRepeat(
+                "TransactionEvent",
+                of: session,
+                matchedOn: ["transaction_id", "seq_no"],
+                messageId: received.messageId,
+                frame: event.frame
+            )
+            return
+        }
+        let also: [any DomainEventPayload] = recorded ? [] : [received]
+        guard session.status == .active else {
+            // A number the station sent late, after the end: it fills the gap in the record.
+            try await transactions.record(readings: [], of: session, also: also)
+            return
+        }
+        guard received.eventType == "Ended" else {
+            try await transactions.record(readings: event.samples.map(\.reading), of: session, also: also)
+            return
+        }
+        let end = event.samples.last { $0.context == "Transaction.End" } ?? event.samples.last
+        var running = session
+        var readings: [any DomainEventPayload] = []
+        for sample in event.samples where sample != end {
+            readings.append(MeterValuesRecorded(sessionId: session.id, measuredAt: sample.reading.at, meterWh: sample.reading.wh))
+            running.read(meterWh: sample.reading.wh, at: sample.reading.at)
+        }
+        running.seqNos = (running.seqNos ?? []) + [received.seqNo]
+        running.seqNos?.sort()
+        let missing = running.missingSeqNos
+        let concerns =
+            missing.isEmpty
+            ? []
+            : [
+                "seqNo \(missing.map(String.init).joined(separator: ", ")) of transaction \(received.transactionId) never arrived before it ended "
+                    + "(dropped or discarded by the station): the CDR is priced from the registers received"
+            ]
+        try await transactions.end(
+            running,
+            at: received.timestamp,
+            meterStopWh: end?.reading.wh ?? running.lastMeterWh,
+            // OCPP 2.0.1 leaves stoppedReason out only when it is Local (Part 2 §2.48).
+            reason: event.stoppedReason ?? "Local",
+            frame: event.frame,
+            concerns: concerns,
+            also: also + readings
+        )
+    }
+
+    /// The EVSE a new transaction runs on: the one the event names, else the one the echoed
+    /// command was sent to, else the station's only EVSE.
+    private func evse(of event: Event) async throws -> LocationRegistry.EVSE? {
+        if let evseId = event.evseId { return locations.evse(chargePointId: chargePointId, ocppEvseId: evseId) }
+        if let remoteStartId = event.received.remoteStartId,
+            let command = try await store.read(CommandsProjection.sentWith(remoteStartId: remoteStartId, to: chargePointId)).first,
+            let location = command.locationId, let uid = command.evseUid
+        {
+            return locations.evse(location: location, uid: uid)
+        }
+        let evses = locations.evses(chargePointId: chargePointId)
+        return evses.count == 1 ? evses.first : nil
+    }
+}

@@ -1,0 +1,321 @@
+import API
+import Domain
+import Foundation
+import Ledger
+import LedgerTesting
+import Projections
+import Testing
+
+/// OCPP 2.0.1 stations beside 1.6J chargers, with the Python `ocpp` package's v201 ChargePoint
+/// as the station and the spec digest's vectors (ocpp-2.0.1-subset.md §6) as its frames.
+@Suite("OCPP 2.0.1 stations", .serialized)
+struct OCPP201Tests {
+    static let authorization = "AUTHREF-7F3C-2025"
+
+    /// A server on the vectors' clock with the digest's station wired in, and that station connected.
+    func withStation<T>(
+        _ kind: StoreKind = .sqlite,
+        iop: IOPStandIn? = nil,
+        mode: String = "accept",
+        _ body: (ServerHarness, ChargerSimulator) async throws -> T
+    ) async throws -> T {
+        try await ServerHarness.with(kind, iop: iop?.url, locations: try Station201.locations(), clock: ManualClock(Station201.vectorTime)) {
+            server in
+            let station = try await ChargerSimulator(id: Station201.id, port: server.port, mode: mode, ocpp: "2.0.1")
+            defer { station.stop() }
+            return try await body(server, station)
+        }
+    }
+
+    /// Sends a station's frame at the station's time: the ledger's clock is moved to the frame's
+    /// `timestamp` first (as if it arrived at once), so the vectors' hours-long sessions are not
+    /// taken for a charger clock far ahead.
+    func deliver(_ frame: JSONValue, to station: ChargerSimulator, on server: ServerHarness) async throws -> JSONValue {
+        if let time = frame.arrayItems?[3]["timestamp"]?.stringValue.flatMap(Timestamp.init(iso8601:)), time > server.clock.now() {
+            server.clock.set(time)
+        }
+        return try await station.raw(frame)
+    }
+
+    /// The vector frame with its members replaced (`path` → value, one level under the payload).
+    func frame(_ group: String, _ index: Int, payload changes: [String: JSONValue?] = [:], info: [String: JSONValue?] = [:]) throws -> JSONValue {
+        guard case .array(var items) = try Station201.frames(group)[index].frame, case .object(var payload) = items[3] else {
+            throw WaitTimedOut(what: "frame \(group).\(index + 1)", items: "")
+        }
+        for (key, value) in changes { payload[key] = value }
+        if !info.isEmpty, case .object(var transaction)? = payload["transactionInfo"] {
+            for (key, value) in info { transaction[key] = value }
+            payload["transactionInfo"] = .object(transaction)
+        }
+        items[3] = .object(payload)
+        return .array(items)
+    }
+
+    @Test(
+        "G2: remote start → RequestStartTransaction(remoteStartId) → Started echoing it → Session PUT with the authorization_id → remote stop → Ended → CDR 7.734 kWh, bound by remote_start_id",
+        arguments: StoreKind.available
+    )
+    func remoteStartProvedByRemoteStartId(kind: StoreKind) async throws {
+        let iop = try await IOPStandIn()
+        try await withStation(kind, iop: iop) { server, station in
+            let start = try Requests.vector(
+                "G-01",
+                responseURL: "\(iop.url)/ocpi/emsp/2.1.1/commands/START_SESSION/1",
+                replacing: [
+                    "evse_uid": .string(Station201.evseUids[1]!), "authorization_id": .string(Self.authorization),
+                ]
+            ).replacingOccurrences(of: "APP-7Q2M4K9X", with: "APP9F2A11C4")
+            #expect(try await server.command("START_SESSION", start).result == "ACCEPTED")
+            let request = try await station.waitFor("RequestStartTransaction") {
+                $0["event"]?.stringValue == "call" && $0["action"]?.stringValue == "RequestStartTransaction"
+            }
+            // G2.1: the token as a Central IdToken, the EVSE always, a remoteStartId of ours.
+            #expect(request["payload"]?["idToken"] == .object(["idToken": .string("APP9F2A11C4"), "type": .string("Central")]))
+            #expect(request["payload"]?["evseId"] == .number("1"))
+            let remoteStartId = try #require(request["payload"]?["remoteStartId"]?.int64Value)
+            #expect(remoteStartId > 0)
+            let result = try await iop.requests.wait("the command result") { $0.contains { $0.body?["result"] != nil } }
+            #expect(result.first { $0.body?["result"] != nil }?.body?["result"] == .string("ACCEPTED"))
+
+            // G2.3, echoing the id we chose (the vector's 418 is the digest's example).
+            let started = try await deliver(try frame("G2", 2, info: ["remoteStartId": .number(String(remoteStartId))]), to: station, on: server)
+            #expect(started.arrayItems?[2] == .object(["idTokenInfo": .object(["status": .string("Accepted")])]))
+            let bound = try await server.waitForEvent("AuthorizationBound")
+            #expect(bound.data.value["matched_on"] == .array([.string("remote_start_id"), .string("id_token"), .string("evse")]))
+            #expect(bound.data.value["remote_start_id"]?.int64Value == remoteStartId)
+            #expect(bound.data.value["authorization_id"]?.stringValue == Self.authorization)
+            #expect(try await deliver(try frame("G2", 4), to: station, on: server).arrayItems?[2] == .object([:]))
+
+            let sessionId = StationTransactionsProbe.sessionId("7c9e6679-7425-40de-944b-e07fc1f90ae7")
+            let stop = try Requests.vector(
+                "G-05",
+                responseURL: "\(iop.url)/ocpi/emsp/2.1.1/commands/STOP_SESSION/1",
+                replacing: ["session_id": .string(sessionId)]
+            )
+            #expect(try await server.command("STOP_SESSION", stop).result == "ACCEPTED")
+            let stopCall = try await station.waitFor("RequestStopTransaction") {
+                $0["event"]?.stringValue == "call" && $0["action"]?.stringValue == "RequestStopTransaction"
+            }
+            #expect(stopCall["payload"] == .object(["transactionId": .string("7c9e6679-7425-40de-944b-e07fc1f90ae7")]))
+            #expect(try await deliver(try frame("G2", 8), to: station, on: server).arrayItems?[2] == .object([:]))
+
+            let pushes = try await iop.requests.wait("the Session PUT and the CDR") { $0.contains { $0.path.hasSuffix("/cdrs") } }
+                .filter { $0.path.contains("/sessions/") || $0.path.hasSuffix("/cdrs") }
+            #expect(pushes.first?.method == "PUT" && pushes.first?.path == "/ocpi/emsp/2.1.1/sessions/FR/ABC/\(sessionId)")
+            #expect(pushes.allSatisfy { $0.body?["authorization_id"]?.stringValue == Self.authorization })
+            let cdr = try #require(pushes.last { $0.path.hasSuffix("/cdrs") }?.body)
+            #expect(cdr["total_energy"] == .number("7.734"))
+            #expect(cdr["start_date_time"]?.stringValue == "2025-03-14T09:00:07Z" && cdr["stop_date_time"]?.stringValue == "2025-03-14T09:42:31Z")
+
+            let report = try #require(try await Projections.Audit.report(authorizationId: Self.authorization, store: server.store))
+            #expect(report.sessions.map(\.id) == [sessionId])
+            #expect(report.anomalies.isEmpty, "\(report.anomalies)")
+            let text = report.text
+            #expect(text.contains("matched on remote_start_id+id_token+evse (remoteStartId \(remoteStartId))"), "\(text)")
+            #expect(text.contains("RequestStartTransaction sent to \(Station201.id)"))
+        }
+    }
+
+    @Test("G4: a local start with Authorize, energy in kWh normalised to 19.565 kWh, stoppedReason left out = Local")
+    func localStartWithAuthorize() async throws {
+        let iop = try await IOPStandIn()
+        let answer = #"{"status_code":1000,"timestamp":"2025-03-14T10:10:00Z","data":{"allowed":"ALLOWED","authorization_id":"RTA-1"}}"#
+        iop.answer { _, path in path.contains("/tokens/") ? .envelope(answer) : nil }
+        try await withStation(iop: iop) { server, station in
+            server.clock.set(Timestamp(iso8601: "2025-03-14T10:10:00Z")!)  // the swipe, just before the start
+            let authorized = try await station.raw(try frame("G4", 0))
+            #expect(authorized.arrayItems?[2]["idTokenInfo"]?["status"] == .string("Accepted"))
+            #expect(iop.requests.items.contains { $0.path == "/ocpi/emsp/2.1.1/tokens/04A2B3C4D5E6F7/authorize" })
+            #expect(try await deliver(try frame("G4", 2), to: station, on: server).arrayItems?[2]["idTokenInfo"]?["status"] == .string("Accepted"))
+            #expect(try await deliver(try frame("G4", 4), to: station, on: server).arrayItems?[2]["idTokenInfo"]?["status"] == .string("Accepted"))
+            let sessionId = StationTransactionsProbe.sessionId("TX-00000042")
+            let session = try #require(try await server.store.state(SessionsProjection.self, sessionId))
+            #expect(session.kwh == 19.565 && session.status == .completed)
+            #expect(session.evseUid == Station201.evseUids[3] && session.transactionId == TransactionId(station: "TX-00000042"))
+            #expect(session.authorizationId == "RTA-1", "the swipe's authorization binds, as for 1.6")
+            let ended = try #require(try await server.events("SessionEnded").first?.data.value)
+            #expect(ended["reason"]?.stringValue == "Local")
+            #expect(session.concerns == nil, "\(session.concerns ?? [])")
+        }
+    }
+
+    @Test("G5: queued events sent offline, a resend answered as before and not counted twice, seqNo 3 never sent: an anomaly; CDR 5.61 kWh")
+    func offlineResendAndGap() async throws {
+        try await withStation { server, station in
+            let transaction = "e0a1b2c3-d4e5-4f60-8172-93a4b5c6d7e8"
+            // Delivered before the outage (the vector group's description): seqNo 0 Started, seqNo 1 Updated.
+            let begin = try frame(
+                "G2",
+                2,
+                payload: [
+                    "seqNo": .number("0"), "triggerReason": .string("Authorized"),
+                    "idToken": .object(["idToken": .string("04A2B3C4D5E6F7"), "type": .string("ISO14443")]),
+                ],
+                info: ["transactionId": .string(transaction), "remoteStartId": nil]
+            )
+            guard case .array(var items) = begin, case .object(var payload) = items[3] else { return }
+            payload["meterValue"] = try JSONValue(
+                parsing:
+                    #"[{"timestamp":"2025-03-14T12:00:00Z","sampledValue":[{"value":2000500,"context":"Transaction.Begin","unitOfMeasure":{"unit":"Wh"}}]}]"#
+            )
+            payload["timestamp"] = .string("2025-03-14T12:00:00Z")
+            items[3] = .object(payload)
+            _ = try await deliver(.array(items), to: station, on: server)
+            let updated = try frame("G5", 2, payload: ["seqNo": .number("1"), "offline": nil], info: [:])
+            let earlier = updated.canonicalText.replacingOccurrences(of: "cs-0001-0402", with: "cs-0001-0400")
+                .replacingOccurrences(of: "12:45:00", with: "12:15:00")
+            _ = try await deliver(try JSONValue(parsing: earlier), to: station, on: server)
+            for index in [0, 2, 4, 6] {
+                let answer = try await deliver(try frame("G5", index), to: station, on: server)
+                #expect(answer.arrayItems?.first == .number("3"), "G5.\(index + 1): \(answer)")
+            }
+            let sessionId = StationTransactionsProbe.sessionId(transaction)
+            let session = try #require(try await server.store.state(SessionsProjection.self, sessionId))
+            #expect(session.seqNos == [0, 1, 2, 4] && session.missingSeqNos == [3])
+            #expect(session.kwh == 5.61 && session.status == .completed)
+            #expect(session.endDatetime == Timestamp(iso8601: "2025-03-14T13:05:40Z"), "the station's time, not the receive time")
+            #expect(
+                session.concerns?.contains { $0.hasPrefix("seqNo 3 of transaction \(transaction) never arrived") } == true,
+                "\(session.concerns ?? [])"
+            )
+            let repeats = try await server.events("TransactionMessageRepeated")
+            #expect(repeats.count == 1 && repeats.first?.data.value["matched_on"] == .array([.string("transaction_id"), .string("seq_no")]))
+            let received = try await server.events("TransactionEventReceived").map(\.data.value)
+            #expect(received.filter { $0["offline"] == .bool(true) }.map { $0["seq_no"]?.int64Value } == [2, 4])
+            #expect(try await server.events("CdrIssued").count == 1)
+            let anomalies = try await server.store.read(Anomaly.about("sessions:\(sessionId)"))
+            #expect(anomalies.contains { $0.kind == .implausibleTransaction && $0.detail.hasPrefix("seqNo 3") }, "\(anomalies)")
+        }
+    }
+
+    @Test("a seqNo that arrives late, before the end, fills its gap: no anomaly")
+    func gapFilledLater() async throws {
+        try await withStation { server, station in
+            _ = try await deliver(try frame("G4", 2), to: station, on: server)  // seqNo 0, Started at 412.337 kWh
+            // seqNo 2 before seqNo 1 (after failed deliveries, Part 2 E 1.3.2), then the end as seqNo 3.
+            for (seqNo, time, kwh) in [(2, "10:40:00", "425.1"), (1, "10:30:00", "420.2")] {
+                let meter = try JSONValue(
+                    parsing: #"[{"timestamp":"2025-03-14T\#(time)Z","sampledValue":[{"value":\#(kwh),"unitOfMeasure":{"unit":"kWh"}}]}]"#
+                )
+                let updated = try frame(
+                    "G5",
+                    2,
+                    payload: ["seqNo": .number(String(seqNo)), "timestamp": .string("2025-03-14T\(time)Z"), "meterValue": meter, "offline": nil],
+                    info: ["transactionId": .string("TX-00000042")]
+                )
+                let late = updated.canonicalText.replacingOccurrences(of: "cs-0001-0402", with: "late-\(seqNo)")
+                _ = try await deliver(try JSONValue(parsing: late), to: station, on: server)
+            }
+            _ = try await deliver(try frame("G4", 4, payload: ["seqNo": .number("3")]), to: station, on: server)
+            let session = try #require(try await server.store.state(SessionsProjection.self, StationTransactionsProbe.sessionId("TX-00000042")))
+            #expect(session.seqNos == [0, 1, 2, 3] && session.missingSeqNos.isEmpty)
+            #expect(session.concerns == nil, "\(session.concerns ?? [])")
+            #expect(session.status == .completed && session.kwh == 19.565)
+        }
+    }
+
+    @Test("X1–X13: each invalid frame gets the digest's CALLERROR and is recorded; the station stays connected")
+    func invalidFrames() async throws {
+        try await withStation { server, station in
+            for vector in try Station201.invalid() where vector.id != "X12" && vector.id != "X14" {
+                let id = vector.raw.hasPrefix("[2,\"") ? String(vector.raw.dropFirst(4).prefix { $0 != "\"" }) : vector.id
+                let answer = try await station.raw(vector.raw, id: id)
+                #expect(answer.arrayItems?.first == .number("4"), "\(vector.id): \(answer)")
+                #expect(answer.arrayItems?[2].stringValue == vector.code, "\(vector.id): \(answer)")
+                // The message id is echoed when it could be read; an unreadable frame is answered "-1".
+                #expect(answer.arrayItems?[1].stringValue == (vector.id == "X10" ? "-1" : id), "\(vector.id)")
+            }
+            let rejected = try await server.events("OcppFrameRejected")
+            #expect(rejected.count == 12)
+            #expect(try await station.call("Heartbeat", #"{"send":"Heartbeat"}"#)["event"]?.stringValue == "result")
+            #expect(try await server.events("SessionStarted").isEmpty)
+        }
+    }
+
+    @Test("X12: a station that never booted is answered SecurityError until its BootNotification is accepted")
+    func securityErrorBeforeBoot() async throws {
+        try await ServerHarness.with(locations: try Station201.locations(), clock: ManualClock(Station201.vectorTime)) { server in
+            let station = try await ChargerSimulator(id: Station201.id, port: server.port, mode: "accept", boot: false, ocpp: "2.0.1")
+            defer { station.stop() }
+            try await station.waitFor("connected") { $0["event"]?.stringValue == "connected" }
+            let x12 = try #require(try Station201.invalid().first { $0.id == "X12" })
+            let answer = try await station.raw(x12.raw, id: "cs-0001-0912")
+            #expect(answer.arrayItems?[2] == .string("SecurityError"))
+            #expect(
+                try await station.call(
+                    "BootNotification",
+                    #"{"send":"BootNotification","reason":"PowerUp","charging_station":{"vendor_name":"ACME","model":"ACME-22"}}"#
+                )["payload"]?["status"] == .string("Accepted")
+            )
+            #expect(try await station.raw(x12.raw, id: "cs-0001-0912").arrayItems?.first == .number("3"))
+        }
+    }
+
+    @Test("X14: a RequestStartTransactionResponse with a status the action does not have settles the command REJECTED")
+    func invalidCallResult() async throws {
+        let iop = try await IOPStandIn()
+        try await withStation(iop: iop, mode: "silent") { server, station in
+            let start = try Requests.vector(
+                "G-01",
+                responseURL: "\(iop.url)/ocpi/emsp/2.1.1/commands/START_SESSION/1",
+                replacing: ["evse_uid": .string(Station201.evseUids[1]!)]
+            )
+            #expect(try await server.command("START_SESSION", start).result == "ACCEPTED")
+            let call = try await station.waitFor("RequestStartTransaction") { $0["event"]?.stringValue == "call" }
+            let messageId = try #require(call["unique_id"]?.stringValue)
+            station.send(JSONValue.object(["send": .string("raw"), "frame": .string(#"[3,"\#(messageId)",{"status":"Started"}]"#)]).canonicalText)
+            let result = try await iop.requests.wait("the command result") { $0.contains { $0.body?["result"] != nil } }
+            #expect(result.first { $0.body?["result"] != nil }?.body?["result"] == .string("REJECTED"))
+        }
+    }
+
+    @Test("G1: boot, status, heartbeat, a NotifyEvent AvailabilityState and a main-meter MeterValues, answered as the vectors show")
+    func connectionBasics() async throws {
+        try await withStation { server, station in
+            let frames = try Station201.frames("G1")
+            for index in stride(from: 0, to: frames.count, by: 2) {
+                let answer = try await station.raw(frames[index].frame)
+                let expected = frames[index + 1].frame
+                #expect(answer.arrayItems?.first == .number("3") && answer.arrayItems?[1] == expected.arrayItems?[1], "G1.\(index + 1): \(answer)")
+                let keys = { (frame: JSONValue) -> [String] in
+                    if case .object(let members)? = frame.arrayItems?[2] { members.keys.sorted() } else { [] }
+                }
+                #expect(keys(answer) == keys(expected), "G1.\(index + 2)")
+            }
+            // EVSE 1 AVAILABLE from StatusNotification, EVSE 2 CHARGING from the NotifyEvent (Occupied).
+            let statuses = try await server.events("EvseStatusChanged").map(\.data.value)
+            #expect(statuses.contains { $0["evse_uid"]?.stringValue == Station201.evseUids[1] && $0["status"]?.stringValue == "AVAILABLE" })
+            #expect(statuses.contains { $0["evse_uid"]?.stringValue == Station201.evseUids[2] && $0["status"]?.stringValue == "CHARGING" })
+            #expect(try await server.events("MeterValuesRecorded").isEmpty, "a main-meter reading is no session's")
+            let connected = try #require(try await server.events("ChargePointConnected").last?.data.value)
+            #expect(connected["subprotocol"] == .string("ocpp2.0.1"))
+        }
+    }
+
+    @Test("subprotocols: a station offering both gets 2.0.1, or 1.6 when its locations entry names 1.6; one offering neither is refused")
+    func subprotocolChoice() async throws {
+        try await ServerHarness.with(locations: try Station201.locations()) { server in
+            let both = try await ChargerSimulator(id: Station201.id, port: server.port, mode: "accept", ocpp: "2.0.1", offer: "ocpp1.6,ocpp2.0.1")
+            defer { both.stop() }
+            #expect(try await both.waitFor("connected") { $0["event"]?.stringValue == "connected" }["subprotocol"] == .string("ocpp2.0.1"))
+            let old = try await ChargerSimulator(id: "CP-0042-A", port: server.port, mode: "accept", boot: false, offer: "ocpp2.0")
+            defer { old.stop() }
+            #expect(
+                try await old.waitFor("refused") { ["connected", "connect_failed"].contains($0["event"]?.stringValue) }["event"]
+                    == .string("connect_failed")
+            )
+        }
+        try await ServerHarness.with(locations: try Station201.locations(version: "1.6")) { server in
+            let both = try await ChargerSimulator(id: Station201.id, port: server.port, mode: "accept", offer: "ocpp2.0.1,ocpp1.6")
+            defer { both.stop() }
+            #expect(try await both.waitFor("connected") { $0["event"]?.stringValue == "connected" }["subprotocol"] == .string("ocpp1.6"))
+        }
+    }
+}
+
+/// The session id a station's transaction gets, as the server computes it.
+enum StationTransactionsProbe {
+    static func sessionId(_ transactionId: String, station: String = Station201.id) -> String {
+        OCPP201Sessions.sessionId(chargePointId: station, transactionId: TransactionId(station: transactionId))
+    }
+}
