@@ -33,12 +33,12 @@ struct OldLedgerTests {
                 "0001_events", "0002_projections", "0003_command_lookup_and_chargepoints",
                 "0004_anomaly_positions", "0005_session_charge_points", "0006_tariffs", "0007_evse_statuses",
                 "0008_iop_connection_and_locations",
-                "0009_ocpi_requests",
+                "0009_ocpi_requests", "0010_remote_start_ids",
             ]
         )
         // Those it had were not applied again; 0006 (issue 27: tariffs, sessions refolded) and
         // 0007, 0008 (issue 28: EVSE statuses, charge points refolded, the IOP connection) and 0009
-        // (issue 29: OCPI requests by id) were applied now.
+        // (issue 29: OCPI requests by id) and 0010 (issue 30: OCPP 2.0.1 remoteStartIds) were applied now.
         #expect(Set(migrations.prefix(5).map { $0[2] }).count == 1, "a migration was applied again: \(migrations)")
         #expect(migrations.last?[2] != migrations.first?[2])
 

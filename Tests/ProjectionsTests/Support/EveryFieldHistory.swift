@@ -77,6 +77,10 @@ enum EveryFieldHistory {
             ("tariff-T-2", TariffPublished(tariffId: "T-2", lastUpdated: odd, tariff: .object([:]), source: "f")),
             ("tariff-T-2", TariffWithdrawn(tariffId: "T-2", lastUpdated: odd, source: odd)),
             ("chargepoint-CP-1", ChargePointConnected(chargePointId: "CP-1", connection: "conn-1", instance: odd)),
+            (
+                "chargepoint-CS-2",
+                ChargePointConnected(chargePointId: "CS-2", connection: "conn-9", instance: odd, subprotocol: "ocpp2.0.1", offered: ["ocpp2.0.1", odd])
+            ),
             ("chargepoint-CP-1", BootNotified(chargePointId: "CP-1", vendor: odd, model: "M", firmwareVersion: "1.6")),
             ("chargepoint-CP-1", ConnectorStatusChanged(chargePointId: "CP-1", connectorId: 1, status: "Preparing", errorCode: "NoError")),
             ("chargepoint-CP-1", AuthorizeRequested(chargePointId: "CP-1", idTag: "tag-é", connectorId: 1, locationId: "L", evseUid: "E")),
@@ -126,7 +130,8 @@ enum EveryFieldHistory {
                     connectorId: 1,
                     deadline: at(30),
                     frame: "[2,\"m-1\"]",
-                    via: odd
+                    via: odd,
+                    remoteStartId: 2_147_483_647
                 )
             ),
             ("command-cmd-1", ChargerResponded(commandId: "cmd-1", chargePointId: "CP-1", messageId: "m-1", frame: odd, result: "ACCEPTED")),
@@ -182,7 +187,22 @@ enum EveryFieldHistory {
                     candidates: 1
                 )
             ),
-            ("session-ses-1", AuthorizationBound(sessionId: "ses-1", authorizationId: nil, matchedOn: [], candidates: 2)),
+            ("session-ses-1", AuthorizationBound(sessionId: "ses-1", authorizationId: nil, matchedOn: [], candidates: 2, remoteStartId: 418)),
+            (
+                "session-ses-1",
+                TransactionEventReceived(
+                    chargePointId: "CP-1",
+                    transactionId: TransactionId(station: odd),
+                    sessionId: "ses-1",
+                    seqNo: 3,
+                    eventType: "Updated",
+                    triggerReason: "MeterValuePeriodic",
+                    timestamp: at(341),
+                    offline: true,
+                    remoteStartId: -1,
+                    messageId: odd
+                )
+            ),
             ("session-ses-1", MeterValuesRecorded(sessionId: "ses-1", measuredAt: at(340), meterWh: 1333)),
             ("session-ses-1", TransactionAnomaly(chargePointId: "CP-1", transactionId: -7, sessionId: "ses-1", reason: odd, frame: odd)),
             (

@@ -12,7 +12,59 @@ enum Scenarios {
         ("dispute_two_authorizations_three_cdrs", dispute),
         ("start_again_same_second", startAgainSameSecond),
         ("ocpi221_remote_start", ocpi221RemoteStart),
+        ("ocpp201_remote_start_gap", ocpp201RemoteStartGap),
     ]
+
+    /// A START_SESSION sent to an OCPP 2.0.1 station as RequestStartTransaction with remoteStartId
+    /// 418; the station's transaction (its own id) echoes it and is bound by it, without a window;
+    /// seqNo 2 never arrives, an anomaly on the session; the CDR is issued all the same.
+    static func ocpp201RemoteStartGap(_ w: ScenarioWriter) async throws {
+        let transaction = TransactionId(station: "7c9e6679-7425-40de-944b-e07fc1f90ae7")
+        try await startCommand(w, id: "cmd-start-201", authorizationId: Vectors.remoteAuthorization, chargerResult: "ACCEPTED", remoteStartId: 418)
+        try await session(
+            w,
+            id: "SES-201",
+            transactionId: transaction,
+            commandId: "cmd-start-201",
+            authorizationId: Vectors.remoteAuthorization,
+            meter: (1_523_010, 1_525_742),
+            matchedOn: ["remote_start_id", "id_token", "evse"],
+            remoteStartId: 418
+        )
+        for (seqNo, type, trigger) in [(0, "Started", "RemoteStart"), (1, "Updated", "MeterValuePeriodic"), (3, "Ended", "RemoteStop")] {
+            try await w.emit(
+                TransactionEventReceived(
+                    chargePointId: Vectors.chargePoint,
+                    transactionId: transaction,
+                    sessionId: "SES-201",
+                    seqNo: seqNo,
+                    eventType: type,
+                    triggerReason: trigger,
+                    timestamp: w.at(Int64(45 + seqNo * 10)),
+                    offline: seqNo == 3 ? true : nil,
+                    remoteStartId: seqNo == 0 ? 418 : nil,
+                    messageId: "cs-\(seqNo)"
+                ),
+                stream: "session-SES-201",
+                source: "ocpp:\(Vectors.chargePoint)",
+                correlation: "SES-201"
+            )
+        }
+        try await w.emit(
+            TransactionAnomaly(
+                chargePointId: Vectors.chargePoint,
+                transactionId: transaction,
+                sessionId: "SES-201",
+                reason: "seqNo 2 of transaction \(transaction) never arrived before it ended (dropped or discarded by the station)",
+                frame: "[2,\"cs-3\",\"TransactionEvent\",{}]"
+            ),
+            stream: "session-SES-201",
+            source: "ocpp:\(Vectors.chargePoint)",
+            correlation: "SES-201",
+            after: 0
+        )
+        try await end(w, session: "SES-201", meterStop: 1_530_744, cdr: "CDR-201", authorizationId: Vectors.remoteAuthorization)
+    }
 
     /// An OCPI 2.2.1 StartSession (authorization_reference, the token's owner, the IOP's request
     /// ids and routing), its 2.2.1 CommandResult sent with its own X-Request-ID, and the session
@@ -249,7 +301,8 @@ enum Scenarios {
         id: String,
         authorizationId: String?,
         chargerResult: String?,
-        via221: OCPI221Facts? = nil
+        via221: OCPI221Facts? = nil,
+        remoteStartId: Int? = nil
     ) async throws {
         let stream = "command-\(id)"
         let responseURL = "\(Vectors.iop)/commands/START_SESSION/\(id)"
@@ -292,10 +345,11 @@ enum Scenarios {
             CommandDispatched(
                 commandId: id,
                 chargePointId: Vectors.chargePoint,
-                action: "RemoteStartTransaction",
+                action: remoteStartId == nil ? "RemoteStartTransaction" : "RequestStartTransaction",
                 messageId: "msg-\(id)",
                 connectorId: 1,
-                deadline: w.at(30)
+                deadline: w.at(30),
+                remoteStartId: remoteStartId
             ),
             stream: stream,
             source: "ocpi",
@@ -408,7 +462,7 @@ enum Scenarios {
     static func session(
         _ w: ScenarioWriter,
         id: String,
-        transactionId: Int,
+        transactionId: TransactionId,
         commandId: String?,
         authorizationId: String?,
         meter: (start: Int, reading: Int),
@@ -416,7 +470,8 @@ enum Scenarios {
         matchedOn: [String] = ["id_tag", "connector", "window"],
         messageId: String? = nil,
         startedAt: Timestamp? = nil,
-        token: TokenSnapshot? = nil
+        token: TokenSnapshot? = nil,
+        remoteStartId: Int? = nil
     ) async throws {
         let stream = "session-\(id)"
         let source = "ocpp:\(Vectors.chargePoint)"
@@ -425,7 +480,7 @@ enum Scenarios {
                 sessionId: id,
                 chargePointId: Vectors.chargePoint,
                 connectorId: 1,
-                transactionId: TransactionId(ocpp16: transactionId),
+                transactionId: transactionId,
                 idTag: idTag,
                 locationId: Vectors.location,
                 evseUid: Vectors.evse,
@@ -450,8 +505,9 @@ enum Scenarios {
                 authorizationId: authorizationId,
                 commandId: commandId,
                 matchedOn: matchedOn,
-                deltaMs: 45_000,
-                candidates: 1
+                deltaMs: remoteStartId == nil ? 45_000 : nil,
+                candidates: 1,
+                remoteStartId: remoteStartId
             ),
             stream: stream,
             source: source,
