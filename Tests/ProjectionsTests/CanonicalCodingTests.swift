@@ -19,7 +19,8 @@ struct CanonicalCodingTests {
     static let payloads: [any DomainEventPayload.Type] = [
         CommandReceived.self, CommandAnswered.self, CommandDispatched.self, ChargerResponded.self, LateChargerResponse.self,
         CommandTimedOut.self, CommandResultQueued.self, CommandWarning.self, OcppFrameRejected.self, TransactionAnomaly.self,
-        TransactionMessageRepeated.self, TransactionEventReceived.self, ChargePointConnected.self, ChargePointDisconnected.self, BootNotified.self, ConnectorStatusChanged.self,
+        TransactionMessageRepeated.self, TransactionEventReceived.self, ChargePointConnected.self, ChargePointDisconnected.self, BootNotified.self,
+        ConnectorStatusChanged.self,
         AuthorizeRequested.self, AuthorizationDecided.self, SessionStarted.self, AuthorizationBound.self, MeterValuesRecorded.self,
         SessionEnded.self, CdrIssued.self, DeliveryScheduled.self, DeliveryAttempted.self, DeliverySucceeded.self,
         DeliveryParked.self, DeliveryAbandoned.self, DeliveryRequeued.self, TariffPublished.self, TariffWithdrawn.self,

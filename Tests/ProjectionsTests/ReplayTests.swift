@@ -308,7 +308,8 @@ struct ReplayTests {
             "CommandResultQueued", "ChargePointConnected", "ChargePointDisconnected", "BootNotified", "ConnectorStatusChanged",
             "AuthorizeRequested", "AuthorizationDecided", "SessionStarted", "AuthorizationBound", "MeterValuesRecorded", "SessionEnded",
             "CdrIssued", "DeliveryScheduled", "DeliveryAttempted", "DeliverySucceeded", "DeliveryParked", "DeliveryAbandoned", "DeliveryRequeued",
-            "CommandWarning", "OcppFrameRejected", "TransactionAnomaly", "TransactionMessageRepeated", "TransactionEventReceived", "TariffPublished", "TariffWithdrawn",
+            "CommandWarning", "OcppFrameRejected", "TransactionAnomaly", "TransactionMessageRepeated", "TransactionEventReceived", "TariffPublished",
+            "TariffWithdrawn",
             "EvseStatusChanged", "CredentialsTokenIssued", "IOPRegistered", "IOPUnregistered", "LocationPublished",
         ]
         #expect(EventCatalogue.standard.knownTypes == designed)

@@ -11,7 +11,8 @@ import Projections
 /// has a token and an EVSE; it is bound to the command by that id when the station echoes it,
 /// else inferred as for 1.6 (`SessionBinding`); each event's number is recorded
 /// (`TransactionEventReceived`), a number received twice is a resend answered as before, and one
-/// still missing when the transaction ends is an anomaly on the session.
+/// still missing when the transaction ends flags the session (`transaction_messages_missing`)
+/// until it arrives.
 struct StationTransactions: Sendable {
     let transactions: TransactionService
     let chargePointId: String
@@ -176,16 +177,6 @@ struct StationTransactions: Sendable {
             readings.append(MeterValuesRecorded(sessionId: session.id, measuredAt: sample.reading.at, meterWh: sample.reading.wh))
             running.read(meterWh: sample.reading.wh, at: sample.reading.at)
         }
-        running.seqNos = (running.seqNos ?? []) + [received.seqNo]
-        running.seqNos?.sort()
-        let missing = running.missingSeqNos
-        let concerns =
-            missing.isEmpty
-            ? []
-            : [
-                "seqNo \(missing.map(String.init).joined(separator: ", ")) of transaction \(received.transactionId) never arrived before it ended "
-                    + "(dropped or discarded by the station): the CDR is priced from the registers received"
-            ]
         try await transactions.end(
             running,
             at: received.timestamp,
@@ -193,7 +184,6 @@ struct StationTransactions: Sendable {
             // OCPP 2.0.1 leaves stoppedReason out only when it is Local (Part 2 §2.48).
             reason: event.stoppedReason ?? "Local",
             frame: event.frame,
-            concerns: concerns,
             also: also + readings
         )
     }

@@ -63,6 +63,10 @@ public struct Anomaly: Codable, Sendable, Equatable, Hashable {
         /// What the charger reported for a session cannot be true as it stands: a negative meter, a
         /// clock far from the ledger's, a second open transaction on one connector, a meter that went backwards.
         case implausibleTransaction = "implausible_transaction"
+        /// An OCPP 2.0.1 transaction that ended with `seqNo`s missing between its first and its last
+        /// event: messages the station dropped or gave up resending, which the ledger never saw.
+        /// The flag goes when they arrive late.
+        case transactionMessagesMissing = "transaction_messages_missing"
     }
 
     public let kind: Kind

@@ -287,6 +287,13 @@ public struct SessionsProjection: Projection {
             flag(.unresolvedBinding, "binding at position \(binding.position) found \(binding.candidates) candidate authorizations")
         }
         for concern in state.concerns ?? [] { flag(.implausibleTransaction, concern) }
+        if state.status == .completed, case let missing = state.missingSeqNos, !missing.isEmpty {
+            flag(
+                .transactionMessagesMissing,
+                "seqNo \(missing.map(String.init).joined(separator: ", ")) of transaction \(state.transactionId) never arrived: "
+                    + "the CDR is priced from the energy registers received"
+            )
+        }
         return found
     }
 }

@@ -79,7 +79,13 @@ enum EveryFieldHistory {
             ("chargepoint-CP-1", ChargePointConnected(chargePointId: "CP-1", connection: "conn-1", instance: odd)),
             (
                 "chargepoint-CS-2",
-                ChargePointConnected(chargePointId: "CS-2", connection: "conn-9", instance: odd, subprotocol: "ocpp2.0.1", offered: ["ocpp2.0.1", odd])
+                ChargePointConnected(
+                    chargePointId: "CS-2",
+                    connection: "conn-9",
+                    instance: odd,
+                    subprotocol: "ocpp2.0.1",
+                    offered: ["ocpp2.0.1", odd]
+                )
             ),
             ("chargepoint-CP-1", BootNotified(chargePointId: "CP-1", vendor: odd, model: "M", firmwareVersion: "1.6")),
             ("chargepoint-CP-1", ConnectorStatusChanged(chargePointId: "CP-1", connectorId: 1, status: "Preparing", errorCode: "NoError")),
