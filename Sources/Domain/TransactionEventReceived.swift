@@ -27,6 +27,14 @@ public struct TransactionEventReceived: DomainEventPayload {
     /// The `remoteStartId` it echoed, when it carried one.
     public var remoteStartId: Int?
     public var messageId: String
+    /// `transactionInfo.chargingState` when it changed (`Charging`, `SuspendedEV`, `EVConnected`, …):
+    /// when the EV drew energy, and when it was parked (`SessionsProjection.State.notCharging`).
+    public var chargingState: String?
+    /// The energy register (Wh) the event carried, when it carried one: a transaction that began
+    /// before its token (a cable plugged in first) is billed from it once its session starts.
+    public var meterWh: Int?
+    /// The EVSE the event named (`evse.id`), when it named one.
+    public var evseId: Int?
 
     public init(
         chargePointId: String,
@@ -38,7 +46,10 @@ public struct TransactionEventReceived: DomainEventPayload {
         timestamp: Timestamp,
         offline: Bool? = nil,
         remoteStartId: Int? = nil,
-        messageId: String
+        messageId: String,
+        chargingState: String? = nil,
+        meterWh: Int? = nil,
+        evseId: Int? = nil
     ) {
         self.chargePointId = chargePointId
         self.transactionId = transactionId
@@ -50,5 +61,8 @@ public struct TransactionEventReceived: DomainEventPayload {
         self.offline = offline
         self.remoteStartId = remoteStartId
         self.messageId = messageId
+        self.chargingState = chargingState
+        self.meterWh = meterWh
+        self.evseId = evseId
     }
 }

@@ -31,7 +31,7 @@ struct OCPP201Tests {
     /// `timestamp` first (as if it arrived at once), so the vectors' hours-long sessions are not
     /// taken for a charger clock far ahead.
     func deliver(_ frame: JSONValue, to station: ChargerSimulator, on server: ServerHarness) async throws -> JSONValue {
-        if let time = frame.arrayItems?[3]["timestamp"]?.stringValue.flatMap(Timestamp.init(iso8601:)), time > server.clock.now() {
+        if let time = frame.arrayItems?.last?["timestamp"]?.stringValue.flatMap(Timestamp.init(iso8601:)), time > server.clock.now() {
             server.clock.set(time)
         }
         return try await station.raw(frame)
@@ -39,7 +39,7 @@ struct OCPP201Tests {
 
     /// The vector frame with its members replaced (`path` → value, one level under the payload).
     func frame(_ group: String, _ index: Int, payload changes: [String: JSONValue?] = [:], info: [String: JSONValue?] = [:]) throws -> JSONValue {
-        guard case .array(var items) = try Station201.frames(group)[index].frame, case .object(var payload) = items[3] else {
+        guard case .array(var items) = try Station201.frames(group)[index].frame, items.count == 4, case .object(var payload) = items[3] else {
             throw WaitTimedOut(what: "frame \(group).\(index + 1)", items: "")
         }
         for (key, value) in changes { payload[key] = value }
@@ -113,6 +113,79 @@ struct OCPP201Tests {
             let text = report.text
             #expect(text.contains("matched on remote_start_id+id_token+evse (remoteStartId \(remoteStartId))"), "\(text)")
             #expect(text.contains("RequestStartTransaction sent to \(Station201.id)"))
+        }
+    }
+
+    @Test(
+        "G3: a cable plugged in first (no token, no session), then a remote start: the next event binds it by remoteStartId, billed from its first register"
+    )
+    func cableFirstThenRemoteStart() async throws {
+        let iop = try await IOPStandIn()
+        try await withStation(iop: iop, mode: "silent") { server, station in
+            #expect(try await deliver(try frame("G3", 0), to: station, on: server).arrayItems?[2] == .object([:]))
+            #expect(try await server.events("SessionStarted").isEmpty, "no token yet: no OCPI Session (cdr_token is required)")
+            let start = try Requests.vector(
+                "G-01",
+                responseURL: "\(iop.url)/ocpi/emsp/2.1.1/commands/START_SESSION/1",
+                replacing: ["evse_uid": .string(Station201.evseUids[2]!), "authorization_id": .string(Self.authorization)]
+            ).replacingOccurrences(of: "APP-7Q2M4K9X", with: "APP9F2A11C4")
+            #expect(try await server.command("START_SESSION", start).result == "ACCEPTED", "an Occupied EVSE of a 2.0.1 station: the station decides")
+            let call = try await station.waitFor("RequestStartTransaction") { $0["event"]?.stringValue == "call" }
+            #expect(call["payload"]?["evseId"] == .number("2"))
+            let remoteStartId = try #require(call["payload"]?["remoteStartId"])
+            // G3.4: Accepted, naming the transaction already running (F01.FR.13).
+            let answer = try Station201.frames("G3")[3].frame.canonicalText.replacingOccurrences(
+                of: "csms-7f3a-0003",
+                with: try #require(call["unique_id"]?.stringValue)
+            )
+            station.send(JSONValue.object(["send": .string("raw"), "frame": .string(answer)]).canonicalText)
+            try await iop.requests.wait("the command result") { $0.contains { $0.body?["result"] == .string("ACCEPTED") } }
+            // G3.5: the next event carries RemoteStart, the remoteStartId and the token.
+            let updated = try await deliver(try frame("G3", 4, info: ["remoteStartId": remoteStartId]), to: station, on: server)
+            #expect(updated.arrayItems?[2]["idTokenInfo"]?["status"] == .string("Accepted"))
+            let sessionId = StationTransactionsProbe.sessionId("b3f1c2d4-0a5e-4f7b-9c1d-2e3f4a5b6c7d")
+            let session = try #require(try await server.store.state(SessionsProjection.self, sessionId))
+            #expect(session.evseUid == Station201.evseUids[2] && session.meterStartWh == 884_120 && session.authorizationId == Self.authorization)
+            #expect(session.startDatetime == Timestamp(iso8601: "2025-03-14T10:03:02Z"), "active from its authorization (digest §4.4 [REC])")
+            #expect(session.bindings.first?.matchedOn == ["remote_start_id", "id_token", "evse"])
+            #expect(session.concerns == nil, "\(session.concerns ?? [])")
+            let pending = try await server.store.state(ChargePointsProjection.self, Station201.id)?.pendingTransactions
+            #expect(pending?.isEmpty != false, "the transaction is no longer waiting for its token")
+            let ended = try frame(
+                "G2",
+                8,
+                payload: ["seqNo": .number("2"), "timestamp": .string("2025-03-14T10:40:00Z")],
+                info: ["transactionId": .string("b3f1c2d4-0a5e-4f7b-9c1d-2e3f4a5b6c7d")]
+            )
+            _ = try await deliver(
+                try JSONValue(
+                    parsing: ended.canonicalText.replacingOccurrences(of: "1530744", with: "890000").replacingOccurrences(
+                        of: "09:42:31",
+                        with: "10:40:00"
+                    )
+                ),
+                to: station,
+                on: server
+            )
+            let completed = try #require(try await server.store.state(SessionsProjection.self, sessionId))
+            #expect(completed.kwh == 5.88 && completed.status == .completed && completed.missingSeqNos.isEmpty)
+        }
+    }
+
+    @Test("G6: a station that refuses RequestStartTransaction (TxInProgress) makes the command REJECTED; nothing is bound")
+    func refusedRemoteStart() async throws {
+        let iop = try await IOPStandIn()
+        try await withStation(iop: iop, mode: "reject") { server, station in
+            let start = try Requests.vector(
+                "G-01",
+                responseURL: "\(iop.url)/ocpi/emsp/2.1.1/commands/START_SESSION/1",
+                replacing: ["evse_uid": .string(Station201.evseUids[1]!)]
+            )
+            #expect(try await server.command("START_SESSION", start).result == "ACCEPTED")
+            try await station.waitFor("RequestStartTransaction answered") { $0["event"]?.stringValue == "answer" }
+            let result = try await iop.requests.wait("the command result") { $0.contains { $0.body?["result"] != nil } }
+            #expect(result.first { $0.body?["result"] != nil }?.body?["result"] == .string("REJECTED"))
+            #expect(try await server.events("AuthorizationBound").isEmpty)
         }
     }
 

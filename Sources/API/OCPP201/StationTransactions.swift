@@ -38,6 +38,7 @@ struct StationTransactions: Sendable {
         let transactionId = TransactionId(station: id)
         let sessionId = OCPP201Sessions.sessionId(chargePointId: chargePointId, transactionId: transactionId)
         let idToken = payload["idToken"]?["idToken"]?.stringValue
+        let samples = EnergyRegister.samples(payload["meterValue"])
         let answer: JSONValue = idToken == nil ? .object([:]) : .object(["idTokenInfo": .object(["status": .string("Accepted")])])
         let event = Event(
             received: TransactionEventReceived(
@@ -50,12 +51,14 @@ struct StationTransactions: Sendable {
                 timestamp: timestamp,
                 offline: payload["offline"] == .bool(true) ? true : nil,
                 remoteStartId: info?["remoteStartId"]?.int64Value.map { Int($0) },
-                messageId: messageId
+                messageId: messageId,
+                chargingState: info?["chargingState"]?.stringValue,
+                meterWh: samples.last?.reading.wh,
+                evseId: payload["evse"]?["id"]?.int64Value.map { Int($0) }
             ),
             idToken: idToken,
-            evseId: payload["evse"]?["id"]?.int64Value.map { Int($0) },
             stoppedReason: info?["stoppedReason"]?.stringValue,
-            samples: EnergyRegister.samples(payload["meterValue"]),
+            samples: samples,
             frame: frame
         )
         if let session = try await store.state(SessionsProjection.self, sessionId) {
@@ -70,17 +73,21 @@ struct StationTransactions: Sendable {
     struct Event {
         var received: TransactionEventReceived
         let idToken: String?
-        let evseId: Int?
         let stoppedReason: String?
         let samples: [EnergyRegister.Sample]
         let frame: String
     }
 
     /// The first event of a transaction with a token: its session. Before one (a cable plugged in
-    /// with no token yet), the event is recorded on the station's stream only.
+    /// with no token yet, F01/E02), the event is recorded on the station's stream, which keeps the
+    /// transaction's EVSE and first register for the session it gets when its token comes.
     private func start(_ event: Event) async throws {
         let received = event.received
-        guard let idToken = event.idToken, let evse = try await evse(of: event) else {
+        let pending =
+            received.evseId == nil || event.samples.isEmpty
+            ? try await store.state(ChargePointsProjection.self, chargePointId)?.pendingTransactions?[received.transactionId.text.lowercased()]
+            : nil
+        guard let idToken = event.idToken, let evse = try await evse(of: event, pending: pending) else {
             var early = received
             early.sessionId = nil
             let reason =
@@ -119,29 +126,31 @@ struct StationTransactions: Sendable {
                 concerns.append("remoteStartId \(remoteStartId) is not one this ledger sent to \(chargePointId): the link is inferred")
             }
         }
+        // The transaction's first register: this event's, or the one it began with before its token.
         let begin = event.samples.first { $0.context == "Transaction.Begin" } ?? event.samples.first
-        if begin == nil { concerns.append("the event that started the session carried no energy register: meter start taken as 0 Wh") }
+        let meterStart = pending?.meterWh ?? begin?.reading.wh
+        if meterStart == nil { concerns.append("the transaction's events so far carried no energy register: meter start taken as 0 Wh") }
         try await transactions.startSession(
             sessionId: received.sessionId ?? "",
             transactionId: received.transactionId,
             chargePointId: chargePointId,
             connector: evse.connectorId,
             idTag: idToken,
-            meterStart: begin?.reading.wh ?? 0,
+            meterStart: meterStart ?? 0,
             startedAt: received.timestamp,
             evse: evse,
             messageId: received.messageId,
-            concerns: concerns + transactions.implausible(meter: begin?.reading.wh ?? 0, at: received.timestamp, what: "meter start"),
+            concerns: concerns + transactions.implausible(meter: meterStart ?? 0, at: received.timestamp, what: "meter start"),
             frame: event.frame,
             proved: proved,
             also: [received]
         )
         // What else the first event carried: more readings, or the end of a transaction that ran offline.
-        let rest = event.samples.filter { $0 != begin }
+        let rest = pending?.meterWh == nil ? event.samples.filter { $0 != begin } : event.samples
         guard !rest.isEmpty || received.eventType == "Ended", let session = try await store.state(SessionsProjection.self, received.sessionId ?? "")
         else { return }
         try await apply(
-            Event(received: received, idToken: nil, evseId: nil, stoppedReason: event.stoppedReason, samples: rest, frame: event.frame),
+            Event(received: received, idToken: nil, stoppedReason: event.stoppedReason, samples: rest, frame: event.frame),
             to: session,
             recorded: true
         )
@@ -188,10 +197,10 @@ struct StationTransactions: Sendable {
         )
     }
 
-    /// The EVSE a new transaction runs on: the one the event names, else the one the echoed
-    /// command was sent to, else the station's only EVSE.
-    private func evse(of event: Event) async throws -> LocationRegistry.EVSE? {
-        if let evseId = event.evseId { return locations.evse(chargePointId: chargePointId, ocppEvseId: evseId) }
+    /// The EVSE a new transaction runs on: the one the event names (or an earlier event of the
+    /// same transaction named), else the one the echoed command was sent to, else the station's only EVSE.
+    private func evse(of event: Event, pending: ChargePointsProjection.State.PendingTransaction?) async throws -> LocationRegistry.EVSE? {
+        if let evseId = event.received.evseId ?? pending?.evseId { return locations.evse(chargePointId: chargePointId, ocppEvseId: evseId) }
         if let remoteStartId = event.received.remoteStartId,
             let command = try await store.read(CommandsProjection.sentWith(remoteStartId: remoteStartId, to: chargePointId)).first,
             let location = command.locationId, let uid = command.evseUid

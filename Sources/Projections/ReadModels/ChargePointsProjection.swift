@@ -25,6 +25,16 @@ public struct ChargePointsProjection: Projection {
         /// The last real-time decision per id tag (upper-cased: RFID uids compare case-insensitively),
         /// until a session starts with it.
         public var authorizations: [String: Decision]?
+        /// OCPP 2.0.1 transactions that began without a token (a cable plugged in first), by
+        /// lower-cased transaction id, until their session starts: where and at what register.
+        public var pendingTransactions: [String: PendingTransaction]?
+
+        @Canonical
+        public struct PendingTransaction: Codable, Sendable, Equatable, CanonicalWritable {
+            public var evseId: Int?
+            public var meterWh: Int?
+            public var at: Timestamp
+        }
 
         @Canonical
         public struct Decision: Codable, Sendable, Equatable, CanonicalWritable {
@@ -35,10 +45,12 @@ public struct ChargePointsProjection: Projection {
             public var token: TokenSnapshot?
         }
 
-        /// A new charge can start on this connector (OCPP 1.6 `Available`, or `Preparing`: a plug is in).
+        /// A new charge can start on this connector (OCPP 1.6 `Available`, or `Preparing`: a plug is
+        /// in). OCPP 2.0.1's `Occupied` is both a plug waiting for a token and a charge running: the
+        /// station decides (it refuses a remote start to an EVSE with an authorized transaction).
         public func isFree(connector: Int) -> Bool {
             guard let status = connectors[String(connector)] else { return true }  // never reported: let the charger decide
-            return status == "Available" || status == "Preparing"
+            return status == "Available" || status == "Preparing" || status == "Occupied"
         }
     }
 
@@ -56,6 +68,7 @@ public struct ChargePointsProjection: Projection {
         case .evseStatusChanged(let e): e.chargePointId
         case .authorizationDecided(let e): e.chargePointId
         case .sessionStarted(let e): e.chargePointId
+        case .transactionEventReceived(let e) where e.sessionId == nil: e.chargePointId
         default: nil
         }
     }
@@ -100,8 +113,19 @@ public struct ChargePointsProjection: Projection {
             )
             state.authorizations = decisions
         case .sessionStarted(let e):
-            // The swipe is used up by the session it started.
+            // The swipe is used up by the session it started; a transaction waiting for its token has it.
             state.authorizations?[e.idTag.uppercased()] = nil
+            state.pendingTransactions?[e.transactionId.text.lowercased()] = nil
+        case .transactionEventReceived(let e) where e.sessionId == nil:
+            var pending = state.pendingTransactions ?? [:]
+            let key = e.transactionId.text.lowercased()
+            let known = pending[key]
+            pending[key] = State.PendingTransaction(
+                evseId: known?.evseId ?? e.evseId,
+                meterWh: known?.meterWh ?? e.meterWh,
+                at: known?.at ?? e.timestamp
+            )
+            state.pendingTransactions = pending
         default:
             break
         }

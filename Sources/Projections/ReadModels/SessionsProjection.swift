@@ -119,6 +119,13 @@ public struct SessionsProjection: Projection {
             kwh = Double(meterWh - meterStartWh) / 1000
         }
 
+        /// OCPP 2.0.1's `chargingState` as the 1.6 status that means the same for parking time: the
+        /// EV connected but not drawing energy (`EVConnected`, `Idle`, `SuspendedEV`) is parked as
+        /// `SuspendedEV`/`Finishing` are; the station withholding energy (`SuspendedEVSE`) is not.
+        static let chargingStates = [
+            "Charging": "Charging", "SuspendedEVSE": "SuspendedEVSE", "SuspendedEV": "SuspendedEV", "EVConnected": "Finishing", "Idle": "Finishing",
+        ]
+
         /// The OCPP 1.6 statuses that start or end a session's not-charging time.
         public static let parkingStatuses: Set<String> = ["SuspendedEV", "Finishing", "Charging", "SuspendedEVSE"]
 
@@ -240,6 +247,7 @@ public struct SessionsProjection: Projection {
             var seqNos = state.seqNos ?? []
             seqNos.insert(e.seqNo, at: seqNos.firstIndex { $0 > e.seqNo } ?? seqNos.endIndex)
             state.seqNos = seqNos
+            if let charging = e.chargingState.flatMap({ State.chargingStates[$0] }) { state.connector(status: charging, at: e.timestamp) }
         case .connectorStatusChanged(let e):
             state.connector(status: e.status, at: e.timestamp ?? at)
         case .deliveryScheduled(let e) where e.kind == .sessionPut || e.kind == .sessionPatch:

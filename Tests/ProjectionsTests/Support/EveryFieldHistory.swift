@@ -206,7 +206,26 @@ enum EveryFieldHistory {
                     timestamp: at(341),
                     offline: true,
                     remoteStartId: -1,
-                    messageId: odd
+                    messageId: odd,
+                    chargingState: "SuspendedEV",
+                    meterWh: 1400,
+                    evseId: 1
+                )
+            ),
+            (
+                "chargepoint-CS-2",
+                TransactionEventReceived(
+                    chargePointId: "CS-2",
+                    transactionId: TransactionId(station: "TX-Pending"),
+                    sessionId: nil,
+                    seqNo: 0,
+                    eventType: "Started",
+                    triggerReason: "CablePluggedIn",
+                    timestamp: at(342),
+                    messageId: "m-9",
+                    chargingState: "EVConnected",
+                    meterWh: 884_120,
+                    evseId: 2
                 )
             ),
             ("session-ses-1", MeterValuesRecorded(sessionId: "ses-1", measuredAt: at(340), meterWh: 1333)),
