@@ -12,12 +12,7 @@ import Testing
 struct OCPPValueTests {
     /// Sends `frame` raw and returns the charger's view of the answer: `[3, id, payload]` or `[4, id, code, …]`.
     static func send(_ charger: ChargerSimulator, _ frame: String) async throws -> [JSONValue] {
-        let before = charger.count { $0["event"]?.stringValue == "raw_response" }
-        charger.send(JSONValue.object(["send": .string("raw"), "frame": .string(frame)]).canonicalText)
-        try await charger.waitFor("the answer", count: before + 1) { $0["event"]?.stringValue == "raw_response" }
-        let answer = charger.lines { $0["event"]?.stringValue == "raw_response" }[before]
-        guard case .array(let parts)? = answer["frame"] else { return [] }
-        return parts
+        try await charger.raw(frame, id: "the frame").arrayItems ?? []
     }
 
     @Test(
