@@ -4,10 +4,12 @@
     python3 Tests/APITests/Soak/soak.py --ledger .build/debug/ledger --seconds 120 [--chargers 50] [--seed 1]
 
 For --seconds it runs one `ledger serve` (SQLite, a fresh directory) with:
-  - --chargers simulated charge points (the Python `ocpp` 1.6 library, one asyncio loop) that
-    answer remote starts and stops (mostly Accepted, some Rejected, some never: TIMEOUT), swipe
-    RFID cards, send meter values, drop their connection now and then and reconnect, and resend
-    every CALL that got no answer - as OCPP 1.6 chargers queue transaction messages;
+  - --chargers simulated charge points (the Python `ocpp` library, one asyncio loop): OCPP 1.6J,
+    and one in five (--v201-every 5) an OCPP 2.0.1 station (TransactionEvents numbered by seqNo,
+    remote starts echoing their remoteStartId), that answer remote starts and stops (mostly
+    Accepted, some Rejected, some never: TIMEOUT), swipe RFID cards, send meter values, drop their
+    connection now and then and reconnect, and resend every CALL that got no answer - as chargers
+    queue transaction messages;
   - an IOP stand-in (HTTP on loopback) that sends START_SESSION/STOP_SESSION, receives results,
     Sessions and CDRs, authorizes RFID swipes, and goes down (connection refused) twice;
   - two `kill -9` of the server, each restarted at once on the same ledger and port.
@@ -61,6 +63,7 @@ import websockets
 from ocpp.exceptions import OCPPError
 from ocpp.messages import MessageType, unpack
 from ocpp.routing import on
+from ocpp import v201
 from ocpp.v16 import ChargePoint, call, call_result
 from ocpp.v16.enums import Action
 
@@ -237,15 +240,22 @@ class Server:
 # Charge points. The state (queue, session) outlives connections; a SoakConnection is one socket.
 
 class Session:
-    def __init__(self, id_tag, meter):
+    def __init__(self, id_tag, meter, remote_start_id=None):
         self.id_tag, self.meter = id_tag, meter
         self.transaction_id = None
         self.stop_requested = False
+        self.remote_start_id = remote_start_id  # OCPP 2.0.1: echoed in the Started event
+        self.seq_no = 0                         # OCPP 2.0.1: the next TransactionEvent's number
+
+    def next_seq_no(self):
+        self.seq_no += 1
+        return self.seq_no - 1
 
 
 class Charger:
-    def __init__(self, soak, cp_id, evse_uid):
+    def __init__(self, soak, cp_id, evse_uid, v201=False):
         self.soak, self.id, self.evse_uid = soak, cp_id, evse_uid
+        self.v201 = v201               # an OCPP 2.0.1 station rather than a 1.6J charge point
         self.queue = asyncio.Queue()   # CALLs to send in order: (action, build payload, on answer)
         self.session = None
         self.connection = None         # the SoakConnection while connected
@@ -289,13 +299,58 @@ class Charger:
                 self.idle.set()
 
     # -- what a driver does
-    def charge(self, id_tag, remote):
+    def charge(self, id_tag, remote, remote_start_id=None):
         if self.session is not None:
             return False
-        session = self.session = Session(id_tag, random.randint(0, 50_000))
-        self.soak.count("sessions started by " + ("remote start" if remote else "RFID"))
-        self.soak.loop.create_task(self.run_session(session))
+        session = self.session = Session(id_tag, random.randint(0, 50_000), remote_start_id)
+        self.soak.count("sessions started by " + ("remote start" if remote else "RFID") + (" (OCPP 2.0.1)" if self.v201 else ""))
+        self.soak.loop.create_task(self.run_transaction(session) if self.v201 else self.run_session(session))
         return True
+
+    async def run_transaction(self, session):
+        """OCPP 2.0.1: Started, Updated with readings, Ended - each TransactionEvent numbered, and
+        resent exactly as first sent (seqNo and time included) until answered."""
+        session.transaction_id = str(uuid.uuid4())
+        transaction = session.transaction_id
+
+        def event(event_type, trigger, wh, context, at, **extra):
+            info = {"transaction_id": transaction, **extra.pop("info", {})}
+            return v201.call.TransactionEvent(
+                event_type=event_type, timestamp=at, trigger_reason=trigger, seq_no=session.next_seq_no(),
+                transaction_info=info, meter_value=[{"timestamp": at, "sampled_value": [{
+                    "value": wh, "context": context, "unit_of_measure": {"unit": "Wh"}}]}], **extra)
+
+        await asyncio.sleep(random.uniform(0.2, 1.0))  # the driver plugs in
+        token_type = "Central" if session.remote_start_id is not None else "ISO14443"
+        info = {"charging_state": "Charging"}
+        if session.remote_start_id is not None:
+            info["remote_start_id"] = session.remote_start_id
+        started = event("Started", "RemoteStart" if session.remote_start_id is not None else "Authorized", session.meter,
+                        "Transaction.Begin", now_iso(), info=info, id_token={"id_token": session.id_tag, "type": token_type},
+                        evse={"id": 1, "connector_id": 1})
+        self.enqueue("TransactionEvent", lambda: started,
+                     lambda _: self.soak.acked["StartTransaction"].append((self.id, transaction)))
+        for _ in range(random.randint(2, 6)):
+            for _ in range(10):
+                if session.stop_requested:
+                    break
+                await asyncio.sleep(0.15)
+            if session.stop_requested:
+                break
+            session.meter += random.randint(200, 2000)
+            value = session.meter
+            updated = event("Updated", "MeterValuePeriodic", value, "Sample.Periodic", now_iso())
+            self.enqueue("TransactionEvent", lambda updated=updated: updated,
+                         lambda _, value=value: self.soak.acked["MeterValues"].append((transaction, value)))
+        session.meter += random.randint(0, 500)
+        remote = session.stop_requested
+        ended = event("Ended", "RemoteStop" if remote else "StopAuthorized", session.meter, "Transaction.End", now_iso(),
+                      info={"stopped_reason": "Remote" if remote else "Local", "charging_state": "EVConnected"})
+        self.enqueue("TransactionEvent", lambda: ended, lambda _: self.soak.acked["StopTransaction"].append(transaction))
+        self.enqueue("StatusNotification", lambda: v201.call.StatusNotification(
+            timestamp=now_iso(), connector_status="Available", evse_id=1, connector_id=1))
+        await self.idle.wait()
+        self.session = None
 
     async def run_session(self, session):
         def started(result):
@@ -339,12 +394,16 @@ class Charger:
         id_tag = f"RFID-{self.id}-{self.rfid_count}"
 
         def decided(result):
-            if result.id_tag_info.get("status") == "Accepted":
+            info = result.id_token_info if self.v201 else result.id_tag_info
+            if info.get("status") == "Accepted":
                 self.charge(id_tag, remote=False)
             else:
                 self.soak.count("RFID swipes refused")
         self.soak.count("RFID swipes")
-        self.enqueue("Authorize", lambda: call.Authorize(id_tag=id_tag), decided)
+        if self.v201:
+            self.enqueue("Authorize", lambda: v201.call.Authorize(id_token={"id_token": id_tag, "type": "ISO14443"}), decided)
+        else:
+            self.enqueue("Authorize", lambda: call.Authorize(id_tag=id_tag), decided)
 
     # -- the connection, reconnected whenever it drops: with several instances, to the next one
     #    that is up (with one, to the same one again)
@@ -354,13 +413,13 @@ class Charger:
             server = self.soak.servers[self.target]
             try:
                 socket_ = await websockets.connect(
-                    f"ws://127.0.0.1:{server.port}/ocpp/{self.id}", subprotocols=["ocpp1.6"],
+                    f"ws://127.0.0.1:{server.port}/ocpp/{self.id}", subprotocols=["ocpp2.0.1" if self.v201 else "ocpp1.6"],
                     compression=None, open_timeout=5, ping_interval=None)
             except (OSError, asyncio.TimeoutError, websockets.InvalidHandshake, websockets.InvalidStatus):
                 self.target = self.soak.next_server(self.target)
                 await asyncio.sleep(random.uniform(0.3, 1.0))
                 continue
-            connection = SoakConnection(self, socket_)
+            connection = (SoakStation if self.v201 else SoakConnection)(self, socket_)
             self.connection = connection
             self.soak.count("charger connections")
             if self.connected_to is not None and self.connected_to != server.index:
@@ -369,9 +428,7 @@ class Charger:
             self.connections.append((server.index, len(server.instances)))
             reader = self.soak.loop.create_task(connection.start())
             try:
-                await connection.send_call(call.BootNotification(charge_point_vendor="Soak", charge_point_model="Sim-50"))
-                await connection.send_call(call.StatusNotification(
-                    connector_id=1, error_code="NoError", status="Charging" if self.session else "Available", timestamp=now_iso()))
+                await connection.boot(self)
                 self.connected.set()
                 await reader
             except (websockets.ConnectionClosed, asyncio.TimeoutError, OCPPError, ConnectionError):
@@ -390,8 +447,8 @@ class Charger:
             await self.connection.connection_.close()
 
 
-class SoakConnection(ChargePoint):
-    """One WebSocket of a Charger: answers the central system's CALLs."""
+class SoakLink:
+    """What one WebSocket of a Charger does whatever its OCPP version."""
 
     def __init__(self, charger, socket_):
         super().__init__(charger.id, socket_, response_timeout=10)
@@ -418,18 +475,30 @@ class SoakConnection(ChargePoint):
 
     async def route_message(self, raw):
         message = unpack(raw)
-        if message.message_type_id == MessageType.Call and message.action == "RemoteStartTransaction":
+        if message.message_type_id == MessageType.Call and message.action in ("RemoteStartTransaction", "RequestStartTransaction"):
             if random.random() < 0.05:
                 self.charger.soak.count("remote starts never answered (silent charger)")
                 return
         await super().route_message(raw)
 
+    def accepts_start(self, id_tag, remote_start_id=None):
+        if random.random() < 0.05 or not self.charger.charge(id_tag, remote=True, remote_start_id=remote_start_id):
+            self.charger.soak.count("remote starts rejected by the charger")
+            return False
+        return True
+
+
+class SoakConnection(SoakLink, ChargePoint):
+    """OCPP 1.6J: answers the central system's CALLs."""
+
+    async def boot(self, charger):
+        await self.send_call(call.BootNotification(charge_point_vendor="Soak", charge_point_model="Sim-50"))
+        await self.send_call(call.StatusNotification(
+            connector_id=1, error_code="NoError", status="Charging" if charger.session else "Available", timestamp=now_iso()))
+
     @on(Action.remote_start_transaction)
     def on_remote_start(self, id_tag, **_):
-        if random.random() < 0.05 or not self.charger.charge(id_tag, remote=True):
-            self.charger.soak.count("remote starts rejected by the charger")
-            return call_result.RemoteStartTransaction(status="Rejected")
-        return call_result.RemoteStartTransaction(status="Accepted")
+        return call_result.RemoteStartTransaction(status="Accepted" if self.accepts_start(id_tag) else "Rejected")
 
     @on(Action.remote_stop_transaction)
     def on_remote_stop(self, transaction_id, **_):
@@ -438,6 +507,29 @@ class SoakConnection(ChargePoint):
             return call_result.RemoteStopTransaction(status="Rejected")
         session.stop_requested = True
         return call_result.RemoteStopTransaction(status="Accepted")
+
+
+class SoakStation(SoakLink, v201.ChargePoint):
+    """OCPP 2.0.1: answers the central system's CALLs."""
+
+    async def boot(self, charger):
+        await self.send_call(v201.call.BootNotification(
+            reason="PowerUp", charging_station={"vendor_name": "Soak", "model": "Sim-201"}))
+        await self.send_call(v201.call.StatusNotification(
+            timestamp=now_iso(), connector_status="Occupied" if charger.session else "Available", evse_id=1, connector_id=1))
+
+    @on("RequestStartTransaction")
+    def on_request_start(self, id_token, remote_start_id, **_):
+        accepted = self.accepts_start(id_token["id_token"], remote_start_id)
+        return v201.call_result.RequestStartTransaction(status="Accepted" if accepted else "Rejected")
+
+    @on("RequestStopTransaction")
+    def on_request_stop(self, transaction_id, **_):
+        session = self.charger.session
+        if session is None or session.transaction_id != transaction_id:
+            return v201.call_result.RequestStopTransaction(status="Rejected")
+        session.stop_requested = True
+        return v201.call_result.RequestStopTransaction(status="Accepted")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -450,7 +542,8 @@ class Soak:
         os.makedirs(self.workdir, exist_ok=True)
         self.iop = IOP(free_port())
         self.locations = os.path.join(self.workdir, "locations.json")
-        self.chargers = [Charger(self, f"SOAK-CP-{n:02d}", f"SOAK-EVSE-{n:02d}") for n in range(args.chargers)]
+        self.chargers = [Charger(self, f"SOAK-CP-{n:02d}", f"SOAK-EVSE-{n:02d}", v201=args.v201_every > 0 and n % args.v201_every == args.v201_every - 1)
+                         for n in range(args.chargers)]
         self.write_locations()
         self.db = args.db or os.path.join(self.workdir, "ledger.sqlite")
         self.multi = args.instances > 1
@@ -836,6 +929,14 @@ def check(soak):
         if got == 0:
             problems.append(f"the CDR of session {session} never reached the IOP")
         cdr_duplicates += max(0, got - 1)
+    # OCPP 2.0.1 stations prove their remote starts: each one's session is bound by remoteStartId.
+    stations = {c.id for c in soak.chargers if c.v201}
+    station_sessions = {e["session_id"] for e in by_type["SessionStarted"] if e["charge_point_id"] in stations}
+    proved = {e["session_id"] for e in by_type["AuthorizationBound"] if "remote_start_id" in e.get("matched_on", [])}
+    if soak.counts["sessions started by remote start (OCPP 2.0.1)"] and not proved & station_sessions:
+        problems.append("OCPP 2.0.1 stations started sessions by remote start, and none was bound by remote_start_id")
+    if proved - station_sessions:
+        problems.append(f"sessions of 1.6 chargers bound by remote_start_id: {sorted(proved - station_sessions)[:3]}")
     # A StartTransaction resent after a lost answer is the same transaction: every session ends.
     never_ended = [session for session in sessions.values() if session not in ended]
     if never_ended:
@@ -921,6 +1022,8 @@ def check(soak):
         "async_results": sum(results_queued.values()),
         "timeouts": len(by_type["CommandTimedOut"]), "late_answers": len(by_type["LateChargerResponse"]),
         "sessions": len(sessions), "sessions_ended": len(ended), "cdrs": sum(cdrs.values()),
+        "ocpp201_stations": len(stations), "ocpp201_sessions": len(station_sessions),
+        "ocpp201_bound_by_remote_start_id": len(proved & station_sessions),
         "sessions_never_ended": len(sessions) - len(ended),
         "anomalies": dict(Counter(e["reason"].split(",")[0] for e in by_type["TransactionAnomaly"])),
         "meter_values_acknowledged": len(soak.acked["MeterValues"]),
@@ -959,6 +1062,7 @@ def main():
     parser.add_argument("--ledger", required=True, help="the ledger executable")
     parser.add_argument("--seconds", type=float, default=120, help="how long the load runs (then it drains and checks)")
     parser.add_argument("--chargers", type=int, default=50)
+    parser.add_argument("--v201-every", type=int, default=5, help="every Nth charger is an OCPP 2.0.1 station (0: none)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--max-rss-mb", type=int, default=400)
     parser.add_argument("--workdir", help="where the ledger and the server logs go (default: a new temporary directory)")
