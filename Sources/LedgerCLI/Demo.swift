@@ -13,10 +13,11 @@ struct Demo: AsyncParsableCommand {
         abstract: "Run the server on a temporary ledger through a scripted day, then show it on the ops page.",
         discussion: """
             In one process: `ledger serve` on a new ledger with examples/locations.json and tariffs.json, two simulated \
-            chargers (OCPP 1.6J over WebSocket) and a simulated IOP. The day: a remote start and stop, \
-            an RFID swipe authorized by the IOP, a charger that never answers a START_SESSION \
-            (TIMEOUT), a charge during an IOP outage (its Sessions, CDR and result delivered once the \
-            IOP is back), and Gireve's "2 authorizations, 3 CDRs" dispute from its recorded log. \
+            chargers (OCPP 1.6J over WebSocket), a simulated OCPP 2.0.1 station and a simulated IOP. \
+            The day: a remote start and stop, an RFID swipe authorized by the IOP, a charger that never \
+            answers a START_SESSION (TIMEOUT), a charge during an IOP outage (its Sessions, CDR and \
+            result delivered once the IOP is back), a remote start the 2.0.1 station proves with the \
+            remoteStartId it echoes, and Gireve's "2 authorizations, 3 CDRs" dispute from its recorded log. \
             Then it prints the /ops/ page to open, and serves until Ctrl-C.
             """
     )

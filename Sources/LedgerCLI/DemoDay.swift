@@ -24,6 +24,7 @@ struct DemoDay {
         do {
             try await chargerA(client)
             try await chargerB(client)
+            try await stationC(client)
             try await until("the outbox is empty") { try await store.read(DeliveriesProjection.count(.pending)) == 0 }
             try await client.shutdown()
         } catch {
@@ -72,6 +73,75 @@ struct DemoDay {
             try await until("the TIMEOUT is sent") {
                 try await store.read(DeliveriesProjection.all(.delivered)).contains { $0.scheduled.body == #"{"result":"TIMEOUT"}"# }
             }
+        }
+    }
+
+    /// CS-0042-C, an OCPP 2.0.1 station: a remote start it proves with the remoteStartId it echoes.
+    private func stationC(_ client: HTTPClient) async throws {
+        try await SimulatedCharger.run(url: "ws://127.0.0.1:\(port)/ocpp/CS-0042-C", subprotocol: .v201, logger: logger) { station in
+            _ = try await station.call(
+                "BootNotification",
+                ["reason": .string("PowerUp"), "chargingStation": .object(["vendorName": .string("Demo"), "model": .string("Simulated-201")])]
+            )
+            _ = try await station.call(
+                "StatusNotification",
+                ["timestamp": SimulatedCharger.now, "connectorStatus": .string("Available"), "evseId": .number("1"), "connectorId": .number("1")]
+            )
+            step("OCPP 2.0.1 station CS-0042-C: remote start on EVSE-0042-03, bound by the remoteStartId it echoes; 7.7 kWh")
+            let answer = try await command(client, "START_SESSION", startBody(token: "APP-DEMO-4", evse: "EVSE-0042-03"))
+            guard answer == "ACCEPTED" else { throw SimulationError("START_SESSION answered \(answer)") }
+            let request = try await station.nextCall()
+            try await station.reply(request, ["status": .string("Accepted")])
+            let transaction = UUID().uuidString.lowercased()
+            func event(
+                _ type: String,
+                _ trigger: String,
+                seqNo: Int,
+                wh: Int,
+                context: String,
+                extra: [String: JSONValue] = [:]
+            ) -> [String: JSONValue] {
+                var info: [String: JSONValue] = ["transactionId": .string(transaction)]
+                if type == "Started" { info["remoteStartId"] = request.payload["remoteStartId"] ?? .number("0") }
+                if type == "Ended" { info["stoppedReason"] = .string("Remote") }
+                return [
+                    "eventType": .string(type), "timestamp": SimulatedCharger.now, "triggerReason": .string(trigger), "seqNo": .number(String(seqNo)),
+                    "transactionInfo": .object(info),
+                    "meterValue": .array([
+                        .object([
+                            "timestamp": SimulatedCharger.now,
+                            "sampledValue": .array([.object(["value": .number(String(wh)), "context": .string(context)])]),
+                        ])
+                    ]),
+                ].merging(extra) { $1 }
+            }
+            _ = try await station.call(
+                "TransactionEvent",
+                event(
+                    "Started",
+                    "RemoteStart",
+                    seqNo: 0,
+                    wh: 100_000,
+                    context: "Transaction.Begin",
+                    extra: [
+                        "idToken": request.payload["idToken"] ?? .null, "evse": .object(["id": .number("1"), "connectorId": .number("1")]),
+                    ]
+                )
+            )
+            let sessionId = OCPP201Sessions.sessionId(chargePointId: "CS-0042-C", transactionId: TransactionId(station: transaction))
+            let stop = try await command(
+                client,
+                "STOP_SESSION",
+                JSONValue.object([
+                    "response_url": .string("\(iop.url)/commands/STOP_SESSION/\(UUID().uuidString.lowercased())"), "session_id": .string(sessionId),
+                ]).canonicalText
+            )
+            guard stop == "ACCEPTED" else { throw SimulationError("STOP_SESSION answered \(stop)") }
+            try await station.reply(try await station.nextCall(), ["status": .string("Accepted")])  // RequestStopTransaction
+            _ = try await station.call(
+                "TransactionEvent",
+                event("Ended", "RemoteStop", seqNo: 1, wh: 107_734, context: "Transaction.End", extra: [:])
+            )
         }
     }
 

@@ -6,7 +6,8 @@ import Ledger
 import Logging
 import NIOWebSocket
 
-/// A charge point speaking OCPP 1.6J over a real WebSocket, driven step by step by a script: it
+/// A charge point speaking OCPP 1.6J (or a station speaking 2.0.1: `subprotocol`) over a real
+/// WebSocket, driven step by step by a script: it
 /// sends CALLs and waits for their CALLRESULT, and hands the central system's CALLs to the script
 /// to answer. For `ledger demo` and the delivery benchmark; the tests use the Python `ocpp`
 /// package as the reference peer instead.
@@ -22,8 +23,14 @@ public struct SimulatedCharger: Sendable {
     private let mailbox: Mailbox
 
     /// Connects as `chargePointId`, runs `script`, then closes the connection.
-    public static func run(url: String, logger: Logger, _ script: @escaping @Sendable (SimulatedCharger) async throws -> Void) async throws {
-        try await WebSocketClient.connect(url: url, configuration: .init(additionalHeaders: [.secWebSocketProtocol: "ocpp1.6"]), logger: logger) {
+    public static func run(
+        url: String,
+        subprotocol: OCPPVersion = .v16,
+        logger: Logger,
+        _ script: @escaping @Sendable (SimulatedCharger) async throws -> Void
+    ) async throws {
+        let headers: HTTPFields = [.secWebSocketProtocol: subprotocol.subprotocol]
+        try await WebSocketClient.connect(url: url, configuration: .init(additionalHeaders: headers), logger: logger) {
             inbound,
             outbound,
             _ in

@@ -9,7 +9,7 @@ import Testing
 struct DemoTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    @Test("the scripted day runs end to end: a TIMEOUT, three CDRs delivered after the outage, verify and replay clean, a clean stop")
+    @Test("the scripted day runs end to end: a TIMEOUT, the CDRs delivered after the outage and the 2.0.1 station's, verify and replay clean")
     func scriptedDay() async throws {
         let demo = try await StartupTests.ledger([
             "demo", "--port", "0", "--exit", "--command-timeout", "1",
@@ -20,7 +20,8 @@ struct DemoTests {
         #expect(demo.status == 0, "\(output)\(demo.stderr)")
         #expect(!output.contains("the demo day stopped"), "\(output)")
         #expect(output.contains("imported Gireve's \"2 authorizations, 3 CDRs\" dispute as recorded: 38 events"))
-        #expect(output.contains("commands that timed out: 1; CDRs the IOP accepted: 3"), "\(output)")
+        #expect(output.contains("commands that timed out: 1; CDRs the IOP accepted: 4"), "\(output)")
+        #expect(output.contains("OCPP 2.0.1 station CS-0042-C: remote start on EVSE-0042-03"), "\(output)")
         #expect(output.contains("verify: ok; replay: identical"), "\(output)")
         // With --exit the server is gone at the end: its last line says so, no URL to open is
         // offered, and a clean stop logs nothing.
