@@ -5,11 +5,12 @@ import Ledger
 struct ChargerKey: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "charger-key",
-        abstract: "Make an OCPP 1.6 security profile 1 key for a charge point, and the hash the server keeps.",
+        abstract: "Make an OCPP security profile 1 key for a charge point, and the hash the server keeps.",
         discussion: """
-            Configure the key on the charger as its AuthorizationKey (it logs in with HTTP Basic: its \
-            id as user, the key as password), and put the hash in the charge point's "ocpp" object in \
-            the locations file. The key itself is printed once and stored nowhere.
+            Configure the key on the charger as its AuthorizationKey (OCPP 1.6), or on a 2.0.1 station \
+            as its SecurityCtrlr.BasicAuthPassword (40 characters: within 2.0.1's 16–40); it logs in \
+            with HTTP Basic, its id as user, the key as password. Put the hash in the charge point's \
+            "ocpp" object in the locations file. The key itself is printed once and stored nowhere.
             """
     )
 

@@ -8,7 +8,7 @@ import PostgresStore
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run the OCPI 2.1.1 endpoints for the IOP and the OCPP 1.6J central system, on one port.",
+        abstract: "Run the OCPI 2.1.1 and 2.2.1 endpoints for the IOP and the OCPP 1.6J and 2.0.1 central system, on one port.",
         discussion: """
             Every option can also be set with an environment variable LEDGER_<NAME> \
             (LEDGER_PORT, LEDGER_IOP_TOKEN, …); a command-line option wins. \
@@ -28,7 +28,7 @@ struct Serve: AsyncParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "JSON array of OCPI 2.1.1 Locations whose EVSEs carry \"ocpp\": {\"charge_point_id\", \"connector_id\"} (LEDGER_LOCATIONS).",
+            "JSON array of OCPI 2.1.1 Locations whose EVSEs carry \"ocpp\": {\"charge_point_id\", \"connector_id\"}, for an OCPP 2.0.1 station also \"evse_id\" (default: connector_id) and optionally \"version\": \"2.0.1\" or \"1.6\" (which to agree on when the charger offers both; default the newest) (LEDGER_LOCATIONS).",
             valueName: "file"
         )
     )

@@ -1,6 +1,7 @@
 import Domain
 import Foundation
 import Ledger
+import Projections
 import Testing
 
 @testable import API
@@ -60,6 +61,41 @@ struct OCPP201TranslationTests {
         for type in ["APP_USER", "AD_HOC_USER", "OTHER", nil] {
             #expect(OCPI211OCPP201.idToken(uid: "APP9F2A11C4", type: type)["type"] == .string("Central"))
         }
+    }
+
+    @Test("OCPI commands become exactly the CALL payloads of the vectors G2.1, G2.7, G6.1 and G6.3")
+    func commandCalls() throws {
+        let evse = try #require(try Station201.locations().evse(location: "LOC-PARIS-0042", uid: Station201.evseUids[1]!))
+        let token =
+            #"{"uid":"APP9F2A11C4","type":"OTHER","auth_id":"NL-EMP-C12345678-X","issuer":"EMP","valid":true,"whitelist":"ALWAYS","last_updated":"2025-03-01T00:00:00Z"}"#
+        func request(_ type: CommandType, _ members: String) throws -> CommandRequest {
+            try CommandRequest(type: type, body: try JSONValue(parsing: #"{"response_url":"https://iop.example.net/r",\#(members)}"#))
+        }
+        func payload(_ group: String, _ index: Int) throws -> JSONValue { try #require(Station201.frames(group)[index].frame.arrayItems?[3]) }
+
+        let start = try request(.startSession, #""token":\#(token),"location_id":"LOC-PARIS-0042","evse_uid":"\#(evse.uid)""#)
+        let requestStart = OCPI211OCPP201.call(for: start, at: evse, remoteStartId: 418)
+        let g21 = try payload("G2", 0)
+        #expect(requestStart.action == "RequestStartTransaction" && requestStart.payload == g21)
+        let stop = OCPI211OCPP201.stopCall(transactionId: TransactionId(station: "7c9e6679-7425-40de-944b-e07fc1f90ae7"))
+        let g27 = try payload("G2", 6)
+        #expect(stop.action == "RequestStopTransaction" && stop.payload == g27)
+        let reserve = try request(
+            .reserveNow,
+            #""token":\#(token),"expiry_date":"2025-03-14T15:30:00Z","reservation_id":1001,"location_id":"LOC-PARIS-0042","evse_uid":"\#(evse.uid)""#
+        )
+        let reserveNow = OCPI211OCPP201.call(for: reserve, at: evse, remoteStartId: nil)
+        let g61 = try payload("G6", 0)
+        #expect(reserveNow.action == "ReserveNow" && reserveNow.payload == g61)
+        let unlock = try request(.unlockConnector, #""location_id":"LOC-PARIS-0042","evse_uid":"\#(evse.uid)","connector_id":"1""#)
+        let unlockConnector = OCPI211OCPP201.call(for: unlock, at: evse, remoteStartId: nil)
+        let g63 = try payload("G6", 2)
+        #expect(unlockConnector.action == "UnlockConnector" && unlockConnector.payload == g63)
+        // G6.2, G6.4, G6.6 (Rejected with TxInProgress) and X14 (a status the action has not) as OCPI results.
+        #expect(OCPI211OCPP201.result(of: "ReserveNow", status: "Accepted") == .accepted)
+        #expect(OCPI211OCPP201.result(of: "UnlockConnector", status: "Unlocked") == .accepted)
+        #expect(OCPI211OCPP201.result(of: "RequestStartTransaction", status: "Rejected") == .rejected)
+        #expect(OCPI211OCPP201.result(of: "RequestStartTransaction", status: "Started") == .rejected)
     }
 
     @Test("the subprotocol: the version the locations file names when offered, else the newest offered, else none")

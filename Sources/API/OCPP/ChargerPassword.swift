@@ -1,8 +1,8 @@
 import Crypto
 import Foundation
 
-/// OCPP 1.6 security profile 1: a charge point logs in with HTTP Basic, its id as user name and
-/// its AuthorizationKey as password.
+/// OCPP security profile 1: a charge point logs in with HTTP Basic, its id as user name and its
+/// AuthorizationKey (1.6) or BasicAuthPassword (2.0.1, a plain 16–40 character string) as password.
 ///
 /// The server keeps only `SHA-256("<charge_point_id>:<key>")`, in the locations file. A plain hash
 /// is enough because the key is random and long (`generateKey` makes 20 random bytes, as the OCPP
