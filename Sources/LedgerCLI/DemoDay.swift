@@ -128,15 +128,7 @@ struct DemoDay {
                     ]
                 )
             )
-            let sessionId = OCPP201Sessions.sessionId(chargePointId: "CS-0042-C", transactionId: TransactionId(station: transaction))
-            let stop = try await command(
-                client,
-                "STOP_SESSION",
-                JSONValue.object([
-                    "response_url": .string("\(iop.url)/commands/STOP_SESSION/\(UUID().uuidString.lowercased())"), "session_id": .string(sessionId),
-                ]).canonicalText
-            )
-            guard stop == "ACCEPTED" else { throw SimulationError("STOP_SESSION answered \(stop)") }
+            try await stopSession(client, OCPP201Sessions.sessionId(chargePointId: "CS-0042-C", transactionId: TransactionId(station: transaction)))
             try await station.reply(try await station.nextCall(), ["status": .string("Accepted")])  // RequestStopTransaction
             _ = try await station.call(
                 "TransactionEvent",
@@ -173,6 +165,14 @@ struct DemoDay {
         guard let transactionId = started["transactionId"]?.int64Value,
             let sessionId = try await store.state(SessionsProjection.self, String(transactionId))?.id
         else { throw SimulationError("no session for the transaction") }
+        try await stopSession(client, sessionId)
+        let remoteStop = try await charger.nextCall()
+        try await charger.reply(remoteStop, ["status": .string("Accepted")])
+        try await stopTransaction(charger, started, meterStop: meterStop)
+    }
+
+    /// The IOP's STOP_SESSION of `sessionId`, which must be ACCEPTED.
+    private func stopSession(_ client: HTTPClient, _ sessionId: String) async throws {
         let stop = try await command(
             client,
             "STOP_SESSION",
@@ -181,9 +181,6 @@ struct DemoDay {
             ]).canonicalText
         )
         guard stop == "ACCEPTED" else { throw SimulationError("STOP_SESSION answered \(stop)") }
-        let remoteStop = try await charger.nextCall()
-        try await charger.reply(remoteStop, ["status": .string("Accepted")])
-        try await stopTransaction(charger, started, meterStop: meterStop)
     }
 
     private func stopTransaction(_ charger: SimulatedCharger, _ started: JSONValue, meterStop: Int) async throws {

@@ -155,10 +155,7 @@ public struct ChargePointHandler: Sendable {
                     )
                 )
             else { return .notRecorded(messageId) }
-            return .callResult(
-                messageId: messageId,
-                payload: .object(["status": .string("Accepted"), "currentTime": now, "interval": .number("300")])
-            )
+            return .bootAccepted(messageId, at: now)
         case "Heartbeat":
             return .callResult(messageId: messageId, payload: .object(["currentTime": now]))
         case "StatusNotification":
@@ -185,23 +182,30 @@ public struct ChargePointHandler: Sendable {
             guard await recordStatus(change) else { return .notRecorded(messageId) }
             return .callResult(messageId: messageId, payload: .object([:]))
         case "Authorize", "StartTransaction", "MeterValues", "StopTransaction":
-            do {
-                let answer =
-                    switch action {
-                    case "Authorize": try await transactions.authorize(chargePointId, payload, frame: frame)
-                    case "StartTransaction": try await transactions.start(chargePointId, payload, messageId: messageId, frame: frame)
-                    case "MeterValues": try await transactions.meterValues(chargePointId, payload, frame: frame)
-                    default: try await transactions.stop(chargePointId, payload, messageId: messageId, frame: frame)
-                    }
-                return .callResult(messageId: messageId, payload: answer)
-            } catch let malformed as OCPPFrame.Malformed {
-                return await reject(frame, messageId, malformed.code, malformed.description)
-            } catch {
-                logger.error("\(action) not recorded: \(error)")
-                return .notRecorded(messageId)
+            return await answered(action, messageId: messageId, frame: frame) {
+                switch action {
+                case "Authorize": try await transactions.authorize(chargePointId, payload, frame: frame)
+                case "StartTransaction": try await transactions.start(chargePointId, payload, messageId: messageId, frame: frame)
+                case "MeterValues": try await transactions.meterValues(chargePointId, payload, frame: frame)
+                default: try await transactions.stop(chargePointId, payload, messageId: messageId, frame: frame)
+                }
             }
         default:
             return await reject(frame, messageId, "NotImplemented", "\(action) is not implemented by this central system")
+        }
+    }
+
+    /// The answer to a CALL whose effect `record` records: its CALLRESULT; the CALLERROR for a
+    /// payload it finds malformed; `InternalError` when the ledger could not take it (the charger
+    /// resends transaction messages that got no answer: nothing is lost yet).
+    func answered(_ action: String, messageId: String, frame: String, _ record: () async throws -> JSONValue) async -> OCPPFrame {
+        do {
+            return .callResult(messageId: messageId, payload: try await record())
+        } catch let malformed as OCPPFrame.Malformed {
+            return await reject(frame, messageId, malformed.code, malformed.description)
+        } catch {
+            logger.error("\(action) not recorded: \(error)")
+            return .notRecorded(messageId)
         }
     }
 
@@ -252,6 +256,12 @@ final class StationRegistration: Sendable {
 }
 
 extension OCPPFrame {
+    /// The answer to an accepted BootNotification, the same in both versions: the time, and a
+    /// heartbeat every five minutes.
+    static func bootAccepted(_ messageId: String, at now: JSONValue) -> OCPPFrame {
+        .callResult(messageId: messageId, payload: .object(["status": .string("Accepted"), "currentTime": now, "interval": .number("300")]))
+    }
+
     /// The answer to a CALL whose effect could not be recorded: nothing was acknowledged, and an
     /// OCPP 1.6 charger retries (transaction messages) or sends the next status anyway.
     static func notRecorded(_ messageId: String) -> OCPPFrame {

@@ -1,6 +1,5 @@
 import Domain
 import Ledger
-import Logging
 import Projections
 
 /// The OCPP 2.0.1 messages a station sends, answered on the connection's `ChargePointHandler`
@@ -41,10 +40,7 @@ extension ChargePointHandler {
             )
             guard await record(booted) else { return .notRecorded(messageId) }
             registration.accept()
-            return .callResult(
-                messageId: messageId,
-                payload: .object(["status": .string("Accepted"), "currentTime": now, "interval": .number("300")])
-            )
+            return .bootAccepted(messageId, at: now)
         case "Heartbeat":
             return .callResult(messageId: messageId, payload: .object(["currentTime": now]))
         case "StatusNotification":
@@ -68,27 +64,18 @@ extension ChargePointHandler {
             }
             return empty
         case "Authorize":
-            do {
+            return await answered(action, messageId: messageId, frame: frame) {
                 let decided = try await transactions.authorize(idTag: payload["idToken"]?["idToken"]?.stringValue ?? "", at: chargePointId)
-                return .callResult(
-                    messageId: messageId,
-                    payload: .object(["idTokenInfo": .object(["status": .string(Self.idTokenStatus(decided.allowed))])])
-                )
-            } catch {
-                logger.error("Authorize not recorded: \(error)")
-                return .notRecorded(messageId)
+                return .object(["idTokenInfo": .object(["status": .string(Self.idTokenStatus(decided.allowed))])])
             }
         case "TransactionEvent":
-            do {
-                let answer = try await StationTransactions(transactions: transactions, chargePointId: chargePointId)
-                    .handle(payload, messageId: messageId, frame: frame)
-                return .callResult(messageId: messageId, payload: answer)
-            } catch let malformed as OCPPFrame.Malformed {
-                return await reject(frame, messageId, malformed.code, malformed.description)
-            } catch {
-                // The station retries a TransactionEvent that got no answer (E13): nothing is lost yet.
-                logger.error("TransactionEvent not recorded: \(error)")
-                return .notRecorded(messageId)
+            // A station resends a TransactionEvent that got no answer (E13): an InternalError loses nothing yet.
+            return await answered(action, messageId: messageId, frame: frame) {
+                try await StationTransactions(transactions: transactions, chargePointId: chargePointId).handle(
+                    payload,
+                    messageId: messageId,
+                    frame: frame
+                )
             }
         default:
             // MeterValues outside transactions (never billed in 2.0.1, Part 2 J 2.1), security

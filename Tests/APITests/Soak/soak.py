@@ -307,6 +307,15 @@ class Charger:
         self.soak.loop.create_task(self.run_transaction(session) if self.v201 else self.run_session(session))
         return True
 
+    @staticmethod
+    async def charged(session):
+        """About 1.5 s of charging, or less if a stop is asked for: False then."""
+        for _ in range(10):
+            if session.stop_requested:
+                return False
+            await asyncio.sleep(0.15)
+        return not session.stop_requested
+
     async def run_transaction(self, session):
         """OCPP 2.0.1: Started, Updated with readings, Ended - each TransactionEvent numbered, and
         resent exactly as first sent (seqNo and time included) until answered."""
@@ -331,11 +340,7 @@ class Charger:
         self.enqueue("TransactionEvent", lambda: started,
                      lambda _: self.soak.acked["StartTransaction"].append((self.id, transaction)))
         for _ in range(random.randint(2, 6)):
-            for _ in range(10):
-                if session.stop_requested:
-                    break
-                await asyncio.sleep(0.15)
-            if session.stop_requested:
+            if not await self.charged(session):
                 break
             session.meter += random.randint(200, 2000)
             value = session.meter
@@ -365,11 +370,7 @@ class Charger:
         self.enqueue("StatusNotification", lambda: call.StatusNotification(
             connector_id=1, error_code="NoError", status="Charging", timestamp=started_at))
         for _ in range(random.randint(2, 6)):
-            for _ in range(10):  # wait ~1.5 s, or less if asked to stop
-                if session.stop_requested:
-                    break
-                await asyncio.sleep(0.15)
-            if session.stop_requested:
+            if not await self.charged(session):
                 break
             session.meter += random.randint(200, 2000)
             value, measured_at = session.meter, now_iso()
