@@ -30,8 +30,9 @@ public struct TransactionEventReceived: DomainEventPayload {
     /// `transactionInfo.chargingState` when it changed (`Charging`, `SuspendedEV`, `EVConnected`, …):
     /// when the EV drew energy, and when it was parked (`SessionsProjection.State.notCharging`).
     public var chargingState: String?
-    /// The energy register (Wh) the event carried, when it carried one: a transaction that began
-    /// before its token (a cable plugged in first) is billed from it once its session starts.
+    /// The first energy register (Wh) the event carried (its `Transaction.Begin`, if any), when it
+    /// carried one: a transaction that began before its token (a cable plugged in first) is billed
+    /// from it once its session starts.
     public var meterWh: Int?
     /// The EVSE the event named (`evse.id`), when it named one.
     public var evseId: Int?

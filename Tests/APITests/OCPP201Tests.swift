@@ -189,6 +189,41 @@ struct OCPP201Tests {
         }
     }
 
+    @Test("a remoteStartId naming a command for another token binds nothing (for review); one the ledger never sent falls back to inference, said so")
+    func remoteStartIdThatDoesNotProve() async throws {
+        let iop = try await IOPStandIn()
+        try await withStation(iop: iop) { server, station in
+            let start = try Requests.vector(
+                "G-01",
+                responseURL: "\(iop.url)/ocpi/emsp/2.1.1/commands/START_SESSION/1",
+                replacing: ["evse_uid": .string(Station201.evseUids[1]!), "authorization_id": .string(Self.authorization)]
+            )
+            #expect(try await server.command("START_SESSION", start).result == "ACCEPTED")
+            let call = try await station.waitFor("RequestStartTransaction") { $0["event"]?.stringValue == "call" }
+            let remoteStartId = try #require(call["payload"]?["remoteStartId"])
+            // The vector's token (APP9F2A11C4) is not the command's (APP-7Q2M4K9X).
+            _ = try await deliver(try frame("G2", 2, info: ["remoteStartId": remoteStartId]), to: station, on: server)
+            let sessionId = StationTransactionsProbe.sessionId("7c9e6679-7425-40de-944b-e07fc1f90ae7")
+            let session = try #require(try await server.store.state(SessionsProjection.self, sessionId))
+            #expect(session.authorizationId == nil && session.bindings.map(\.matchedOn) == [["remote_start_id"]])
+            #expect(session.concerns?.first?.contains("but the transaction's idToken is APP9F2A11C4: not bound, for review") == true, "\(session.concerns ?? [])")
+            // Another transaction echoing an id never sent to this station.
+            _ = try await deliver(
+                try frame("G2", 2, info: ["transactionId": .string("TX-NOT-OURS"), "remoteStartId": .number("999999")]),
+                to: station,
+                on: server
+            )
+            let other = try #require(try await server.store.state(SessionsProjection.self, StationTransactionsProbe.sessionId("TX-NOT-OURS")))
+            #expect(other.bindings.first?.matchedOn == ["id_tag", "connector", "window"], "inferred as for 1.6")
+            #expect(other.concerns?.contains("remoteStartId 999999 is not one this ledger sent to \(Station201.id): the link is inferred") == true)
+            // A transaction on an EVSE the locations file does not wire: no session, an anomaly.
+            _ = try await deliver(try frame("G2", 2, payload: ["evse": .object(["id": .number("7")])], info: ["transactionId": .string("TX-EVSE-7")]), to: station, on: server)
+            #expect(try await server.store.state(SessionsProjection.self, StationTransactionsProbe.sessionId("TX-EVSE-7")) == nil)
+            let anomaly = try #require(try await server.events("TransactionAnomaly").last?.data.value)
+            #expect(anomaly["reason"]?.stringValue?.contains("runs on EVSE 7, which the locations file does not wire") == true)
+        }
+    }
+
     @Test("G4: a local start with Authorize, energy in kWh normalised to 19.565 kWh, stoppedReason left out = Local")
     func localStartWithAuthorize() async throws {
         let iop = try await IOPStandIn()

@@ -226,13 +226,20 @@ public struct CommandService: Sendable {
             // One read of the charger's state serves the route, the connector and its OCPP version.
             let charger = try? await store.state(ChargePointsProjection.self, evse.chargePointId)
             let ocpp = OCPPVersion(recorded: charger?.subprotocol)
+            var remoteStartId: Int?
+            if ocpp == .v201, request.type == .startSession {
+                guard let next = try? await remoteStartIds.next() else {
+                    return Decision(response: .serverError("the ledger could not number the remote start; nothing was accepted — retry later"))
+                }
+                remoteStartId = next
+            }
             decision = policy.decide(
                 request,
                 at: evse,
                 route: await route(evse.chargePointId) { charger },
                 connectorFree: charger?.isFree(connector: evse.connectorId) ?? true,
                 ocpp: ocpp,
-                remoteStartId: ocpp == .v201 && request.type == .startSession ? try? await remoteStartIds.next() : nil
+                remoteStartId: remoteStartId
             )
         }
         return policy.withWarnings(request, decision)

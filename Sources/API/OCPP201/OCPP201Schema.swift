@@ -38,6 +38,19 @@ struct OCPP201Schema: Sendable {
         "SecurityEventNotification", "ReservationStatusUpdate",
     ]
 
+    /// Throws when a schema is missing from the bundle (a broken installation): the server does
+    /// not start rather than answer every station InternalError.
+    static func requireInstalled() throws {
+        let missing = handled.filter { requests[$0] == nil }
+        guard missing.isEmpty else {
+            throw SchemasMissing(description: "the OCPP 2.0.1 schemas of \(missing.joined(separator: ", ")) are missing from the API bundle's Schemas/: reinstall")
+        }
+    }
+
+    struct SchemasMissing: Error, CustomStringConvertible {
+        let description: String
+    }
+
     /// Throws the CALLERROR for the first rule `payload` breaks.
     static func check(_ action: String, _ payload: JSONValue, messageId: String) throws(OCPPFrame.Malformed) {
         guard let schema = requests[action] else {

@@ -53,7 +53,7 @@ struct StationTransactions: Sendable {
                 remoteStartId: info?["remoteStartId"]?.int64Value.map { Int($0) },
                 messageId: messageId,
                 chargingState: info?["chargingState"]?.stringValue,
-                meterWh: samples.last?.reading.wh,
+                meterWh: (samples.first { $0.context == "Transaction.Begin" } ?? samples.first)?.reading.wh,
                 evseId: payload["evse"]?["id"]?.int64Value.map { Int($0) }
             ),
             idToken: idToken,
@@ -91,9 +91,13 @@ struct StationTransactions: Sendable {
             var early = received
             early.sessionId = nil
             let reason =
-                received.eventType == "Ended"
-                ? "TransactionEvent Ended for transaction \(received.transactionId), which has no session here (its start never arrived?): no CDR"
-                : nil
+                if event.idToken != nil, received.evseId.map({ locations.evse(chargePointId: chargePointId, ocppEvseId: $0) == nil }) == true {
+                    "transaction \(received.transactionId) runs on EVSE \(received.evseId ?? 0), which the locations file does not wire to \(chargePointId): no session"
+                } else if received.eventType == "Ended" {
+                    "TransactionEvent Ended for transaction \(received.transactionId), which has no session here (its start never arrived?): no CDR"
+                } else {
+                    String?.none
+                }
             try await transactions.record(early, chargePointId)
             if let reason {
                 try await transactions.record(

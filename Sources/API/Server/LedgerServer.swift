@@ -126,6 +126,8 @@ public struct LedgerServer: Sendable {
     ) async throws {
         var logger = logger
         logger[metadataKey: "instance"] = .string(coordination.instance)
+        // Every OCPP 2.0.1 CALL is checked against its schema: without them no station could be served.
+        try OCPP201Schema.requireInstalled()
         // Alive, and the connections a stopped instance left open ended, before anything is accepted;
         // commands other instances record from here on may name this one.
         let heartbeat = InstanceHeartbeat(store: store, coordination: coordination, clock: clock, logger: logger)

@@ -8,7 +8,8 @@ enum OCPI211OCPP201 {
     /// OCPI → OCPP: the CALL for a command addressed to an EVSE. A START_SESSION carries the
     /// `remoteStartId` the station echoes in the transaction it starts, and always the `evseId`
     /// (stations may refuse a remote start without one, F01.FR.07); OCPI's `connector_id` has no
-    /// counterpart (the station picks the connector the cable is in).
+    /// counterpart (the station picks the connector the cable is in). `remoteStartId` is required
+    /// for a START_SESSION (`CommandService` numbers it first).
     static func call(for request: CommandRequest, at evse: LocationRegistry.EVSE, remoteStartId: Int?) -> (action: String, payload: JSONValue) {
         let evseId = JSONValue.number(String(evse.ocppEvseId))
         return switch request.type {
