@@ -206,7 +206,10 @@ struct OCPP201Tests {
             let sessionId = StationTransactionsProbe.sessionId("7c9e6679-7425-40de-944b-e07fc1f90ae7")
             let session = try #require(try await server.store.state(SessionsProjection.self, sessionId))
             #expect(session.authorizationId == nil && session.bindings.map(\.matchedOn) == [["remote_start_id"]])
-            #expect(session.concerns?.first?.contains("but the transaction's idToken is APP9F2A11C4: not bound, for review") == true, "\(session.concerns ?? [])")
+            #expect(
+                session.concerns?.first?.contains("but the transaction's idToken is APP9F2A11C4: not bound, for review") == true,
+                "\(session.concerns ?? [])"
+            )
             // Another transaction echoing an id never sent to this station.
             _ = try await deliver(
                 try frame("G2", 2, info: ["transactionId": .string("TX-NOT-OURS"), "remoteStartId": .number("999999")]),
@@ -217,10 +220,46 @@ struct OCPP201Tests {
             #expect(other.bindings.first?.matchedOn == ["id_tag", "connector", "window"], "inferred as for 1.6")
             #expect(other.concerns?.contains("remoteStartId 999999 is not one this ledger sent to \(Station201.id): the link is inferred") == true)
             // A transaction on an EVSE the locations file does not wire: no session, an anomaly.
-            _ = try await deliver(try frame("G2", 2, payload: ["evse": .object(["id": .number("7")])], info: ["transactionId": .string("TX-EVSE-7")]), to: station, on: server)
+            _ = try await deliver(
+                try frame("G2", 2, payload: ["evse": .object(["id": .number("7")])], info: ["transactionId": .string("TX-EVSE-7")]),
+                to: station,
+                on: server
+            )
             #expect(try await server.store.state(SessionsProjection.self, StationTransactionsProbe.sessionId("TX-EVSE-7")) == nil)
             let anomaly = try #require(try await server.events("TransactionAnomaly").last?.data.value)
             #expect(anomaly["reason"]?.stringValue?.contains("runs on EVSE 7, which the locations file does not wire") == true)
+        }
+    }
+
+    @Test("two remote starts for one token and EVSE: the inference cannot choose, the remoteStartId echoed later proves which (late truth)")
+    func lateProofResolvesTwoCandidates() async throws {
+        let iop = try await IOPStandIn()
+        try await withStation(iop: iop) { server, station in
+            var ids: [JSONValue] = []
+            for (index, authorization) in ["AUTH-FIRST", "AUTH-SECOND"].enumerated() {
+                let start = try Requests.vector(
+                    "G-01",
+                    responseURL: "\(iop.url)/ocpi/emsp/2.1.1/commands/START_SESSION/\(index)",
+                    replacing: ["evse_uid": .string(Station201.evseUids[1]!), "authorization_id": .string(authorization)]
+                ).replacingOccurrences(of: "APP-7Q2M4K9X", with: "APP9F2A11C4")
+                #expect(try await server.command("START_SESSION", start).result == "ACCEPTED")
+                try await station.waitFor("RequestStartTransaction", count: index + 1) { $0["event"]?.stringValue == "call" }
+                ids.append(try #require(station.lines { $0["event"]?.stringValue == "call" }[index]["payload"]?["remoteStartId"]))
+            }
+            // Started without the id (some stations echo it only later): two candidates, nothing bound.
+            _ = try await deliver(
+                try frame("G2", 2, payload: ["triggerReason": .string("Authorized")], info: ["remoteStartId": nil]),
+                to: station,
+                on: server
+            )
+            let sessionId = StationTransactionsProbe.sessionId("7c9e6679-7425-40de-944b-e07fc1f90ae7")
+            #expect(try await server.store.state(SessionsProjection.self, sessionId)?.bindings.first?.candidates == 2)
+            // The next event echoes the second command's id.
+            _ = try await deliver(try frame("G2", 4, info: ["remoteStartId": ids[1]]), to: station, on: server)
+            let session = try #require(try await server.store.state(SessionsProjection.self, sessionId))
+            #expect(session.authorizationId == "AUTH-SECOND")
+            #expect(session.bindings.map(\.matchedOn) == [["id_tag", "connector", "window"], ["remote_start_id", "id_token", "evse"]])
+            #expect(try await server.store.read(Anomaly.about("sessions:\(sessionId)")).isEmpty, "the unresolved binding is resolved")
         }
     }
 

@@ -43,7 +43,9 @@ struct OCPP201Schema: Sendable {
     static func requireInstalled() throws {
         let missing = handled.filter { requests[$0] == nil }
         guard missing.isEmpty else {
-            throw SchemasMissing(description: "the OCPP 2.0.1 schemas of \(missing.joined(separator: ", ")) are missing from the API bundle's Schemas/: reinstall")
+            throw SchemasMissing(
+                description: "the OCPP 2.0.1 schemas of \(missing.joined(separator: ", ")) are missing from the API bundle's Schemas/: reinstall"
+            )
         }
     }
 

@@ -173,7 +173,10 @@ struct StationTransactions: Sendable {
             )
             return
         }
-        let also: [any DomainEventPayload] = recorded ? [] : [received]
+        var also: [any DomainEventPayload] = recorded ? [] : [received]
+        if !recorded, let remoteStartId = received.remoteStartId, session.commandIds.isEmpty {
+            also += try await lateProof(of: session, remoteStartId: remoteStartId, frame: event.frame)
+        }
         guard session.status == .active else {
             // A number the station sent late, after the end: it fills the gap in the record.
             try await transactions.record(readings: [], of: session, also: also)
@@ -199,6 +202,26 @@ struct StationTransactions: Sendable {
             frame: event.frame,
             also: also + readings
         )
+    }
+
+    /// A `remoteStartId` echoed after the session began, by a session no command is bound to yet
+    /// (the inference found several candidates, or none): the proof binds it now (late truth is
+    /// still truth), and what did not agree is recorded on the session.
+    private func lateProof(of session: SessionsProjection.State, remoteStartId: Int, frame: String) async throws -> [any DomainEventPayload] {
+        guard let evse = locations.evse(location: session.locationId, uid: session.evseUid),
+            let verdict = try await transactions.binding.bind(
+                sessionId: session.id,
+                remoteStartId: remoteStartId,
+                chargePointId: chargePointId,
+                idToken: session.idTag,
+                evse: evse,
+                startedAt: session.startDatetime
+            ), verdict.binding.event.candidates == 1
+        else { return [] }
+        let concerns = verdict.concerns.map {
+            TransactionAnomaly(chargePointId: chargePointId, transactionId: session.transactionId, sessionId: session.id, reason: $0, frame: frame)
+        }
+        return [verdict.binding.event] + concerns
     }
 
     /// The EVSE a new transaction runs on: the one the event names (or an earlier event of the

@@ -291,7 +291,9 @@ public struct SessionsProjection: Projection {
                 "authorizations received: \(state.authorizations.map { "\($0.authorizationId) at \($0.at.iso8601)" }.joined(separator: ", ")); the last is sent"
             )
         }
-        for binding in state.bindings where binding.candidates != 1 {
+        // Resolved once a later binding found its one authorization (an OCPP 2.0.1 remoteStartId echoed late).
+        let resolved = state.bindings.last.map { $0.candidates == 1 } ?? false
+        for binding in state.bindings where binding.candidates != 1 && !resolved {
             flag(.unresolvedBinding, "binding at position \(binding.position) found \(binding.candidates) candidate authorizations")
         }
         for concern in state.concerns ?? [] { flag(.implausibleTransaction, concern) }
