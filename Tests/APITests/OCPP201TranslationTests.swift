@@ -41,6 +41,45 @@ struct OCPP201TranslationTests {
         #expect(Array(a)[14] == "8", "version 8 (RFC 9562 §5.8)")
     }
 
+    @Test("missing seqNos: every gap between the first and the last received, at most 100 named")
+    func missingSeqNos() throws {
+        var session = try #require(try Self.session())
+        session.seqNos = [2, 3, 5, 9]
+        #expect(session.missingSeqNos == [4, 6, 7, 8])
+        session.seqNos = [0, 1, Int(Int32.max)]
+        #expect(session.missingSeqNos == Array(2..<102))
+        session.seqNos = nil
+        #expect(session.missingSeqNos.isEmpty)
+    }
+
+    static func session() throws -> SessionsProjection.State? {
+        var state: SessionsProjection.State?
+        SessionsProjection().apply(
+            &state,
+            LoggedEvent(
+                position: 1,
+                recordedAt: Station201.vectorTime,
+                event: .sessionStarted(
+                    SessionStarted(
+                        sessionId: "S",
+                        chargePointId: Station201.id,
+                        connectorId: 1,
+                        transactionId: TransactionId(station: "T"),
+                        idTag: "X",
+                        locationId: "L",
+                        evseUid: "E",
+                        authId: "X",
+                        authMethod: "AUTH_REQUEST",
+                        startedAt: Station201.vectorTime,
+                        meterStartWh: 0,
+                        currency: "EUR"
+                    )
+                )
+            )
+        )
+        return state
+    }
+
     @Test("transaction ids keep the form they were recorded in: 1.6 ids as numbers, 2.0.1 ids as strings")
     func transactionIdForms() throws {
         struct Holder: Codable, Equatable { var id: TransactionId }

@@ -71,7 +71,7 @@ public struct ChargePointHandler: Sendable {
             connection: connectionId.uuidString,
             instance: instance,
             subprotocol: ocpp == .v16 ? nil : ocpp.subprotocol,
-            offered: offered.count > 1 ? offered : nil
+            offered: offered.count > 1 ? Array(offered.prefix(8)) : nil
         )
         guard await record(connected) else { return false }
         if ocpp == .v201 {

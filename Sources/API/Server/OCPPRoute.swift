@@ -42,7 +42,9 @@ struct OCPPRoute {
             }
             let offered = Self.offered(request)
             guard let agreed = OCPPVersion.agreed(offered: offered, named: locations.ocppVersion(chargePointId: id)) else {
-                context.logger.notice("OCPP connection refused: none of \(OCPPVersion.allCases.map(\.subprotocol)) offered (\(offered))")
+                context.logger.notice(
+                    "OCPP connection refused: none of \(OCPPVersion.allCases.map(\.subprotocol)) offered (\(LogText.escaped(offered.joined(separator: ","))))"
+                )
                 return .dontUpgrade
             }
             return .upgrade([.secWebSocketProtocol: agreed.subprotocol])

@@ -94,11 +94,15 @@ public struct SessionsProjection: Projection {
         public var positions: [Int64]
 
         /// The `seqNo`s between the first and the last received that never came (OCPP 2.0.1 E 1.3.2:
-        /// a transaction is complete when every number from its Started to its Ended arrived).
+        /// a transaction is complete when every number from its Started to its Ended arrived), the
+        /// first 100 of them: a station jumping from 1 to 2^31 names a gap, not a list to build.
         public var missingSeqNos: [Int] {
-            guard let seqNos, let first = seqNos.first, let last = seqNos.last else { return [] }
-            let received = Set(seqNos)
-            return (first...last).filter { !received.contains($0) }
+            var missing: [Int] = []
+            for (before, after) in zip(seqNos ?? [], (seqNos ?? []).dropFirst()) where after > before + 1 {
+                missing += (before + 1)..<min(after, before + 1 + 100 - missing.count)
+                if missing.count == 100 { break }
+            }
+            return missing
         }
 
         mutating func receive(_ authorizationId: String?, at: Timestamp, position: Int64, via: String) {
