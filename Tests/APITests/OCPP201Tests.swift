@@ -263,6 +263,32 @@ struct OCPP201Tests {
         }
     }
 
+    @Test("late truth: a transaction echoing the remoteStartId after the command timed out is still bound to it, and sends no second result")
+    func lateTruthAfterTimeout() async throws {
+        let iop = try await IOPStandIn()
+        try await withStation(iop: iop, mode: "silent") { server, station in
+            let start = try Requests.vector(
+                "G-01",
+                responseURL: "\(iop.url)/ocpi/emsp/2.1.1/commands/START_SESSION/1",
+                replacing: ["evse_uid": .string(Station201.evseUids[1]!), "authorization_id": .string(Self.authorization)]
+            ).replacingOccurrences(of: "APP-7Q2M4K9X", with: "APP9F2A11C4")
+            #expect(try await server.command("START_SESSION", start).result == "ACCEPTED")
+            let call = try await station.waitFor("RequestStartTransaction") { $0["event"]?.stringValue == "call" }
+            server.clock.advance(milliseconds: 30_001)
+            try await iop.requests.wait("the TIMEOUT") { $0.contains { $0.body?["result"] == .string("TIMEOUT") } }
+            _ = try await deliver(
+                try frame("G2", 2, info: ["remoteStartId": try #require(call["payload"]?["remoteStartId"])]),
+                to: station,
+                on: server
+            )
+            let session = try #require(
+                try await server.store.state(SessionsProjection.self, StationTransactionsProbe.sessionId("7c9e6679-7425-40de-944b-e07fc1f90ae7"))
+            )
+            #expect(session.authorizationId == Self.authorization && session.bindings.first?.matchedOn.first == "remote_start_id")
+            #expect(iop.requests.items.filter { $0.body?["result"] != nil }.count == 1, "one result: the TIMEOUT")
+        }
+    }
+
     @Test("G4: a local start with Authorize, energy in kWh normalised to 19.565 kWh, stoppedReason left out = Local")
     func localStartWithAuthorize() async throws {
         let iop = try await IOPStandIn()
