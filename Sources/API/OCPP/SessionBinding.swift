@@ -92,20 +92,22 @@ struct SessionBinding: Sendable {
 
 extension SessionBinding {
     /// The proof an OCPP 2.0.1 station gives: its transaction carries the `remoteStartId` of our
-    /// RequestStartTransaction. Bound without a window, when exactly one command went to this
-    /// station with that id and the transaction's idToken is the command's token (spec digest
+    /// RequestStartTransaction. `commands`: those sent to this station with that id
+    /// (`CommandsProjection.sentWith(remoteStartId:to:)`, read by the caller, which also finds the
+    /// EVSE by them). Bound without a window, when exactly one command went to this station with
+    /// that id and the transaction's idToken is the command's token (spec digest
     /// ocpp-2.0.1-subset.md §4.6 [REC]: bind automatically only when the token agrees). `nil`: no
     /// command of ours has that id here, and the caller infers as for 1.6; otherwise the verdict,
     /// with what did not agree as concerns for the session's record.
     func bind(
         sessionId: String,
         remoteStartId: Int,
+        commands: [CommandsProjection.State],
         chargePointId: String,
         idToken: String,
         evse: LocationRegistry.EVSE,
         startedAt: Timestamp
-    ) async throws -> (binding: Binding, concerns: [String])? {
-        let commands = try await store.read(CommandsProjection.sentWith(remoteStartId: remoteStartId, to: chargePointId))
+    ) -> (binding: Binding, concerns: [String])? {
         guard !commands.isEmpty else { return nil }
         func unbound(_ concern: String) -> (binding: Binding, concerns: [String]) {
             (

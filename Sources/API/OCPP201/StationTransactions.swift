@@ -87,7 +87,12 @@ struct StationTransactions: Sendable {
             received.evseId == nil || event.samples.isEmpty
             ? try await store.state(ChargePointsProjection.self, chargePointId)?.pendingTransactions?[received.transactionId.text.lowercased()]
             : nil
-        guard let idToken = event.idToken, let evse = try await evse(of: event, pending: pending) else {
+        // The commands sent to this station with the id the event echoes: its EVSE, and the proof.
+        var echoed: (remoteStartId: Int, commands: [CommandsProjection.State])?
+        if let remoteStartId = received.remoteStartId {
+            echoed = (remoteStartId, try await store.read(CommandsProjection.sentWith(remoteStartId: remoteStartId, to: chargePointId)))
+        }
+        guard let idToken = event.idToken, let evse = evse(of: event, pending: pending, echoed: echoed?.commands) else {
             var early = received
             early.sessionId = nil
             let reason =
@@ -115,10 +120,11 @@ struct StationTransactions: Sendable {
         }
         var concerns: [String] = []
         var proved: SessionBinding.Binding?
-        if let remoteStartId = received.remoteStartId {
-            if let verdict = try await transactions.binding.bind(
+        if let (remoteStartId, commands) = echoed {
+            if let verdict = transactions.binding.bind(
                 sessionId: received.sessionId ?? "",
                 remoteStartId: remoteStartId,
+                commands: commands,
                 chargePointId: chargePointId,
                 idToken: idToken,
                 evse: evse,
@@ -209,9 +215,10 @@ struct StationTransactions: Sendable {
     /// still truth), and what did not agree is recorded on the session.
     private func lateProof(of session: SessionsProjection.State, remoteStartId: Int, frame: String) async throws -> [any DomainEventPayload] {
         guard let evse = locations.evse(location: session.locationId, uid: session.evseUid),
-            let verdict = try await transactions.binding.bind(
+            let verdict = transactions.binding.bind(
                 sessionId: session.id,
                 remoteStartId: remoteStartId,
+                commands: try await store.read(CommandsProjection.sentWith(remoteStartId: remoteStartId, to: chargePointId)),
                 chargePointId: chargePointId,
                 idToken: session.idTag,
                 evse: evse,
@@ -225,13 +232,14 @@ struct StationTransactions: Sendable {
     }
 
     /// The EVSE a new transaction runs on: the one the event names (or an earlier event of the
-    /// same transaction named), else the one the echoed command was sent to, else the station's only EVSE.
-    private func evse(of event: Event, pending: ChargePointsProjection.State.PendingTransaction?) async throws -> LocationRegistry.EVSE? {
+    /// same transaction named), else the one the echoed command (`echoed`) was sent to, else the station's only EVSE.
+    private func evse(
+        of event: Event,
+        pending: ChargePointsProjection.State.PendingTransaction?,
+        echoed: [CommandsProjection.State]?
+    ) -> LocationRegistry.EVSE? {
         if let evseId = event.received.evseId ?? pending?.evseId { return locations.evse(chargePointId: chargePointId, ocppEvseId: evseId) }
-        if let remoteStartId = event.received.remoteStartId,
-            let command = try await store.read(CommandsProjection.sentWith(remoteStartId: remoteStartId, to: chargePointId)).first,
-            let location = command.locationId, let uid = command.evseUid
-        {
+        if let command = echoed?.first, let location = command.locationId, let uid = command.evseUid {
             return locations.evse(location: location, uid: uid)
         }
         let evses = locations.evses(chargePointId: chargePointId)
