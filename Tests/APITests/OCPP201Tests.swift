@@ -27,6 +27,22 @@ struct OCPP201Tests {
         }
     }
 
+    /// The vector G-01 START_SESSION for the station's EVSE `evse`, as the IOP would POST it to
+    /// `server` with its result going to `iop`. `authorization` and `token` replace the vector's
+    /// `authorization_id` and token uid (`nil`: the vector's own).
+    func startSession(
+        iop: IOPStandIn,
+        evse: Int = 1,
+        authorization: String? = Self.authorization,
+        token: String? = "APP9F2A11C4",
+        name: String = "1"
+    ) throws -> String {
+        var replacing: [String: JSONValue?] = ["evse_uid": .string(Station201.evseUids[evse]!)]
+        if let authorization { replacing["authorization_id"] = .string(authorization) }
+        let body = try Requests.vector("G-01", responseURL: "\(iop.url)/ocpi/emsp/2.1.1/commands/START_SESSION/\(name)", replacing: replacing)
+        return token.map { body.replacingOccurrences(of: "APP-7Q2M4K9X", with: $0) } ?? body
+    }
+
     /// Sends a station's frame at the station's time: the ledger's clock is moved to the frame's
     /// `timestamp` first (as if it arrived at once), so the vectors' hours-long sessions are not
     /// taken for a charger clock far ahead.
@@ -58,13 +74,7 @@ struct OCPP201Tests {
     func remoteStartProvedByRemoteStartId(kind: StoreKind) async throws {
         let iop = try await IOPStandIn()
         try await withStation(kind, iop: iop) { server, station in
-            let start = try Requests.vector(
-                "G-01",
-                responseURL: "\(iop.url)/ocpi/emsp/2.1.1/commands/START_SESSION/1",
-                replacing: [
-                    "evse_uid": .string(Station201.evseUids[1]!), "authorization_id": .string(Self.authorization),
-                ]
-            ).replacingOccurrences(of: "APP-7Q2M4K9X", with: "APP9F2A11C4")
+            let start = try startSession(iop: iop)
             #expect(try await server.command("START_SESSION", start).result == "ACCEPTED")
             let request = try await station.waitFor("RequestStartTransaction") {
                 $0["event"]?.stringValue == "call" && $0["action"]?.stringValue == "RequestStartTransaction"
@@ -124,11 +134,7 @@ struct OCPP201Tests {
         try await withStation(iop: iop, mode: "silent") { server, station in
             #expect(try await deliver(try frame("G3", 0), to: station, on: server).arrayItems?[2] == .object([:]))
             #expect(try await server.events("SessionStarted").isEmpty, "no token yet: no OCPI Session (cdr_token is required)")
-            let start = try Requests.vector(
-                "G-01",
-                responseURL: "\(iop.url)/ocpi/emsp/2.1.1/commands/START_SESSION/1",
-                replacing: ["evse_uid": .string(Station201.evseUids[2]!), "authorization_id": .string(Self.authorization)]
-            ).replacingOccurrences(of: "APP-7Q2M4K9X", with: "APP9F2A11C4")
+            let start = try startSession(iop: iop, evse: 2)
             #expect(try await server.command("START_SESSION", start).result == "ACCEPTED", "an Occupied EVSE of a 2.0.1 station: the station decides")
             let call = try await station.waitFor("RequestStartTransaction") { $0["event"]?.stringValue == "call" }
             #expect(call["payload"]?["evseId"] == .number("2"))
@@ -138,7 +144,7 @@ struct OCPP201Tests {
                 of: "csms-7f3a-0003",
                 with: try #require(call["unique_id"]?.stringValue)
             )
-            station.send(JSONValue.object(["send": .string("raw"), "frame": .string(answer)]).canonicalText)
+            station.sendRaw(answer)
             try await iop.requests.wait("the command result") { $0.contains { $0.body?["result"] == .string("ACCEPTED") } }
             // G3.5: the next event carries RemoteStart, the remoteStartId and the token.
             let updated = try await deliver(try frame("G3", 4, info: ["remoteStartId": remoteStartId]), to: station, on: server)
@@ -176,11 +182,7 @@ struct OCPP201Tests {
     func refusedRemoteStart() async throws {
         let iop = try await IOPStandIn()
         try await withStation(iop: iop, mode: "reject") { server, station in
-            let start = try Requests.vector(
-                "G-01",
-                responseURL: "\(iop.url)/ocpi/emsp/2.1.1/commands/START_SESSION/1",
-                replacing: ["evse_uid": .string(Station201.evseUids[1]!)]
-            )
+            let start = try startSession(iop: iop, authorization: nil, token: nil)
             #expect(try await server.command("START_SESSION", start).result == "ACCEPTED")
             try await station.waitFor("RequestStartTransaction answered") { $0["event"]?.stringValue == "answer" }
             let result = try await iop.requests.wait("the command result") { $0.contains { $0.body?["result"] != nil } }
@@ -193,11 +195,7 @@ struct OCPP201Tests {
     func remoteStartIdThatDoesNotProve() async throws {
         let iop = try await IOPStandIn()
         try await withStation(iop: iop) { server, station in
-            let start = try Requests.vector(
-                "G-01",
-                responseURL: "\(iop.url)/ocpi/emsp/2.1.1/commands/START_SESSION/1",
-                replacing: ["evse_uid": .string(Station201.evseUids[1]!), "authorization_id": .string(Self.authorization)]
-            )
+            let start = try startSession(iop: iop, token: nil)
             #expect(try await server.command("START_SESSION", start).result == "ACCEPTED")
             let call = try await station.waitFor("RequestStartTransaction") { $0["event"]?.stringValue == "call" }
             let remoteStartId = try #require(call["payload"]?["remoteStartId"])
@@ -237,11 +235,7 @@ struct OCPP201Tests {
         try await withStation(iop: iop) { server, station in
             var ids: [JSONValue] = []
             for (index, authorization) in ["AUTH-FIRST", "AUTH-SECOND"].enumerated() {
-                let start = try Requests.vector(
-                    "G-01",
-                    responseURL: "\(iop.url)/ocpi/emsp/2.1.1/commands/START_SESSION/\(index)",
-                    replacing: ["evse_uid": .string(Station201.evseUids[1]!), "authorization_id": .string(authorization)]
-                ).replacingOccurrences(of: "APP-7Q2M4K9X", with: "APP9F2A11C4")
+                let start = try startSession(iop: iop, authorization: authorization, name: "\(index)")
                 #expect(try await server.command("START_SESSION", start).result == "ACCEPTED")
                 try await station.waitFor("RequestStartTransaction", count: index + 1) { $0["event"]?.stringValue == "call" }
                 ids.append(try #require(station.lines { $0["event"]?.stringValue == "call" }[index]["payload"]?["remoteStartId"]))
@@ -267,11 +261,7 @@ struct OCPP201Tests {
     func lateTruthAfterTimeout() async throws {
         let iop = try await IOPStandIn()
         try await withStation(iop: iop, mode: "silent") { server, station in
-            let start = try Requests.vector(
-                "G-01",
-                responseURL: "\(iop.url)/ocpi/emsp/2.1.1/commands/START_SESSION/1",
-                replacing: ["evse_uid": .string(Station201.evseUids[1]!), "authorization_id": .string(Self.authorization)]
-            ).replacingOccurrences(of: "APP-7Q2M4K9X", with: "APP9F2A11C4")
+            let start = try startSession(iop: iop)
             #expect(try await server.command("START_SESSION", start).result == "ACCEPTED")
             let call = try await station.waitFor("RequestStartTransaction") { $0["event"]?.stringValue == "call" }
             server.clock.advance(milliseconds: 30_001)
@@ -434,15 +424,11 @@ struct OCPP201Tests {
     func invalidCallResult() async throws {
         let iop = try await IOPStandIn()
         try await withStation(iop: iop, mode: "silent") { server, station in
-            let start = try Requests.vector(
-                "G-01",
-                responseURL: "\(iop.url)/ocpi/emsp/2.1.1/commands/START_SESSION/1",
-                replacing: ["evse_uid": .string(Station201.evseUids[1]!)]
-            )
+            let start = try startSession(iop: iop, authorization: nil, token: nil)
             #expect(try await server.command("START_SESSION", start).result == "ACCEPTED")
             let call = try await station.waitFor("RequestStartTransaction") { $0["event"]?.stringValue == "call" }
             let messageId = try #require(call["unique_id"]?.stringValue)
-            station.send(JSONValue.object(["send": .string("raw"), "frame": .string(#"[3,"\#(messageId)",{"status":"Started"}]"#)]).canonicalText)
+            station.sendRaw(#"[3,"\#(messageId)",{"status":"Started"}]"#)
             let result = try await iop.requests.wait("the command result") { $0.contains { $0.body?["result"] != nil } }
             #expect(result.first { $0.body?["result"] != nil }?.body?["result"] == .string("REJECTED"))
         }

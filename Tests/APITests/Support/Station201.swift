@@ -79,9 +79,14 @@ extension ChargerSimulator {
         try await raw(frame.canonicalText, id: frame.arrayItems?[1].stringValue ?? "")
     }
 
+    /// Sends `text` as it is, expecting no answer (a CALLRESULT to the central system's CALL).
+    func sendRaw(_ text: String) {
+        send(JSONValue.object(["send": .string("raw"), "frame": .string(text)]).canonicalText)
+    }
+
     func raw(_ text: String, id: String) async throws -> JSONValue {
         let before = count { $0["event"]?.stringValue == "raw_response" }
-        send(JSONValue.object(["send": .string("raw"), "frame": .string(text)]).canonicalText)
+        sendRaw(text)
         try await waitFor("the answer to \(id)", count: before + 1) { $0["event"]?.stringValue == "raw_response" }
         guard let answer = lines({ $0["event"]?.stringValue == "raw_response" })[before]["frame"] else {
             throw WaitTimedOut(what: "the answer to \(id)", items: "no frame")
