@@ -134,7 +134,8 @@ let package = Package(
             resources: [.copy("Ops/Templates"), .copy("OCPP201/Schemas")],
             swiftSettings: strictSettings
         ),
-        // A charge point and an IOP in process, for `ledger demo` and the delivery benchmark.
+        // A charge point and an IOP in process, for `ledger demo` and the delivery benchmark; the
+        // lean swarm of chargers (plain NIO, no task per charger) for `ledger-bench chargers`.
         .target(
             name: "Simulation",
             dependencies: [
@@ -146,6 +147,8 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -202,6 +205,7 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 "CSQLite",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

@@ -6,6 +6,8 @@ struct LedgerBenchCommand: AsyncParsableCommand {
         commandName: "ledger-bench",
         abstract: "Benchmarks for chargeledger, each against a baseline measured in the same run.",
         discussion: "Build with -c release: `swift run -c release ledger-bench append`. Run twice; machines are noisy.",
-        subcommands: [AppendBenchmark.self, ReplayBenchmark.self, IngestBenchmark.self, DeliveryBenchmark.self, StoresBenchmark.self]
+        subcommands: [
+            AppendBenchmark.self, ReplayBenchmark.self, IngestBenchmark.self, DeliveryBenchmark.self, StoresBenchmark.self, ChargersBenchmark.self,
+        ]
     )
 }
