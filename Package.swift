@@ -227,7 +227,7 @@ let package = Package(
         .testTarget(
             name: "APITests",
             dependencies: [
-                "API", "Ledger", "Domain", "Projections", "LedgerTesting", "TestPrerequisites", "LedgerCLI", "PostgresStore",
+                "API", "Ledger", "Domain", "Projections", "LedgerTesting", "TestPrerequisites", "LedgerCLI", "PostgresStore", "Simulation",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
@@ -236,6 +236,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             resources: [.copy("Simulator"), .copy("Vectors"), .copy("Scripts"), .copy("Soak")],
             swiftSettings: strictSettings

@@ -1,3 +1,4 @@
+import API
 import ArgumentParser
 import Foundation
 import NIOPosix
@@ -56,9 +57,13 @@ struct ChargersBenchmark: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let files = FileLimit.raise()
+        guard files > chargers + 64 else {
+            throw BenchmarkError("this process may open \(files) files, too few for \(chargers) chargers: raise the hard limit (ulimit -Hn)")
+        }
         let directory = try BenchmarkDirectory("chargers")
         defer { directory.remove() }
-        try locations(chargers).write(toFile: directory.path("locations.json"), atomically: true, encoding: .utf8)
+        try Swarm.locations(count: chargers, v201Every: v201Every).write(toFile: directory.path("locations.json"), atomically: true, encoding: .utf8)
         let arguments = [
             "--db", db ?? directory.path("ledger.sqlite"), "--locations", directory.path("locations.json"),
             "--tariffs", "examples/tariffs.json", "--token", "bench-token",
@@ -102,21 +107,6 @@ struct ChargersBenchmark: AsyncParsableCommand {
         let logBytes = servers.reduce(0) { $0 + ((try? FileManager.default.attributesOfItem(atPath: $1.logFile)[.size] as? Int) ?? 0) }
         print("server log: \(logBytes / 1024) KiB; load generator: \(String(format: "%.2f", PhaseReport.ownCPUSeconds)) CPU-s")
         for server in servers { await server.stop() }
-    }
-
-    /// One location per ten chargers, one EVSE per charger, priced by the examples' AC tariff;
-    /// charger `i` is `Swarm.chargerId(i)`, its version as the swarm gives it.
-    private func locations(_ count: Int) -> String {
-        let evses = (0..<count).map { index in
-            let id = Swarm.chargerId(index)
-            let version = v201Every > 0 && index % v201Every == 0 ? #","version":"2.0.1","evse_id":1"# : ""
-            return
-                #"{"uid":"EVSE-\#(id)","evse_id":"FR*ABC*E\#(id.filter(\.isNumber))","status":"AVAILABLE","capabilities":["REMOTE_START_STOP_CAPABLE","RFID_READER"],"connectors":[{"id":"1","standard":"IEC_62196_T2","format":"SOCKET","power_type":"AC_3_PHASE","voltage":230,"amperage":32,"tariff_id":"TARIFF-AC-22","last_updated":"2026-01-01T00:00:00Z"}],"last_updated":"2026-01-01T00:00:00Z","ocpp":{"charge_point_id":"\#(id)","connector_id":1\#(version)}}"#
-        }
-        let locations = stride(from: 0, to: count, by: 10).map { first in
-            #"{"id":"LOC-SW-\#(first / 10)","type":"ON_STREET","name":"Swarm \#(first / 10)","address":"1 Rue Exemple","city":"Paris","postal_code":"75004","country":"FRA","coordinates":{"latitude":"48.856613","longitude":"2.352222"},"time_zone":"Europe/Paris","operator":{"name":"ABC Charge"},"owner":{"name":"ABC Charge"},"evses":[\#(evses[first..<min(first + 10, count)].joined(separator: ","))],"last_updated":"2026-01-01T00:00:00Z"}"#
-        }
-        return "[\(locations.joined(separator: ",\n"))]"
     }
 }
 

@@ -140,6 +140,8 @@ struct Serve: AsyncParsableCommand {
             }
             var logger = Logger(label: "chargeledger")
             logger.logLevel = .info
+            // A socket per charger: the soft limit is raised to the hard one (`FileLimit`).
+            logger.info("open-file limit \(FileLimit.raise()): at most about that many chargers connected at once")
             let configuration = LedgerServer.Configuration(
                 host: host,
                 port: port,

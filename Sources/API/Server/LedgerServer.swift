@@ -231,7 +231,10 @@ public struct LedgerServer: Sendable {
                 idleTimeout: configuration.idleTimeout,
                 cap: ConnectionCap(limit: configuration.maxHTTPConnections, logger: logger)
             ),
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "chargeledger"),
+            // A backlog of 4,096 (Linux caps it at net.core.somaxconn): when thousands of chargers
+            // reconnect at once, the default 256 drops their SYNs and each retries a second or
+            // more later (docs/performance.md, issue 31).
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "chargeledger", backlog: 4096),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
             logger: logger
         )

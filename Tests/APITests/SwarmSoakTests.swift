@@ -1,0 +1,77 @@
+import API
+import Domain
+import Foundation
+import Ledger
+import LedgerTesting
+import NIOPosix
+import Projections
+import Simulation
+import Testing
+
+/// A thousand chargers on one `ledger serve` process (the debug build CI makes), through the lean
+/// swarm `ledger-bench chargers` uses: all connect and boot at once, all start a transaction at
+/// once, send a meter value, and all stop at once — one in five an OCPP 2.0.1 station. Then the
+/// ledger must hold every message that was answered, once: a session and a priced CDR per
+/// transaction, and a chain that verifies. The timing figures are the benchmark's
+/// (docs/performance.md); here only what is recorded counts.
+@Suite("A thousand chargers at once", .serialized)
+struct SwarmSoakTests {
+    static let chargers = 1000
+
+    @Test("a thousand chargers boot, start, meter and stop at once: every answered message is recorded once and every session has its CDR")
+    func thousandChargersAtOnce() async throws {
+        try #require(FileLimit.raise() >= 2 * Self.chargers + 256, "too few file descriptors for a thousand chargers and their server")
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let locations = directory.path("locations.json")
+        try Swarm.locations(count: Self.chargers, v201Every: 5).write(toFile: locations, atomically: true, encoding: .utf8)
+        let (server, port) = try await ServeProcess.start(directory, locations: locations)
+        let swarm = Swarm(
+            endpoints: [.init(host: "127.0.0.1", port: port)],
+            count: Self.chargers,
+            v201Every: 5,
+            group: MultiThreadedEventLoopGroup.singleton
+        )
+
+        for phase in [
+            await swarm.connectAndBoot(), await swarm.startTransactions(), await swarm.meterValues(rounds: 1, interval: .milliseconds(500)),
+            await swarm.stopTransactions(rounds: 1),
+        ] {
+            #expect(phase.errors == 0, "\(phase.name): \(phase.firstErrors)")
+            #expect(phase.latencies.values.reduce(0) { $0 + $1.count } >= Self.chargers, "\(phase.name) answered too few")
+        }
+        let peakKiB = try Self.peakRSSKiB(server.processIdentifier)
+        // kill -9: what was answered must already be durable.
+        server.kill()
+        await swarm.dropConnections()
+
+        let store = try SQLiteEventStore(path: directory.path("ledger.sqlite"), readModels: ProjectionEngine())
+        var counts: [String: Int] = [:]
+        var position: Int64 = 0
+        while true {
+            let page = try await store.readAll(after: position, limit: 4096)
+            guard let last = page.last else { break }
+            for event in page { counts[event.type, default: 0] += 1 }
+            position = last.position
+        }
+        #expect(counts[BootNotified.eventType] == Self.chargers)
+        #expect(counts[SessionStarted.eventType] == Self.chargers)
+        #expect(counts[SessionEnded.eventType] == Self.chargers)
+        #expect(counts[CdrIssued.eventType] == Self.chargers)
+        // The one sample between start and stop: a 1.6 MeterValues or a 2.0.1 TransactionEvent Updated.
+        #expect(counts[MeterValuesRecorded.eventType] == Self.chargers)
+        #expect(counts[OcppFrameRejected.eventType] == nil && counts[TransactionMessageRepeated.eventType] == nil)
+        let report = try await store.verify()
+        await store.close()
+        #expect(report.isClean, "\(report.problems)")
+        // Bounded, not fast: a debug build holding a thousand connections and their sessions.
+        #expect(peakKiB < 1_000_000, "peak RSS \(peakKiB) KiB")
+        print("a thousand chargers: \(counts.values.reduce(0, +)) events, server peak RSS \(peakKiB / 1024) MiB")
+    }
+
+    static func peakRSSKiB(_ pid: Int32) throws -> Int {
+        let status = try String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
+        let line = try #require(status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") })
+        return try #require(Int(line.split(separator: " ")[1]))
+    }
+}
