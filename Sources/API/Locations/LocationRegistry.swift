@@ -35,6 +35,9 @@ public struct LocationRegistry: Sendable {
     public let locationIds: [String]
     private let evses: [String: [String: EVSE]]
     private let byConnector: [ConnectorKey: EVSE]
+    /// Each charge point's EVSEs by connector id, built once: asked at every connection and
+    /// StatusNotification, a scan of every connector would make a storm of N chargers cost N².
+    private let byChargePoint: [String: [EVSE]]
     /// `password_sha256` by charge point, for those that must log in.
     private let passwordHashes: [String: String]
     /// The OCPP version a charge point's `ocpp` objects name (`"version": "1.6"` or `"2.0.1"`), for
@@ -47,7 +50,7 @@ public struct LocationRegistry: Sendable {
     }
 
     /// Every charge point named in the file: only these may open an OCPP connection.
-    public var chargePointIds: Set<String> { Set(byConnector.keys.map(\.chargePointId)) }
+    public var chargePointIds: Dictionary<String, [EVSE]>.Keys { byChargePoint.keys }
 
     /// The hash a charge point's Basic password must match; `nil` when it connects without one.
     public func passwordHash(chargePointId: String) -> String? { passwordHashes[chargePointId] }
@@ -131,6 +134,9 @@ public struct LocationRegistry: Sendable {
         self.locationIds = locationIds
         self.evses = evses
         self.byConnector = byConnector
+        self.byChargePoint = Dictionary(grouping: byConnector, by: \.key.chargePointId).mapValues { connectors in
+            connectors.sorted { $0.key.connectorId < $1.key.connectorId }.map(\.value)
+        }
         self.passwordHashes = passwordHashes
         self.versions = versions
     }
@@ -166,7 +172,7 @@ public struct LocationRegistry: Sendable {
 
     /// The EVSEs a charge point serves, by connector.
     public func evses(chargePointId: String) -> [EVSE] {
-        byConnector.filter { $0.key.chargePointId == chargePointId }.sorted { $0.key.connectorId < $1.key.connectorId }.map(\.value)
+        byChargePoint[chargePointId] ?? []
     }
 
     public func evse(chargePointId: String, connectorId: Int) -> EVSE? {
