@@ -114,6 +114,19 @@ extension Database {
         insertSQL("INSERT OR IGNORE", table, columns)
     }
 
+    /// `(?, ?, …)` for the values of an `IN` list, padded to the next power of two by repeating
+    /// the last value (a repeat changes nothing an `IN` finds). Statements are cached per
+    /// connection by their text (`Connection.cached`): with one text per length, a burst of
+    /// batches of every size from 1 to 500 kept thousands of prepared statements — hundreds of MB
+    /// in a 10,000-charger storm (docs/performance.md, issue 31). Padded, there are ten shapes.
+    public static func inList(_ values: [SQLValue]) -> (placeholders: String, arguments: [SQLValue]) {
+        guard let last = values.last else { return ("()", []) }
+        var size = 1
+        while size < values.count { size *= 2 }
+        let arguments = values + Array(repeating: last, count: size - values.count)
+        return ("(" + Array(repeating: "?", count: size).joined(separator: ", ") + ")", arguments)
+    }
+
     private static func insertSQL(_ verb: String, _ table: String, _ columns: [String]) -> String {
         "\(verb) INTO \(table) (\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))"
     }

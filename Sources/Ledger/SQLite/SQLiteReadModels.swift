@@ -34,10 +34,9 @@ struct SQLiteReadModels: Sendable {
     private func bodies(_ table: String, _ keys: [String], in database: Database) throws -> [String: String] {
         var bodies: [String: String] = [:]
         // In slices, well under SQLite's bound on parameters per statement.
-        for start in stride(from: 0, to: keys.count, by: 500) {
-            let slice = keys[start..<min(keys.count, start + 500)]
-            let sql = "SELECT key, body FROM \(table) WHERE key IN (\(slice.map { _ in "?" }.joined(separator: ", ")))"
-            for row in try database.rows(sql, slice.map(SQLValue.text)) {
+        for start in stride(from: 0, to: keys.count, by: 512) {
+            let list = Database.inList(keys[start..<min(keys.count, start + 512)].map(SQLValue.text))
+            for row in try database.rows("SELECT key, body FROM \(table) WHERE key IN \(list.placeholders)", list.arguments) {
                 if let key = row[0].text, let body = row[1].text { bodies[key] = body }
             }
         }

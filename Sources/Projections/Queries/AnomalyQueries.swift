@@ -42,7 +42,8 @@ extension Anomaly {
     public static func about(_ subjects: [String]) -> ProjectionQuery<[Anomaly]> {
         ProjectionQuery { reader in
             guard !subjects.isEmpty else { return [] }
-            return try read("WHERE subject IN (\(subjects.map { _ in "?" }.joined(separator: ", ")))", subjects.map(SQLValue.text), in: reader)
+            let list = Database.inList(subjects.map(SQLValue.text))
+            return try read("WHERE subject IN \(list.placeholders)", list.arguments, in: reader)
         }
     }
 

@@ -94,9 +94,8 @@ public enum Audit {
 
         var deliveries: [DeliveriesProjection.State] = []
         for (column, ids) in [("command_id", commands.map(\.commandId)), ("session_id", sessions.map(\.id))] where !ids.isEmpty {
-            let placeholders = ids.map { _ in "?" }.joined(separator: ", ")
-            for row in try database.rows("SELECT body FROM deliveries WHERE \(column) IN (\(placeholders)) ORDER BY sequence", ids.map(SQLValue.text))
-            {
+            let list = Database.inList(ids.map(SQLValue.text))
+            for row in try database.rows("SELECT body FROM deliveries WHERE \(column) IN \(list.placeholders) ORDER BY sequence", list.arguments) {
                 if let body = row.first?.text { deliveries.append(try EventCoding.decode(DeliveriesProjection.State.self, from: body)) }
             }
         }

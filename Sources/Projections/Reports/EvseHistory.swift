@@ -20,10 +20,10 @@ public enum EvseHistory {
             }
             let positions = Array(state.positions.suffix(limit))
             guard !positions.isEmpty else { return [] }
-            let placeholders = Array(repeating: "?", count: positions.count).joined(separator: ", ")
+            let list = Database.inList(positions.map { .integer($0) })
             let rows = try database.rows(
-                "SELECT position, type, schema_version, data FROM events WHERE position IN (\(placeholders)) ORDER BY position DESC",
-                positions.map { .integer($0) }
+                "SELECT position, type, schema_version, data FROM events WHERE position IN \(list.placeholders) ORDER BY position DESC",
+                list.arguments
             )
             // The n-th change's PATCH is `evse-status-<location>-<uid>-<n>` (`EvseStatusPublisher`).
             let first = state.changes - positions.count + 1
