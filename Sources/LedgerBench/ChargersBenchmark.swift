@@ -46,6 +46,13 @@ struct ChargersBenchmark: AsyncParsableCommand {
     @Option(help: "Servers sharing the ledger (PostgreSQL only).")
     var instances = 1
 
+    enum Target: String, ExpressibleByArgument {
+        case ledger, ceiling
+    }
+
+    @Option(help: "What the chargers talk to: `ledger serve`, or the baseline — the same WebSocket stack answering constants, recording nothing.")
+    var against = Target.ledger
+
     @Option(help: "Client event-loop threads.")
     var clientThreads = 1
 
@@ -71,7 +78,9 @@ struct ChargersBenchmark: AsyncParsableCommand {
         var servers: [ServedLedger] = []
         defer { for server in servers where server.process.isRunning { server.process.terminate() } }
         for instance in 0..<instances {
-            servers.append(try await ServedLedger(arguments: arguments, logFile: directory.path("serve-\(instance).log")))
+            servers.append(
+                try await ServedLedger(arguments: arguments, ceiling: against == .ceiling, logFile: directory.path("serve-\(instance).log"))
+            )
         }
         // Not shut down: it lives as long as the benchmark process.
         let group = MultiThreadedEventLoopGroup(numberOfThreads: clientThreads)
@@ -82,7 +91,7 @@ struct ChargersBenchmark: AsyncParsableCommand {
             group: group
         )
         print(
-            "\(chargers) chargers (\(v201Every > 0 ? "every \(v201Every)th OCPP 2.0.1" : "OCPP 1.6J")) on \(instances) instance(s), \(db == nil ? "SQLite" : "PostgreSQL"); \(ProcessInfo.processInfo.activeProcessorCount) cores, \(Date())"
+            "\(chargers) chargers (\(v201Every > 0 ? "every \(v201Every)th OCPP 2.0.1" : "OCPP 1.6J")) on \(instances) instance(s), \(against == .ceiling ? "constant answers (baseline)" : db == nil ? "SQLite" : "PostgreSQL"); \(ProcessInfo.processInfo.activeProcessorCount) cores, \(Date())"
         )
         var report = PhaseReport(servers: servers)
         report.print(await swarm.connectAndBoot())
@@ -92,7 +101,12 @@ struct ChargersBenchmark: AsyncParsableCommand {
             var restarted: [ServedLedger] = []
             for (instance, server) in servers.enumerated() {
                 restarted.append(
-                    try await ServedLedger(arguments: server.arguments, port: server.port, logFile: directory.path("serve-\(instance).log"))
+                    try await ServedLedger(
+                        arguments: server.arguments,
+                        ceiling: server.ceiling,
+                        port: server.port,
+                        logFile: directory.path("serve-\(instance).log")
+                    )
                 )
             }
             servers = restarted

@@ -8,6 +8,7 @@ struct LedgerBenchCommand: AsyncParsableCommand {
         discussion: "Build with -c release: `swift run -c release ledger-bench append`. Run twice; machines are noisy.",
         subcommands: [
             AppendBenchmark.self, ReplayBenchmark.self, IngestBenchmark.self, DeliveryBenchmark.self, StoresBenchmark.self, ChargersBenchmark.self,
+            OCPPCeilingServer.self,
         ]
     )
 }

@@ -8,6 +8,7 @@ final class ServedLedger {
     let process: Process
     let port: Int
     let arguments: [String]
+    let ceiling: Bool
     let logFile: String
 
     /// What /proc says of the server now.
@@ -18,10 +19,12 @@ final class ServedLedger {
         var peakRSSMiB: Double
     }
 
-    /// Starts `ledger serve <arguments> --port <port>` (0: a free one), its output appended to
-    /// `logFile`, and waits until it listens.
-    init(arguments: [String], port: Int = 0, logFile: String) async throws {
-        let ledger = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent().appending(path: "ledger")
+    /// Starts `ledger serve <arguments> --port <port>` (0: a free one) — or, `ceiling`, the
+    /// constant-answer baseline `ledger-bench ocpp-ceiling` —, its output appended to `logFile`,
+    /// and waits until it listens.
+    init(arguments: [String], ceiling: Bool = false, port: Int = 0, logFile: String) async throws {
+        let bench = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        let ledger = ceiling ? bench : bench.deletingLastPathComponent().appending(path: "ledger")
         guard FileManager.default.isExecutableFile(atPath: ledger.path) else {
             throw BenchmarkError("no `ledger` beside ledger-bench (\(ledger.path)): build it with `swift build -c release --product ledger`")
         }
@@ -31,7 +34,8 @@ final class ServedLedger {
         let start = log.offsetInFile
         let process = Process()
         process.executableURL = ledger
-        process.arguments = ["serve", "--port", String(port)] + arguments
+        process.arguments = [ceiling ? "ocpp-ceiling" : "serve", "--port", String(port)] + (ceiling ? [] : arguments)
+        self.ceiling = ceiling
         process.environment = ProcessInfo.processInfo.environment.merging(["LEDGER_EXIT_WITH_PARENT": String(getpid())]) { _, own in own }
         process.standardOutput = log
         process.standardError = log

@@ -141,7 +141,7 @@ struct Serve: AsyncParsableCommand {
             var logger = Logger(label: "chargeledger")
             logger.logLevel = .info
             // A socket per charger: the soft limit is raised to the hard one (`FileLimit`).
-            logger.info("open-file limit \(FileLimit.raise()): at most about that many chargers connected at once")
+            let openFiles = FileLimit.raise()
             let configuration = LedgerServer.Configuration(
                 host: host,
                 port: port,
@@ -164,11 +164,12 @@ struct Serve: AsyncParsableCommand {
             let server = LedgerServer(configuration: configuration, store: store, coordination: coordination, logger: logger)
             let path = database.displayName
             do {
-                try await server.run { port in
+                try await server.run { [logger] port in
                     // A generated token is kept and shown only once the server listens: a server
                     // that could not start has handed no token out.
                     token.store()
                     FileHandle.standardOutput.write(Data("ledger serving on http://\(configuration.host):\(port) (database \(path))\n".utf8))
+                    logger.info("open-file limit \(openFiles): at most about that many chargers connected at once")
                 }
             } catch {
                 await store.close()
