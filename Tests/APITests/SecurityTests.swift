@@ -179,7 +179,7 @@ struct SecurityTests {
     }
 
     /// A flood of HTTP clients once took every descriptor until chargers could not connect.
-    @Test("past --max-http-connections, HTTP clients get 503 (an idle one is closed within 2 s) while a charger still connects")
+    @Test("past --max-http-connections, HTTP clients get 503 (an idle one is closed within 10 s) while a charger still connects")
     func httpConnectionCap() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
@@ -190,10 +190,10 @@ struct SecurityTests {
             port = int(sys.argv[1])
             held = [socket.create_connection(("127.0.0.1", port)) for _ in range(30)]
             print("held", len(held), flush=True)
-            late = socket.create_connection(("127.0.0.1", port)); late.settimeout(10)
+            late = socket.create_connection(("127.0.0.1", port)); late.settimeout(20)
             late.sendall(b"GET /health HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n")
             print("over the cap:", late.recv(100).split(b"\\r\\n")[0].decode(), flush=True)
-            idle = socket.create_connection(("127.0.0.1", port)); idle.settimeout(10)
+            idle = socket.create_connection(("127.0.0.1", port)); idle.settimeout(20)
             started = time.monotonic(); idle.recv(100)
             print("idle closed after", round(time.monotonic() - started, 1), flush=True)
             sys.stdin.readline()
@@ -203,7 +203,7 @@ struct SecurityTests {
         let lines = try await clients.lines.wait("the flood's report") { $0.contains { $0.hasPrefix("idle closed after") } }
         #expect(lines.contains("over the cap: HTTP/1.1 503 Service Unavailable"), "\(lines)")
         let idle = try #require(lines.first { $0.hasPrefix("idle closed after") }.flatMap { Double($0.split(separator: " ").last ?? "") })
-        #expect(idle >= 1.5 && idle < 5, "\(lines)")
+        #expect(idle >= 9.5 && idle < 14, "\(lines)")
         let charger = try await ChargerSimulator(id: CommandPathTests.chargePoint, port: port, mode: "accept")
         charger.stop()
         try await server.lines.wait("the cap's one log line") { $0.contains { $0.contains("HTTP connections at the limit (20") } }

@@ -19,8 +19,12 @@ final class FrontDoor: ChannelDuplexHandler, RemovableChannelHandler {
     typealias OutboundOut = ByteBuffer
 
     private static let chargerPrefix = Array("GET /ocpp/".utf8)
-    /// How long a connection over the cap has to show a charger's upgrade.
-    static let sortingDeadline = TimeAmount.seconds(2)
+    /// How long a connection over the cap has to show a charger's upgrade. Ten seconds, not two:
+    /// when thousands of chargers reconnect at once, the accepted connections wait their turn to be
+    /// read, and at two seconds hundreds of chargers were answered 503 in a 10,000-charger storm
+    /// (docs/performance.md, issue 31). An idle HTTP client past the cap is still closed six times
+    /// sooner than the idle timeout would.
+    static let sortingDeadline = TimeAmount.seconds(10)
 
     private let cap: ConnectionCap
     private var context: ChannelHandlerContext?
