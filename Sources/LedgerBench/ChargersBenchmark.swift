@@ -118,6 +118,13 @@ struct ChargersBenchmark: AsyncParsableCommand {
             report.print(await swarm.meterValues(rounds: meterRounds, interval: .seconds(meterInterval)))
             report.print(await swarm.stopTransactions(rounds: meterRounds))
         }
+        // What the servers logged at error level: why a charger was answered InternalError.
+        for server in servers {
+            let log = (try? String(contentsOfFile: server.logFile, encoding: .utf8)) ?? ""
+            for line in log.split(separator: "\n").filter({ $0.contains(" error ") || $0.contains(" critical ") }).prefix(5) {
+                print("server: \(line.prefix(400))")
+            }
+        }
         let logBytes = servers.reduce(0) { $0 + ((try? FileManager.default.attributesOfItem(atPath: $1.logFile)[.size] as? Int) ?? 0) }
         print("server log: \(logBytes / 1024) KiB; load generator: \(String(format: "%.2f", PhaseReport.ownCPUSeconds)) CPU-s")
         for server in servers { await server.stop() }

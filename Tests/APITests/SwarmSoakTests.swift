@@ -6,6 +6,7 @@ import LedgerTesting
 import NIOPosix
 import Projections
 import Simulation
+import TestPrerequisites
 import Testing
 
 /// A thousand chargers on one `ledger serve` process (the debug build CI makes), through the lean
@@ -20,32 +21,51 @@ struct SwarmSoakTests {
 
     @Test("a thousand chargers boot, start, meter and stop at once: every answered message is recorded once and every session has its CDR")
     func thousandChargersAtOnce() async throws {
-        try #require(FileLimit.raise() >= 2 * Self.chargers + 256, "too few file descriptors for a thousand chargers and their server")
+        try await StoreKind.sqlite.withScratchLedger { ledger in try await Self.swarm(instances: 1, on: ledger) }
+    }
+
+    /// The two instances' transaction-id counters race in a start storm (`TransactionIds`).
+    @Test(
+        "two instances on one PostgreSQL ledger, a thousand chargers at once: no StartTransaction refused, every message recorded once",
+        .needsPostgres
+    )
+    func thousandChargersOverTwoInstances() async throws {
+        try await StoreKind.postgres.withScratchLedger { ledger in try await Self.swarm(instances: 2, on: ledger) }
+    }
+
+    /// Runs the swarm against `instances` servers on `ledger`, kills them with -9 (what was
+    /// answered must already be durable), then checks what the ledger holds.
+    static func swarm(instances: Int, on ledger: ScratchLedger) async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
+        #expect(FileLimit.raise() >= 2 * chargers + 256, "too few file descriptors for a thousand chargers and their servers")
         let locations = directory.path("locations.json")
-        try Swarm.locations(count: Self.chargers, v201Every: 5).write(toFile: locations, atomically: true, encoding: .utf8)
-        let (server, port) = try await ServeProcess.start(directory, locations: locations)
+        try Swarm.locations(count: chargers, v201Every: 5).write(toFile: locations, atomically: true, encoding: .utf8)
+        var servers: [(LineProcess, Int)] = []
+        for _ in 0..<instances { servers.append(try await ServeProcess.start(directory, db: ledger.db, locations: locations)) }
+        defer { for (server, _) in servers { server.kill() } }
         let swarm = Swarm(
-            endpoints: [.init(host: "127.0.0.1", port: port)],
-            count: Self.chargers,
+            endpoints: servers.map { .init(host: "127.0.0.1", port: $0.1) },
+            count: chargers,
             v201Every: 5,
             group: MultiThreadedEventLoopGroup.singleton
         )
-
         for phase in [
             await swarm.connectAndBoot(), await swarm.startTransactions(), await swarm.meterValues(rounds: 1, interval: .milliseconds(500)),
             await swarm.stopTransactions(rounds: 1),
         ] {
             #expect(phase.errors == 0, "\(phase.name): \(phase.firstErrors)")
-            #expect(phase.latencies.values.reduce(0) { $0 + $1.count } >= Self.chargers, "\(phase.name) answered too few")
+            #expect(phase.latencies.values.reduce(0) { $0 + $1.count } >= chargers, "\(phase.name) answered too few")
         }
-        let peakKiB = try Self.peakRSSKiB(server.processIdentifier)
-        // kill -9: what was answered must already be durable.
-        server.kill()
+        for (server, _) in servers {
+            let peakKiB = try peakRSSKiB(server.processIdentifier)
+            // Bounded, not fast: a debug build holding its share of the connections and sessions.
+            #expect(peakKiB < 1_000_000, "peak RSS \(peakKiB) KiB")
+            print("a thousand chargers over \(instances) instance(s): server peak RSS \(peakKiB / 1024) MiB")
+            server.kill()
+        }
         await swarm.dropConnections()
-
-        let store = try SQLiteEventStore(path: directory.path("ledger.sqlite"), readModels: ProjectionEngine())
+        let store = try await ledger.open()
         var counts: [String: Int] = [:]
         var position: Int64 = 0
         while true {
@@ -54,19 +74,16 @@ struct SwarmSoakTests {
             for event in page { counts[event.type, default: 0] += 1 }
             position = last.position
         }
-        #expect(counts[BootNotified.eventType] == Self.chargers)
-        #expect(counts[SessionStarted.eventType] == Self.chargers)
-        #expect(counts[SessionEnded.eventType] == Self.chargers)
-        #expect(counts[CdrIssued.eventType] == Self.chargers)
-        // The one sample between start and stop: a 1.6 MeterValues or a 2.0.1 TransactionEvent Updated.
-        #expect(counts[MeterValuesRecorded.eventType] == Self.chargers)
-        #expect(counts[OcppFrameRejected.eventType] == nil && counts[TransactionMessageRepeated.eventType] == nil)
         let report = try await store.verify()
         await store.close()
         #expect(report.isClean, "\(report.problems)")
-        // Bounded, not fast: a debug build holding a thousand connections and their sessions.
-        #expect(peakKiB < 1_000_000, "peak RSS \(peakKiB) KiB")
-        print("a thousand chargers: \(counts.values.reduce(0, +)) events, server peak RSS \(peakKiB / 1024) MiB")
+        #expect(counts[BootNotified.eventType] == chargers)
+        #expect(counts[SessionStarted.eventType] == chargers)
+        #expect(counts[SessionEnded.eventType] == chargers)
+        #expect(counts[CdrIssued.eventType] == chargers)
+        // The one sample between start and stop: a 1.6 MeterValues or a 2.0.1 TransactionEvent Updated.
+        #expect(counts[MeterValuesRecorded.eventType] == chargers)
+        #expect(counts[OcppFrameRejected.eventType] == nil && counts[TransactionMessageRepeated.eventType] == nil)
     }
 
     static func peakRSSKiB(_ pid: Int32) throws -> Int {

@@ -161,7 +161,8 @@ public struct TransactionService: Sendable {
             return Self.conf(status: "Invalid", transactionId: TransactionId(ocpp16: transactionId))
         }
         // Another instance on the same ledger may have taken the id meanwhile: its session's
-        // stream exists, the append is refused, and the counter moves past the ids taken.
+        // stream exists, the append is refused, and the counter moves past the ids taken
+        // (`TransactionIds.skipTaken`).
         for _ in 0..<8 {
             let transactionId = await transactionIds.next()
             do {
@@ -180,7 +181,7 @@ public struct TransactionService: Sendable {
                 )
                 return Self.conf(status: "Accepted", transactionId: TransactionId(ocpp16: transactionId))
             } catch EventStoreError.wrongExpectedVersion {
-                try await transactionIds.skipTaken(in: store)
+                try await transactionIds.skipTaken(transactionId, in: store)
             }
         }
         throw EventStoreError.database("no free transaction id after 8 tries: other instances keep taking them; the charger will retry")
