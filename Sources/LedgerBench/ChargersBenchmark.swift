@@ -16,8 +16,9 @@ struct ChargersBenchmark: AsyncParsableCommand {
         abstract: "N chargers over WebSockets: boot storm, reconnect storm, transactions; latencies, server CPU and RSS.",
         discussion: """
             Run from the repository (the servers are `ledger serve`, built beside ledger-bench, on the \
-            examples' tariff). Each charger holds a socket in this process and one in a server: raise \
-            `ulimit -n` above N + 100 per process. On PostgreSQL (--db postgres://…) the chargers are \
+            examples' tariff). Each charger holds a socket in this process and one in a server: both \
+            raise their open-file soft limit to the hard one, which must exceed N + 64 (`ulimit -Hn`). \
+            On PostgreSQL (--db postgres://…) the chargers are \
             spread over --instances servers on that one ledger; on SQLite one server owns the file.
             """
     )
@@ -50,7 +51,10 @@ struct ChargersBenchmark: AsyncParsableCommand {
         case ledger, ceiling
     }
 
-    @Option(help: "What the chargers talk to: `ledger serve`, or the baseline — the same WebSocket stack answering constants, recording nothing.")
+    @Option(
+        help:
+            "What the chargers talk to: ledger (`ledger serve`) or ceiling (the baseline: the same WebSocket stack answering constants, recording nothing)."
+    )
     var against = Target.ledger
 
     @Option(help: "Client event-loop threads.")

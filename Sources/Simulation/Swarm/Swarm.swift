@@ -43,7 +43,7 @@ public actor Swarm {
     }
 
     /// Every charger connects, boots and reports its connector Available, all at once.
-    /// `allDone` is when the last BootNotification was answered.
+    /// `lastDone` is when the last BootNotification was answered.
     public func connectAndBoot() async -> SwarmPhase {
         let messages = (0..<count).map(messages)
         let endpoints = self.endpoints
