@@ -103,16 +103,7 @@ struct ChargersBenchmark: AsyncParsableCommand {
             for server in servers { await server.stop() }
             await swarm.dropConnections()
             var restarted: [ServedLedger] = []
-            for (instance, server) in servers.enumerated() {
-                restarted.append(
-                    try await ServedLedger(
-                        arguments: server.arguments,
-                        ceiling: server.ceiling,
-                        port: server.port,
-                        logFile: directory.path("serve-\(instance).log")
-                    )
-                )
-            }
+            for server in servers { restarted.append(try await server.restarted()) }
             servers = restarted
             report = PhaseReport(servers: servers)
             report.print(await swarm.connectAndBoot(), as: "reconnect storm (servers restarted)")

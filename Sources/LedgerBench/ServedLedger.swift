@@ -82,6 +82,11 @@ final class ServedLedger {
         )
     }
 
+    /// The same server started again, on the same port and log, once this one has stopped.
+    func restarted() async throws -> ServedLedger {
+        try await ServedLedger(arguments: arguments, ceiling: ceiling, port: port, logFile: logFile)
+    }
+
     /// SIGTERM, and waits for the exit (a graceful shutdown records the disconnections).
     func stop() async {
         guard process.isRunning else { return }

@@ -28,6 +28,9 @@ public actor TransactionIds {
     /// the instances then count in ranges of their own until one catches up with the other. Ids
     /// need only be unique; the gaps cost nothing (OCPP 1.6 ids are 32-bit).
     func skipTaken(_ collided: Int, in store: any ProjectionStore) async throws {
+        // Checked before the read (most collisions of a storm are of ids from before the jump) and
+        // again after it (another call may have jumped while this one read).
+        guard collided > rangeStart else { return }
         let highest = try await Self.highest(in: store)
         guard collided > rangeStart else { return }
         last = max(last, highest) + Int.random(in: 1...64) * 1_024
