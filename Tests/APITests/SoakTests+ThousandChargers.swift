@@ -27,16 +27,18 @@ extension SoakTests {
 
     /// The two instances' transaction-id counters race in a start storm (`TransactionIds`).
     @Test(
-        "two instances on one PostgreSQL ledger, a thousand chargers at once: no StartTransaction refused, every message recorded once",
+        "two instances on one PostgreSQL ledger, 400 chargers at once: no StartTransaction refused, every message recorded once",
         .needsPostgres
     )
     func thousandChargersOverTwoInstances() async throws {
-        try await StoreKind.postgres.withScratchLedger { ledger in try await Self.swarm(instances: 2, on: ledger) }
+        // 400, not 1,000: beside the other PostgreSQL suites on CI's two cores, a thousand made their
+        // 29-s client deadlines run out (MultiInstanceTests, in the fresh-clone run at 7282901).
+        try await StoreKind.postgres.withScratchLedger { ledger in try await Self.swarm(instances: 2, on: ledger, chargers: 400) }
     }
 
     /// Runs the swarm against `instances` servers on `ledger`, kills them with -9 (what was
     /// answered must already be durable), then checks what the ledger holds.
-    static func swarm(instances: Int, on ledger: ScratchLedger) async throws {
+    static func swarm(instances: Int, on ledger: ScratchLedger, chargers: Int = chargers) async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         #expect(FileLimit.raise() >= 2 * chargers + 256, "too few file descriptors for a thousand chargers and their servers")
