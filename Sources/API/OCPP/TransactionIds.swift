@@ -15,6 +15,22 @@ public actor TransactionIds {
         return last
     }
 
+    /// Runs `start` with a fresh id until it records without a collision: another instance on the
+    /// same ledger may have taken the id meanwhile (its session's stream exists, the append is
+    /// refused with `wrongExpectedVersion`), and the counter then moves past the ids taken
+    /// (`skipTaken`). Gives up after `tries`, as the charger will retry.
+    nonisolated func withFreshId<T>(in store: any ProjectionStore, tries: Int = 8, _ start: (Int) async throws -> T) async throws -> T {
+        for _ in 0..<tries {
+            let transactionId = await next()
+            do {
+                return try await start(transactionId)
+            } catch EventStoreError.wrongExpectedVersion {
+                try await skipTaken(transactionId, in: store)
+            }
+        }
+        throw EventStoreError.database("no free transaction id after \(tries) tries: other instances keep taking them; the charger will retry")
+    }
+
     /// Where this counter last jumped to: ids allocated from here on are in a range no other
     /// instance had reached.
     private var rangeStart = 0

@@ -160,31 +160,22 @@ public struct TransactionService: Sendable {
             )
             return Self.conf(status: "Invalid", transactionId: TransactionId(ocpp16: transactionId))
         }
-        // Another instance on the same ledger may have taken the id meanwhile: its session's
-        // stream exists, the append is refused, and the counter moves past the ids taken
-        // (`TransactionIds.skipTaken`).
-        for _ in 0..<8 {
-            let transactionId = await transactionIds.next()
-            do {
-                try await startSession(
-                    sessionId: String(transactionId),
-                    transactionId: TransactionId(ocpp16: transactionId),
-                    chargePointId: chargePointId,
-                    connector: Int(connector),
-                    idTag: idTag,
-                    meterStart: Int(meterStart),
-                    startedAt: startedAt,
-                    evse: evse,
-                    messageId: messageId,
-                    concerns: concerns,
-                    frame: frame
-                )
-                return Self.conf(status: "Accepted", transactionId: TransactionId(ocpp16: transactionId))
-            } catch EventStoreError.wrongExpectedVersion {
-                try await transactionIds.skipTaken(transactionId, in: store)
-            }
+        return try await transactionIds.withFreshId(in: store) { transactionId in
+            try await startSession(
+                sessionId: String(transactionId),
+                transactionId: TransactionId(ocpp16: transactionId),
+                chargePointId: chargePointId,
+                connector: Int(connector),
+                idTag: idTag,
+                meterStart: Int(meterStart),
+                startedAt: startedAt,
+                evse: evse,
+                messageId: messageId,
+                concerns: concerns,
+                frame: frame
+            )
+            return Self.conf(status: "Accepted", transactionId: TransactionId(ocpp16: transactionId))
         }
-        throw EventStoreError.database("no free transaction id after 8 tries: other instances keep taking them; the charger will retry")
     }
 
     /// Records session `sessionId` of transaction `transactionId` (a stream of its own, which must
