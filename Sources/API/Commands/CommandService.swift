@@ -50,7 +50,7 @@ public struct CommandService: Sendable {
         self.commandTimeout = commandTimeout
         self.metrics = metrics
         self.party = party
-        remoteStartIds = RemoteStartIds(store: store)
+        remoteStartIds = RemoteStartIds(store: store, coordination: coordination, clock: clock)
     }
 
     typealias Decision = CommandPolicy.Decision
