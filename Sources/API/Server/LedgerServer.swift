@@ -239,12 +239,12 @@ public struct LedgerServer: Sendable {
             logger: logger
         )
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
-            .init(service: ShutdownAction { try await client.shutdown() }),
+            .init(named: ShutdownAction { try await client.shutdown() }),
             // Shut down after the services that hold leases: the lane leases and the heartbeat go last.
-            .init(service: ShutdownAction { try await coordination.leave() }),
-            .init(service: TimeoutService(store: store, outcomes: outcomes, clock: clock, logger: logger)),
+            .init(named: ShutdownAction { try await coordination.leave() }),
+            .init(named: TimeoutService(store: store, outcomes: outcomes, clock: clock, logger: logger)),
             .init(
-                service: OfflineWatch(
+                named: OfflineWatch(
                     store: store,
                     coordination: coordination,
                     publisher: EvseStatusPublisher(store: store, locations: configuration.locations, iop: link),
@@ -254,7 +254,7 @@ public struct LedgerServer: Sendable {
                 )
             ),
             .init(
-                service: OutboxSender(
+                named: OutboxSender(
                     store: store,
                     coordination: coordination,
                     transport: HTTPDeliveryTransport(client: client, link: link, policy: responseURLs),
@@ -266,10 +266,10 @@ public struct LedgerServer: Sendable {
         // Alone on its ledger, the beat at start-up is the only one needed (nobody else can die
         // holding chargers), and no other instance can address a CALL to this one.
         if coordination.sharesLedger {
-            services.insert(.init(service: heartbeat), at: 2)  // right after `leave`: stopped just before it
+            services.insert(.init(named: heartbeat), at: 2)  // right after `leave`: stopped just before it
             services.append(
                 .init(
-                    service: RemoteDispatch(
+                    named: RemoteDispatch(
                         store: store,
                         gateway: centralSystem,
                         instance: coordination.instance,
@@ -280,11 +280,11 @@ public struct LedgerServer: Sendable {
                 )
             )
         }
-        services.append(.init(service: app))
+        services.append(.init(named: app))
         if let stopWhen {
             services.append(
                 .init(
-                    service: ShutdownAction(waitsForShutdown: false) { await stopWhen() },
+                    named: ShutdownAction(waitsForShutdown: false) { await stopWhen() },
                     successTerminationBehavior: .gracefullyShutdownGroup
                 )
             )
