@@ -20,26 +20,34 @@ public struct CanonicalMacro: MemberMacro {
         }
         let access = structure.modifiers.contains { $0.name.tokenKind == .keyword(.public) } ? "public " : ""
         let inherited = Set(structure.inheritanceClause?.inheritedTypes.map(\.type.trimmedDescription) ?? [])
-        let reads = !inherited.isDisjoint(with: ["DomainEventPayload", "CanonicalReadable"])
         let writes = inherited.contains("CanonicalWritable")
         let properties = try storedProperties(of: structure)
 
         var members: [DeclSyntax] = []
         let cases = properties.map { "        case \($0.name) = \"\($0.key)\"" }.joined(separator: "\n")
         members.append("enum CodingKeys: String, CodingKey {\n\(raw: cases)\n}")
-        if reads {
-            let assignments = properties.map { property in
-                "    \(property.name) = try object.\(property.optional ? "decodeIfPresent" : "decode")(CodingKeys.\(property.name))"
-            }.joined(separator: "\n")
-            let object = properties.isEmpty ? "_ = try value.object()" : "let object = try value.object()"
-            members.append("\(raw: access)init(reading value: CanonicalValue) throws {\n    \(raw: object)\n\(raw: assignments)\n}")
-        }
         if writes {
             let written = properties.sorted { Array($0.key.utf8).lexicographicallyPrecedes(Array($1.key.utf8)) }
                 .map { "        object.member(CodingKeys.\($0.name), \($0.name))" }.joined(separator: "\n")
             members.append("\(raw: access)func write(to writer: inout CanonicalWriter) {\n    writer.object { object in\n\(raw: written)\n    }\n}")
         }
         return members
+    }
+
+    /// `init(reading:)`, in an extension: declared in the struct, it would take away the
+    /// memberwise initializer that the read models' states are built with.
+    static func reader(of structure: StructDeclSyntax, type: some TypeSyntaxProtocol) throws -> ExtensionDeclSyntax? {
+        let inherited = Set(structure.inheritanceClause?.inheritedTypes.map(\.type.trimmedDescription) ?? [])
+        guard !inherited.isDisjoint(with: ["DomainEventPayload", "CanonicalReadable"]) else { return nil }
+        let access = structure.modifiers.contains { $0.name.tokenKind == .keyword(.public) } ? "public " : ""
+        let properties = try storedProperties(of: structure)
+        let assignments = properties.map { property in
+            "        \(property.name) = try object.\(property.optional ? "decodeIfPresent" : "decode")(CodingKeys.\(property.name))"
+        }.joined(separator: "\n")
+        let object = properties.isEmpty ? "_ = try value.object()" : "let object = try value.object()"
+        return try ExtensionDeclSyntax(
+            "extension \(type.trimmed) {\n    \(raw: access)init(reading value: CanonicalValue) throws {\n        \(raw: object)\n\(raw: assignments)\n    }\n}"
+        )
     }
 
     struct Property {
@@ -80,6 +88,19 @@ public struct CanonicalMacro: MemberMacro {
         name.reduce(into: "") { key, character in
             if character.isUppercase { key += "_" + character.lowercased() } else { key.append(character) }
         }
+    }
+}
+
+extension CanonicalMacro: ExtensionMacro {
+    public static func expansion(
+        of node: AttributeSyntax,
+        attachedTo declaration: some DeclGroupSyntax,
+        providingExtensionsOf type: some TypeSyntaxProtocol,
+        conformingTo protocols: [TypeSyntax],
+        in context: some MacroExpansionContext
+    ) throws -> [ExtensionDeclSyntax] {
+        guard let structure = declaration.as(StructDeclSyntax.self) else { throw MacroError("@Canonical applies to a struct") }
+        return try reader(of: structure, type: type).map { [$0] } ?? []
     }
 }
 

@@ -5,8 +5,9 @@ import LedgerTesting
 import Projections
 import Testing
 
-/// The read models' row writers and the events' readers (`CanonicalWritable`, `CanonicalReadable`)
-/// held to the Codable conformances they stand in for: rows byte for byte, events value for value,
+/// The read models' row writers and readers and the events' readers (`CanonicalWritable`,
+/// `CanonicalReadable`) held to the Codable conformances they stand in for: rows byte for byte,
+/// events and states value for value,
 /// refusals alike — what existing ledgers, the golden files and `ledger replay` rely on.
 @Suite("Row writers and event readers")
 struct CanonicalCodingTests {
@@ -108,8 +109,44 @@ struct CanonicalCodingTests {
         #expect(disagreements.isEmpty, "\(disagreements.prefix(5))")
     }
 
-    private static func agree<P: DomainEventPayload>(_ type: P.Type, on text: String) -> Bool {
+    private static func agree<T: CanonicalReadable>(_ type: T.Type, on text: String) -> Bool {
         CanonicalReader.read(type, from: text) == (try? CanonicalDecoder.decode(type, from: text))
+    }
+
+    @Test("each state's reader reads what Decodable reads and refuses what it refuses, whatever is changed in the row")
+    func states() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        var disagreements: [String] = []
+        var checked: Set<String> = []
+        for path in try await Self.ledgers(in: directory) {
+            let store = try SQLiteEventStore(path: path)
+            let found = try await store.withReadDatabase { database in
+                try Self.projections.map { try Self.stateDisagreements(of: $0, in: database) }
+            }
+            disagreements += found.flatMap(\.disagreements)
+            checked.formUnion(found.compactMap(\.table))
+            await store.close()
+        }
+        #expect(checked == Set(ProjectionEngine.tableNames))
+        #expect(disagreements.isEmpty, "\(disagreements.prefix(5))")
+    }
+
+    /// Three rows of `projection`'s table, each with every one-change variant and other spelling.
+    /// `table`: the projection's name when it had rows to check.
+    private static func stateDisagreements<P: Projection>(
+        of projection: P.Type,
+        in database: Database
+    ) throws -> (table: String?, disagreements: [String]) {
+        let bodies = try database.rows("SELECT body FROM \(P.name) ORDER BY key LIMIT 3").compactMap { $0.first?.text }
+        return (
+            bodies.isEmpty ? nil : P.name,
+            try bodies.flatMap { body in
+                let value = try JSONValue(parsing: Array(body.utf8))
+                let texts = [body] + Self.variants(of: value).map(\.canonicalText) + Self.spellings(of: value)
+                return texts.filter { !Self.agree(P.State.self, on: $0) }.map { "\(P.name): \($0)" }
+            }
+        )
     }
 
     /// What each value may be replaced with: every kind of JSON value, numbers no field can hold,

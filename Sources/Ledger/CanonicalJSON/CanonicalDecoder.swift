@@ -469,6 +469,16 @@ struct ValueDecoder: Decoder {
         }
     }
 
+    /// Each member's name and where its value starts, as `Dictionary`'s `Decodable` conformance
+    /// reads an object (`allKeys`, then the value `find` finds for each: the first for a name that
+    /// appears twice, which only an object out of canonical order can hold).
+    @usableFromInline func named() -> [(name: String, value: Int)] {
+        members.map { member in
+            let name = member.escapedKey ?? String(decoding: document.slice(member.key), as: UTF8.self)
+            return (name, sorted ? member.value : find(name) ?? member.value)
+        }
+    }
+
     /// Where the value of `key` starts, unless it is absent or `null`: "not present", as with
     /// JSONDecoder's `decodeIfPresent`.
     @usableFromInline func findPresent(_ key: String) -> Int? {

@@ -124,6 +124,15 @@ extension Timestamp: CanonicalReadable {
     }
 }
 
+extension Dictionary: CanonicalReadable where Key == String, Value: CanonicalReadable {
+    @inlinable public init(reading value: CanonicalValue) throws {
+        let object = try value.object()
+        var dictionary: [String: Value] = [:]
+        for (name, offset) in object.members.named() { dictionary[name] = try Value(reading: value.at(offset)) }
+        self = dictionary
+    }
+}
+
 extension Array: CanonicalReadable where Element: CanonicalReadable {
     @inlinable public init(reading value: CanonicalValue) throws {
         self = try value.elements().map { try Element(reading: value.at($0)) }

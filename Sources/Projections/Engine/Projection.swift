@@ -8,7 +8,8 @@ import Ledger
 /// the same states produces byte-identical rows.
 public protocol Projection: Sendable {
     /// Written by its own writer (`CanonicalWritable`): every row a replay stores is encoded once.
-    associatedtype State: Codable, Sendable, Equatable, CanonicalWritable
+    /// Read by its own reader (`CanonicalReadable`): the live path reads back every row it folds into.
+    associatedtype State: Codable, Sendable, Equatable, CanonicalReadable, CanonicalWritable
 
     /// The table's name.
     static var name: String { get }

@@ -6,10 +6,10 @@ import Ledger
 /// The reverse links live on the sessions, commands and CDRs themselves.
 public struct AuthorizationLinksProjection: Projection {
     @Canonical
-    public struct State: Codable, Sendable, Equatable, CanonicalWritable {
+    public struct State: Codable, Sendable, Equatable, CanonicalReadable, CanonicalWritable {
         /// Where the id came from: a START_SESSION (`command`) or a real-time authorization (`authorize`).
         @Canonical
-        public struct Source: Codable, Sendable, Equatable, CanonicalWritable {
+        public struct Source: Codable, Sendable, Equatable, CanonicalReadable, CanonicalWritable {
             public var kind: String
             public var reference: String
             public var at: Timestamp

@@ -6,7 +6,7 @@ import Ledger
 /// issued at (the billing cursor).
 public struct CdrsProjection: Projection {
     @Canonical
-    public struct State: Codable, Sendable, Equatable, CanonicalWritable {
+    public struct State: Codable, Sendable, Equatable, CanonicalReadable, CanonicalWritable {
         public var cdr: CdrIssued
         public var issuedPosition: Int64
         public var lastUpdated: Timestamp

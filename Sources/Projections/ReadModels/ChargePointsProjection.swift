@@ -6,7 +6,7 @@ import Ledger
 /// every connector's last status — so a command to an offline or occupied charger is known to fail.
 public struct ChargePointsProjection: Projection {
     @Canonical
-    public struct State: Codable, Sendable, Equatable, CanonicalWritable {
+    public struct State: Codable, Sendable, Equatable, CanonicalReadable, CanonicalWritable {
         public var chargePointId: String
         public var connected: Bool
         /// The open connection (`ChargePointConnected.connection`) and the instance holding it.
@@ -30,14 +30,14 @@ public struct ChargePointsProjection: Projection {
         public var pendingTransactions: [String: PendingTransaction]?
 
         @Canonical
-        public struct PendingTransaction: Codable, Sendable, Equatable, CanonicalWritable {
+        public struct PendingTransaction: Codable, Sendable, Equatable, CanonicalReadable, CanonicalWritable {
             public var evseId: Int?
             public var meterWh: Int?
             public var at: Timestamp
         }
 
         @Canonical
-        public struct Decision: Codable, Sendable, Equatable, CanonicalWritable {
+        public struct Decision: Codable, Sendable, Equatable, CanonicalReadable, CanonicalWritable {
             public var allowed: String
             public var authorizationId: String?
             public var at: Timestamp

@@ -6,9 +6,9 @@ import Ledger
 /// (on time or late), timed out, result queued — with every position that touched it.
 public struct CommandsProjection: Projection {
     @Canonical
-    public struct State: Codable, Sendable, Equatable, CanonicalWritable {
+    public struct State: Codable, Sendable, Equatable, CanonicalReadable, CanonicalWritable {
         @Canonical
-        public struct Answer: Codable, Sendable, Equatable, CanonicalWritable {
+        public struct Answer: Codable, Sendable, Equatable, CanonicalReadable, CanonicalWritable {
             public var httpStatus: Int
             public var statusCode: Int
             public var result: String?
@@ -18,7 +18,7 @@ public struct CommandsProjection: Projection {
         }
 
         @Canonical
-        public struct Dispatch: Codable, Sendable, Equatable, CanonicalWritable {
+        public struct Dispatch: Codable, Sendable, Equatable, CanonicalReadable, CanonicalWritable {
             public var chargePointId: String
             public var action: String
             public var messageId: String

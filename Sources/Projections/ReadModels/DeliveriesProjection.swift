@@ -6,7 +6,7 @@ import Ledger
 /// order of scheduling per target (Gireve requires FIFO store-and-forward).
 public struct DeliveriesProjection: Projection {
     @Canonical
-    public struct State: Codable, Sendable, Equatable, CanonicalWritable {
+    public struct State: Codable, Sendable, Equatable, CanonicalReadable, CanonicalWritable {
         /// What was scheduled: kind, FIFO target, method, URL, body and the command/session/CDR.
         public var scheduled: DeliveryScheduled
         /// Position of `DeliveryScheduled`: the FIFO order within a target.

@@ -7,7 +7,7 @@ import Ledger
 /// changed (the EVSE's and its Location's `last_updated`).
 public struct EvseStatusesProjection: Projection {
     @Canonical
-    public struct State: Codable, Sendable, Equatable, CanonicalWritable {
+    public struct State: Codable, Sendable, Equatable, CanonicalReadable, CanonicalWritable {
         public var locationId: String
         public var evseUid: String
         public var chargePointId: String

@@ -7,7 +7,7 @@ import Ledger
 /// the IOP's endpoints, and the invitations or offers still open.
 public struct IOPConnectionProjection: Projection {
     @Canonical
-    public struct State: Codable, Sendable, Equatable, CanonicalWritable {
+    public struct State: Codable, Sendable, Equatable, CanonicalReadable, CanonicalWritable {
         /// The last registration or update; still there after an unregistration (its endpoints
         /// are where pushes queue up, paused, until the next registration).
         public var registration: IOPRegistered?

@@ -7,7 +7,7 @@ import Ledger
 /// that quotes a request id ("your answer to req-4f1e…") finds what the ledger did with it.
 public struct OCPIRequestsProjection: Projection {
     @Canonical
-    public struct State: Codable, Sendable, Equatable, CanonicalWritable {
+    public struct State: Codable, Sendable, Equatable, CanonicalReadable, CanonicalWritable {
         public var requestId: String
         /// `received` (a command) or `sent` (a delivery attempt).
         public var direction: String

@@ -6,7 +6,7 @@ import Ledger
 /// compared with at start-up, so only a new or changed Location is recorded and PUT.
 public struct PublishedLocationsProjection: Projection {
     @Canonical
-    public struct State: Codable, Sendable, Equatable, CanonicalWritable {
+    public struct State: Codable, Sendable, Equatable, CanonicalReadable, CanonicalWritable {
         public var locationId: String
         public var location: JSONValue
         public var publishedAt: Timestamp

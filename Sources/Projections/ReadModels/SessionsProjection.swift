@@ -6,10 +6,10 @@ import Ledger
 /// evidence of each binding.
 public struct SessionsProjection: Projection {
     @Canonical
-    public struct State: Codable, Sendable, Equatable, CanonicalWritable {
+    public struct State: Codable, Sendable, Equatable, CanonicalReadable, CanonicalWritable {
         /// One `authorization_id` received for this session, when and how.
         @Canonical
-        public struct ReceivedAuthorization: Codable, Sendable, Equatable, CanonicalWritable {
+        public struct ReceivedAuthorization: Codable, Sendable, Equatable, CanonicalReadable, CanonicalWritable {
             public var authorizationId: String
             public var at: Timestamp
             public var position: Int64
@@ -17,7 +17,7 @@ public struct SessionsProjection: Projection {
         }
 
         @Canonical
-        public struct Binding: Codable, Sendable, Equatable, CanonicalWritable {
+        public struct Binding: Codable, Sendable, Equatable, CanonicalReadable, CanonicalWritable {
             public var authorizationId: String?
             public var commandId: String?
             public var matchedOn: [String]
@@ -27,14 +27,14 @@ public struct SessionsProjection: Projection {
         }
 
         @Canonical
-        public struct IssuedCdr: Codable, Sendable, Equatable, CanonicalWritable {
+        public struct IssuedCdr: Codable, Sendable, Equatable, CanonicalReadable, CanonicalWritable {
             public var cdrId: String
             public var authorizationId: String?
         }
 
         /// The energy register at an instant, as the charger reported it: what the CDR is priced from.
         @Canonical
-        public struct Reading: Codable, Sendable, Equatable, CanonicalWritable {
+        public struct Reading: Codable, Sendable, Equatable, CanonicalReadable, CanonicalWritable {
             public var at: Timestamp
             public var wh: Int
             public init(at: Timestamp, wh: Int) {
@@ -45,7 +45,7 @@ public struct SessionsProjection: Projection {
 
         /// Time the EV was not charging (OCPP SuspendedEV, Finishing); `to` absent while it lasts.
         @Canonical
-        public struct NotCharging: Codable, Sendable, Equatable, CanonicalWritable {
+        public struct NotCharging: Codable, Sendable, Equatable, CanonicalReadable, CanonicalWritable {
             public var from: Timestamp
             public var to: Timestamp?
         }

@@ -7,9 +7,9 @@ import Ledger
 /// under them are priced with.
 public struct TariffsProjection: Projection {
     @Canonical
-    public struct State: Codable, Sendable, Equatable, CanonicalWritable {
+    public struct State: Codable, Sendable, Equatable, CanonicalReadable, CanonicalWritable {
         @Canonical
-        public struct Version: Codable, Sendable, Equatable, CanonicalWritable {
+        public struct Version: Codable, Sendable, Equatable, CanonicalReadable, CanonicalWritable {
             public var lastUpdated: String
             /// The Tariff object as published.
             public var tariff: JSONValue

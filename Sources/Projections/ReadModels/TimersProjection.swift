@@ -6,7 +6,7 @@ import Ledger
 /// still fires after the restart.
 public struct TimersProjection: Projection {
     @Canonical
-    public struct State: Codable, Sendable, Equatable, CanonicalWritable {
+    public struct State: Codable, Sendable, Equatable, CanonicalReadable, CanonicalWritable {
         public var commandId: String
         public var chargePointId: String
         public var deadline: Timestamp
