@@ -36,6 +36,9 @@ final class AppendWriter: @unchecked Sendable {
     /// What the writer knows of the log between transactions, so that an append does not have to
     /// query it: valid only while `PRAGMA data_version` says no other connection has committed.
     private var known: KnownState?
+    /// Where the read models stand within the open transaction (`SQLiteReadModels.apply`): `nil`
+    /// until its first request folds, written once before its `COMMIT`.
+    private var readModelCheckpoints: [String: Int64]?
 
     private struct KnownState {
         var dataVersion: Int64
@@ -191,7 +194,9 @@ final class AppendWriter: @unchecked Sendable {
                 known = KnownState(dataVersion: dataVersion, head: try ChainHead.read(connection))
             }
             var head = known!.head
+            readModelCheckpoints = nil
             try body(&head, clock.now())
+            if let observer, let readModelCheckpoints { try observer.record(readModelCheckpoints, in: database) }
             try connection.execute("COMMIT")
             known?.head = head
             notifier.advance(to: head.position)
@@ -234,7 +239,7 @@ final class AppendWriter: @unchecked Sendable {
         }
         if let observer {
             do {
-                try observer.apply(recorded, in: database)
+                try observer.apply(recorded, in: database, checkpoints: &readModelCheckpoints)
             } catch {
                 try run("ROLLBACK TO request; RELEASE request")
                 head = before
