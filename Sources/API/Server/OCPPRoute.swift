@@ -24,6 +24,11 @@ struct OCPPRoute {
     /// OCPP-J frames are small; a bigger one is a misbehaving peer.
     static let maximumMessage = 64 * 1024
 
+    /// Charger messages handled at once, across all connections (`ConcurrencyLimit`): as many as
+    /// the writer commits in one transaction.
+    static let messagesAtOnce = 1_024
+    let inHandling = ConcurrencyLimit(Self.messagesAtOnce)
+
     func register(on router: Router<LedgerRequestContext>) {
         router.ws("ocpp/:id") { request, context in
             guard let id = context.parameters.get("id"), locations.chargePointIds.contains(id) else {
@@ -64,7 +69,7 @@ struct OCPPRoute {
                 ocpp: agreed,
                 offered: offered
             )
-            guard await handler.connected(sink: WebSocketSink(writer: outbound)) else {
+            guard await inHandling.run({ await handler.connected(sink: WebSocketSink(writer: outbound)) }) else {
                 try? await outbound.close(.unexpectedServerError, reason: "the ledger cannot record this connection now; reconnect later")
                 await handler.disconnected(reason: "its connection could not be recorded")
                 return
@@ -77,12 +82,12 @@ struct OCPPRoute {
                         reason = "sent a binary frame"
                         break
                     }
-                    if let reply = await handler.handle(text) { try await outbound.write(.text(reply)) }
+                    if let reply = await inHandling.run({ await handler.handle(text) }) { try await outbound.write(.text(reply)) }
                 }
             } catch {
                 reason = "connection error: \(error)"
             }
-            await handler.disconnected(reason: reason)
+            await inHandling.run { await handler.disconnected(reason: reason) }
         }
     }
 }

@@ -72,7 +72,10 @@ extension ProjectionEngine {
     /// `batch` of events already decoded (as a store that checked them before appending has them).
     public func batch(decoded: [LoggedEvent], checkpoints: [String: Int64]) -> ProjectionBatch {
         let parts = Self.tables.map { table in
-            let events = decoded.filter { $0.position > checkpoints[table.name, default: 0] }
+            // Positions rise: when the first event is past the checkpoint, all are, and the part
+            // shares the batch's array (the live path's case: a copy per read model per request).
+            let checkpoint = checkpoints[table.name, default: 0]
+            let events = (decoded.first?.position ?? 0) > checkpoint ? decoded : decoded.filter { $0.position > checkpoint }
             return ProjectionBatch.Part(table: table.name, events: events, keys: table.keys(in: events))
         }
         return ProjectionBatch(parts: parts, position: decoded.last?.position ?? 0)

@@ -106,6 +106,8 @@ struct ProjectionTable<P: Projection>: LiveProjection {
     }
 
     func keys(in events: [LoggedEvent]) -> [String] {
+        // Most live requests are one event: no set to build.
+        if events.count == 1 { return projection.key(for: events[0].event).map { [$0] } ?? [] }
         var seen: Set<String> = []
         var keys: [String] = []
         for event in events {
