@@ -74,18 +74,8 @@ struct OCPPRoute {
                 await handler.disconnected(reason: "its connection could not be recorded")
                 return
             }
-            var reason = "closed by the charger"
-            do {
-                for try await message in inbound.messages(maxSize: Self.maximumMessage) {
-                    guard case .text(let text) = message else {
-                        try await outbound.close(.unacceptableData, reason: "OCPP-J frames are text")
-                        reason = "sent a binary frame"
-                        break
-                    }
-                    if let reply = await inHandling.run({ await handler.handle(text) }) { try await outbound.write(.text(reply)) }
-                }
-            } catch {
-                reason = "connection error: \(error)"
+            let reason = await ChargerInbox.serve(inbound, outbound, maxSize: Self.maximumMessage) { text in
+                await inHandling.run { await handler.handle(text) }
             }
             await inHandling.run { await handler.disconnected(reason: reason) }
         }

@@ -19,13 +19,15 @@ public struct SwarmConnection: Sendable {
     private let handler: NIOLoopBound<SwarmFrameHandler>
 
     /// Opens the WebSocket `path` on `host:port`, offering `subprotocol`; throws when the
-    /// connection or the upgrade fails.
+    /// connection or the upgrade fails. `onPing` is told of each ping the server sends, once it
+    /// is answered (how a test knows a ping period went by without a clock of its own).
     public static func connect(
         host: String,
         port: Int,
         path: String,
         subprotocol: String,
-        group: any EventLoopGroup
+        group: any EventLoopGroup,
+        onPing: (@Sendable () -> Void)? = nil
     ) async throws -> SwarmConnection {
         let upgraded: EventLoopFuture<Upgrade> = try await ClientBootstrap(group: group)
             .connectTimeout(.seconds(60))
@@ -34,7 +36,7 @@ public struct SwarmConnection: Sendable {
                 channel.eventLoop.makeCompletedFuture {
                     let upgrader = NIOTypedWebSocketClientUpgrader<Upgrade>(maxFrameSize: 1 << 16) { channel, _ in
                         channel.eventLoop.makeCompletedFuture {
-                            let handler = SwarmFrameHandler()
+                            let handler = SwarmFrameHandler(onPing: onPing)
                             try channel.pipeline.syncOperations.addHandler(handler)
                             return .upgraded(channel, NIOLoopBound(handler, eventLoop: channel.eventLoop))
                         }
@@ -112,10 +114,15 @@ final class SwarmFrameHandler: ChannelInboundHandler, RemovableChannelHandler {
         let timeout: Scheduled<Void>
     }
 
+    private let onPing: (@Sendable () -> Void)?
     private var context: ChannelHandlerContext?
     private var waiting: [Int: Waiting] = [:]
     private var nextId = 1
     private var fragments: ByteBuffer?
+
+    init(onPing: (@Sendable () -> Void)?) {
+        self.onPing = onPing
+    }
 
     func handlerAdded(context: ChannelHandlerContext) { self.context = context }
 
@@ -169,6 +176,7 @@ final class SwarmFrameHandler: ChannelInboundHandler, RemovableChannelHandler {
         case .ping:
             let pong = WebSocketFrame(fin: true, opcode: .pong, maskKey: .random(), data: frame.unmaskedData)
             context.writeAndFlush(wrapOutboundOut(pong), promise: nil)
+            onPing?()
         case .connectionClose:
             context.close(promise: nil)
         default:
