@@ -36,6 +36,10 @@ public final class PostgresEventStore: ProjectionStore {
     public let location: PostgresLocation
     let client: PostgresClient
     private let running: Task<Void, Never>
+    /// The connections `withProjectionSnapshot` reads on, each started with the store's timeout
+    /// as its `statement_timeout`: set once per connection, not in every read's transaction.
+    private let reads: PostgresClient
+    private let readsRunning: Task<Void, Never>
     private let appender: PostgresAppender
     private let notifier: AppendNotifier
     private let listening: Task<Void, Never>
@@ -80,11 +84,19 @@ public final class PostgresEventStore: ProjectionStore {
     {
         var configuration = location.clientConfiguration
         configuration.options.connectTimeout = PostgresLocation.connectTimeout
-        // Appends take one connection at a time (they are serialized anyway), the listener one:
-        // the rest is for reads. Several instances and tools share the server's max_connections.
-        configuration.options.maximumConnections = 8
+        // Appends take one connection at a time (they are serialized anyway), the listener one,
+        // the rest is for the log's reads, catch-up and checks; the read models are read on a
+        // pool of their own. Several instances and tools share the server's max_connections.
+        var readsConfiguration = configuration
+        configuration.options.maximumConnections = 4
+        readsConfiguration.options.maximumConnections = 6
+        // The server cancels a read that runs past the store's timeout, so its connection is
+        // free again at once; the reader's own wait is the backstop for a server that is silent.
+        readsConfiguration.options.additionalStartupParameters.append(("statement_timeout", "\(timeout.milliseconds)"))
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         let running = Task { await client.run() }
+        let reads = PostgresClient(configuration: readsConfiguration, backgroundLogger: logger)
+        let readsRunning = Task { await reads.run() }
         let port = readModels
         let readModels = folding ? readModels.map(PostgresReadModels.init) : nil
         do {
@@ -98,6 +110,8 @@ public final class PostgresEventStore: ProjectionStore {
                 location: location,
                 client: client,
                 running: running,
+                reads: reads,
+                readsRunning: readsRunning,
                 clock: clock,
                 head: head,
                 logger: logger,
@@ -107,6 +121,7 @@ public final class PostgresEventStore: ProjectionStore {
             )
         } catch {
             running.cancel()
+            readsRunning.cancel()
             guard case .database(let reason) = error else { throw error }
             throw .database("cannot open the ledger at \(reason)")
         }
@@ -126,6 +141,8 @@ public final class PostgresEventStore: ProjectionStore {
         location: PostgresLocation,
         client: PostgresClient,
         running: Task<Void, Never>,
+        reads: PostgresClient,
+        readsRunning: Task<Void, Never>,
         clock: any LedgerClock,
         head: Int64,
         logger: Logger,
@@ -136,6 +153,8 @@ public final class PostgresEventStore: ProjectionStore {
         self.location = location
         self.client = client
         self.running = running
+        self.reads = reads
+        self.readsRunning = readsRunning
         self.logger = logger
         self.timeout = timeout
         let notifier = AppendNotifier(head: head)
@@ -158,6 +177,7 @@ public final class PostgresEventStore: ProjectionStore {
         await appender.close()
         listening.cancel()
         running.cancel()
+        readsRunning.cancel()
         notifier.releaseAll()
     }
 
@@ -241,26 +261,46 @@ public final class PostgresEventStore: ProjectionStore {
         return problems
     }
 
-    /// A REPEATABLE READ, read-only transaction for `body`, which runs on a dispatch thread of
-    /// its own and waits there for each query (`PostgresSnapshotReader`): the read code both
-    /// stores share is synchronous, and no cooperative thread or event loop is blocked. The
-    /// server cancels a statement that runs past the store's timeout (`statement_timeout`), so
-    /// the connection is free again at once; the reader's own wait is the backstop for a server
-    /// that does not answer at all.
+    /// Runs `body` on one snapshot of the tables. `body` runs on a dispatch thread of its own
+    /// and waits there for each query (`PostgresSnapshotReader`): the read code both stores share
+    /// is synchronous, and no cooperative thread or event loop is blocked.
+    ///
+    /// Most reads are one statement, which PostgreSQL runs on a snapshot of its own: `body` is
+    /// first given a reader that runs one statement alone, one round trip where a transaction
+    /// took five (BEGIN, its isolation, its timeout, the query, COMMIT — half of the statements an
+    /// instance sent in a charger storm, where half of its CPU went to PostgresNIO's round trips). A
+    /// `body` that reads twice is run again, whole, in a REPEATABLE READ, read-only transaction.
     public func withProjectionSnapshot<T: Sendable>(_ body: @escaping @Sendable (any ProjectionReading) throws -> T) async throws -> T {
-        let client = client
+        let reads = reads
         let logger = logger
         let location = location
         let timeout = timeout
         return try await withDeadline(timeout, at: location) {
-            try await client.withTransaction(logger: logger) { connection in
-                try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger)
-                try await connection.query(PostgresQuery(unsafeSQL: "SET LOCAL statement_timeout = \(timeout.milliseconds)"), logger: logger)
-                let reader = PostgresSnapshotReader(connection: connection, location: location, logger: logger, timeout: timeout + .seconds(1))
-                return try await withCheckedThrowingContinuation { continuation in
-                    DispatchQueue.global().async { continuation.resume(with: Result { try body(reader) }) }
+            // The connection first, then a thread: a read waiting for a connection must not hold
+            // a dispatch thread (the cooperative pool runs on the same threads; with thousands of
+            // reads waiting the queries themselves could not run).
+            try await reads.withConnection { connection in
+                let alone = PostgresSnapshotReader(connection: connection, alone: true, location: location, logger: logger, timeout: timeout + .seconds(1))
+                let first = await Self.onThread { try body(alone) }
+                if !alone.readAgain { return try first.get() }
+                try await connection.query("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger)
+                let reader = PostgresSnapshotReader(connection: connection, alone: false, location: location, logger: logger, timeout: timeout + .seconds(1))
+                let result = await Self.onThread { try body(reader) }
+                // Read only: ending it either way changes nothing; ROLLBACK also ends one a failed query aborted.
+                if case .success = result {
+                    try await connection.query("COMMIT", logger: logger)
+                } else {
+                    try await connection.query("ROLLBACK", logger: logger)
                 }
+                return try result.get()
             }
+        }
+    }
+
+    /// Runs synchronous read code on a dispatch thread.
+    private static func onThread<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async -> Result<T, any Error> {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(returning: Result { try work() }) }
         }
     }
 

@@ -2,27 +2,44 @@ import Dispatch
 import Ledger
 import Logging
 import PostgresNIO
+import Synchronization
 
-/// `ProjectionReading` on the connection of an open PostgreSQL transaction, for read code that
-/// is synchronous (the audit, the billing export, dumps, the server's reads; see
-/// `PostgresEventStore.withProjectionSnapshot`): each query runs as a task on the
-/// connection and the calling thread — a dispatch thread, never a cooperative one or an event
-/// loop — waits for its rows, at most `timeout` per query (the deadline around the snapshot
+/// `ProjectionReading` on PostgreSQL, for read code that is synchronous (the audit, the billing
+/// export, dumps, the server's reads; see `PostgresEventStore.withProjectionSnapshot`): each
+/// query runs as a task and the calling thread — a dispatch thread, never a cooperative one or an
+/// event loop — waits for its rows, at most `timeout` per query (the deadline around the snapshot
 /// cannot interrupt a thread that waits).
+///
+/// A reader made `alone` runs one statement outside any transaction — a snapshot by itself — and
+/// throws `ReadAgainInTransaction` at a second: its caller then runs the whole read again in a
+/// REPEATABLE READ transaction, with a reader that is not alone.
 final class PostgresSnapshotReader: ProjectionReading, Sendable {
+    /// What a reader made `alone` throws at a second query.
+    struct ReadAgainInTransaction: Error {}
+
     private let connection: PostgresConnection
+    private let alone: Bool
     private let location: PostgresLocation
     private let logger: Logger
     private let timeout: Duration
+    private let queries = Mutex(0)
 
-    init(connection: PostgresConnection, location: PostgresLocation, logger: Logger, timeout: Duration) {
+    init(connection: PostgresConnection, alone: Bool, location: PostgresLocation, logger: Logger, timeout: Duration) {
         self.connection = connection
+        self.alone = alone
         self.location = location
         self.logger = logger
         self.timeout = timeout
     }
 
+    /// A reader made `alone` was asked for more than one query: what the read returned does not
+    /// count, whether or not the read code let the error through.
+    var readAgain: Bool {
+        alone && queries.withLock { $0 } > 1
+    }
+
     func rows(_ sql: String, _ arguments: [SQLValue]) throws -> [[SQLValue]] {
+        if alone, queries.withLock({ $0 += 1; return $0 }) > 1 { throw ReadAgainInTransaction() }
         var bindings = PostgresBindings(capacity: arguments.count)
         for argument in arguments { bindings.append(argument) }
         let query = PostgresQuery(unsafeSQL: Self.numbered(sql), binds: bindings)

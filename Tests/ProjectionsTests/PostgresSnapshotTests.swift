@@ -1,8 +1,10 @@
+import Dispatch
 import Foundation
 import Ledger
 import LedgerTesting
 import PostgresStore
 import Projections
+import Synchronization
 import TestPrerequisites
 import Testing
 
@@ -44,5 +46,44 @@ struct PostgresSnapshotTests {
                 #expect(after == [[.integer(1)]])
             }
         }
+    }
+
+    /// A read of one statement runs alone (its own snapshot); a read of several is run again in a
+    /// REPEATABLE READ transaction. Between its two queries another connection commits a row:
+    /// the read must not see it in the second when the first did not.
+    @Test("a read of several queries sees one snapshot, even with a commit between them and an error swallowed by the read code")
+    func severalQueriesOneSnapshot() async throws {
+        try await PostgresScratch.withDatabase { location in
+            try await PostgresEventStore.open(location: location).closing { store -> Void in
+                _ = try await store.projectionRows("CREATE TABLE IF NOT EXISTS snapshot_probe (n integer)")
+                let other = try await PostgresEventStore.open(location: location)
+                let ran = Counter()
+                let counts = try await store.withProjectionSnapshot { reader -> [Int64] in
+                    let before = try reader.rows("SELECT count(*) FROM snapshot_probe").first?.first?.integer ?? -1
+                    // Committed by another connection while this read is between its queries.
+                    _ = ran.next()
+                    let done = DispatchSemaphore(value: 0)
+                    Task {
+                        _ = try? await other.projectionRows("INSERT INTO snapshot_probe VALUES (1) RETURNING n")
+                        done.signal()
+                    }
+                    done.wait()
+                    // `try?`: read code that swallows errors must not get a wrong answer either.
+                    let after = (try? reader.rows("SELECT count(*) FROM snapshot_probe"))?.first?.first?.integer ?? -1
+                    return [before, after]
+                }
+                await other.close()
+                // Alone, the read saw 0 and was stopped at its second query; run again in a
+                // transaction it saw the first insert twice, not the second one committed between.
+                #expect(counts == [1, 1])
+                #expect(ran.next() == 3)
+            }
+        }
+    }
+
+    /// Counts the runs of the read code.
+    final class Counter: Sendable {
+        private let value = Mutex(0)
+        func next() -> Int { value.withLock { $0 += 1; return $0 } }
     }
 }

@@ -1,7 +1,8 @@
 /// Reads of a store's tables inside one consistent snapshot, in SQL both stores speak (`?`
 /// placeholders, no SQLite-only functions): how the read models' queries, the audit and the
 /// dumps read, whichever the store. Synchronous, as the read code is: a SQLite `Database` on its
-/// reader queue, or a PostgreSQL transaction waited on from a thread of its own.
+/// reader queue, or PostgreSQL statements — in a transaction when there are several — waited on
+/// from a thread of its own.
 public protocol ProjectionReading {
     func rows(_ sql: String, _ arguments: [SQLValue]) throws -> [[SQLValue]]
     /// The rows one at a time, for reads that may be long (the outbox's lane heads in an outage):
