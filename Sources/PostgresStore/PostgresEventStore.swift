@@ -280,12 +280,15 @@ public final class PostgresEventStore: ProjectionStore {
             // a dispatch thread (the cooperative pool runs on the same threads; with thousands of
             // reads waiting the queries themselves could not run).
             try await reads.withConnection { connection in
-                let alone = PostgresSnapshotReader(connection: connection, alone: true, location: location, logger: logger, timeout: timeout + .seconds(1))
+                let reader = { (alone: Bool) in
+                    PostgresSnapshotReader(connection: connection, alone: alone, location: location, logger: logger, timeout: timeout + .seconds(1))
+                }
+                let alone = reader(true)
                 let first = await Self.onThread { try body(alone) }
                 if !alone.readAgain { return try first.get() }
                 try await connection.query("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger)
-                let reader = PostgresSnapshotReader(connection: connection, alone: false, location: location, logger: logger, timeout: timeout + .seconds(1))
-                let result = await Self.onThread { try body(reader) }
+                let inTransaction = reader(false)
+                let result = await Self.onThread { try body(inTransaction) }
                 // Read only: ending it either way changes nothing; ROLLBACK also ends one a failed query aborted.
                 if case .success = result {
                     try await connection.query("COMMIT", logger: logger)

@@ -39,7 +39,13 @@ final class PostgresSnapshotReader: ProjectionReading, Sendable {
     }
 
     func rows(_ sql: String, _ arguments: [SQLValue]) throws -> [[SQLValue]] {
-        if alone, queries.withLock({ $0 += 1; return $0 }) > 1 { throw ReadAgainInTransaction() }
+        if alone {
+            let count = queries.withLock { count in
+                count += 1
+                return count
+            }
+            if count > 1 { throw ReadAgainInTransaction() }
+        }
         var bindings = PostgresBindings(capacity: arguments.count)
         for argument in arguments { bindings.append(argument) }
         let query = PostgresQuery(unsafeSQL: Self.numbered(sql), binds: bindings)

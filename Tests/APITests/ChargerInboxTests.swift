@@ -104,7 +104,12 @@ struct ChargerInboxTests {
             // The third ping answered: the message below has waited more than two periods, past
             // the auto-ping's deadline for a pong (read and handled in one loop, the server
             // closed the connection at the second ping).
-            if pings.withLock({ $0 += 1; return $0 }) == 3 { server.open() }
+            if pings.withLock({
+                $0 += 1
+                return $0
+            }) == 3 {
+                server.open()
+            }
         })
         let answer: Result<SwarmConnection.Answer, any Error>
         do { answer = .success(try await connection.call("Heartbeat", payload: "{}", timeout: .seconds(60))) } catch { answer = .failure(error) }

@@ -84,6 +84,11 @@ struct PostgresSnapshotTests {
     /// Counts the runs of the read code.
     final class Counter: Sendable {
         private let value = Mutex(0)
-        func next() -> Int { value.withLock { $0 += 1; return $0 } }
+        func next() -> Int {
+            value.withLock {
+                $0 += 1
+                return $0
+            }
+        }
     }
 }
