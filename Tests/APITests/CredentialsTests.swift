@@ -233,6 +233,11 @@ struct CredentialsTests {
         #expect(mode == 0o600)
     }
 
+    @Test("a token is kept as its SHA-256 in lower-case hex: the FIPS 180-2 vector, so ledgers registered before still match")
+    func tokenHashSpelling() {
+        #expect(SecretBox.hash("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+    }
+
     @Test("C-19: a Base64-encoded token on a 2.1.1 link is an unknown token")
     func base64TokenRefused() async throws {
         try await ServerHarness.with { server throws in

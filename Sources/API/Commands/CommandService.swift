@@ -178,7 +178,7 @@ public struct CommandService: Sendable {
             commandId: commandId,
             command: segment,
             body: String(decoding: body, as: UTF8.self),
-            bodyHash: Array(SHA256.hash(data: body)).map { String(format: "%02x", $0) }.joined(),
+            bodyHash: SHA256.hash(data: body).hexString,
             responseUrl: json?["response_url"]?.stringValue,
             locationId: json?["location_id"]?.stringValue,
             evseUid: json?["evse_uid"]?.stringValue,

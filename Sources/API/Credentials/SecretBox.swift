@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Ledger
 
 /// Seals the token the ledger presents to the IOP before it goes in an event, and opens it again
 /// in the server: AES-GCM with a key that lives outside the ledger (a `0600` file beside a SQLite
@@ -41,7 +42,7 @@ public struct SecretBox: Sendable {
 
     /// SHA-256 of a token, hex: how the tokens the IOP presents are kept.
     public static func hash(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        SHA256.hash(data: Data(token.utf8)).hexString
     }
 
     /// A new token for the other party: 32 random bytes, Base64url (43 characters, within OCPI's 64).

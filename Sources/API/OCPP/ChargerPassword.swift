@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Ledger
 
 /// OCPP security profile 1: a charge point logs in with HTTP Basic, its id as user name and its
 /// AuthorizationKey (1.6) or BasicAuthPassword (2.0.1, a plain 16–40 character string) as password.
@@ -10,13 +11,13 @@ import Foundation
 /// two chargers with the same key from having the same hash.
 public enum ChargerPassword {
     public static func hash(chargePointId: String, key: String) -> String {
-        SHA256.hash(data: Data("\(chargePointId):\(key)".utf8)).map { String(format: "%02x", $0) }.joined()
+        SHA256.hash(data: Data("\(chargePointId):\(key)".utf8)).hexString
     }
 
     /// A new AuthorizationKey: 20 random bytes as 40 hex digits.
     public static func generateKey() -> String {
         var generator = SystemRandomNumberGenerator()
-        return (0..<20).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+        return (0..<20).map { _ in UInt8.random(in: 0...255, using: &generator) }.hexString
     }
 
     /// Whether `authorization` (`Basic base64(id:key)`) logs in as `chargePointId`; compared in

@@ -77,6 +77,6 @@ extension String {
     func addingPercentEncodingForPath() -> String {
         var allowed: Set<UInt8> = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~".utf8)
         allowed.remove(UInt8(ascii: "/"))
-        return utf8.map { allowed.contains($0) ? String(UnicodeScalar($0)) : String(format: "%%%02X", $0) }.joined()
+        return utf8.map { allowed.contains($0) ? String(UnicodeScalar($0)) : "%" + [$0].upperHexString }.joined()
     }
 }

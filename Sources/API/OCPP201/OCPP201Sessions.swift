@@ -1,6 +1,7 @@
 import Crypto
 import Domain
 import Foundation
+import Ledger
 
 /// Which OCPI session an OCPP 2.0.1 station's transaction is.
 public enum OCPP201Sessions {
@@ -12,7 +13,7 @@ public enum OCPP201Sessions {
         var bytes = Array(SHA256.hash(data: Data("ocpp2.0.1\n\(chargePointId)\n\(transactionId.text.lowercased())".utf8)).prefix(16))
         bytes[6] = (bytes[6] & 0x0F) | 0x80  // version 8: a name-based UUID of our own hashing (RFC 9562 §5.8)
         bytes[8] = (bytes[8] & 0x3F) | 0x80  // the RFC's variant
-        let hex = bytes.map { String(format: "%02x", $0) }.joined()
+        let hex = bytes.hexString
         let parts = [hex.prefix(8), hex.dropFirst(8).prefix(4), hex.dropFirst(12).prefix(4), hex.dropFirst(16).prefix(4), hex.dropFirst(20)]
         return parts.joined(separator: "-")
     }

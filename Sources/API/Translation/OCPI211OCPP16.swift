@@ -33,7 +33,7 @@ enum OCPI211OCPP16 {
     /// a conforming 1.6 charger refuses (found with the Python `ocpp` charger).
     static func idTag(forToken uid: String) -> String {
         guard uid.count > 20 else { return uid }
-        return "H" + SHA256.hash(data: Data(uid.utf8)).prefix(10).map { String(format: "%02X", $0) }.joined().prefix(19)
+        return "H" + SHA256.hash(data: Data(uid.utf8)).prefix(10).upperHexString.prefix(19)
     }
 
     /// Whether a charger's id tag (1.6) or idToken (2.0.1, which carries the uid as it is) is the

@@ -176,15 +176,3 @@ public struct AppendResult: Sendable, Hashable {
         self.wasAlreadyStored = wasAlreadyStored
     }
 }
-
-extension Sequence<UInt8> {
-    var hexString: String {
-        let digits = Array("0123456789abcdef".utf8)
-        var output: [UInt8] = []
-        for byte in self {
-            output.append(digits[Int(byte >> 4)])
-            output.append(digits[Int(byte & 0xF)])
-        }
-        return String(decoding: output, as: UTF8.self)
-    }
-}
