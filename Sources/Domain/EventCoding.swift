@@ -12,7 +12,7 @@ public enum EventCoding {
     @inlinable public static func newEvent<P: DomainEventPayload>(
         _ payload: P,
         metadata: EventMetadata,
-        id: UUID = UUID()
+        id: UUID = .timeOrdered()
     ) throws(EventStoreError) -> NewEvent {
         try NewEvent(eventId: id, type: P.eventType, schemaVersion: P.schemaVersion, data: CanonicalJSON(encoding: payload), metadata: metadata)
     }

@@ -78,7 +78,7 @@ public struct CommandService: Sendable {
     }
 
     private func answer(segment: String, body: [UInt8], logger: Logger, version: OCPIVersion, exchange: OCPIExchange?) async -> OCPIResponse {
-        let commandId = UUID().uuidString.lowercased()
+        let commandId = UUID.timeOrdered().uuidString.lowercased()
         var logger = logger
         logger[metadataKey: "command_id"] = .string(commandId)
         let json = try? JSONValue(parsing: body)
@@ -142,7 +142,7 @@ public struct CommandService: Sendable {
     private func aloneAcrossInstances<T>(_ key: String?, logger: Logger, _ operation: () async -> T?) async -> T? {
         guard let key else { return await operation() }
         let lane = "command-copies:\(key)"
-        let claim = UUID().uuidString.lowercased()
+        let claim = UUID.timeOrdered().uuidString.lowercased()
         let started = ContinuousClock.now
         do {
             while try await coordination.claim(lane, for: claim, now: clock.now(), until: clock.now().adding(milliseconds: Self.copiesLease)) != nil {

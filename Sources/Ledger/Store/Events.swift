@@ -35,7 +35,7 @@ public struct NewEvent: Sendable, Hashable {
     public var recordedAt: Timestamp?
 
     public init(
-        eventId: UUID = UUID(),
+        eventId: UUID = .timeOrdered(),
         type: String,
         schemaVersion: Int = 1,
         data: CanonicalJSON,
