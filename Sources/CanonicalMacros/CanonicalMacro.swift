@@ -6,7 +6,7 @@ import SwiftSyntaxMacros
 /// `@Canonical` on a struct: its `CodingKeys` (each stored property's name in snake_case, the way
 /// OCPI and the ledger spell keys), and its canonical reader and writer — `init(reading:)` when
 /// the struct declares `DomainEventPayload` or `CanonicalReadable`, `write(to:)` when it declares
-/// `CanonicalWritable` — with the members in UTF-8 byte order of their keys, worked out here at
+/// `DomainEventPayload` or `CanonicalWritable` — with the members in UTF-8 byte order of their keys, worked out here at
 /// compile time. Every field was spelled five or six times by hand before; now once.
 public struct CanonicalMacro: MemberMacro {
     public static func expansion(
@@ -20,7 +20,7 @@ public struct CanonicalMacro: MemberMacro {
         }
         let access = structure.modifiers.contains { $0.name.tokenKind == .keyword(.public) } ? "public " : ""
         let inherited = Set(structure.inheritanceClause?.inheritedTypes.map(\.type.trimmedDescription) ?? [])
-        let writes = inherited.contains("CanonicalWritable")
+        let writes = !inherited.isDisjoint(with: ["DomainEventPayload", "CanonicalWritable"])
         let properties = try storedProperties(of: structure)
 
         var members: [DeclSyntax] = []

@@ -306,7 +306,7 @@ public struct ChargingPeriod: Codable, Sendable, Equatable, CanonicalReadable, C
 
 /// A CDR was issued for a completed session. It is immutable; a retried delivery keeps its id.
 @Canonical
-public struct CdrIssued: DomainEventPayload, CanonicalWritable {
+public struct CdrIssued: DomainEventPayload {
     public static let eventType = "CdrIssued"
     public var cdrId: String
     public var sessionId: String

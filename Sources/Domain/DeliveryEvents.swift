@@ -3,7 +3,7 @@ import Ledger
 
 /// An outbound message entered the outbox (store-and-forward to the IOP or a response_url).
 @Canonical
-public struct DeliveryScheduled: DomainEventPayload, CanonicalWritable {
+public struct DeliveryScheduled: DomainEventPayload {
     public static let eventType = "DeliveryScheduled"
     public var deliveryId: String
     public var kind: DeliveryKind

@@ -2,9 +2,10 @@ import CanonicalCoding
 import Ledger
 
 /// A payload of the event catalogue (docs/ARCHITECTURE.md §3): a value type with a stable type name and
-/// schema version. Encoded with snake_case keys, as OCPI is; read back by its own reader
-/// (`CanonicalReadable`), which replays and audits decode every event through.
-public protocol DomainEventPayload: Codable, Sendable, Equatable, CanonicalReadable {
+/// schema version. Encoded with snake_case keys, as OCPI is, by its own writer (`CanonicalWritable`,
+/// which every append encodes through); read back by its own reader (`CanonicalReadable`), which
+/// replays and audits decode every event through.
+public protocol DomainEventPayload: Codable, Sendable, Equatable, CanonicalReadable, CanonicalWritable {
     static var eventType: String { get }
     /// Bumped when the payload's shape changes; older rows are upcast on read (`EventCatalogue`).
     static var schemaVersion: Int { get }

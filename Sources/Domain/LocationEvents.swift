@@ -40,7 +40,7 @@ public struct EvseStatusChanged: DomainEventPayload {
 /// status and tariff ids it is pushed and takes the rest from its daily pull, but the PUT tells it
 /// at once, and the event says when the CPO changed what it offers.
 @Canonical
-public struct LocationPublished: DomainEventPayload, CanonicalWritable {
+public struct LocationPublished: DomainEventPayload {
     public static let eventType = "LocationPublished"
     public var locationId: String
     /// The Location object from the file, `ocpp` wiring removed.

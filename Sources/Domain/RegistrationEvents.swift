@@ -32,7 +32,7 @@ public struct CredentialsTokenIssued: DomainEventPayload {
 /// only the servers hold; docs/security.md). From here on, calls to the IOP use these endpoints
 /// and this token, and the IOP is let in with the token the ledger gave, not with older ones.
 @Canonical
-public struct IOPRegistered: DomainEventPayload, CanonicalWritable {
+public struct IOPRegistered: DomainEventPayload {
     public static let eventType = "IOPRegistered"
     /// `iop` (it POSTed or PUT its credentials to the ledger) or `cpo` (`ledger register`).
     public var initiatedBy: String

@@ -6,7 +6,7 @@ import Ledger
 /// the log alone, whatever the tariff has become since. Publishing the same object again records
 /// nothing.
 @Canonical
-public struct TariffPublished: DomainEventPayload, CanonicalWritable {
+public struct TariffPublished: DomainEventPayload {
     public static let eventType = "TariffPublished"
     public var tariffId: String
     /// The object's `last_updated`: with the id, the version a session is priced with.

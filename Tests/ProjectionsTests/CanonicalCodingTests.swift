@@ -87,6 +87,33 @@ struct CanonicalCodingTests {
         return (bodies.count, mismatches)
     }
 
+    @Test("every event is written as its Encodable conformance writes it, byte for byte: appends encode through the writer")
+    func eventTexts() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let types = Dictionary(uniqueKeysWithValues: Self.payloads.map { ($0.eventType, $0) })
+        var written: Set<String> = []
+        var mismatches: [String] = []
+        for path in try await Self.ledgers(in: directory) {
+            let store = try SQLiteEventStore(path: path)
+            let events = try await store.readAll(after: 0, limit: .max)
+            await store.close()
+            for event in events {
+                let type = try #require(types[event.type])
+                written.insert(event.type)
+                if try !Self.writesAsEncodable(type, event.data.text) { mismatches.append("\(event.type): \(event.data.text)") }
+            }
+        }
+        #expect(written == EventCatalogue.standard.knownTypes)
+        #expect(mismatches.isEmpty, "\(mismatches.prefix(5))")
+    }
+
+    private static func writesAsEncodable<T: DomainEventPayload>(_ type: T.Type, _ text: String) throws -> Bool {
+        let payload = try CanonicalDecoder.decode(type, from: text)
+        return try CanonicalWriter.text(of: payload) == text && CanonicalEncoder.text(of: payload) == text
+            && CanonicalJSON(encoding: payload).text == text
+    }
+
     @Test("each event's reader reads what Decodable reads and refuses what it refuses, whatever is changed in the event")
     func events() async throws {
         let directory = try TemporaryDirectory()

@@ -336,4 +336,12 @@ struct VersionTwoMeterValues: DomainEventPayload {
         measuredAt = try object.decode(CodingKeys.measuredAt)
         meterWh = try object.decode(CodingKeys.meterWh)
     }
+
+    func write(to writer: inout CanonicalWriter) {
+        writer.object { object in
+            object.member(CodingKeys.measuredAt, measuredAt)
+            object.member(CodingKeys.meterWh, meterWh)
+            object.member(CodingKeys.sessionId, sessionId)
+        }
+    }
 }

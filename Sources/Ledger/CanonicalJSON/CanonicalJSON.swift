@@ -28,10 +28,23 @@ public struct CanonicalJSON: Sendable, Hashable, CustomStringConvertible {
     /// Text already read back from the store, which only ever holds canonical text.
     init(stored text: String) { self.text = text }
 
+    /// Encodes a value that writes itself (an event payload), which must write an object: through
+    /// its generated `write(to:)`, where the `Encodable` path cost a container and a boxed value per
+    /// member (docs/performance.md, issue 31).
+    public init(encoding value: some CanonicalWritable) throws(EventStoreError) {
+        let text: String
+        do { text = try CanonicalWriter.text(of: value) } catch { throw .invalidJSON("cannot encode \(type(of: value)): \(error)") }
+        try self.init(object: text)
+    }
+
     /// Encodes a value, which must encode as an object.
     public init(encoding value: some Encodable) throws(EventStoreError) {
         let text: String
         do { text = try CanonicalEncoder.text(of: value) } catch { throw .invalidJSON("cannot encode \(type(of: value)): \(error)") }
+        try self.init(object: text)
+    }
+
+    private init(object text: String) throws(EventStoreError) {
         guard text.utf8.first == UInt8(ascii: "{") else { throw .invalidJSON("an event's data and metadata must be JSON objects") }
         self.text = text
     }
