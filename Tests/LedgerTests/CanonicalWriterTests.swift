@@ -125,6 +125,20 @@ struct CanonicalWriterTests {
             return context.codingPath.map(\.stringValue) == ["numbers", "1"]
         }
     }
+
+    @Test(
+        "event metadata is written as its Encodable conformance writes it, absent ids left out",
+        arguments: [
+            (EventMetadata(source: "ocpi", correlationId: "cmd-1", causationId: "e-1"), #"{"causation_id":"e-1","correlation_id":"cmd-1","source":"ocpi"}"#),
+            (EventMetadata(source: "ocpp:CP-1", correlationId: "cmd-1"), #"{"correlation_id":"cmd-1","source":"ocpp:CP-1"}"#),
+            (EventMetadata(source: "timer"), #"{"source":"timer"}"#),
+        ]
+    )
+    func eventMetadata(metadata: EventMetadata, text: String) throws {
+        #expect(try CanonicalWriter.text(of: metadata) == text)
+        #expect(try CanonicalEncoder.text(of: metadata) == text)
+        #expect(try CanonicalJSON(encoding: metadata).text == text)
+    }
 }
 
 extension CanonicalEncoderTests.Sample.Inner: CanonicalWritable {

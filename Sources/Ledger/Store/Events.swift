@@ -22,6 +22,18 @@ public struct EventMetadata: Codable, Sendable, Hashable {
     }
 }
 
+/// Written by hand (the `@Canonical` macro lives above the ledger), in canonical key order; debug
+/// builds check every text against the `Encodable` conformance (`CanonicalWriter.text(of:)`).
+extension EventMetadata: CanonicalWritable {
+    public func write(to writer: inout CanonicalWriter) {
+        writer.object { object in
+            object.member(CodingKeys.causationId, causationId)
+            object.member(CodingKeys.correlationId, correlationId)
+            object.member(CodingKeys.source, source)
+        }
+    }
+}
+
 /// An event to append. Positions, versions and hashes are the store's to assign.
 public struct NewEvent: Sendable, Hashable {
     /// Retrying an append with the same ids is a no-op that returns the original positions.
