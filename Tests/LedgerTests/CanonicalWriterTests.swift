@@ -129,7 +129,10 @@ struct CanonicalWriterTests {
     @Test(
         "event metadata is written as its Encodable conformance writes it, absent ids left out",
         arguments: [
-            (EventMetadata(source: "ocpi", correlationId: "cmd-1", causationId: "e-1"), #"{"causation_id":"e-1","correlation_id":"cmd-1","source":"ocpi"}"#),
+            (
+                EventMetadata(source: "ocpi", correlationId: "cmd-1", causationId: "e-1"),
+                #"{"causation_id":"e-1","correlation_id":"cmd-1","source":"ocpi"}"#
+            ),
             (EventMetadata(source: "ocpp:CP-1", correlationId: "cmd-1"), #"{"correlation_id":"cmd-1","source":"ocpp:CP-1"}"#),
             (EventMetadata(source: "timer"), #"{"source":"timer"}"#),
         ]
