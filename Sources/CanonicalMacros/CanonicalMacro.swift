@@ -6,8 +6,9 @@ import SwiftSyntaxMacros
 /// `@Canonical` on a struct: its `CodingKeys` (each stored property's name in snake_case, the way
 /// OCPI and the ledger spell keys), and its canonical reader and writer — `init(reading:)` when
 /// the struct declares `DomainEventPayload` or `CanonicalReadable`, `write(to:)` when it declares
-/// `DomainEventPayload` or `CanonicalWritable` — with the members in UTF-8 byte order of their keys, worked out here at
-/// compile time. Every field was spelled five or six times by hand before; now once.
+/// `DomainEventPayload` or `CanonicalWritable` — with the members in UTF-8 byte order of their
+/// keys, worked out here at compile time. Every field was spelled five or six times by hand
+/// before; now once.
 public struct CanonicalMacro: MemberMacro {
     public static func expansion(
         of node: AttributeSyntax,

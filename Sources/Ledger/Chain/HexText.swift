@@ -1,7 +1,7 @@
 /// Bytes as hexadecimal text, two digits per byte: event hashes, token and body digests, ids.
 ///
-/// Written by hand rather than with `String(format: "%02x")` per byte: that went through
-/// Foundation's format parser and a dynamic cast for every byte: the two digests a START_SESSION
+/// Written by hand rather than with `String(format: "%02x")` per byte, which went through
+/// Foundation's format parser and a dynamic cast for every byte. The two digests a START_SESSION
 /// makes (the caller's token, the body) were ~10 % of its profile, 2–4 % of its CPU measured
 /// (docs/performance.md, issue 31).
 extension Sequence<UInt8> {
