@@ -75,8 +75,6 @@ extension JSONValue {
         }
     }
 
-    private static let hexDigits = Array("0123456789abcdef".utf8)
-
     @usableFromInline static func writeString(_ value: String, to output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
         var value = value
@@ -104,8 +102,8 @@ extension JSONValue {
                     output.append(UInt8(ascii: "u"))
                     output.append(UInt8(ascii: "0"))
                     output.append(UInt8(ascii: "0"))
-                    output.append(hexDigits[Int(byte >> 4)])
-                    output.append(hexDigits[Int(byte & 0xF)])
+                    output.append(HexDigits.lower[Int(byte >> 4)])
+                    output.append(HexDigits.lower[Int(byte & 0xF)])
                 }
             }
             output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...]))

@@ -22,7 +22,8 @@ extension Sequence<UInt8> {
     }
 }
 
-private enum HexDigits {
+/// The digits, as bytes: also what JSON's `\u00XX` escapes are spelled with (`JSONValue`).
+enum HexDigits {
     static let lower = Array("0123456789abcdef".utf8)
     static let upper = Array("0123456789ABCDEF".utf8)
 }
