@@ -56,23 +56,24 @@ struct PostgresSnapshotTests {
         try await PostgresScratch.withDatabase { location in
             try await PostgresEventStore.open(location: location).closing { store -> Void in
                 _ = try await store.projectionRows("CREATE TABLE IF NOT EXISTS snapshot_probe (n integer)")
-                let other = try await PostgresEventStore.open(location: location)
                 let ran = Counter()
-                let counts = try await store.withProjectionSnapshot { reader -> [Int64] in
-                    let before = try reader.rows("SELECT count(*) FROM snapshot_probe").first?.first?.integer ?? -1
-                    // Committed by another connection while this read is between its queries.
-                    ran.add()
-                    let done = DispatchSemaphore(value: 0)
-                    Task {
-                        _ = try? await other.projectionRows("INSERT INTO snapshot_probe VALUES (1) RETURNING n")
-                        done.signal()
+                // Closed on every path: a failing read must not leave its connections behind.
+                let counts = try await PostgresEventStore.open(location: location).closing { other in
+                    try await store.withProjectionSnapshot { reader -> [Int64] in
+                        let before = try reader.rows("SELECT count(*) FROM snapshot_probe").first?.first?.integer ?? -1
+                        // Committed by another connection while this read is between its queries.
+                        ran.add()
+                        let done = DispatchSemaphore(value: 0)
+                        Task {
+                            _ = try? await other.projectionRows("INSERT INTO snapshot_probe VALUES (1) RETURNING n")
+                            done.signal()
+                        }
+                        done.wait()
+                        // `try?`: read code that swallows errors must not get a wrong answer either.
+                        let after = (try? reader.rows("SELECT count(*) FROM snapshot_probe"))?.first?.first?.integer ?? -1
+                        return [before, after]
                     }
-                    done.wait()
-                    // `try?`: read code that swallows errors must not get a wrong answer either.
-                    let after = (try? reader.rows("SELECT count(*) FROM snapshot_probe"))?.first?.first?.integer ?? -1
-                    return [before, after]
                 }
-                await other.close()
                 // Alone, the read saw 0 and was stopped at its second query; run again in a
                 // transaction it saw the first insert twice, not the second one committed between.
                 #expect(counts == [1, 1])
