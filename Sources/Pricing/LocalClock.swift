@@ -7,7 +7,7 @@ extension Date {
     /// volumes and amounts made of them, stay exact (digest §1.4.7 [REC]: no binary floats). A
     /// millisecond is finer than any OCPP or OCPI timestamp.
     var exactSeconds: Decimal {
-        Decimal(Int64((timeIntervalSince1970 * 1_000).rounded())) / 1_000
+        Decimal(milliseconds: Int64((timeIntervalSince1970 * 1_000).rounded()))
     }
 }
 
@@ -34,9 +34,8 @@ struct LocalClock {
     let zone: TimeZone
 
     func wallClock(at instant: Decimal) -> WallClock {
-        let local = instant + Decimal(offset(at: instant))
-        let day = (local / 86_400).floorInt
-        return WallClock(day: day, secondOfDay: local - Decimal(day) * 86_400)
+        let (day, secondOfDay) = (instant + Decimal(offset(at: instant))).dayAndSecond
+        return WallClock(day: day, secondOfDay: secondOfDay)
     }
 
     /// Every instant strictly inside (`from`, `to`) where the wall clock shows one of `minutesOfDay`,
@@ -52,8 +51,8 @@ struct LocalClock {
             offsets.insert(offset(at: transition.exactSeconds))
             cursor = transition
         }
-        let firstDay = ((from + Decimal(offsets.min() ?? 0)) / 86_400).floorInt
-        let lastDay = ((to + Decimal(offsets.max() ?? 0)) / 86_400).floorInt
+        let firstDay = (from + Decimal(offsets.min() ?? 0)).dayAndSecond.day
+        let lastDay = (to + Decimal(offsets.max() ?? 0)).dayAndSecond.day
         for day in firstDay...lastDay {
             for minute in minutesOfDay {
                 let local = Decimal(day * 86_400 + minute * 60)

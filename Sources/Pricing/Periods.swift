@@ -33,7 +33,7 @@ struct PeriodDraft {
             let context = Context(
                 wallClock: clock.wallClock(at: slice.midpoint),
                 elapsed: slice.midpoint - timeline.start,
-                energyKWh: (slice.energyAtStart + slice.energyAtEnd) / 2_000,
+                energyKWh: (slice.energyAtStart + slice.energyAtEnd).halved.thousandths,
                 powerKW: slice.powerKW
             )
             let energy = slice.energyWh > 0 ? selection.active(.energy, in: context) : nil

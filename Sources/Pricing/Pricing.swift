@@ -27,7 +27,7 @@ public enum Pricing {
             periods: periods,
             exactCost: exactCost,
             totalCost: exactCost.rounded(scale: 2),
-            totalEnergy: (timeline.slices.last?.energyAtEnd ?? 0) / 1_000,
+            totalEnergy: (timeline.slices.last?.energyAtEnd ?? 0).thousandths,
             totalTime: (timeline.stop - timeline.start) / 3_600,
             totalParkingTime: parkingSeconds / 3_600
         )
@@ -60,7 +60,7 @@ public enum Pricing {
         var components: [PricedComponent] = []
         if draft.state == .charging || draft.energyWh > 0 {
             components.append(
-                component(.energy, measured: draft.energyWh, extra: draft.extraWh, unitsPerVolume: 1_000, active: draft.energy)
+                component(.energy, measured: draft.energyWh, extra: draft.extraWh, inVolume: \.thousandths, active: draft.energy)
             )
         }
         components.append(
@@ -68,32 +68,33 @@ public enum Pricing {
                 draft.state == .charging ? .time : .parkingTime,
                 measured: draft.seconds,
                 extra: draft.extraSeconds,
-                unitsPerVolume: 3_600,
+                inVolume: { $0 / 3_600 },
                 active: draft.timeBased
             )
         )
         return PricedPeriod(start: draft.start.instant, state: draft.state, components: components)
     }
 
-    /// Volumes are counted in step units (Wh, s) and reported in CDR units (kWh, h). The amount is
-    /// billed units × price ÷ units per volume — billedVolume × unitPrice with one division instead
-    /// of two, so that 600 s at 5 €/h is not 0.1666…7 h × 5.
+    /// Volumes are counted in step units (Wh, s) and reported in CDR units (kWh, h): `inVolume`
+    /// divides by the units per volume (Wh by 1,000 through `thousandths`, seconds by 3,600). The
+    /// amount is billed units × price ÷ units per volume — billedVolume × unitPrice with one
+    /// division instead of two, so that 600 s at 5 €/h is not 0.1666…7 h × 5.
     private static func component(
         _ dimension: TariffDimension,
         measured: Decimal,
         extra: Decimal,
-        unitsPerVolume: Decimal,
+        inVolume: (Decimal) -> Decimal,
         active: Active?
     ) -> PricedComponent {
         let billed = measured + extra
         return PricedComponent(
             dimension: dimension,
-            volume: measured / unitsPerVolume,
-            billedVolume: billed / unitsPerVolume,
+            volume: inVolume(measured),
+            billedVolume: inVolume(billed),
             unitPrice: active?.component.price,
             stepSize: active?.component.stepSize,
             element: active?.element,
-            amount: active.map { billed * $0.component.price / unitsPerVolume } ?? 0
+            amount: active.map { inVolume(billed * $0.component.price) } ?? 0
         )
     }
 }

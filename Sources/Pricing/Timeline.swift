@@ -28,7 +28,7 @@ struct Timeline {
 
         var seconds: Decimal { end - start }
         var energyWh: Decimal { energyAtEnd - energyAtStart }
-        var midpoint: Decimal { (start + end) / 2 }
+        var midpoint: Decimal { (start + end).halved }
     }
 
     let start: Decimal
@@ -61,7 +61,7 @@ struct Timeline {
         let stretchEdges = edges.sorted()
         var slices: [Slice] = []
         for (from, to) in zip(stretchEdges, stretchEdges.dropFirst()) {
-            let state: ChargingState = parking.contains((from + to) / 2) ? .parking : .charging
+            let state: ChargingState = parking.contains((from + to).halved) ? .parking : .charging
             let flow = register.flow(from: from, to: to, state: state)
             let energyFrom = register.wattHours(at: from) - atStart
             let energyTo = register.wattHours(at: to) - atStart
