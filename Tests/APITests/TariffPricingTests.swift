@@ -173,6 +173,29 @@ struct TariffPricingTests {
         }
     }
 
+    @Test("a tariff re-published with other prices under the same last_updated prices the next stop with the new object, not the one parsed for the last stop")
+    func tariffRepublishedUnderSameLastUpdated() async throws {
+        let iop = try await IOPStandIn()
+        try await ServerHarness.with(iop: iop.url, tariffs: try Self.examplesCatalog(), clock: ManualClock(Charge.utc("13:00"))) { server in
+            let charger = try await ChargerSimulator(id: "CP-0042-A", port: server.port, mode: "accept")
+            defer { charger.stop() }
+            let (first, firstId) = try await Self.remoteStart(server, charger, iop: iop, at: "14:00")
+            try await first.at("15:00") { #"{"send":"StopTransaction","transaction_id":\#(firstId),"meter_stop":10000,"timestamp":"\#($0)"}"# }
+            try await first.answered("StopTransaction")
+            var text = try String(contentsOf: ServerHarness.examplesTariffs, encoding: .utf8)
+            text = text.replacingOccurrences(of: "\"price\": 0.40", with: "\"price\": 0.60")
+            let republished = try TariffCatalog(json: Data(text.utf8), source: "tariffs-same-last-updated.json")
+            #expect(try await TariffPublisher(store: server.store, push: nil).publish(republished).published == ["TARIFF-AC-22"])
+            let (second, secondId) = try await Self.remoteStart(server, charger, iop: iop, at: "15:30", nth: 2, meterStart: 10000)
+            try await second.at("16:30") { #"{"send":"StopTransaction","transaction_id":\#(secondId),"meter_stop":20000,"timestamp":"\#($0)"}"# }
+            try await second.answered("StopTransaction", 2)
+
+            let cdrs = try await server.events("CdrIssued").map(\.data.value)
+            #expect(cdrs.map { $0["total_cost"] } == [.number("4"), .number("6")])
+            #expect(cdrs.map { $0["pricing"]?["tariff"]?["last_updated"]?.stringValue } == ["2026-11-01T00:00:00Z", "2026-11-01T00:00:00Z"])
+        }
+    }
+
     @Test("the IOP pulls the tariffs in force (GET /tariffs, paginated, listed in version discovery); a withdrawn one is no longer listed")
     func tariffsModule() async throws {
         try await ServerHarness.with(tariffs: try Self.examplesCatalog()) { server in

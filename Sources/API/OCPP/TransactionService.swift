@@ -27,7 +27,9 @@ public struct TransactionService: Sendable {
     let logger: Logger
 
     private var pushes: SessionPushes { SessionPushes(locations: locations) }
-    private var pricing: SessionPricing { SessionPricing(store: store, locations: locations) }
+    /// Shared by the copies of this service (a struct): the tariffs its stops are priced with.
+    private let parsedTariffs = ParsedTariffs()
+    private var pricing: SessionPricing { SessionPricing(store: store, locations: locations, parsed: parsedTariffs) }
     /// Which command or swipe a new transaction belongs to.
     var binding: SessionBinding { SessionBinding(store: store, clock: clock, window: bindingWindow) }
 

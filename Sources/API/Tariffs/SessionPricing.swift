@@ -12,6 +12,7 @@ import Projections
 public struct SessionPricing: Sendable {
     let store: any ProjectionStore
     let locations: LocationRegistry
+    let parsed: ParsedTariffs
 
     /// What a CDR carries of its price.
     public struct Priced: Sendable {
@@ -60,9 +61,10 @@ public struct SessionPricing: Sendable {
     /// The price of a session that has ended (its readings run to the stop); `nil` without a tariff.
     func price(_ session: SessionsProjection.State, stoppedAt stop: Timestamp) async throws -> Priced? {
         guard let version = session.tariff,
-            let object = try await store.state(TariffsProjection.self, version.id)?.version(lastUpdated: version.lastUpdated)?.tariff
+            let published = try await store.state(TariffsProjection.self, version.id)?.version(lastUpdated: version.lastUpdated)
         else { return nil }
-        let tariff = try Tariff.decode(Data(object.canonicalText.utf8))
+        let tariff = try parsed.tariff(published)
+        let object = published.tariff
         let timeZone = locations.timeZone(of: session.locationId) ?? TimeZone(identifier: "UTC")!
         let charging = ChargingSession(
             start: session.startDatetime.date,
