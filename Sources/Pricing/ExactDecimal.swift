@@ -6,8 +6,8 @@ import Foundation
 /// again and again: 1.7–3.9 µs each, where a multiplication takes 0.3 µs and building a value from
 /// its digits 0.01 µs. The divisions by 2, 1,000 and 86,400 made per slice were 13 % of a
 /// StopTransaction's CPU in the 10,000-charger stop storm (docs/performance.md). These give the
-/// same values — and the same text, checked on 22,000 values (`ExactDecimalTests`) — because both
-/// operands are exact: ½ and 10⁻³ are finite decimals.
+/// same values — and the same text, which volumes are written as (`ExactDecimalTests`) — because
+/// both operands are exact: ½ and 10⁻³ are finite decimals.
 extension Decimal {
     private static let half = Decimal(sign: .plus, exponent: -1, significand: 5)
     private static let thousandth = Decimal(sign: .plus, exponent: -3, significand: 1)
