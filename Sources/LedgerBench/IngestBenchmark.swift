@@ -23,9 +23,23 @@ struct IngestBenchmark: AsyncParsableCommand {
     @Option(help: "Seconds per measurement.")
     var seconds = 10
 
+    @Flag(
+        help:
+            "The ACCEPTED path instead: `ledger serve` as a child process, --chargers connected chargers that accept every RemoteStartTransaction, the results delivered to an IOP stand-in; CPU-µs per command of the server alone."
+    )
+    var accepted = false
+
+    @Option(help: "Chargers the --accepted path spreads its commands over (one EVSE each).")
+    var chargers = 1000
+
     static let token = "bench-token"
 
+    func validate() throws {
+        guard connections > 0, seconds > 0, chargers > 0 else { throw ValidationError("counts must be positive") }
+    }
+
     func run() async throws {
+        if accepted { return try await runAccepted() }
         let directory = try BenchmarkDirectory("ingest")
         defer { directory.remove() }
         let script = directory.path("start_session.lua")
@@ -140,7 +154,7 @@ struct IngestBenchmark: AsyncParsableCommand {
     /// Runs wrk and returns what it printed. Waited for on a thread of its own: reading its
     /// output on the cooperative pool held one of the two threads the server under test runs on
     /// for the whole measurement.
-    private static func wrk(_ arguments: [String]) async throws -> String {
+    static func wrk(_ arguments: [String]) async throws -> String {
         try await withCheckedThrowingContinuation { (done: CheckedContinuation<String, any Error>) in
             Thread.detachNewThread {
                 done.resume(
@@ -162,20 +176,20 @@ struct IngestBenchmark: AsyncParsableCommand {
     }
 
     /// `  123456 requests in 10.00s, 45.67MB read`.
-    private static func requests(in text: String) -> Int? {
+    static func requests(in text: String) -> Int? {
         text.split(separator: "\n").first { $0.contains(" requests in ") }.flatMap { line in
             line.split(separator: " ").first.flatMap { Int($0) }
         }
     }
 
-    private static func number(after label: String, in text: String) -> Double? {
+    static func number(after label: String, in text: String) -> Double? {
         text.split(separator: "\n").first { $0.contains(label) }.flatMap { line in
             line.split(separator: " ").last.flatMap { Double($0) }
         }
     }
 
     /// wrk prints latencies as `1.23ms`, `456.00us` or `1.02s`.
-    private static func milliseconds(after label: String, in text: String) -> Double? {
+    static func milliseconds(after label: String, in text: String) -> Double? {
         guard let line = text.split(separator: "\n").first(where: { $0.trimmingCharacters(in: .whitespaces).hasPrefix(label) }),
             let value = line.split(separator: " ").last
         else { return nil }

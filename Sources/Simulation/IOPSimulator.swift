@@ -84,6 +84,9 @@ public final class IOPSimulator: Sendable {
 
     public var cdrsAccepted: Int { state.withLock { $0.cdrs } }
 
+    /// Every Session, CDR, command result and authorization received, answered or not.
+    public var requestsReceived: Int { state.withLock { $0.requests } }
+
     /// Returns once the IOP has accepted `count` CDRs in all.
     public func waitForCDRs(_ count: Int) async {
         await withCheckedContinuation { continuation in

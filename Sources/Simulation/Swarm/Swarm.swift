@@ -22,14 +22,17 @@ public actor Swarm {
     public let endpoints: [Endpoint]
     public let count: Int
     public let v201Every: Int
+    /// What the chargers answer the central system's CALLs, by action (`SwarmConnection.connect`).
+    public let answers: [String: String]
     private let group: any EventLoopGroup
     private var connections: [SwarmConnection?]
     private var transactionIds: [String?]
 
-    public init(endpoints: [Endpoint], count: Int, v201Every: Int, group: any EventLoopGroup) {
+    public init(endpoints: [Endpoint], count: Int, v201Every: Int, group: any EventLoopGroup, answers: [String: String] = [:]) {
         self.endpoints = endpoints
         self.count = count
         self.v201Every = v201Every
+        self.answers = answers
         self.group = group
         self.connections = Array(repeating: nil, count: count)
         self.transactionIds = Array(repeating: nil, count: count)
@@ -48,6 +51,7 @@ public actor Swarm {
         let messages = (0..<count).map(messages)
         let endpoints = self.endpoints
         let group = self.group
+        let answers = self.answers
         let phase = await run("connect + boot + status", indices: Array(0..<count)) { index, outcome in
             let endpoint = endpoints[index % endpoints.count]
             let message = messages[index]
@@ -57,7 +61,8 @@ public actor Swarm {
                 port: endpoint.port,
                 path: "/ocpp/\(Swarm.chargerId(index))",
                 subprotocol: message.version.subprotocol,
-                group: group
+                group: group,
+                answers: answers
             )
             outcome.connection = connection
             outcome.record("WebSocket upgrade", started.duration(to: .now))

@@ -21,12 +21,15 @@ public struct SwarmConnection: Sendable {
     /// Opens the WebSocket `path` on `host:port`, offering `subprotocol`; throws when the
     /// connection or the upgrade fails. `onPing` is told of each ping the server sends, once it
     /// is answered (how a test knows a ping period went by without a clock of its own).
+    /// `answers`: the CALLRESULT payload for each action the central system may send (a
+    /// RemoteStartTransaction accepted, say); any other action is answered NotSupported.
     public static func connect(
         host: String,
         port: Int,
         path: String,
         subprotocol: String,
         group: any EventLoopGroup,
+        answers: [String: String] = [:],
         onPing: (@Sendable () -> Void)? = nil
     ) async throws -> SwarmConnection {
         let upgraded: EventLoopFuture<Upgrade> = try await ClientBootstrap(group: group)
@@ -36,7 +39,7 @@ public struct SwarmConnection: Sendable {
                 channel.eventLoop.makeCompletedFuture {
                     let upgrader = NIOTypedWebSocketClientUpgrader<Upgrade>(maxFrameSize: 1 << 16) { channel, _ in
                         channel.eventLoop.makeCompletedFuture {
-                            let handler = SwarmFrameHandler(onPing: onPing)
+                            let handler = SwarmFrameHandler(answers: answers, onPing: onPing)
                             try channel.pipeline.syncOperations.addHandler(handler)
                             return .upgraded(channel, NIOLoopBound(handler, eventLoop: channel.eventLoop))
                         }
@@ -101,8 +104,8 @@ public enum SwarmError: Error, CustomStringConvertible {
 }
 
 /// The channel's end of a swarm charger: writes CALLs as masked text frames, matches answers to
-/// them by message id, answers pings, and refuses the central system's own CALLs (the swarm
-/// measures what chargers send; nothing it runs sends them any).
+/// them by message id, answers pings, and answers the central system's own CALLs with the
+/// payload given for their action, or NotSupported.
 final class SwarmFrameHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = WebSocketFrame
     typealias OutboundOut = WebSocketFrame
@@ -114,13 +117,15 @@ final class SwarmFrameHandler: ChannelInboundHandler, RemovableChannelHandler {
         let timeout: Scheduled<Void>
     }
 
+    private let answers: [String: String]
     private let onPing: (@Sendable () -> Void)?
     private var context: ChannelHandlerContext?
     private var waiting: [Int: Waiting] = [:]
     private var nextId = 1
     private var fragments: ByteBuffer?
 
-    init(onPing: (@Sendable () -> Void)?) {
+    init(answers: [String: String], onPing: (@Sendable () -> Void)?) {
+        self.answers = answers
         self.onPing = onPing
     }
 
@@ -204,7 +209,12 @@ final class SwarmFrameHandler: ChannelInboundHandler, RemovableChannelHandler {
                 call.promise.succeed(.init(payload: String(rest.dropLast()), nanoseconds: Int64(nanoseconds)))
             }
         case 2:
-            write(#"[4,"\#(id)","NotSupported","the swarm answers no CALL",{}]"#, context: context)
+            let action = String(rest.prefix { $0 != "," }.filter { $0 != "\"" && $0 != " " })
+            if let payload = answers[action] {
+                write(#"[3,"\#(id)",\#(payload)]"#, context: context)
+            } else {
+                write(#"[4,"\#(id)","NotSupported","the swarm answers no \#(action)",{}]"#, context: context)
+            }
         default:
             break
         }
