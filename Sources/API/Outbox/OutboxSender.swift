@@ -69,16 +69,21 @@ public struct OutboxSender: Service {
             // under way in this snapshot, so a head read before its record is not sent again.
             let underWay = attempts.snapshot()
             let heldElsewhere = elsewhere.lanes(at: now)
-            let heads = try await laneHeads().filter {
-                $0.status == .pending && underWay[$0.scheduled.deliveryId] != $0.attempts && heldElsewhere[$0.scheduled.target] == nil
+            let free = max(0, maximumInFlight - underWay.count)
+            let eligible: @Sendable (DeliveriesProjection.State) -> Bool = {
+                underWay[$0.scheduled.deliveryId] != $0.attempts && heldElsewhere[$0.scheduled.target] == nil
             }
-            let due = heads.filter { dueAt($0) <= now }.prefix(max(0, maximumInFlight - underWay.count))
+            let read = try await store.read(DeliveriesProjection.laneHeads(stoppingAfter: free) { eligible($0) && dueAt($0) <= now })
+            let heads = read.heads.filter(eligible)
+            let due = heads.filter { dueAt($0) <= now }.prefix(free)
             for (delivery, claim) in try await claimed(Array(due), elsewhere: elsewhere) {
                 attempts.start(delivery) { await attempt(delivery, claim: claim) }
             }
             // A started attempt wakes the loop when it is recorded (an append); the others are
-            // due later, or their lane's lease elsewhere lapses.
-            return .wait(until: (heads.filter { dueAt($0) > now }.map(dueAt) + elsewhere.lanes(at: now).values).min())
+            // due later, or their lane's lease elsewhere lapses. Heads left unread (every place
+            // taken) are looked at again when an attempt under way is recorded.
+            let later = read.complete ? heads.filter { dueAt($0) > now }.map(dueAt) : []
+            return .wait(until: (later + elsewhere.lanes(at: now).values).min())
         }
         await attempts.cancelAll()
     }
@@ -87,11 +92,6 @@ public struct OutboxSender: Service {
     private func dueAt(_ delivery: DeliveriesProjection.State) -> Timestamp {
         if let requeued = delivery.requeuedAt, requeued >= (delivery.lastAttemptAt ?? delivery.scheduledAt) { return requeued }
         return (delivery.lastAttemptAt ?? delivery.scheduledAt).adding(milliseconds: Self.backoff(afterAttempts: delivery.attempts))
-    }
-
-    /// The first undelivered delivery of each target.
-    private func laneHeads() async throws -> [DeliveriesProjection.State] {
-        try await store.read(DeliveriesProjection.laneHeads)
     }
 
     /// One attempt under its lane's lease, and its record. If the ledger cannot take the record

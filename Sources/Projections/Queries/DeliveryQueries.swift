@@ -14,19 +14,40 @@ extension DeliveriesProjection {
         }
     }
 
-    /// The first undelivered (pending or parked) delivery of each lane, in scheduling order: what
-    /// the outbox may send next. Read row by row: in a long outage a lane holds thousands.
-    public static var laneHeads: ProjectionQuery<[State]> {
+    /// The pending deliveries at the head of their lane (nothing undelivered before them in it),
+    /// in scheduling order: what the outbox may send next. Decoded one by one until `limit` of
+    /// them are `counted`; `complete` says whether every head was read.
+    ///
+    /// The outbox reads this at every pass, and a pass starts at every append: reading and
+    /// decoding every head each time — each command result is a lane of its own, so a backlog of
+    /// a thousand results is a thousand heads — took a quarter of the server's CPU on the ACCEPTED
+    /// command path (docs/performance.md). Now the database finds the heads through the outbox
+    /// index — its partial condition spelled out in both scans, so that SQLite uses it rather than
+    /// scanning every delivery ever made —, parked heads stay unread (they hold their lane and
+    /// are not sent), and decoding stops once the sender has enough.
+    public static func laneHeads(stoppingAfter limit: Int, counted: @escaping @Sendable (State) -> Bool) -> ProjectionQuery<(heads: [State], complete: Bool)> {
         ProjectionQuery { reader in
-            var heads: [String: State] = [:]
+            var heads: [State] = []
+            var found = 0
+            var complete = true
             try reader.forEachRow(
-                "SELECT target, body FROM \(name) WHERE status IN (?, ?) ORDER BY target, sequence",
-                [.text(DeliveryStatus.pending.rawValue), .text(DeliveryStatus.parked.rawValue)]
+                """
+                SELECT body FROM \(name) AS head WHERE head.status IN ('pending', 'parked') AND head.status = 'pending' AND NOT EXISTS (
+                    SELECT 1 FROM \(name) AS earlier WHERE earlier.target = head.target AND earlier.status IN ('pending', 'parked') AND earlier.sequence < head.sequence
+                ) ORDER BY head.sequence
+                """,
+                []
             ) { row in
-                guard let target = row[0].text, heads[target] == nil, let body = row[1].text else { return }
-                heads[target] = try EventCoding.decode(State.self, from: body)
+                guard complete, let body = row[0].text else { return }
+                guard found < limit else {
+                    complete = false
+                    return
+                }
+                let head = try EventCoding.decode(State.self, from: body)
+                heads.append(head)
+                if counted(head) { found += 1 }
             }
-            return heads.values.sorted { $0.sequence < $1.sequence }
+            return (heads, complete)
         }
     }
 
