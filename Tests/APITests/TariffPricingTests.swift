@@ -145,55 +145,67 @@ struct TariffPricingTests {
         }
     }
 
-    @Test("a tariff changed while a session runs: that session keeps the version it started with, the next one gets the new one; both in the log")
-    func tariffChangedMidSession() async throws {
+    /// Two charges of 10 kWh on CP-0042-A, 14:00–15:00 and 15:30–16:30 local time, with the
+    /// examples' tariffs: `whileFirstRuns` happens between the first start and its stop,
+    /// `betweenCharges` after that stop. Returns the CDRs' data, in order.
+    static func twoCharges(
+        whileFirstRuns: @escaping @Sendable (ServerHarness) async throws -> Void = { _ in },
+        betweenCharges: @escaping @Sendable (ServerHarness) async throws -> Void = { _ in },
+        then check: @escaping @Sendable (ServerHarness, [JSONValue]) async throws -> Void
+    ) async throws {
         let iop = try await IOPStandIn()
         try await ServerHarness.with(iop: iop.url, tariffs: try Self.examplesCatalog(), clock: ManualClock(Charge.utc("13:00"))) { server in
             let charger = try await ChargerSimulator(id: "CP-0042-A", port: server.port, mode: "accept")
             defer { charger.stop() }
             let (first, firstId) = try await Self.remoteStart(server, charger, iop: iop, at: "14:00")
-            let outcome = try await TariffPublisher(store: server.store, push: nil).publish(try Self.secondVersion())
-            #expect(outcome.published == ["TARIFF-AC-22"])
+            try await whileFirstRuns(server)
             try await first.at("15:00") { #"{"send":"StopTransaction","transaction_id":\#(firstId),"meter_stop":10000,"timestamp":"\#($0)"}"# }
             try await first.answered("StopTransaction")
+            try await betweenCharges(server)
             let (second, secondId) = try await Self.remoteStart(server, charger, iop: iop, at: "15:30", nth: 2, meterStart: 10000)
             try await second.at("16:30") { #"{"send":"StopTransaction","transaction_id":\#(secondId),"meter_stop":20000,"timestamp":"\#($0)"}"# }
             try await second.answered("StopTransaction", 2)
-
-            let cdrs = try await server.events("CdrIssued").map(\.data.value)
-            #expect(cdrs.count == 2)
-            // 10 kWh each, all at the unrestricted energy element: 0.40 then 0.60.
-            #expect(cdrs.map { $0["total_cost"] } == [.number("4"), .number("6")])
-            #expect(cdrs.map { $0["pricing"]?["tariff"]?["last_updated"]?.stringValue } == ["2026-11-01T00:00:00Z", "2026-12-01T00:00:00Z"])
-            let versions = try #require(try await server.store.state(TariffsProjection.self, "TARIFF-AC-22")).versions.map(\.lastUpdated)
-            #expect(versions == ["2026-11-01T00:00:00Z", "2026-12-01T00:00:00Z"])
-            let report = try #require(try await Projections.Audit.report(authorizationId: Self.authorization, store: server.store))
-            #expect(report.text.contains("tariff TARIFF-AC-22 (last_updated 2026-11-01T00:00:00Z)"))
-            #expect(report.text.contains("tariff TARIFF-AC-22 (last_updated 2026-12-01T00:00:00Z)"))
+            try await check(server, try await server.events("CdrIssued").map(\.data.value))
         }
     }
 
-    @Test("a tariff re-published with other prices under the same last_updated prices the next stop with the new object, not the one parsed for the last stop")
-    func tariffRepublishedUnderSameLastUpdated() async throws {
-        let iop = try await IOPStandIn()
-        try await ServerHarness.with(iop: iop.url, tariffs: try Self.examplesCatalog(), clock: ManualClock(Charge.utc("13:00"))) { server in
-            let charger = try await ChargerSimulator(id: "CP-0042-A", port: server.port, mode: "accept")
-            defer { charger.stop() }
-            let (first, firstId) = try await Self.remoteStart(server, charger, iop: iop, at: "14:00")
-            try await first.at("15:00") { #"{"send":"StopTransaction","transaction_id":\#(firstId),"meter_stop":10000,"timestamp":"\#($0)"}"# }
-            try await first.answered("StopTransaction")
-            var text = try String(contentsOf: ServerHarness.examplesTariffs, encoding: .utf8)
-            text = text.replacingOccurrences(of: "\"price\": 0.40", with: "\"price\": 0.60")
-            let republished = try TariffCatalog(json: Data(text.utf8), source: "tariffs-same-last-updated.json")
-            #expect(try await TariffPublisher(store: server.store, push: nil).publish(republished).published == ["TARIFF-AC-22"])
-            let (second, secondId) = try await Self.remoteStart(server, charger, iop: iop, at: "15:30", nth: 2, meterStart: 10000)
-            try await second.at("16:30") { #"{"send":"StopTransaction","transaction_id":\#(secondId),"meter_stop":20000,"timestamp":"\#($0)"}"# }
-            try await second.answered("StopTransaction", 2)
+    @Test("a tariff changed while a session runs: that session keeps the version it started with, the next one gets the new one; both in the log")
+    func tariffChangedMidSession() async throws {
+        try await Self.twoCharges(
+            whileFirstRuns: { server in
+                let outcome = try await TariffPublisher(store: server.store, push: nil).publish(try Self.secondVersion())
+                #expect(outcome.published == ["TARIFF-AC-22"])
+            },
+            then: { server, cdrs in
+                #expect(cdrs.count == 2)
+                // 10 kWh each, all at the unrestricted energy element: 0.40 then 0.60.
+                #expect(cdrs.map { $0["total_cost"] } == [.number("4"), .number("6")])
+                #expect(cdrs.map { $0["pricing"]?["tariff"]?["last_updated"]?.stringValue } == ["2026-11-01T00:00:00Z", "2026-12-01T00:00:00Z"])
+                let versions = try #require(try await server.store.state(TariffsProjection.self, "TARIFF-AC-22")).versions.map(\.lastUpdated)
+                #expect(versions == ["2026-11-01T00:00:00Z", "2026-12-01T00:00:00Z"])
+                let report = try #require(try await Projections.Audit.report(authorizationId: Self.authorization, store: server.store))
+                #expect(report.text.contains("tariff TARIFF-AC-22 (last_updated 2026-11-01T00:00:00Z)"))
+                #expect(report.text.contains("tariff TARIFF-AC-22 (last_updated 2026-12-01T00:00:00Z)"))
+            }
+        )
+    }
 
-            let cdrs = try await server.events("CdrIssued").map(\.data.value)
-            #expect(cdrs.map { $0["total_cost"] } == [.number("4"), .number("6")])
-            #expect(cdrs.map { $0["pricing"]?["tariff"]?["last_updated"]?.stringValue } == ["2026-11-01T00:00:00Z", "2026-11-01T00:00:00Z"])
-        }
+    @Test(
+        "a tariff re-published with other prices under the same last_updated prices the next stop with the new object, not the one parsed for the last stop"
+    )
+    func tariffRepublishedUnderSameLastUpdated() async throws {
+        try await Self.twoCharges(
+            betweenCharges: { server in
+                var text = try String(contentsOf: ServerHarness.examplesTariffs, encoding: .utf8)
+                text = text.replacingOccurrences(of: "\"price\": 0.40", with: "\"price\": 0.60")
+                let republished = try TariffCatalog(json: Data(text.utf8), source: "tariffs-same-last-updated.json")
+                #expect(try await TariffPublisher(store: server.store, push: nil).publish(republished).published == ["TARIFF-AC-22"])
+            },
+            then: { _, cdrs in
+                #expect(cdrs.map { $0["total_cost"] } == [.number("4"), .number("6")])
+                #expect(cdrs.map { $0["pricing"]?["tariff"]?["last_updated"]?.stringValue } == ["2026-11-01T00:00:00Z", "2026-11-01T00:00:00Z"])
+            }
+        )
     }
 
     @Test("the IOP pulls the tariffs in force (GET /tariffs, paginated, listed in version discovery); a withdrawn one is no longer listed")

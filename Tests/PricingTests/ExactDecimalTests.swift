@@ -15,7 +15,9 @@ import Testing
             decimal("12345678901234567890123456789012345678"), Decimal(1) / 3, Decimal(2) / 3, Decimal(-5) / 7, 0, 1, -1,
         ]
         for _ in 0..<5_000 {
-            values.append(Decimal(Int.random(in: -1_000_000_000...1_000_000_000, using: &random)) / Decimal(Int.random(in: 1...100_000, using: &random)))
+            values.append(
+                Decimal(Int.random(in: -1_000_000_000...1_000_000_000, using: &random)) / Decimal(Int.random(in: 1...100_000, using: &random))
+            )
             values.append(Decimal(Int.random(in: -10_000_000...10_000_000, using: &random)))
         }
         return values

@@ -13,8 +13,19 @@ import Testing
 
     static func ledger(_ store: any ProjectionStore) async throws {
         for (id, lane) in schedule {
-            let scheduled = DeliveryScheduled(deliveryId: id, kind: .commandResult, target: lane, method: "POST", url: "https://iop.example/\(id)", body: "{}")
-            _ = try await store.append([try EventCoding.newEvent(scheduled, metadata: EventMetadata(source: "test"))], to: "delivery-\(id)", expectedVersion: .noStream)
+            let scheduled = DeliveryScheduled(
+                deliveryId: id,
+                kind: .commandResult,
+                target: lane,
+                method: "POST",
+                url: "https://iop.example/\(id)",
+                body: "{}"
+            )
+            _ = try await store.append(
+                [try EventCoding.newEvent(scheduled, metadata: EventMetadata(source: "test"))],
+                to: "delivery-\(id)",
+                expectedVersion: .noStream
+            )
         }
         let parked = try EventCoding.newEvent(DeliveryParked(deliveryId: "b1", reason: "2001"), metadata: EventMetadata(source: "test"))
         _ = try await store.append([parked], to: "delivery-b1", expectedVersion: .any)
@@ -22,7 +33,10 @@ import Testing
         _ = try await store.append([delivered], to: "delivery-c1", expectedVersion: .any)
     }
 
-    @Test("the first undelivered delivery of each lane, in scheduling order; a parked head holds its lane; reading stops after the limit", arguments: StoreKind.available)
+    @Test(
+        "the first undelivered delivery of each lane, in scheduling order; a parked head holds its lane; reading stops after the limit",
+        arguments: StoreKind.available
+    )
     func laneHeads(_ kind: StoreKind) async throws {
         try await kind.withScratchLedger { ledger in
             try await ledger.open().closing { store in

@@ -25,7 +25,10 @@ extension DeliveriesProjection {
     /// index — its partial condition spelled out in both scans, so that SQLite uses it rather than
     /// scanning every delivery ever made —, parked heads stay unread (they hold their lane and
     /// are not sent), and decoding stops once the sender has enough.
-    public static func laneHeads(stoppingAfter limit: Int, counted: @escaping @Sendable (State) -> Bool) -> ProjectionQuery<(heads: [State], complete: Bool)> {
+    public static func laneHeads(
+        stoppingAfter limit: Int,
+        counted: @escaping @Sendable (State) -> Bool
+    ) -> ProjectionQuery<(heads: [State], complete: Bool)> {
         ProjectionQuery { reader in
             var heads: [State] = []
             var found = 0

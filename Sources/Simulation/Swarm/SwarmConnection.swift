@@ -170,7 +170,11 @@ final class SwarmFrameHandler: ChannelInboundHandler, RemovableChannelHandler {
         let frame = unwrapInboundIn(data)
         switch frame.opcode {
         case .text:
-            frame.fin ? received(frame.unmaskedData, context: context) : (fragments = frame.unmaskedData)
+            if frame.fin {
+                received(frame.unmaskedData, context: context)
+            } else {
+                fragments = frame.unmaskedData
+            }
         case .continuation:
             var data = frame.unmaskedData
             fragments?.writeBuffer(&data)
