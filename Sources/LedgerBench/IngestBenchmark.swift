@@ -14,7 +14,11 @@ struct IngestBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ingest",
         abstract: "START_SESSION requests/s and p50/p99 latency at N connections: ledger vs a constant-answer Hummingbird ceiling.",
-        discussion: "Needs wrk on the PATH (apt-get install wrk)."
+        discussion: """
+            Needs wrk on the PATH (apt-get install wrk). Without a charger every command is REJECTED; \
+            --accepted connects chargers that accept them (run from the repository, with the release \
+            `ledger` built beside ledger-bench: swift build -c release --product ledger).
+            """
     )
 
     @Option(help: "Concurrent connections.")
