@@ -69,10 +69,7 @@ import Testing
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         try await SQLiteEventStore(path: directory.path("ledger.sqlite"), readModels: ProjectionEngine()).closing { store in
-            for sql in [
-                DeliveriesProjection.laneHeadsSQL,
-                "SELECT count(*) FROM deliveries WHERE \(DeliveriesProjection.inOutbox()) AND status = 'pending'",
-            ] {
+            for sql in [DeliveriesProjection.laneHeadsSQL, DeliveriesProjection.countSQL(.pending), DeliveriesProjection.countSQL(.parked)] {
                 let plan = try await store.withReadDatabase { database in
                     try database.rows("EXPLAIN QUERY PLAN \(sql)").compactMap { $0.last?.text }
                 }

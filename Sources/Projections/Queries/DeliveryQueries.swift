@@ -69,8 +69,10 @@ extension DeliveriesProjection {
 
     /// How many deliveries are in `status` (what `/metrics` reads for pending and parked at every scrape).
     public static func count(_ status: DeliveryStatus) -> ProjectionQuery<Int64> {
-        ProjectionQuery { reader in try reader.integer("SELECT count(*) FROM \(name) WHERE \(condition(status))", [.text(status.rawValue)]) }
+        ProjectionQuery { reader in try reader.integer(countSQL(status), [.text(status.rawValue)]) }
     }
+
+    static func countSQL(_ status: DeliveryStatus) -> String { "SELECT count(*) FROM \(name) WHERE \(condition(status))" }
 
     /// The outbox (pending and parked deliveries) counted by lane kind — `command_result`,
     /// `session` (Session PUT/PATCH and CDR), `tariff`, `location`, `evse_status` — and status: read through the
