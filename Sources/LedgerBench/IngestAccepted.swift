@@ -48,14 +48,10 @@ extension IngestBenchmark {
         try Self.acceptedScript(chargers: chargers, resultsPort: iop.port).write(toFile: script, atomically: true, encoding: .utf8)
         let delivered = iop.requestsReceived
         let cpuStart = server.usage.cpuSeconds
-        let output = try await Self.wrk(["-t2", "-c\(connections)", "-d\(seconds)s", "--latency", "-s", script, "http://127.0.0.1:\(server.port)"])
+        let report = try await wrk(script: script, port: server.port)
         let cpuDuringRun = server.usage.cpuSeconds - cpuStart
-        guard let rate = Self.number(after: "Requests/sec:", in: output),
-            let p50 = Self.milliseconds(after: "50%", in: output), let p99 = Self.milliseconds(after: "99%", in: output),
-            let requests = Self.requests(in: output), requests > 0,
-            let acceptedCount = Self.number(after: "accepted", in: output).map({ Int($0) })
-        else {
-            throw BenchmarkError("cannot read wrk's output:\n\(output)")
+        guard let acceptedCount = Self.number(after: "accepted", in: report.output).map({ Int($0) }) else {
+            throw BenchmarkError("the script printed no count of ACCEPTED answers:\n\(report.output)")
         }
         // The results still queued when wrk stopped: waited for (a benchmark, not a test), 60 s at most.
         let waitStart = ContinuousClock.now
@@ -64,21 +60,20 @@ extension IngestBenchmark {
         }
         let results = iop.requestsReceived - delivered
         let cpuUntilDelivered = server.usage.cpuSeconds - cpuStart
-        let errors = output.split(separator: "\n").filter { $0.contains("Non-2xx") || $0.contains("Socket errors") }
         print(
             String(
                 format:
                     "ledger ACCEPTED path (%d chargers, server apart): %.0f requests/s, p50 %.2f ms, p99 %.2f ms; %d of %d ACCEPTED; %.0f CPU-µs per request over the run, %.0f until %d results were delivered%@",
                 chargers,
-                rate,
-                p50,
-                p99,
+                report.requestsPerSecond,
+                report.p50,
+                report.p99,
                 acceptedCount,
-                requests,
-                cpuDuringRun / Double(requests) * 1_000_000,
-                cpuUntilDelivered / Double(requests) * 1_000_000,
+                report.requests,
+                cpuDuringRun / Double(report.requests) * 1_000_000,
+                cpuUntilDelivered / Double(report.requests) * 1_000_000,
                 results,
-                errors.isEmpty ? "" : " (\(errors.joined(separator: "; ")))"
+                report.errors
             )
         )
         await swarm.dropConnections()

@@ -110,10 +110,33 @@ struct IngestBenchmark: AsyncParsableCommand {
         )
     }
 
-    struct Result {
+    /// What wrk printed of a run: its rate, latencies, request count and error lines, and the
+    /// whole text (a script's own lines are in it).
+    struct WrkReport {
         var requestsPerSecond: Double
         var p50: Double
         var p99: Double
+        var requests: Int
+        /// wrk's `Non-2xx` and `Socket errors` lines, as ` (…)` to append to a report line, or "".
+        var errors: String
+        var output: String
+
+        init(_ output: String) throws {
+            guard let rate = IngestBenchmark.number(after: "Requests/sec:", in: output),
+                let p50 = IngestBenchmark.milliseconds(after: "50%", in: output), let p99 = IngestBenchmark.milliseconds(after: "99%", in: output),
+                let requests = IngestBenchmark.requests(in: output), requests > 0
+            else {
+                throw BenchmarkError("cannot read wrk's output:\n\(output)")
+            }
+            let errors = output.split(separator: "\n").filter { $0.contains("Non-2xx") || $0.contains("Socket errors") }
+            (requestsPerSecond, self.p50, self.p99, self.requests, self.output) = (rate, p50, p99, requests, output)
+            self.errors = errors.isEmpty ? "" : " (\(errors.joined(separator: "; ")))"
+        }
+    }
+
+    /// Runs wrk's `script` with this benchmark's connections and duration against `port`.
+    func wrk(script: String, port: Int) async throws -> WrkReport {
+        try WrkReport(try await Self.wrk(["-t2", "-c\(connections)", "-d\(seconds)s", "--latency", "-s", script, "http://127.0.0.1:\(port)"]))
     }
 
     /// Starts a server with `serve(onRunning, stop)`, runs wrk against it, stops it.
@@ -123,42 +146,35 @@ struct IngestBenchmark: AsyncParsableCommand {
         _ serve:
             @escaping @Sendable (_ onRunning: @escaping @Sendable (Int) async -> Void, _ stop: @escaping @Sendable () async -> Void) async throws ->
             Void
-    ) async throws -> Result {
+    ) async throws -> WrkReport {
         let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
         let (stops, stopContinuation) = AsyncStream.makeStream(of: Void.self)
         let server = Task { try await serve({ portContinuation.yield($0) }, { for await _ in stops { return } }) }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else { throw BenchmarkError("\(name) did not start") }
         let cpuStart = ProcessorTime.seconds
-        let output = try await Self.wrk(["-t2", "-c\(connections)", "-d\(seconds)s", "--latency", "-s", script, "http://127.0.0.1:\(port)"])
+        let report = try await wrk(script: script, port: port)
         let cpuSeconds = ProcessorTime.seconds - cpuStart
         stopContinuation.yield()
         try await server.value
-        guard let rate = Self.number(after: "Requests/sec:", in: output),
-            let p50 = Self.milliseconds(after: "50%", in: output), let p99 = Self.milliseconds(after: "99%", in: output),
-            let requests = Self.requests(in: output), requests > 0
-        else {
-            throw BenchmarkError("cannot read wrk's output:\n\(output)")
-        }
-        let errors = output.split(separator: "\n").filter { $0.contains("Non-2xx") || $0.contains("Socket errors") }
         print(
             String(
                 format: "%@: %.0f requests/s, p50 %.2f ms, p99 %.2f ms, %.0f CPU-µs per request (this process, wrk apart)%@",
                 name,
-                rate,
-                p50,
-                p99,
-                cpuSeconds / Double(requests) * 1_000_000,
-                errors.isEmpty ? "" : " (\(errors.joined(separator: "; ")))"
+                report.requestsPerSecond,
+                report.p50,
+                report.p99,
+                cpuSeconds / Double(report.requests) * 1_000_000,
+                report.errors
             )
         )
-        return Result(requestsPerSecond: rate, p50: p50, p99: p99)
+        return report
     }
 
     /// Runs wrk and returns what it printed. Waited for on a thread of its own: reading its
     /// output on the cooperative pool held one of the two threads the server under test runs on
     /// for the whole measurement.
-    static func wrk(_ arguments: [String]) async throws -> String {
+    private static func wrk(_ arguments: [String]) async throws -> String {
         try await withCheckedThrowingContinuation { (done: CheckedContinuation<String, any Error>) in
             Thread.detachNewThread {
                 done.resume(
@@ -180,7 +196,7 @@ struct IngestBenchmark: AsyncParsableCommand {
     }
 
     /// `  123456 requests in 10.00s, 45.67MB read`.
-    static func requests(in text: String) -> Int? {
+    private static func requests(in text: String) -> Int? {
         text.split(separator: "\n").first { $0.contains(" requests in ") }.flatMap { line in
             line.split(separator: " ").first.flatMap { Int($0) }
         }
@@ -193,7 +209,7 @@ struct IngestBenchmark: AsyncParsableCommand {
     }
 
     /// wrk prints latencies as `1.23ms`, `456.00us` or `1.02s`.
-    static func milliseconds(after label: String, in text: String) -> Double? {
+    private static func milliseconds(after label: String, in text: String) -> Double? {
         guard let line = text.split(separator: "\n").first(where: { $0.trimmingCharacters(in: .whitespaces).hasPrefix(label) }),
             let value = line.split(separator: " ").last
         else { return nil }

@@ -84,7 +84,7 @@ extension DeliveriesProjection {
                 WHEN target LIKE 'evse:%' THEN 'evse_status' WHEN target LIKE 'location:%' THEN 'location' ELSE 'command_result' END
                 """
             return try reader.rows(
-                "SELECT \(lane), status, count(*) FROM \(name) WHERE status IN ('pending', 'parked') GROUP BY 1, 2 ORDER BY 1, 2",
+                "SELECT \(lane), status, count(*) FROM \(name) WHERE \(inOutbox()) GROUP BY 1, 2 ORDER BY 1, 2",
                 []
             ).compactMap { row in
                 guard let lane = row[0].text, let status = row[1].text, let count = row[2].integer else { return nil }
