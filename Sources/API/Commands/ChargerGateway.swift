@@ -6,8 +6,9 @@ import Ledger
 /// WebSocket details.
 public protocol ChargerGateway: Sendable {
     func isConnected(_ chargePointId: String) async -> Bool
-    /// Sends `call` (a CALL frame, as recorded) whose answer belongs to `commandId`. Throws when
-    /// the charger is not connected.
+    /// Sends `call` (a CALL frame, as recorded) whose answer belongs to `commandId`, or queues it
+    /// until the charger has answered the CALL before it (OCPP-J: one at a time). Throws when the
+    /// charger is not connected.
     func send(_ call: OutboundCall, to chargePointId: String) async throws
 }
 
@@ -19,15 +20,23 @@ public struct OutboundCall: Sendable {
     public var messageId: String { commandId }
     public let action: String
     public let text: String
+    /// The command's deadline: a CALL still waiting for its turn then is not sent.
+    public let deadline: Timestamp
 
-    public init(commandId: String, action: String, payload: JSONValue) {
-        self.init(commandId: commandId, action: action, text: OCPPFrame.call(messageId: commandId, action: action, payload: payload).text)
+    public init(commandId: String, action: String, payload: JSONValue, deadline: Timestamp) {
+        self.init(
+            commandId: commandId,
+            action: action,
+            text: OCPPFrame.call(messageId: commandId, action: action, payload: payload).text,
+            deadline: deadline
+        )
     }
 
     /// The CALL another instance recorded (`CommandDispatched.frame`), to be sent as it is.
-    init(commandId: String, action: String, text: String) {
+    init(commandId: String, action: String, text: String, deadline: Timestamp) {
         self.commandId = commandId
         self.action = action
         self.text = text
+        self.deadline = deadline
     }
 }

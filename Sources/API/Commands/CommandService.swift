@@ -101,7 +101,8 @@ public struct CommandService: Sendable {
                     // OCPI 2.2.1 requires one on every request: answered all the same, noted for the IOP's support.
                     if received.exchange?.requestId == nil { decision.warnings.append("the OCPI 2.2.1 request carried no X-Request-ID") }
                 }
-                let call = decision.dispatch.map { OutboundCall(commandId: commandId, action: $0.action, payload: $0.payload) }
+                let deadline = clock.now().adding(milliseconds: commandTimeout.milliseconds)
+                let call = decision.dispatch.map { OutboundCall(commandId: commandId, action: $0.action, payload: $0.payload, deadline: deadline) }
                 do {
                     try await record(received, decision, call: call)
                 } catch {
@@ -278,7 +279,6 @@ public struct CommandService: Sendable {
             events.append(try EventCoding.newEvent(CommandWarning(commandId: commandId, warning: warning), metadata: metadata))
         }
         if let dispatch = decision.dispatch, let call {
-            let deadline = clock.now().adding(milliseconds: commandTimeout.milliseconds)
             events.append(
                 try EventCoding.newEvent(
                     CommandDispatched(
@@ -287,7 +287,7 @@ public struct CommandService: Sendable {
                         action: call.action,
                         messageId: call.messageId,
                         connectorId: dispatch.connectorId,
-                        deadline: deadline,
+                        deadline: call.deadline,
                         frame: call.text,
                         via: dispatch.via,
                         remoteStartId: dispatch.remoteStartId

@@ -64,7 +64,7 @@ public struct RemoteDispatch: Service {
         }
         do {
             try await gateway.send(
-                OutboundCall(commandId: dispatched.commandId, action: dispatched.action, text: frame),
+                OutboundCall(commandId: dispatched.commandId, action: dispatched.action, text: frame, deadline: dispatched.deadline),
                 to: dispatched.chargePointId
             )
             logger.info("CALL of command \(dispatched.commandId) sent for another instance", metadata: ["command_id": .string(dispatched.commandId)])

@@ -8,14 +8,19 @@ public protocol FrameSink: Sendable {
     func close(reason: String) async
 }
 
-/// The OCPP 1.6J central system's state: which chargers are connected, and which CALLs we sent
-/// are waiting for an answer (by message id, which is the command id: one CALL per command).
+/// The OCPP central system's state: which chargers are connected, and the CALLs we send them —
+/// one at a time per charger (`CallQueue`), and those sent waiting for an answer (by message id,
+/// which is the command id: one CALL per command).
 ///
 /// Connections themselves are owned by the WebSocket handlers; this actor only indexes them.
 public actor CentralSystem: ChargerGateway {
     struct Connection {
         let id: UUID
         let sink: any FrameSink
+        var calls = CallQueue()
+        /// Wakes the queue when the CALL in flight stops blocking the next (its deadline), while
+        /// CALLs wait behind it.
+        var wake: (at: Timestamp, task: Task<Void, Never>)?
     }
 
     struct PendingCall {
@@ -24,21 +29,31 @@ public actor CentralSystem: ChargerGateway {
     }
 
     private var connections: [String: Connection] = [:]
+    /// Every CALL sent and not answered, the timed-out ones included: a late answer is still recorded.
     private var pending: [String: [String: PendingCall]] = [:]
+    private let clock: any LedgerClock
+    private let logger: Logger
 
-    public init() {}
-
-    /// Registers a new connection for `chargePointId`; returns the one it replaces, if any.
-    func connect(_ chargePointId: String, id: UUID, sink: any FrameSink) -> (id: UUID, sink: any FrameSink)? {
-        let replaced = connections[chargePointId].map { (id: $0.id, sink: $0.sink) }
-        connections[chargePointId] = Connection(id: id, sink: sink)
-        pending[chargePointId] = [:]
-        return replaced
+    public init(clock: any LedgerClock, logger: Logger) {
+        self.clock = clock
+        self.logger = logger
     }
 
-    /// Forgets the connection `id` if it is still the current one for `chargePointId`.
+    /// Registers a new connection for `chargePointId`; returns the one it replaces, if any. CALLs
+    /// waiting for the replaced one are not sent: their deadlines settle them.
+    func connect(_ chargePointId: String, id: UUID, sink: any FrameSink) -> (id: UUID, sink: any FrameSink)? {
+        let replaced = connections[chargePointId]
+        replaced?.wake?.task.cancel()
+        connections[chargePointId] = Connection(id: id, sink: sink)
+        pending[chargePointId] = [:]
+        return replaced.map { (id: $0.id, sink: $0.sink) }
+    }
+
+    /// Forgets the connection `id` if it is still the current one for `chargePointId`, with the
+    /// CALLs waiting for it (their deadlines settle them).
     func disconnect(_ chargePointId: String, id: UUID) -> Bool {
-        guard connections[chargePointId]?.id == id else { return false }
+        guard let connection = connections[chargePointId], connection.id == id else { return false }
+        connection.wake?.task.cancel()
         connections[chargePointId] = nil
         pending[chargePointId] = nil
         return true
@@ -46,15 +61,66 @@ public actor CentralSystem: ChargerGateway {
 
     public func isConnected(_ chargePointId: String) -> Bool { connections[chargePointId] != nil }
 
+    /// Sends `call` now, or queues it behind the CALL the charger has not answered yet. Throws
+    /// only when the charger is not connected: a CALL that cannot be written is logged, and its
+    /// deadline settles it.
     public func send(_ call: OutboundCall, to chargePointId: String) async throws {
-        guard let connection = connections[chargePointId] else { throw GatewayError.notConnected(chargePointId) }
-        pending[chargePointId, default: [:]][call.messageId] = PendingCall(commandId: call.commandId, action: call.action)
-        try await connection.sink.send(call.text)
+        guard connections[chargePointId] != nil else { throw GatewayError.notConnected(chargePointId) }
+        await advance(chargePointId) { $0.offer(call, now: $1) }
     }
 
-    /// The CALL a CALLRESULT/CALLERROR answers, removed from the pending ones.
-    func answered(_ messageId: String, by chargePointId: String) -> PendingCall? {
-        pending[chargePointId]?.removeValue(forKey: messageId)
+    /// The CALL a CALLRESULT/CALLERROR answers, removed from the pending ones; the next CALL
+    /// waiting for this charger goes out.
+    func answered(_ messageId: String, by chargePointId: String) async -> PendingCall? {
+        let call = pending[chargePointId]?.removeValue(forKey: messageId)
+        await advance(chargePointId) { $0.answered(messageId, now: $1) }
+        return call
+    }
+
+    private func wake(_ chargePointId: String, connection id: UUID, at: Timestamp) async {
+        guard let connection = connections[chargePointId], connection.id == id else { return }
+        if connection.wake?.at == at { connections[chargePointId]?.wake = nil }
+        await advance(chargePointId) { $0.deadlinePassed(now: $1) }
+    }
+
+    /// Moves `chargePointId`'s queue on (`step`), sends the CALL whose turn it is, and rearms the wake.
+    private func advance(_ chargePointId: String, _ step: (inout CallQueue, Timestamp) -> CallQueue.Turn) async {
+        guard var connection = connections[chargePointId] else { return }
+        let turn = step(&connection.calls, clock.now())
+        connections[chargePointId] = connection
+        for call in turn.expired {
+            logger.notice(
+                "CALL of command \(call.commandId) to \(chargePointId) not sent: its deadline passed while an earlier CALL was unanswered",
+                metadata: ["command_id": .string(call.commandId)]
+            )
+        }
+        rearm(chargePointId)
+        guard let call = turn.send else { return }
+        pending[chargePointId, default: [:]][call.messageId] = PendingCall(commandId: call.commandId, action: call.action)
+        do {
+            try await connection.sink.send(call.text)
+        } catch {
+            logger.warning("CALL of command \(call.commandId) to \(chargePointId) not sent (the deadline settles it): \(error)")
+        }
+    }
+
+    /// Keeps one wake per connection, at the deadline of the CALL in flight while others wait.
+    private func rearm(_ chargePointId: String) {
+        guard var connection = connections[chargePointId] else { return }
+        let at = connection.calls.blockedUntil
+        guard connection.wake?.at != at else { return }
+        connection.wake?.task.cancel()
+        connection.wake = at.map { at in
+            let id = connection.id
+            return (
+                at,
+                Task { [clock] in
+                    do { try await clock.sleep(until: at) } catch { return }
+                    await self.wake(chargePointId, connection: id, at: at)
+                }
+            )
+        }
+        connections[chargePointId] = connection
     }
 }
 

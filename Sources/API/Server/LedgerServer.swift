@@ -138,7 +138,7 @@ public struct LedgerServer: Sendable {
             configuration: .init(timeout: .init(connect: .seconds(5), read: .seconds(15)))
         )
         let responseURLs = ResponseURLPolicy(iopURL: configuration.iop?.url, allowedHosts: configuration.responseURLHosts)
-        let centralSystem = CentralSystem()
+        let centralSystem = CentralSystem(clock: clock, logger: logger)
         let metrics = LedgerMetrics()
         let link = IOPLink(
             store: store,
