@@ -85,9 +85,9 @@ public actor CentralSystem: ChargerGateway {
 
     /// Moves `chargePointId`'s queue on (`step`), sends the CALL whose turn it is, and rearms the wake.
     private func advance(_ chargePointId: String, _ step: (inout CallQueue, Timestamp) -> CallQueue.Turn) async {
-        guard var connection = connections[chargePointId] else { return }
-        let turn = step(&connection.calls, clock.now())
-        connections[chargePointId] = connection
+        guard connections[chargePointId] != nil else { return }
+        // In place: a copy of the connection would make the queue copy its buffer at every change.
+        let turn = step(&connections[chargePointId]!.calls, clock.now())
         for call in turn.expired {
             logger.notice(
                 "CALL of command \(call.commandId) to \(chargePointId) not sent: its deadline passed while an earlier CALL was unanswered",
@@ -95,10 +95,10 @@ public actor CentralSystem: ChargerGateway {
             )
         }
         rearm(chargePointId)
-        guard let call = turn.send else { return }
+        guard let call = turn.send, let sink = connections[chargePointId]?.sink else { return }
         pending[chargePointId, default: [:]][call.messageId] = PendingCall(commandId: call.commandId, action: call.action)
         do {
-            try await connection.sink.send(call.text)
+            try await sink.send(call.text)
         } catch {
             logger.warning("CALL of command \(call.commandId) to \(chargePointId) not sent (the deadline settles it): \(error)")
         }
@@ -106,13 +106,13 @@ public actor CentralSystem: ChargerGateway {
 
     /// Keeps one wake per connection, at the deadline of the CALL in flight while others wait.
     private func rearm(_ chargePointId: String) {
-        guard var connection = connections[chargePointId] else { return }
+        guard let connection = connections[chargePointId] else { return }
         let at = connection.calls.blockedUntil
         guard connection.wake?.at != at else { return }
         connection.wake?.task.cancel()
-        connection.wake = at.map { at in
-            let id = connection.id
-            return (
+        let id = connection.id
+        connections[chargePointId]!.wake = at.map { at in
+            (
                 at,
                 Task { [clock] in
                     do { try await clock.sleep(until: at) } catch { return }
@@ -120,7 +120,6 @@ public actor CentralSystem: ChargerGateway {
                 }
             )
         }
-        connections[chargePointId] = connection
     }
 }
 
