@@ -67,6 +67,25 @@ struct OneCallAtATimeTests {
             #expect(calls(charger) == ["RemoteStartTransaction", "UnlockConnector"])
         }
     }
+
+    @Test("a CALL still waiting when its charger disconnects is never sent, not even to the charger once it is back; both commands time out")
+    func waitingCallDroppedOnDisconnect() async throws {
+        try await twoCommands(charger: "late") { server, iop, charger in
+            charger.send(#"{"send":"close"}"#)
+            _ = try await server.waitForEvent("ChargePointDisconnected")
+            let back = try await ChargerSimulator(id: Self.chargePoint, port: server.port, mode: "accept")
+            defer { back.stop() }
+            // The first deadline passes (it would have released the second CALL), then the second's.
+            server.clock.advance(milliseconds: 20_001)
+            try await iop.requests.wait("the first TIMEOUT") { $0.count == 1 }
+            _ = try await back.call("Heartbeat", #"{"send":"Heartbeat"}"#)
+            server.clock.advance(milliseconds: 10_000)
+            try await iop.requests.wait("the second TIMEOUT") { $0.count == 2 }
+            #expect(iop.results == ["TIMEOUT", "TIMEOUT"])
+            _ = try await back.call("Heartbeat", #"{"send":"Heartbeat"}"#)
+            #expect(calls(back).isEmpty, "a CALL queued for the old connection reached the new one")
+        }
+    }
 }
 
 /// The queue itself, with the clock in hand.
