@@ -250,6 +250,14 @@ extension Optional {
 struct PlainOCPICommandTests {
     static let all: Set<CommandType> = [.startSession, .stopSession, .reserveNow, .unlockConnector]
 
+    /// UNLOCK_CONNECTOR of CP-0042-A's connector, its result to the IOP stand-in.
+    static func unlock(_ iop: IOPStandIn) -> String {
+        JSONValue.object([
+            "response_url": .string("\(iop.url)/ocpi/emsp/2.1.1/commands/UNLOCK_CONNECTOR/1"), "location_id": .string("LOC-PARIS-0042"),
+            "evse_uid": .string("EVSE-0042-01"), "connector_id": .string("1"),
+        ]).canonicalText
+    }
+
     @Test("RESERVE_NOW becomes ReserveNow and UNLOCK_CONNECTOR becomes UnlockConnector; the charger's answers come back")
     func reserveAndUnlock() async throws {
         let iop = try await IOPStandIn()
@@ -269,11 +277,7 @@ struct PlainOCPICommandTests {
             }
             #expect(reserveCall["payload"]?["reservationId"]?.int64Value == 77)
             #expect(reserveCall["payload"]?["idTag"]?.stringValue == "APP-7Q2M4K9X")
-            let unlock = JSONValue.object([
-                "response_url": .string("\(iop.url)/ocpi/emsp/2.1.1/commands/UNLOCK_CONNECTOR/1"), "location_id": .string("LOC-PARIS-0042"),
-                "evse_uid": .string("EVSE-0042-01"), "connector_id": .string("1"),
-            ]).canonicalText
-            #expect(try await server.command("UNLOCK_CONNECTOR", unlock).result == "ACCEPTED")
+            #expect(try await server.command("UNLOCK_CONNECTOR", Self.unlock(iop)).result == "ACCEPTED")
             try await charger.waitFor("UnlockConnector") { $0["action"]?.stringValue == "UnlockConnector" && $0["event"]?.stringValue == "call" }
             try await iop.requests.wait("both results") { $0.count == 2 }
             #expect(iop.results == ["ACCEPTED", "ACCEPTED"])

@@ -25,11 +25,7 @@ struct OneCallAtATimeTests {
                 $0["action"]?.stringValue == "RemoteStartTransaction" && $0["event"]?.stringValue == "call"
             }
             server.clock.advance(milliseconds: 10_000)
-            let unlock = JSONValue.object([
-                "response_url": .string("\(iop.url)/ocpi/emsp/2.1.1/commands/UNLOCK_CONNECTOR/1"), "location_id": .string("LOC-PARIS-0042"),
-                "evse_uid": .string("EVSE-0042-01"), "connector_id": .string("1"),
-            ]).canonicalText
-            #expect(try await server.command("UNLOCK_CONNECTOR", unlock).result == "ACCEPTED")
+            #expect(try await server.command("UNLOCK_CONNECTOR", PlainOCPICommandTests.unlock(iop)).result == "ACCEPTED")
             // A frame sent before the HTTP answer arrives before the answer to a later Heartbeat.
             _ = try await charger.call("Heartbeat", #"{"send":"Heartbeat"}"#)
             #expect(calls(charger) == ["RemoteStartTransaction"], "the second CALL went out while the first was unanswered")
