@@ -222,6 +222,7 @@ let package = Package(
             name: "LedgerTests",
             dependencies: [
                 "Ledger", "LedgerTesting", "TestPrerequisites", "PostgresStore", "Domain", "Projections", "CSQLite", "LedgerCLI", "LedgerTestWriter",
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strictSettings
         ),

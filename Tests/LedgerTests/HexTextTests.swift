@@ -1,3 +1,4 @@
+import Crypto
 import Ledger
 import Testing
 
@@ -18,5 +19,21 @@ struct HexTextTests {
             #expect([byte].hexString == expected)
             #expect([byte].upperHexString == expected.uppercased())
         }
+    }
+
+    @Test("a SHA-256 digest spells as FIPS 180-2 gives it, read in place as from a copy of its bytes")
+    func digest() {
+        let digest = SHA256.hash(data: Array("abc".utf8))
+        let expected = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        #expect(digest.hexString == expected)
+        #expect(Array(digest).hexString == expected)
+    }
+
+    @Test("a sequence without contiguous storage spells the same as an array of its bytes")
+    func lazySequence() {
+        let bytes = (0...255).lazy.map { UInt8($0) }
+        #expect(bytes.hexString == Array(bytes).hexString)
+        #expect(bytes.upperHexString == Array(bytes).upperHexString)
+        #expect(bytes.hexString.count == 512)
     }
 }
