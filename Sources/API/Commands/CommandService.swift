@@ -140,8 +140,11 @@ public struct CommandService: Sendable {
     /// of the ledger; `nil` if another instance kept it for `copiesWait`. Held only while a copy is
     /// decided and recorded (a few milliseconds), so the wait polls: copies racing at two
     /// instances are rare, and a wait on the log would not see a lease given back.
+    ///
+    /// A ledger no other instance serves (SQLite) has no lease to take: not even a claim id is
+    /// made (a random id per command, ~1 % of a START_SESSION's CPU).
     private func aloneAcrossInstances<T>(_ key: String?, logger: Logger, _ operation: () async -> T?) async -> T? {
-        guard let key else { return await operation() }
+        guard let key, coordination.sharesLedger else { return await operation() }
         let lane = "command-copies:\(key)"
         let claim = UUID.timeOrdered().uuidString.lowercased()
         let started = ContinuousClock.now
