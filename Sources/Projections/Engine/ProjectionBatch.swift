@@ -36,13 +36,15 @@ public struct ProjectionChanges: Sendable {
         public var rows: [[SQLValue]] = []
         /// Keys whose rows are removed.
         public var removed: [String] = []
-        /// The anomaly subjects (`<table>:<key>`) of every written or removed row: their stored
-        /// anomalies are deleted, then `anomalies` inserted.
+        /// The anomaly subjects (`<table>:<key>`) of the written or removed rows that were stored
+        /// before: their stored anomalies are deleted, then `anomalies` inserted. A new row has
+        /// none to delete — anomalies are only ever written with their row and deleted with it —
+        /// and most rows a command or a charger's message writes are new.
         public var subjects: [String] = []
         /// The anomalies of the written rows.
         public var anomalies: [Anomaly] = []
 
-        public var isEmpty: Bool { subjects.isEmpty }
+        public var isEmpty: Bool { rows.isEmpty && removed.isEmpty }
 
         /// The table's changes as the store runs them: old anomalies out, removed rows out, rows
         /// in, anomalies in (none for a table the batch left alone).

@@ -132,7 +132,7 @@ struct ProjectionTable<P: Projection>: LiveProjection {
         }
         var changes = ProjectionChanges.Table(name: P.name, columns: columns)
         for key in keys where states[key] != before[key] {
-            changes.subjects.append("\(P.name):\(key)")
+            if before[key] != nil { changes.subjects.append("\(P.name):\(key)") }
             guard let state = states[key] else {
                 changes.removed.append(key)
                 continue
