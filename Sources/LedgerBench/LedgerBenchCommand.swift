@@ -1,4 +1,6 @@
+import API
 import ArgumentParser
+import Logging
 
 @main
 struct LedgerBenchCommand: AsyncParsableCommand {
@@ -11,4 +13,10 @@ struct LedgerBenchCommand: AsyncParsableCommand {
             OCPPCeilingServer.self,
         ]
     )
+
+    /// Every command logs through `LedgerLogHandler`, bootstrapped once, before any logger exists.
+    static func main() async {
+        LoggingSystem.bootstrap(LedgerLogHandler.standardError)
+        await main(nil)
+    }
 }

@@ -1,4 +1,6 @@
+import API
 import ArgumentParser
+import Logging
 
 @main
 struct LedgerCommand: AsyncParsableCommand {
@@ -21,4 +23,10 @@ struct LedgerCommand: AsyncParsableCommand {
             MigrateTo.self,
         ]
     )
+
+    /// Every command logs through `LedgerLogHandler`, bootstrapped once, before any logger exists.
+    static func main() async {
+        LoggingSystem.bootstrap(LedgerLogHandler.standardError)
+        await main(nil)
+    }
 }
