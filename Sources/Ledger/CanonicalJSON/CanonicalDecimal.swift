@@ -18,9 +18,13 @@ extension Decimal: CanonicalReadable, CanonicalWritable {
 }
 
 extension ValueDecoder {
+    /// Made once: a `Locale` made for every number was a quarter of the time a `Decimal` took to
+    /// read (2.1 against 1.65 µs), and decimals are most of a CDR's and a session's numbers.
+    private static let posix = Locale(identifier: "en_US_POSIX")
+
     func decimal() throws -> Decimal {
         let text = String(decoding: try numberText(Decimal.self), as: UTF8.self)
-        guard let value = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")), value.isFinite else {
+        guard let value = Decimal(string: text, locale: Self.posix), value.isFinite else {
             throw document.corrupted("invalid number \(text)", at: offset, path: path)
         }
         return value
