@@ -48,11 +48,16 @@ struct CallQueue {
     /// Puts the first waiting CALL still within its deadline in flight.
     private mutating func next(now: Timestamp) -> Turn {
         inFlight = nil
-        let expired = waiting.filter { $0.deadline <= now }
-        waiting.removeAll { $0.deadline <= now }
-        guard !waiting.isEmpty else { return Turn(expired: expired) }
+        var turn = Turn()
+        var kept: [OutboundCall] = []
+        for call in waiting {
+            if call.deadline <= now { turn.expired.append(call) } else { kept.append(call) }
+        }
+        waiting = kept
+        guard !waiting.isEmpty else { return turn }
         let call = waiting.removeFirst()
         inFlight = (call.messageId, call.deadline)
-        return Turn(send: call, expired: expired)
+        turn.send = call
+        return turn
     }
 }
