@@ -5,10 +5,12 @@ import Ledger
 /// schema version up to date on read (rows are never rewritten).
 public struct EventCatalogue: Sendable {
     typealias Decode = @Sendable (StoredJSON) throws -> DomainEvent
+    /// The event of a payload held as `any Sendable`, or `nil` when it is not the type's payload.
+    typealias Wrap = @Sendable (any Sendable) -> DomainEvent?
     /// Turns a payload of version `n` into version `n + 1`.
     public typealias Upcaster = @Sendable (JSONValue) throws -> JSONValue
 
-    private var decoders: [String: (schemaVersion: Int, decode: Decode)] = [:]
+    private var decoders: [String: (schemaVersion: Int, decode: Decode, wrap: Wrap)] = [:]
     private var upcasters: [String: [Int: Upcaster]] = [:]
 
     /// Every event of docs/ARCHITECTURE.md §3.
@@ -23,7 +25,9 @@ public struct EventCatalogue: Sendable {
     /// `wrap` consumes the payload: the event's box takes the decoded fields over, where a
     /// borrowed payload was copied into it (a retain and a release of each of its strings).
     public mutating func register<P: DomainEventPayload>(_ type: P.Type, _ wrap: @escaping @Sendable (consuming P) -> DomainEvent) {
-        decoders[P.eventType] = (P.schemaVersion, { json in wrap(try CanonicalReader.decode(P.self, from: json)) })
+        decoders[P.eventType] = (
+            P.schemaVersion, { json in wrap(try CanonicalReader.decode(P.self, from: json)) }, { payload in (payload as? P).map { wrap($0) } }
+        )
     }
 
     /// Registers how a payload stored at `version` becomes `version + 1`.
@@ -36,6 +40,17 @@ public struct EventCatalogue: Sendable {
     /// Decodes a stored event, upcasting an older schema version first.
     public func decode(_ recorded: RecordedEvent) throws(CatalogueError) -> DomainEvent {
         try decode(type: recorded.type, schemaVersion: recorded.schemaVersion, data: recorded.data.text, position: recorded.position)
+    }
+
+    /// A just-appended event from the payload it was encoded from (`NewEvent.payload`), without
+    /// decoding its data again; decoded as any other when `payload` is not its type's payload at
+    /// its schema version. Debug builds check that the two agree.
+    public func decode(_ recorded: RecordedEvent, payload: (any Sendable)?) throws(CatalogueError) -> DomainEvent {
+        guard let payload, let entry = decoders[recorded.type], entry.schemaVersion == recorded.schemaVersion,
+            let event = entry.wrap(payload)
+        else { return try decode(recorded) }
+        assert(event == (try? decode(recorded)), "the \(recorded.type) appended differs from what its data decodes to: \(recorded.data.text)")
+        return event
     }
 
     /// Decodes stored fields; `position` only names the event in errors.

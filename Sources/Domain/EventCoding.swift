@@ -8,13 +8,21 @@ import Ledger
 /// Inlinable: the folds and rebuilds in `Projections` call these for every row, and a generic call
 /// across modules that is not specialized writes each member through witness tables.
 public enum EventCoding {
-    /// A payload as an event ready to append.
+    /// A payload as an event ready to append, carrying the payload for the read models to fold
+    /// as it is (`NewEvent.payload`).
     @inlinable public static func newEvent<P: DomainEventPayload>(
         _ payload: P,
         metadata: EventMetadata,
         id: UUID = .timeOrdered()
     ) throws(EventStoreError) -> NewEvent {
-        try NewEvent(eventId: id, type: P.eventType, schemaVersion: P.schemaVersion, data: CanonicalJSON(encoding: payload), metadata: metadata)
+        try NewEvent(
+            eventId: id,
+            type: P.eventType,
+            schemaVersion: P.schemaVersion,
+            data: CanonicalJSON(encoding: payload),
+            metadata: metadata,
+            payload: payload
+        )
     }
 
     /// A read model's row text: the bytes replay compares (canonical, so deterministic).

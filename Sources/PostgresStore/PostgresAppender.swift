@@ -189,7 +189,7 @@ struct BatchLog {
     private var stored: [String: EventRow]
     /// Decodes each request's events before they join the batch, refusing what the read models
     /// cannot read.
-    private let admit: (@Sendable ([RecordedEvent]) throws(EventStoreError) -> AdmittedEvents)?
+    private let admit: (@Sendable ([RecordedEvent], [(any Sendable)?]) throws(EventStoreError) -> AdmittedEvents)?
     private var rows: [EventRow] = []
     /// The new rows as the read models fold them (empty without read models).
     private(set) var decoded: [AdmittedEvents] = []
@@ -198,7 +198,7 @@ struct BatchLog {
         for requests: [AppendRequest],
         on connection: PostgresConnection,
         now: Timestamp,
-        admit: (@Sendable ([RecordedEvent]) throws(EventStoreError) -> AdmittedEvents)?,
+        admit: (@Sendable ([RecordedEvent], [(any Sendable)?]) throws(EventStoreError) -> AdmittedEvents)?,
         logger: Logger
     ) async throws -> BatchLog {
         var head = ChainHead.empty
@@ -246,7 +246,7 @@ struct BatchLog {
             new.append(row)
             events.append(RecordedEvent(row, of: event, now: now))
         }
-        if let admit { decoded.append(try admit(events)) }
+        if let admit { decoded.append(try admit(events, request.events.map(\.payload))) }
         self.head = head
         for row in new { stored[row.eventId] = row }
         rows += new

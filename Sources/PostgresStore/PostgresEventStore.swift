@@ -330,7 +330,7 @@ public final class PostgresEventStore: ProjectionStore {
                 for try await columns in rows.decode(EventRow.PostgresColumns.self) { events.append(try EventRow(columns).decoded()) }
                 guard let first = events.first else { return true }
                 // An event the catalogue cannot read is named by its own position (`admit`).
-                let decoded = try readModels.admit(events)
+                let decoded = try readModels.admit(events, payloads: [])
                 do {
                     try await readModels.apply([decoded], on: connection, logger: logger)
                 } catch {

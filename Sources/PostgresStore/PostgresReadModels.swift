@@ -14,8 +14,9 @@ struct PostgresReadModels: Sendable {
     /// Decodes events before they are appended, refusing those the read models cannot take: the
     /// log never holds what its read models could not take, and the rest of the batch goes on
     /// without them. What they decode to is what `apply` folds once they are inserted.
-    func admit(_ events: [RecordedEvent]) throws(EventStoreError) -> AdmittedEvents {
-        do { return try port.admit(events) } catch { throw .projectionFailed(position: error.position, reason: error.reason) }
+    /// `payloads` as `ReadModelPort.admit` takes them.
+    func admit(_ events: [RecordedEvent], payloads: [(any Sendable)?]) throws(EventStoreError) -> AdmittedEvents {
+        do { return try port.admit(events, payloads: payloads) } catch { throw .projectionFailed(position: error.position, reason: error.reason) }
     }
 
     /// Folds `events`, just inserted on `connection` inside the append transaction.

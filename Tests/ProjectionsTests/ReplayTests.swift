@@ -301,6 +301,30 @@ struct ReplayTests {
         #expect(throws: CatalogueError.self) { try catalogue.decode(type: "MeterValuesRecorded", schemaVersion: 3, data: stored, position: 9) }
     }
 
+    /// The live folds take an appended event's own payload (`NewEvent.payload`) rather than decode
+    /// its data again: only a payload of the event's type at its schema version stands for it.
+    @Test("an appended event is read from its payload only when that is its type's payload at its schema version")
+    func payloadStandsForData() async throws {
+        let reading = MeterValuesRecorded(sessionId: "S", measuredAt: Timestamp(iso8601: "2024-03-12T10:00:00Z")!, meterWh: 12500)
+        let recorded = try await SQLiteEventStore.withTemporary { store, _ in
+            _ = try await store.append([try EventCoding.newEvent(reading, metadata: EventMetadata(source: "test"))], to: "S", expectedVersion: .any)
+            return try await store.readAll(after: 0, limit: 1)[0]
+        }
+        let catalogue = EventCatalogue.standard
+        #expect(try catalogue.decode(recorded, payload: reading) == .meterValuesRecorded(reading))
+        // Another type's payload, or none: the data is decoded.
+        #expect(try catalogue.decode(recorded, payload: "not a payload") == .meterValuesRecorded(reading))
+        #expect(try catalogue.decode(recorded, payload: nil) == .meterValuesRecorded(reading))
+        // Recorded at version 1, read by a catalogue at version 2: the data is upcast, even given a version-2 payload.
+        var upgraded = EventCatalogue()
+        upgraded.register(VersionTwoMeterValues.self) {
+            .meterValuesRecorded(MeterValuesRecorded(sessionId: $0.sessionId, measuredAt: $0.measuredAt, meterWh: $0.meterWh))
+        }
+        upgraded.registerUpcaster(for: "MeterValuesRecorded", from: 1) { $0 }
+        let other = try CanonicalReader.decode(VersionTwoMeterValues.self, from: #"{"measured_at":"2024-03-12T10:00:00.000Z","meter_wh":7,"session_id":"S"}"#)
+        #expect(try upgraded.decode(recorded, payload: other) == .meterValuesRecorded(reading))
+    }
+
     @Test("the standard catalogue knows every event of the design")
     func catalogueCoversDesign() {
         let designed: Set = [

@@ -239,7 +239,7 @@ final class AppendWriter: @unchecked Sendable {
         }
         if let observer {
             do {
-                try observer.apply(recorded, in: database, checkpoints: &readModelCheckpoints)
+                try observer.apply(recorded, payloads: request.events.map(\.payload), in: database, checkpoints: &readModelCheckpoints)
             } catch {
                 try run("ROLLBACK TO request; RELEASE request")
                 head = before

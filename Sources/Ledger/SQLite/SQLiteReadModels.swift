@@ -10,21 +10,27 @@ struct SQLiteReadModels: Sendable {
 
     func apply(_ events: [RecordedEvent], in database: Database) throws {
         var checkpoints: [String: Int64]?
-        try apply(events, in: database, checkpoints: &checkpoints)
+        try apply(events, payloads: [], in: database, checkpoints: &checkpoints)
         if let checkpoints { try record(checkpoints, in: database) }
     }
 
-    /// The same, for one of the requests of a group commit: `checkpoints` are read from the
+    /// The same, for one of the requests of a group commit, with its events' `payloads` (see
+    /// `ReadModelPort.admit`): `checkpoints` are read from the
     /// database by the transaction's first request (`nil`), carried from request to request, and
     /// written once, by `record`, before the `COMMIT`. Read and written per request, the
     /// checkpoints of twelve read models were a tenth of the writer's Swift time in a boot storm
     /// (a query, and an update of twelve rows, for each of thousands of one-event requests).
     /// Unchanged when `apply` throws: the request's savepoint is rolled back, its events and rows
     /// with it.
-    func apply(_ events: [RecordedEvent], in database: Database, checkpoints: inout [String: Int64]?) throws {
+    func apply(
+        _ events: [RecordedEvent],
+        payloads: [(any Sendable)?],
+        in database: Database,
+        checkpoints: inout [String: Int64]?
+    ) throws {
         guard !events.isEmpty else { return }
         let before = try checkpoints ?? self.checkpoints(in: database)
-        let plan = port.plan([try port.admit(events)], checkpoints: before)
+        let plan = port.plan([try port.admit(events, payloads: payloads)], checkpoints: before)
         var stored: [String: [String: String]] = [:]
         for (table, keys) in plan.reads { stored[table] = try bodies(table, keys, in: database) }
         for write in try port.fold(plan, stored: stored) { try run(write, in: database) }

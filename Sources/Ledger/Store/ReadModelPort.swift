@@ -18,7 +18,9 @@ public protocol ReadModelPort: Sendable {
     func migrations(for dialect: SQLDialect) -> [Migration]
 
     /// Decodes the events, or throws `RefusedEvent` for one the read models cannot take.
-    func admit(_ events: [RecordedEvent]) throws(RefusedEvent) -> AdmittedEvents
+    /// `payloads` are the appended events' own (`NewEvent.payload`), one for each event, which
+    /// the port may take instead of decoding; empty for events read back from the log.
+    func admit(_ events: [RecordedEvent], payloads: [(any Sendable)?]) throws(RefusedEvent) -> AdmittedEvents
 
     /// The rows the fold of `events` (admitted in one or several requests of a transaction)
     /// needs, each read model taking only the events past its checkpoint.

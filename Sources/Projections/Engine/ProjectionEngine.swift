@@ -31,13 +31,20 @@ public final class ProjectionEngine: ReadModelPort {
         }
     }
 
-    public func decode(_ recorded: RecordedEvent) throws(CatalogueError) -> LoggedEvent {
-        LoggedEvent(position: recorded.position, recordedAt: recorded.recordedAt, event: try catalogue.decode(recorded))
+    /// `recorded` decoded, or taken from the `payload` it was appended with (`EventCatalogue`).
+    public func decode(_ recorded: RecordedEvent, payload: (any Sendable)? = nil) throws(CatalogueError) -> LoggedEvent {
+        LoggedEvent(position: recorded.position, recordedAt: recorded.recordedAt, event: try catalogue.decode(recorded, payload: payload))
     }
 
-    public func admit(_ events: [RecordedEvent]) throws(RefusedEvent) -> AdmittedEvents {
-        let decoded = try events.map { event throws(RefusedEvent) in
-            do { return try decode(event) } catch { throw RefusedEvent(position: event.position, reason: "\(error)") }
+    public func admit(_ events: [RecordedEvent], payloads: [(any Sendable)?]) throws(RefusedEvent) -> AdmittedEvents {
+        var decoded: [LoggedEvent] = []
+        decoded.reserveCapacity(events.count)
+        for (index, event) in events.enumerated() {
+            do {
+                decoded.append(try decode(event, payload: payloads.isEmpty ? nil : payloads[index]))
+            } catch {
+                throw RefusedEvent(position: event.position, reason: "\(error)")
+            }
         }
         return AdmittedEvents(decoded: decoded)
     }
