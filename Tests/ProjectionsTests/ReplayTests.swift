@@ -321,7 +321,10 @@ struct ReplayTests {
             .meterValuesRecorded(MeterValuesRecorded(sessionId: $0.sessionId, measuredAt: $0.measuredAt, meterWh: $0.meterWh))
         }
         upgraded.registerUpcaster(for: "MeterValuesRecorded", from: 1) { $0 }
-        let other = try CanonicalReader.decode(VersionTwoMeterValues.self, from: #"{"measured_at":"2024-03-12T10:00:00.000Z","meter_wh":7,"session_id":"S"}"#)
+        let other = try CanonicalReader.decode(
+            VersionTwoMeterValues.self,
+            from: #"{"measured_at":"2024-03-12T10:00:00.000Z","meter_wh":7,"session_id":"S"}"#
+        )
         #expect(try upgraded.decode(recorded, payload: other) == .meterValuesRecorded(reading))
     }
 
