@@ -15,9 +15,9 @@ struct SQLiteReadModels: Sendable {
     }
 
     /// The same, for one of the requests of a group commit, with its events' `payloads` (see
-    /// `ReadModelPort.admit`): `checkpoints` are read from the
-    /// database by the transaction's first request (`nil`), carried from request to request, and
-    /// written once, by `record`, before the `COMMIT`. Read and written per request, the
+    /// `ReadModelPort.admit`): `checkpoints` are read from the database by the transaction's first
+    /// request (`nil`), carried from request to request, and written once, by `record`, before the
+    /// `COMMIT`. Read and written per request, the
     /// checkpoints of twelve read models were a tenth of the writer's Swift time in a boot storm
     /// (a query, and an update of twelve rows, for each of thousands of one-event requests).
     /// Unchanged when `apply` throws: the request's savepoint is rolled back, its events and rows

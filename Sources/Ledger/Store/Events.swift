@@ -46,8 +46,8 @@ public struct NewEvent: Sendable {
     /// whose times are facts to keep.
     public var recordedAt: Timestamp?
     /// The value `data` was encoded from, when the writer had one: the read models fold it instead
-    /// of decoding `data` again in the same transaction (`ReadModelPort.admit`), which was a tenth
-    /// of a StopTransaction's CPU. Never stored, and no part of the event's identity (`==`).
+    /// of decoding `data` again in the same transaction (`ReadModelPort.admit`). Never stored, and
+    /// no part of the event's identity (`==`).
     public var payload: (any Sendable)?
 
     /// `payload`, when given, must be what `data` decodes to.

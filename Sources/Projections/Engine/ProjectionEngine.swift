@@ -41,7 +41,7 @@ public final class ProjectionEngine: ReadModelPort {
         decoded.reserveCapacity(events.count)
         for (index, event) in events.enumerated() {
             do {
-                decoded.append(try decode(event, payload: payloads.isEmpty ? nil : payloads[index]))
+                decoded.append(try decode(event, payload: payloads.indices.contains(index) ? payloads[index] : nil))
             } catch {
                 throw RefusedEvent(position: event.position, reason: "\(error)")
             }
