@@ -75,46 +75,20 @@ enum DecimalText {
         case valid
     }
 
-    /// Checks the grammar first: `Decimal(string:)` alone reads the longest prefix it can, so
-    /// `1.2.3` was 1.2 and `-` was 0.
+    /// Checks the grammar first (`JSONNumberSyntax`): `Decimal(string:)` alone reads the longest
+    /// prefix it can, so `1.2.3` was 1.2 and `-` was 0.
     static func read(_ text: UnsafeBufferPointer<UInt8>) -> Reading {
-        let count = text.count
-        var index = 0
+        guard let number = try? JSONNumberSyntax.scan(text, from: 0), number.end == text.count else { return .refused }
+        let negative = text.first == UInt8(ascii: "-")
+        let digits = text.count - (negative ? 1 : 0) - (number.fraction == nil ? 0 : 1)
+        guard !number.hasExponent, digits <= 19 else { return .valid }
         var mantissa: UInt64 = 0
-        var digits = 0
-        var fraction = 0
-        func isDigit(_ index: Int) -> Bool { index < count && (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(text[index]) }
-        func take(inFraction: Bool) {
-            if digits < 19 { mantissa = mantissa * 10 + UInt64(text[index] - UInt8(ascii: "0")) }
-            digits += 1
-            if inFraction { fraction += 1 }
-            index += 1
+        for byte in text where byte != UInt8(ascii: "-") && byte != UInt8(ascii: ".") {
+            mantissa = mantissa * 10 + UInt64(byte - UInt8(ascii: "0"))
         }
-        let negative = count > 0 && text[0] == UInt8(ascii: "-")
-        if negative { index += 1 }
-        guard isDigit(index) else { return .refused }
-        if text[index] == UInt8(ascii: "0") {
-            take(inFraction: false)
-        } else {
-            while isDigit(index) { take(inFraction: false) }
-        }
-        if index < count, text[index] == UInt8(ascii: ".") {
-            index += 1
-            guard isDigit(index) else { return .refused }
-            while isDigit(index) { take(inFraction: true) }
-        }
-        var exponent = false
-        if index < count, text[index] == UInt8(ascii: "e") || text[index] == UInt8(ascii: "E") {
-            exponent = true
-            index += 1
-            if index < count, text[index] == UInt8(ascii: "+") || text[index] == UInt8(ascii: "-") { index += 1 }
-            guard isDigit(index) else { return .refused }
-            while isDigit(index) { index += 1 }
-        }
-        guard index == count else { return .refused }
-        guard !exponent, digits <= 19 else { return .valid }
         // A zero has no sign (`Decimal` would read a negative one as NaN).
         if mantissa == 0 { return .read(.zero) }
+        let fraction = number.fraction.map { text.count - $0 } ?? 0
         return .read(Decimal(sign: negative ? .minus : .plus, exponent: -fraction, significand: Decimal(mantissa)))
     }
 }

@@ -124,29 +124,7 @@ struct JSONParser {
 
     private mutating func parseNumber() throws(JSONSyntaxError) -> String {
         let start = index
-        func digits(_ parser: inout JSONParser) -> Int {
-            let from = parser.index
-            while parser.index < parser.bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(parser.bytes[parser.index]) {
-                parser.index += 1
-            }
-            return parser.index - from
-        }
-        if bytes[index] == UInt8(ascii: "-") { index += 1 }
-        guard index < bytes.count else { throw fail("incomplete number") }
-        if bytes[index] == UInt8(ascii: "0") {
-            index += 1
-        } else if digits(&self) == 0 {
-            throw fail("expected a digit")
-        }
-        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
-            index += 1
-            guard digits(&self) > 0 else { throw fail("expected a digit after '.'") }
-        }
-        if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
-            index += 1
-            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
-            guard digits(&self) > 0 else { throw fail("expected a digit in the exponent") }
-        }
+        index = try JSONNumberSyntax.scan(bytes, from: start).end
         return String(decoding: bytes[start..<index], as: UTF8.self)
     }
 
